@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "meshscope",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "meshscope", targets: ["meshscope"]),
+        .library(name: "MeshModel", targets: ["MeshModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure values and functions: decoders, joins, analyses, table builders. No I/O, no curses.
+        .target(
+            name: "MeshModel",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The headless face: argument parsing and printers over MeshModel tables.
+        .target(
+            name: "MeshScopeCLI",
+            dependencies: [
+                "MeshModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
+        .testTarget(
+            name: "MeshModelTests",
+            dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "MeshScopeCLITests",
+            dependencies: ["MeshScopeCLI", "MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+    ]
+)

@@ -1,0 +1,15 @@
+import ArgumentParser
+import MeshModel
+
+/// The `meshscope` command tree. Every subcommand is the headless face of a view.
+public struct MeshScope: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "meshscope",
+        abstract: "An interactive debugging terminal for Istio/Envoy service meshes.",
+        subcommands: MeshScope.subcommandTypes
+    )
+
+    public init() {}
+
+    static let subcommandTypes: [any ParsableCommand.Type] = []
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Reads a whole input (a path, or `-` for stdin) as bytes, with errors that name the file.
+public enum InputFile {
+    /// Display name used in messages: the path, or `<stdin>`.
+    public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
+    public static func read(_ path: String) throws(CLIError) -> [UInt8] {
+        if path == "-" {
+            if let bytes = Console.current.stdinBytes { return try nonEmpty(bytes, path) }
+            return try nonEmpty(readAll(fd: 0, sizeHint: 1 << 20), path)
+        }
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw .badInput(path, errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .badInput(path, "is a directory, not a file") }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .badInput(path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        return try nonEmpty(readAll(fd: fd, sizeHint: Int(st.st_size)), path)
+    }
+
+    private static func nonEmpty(_ bytes: [UInt8], _ path: String) throws(CLIError) -> [UInt8] {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw .badInput(displayName(path), "empty input")
+        }
+        return bytes
+    }
+
+    static func readAll(fd: Int32, sizeHint: Int) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: max(sizeHint, 4096) + 1)
+        var used = 0
+        while true {
+            if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let n = buffer.withUnsafeMutableBytes { raw in
+                Foundation.read(fd, raw.baseAddress! + used, raw.count - used)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if n == 0 { break }
+            used += n
+        }
+        buffer.removeSubrange(used...)
+        return buffer
+    }
+}

@@ -1,0 +1,5 @@
+import Foundation
+import MeshScopeCLI
+
+let code = await MeshScopeMain.run(Array(CommandLine.arguments.dropFirst()))
+exit(code)

@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure values and functions: decoders, joins, analyses, table builders. No I/O, no curses.
@@ -23,11 +24,22 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Seeded generators of synthetic meshes and their admin outputs (benchmarks, demo, tests).
+        .target(
+            name: "MeshGen",
+            dependencies: [
+                "MeshModel",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         // The headless face: argument parsing and printers over MeshModel tables.
         .target(
             name: "MeshScopeCLI",
             dependencies: [
                 "MeshModel",
+                "MeshGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -37,6 +49,7 @@ let package = Package(
             name: "MeshModelTests",
             dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]
         ),
+        .testTarget(name: "MeshGenTests", dependencies: ["MeshGen", "MeshModel"]),
         .testTarget(
             name: "MeshScopeCLITests",
             dependencies: ["MeshScopeCLI", "MeshModel", .product(name: "Yams", package: "Yams")]

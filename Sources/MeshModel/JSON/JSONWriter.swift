@@ -35,6 +35,21 @@ public struct JSONWriter {
         write(node, depth: 0, parentKey: nil, opaque: false)
     }
 
+    /// Appends `node` as if it sat `depth` levels deep (for writers that stream a large
+    /// document one element at a time instead of building it whole).
+    public mutating func write(_ node: OutputNode, depth: Int) {
+        write(node, depth: depth, parentKey: nil, opaque: false)
+    }
+
+    /// Appends raw text (framing around streamed elements).
+    public mutating func raw(_ text: String) { out.append(contentsOf: text.utf8) }
+
+    /// Hands over the bytes written so far and starts empty (bounded memory when streaming).
+    public mutating func take() -> [UInt8] {
+        defer { out = [] }
+        return out
+    }
+
     private mutating func newline(_ depth: Int) {
         out.append(0x0A)
         out.append(contentsOf: repeatElement(0x20, count: depth * indent))

@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Pure values and functions: decoders, joins, analyses, table builders. No I/O, no curses.
@@ -48,6 +49,12 @@ let package = Package(
         .testTarget(
             name: "MeshModelTests",
             dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "MeshScopeBenchmarks",
+            dependencies: ["MeshModel", "MeshGen", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/MeshScopeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(name: "MeshGenTests", dependencies: ["MeshGen", "MeshModel"]),
         .testTarget(

@@ -11,5 +11,8 @@ public struct MeshScope: AsyncParsableCommand {
 
     public init() {}
 
-    static let subcommandTypes: [any ParsableCommand.Type] = []
+    static let subcommandTypes: [any ParsableCommand.Type] = [
+        StatsCommand.self,
+        CertsCommand.self,
+    ]
 }

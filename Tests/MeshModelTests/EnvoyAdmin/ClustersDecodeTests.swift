@@ -42,6 +42,51 @@ import Testing
         #expect(json == text)
     }
 
+    /// Envoy's newer streaming JSON writer: numbers instead of strings, zero stats left out,
+    /// `type` always printed, `priority: DEFAULT` spelled out, keys in another order.
+    @Test func streamingWriterJSONSaysTheSame() throws {
+        let json = """
+        {"cluster_statuses": [{
+          "name": "outbound|80||web.default.svc.cluster.local",
+          "observability_name": "outbound|80||web.default.svc.cluster.local",
+          "eds_service_name": "outbound|80||web.default.svc.cluster.local",
+          "circuit_breakers": {"thresholds": [
+            {"priority": "DEFAULT", "max_connections": 4294967295, "max_pending_requests": 4294967295, "max_requests": 4294967295, "max_retries": 4294967295},
+            {"priority": "HIGH", "max_connections": 1024, "max_pending_requests": 1024, "max_requests": 1024, "max_retries": 3}]},
+          "added_via_api": true,
+          "host_statuses": [
+            {"address": {"socket_address": {"address": "10.244.0.12", "port_value": 8080}},
+             "locality": {"region": "us-east1", "zone": "us-east1-b"},
+             "stats": [{"type": "COUNTER", "name": "cx_total", "value": 17}, {"type": "COUNTER", "name": "rq_error", "value": 3},
+                       {"type": "COUNTER", "name": "rq_success", "value": 120}, {"type": "COUNTER", "name": "rq_timeout", "value": 1},
+                       {"type": "COUNTER", "name": "rq_total", "value": 124}, {"type": "GAUGE", "name": "cx_active", "value": 2},
+                       {"type": "GAUGE", "name": "rq_active", "value": 1}],
+             "health_status": {"eds_health_status": "HEALTHY"},
+             "success_rate": {"value": 97.5},
+             "weight": 1},
+            {"address": {"socket_address": {"address": "fd00::7", "port_value": 8080}},
+             "stats": [{"type": "COUNTER", "name": "cx_connect_fail", "value": 5}, {"type": "COUNTER", "name": "cx_total", "value": 5},
+                       {"type": "COUNTER", "name": "rq_error", "value": 40}, {"type": "COUNTER", "name": "rq_total", "value": 40}],
+             "health_status": {"eds_health_status": "UNHEALTHY", "failed_outlier_check": true},
+             "weight": 2, "priority": 1}]}]}
+        """
+        let streaming = try EnvoyClusters.decode(Array(json.utf8))
+        let webLines = ClustersSamples.text.split(separator: "\n").filter { $0.hasPrefix(Self.web + "::") }.joined(separator: "\n") + "\n"
+        let text = try EnvoyClusters.decode(Array(webLines.utf8))
+        #expect(streaming == text)
+    }
+
+    /// Early istioctl captures print host stats as a map keyed by name.
+    @Test func statsAsAMap() throws {
+        let json = #"{"cluster_statuses":[{"name":"r","host_statuses":[{"address":{"socketAddress":{"address":"172.17.0.24","portValue":9080}},"stats":{"cx_active":{"type":"GAUGE","value":"2"},"cx_total":{"value":"7"},"rq_total":{}},"healthStatus":{"edsHealthStatus":"HEALTHY"}}]}]}"#
+        let h = try EnvoyClusters.decode(Array(json.utf8)).clusters[0].hosts[0]
+        #expect(h.counters == HostCounters(cxActive: 2, cxTotal: 7))
+        #expect(h.health.edsHealthStatus == .healthy)
+        // No health_status at all reads as UNKNOWN, which is what istioctl prints then.
+        let bare = #"{"cluster_statuses":[{"name":"r","host_statuses":[{"address":{"pipe":{"path":"/sock"}}}]}]}"#
+        #expect(try EnvoyClusters.decode(Array(bare.utf8)).clusters[0].hosts[0].health.edsHealthStatus == .unknown)
+    }
+
     /// istioctl's `-o json` (camelCase array of cluster statuses) reads back to the same model.
     @Test func istioctlJSONRoundTrips() throws {
         let model = try EnvoyClusters.decode(Array(ClustersSamples.text.utf8))

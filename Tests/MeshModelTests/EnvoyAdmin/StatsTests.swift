@@ -173,11 +173,11 @@ import Testing
 
         """)
         #expect(t.render(wide: true) == """
-        NAME                           VALUE   TYPE      RATE/s
-        cluster.a.upstream_rq_total    160     counter   6.00
-        cluster.a.upstream_cx_active   3       gauge     -
-        cluster.b.upstream_rq_total    20      counter   2.00 (reset)
-        cluster.c.upstream_rq_total    7       counter   new
+        NAME                           TYPE      RATE/s         VALUE
+        cluster.a.upstream_rq_total    counter   6.00           160
+        cluster.a.upstream_cx_active   gauge     -              3
+        cluster.b.upstream_rq_total    counter   2.00 (reset)   20
+        cluster.c.upstream_rq_total    counter   new            7
 
         """)
     }

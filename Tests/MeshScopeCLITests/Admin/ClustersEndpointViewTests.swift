@@ -62,6 +62,14 @@ import Testing
         #expect(doc.root[0]?["circuitBreakers"]?["thresholds"]?[0]?["maxConnections"]?.int == 100_000)
     }
 
+    @Test func yamlLikeIstioctl() {
+        let r = Self.run(Fixtures.path("envoy-admin/is160/clusters.txt"), filters: EndpointHostFilter(cluster: "sds-grpc"), output: .yaml)
+        #expect(r.error == nil)
+        #expect(r.stdout.hasPrefix("- circuitBreakers:\n"))
+        #expect(r.stdout.contains("  - address:\n      pipe:\n        path: ./etc/istio/proxy/SDS\n"))
+        #expect(r.stdout.contains("      value: \"37\"\n"))
+    }
+
     @Test func ratesBetweenTwoCaptures() throws {
         let before = Fixtures.path("envoy-admin/pp11/clusters.txt")
         let text = try Fixtures.text("envoy-admin/pp11/clusters.txt")

@@ -21,7 +21,8 @@ extension EnvoyCerts {
                 throw AdminDecodeError("not a DER certificate: \(error.reason)", byteOffset: 0)
             }
         }
-        throw AdminDecodeError("not Envoy /certs output (JSON) nor a PEM/DER certificate", byteOffset: 0)
+        let start = bytes.prefix(24).map { $0 >= 0x20 && $0 < 0x7F ? Character(Unicode.Scalar($0)) : " " }
+        throw AdminDecodeError("not Envoy /certs output (JSON) nor a PEM/DER certificate: starts with \"\(String(start).trimmingCharacters(in: .whitespaces))\"", byteOffset: 0)
     }
 
     /// A PEM chain as one context: CA certificates (basic constraints CA) first, as `/certs` does.

@@ -1,6 +1,7 @@
 /// The stats view: NAME, VALUE; `-o wide` adds TYPE and, given an earlier snapshot and the
-/// interval between them, RATE/s. Histograms follow the stats, with their P50/P90/P99/P100
-/// summary as the value.
+/// interval between them, RATE/s, before VALUE (kept last: a histogram's P50/P90/P99/P100
+/// summary is long and would otherwise push every later column far right). Histograms
+/// follow the stats.
 ///
 /// ```swift
 /// let t = StatsTable.build(snapshot, include: { $0.hasPrefix("server.") })
@@ -11,21 +12,24 @@
 public enum StatsTable {
     public static func build(_ snapshot: StatsSnapshot, include: (String) -> Bool = { _ in true },
                              previous: StatsSnapshot? = nil, interval: Double? = nil) -> Table {
-        var columns: [Table.Column] = [.init("NAME"), .init("VALUE", numeric: true), .init("TYPE", wideOnly: true)]
+        var columns: [Table.Column] = [.init("NAME"), .init("TYPE", wideOnly: true)]
         var rates: [CounterRate]?
         if let previous, let interval {
             rates = snapshot.rates(since: previous, interval: interval)
             columns.append(.init("RATE/s", wideOnly: true, numeric: true))
         }
+        columns.append(.init("VALUE", numeric: true))
         var table = Table(columns: columns)
         for (i, s) in snapshot.stats.enumerated() where include(s.name) {
-            var row = [s.name, s.value.display, s.kind.rawValue]
+            var row = [s.name, s.kind.rawValue]
             if let rates { row.append(rates[i].cell) }
+            row.append(s.value.display)
             table.rows.append(row)
         }
         for h in snapshot.histograms where include(h.name) {
-            var row = [h.name, h.display, "histogram"]
+            var row = [h.name, "histogram"]
             if rates != nil { row.append("-") }
+            row.append(h.display)
             table.rows.append(row)
         }
         return table

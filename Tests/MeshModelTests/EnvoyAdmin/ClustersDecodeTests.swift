@@ -128,6 +128,22 @@ import Testing
         #expect(c.malformed.entries[0].line == 11)
     }
 
+    /// The same address in two priorities prints as two blocks; it stays two hosts.
+    @Test func sameAddressInTwoPriorities() throws {
+        let text = """
+        a::added_via_api::true
+        a::10.0.0.1:80::cx_total::4
+        a::10.0.0.1:80::priority::0
+        a::10.0.0.2:80::cx_total::5
+        a::10.0.0.1:80::cx_total::6
+        a::10.0.0.1:80::priority::1
+
+        """
+        let hosts = try EnvoyClusters.decode(Array(text.utf8)).clusters[0].hosts
+        #expect(hosts.map(\.counters.cxTotal) == [4, 5, 6])
+        #expect(hosts.map(\.priority) == [0, 0, 1])
+    }
+
     @Test func healthFlagsRoundTrip() {
         for flags in ["healthy", "/failed_active_hc", "/failed_outlier_check/failed_eds_health", "/degraded_eds_health",
                       "/eds_status_draining", "/failed_active_hc/degraded_active_hc/pending_dynamic_removal/active_hc_timeout"] {

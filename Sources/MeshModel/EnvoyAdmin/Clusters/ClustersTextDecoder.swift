@@ -30,7 +30,6 @@ private struct ClustersTextParser {
     var currentClusterBytes: [UInt8] = []
     var currentHost = -1
     var currentHostBytes: [UInt8] = []
-    var hostIndex: [[EnvoyAddress: Int]] = []
 
     mutating func run(_ b: UnsafeBufferPointer<UInt8>) -> AdminDecodeError? {
         let n = b.count
@@ -134,7 +133,6 @@ private struct ClustersTextParser {
             index = clusters.count
             clusters.append(EnvoyClusterStatus(name: name))
             clusterIndex[name] = index
-            hostIndex.append([:])
         }
         currentCluster = index
         currentClusterBytes = Array(UnsafeBufferPointer(rebasing: b[start..<end]))
@@ -145,14 +143,10 @@ private struct ClustersTextParser {
     mutating func host(_ c: Int, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         if currentHost >= 0 && sameBytes(b, start, end, currentHostBytes) { return currentHost }
         let address = EnvoyAddress(text: ByteText.string(b, start, end))
-        let index: Int
-        if let existing = hostIndex[c][address] {
-            index = existing
-        } else {
-            index = clusters[c].hosts.count
-            clusters[c].hosts.append(EnvoyHostStatus(address: address))
-            hostIndex[c][address] = index
-        }
+        // Envoy prints each host's lines together, so an address seen before but not just now
+        // is the same endpoint again in another priority: a host of its own, as in the JSON form.
+        let index = clusters[c].hosts.count
+        clusters[c].hosts.append(EnvoyHostStatus(address: address))
         currentHost = index
         currentHostBytes = Array(UnsafeBufferPointer(rebasing: b[start..<end]))
         return index

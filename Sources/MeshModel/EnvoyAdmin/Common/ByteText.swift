@@ -83,6 +83,14 @@ enum ByteText {
         return true
     }
 
+    static func hasSuffix(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard end - start >= n else { return false }
+        let p = literal.utf8Start
+        for k in 0..<n where b[end - n + k] != p[k] { return false }
+        return true
+    }
+
     /// `[a-z0-9_]+`: the shape of Envoy's setting and stat names (not of host addresses).
     static func isIdentifier(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         guard start < end else { return false }

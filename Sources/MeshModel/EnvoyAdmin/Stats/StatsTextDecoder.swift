@@ -43,8 +43,7 @@ extension StatsSnapshot {
         }
         let vs = sep + 2
         if let v = ByteText.uint64(b, vs, end) {
-            let name = ByteText.string(b, start, sep)
-            s.stats.append(Stat(name: name, kind: StatKind.infer(name), value: .integer(v)))
+            s.stats.append(Stat(name: ByteText.string(b, start, sep), kind: StatKind.infer(b, start, sep), value: .integer(v)))
             return nil
         }
         guard vs < end else { return "missing value for \(ByteText.string(b, start, sep))" }
@@ -63,7 +62,7 @@ extension StatsSnapshot {
             return nil
         default:
             if let d = ByteText.double(b, vs, end), !d.isNaN {
-                s.stats.append(Stat(name: name, kind: StatKind.infer(name), value: .real(d)))
+                s.stats.append(Stat(name: name, kind: StatKind.infer(b, start, sep), value: .real(d)))
                 return nil
             }
             return "\(name): expected a number, got \(ByteText.excerpt(b, vs, end))"

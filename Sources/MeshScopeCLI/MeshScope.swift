@@ -12,6 +12,8 @@ public struct MeshScope: AsyncParsableCommand {
     public init() {}
 
     static let subcommandTypes: [any ParsableCommand.Type] = [
+        StatsCommand.self,
+        CertsCommand.self,
         GenerateCommand.self,
     ]
 }

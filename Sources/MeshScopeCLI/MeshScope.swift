@@ -11,5 +11,7 @@ public struct MeshScope: AsyncParsableCommand {
 
     public init() {}
 
-    static let subcommandTypes: [any ParsableCommand.Type] = []
+    static let subcommandTypes: [any ParsableCommand.Type] = [
+        ProxyConfigCommand.self,
+    ]
 }

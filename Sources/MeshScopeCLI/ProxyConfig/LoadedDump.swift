@@ -65,7 +65,9 @@ enum ProxyConfigPrinter {
     static func write(_ json: ProxyConfigJSON, format: OutputFormat) {
         switch format {
         case .yaml: Console.current.write(json.yaml())
-        default: Console.current.write(json.jsonBytes())
+        default:
+            let console = Console.current
+            json.writeJSON { console.write($0) }
         }
     }
 

@@ -48,6 +48,10 @@ public struct ProtoJSONWriter {
     private var out: [UInt8] = []
     /// Inside a sensitive field: inline key material is replaced, as Envoy itself redacts it.
     private var redacting = false
+    /// When set, output is handed over in chunks of about ``chunkSize`` bytes instead of
+    /// being collected (a 100 MB `-o json` then never sits in memory twice).
+    private var sink: (([UInt8]) -> Void)?
+    static let chunkSize = 1 << 20
 
     public init(style: Style) { self.style = style }
 
@@ -55,18 +59,28 @@ public struct ProtoJSONWriter {
     public func bytes(_ node: OutputNode) -> [UInt8] {
         var w = self
         w.out.reserveCapacity(1 << 16)
-        w.write(node, depth: 0, context: .message(parentKey: nil), top: true)
+        w.write(node, depth: 0, context: .message(parent: .none), top: true)
         w.out.append(0x0A)
         return w.out
     }
 
     public func string(_ node: OutputNode) -> String { String(decoding: bytes(node), as: UTF8.self) }
 
+    /// Streams the JSON text (and the final newline) to `sink` in chunks.
+    public func write(_ node: OutputNode, to sink: @escaping ([UInt8]) -> Void) {
+        var w = self
+        w.sink = sink
+        w.out.reserveCapacity(ProtoJSONWriter.chunkSize + 4096)
+        w.write(node, depth: 0, context: .message(parent: .none), top: true)
+        w.out.append(0x0A)
+        sink(w.out)
+    }
+
     // MARK: Context
 
     /// What the object being written is, which decides key spelling, key order and layout.
     enum Context {
-        case message(parentKey: String?)
+        case message(parent: FieldName)
         /// A map field's object: keys are data (kept and sorted), values are `value`.
         case map(value: ValueKind)
         /// A `google.protobuf.Struct` (or `Value`/`ListValue`): keys are data; `nested` when
@@ -76,36 +90,29 @@ public struct ProtoJSONWriter {
 
     enum ValueKind { case message, structValue, scalar }
 
-    /// Fields whose value is a map (`map<string, X>`), by folded field name.
-    static func mapValueKind(_ folded: String, parentKey: String?) -> ValueKind? {
-        switch folded {
-        case "filtermetadata", "perfilterconfig", "extensionprotocoloptions": return .structValue
-        case "typedfiltermetadata", "typedperfilterconfig", "typedextensionprotocoloptions": return .message
-        case "keyvalues", "labels", "annotations": return .scalar
-        case "map":
-            guard let p = parentKey.map { Key($0).folded }, p == "exactmatchmap" || p == "prefixmatchmap" else { return nil }
-            return .message
+    /// The kind of values a map field holds, for the map fields the dumps use.
+    static func mapValueKind(_ field: FieldName, parent: FieldName) -> ValueKind? {
+        switch field {
+        case .filterMetadata, .perFilterConfig, .extensionProtocolOptions: return .structValue
+        case .typedFilterMetadata, .typedPerFilterConfig, .typedExtensionProtocolOptions: return .message
+        case .keyValues, .labels, .annotations: return .scalar
+        case .map: return parent == .exactMatchMap || parent == .prefixMatchMap ? .message : nil
         default: return nil
         }
     }
 
-    /// Whether the member `key` (of an object with the given parent key, holding siblings)
-    /// is a `google.protobuf.Struct`.
-    static func isStructField(_ folded: String, parentKey: String?, object: JSONValue?) -> Bool {
-        switch folded {
-        case "metadata":
-            guard let p = parentKey.map({ Key($0).folded }) else { return false }
-            return p == "node" || p == "useragentbuildversion"
-        case "staticlayer": return true
-        case "value":
+    /// Whether `field` of `object` (whose own field name is `parent`) is a `google.protobuf.Struct`.
+    static func isStructField(_ field: FieldName, parent: FieldName, object: JSONValue) -> Bool {
+        switch field {
+        case .metadata: return parent == .node || parent == .userAgentBuildVersion
+        case .staticLayer: return true
+        case .value:
             // TypedStruct.value, and an Any carrying a google.protobuf.Struct.
-            guard let o = object else { return false }
-            if o["type_url"] != nil { return true }
-            return o.member(exactly: "@type")?.string?.hasSuffix("google.protobuf.Struct") ?? false
-        case "config":
+            if object["type_url"] != nil { return true }
+            return object.member(exactly: "@type")?.string?.hasSuffix("google.protobuf.Struct") ?? false
+        case .config:
             // The v2 filter `config` Struct: a filter object has a name and no @type.
-            guard let o = object else { return false }
-            return o["name"] != nil && o.member(exactly: "@type") == nil
+            return object["name"] != nil && object.member(exactly: "@type") == nil
         default: return false
         }
     }
@@ -115,6 +122,10 @@ public struct ProtoJSONWriter {
     private var indentUnit: Int { style.indent }
 
     private mutating func newline(_ spaces: Int) {
+        if let sink, out.count >= ProtoJSONWriter.chunkSize {
+            sink(out)
+            out.removeAll(keepingCapacity: true)
+        }
         out.append(0x0A)
         if spaces > 0 { out.append(contentsOf: repeatElement(0x20, count: spaces)) }
     }
@@ -137,7 +148,7 @@ public struct ProtoJSONWriter {
                 let (k, v) = pairs[i]
                 w.writeString(k)
                 w.out.append(contentsOf: [0x3A, 0x20])
-                w.write(v, depth: d, context: .message(parentKey: k))
+                w.write(v, depth: d, context: .message(parent: FieldName.classify(k)))
             }
         case .json(let v): writeJSON(v, depth: depth, context: context, top: top)
         }
@@ -149,50 +160,31 @@ public struct ProtoJSONWriter {
         case .object:
             writeJSONObject(v, depth: depth, context: context, top: top)
         case .array:
-            let elements = Array(v.elements)
             let elementContext: Context
             switch context {
             case .structValue: elementContext = .structValue(nested: true)
             default: elementContext = context
             }
             let isStruct: Bool? = if case .structValue(let nested) = context { nested } else { nil }
-            writeArray(count: elements.count, depth: depth, structNested: isStruct) { w, i, d in
-                w.writeJSON(elements[i], depth: d, context: elementContext)
-            }
+            writeJSONArray(v, depth: depth, structNested: isStruct, elementContext: elementContext)
         case .string: writeRawString(v)
         default: out.append(contentsOf: v.rawBytes)
         }
     }
 
     private mutating func writeJSONObject(_ v: JSONValue, depth: Int, context: Context, top: Bool) {
+        if case .message(let parent) = context {
+            writeMessage(v, depth: depth, parent: parent, top: top)
+            return
+        }
         var members: [(key: String, value: JSONValue)] = []
         for m in v.members {
             if top && style.dropTopLevelType && m.key == "@type" { continue }
             members.append(m)
         }
         switch context {
-        case .message(let parentKey):
-            writeObject(count: members.count, depth: depth, isStruct: nil) { w, i, d in
-                let (k, child) = members[i]
-                let folded = Key(k).folded
-                w.writeKey(w.style.camelCase ? KeyStyle.protoJSON.convert(k) : k)
-                if w.redacting, child.kind == .string, let marker = EnvoyRedaction.marker(forFoldedKey: folded) {
-                    w.writeString(marker)
-                    return
-                }
-                let wasRedacting = w.redacting
-                if EnvoyRedaction.sensitiveFields.contains(folded) { w.redacting = true }
-                defer { w.redacting = wasRedacting }
-                let childContext: Context
-                if let mk = ProtoJSONWriter.mapValueKind(folded, parentKey: parentKey), child.isObject {
-                    childContext = .map(value: mk)
-                } else if child.isObject || child.isArray, ProtoJSONWriter.isStructField(folded, parentKey: parentKey, object: v) {
-                    childContext = .structValue(nested: false)
-                } else {
-                    childContext = .message(parentKey: k)
-                }
-                w.writeJSON(child, depth: d, context: childContext)
-            }
+        case .message:
+            break
         case .map(let valueKind):
             let sorted = members.sorted { IstioNaming.goLess($0.key, $1.key) }
             writeObject(count: sorted.count, depth: depth, isStruct: nil) { w, i, d in
@@ -200,7 +192,7 @@ public struct ProtoJSONWriter {
                 w.writeKey(k)
                 let childContext: Context = switch valueKind {
                 case .structValue: .structValue(nested: false)
-                case .message, .scalar: .message(parentKey: k)
+                case .message, .scalar: .message(parent: .none)
                 }
                 w.writeJSON(child, depth: d, context: childContext)
             }
@@ -212,6 +204,159 @@ public struct ProtoJSONWriter {
                 w.writeJSON(child, depth: d, context: .structValue(nested: true))
             }
         }
+    }
+
+    /// A proto message: walks the tape, converting field names from their bytes.
+    private mutating func writeMessage(_ v: JSONValue, depth: Int, parent: FieldName, top: Bool) {
+        let doc = v.document
+        let end = v.containerEnd
+        var j = v.index + 1
+        var first = true
+        let inner = depth + indentUnit
+        while j < end {
+            let keyEntry = doc.tape[j]
+            let child = JSONValue(document: doc, index: j + 1)
+            j = child.nextIndex
+            let off = Tape.offset(keyEntry)
+            let len = Tape.length(keyEntry)
+            let escaped = Tape.hasEscapes(keyEntry)
+            if top && style.dropTopLevelType && !escaped && len == 5 && ProtoJSONWriter.isAtType(doc.bytes, off) { continue }
+            if first {
+                out.append(0x7B)
+                first = false
+            } else {
+                out.append(0x2C)
+            }
+            newline(inner)
+            let field: FieldName
+            if escaped {
+                let k = JSONValue.decodeString(doc.bytes, off, len, true)
+                field = FieldName.classify(k)
+                writeString(style.camelCase ? KeyStyle.protoJSON.convert(k) : k)
+                out.append(contentsOf: [0x3A, 0x20])
+            } else {
+                field = FieldName.classify(doc.bytes, off, len)
+                writeFieldName(doc.bytes, off, len)
+            }
+            if redacting, child.kind == .string, let marker = field.redactionMarker {
+                writeString(marker)
+                continue
+            }
+            let wasRedacting = redacting
+            if field.isSensitive { redacting = true }
+            if let mk = ProtoJSONWriter.mapValueKind(field, parent: parent), child.isObject {
+                writeJSON(child, depth: inner, context: .map(value: mk))
+            } else if field != .none, child.isObject || child.isArray, ProtoJSONWriter.isStructField(field, parent: parent, object: v) {
+                writeJSON(child, depth: inner, context: .structValue(nested: false))
+            } else {
+                switch child.kind {
+                case .string: writeRawString(child)
+                case .object, .array: writeJSON(child, depth: inner, context: .message(parent: field))
+                default: out.append(contentsOf: child.rawBytes)
+                }
+            }
+            redacting = wasRedacting
+        }
+        if first {
+            // Empty message: "{}", or jsonpb's "{\n\n<indent>}".
+            out.append(0x7B)
+            if style.layout == .jsonpb {
+                out.append(0x0A)
+                newline(depth)
+            }
+            out.append(0x7D)
+            return
+        }
+        newline(depth)
+        out.append(0x7D)
+    }
+
+    private mutating func writeJSONArray(_ v: JSONValue, depth: Int, structNested: Bool?, elementContext: Context) {
+        let shift: Int
+        if style.layout == .jsonpb, let nested = structNested { shift = nested ? 2 : 1 } else { shift = 0 }
+        let doc = v.document
+        let end = v.containerEnd
+        var j = v.index + 1
+        if j >= end {
+            if style.layout == .jsonpb, structNested != nil {
+                out.append(0x5B)
+                newline(depth + shift * indentUnit)
+                out.append(0x5D)
+            } else {
+                out.append(contentsOf: [0x5B, 0x5D])
+            }
+            return
+        }
+        out.append(0x5B)
+        let inner = depth + (1 + shift) * indentUnit
+        var first = true
+        while j < end {
+            let element = JSONValue(document: doc, index: j)
+            j = element.nextIndex
+            if !first { out.append(0x2C) }
+            first = false
+            newline(inner)
+            switch element.kind {
+            case .string: writeRawString(element)
+            case .object, .array: writeJSON(element, depth: inner, context: elementContext)
+            default: out.append(contentsOf: element.rawBytes)
+            }
+        }
+        newline(depth + shift * indentUnit)
+        out.append(0x5D)
+    }
+
+    static func isAtType(_ b: [UInt8], _ off: Int) -> Bool {
+        b[off] == 0x40 && b[off + 1] == 0x74 && b[off + 2] == 0x79 && b[off + 3] == 0x70 && b[off + 4] == 0x65
+    }
+
+    /// Writes `"name": ` for an unescaped key, in lowerCamelCase when it is a snake_case
+    /// proto field name (the rule of ``KeyStyle/protoJSON``, done on bytes).
+    private mutating func writeFieldName(_ b: [UInt8], _ off: Int, _ len: Int) {
+        out.append(0x22)
+        var convert = false
+        if style.camelCase {
+            var sawUnderscore = false
+            var plain = true
+            for i in off..<(off + len) {
+                let c = b[i]
+                if c == 0x5F {
+                    sawUnderscore = true
+                } else if !((c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)) {
+                    plain = false
+                    break
+                }
+            }
+            convert = sawUnderscore && plain
+        }
+        if convert {
+            var upper = false
+            for i in off..<(off + len) {
+                let c = b[i]
+                if c == 0x5F {
+                    upper = true
+                } else if upper {
+                    out.append(c >= 0x61 && c <= 0x7A ? c - 0x20 : c)
+                    upper = false
+                } else {
+                    out.append(c)
+                }
+            }
+        } else {
+            var special = false
+            for i in off..<(off + len) where b[i] == 0x3C || b[i] == 0x3E || b[i] == 0x26 || b[i] >= 0x80 {
+                special = true
+                break
+            }
+            if special {
+                out.removeLast()
+                writeString(String(decoding: b[off..<(off + len)], as: UTF8.self))
+                out.append(contentsOf: [0x3A, 0x20])
+                return
+            }
+            out.append(contentsOf: b[off..<(off + len)])
+        }
+        out.append(contentsOf: [0x22, 0x3A, 0x20])
     }
 
     private mutating func writeKey(_ k: String) {

@@ -16,6 +16,8 @@ public struct ProxyConfigJSON: Sendable {
 
     public func jsonBytes() -> [UInt8] { ProtoJSONWriter(style: style).bytes(node) }
     public func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
+    /// Streams the JSON text to `sink` in chunks (for large outputs).
+    public func writeJSON(to sink: @escaping ([UInt8]) -> Void) { ProtoJSONWriter(style: style).write(node, to: sink) }
 
     /// YAML as istioctl makes it: its JSON converted by `sigs.k8s.io/yaml`, then `Fprintln`
     /// (so a blank line ends it).

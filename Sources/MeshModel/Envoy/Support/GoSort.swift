@@ -22,6 +22,17 @@ public enum GoSort {
         }
     }
 
+    /// Sorts `items` by `key` with Go's algorithm, moving only indices (cheap swaps even
+    /// when the elements are large).
+    public static func sorted<T, K>(_ items: [T], key: (T) -> K, by less: (K, K) -> Bool) -> [T] {
+        let keys = items.map(key)
+        var order = Array(items.indices)
+        keys.withUnsafeBufferPointer { k in
+            slice(&order) { less(k[$0], k[$1]) }
+        }
+        return order.map { items[$0] }
+    }
+
     static func bitLength(_ x: UInt) -> Int { x == 0 ? 0 : UInt.bitWidth - x.leadingZeroBitCount }
 
     private enum Hint { case unknown, increasing, decreasing }

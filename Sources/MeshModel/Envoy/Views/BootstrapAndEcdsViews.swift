@@ -22,12 +22,10 @@ public enum VersionSummaryView {
 /// sorted by type URL then name.
 public enum EcdsView {
     public static func extensionConfigs(_ dump: EnvoyConfigDump) -> [EnvoyExtensionConfig] {
-        var list = dump.extensionConfigs.map { (url: $0.typedConfigURL, ext: $0) }
-        GoSort.slice(&list) { a, b in
-            if a.url == b.url { return IstioNaming.goLess(a.ext.name, b.ext.name) }
+        GoSort.sorted(dump.extensionConfigs, key: { (url: $0.typedConfigURL, name: $0.name) }) { a, b in
+            if a.url == b.url { return IstioNaming.goLess(a.name, b.name) }
             return IstioNaming.goLess(a.url, b.url)
         }
-        return list.map(\.ext)
     }
 
     public static func table(_ configs: [EnvoyExtensionConfig], options: ProxyConfigTableOptions = ProxyConfigTableOptions()) -> Table {

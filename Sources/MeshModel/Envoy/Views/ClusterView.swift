@@ -27,10 +27,10 @@ public struct ClusterFilter: Sendable, Equatable {
     }
 
     public func matches(_ name: String) -> Bool {
-        if !fqdn.isEmpty && !name.contains(fqdn) { return false }
-        if !direction.isEmpty && !name.contains(direction) { return false }
-        if !subset.isEmpty && !name.contains(subset) { return false }
-        if port != 0 && !name.contains("|\(port)|") { return false }
+        if !fqdn.isEmpty && !IstioNaming.contains(name, fqdn) { return false }
+        if !direction.isEmpty && !IstioNaming.contains(name, direction) { return false }
+        if !subset.isEmpty && !IstioNaming.contains(name, subset) { return false }
+        if port != 0 && !IstioNaming.contains(name, "|\(port)|") { return false }
         return true
     }
 }
@@ -49,9 +49,8 @@ public enum ClusterView {
         var list = dump.clusters.filter { $0.state == .active }
         list += dump.clusters.filter { $0.state == .static }
         if includeWarming { list += dump.clusters.filter { $0.state == .warming } }
-        var keyed = list.map { (key: IstioNaming.sortKey($0.name), cluster: $0) }
-        GoSort.slice(&keyed) { IstioNaming.subsetKeyLess($0.key, $1.key) }
-        return keyed.map(\.cluster).filter { filter.matches($0.name) }
+        return GoSort.sorted(list, key: { IstioNaming.sortKey($0.name) }, by: IstioNaming.subsetKeyLess)
+            .filter { filter.matches($0.name) }
     }
 
     public static func table(_ clusters: [EnvoyCluster], options: ProxyConfigTableOptions = ProxyConfigTableOptions()) -> Table {

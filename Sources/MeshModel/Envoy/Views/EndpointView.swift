@@ -71,17 +71,16 @@ public enum EndpointView {
     public static func assignments(_ dump: EnvoyConfigDump, filter: EndpointFilter = EndpointFilter()) -> [FilteredAssignment] {
         var list = dump.endpointConfigs.filter { $0.state != .static }
         list += dump.endpointConfigs.filter { $0.state == .static }
-        var result: [(key: IstioNaming.SubsetKey, a: FilteredAssignment)] = []
+        var result: [FilteredAssignment] = []
         for config in list {
             let cla = config.assignment
             let localities = cla.localities.map { loc in
                 (locality: loc, endpoints: loc.endpoints.filter { filter.matches($0, cluster: config.clusterName) })
             }
             let a = FilteredAssignment(config: config, localities: localities)
-            if a.endpointCount > 0 { result.append((IstioNaming.sortKey(config.clusterName), a)) }
+            if a.endpointCount > 0 { result.append(a) }
         }
-        GoSort.slice(&result) { IstioNaming.subsetKeyLess($0.key, $1.key) }
-        return result.map(\.a)
+        return GoSort.sorted(result, key: { IstioNaming.sortKey($0.config.clusterName) }, by: IstioNaming.subsetKeyLess)
     }
 
     public static func rows(_ assignments: [FilteredAssignment]) -> [EndpointRow] {

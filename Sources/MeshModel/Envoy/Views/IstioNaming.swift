@@ -18,24 +18,40 @@ public enum IstioNaming {
     /// ```
     public static func parseSubsetKey(_ s: String) -> SubsetKey {
         var key = SubsetKey(direction: "", port: 0, subset: "", hostname: "")
-        let sep = (s.hasPrefix("outbound_") || s.hasPrefix("inbound_")) ? "_." : "|"
-        var rest = Substring(s)
-        guard let d = cut(&rest, sep) else { return key }
-        key.direction = String(d)
-        guard let p = cut(&rest, sep) else { return key }
-        key.port = goAtoi(p) ?? 0
-        guard let ss = cut(&rest, sep) else { return key }
-        key.subset = String(ss)
-        if rest.contains(sep) { return key }
-        key.hostname = String(rest)
+        let b = Array(s.utf8)
+        let srv = s.hasPrefix("outbound_") || s.hasPrefix("inbound_")
+        let sep: [UInt8] = srv ? [0x5F, 0x2E] : [0x7C]
+        var start = 0
+        func next() -> Range<Int>? {
+            guard let at = find(b, sep, from: start) else { return nil }
+            defer { start = at + sep.count }
+            return start..<at
+        }
+        guard let d = next() else { return key }
+        key.direction = String(decoding: b[d], as: UTF8.self)
+        guard let p = next() else { return key }
+        key.port = goAtoi(String(decoding: b[p], as: UTF8.self)) ?? 0
+        guard let ss = next() else { return key }
+        key.subset = String(decoding: b[ss], as: UTF8.self)
+        if find(b, sep, from: start) != nil { return key }
+        key.hostname = String(decoding: b[start...], as: UTF8.self)
         return key
     }
 
-    private static func cut(_ s: inout Substring, _ sep: String) -> Substring? {
-        guard let r = s.range(of: sep) else { return nil }
-        let head = s[..<r.lowerBound]
-        s = s[r.upperBound...]
-        return head
+    static func find(_ b: [UInt8], _ sep: [UInt8], from: Int) -> Int? {
+        guard b.count >= sep.count else { return nil }
+        var i = from
+        while i + sep.count <= b.count {
+            if b[i] == sep[0] && (sep.count == 1 || b[i + 1] == sep[1]) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Go's `strings.Contains`, bytewise.
+    public static func contains(_ s: String, _ sub: String) -> Bool {
+        if sub.isEmpty { return true }
+        return ByteSearch.contains(Array(s.utf8)[...], Array(sub.utf8))
     }
 
     /// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces, 64-bit range.

@@ -40,13 +40,11 @@ public enum ListenerView {
 
     /// Sorted by port, address, type, as `PrintListenerSummary`.
     public static func sorted(_ listeners: [EnvoyListener]) -> [EnvoyListener] {
-        var keyed = listeners.map { (port: port($0), host: host($0), type: listenerType($0), listener: $0) }
-        GoSort.slice(&keyed) { a, b in
+        GoSort.sorted(listeners, key: { (port: port($0), host: host($0), type: listenerType($0)) }) { a, b in
             if a.port != b.port { return a.port < b.port }
             if a.host != b.host { return IstioNaming.goLess(a.host, b.host) }
             return IstioNaming.goLess(a.type, b.type)
         }
-        return keyed.map(\.listener)
     }
 
     public static func table(_ listeners: [EnvoyListener], verbose: Bool = true, options: ProxyConfigTableOptions = ProxyConfigTableOptions()) -> Table {

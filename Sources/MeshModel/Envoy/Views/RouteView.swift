@@ -11,12 +11,10 @@ public enum RouteView {
     public static func routeConfigs(_ dump: EnvoyConfigDump, name: String = "") -> [EnvoyRouteConfig] {
         var list = dump.routeConfigs.filter { $0.state != .static }
         list += dump.routeConfigs.filter { $0.state == .static }
-        var keyed = list.map { (n: IstioNaming.goAtoi($0.name), rc: $0) }
-        GoSort.slice(&keyed) { a, b in
-            guard let x = a.n, let y = b.n else { return false }
+        return GoSort.sorted(list, key: { IstioNaming.goAtoi($0.name) }) { a, b in
+            guard let x = a, let y = b else { return false }
             return x < y
-        }
-        return keyed.map(\.rc).filter { name.isEmpty || $0.name == name }
+        }.filter { name.isEmpty || $0.name == name }
     }
 
     public static func table(_ configs: [EnvoyRouteConfig], verbose: Bool = true, options: ProxyConfigTableOptions = ProxyConfigTableOptions()) -> Table {

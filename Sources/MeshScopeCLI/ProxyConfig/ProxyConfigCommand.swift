@@ -201,7 +201,7 @@ struct ProxyConfigBootstrap: ParsableCommand {
         if ProxyConfigPrinter.isStructured(output) {
             ProxyConfigPrinter.write(ProxyConfigJSON.bootstrap(dump.sectionValues[.bootstrap]!), format: output)
         } else {
-            ProxyConfigPrinter.write(VersionSummaryView.table(dump.bootstrap!).render())
+            ProxyConfigPrinter.write(VersionSummaryView.table(dump.bootstrap!, wide: output == .wide).render())
         }
         try loaded.finish(needed: [.bootstrap])
     }

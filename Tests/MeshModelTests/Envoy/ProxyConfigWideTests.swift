@@ -61,3 +61,13 @@ import Testing
         #expect(now.first { $0[0] == "ROOTCA" }?[3] == "true")
     }
 }
+
+@Suite struct VersionSummaryWideTests {
+    @Test func oldProxiesShowTheirBuildVersionInWide() throws {
+        let dump = try EnvoyFixtures.dump("envoy-admin/pp11/config_dump.json")
+        let b = try #require(dump.bootstrap)
+        #expect(VersionSummaryView.table(b).render().hasSuffix("Envoy Version:       0.0.0\n"))
+        #expect(VersionSummaryView.table(b, wide: true).render().hasSuffix("Envoy Version:       ea9e05a766e5ecf301c44b5f779cbccd675b644d/1.9.0-dev/Clean/RELEASE\n"))
+        #expect(b.istioProxySHA == "ea9e05a766e5ecf301c44b5f779cbccd675b644d")
+    }
+}

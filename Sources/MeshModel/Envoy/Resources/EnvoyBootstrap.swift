@@ -34,6 +34,9 @@ public struct EnvoyBootstrap: Sendable {
         return sha
     }
 
+    /// The pre-1.15 `node.build_version` string (`sha/1.9.0-dev/Clean/RELEASE`), if present.
+    public var legacyBuildVersion: String? { node?["build_version"]?.string }
+
     /// `major.minor.patch[-label][/status][/type][/ssl]` from `node.user_agent_build_version`,
     /// as istioctl's `getUserAgentVersionInfo` builds it (`0.0.0` when absent).
     public var envoyVersion: String {

@@ -69,7 +69,9 @@ public struct EnvoyHTTPConnectionManager: Sendable {
     }
     public var scopedRoutesName: String? { json["scoped_routes"]?["name"]?.string }
     public var statPrefix: String? { json["stat_prefix"]?.string }
-    public var httpFilterNames: [String] { json["http_filters"]?.elements.map { $0["name"]?.string ?? "" } ?? [] }
+    /// The HTTP filters, each with its `typed_config` unwrapped (or v2 `config`).
+    public var httpFilters: [EnvoyFilter] { json["http_filters"]?.elements.map(EnvoyFilter.init) ?? [] }
+    public var httpFilterNames: [String] { httpFilters.map(\.name) }
 }
 
 /// The parts of `TcpProxy` the views read.

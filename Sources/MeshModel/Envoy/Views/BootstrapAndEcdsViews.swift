@@ -8,11 +8,14 @@
 /// // Envoy Version:       1.18.3/Clean/RELEASE/BoringSSL
 /// ```
 public enum VersionSummaryView {
-    public static func table(_ bootstrap: EnvoyBootstrap) -> Table {
+    /// `wide`: an old proxy without `user_agent_build_version` shows its `build_version`
+    /// string where istioctl prints `0.0.0`.
+    public static func table(_ bootstrap: EnvoyBootstrap, wide: Bool = false) -> Table {
         var rows: [[String]] = []
         if !bootstrap.istioVersion.isEmpty { rows.append(["Istio Version:", bootstrap.istioVersion]) }
         if !bootstrap.istioProxySHA.isEmpty { rows.append(["Istio Proxy Version:", bootstrap.istioProxySHA]) }
-        let envoy = bootstrap.envoyVersion
+        var envoy = bootstrap.envoyVersion
+        if wide, bootstrap.node?["user_agent_build_version"] == nil, let legacy = bootstrap.legacyBuildVersion { envoy = legacy }
         if !envoy.isEmpty { rows.append(["Envoy Version:", envoy]) }
         return Table(columns: [.init("FIELD"), .init("VALUE")], rows: rows, layout: TabWriter(padding: 1), showHeader: false)
     }

@@ -34,7 +34,7 @@ public enum ProxyConfigAllView {
         var missing: [(EnvoySectionKind, String)] = []
 
         if let b = dump.bootstrap, b.json != nil {
-            parts.append(("BOOTSTRAP INFO", VersionSummaryView.table(b).render(wide: wide)))
+            parts.append(("BOOTSTRAP INFO", VersionSummaryView.table(b, wide: wide).render(wide: wide)))
         } else {
             missing.append((.bootstrap, "no bootstrap in the dump"))
         }

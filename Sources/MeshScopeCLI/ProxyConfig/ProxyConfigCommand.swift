@@ -25,7 +25,7 @@ public struct ProxyConfigCommand: ParsableCommand {
 }
 
 /// `--file PATH|-`.
-struct DumpFileOption: ParsableArguments {
+struct ProxyConfigFileOption: ParsableArguments {
     @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Envoy /config_dump JSON file, or - for stdin.", valueName: "path"))
     var file: String
 }
@@ -37,7 +37,7 @@ struct ProxyConfigCluster: ParsableCommand {
         aliases: ["clusters", "c"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
     @Option(help: "Filter clusters by substring of the Service FQDN field.") var fqdn = ""
     @Option(help: "Filter clusters by Port field.") var port = 0
@@ -45,7 +45,7 @@ struct ProxyConfigCluster: ParsableCommand {
     @Option(help: "Filter clusters by Direction field.") var direction = ""
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         try loaded.require(!dump.clusters.isEmpty, "no clusters in the dump")
         let filter = ClusterFilter(fqdn: fqdn, port: port, subset: subset, direction: direction)
@@ -67,7 +67,7 @@ struct ProxyConfigListener: ParsableCommand {
         aliases: ["listeners", "l"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
     @Option(help: "Filter listeners by address field.") var address = ""
     @Option(help: "Filter listeners by Port field.") var port = 0
@@ -76,7 +76,7 @@ struct ProxyConfigListener: ParsableCommand {
     var verbose = true
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         try loaded.require(!dump.listeners.isEmpty, "no listeners in the dump")
         let wide = output.output == .wide
@@ -97,14 +97,14 @@ struct ProxyConfigRoute: ParsableCommand {
         aliases: ["routes", "r"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
     @Option(help: "Filter routes by route name field.") var name = ""
     @Flag(inversion: .prefixedNo, help: "One row per route with VHOST NAME, DOMAINS, MATCH (istioctl's default).")
     var verbose = true
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         try loaded.require(!dump.routeConfigs.isEmpty, "no route configs in the dump")
         let wide = output.output == .wide
@@ -126,7 +126,7 @@ struct ProxyConfigEndpoint: ParsableCommand {
         aliases: ["endpoints", "ep"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
     @Option(help: "Filter endpoints by address (as printed: ip:port).") var address = ""
     @Option(help: "Filter endpoints by port.") var port = 0
@@ -136,7 +136,7 @@ struct ProxyConfigEndpoint: ParsableCommand {
     var filter: EndpointFilter { EndpointFilter(address: address, port: port, cluster: cluster, status: status) }
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         let wide = output.output == .wide
         if dump.sectionValues[.endpoints] == nil {
@@ -162,12 +162,12 @@ struct ProxyConfigSecret: ParsableCommand {
         aliases: ["secrets", "s"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
-    @OptionGroup var clock: ClockOption
+    @OptionGroup var clock: ProxyConfigClockOption
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         try loaded.require(dump.sectionValues[.secrets] != nil, "no secrets section in the dump")
         let wide = output.output == .wide
@@ -190,12 +190,12 @@ struct ProxyConfigBootstrap: ParsableCommand {
         aliases: ["b"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @Option(name: [.short, .long], help: "Output format: json (default), yaml, or short/table for the version summary.")
     var output: OutputFormat = .json
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         try loaded.require(dump.bootstrap?.json != nil, "no bootstrap in the dump")
         if ProxyConfigPrinter.isStructured(output) {
@@ -214,11 +214,11 @@ struct ProxyConfigEcds: ParsableCommand {
         aliases: ["ec"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         try loaded.require(dump.sectionValues[.ecds] != nil, "no ECDS section in the dump")
         let wide = output.output == .wide
@@ -239,9 +239,9 @@ struct ProxyConfigAll: ParsableCommand {
         aliases: ["a"]
     )
 
-    @OptionGroup var input: DumpFileOption
+    @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
-    @OptionGroup var clock: ClockOption
+    @OptionGroup var clock: ProxyConfigClockOption
     @Flag(help: "Precede each table with a ------ CLUSTER INFO ------ style header.") var withHeaders = false
     @Flag(inversion: .prefixedNo, help: "Verbose listener and route tables (istioctl's default).") var verbose = true
     @Option(help: "Filter clusters by substring of the Service FQDN field.") var fqdn = ""
@@ -253,7 +253,7 @@ struct ProxyConfigAll: ParsableCommand {
     @Option(help: "Filter routes by route name field.") var name = ""
 
     func run() throws {
-        let loaded = try LoadedDump.load(input.file)
+        let loaded = try ProxyConfigDump.load(input.file)
         let dump = loaded.dump
         switch output.output {
         case .json:

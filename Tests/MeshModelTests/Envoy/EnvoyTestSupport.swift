@@ -14,7 +14,7 @@ enum EnvoyFixtures {
 }
 
 /// Structural comparison of JSON and YAML texts.
-enum Semantic {
+enum EnvoySemantic {
     /// A canonical rendering of a parsed JSON value: object members sorted, numbers by value.
     static func canonical(_ v: JSONValue) -> String {
         switch v.kind {

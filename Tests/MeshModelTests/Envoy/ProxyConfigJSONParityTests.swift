@@ -6,14 +6,14 @@ import Testing
 @Suite struct ProxyConfigJSONParityTests {
     private func expectJSON(_ actual: String, _ expectedPath: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let expected = try Fixtures.text(expectedPath)
-        #expect(try Semantic.json(actual) == Semantic.json(expected), "\(expectedPath) differs semantically", sourceLocation: sourceLocation)
-        #expect(actual == expected, "\(expectedPath): \(Semantic.firstDifference(actual, expected))", sourceLocation: sourceLocation)
+        #expect(try EnvoySemantic.json(actual) == EnvoySemantic.json(expected), "\(expectedPath) differs semantically", sourceLocation: sourceLocation)
+        #expect(actual == expected, "\(expectedPath): \(EnvoySemantic.firstDifference(actual, expected))", sourceLocation: sourceLocation)
     }
 
     private func expectYAML(_ actual: String, _ expectedPath: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let expected = try Fixtures.text(expectedPath)
-        #expect(try Semantic.yaml(actual) == Semantic.yaml(expected), "\(expectedPath) differs semantically", sourceLocation: sourceLocation)
-        #expect(actual == expected, "\(expectedPath): \(Semantic.firstDifference(actual, expected))", sourceLocation: sourceLocation)
+        #expect(try EnvoySemantic.yaml(actual) == EnvoySemantic.yaml(expected), "\(expectedPath) differs semantically", sourceLocation: sourceLocation)
+        #expect(actual == expected, "\(expectedPath): \(EnvoySemantic.firstDifference(actual, expected))", sourceLocation: sourceLocation)
     }
 
     @Test func bootstrapJSONKeepsJsonpbStructIndentation() throws {

@@ -7,8 +7,8 @@ import Testing
 @Suite struct ProxyConfigParityTests {
     private func expectText(_ actual: String, _ expectedPath: String, columns: [String]?, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let expected = try Fixtures.text(expectedPath)
-        if let columns { TableCells.expectSameCells(actual, expected, columns: columns, expectedPath, sourceLocation: sourceLocation) }
-        #expect(actual == expected, "\(expectedPath): \(Semantic.firstDifference(actual, expected))", sourceLocation: sourceLocation)
+        if let columns { EnvoyTableCells.expectSameCells(actual, expected, columns: columns, expectedPath, sourceLocation: sourceLocation) }
+        #expect(actual == expected, "\(expectedPath): \(EnvoySemantic.firstDifference(actual, expected))", sourceLocation: sourceLocation)
     }
 
     @Test func waypointAll() throws {
@@ -16,11 +16,11 @@ import Testing
         let rendered = ProxyConfigAllView.render(dump, now: EnvoyFixtures.referenceNow)
         #expect(rendered.missing.isEmpty)
         let expected = try Fixtures.text("envoy/waypoint/expected/proxy-config-all.txt")
-        #expect(rendered.text == expected, "\(Semantic.firstDifference(rendered.text, expected))")
+        #expect(rendered.text == expected, "\(EnvoySemantic.firstDifference(rendered.text, expected))")
 
         // Cell by cell, block by block.
-        let ours = TableCells.blocks(rendered.text)
-        let theirs = TableCells.blocks(expected)
+        let ours = EnvoyTableCells.blocks(rendered.text)
+        let theirs = EnvoyTableCells.blocks(expected)
         try #require(ours.count == 6 && theirs.count == 6)
         #expect(ours[0] == theirs[0])
         let prefixed = ProxyConfigTableOptions(typePrefix: true)
@@ -32,7 +32,7 @@ import Testing
             EndpointView.table(rows: [], options: prefixed).columns,
         ].map { $0.map(\.name) }
         for (i, cols) in columns.enumerated() {
-            TableCells.expectSameCells(ours[i + 1], theirs[i + 1], columns: cols, "waypoint all block \(i + 1)")
+            EnvoyTableCells.expectSameCells(ours[i + 1], theirs[i + 1], columns: cols, "waypoint all block \(i + 1)")
         }
     }
 
@@ -47,8 +47,8 @@ import Testing
         // Each block of the plain rendering, preceded by its header (istioctl's layout).
         let plain = ProxyConfigAllView.render(dump, now: EnvoyFixtures.referenceNow).text
         let headers = ["BOOTSTRAP INFO", "CLUSTER INFO", "LISTENER INFO", "ROUTE INFO", "SECRET INFO", "ENDPOINTS INFO"]
-        let expected = zip(headers, TableCells.blocks(plain)).map { "------ \($0) ------\n\n" + $1 }.joined(separator: "\n")
-        #expect(text == expected, "\(Semantic.firstDifference(text, expected))")
+        let expected = zip(headers, EnvoyTableCells.blocks(plain)).map { "------ \($0) ------\n\n" + $1 }.joined(separator: "\n")
+        #expect(text == expected, "\(EnvoySemantic.firstDifference(text, expected))")
     }
 
     @Test func bootstrapVersionSummary() throws {

@@ -105,7 +105,7 @@ public struct EnvoyConfigDump: Sendable {
         case .clusters:
             for (key, value) in config.members {
                 let state: EnvoyResourceState
-                switch Key(key) {
+                switch EnvoyFoldedKey(key) {
                 case "staticclusters": state = .static
                 case "dynamicactiveclusters": state = .active
                 case "dynamicwarmingclusters": state = .warming
@@ -121,7 +121,7 @@ public struct EnvoyConfigDump: Sendable {
         case .routes:
             for (key, value) in config.members {
                 let state: EnvoyResourceState
-                switch Key(key) {
+                switch EnvoyFoldedKey(key) {
                 case "staticrouteconfigs": state = .static
                 case "dynamicrouteconfigs": state = .active
                 default: continue
@@ -134,7 +134,7 @@ public struct EnvoyConfigDump: Sendable {
         case .scopedRoutes:
             for (key, value) in config.members {
                 let state: EnvoyResourceState
-                switch Key(key) {
+                switch EnvoyFoldedKey(key) {
                 case "inlinescopedrouteconfigs": state = .static
                 case "dynamicscopedrouteconfigs": state = .active
                 default: continue
@@ -146,7 +146,7 @@ public struct EnvoyConfigDump: Sendable {
         case .secrets:
             for (key, value) in config.members {
                 let state: EnvoyResourceState
-                switch Key(key) {
+                switch EnvoyFoldedKey(key) {
                 case "staticsecrets": state = .static
                 case "dynamicactivesecrets": state = .active
                 case "dynamicwarmingsecrets": state = .warming
@@ -162,7 +162,7 @@ public struct EnvoyConfigDump: Sendable {
         case .endpoints:
             for (key, value) in config.members {
                 let state: EnvoyResourceState
-                switch Key(key) {
+                switch EnvoyFoldedKey(key) {
                 case "staticendpointconfigs": state = .static
                 case "dynamicendpointconfigs": state = .active
                 default: continue
@@ -173,7 +173,7 @@ public struct EnvoyConfigDump: Sendable {
                 }
             }
         case .ecds:
-            for (key, value) in config.members where Key(key) == "ecdsfilters" {
+            for (key, value) in config.members where EnvoyFoldedKey(key) == "ecdsfilters" {
                 for (entry, p) in entries(value, "\(path).\(key)", kind) {
                     guard let f = resource(entry, "ecds_filter", p, kind) else { continue }
                     extensionConfigs.append(EnvoyExtensionConfig(entry: entry, json: f))
@@ -185,7 +185,7 @@ public struct EnvoyConfigDump: Sendable {
     private mutating func decodeListeners(_ config: JSONValue, _ path: String) {
         let kind = EnvoySectionKind.listeners
         for (key, value) in config.members {
-            let k = Key(key)
+            let k = EnvoyFoldedKey(key)
             switch k {
             case "staticlisteners", "dynamicactivelisteners", "dynamicwarminglisteners", "dynamicdraininglisteners":
                 // v3 static listeners, and the v2alpha (Istio <= 1.2) per-state lists.
@@ -205,7 +205,7 @@ public struct EnvoyConfigDump: Sendable {
                     var any = false
                     for (sk, sv) in entry.members {
                         let state: EnvoyResourceState
-                        switch Key(sk) {
+                        switch EnvoyFoldedKey(sk) {
                         case "activestate": state = .active
                         case "warmingstate": state = .warming
                         case "drainingstate": state = .draining
@@ -244,16 +244,16 @@ public struct EnvoyConfigDump: Sendable {
 
     /// The object elements of the array `list` with their index; warns about the rest.
     /// Paths are built only for warnings (a large dump has 100k entries).
-    private mutating func entries(_ list: JSONValue, _ path: String, _ kind: EnvoySectionKind) -> [(JSONValue, EntryPath)] {
+    private mutating func entries(_ list: JSONValue, _ path: String, _ kind: EnvoySectionKind) -> [(JSONValue, EnvoyEntryPath)] {
         guard list.isArray else {
             warn(.wrongShape, "\(EnvoyConfigDump.lastKey(path)) is \(EnvoyConfigDump.describe(list.kind)), not an array", path, kind)
             return []
         }
-        var out: [(JSONValue, EntryPath)] = []
+        var out: [(JSONValue, EnvoyEntryPath)] = []
         var i = 0
         for entry in list.elements {
             if entry.isObject {
-                out.append((entry, EntryPath(base: path, index: i)))
+                out.append((entry, EnvoyEntryPath(base: path, index: i)))
             } else {
                 warn(.wrongShape, "entry is \(EnvoyConfigDump.describe(entry.kind)), not an object", "\(path)[\(i)]", kind)
             }
@@ -287,7 +287,7 @@ public struct EnvoyConfigDump: Sendable {
 
 /// A member key folded the way ``JSONValue``'s lookup folds it (no `_`, lowercase), so one
 /// `switch` reads snake_case and camelCase alike.
-struct Key: Equatable, ExpressibleByStringLiteral {
+struct EnvoyFoldedKey: Equatable, ExpressibleByStringLiteral {
     let folded: String
     init(_ key: String) {
         var s = ""
@@ -301,9 +301,9 @@ struct Key: Equatable, ExpressibleByStringLiteral {
 }
 
 /// `base[index]`, spelled out only when a warning needs it.
-struct EntryPath: CustomStringConvertible {
+struct EnvoyEntryPath: CustomStringConvertible {
     let base: String
     let index: Int
     var description: String { "\(base)[\(index)]" }
-    static func + (lhs: EntryPath, rhs: String) -> String { lhs.description + rhs }
+    static func + (lhs: EnvoyEntryPath, rhs: String) -> String { lhs.description + rhs }
 }

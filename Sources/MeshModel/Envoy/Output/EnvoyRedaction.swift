@@ -4,7 +4,7 @@
 /// same way: `inline_bytes` become base64 of `[redacted]`, `inline_string`s `[redacted]`.
 /// File names and environment variable names are kept (they are not secrets).
 public enum EnvoyRedaction {
-    /// Folded names (``Key``) of the sensitive fields.
+    /// Folded names (``EnvoyFoldedKey``) of the sensitive fields.
     static let sensitiveFields: Set<String> = ["privatekey", "password", "pkcs12", "sessionticketkeys", "genericsecret"]
 
     /// What Envoy prints for a redacted `bytes` field: base64 of `[redacted]`.
@@ -27,7 +27,7 @@ public enum EnvoyRedaction {
     /// redacted. Scans bytes first, then walks only the subtrees that mention a sensitive field.
     public static func hasUnredactedKeyMaterial(_ value: JSONValue) -> Bool {
         let raw = value.rawBytes
-        guard needles.contains(where: { ByteSearch.contains(raw, $0) }) else { return false }
+        guard needles.contains(where: { EnvoyByteSearch.contains(raw, $0) }) else { return false }
         return walk(value, sensitive: false)
     }
 
@@ -35,14 +35,14 @@ public enum EnvoyRedaction {
         switch v.kind {
         case .object:
             for (k, child) in v.members {
-                let folded = Key(k).folded
+                let folded = EnvoyFoldedKey(k).folded
                 if sensitive, let s = child.string, marker(forFoldedKey: folded) != nil {
                     if s != redactedBytes && s != redactedString && !s.isEmpty { return true }
                     continue
                 }
                 let childSensitive = sensitive || sensitiveFields.contains(folded)
                 if child.isObject || child.isArray {
-                    if !childSensitive && !needles.contains(where: { ByteSearch.contains(child.rawBytes, $0) }) { continue }
+                    if !childSensitive && !needles.contains(where: { EnvoyByteSearch.contains(child.rawBytes, $0) }) { continue }
                     if walk(child, sensitive: childSensitive) { return true }
                 }
             }

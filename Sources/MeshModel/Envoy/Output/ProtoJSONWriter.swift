@@ -80,7 +80,7 @@ public struct ProtoJSONWriter {
 
     /// What the object being written is, which decides key spelling, key order and layout.
     enum Context {
-        case message(parent: FieldName)
+        case message(parent: ProtoFieldName)
         /// A map field's object: keys are data (kept and sorted), values are `value`.
         case map(value: ValueKind)
         /// A `google.protobuf.Struct` (or `Value`/`ListValue`): keys are data; `nested` when
@@ -91,7 +91,7 @@ public struct ProtoJSONWriter {
     enum ValueKind { case message, structValue, scalar }
 
     /// The kind of values a map field holds, for the map fields the dumps use.
-    static func mapValueKind(_ field: FieldName, parent: FieldName) -> ValueKind? {
+    static func mapValueKind(_ field: ProtoFieldName, parent: ProtoFieldName) -> ValueKind? {
         switch field {
         case .filterMetadata, .perFilterConfig, .extensionProtocolOptions: return .structValue
         case .typedFilterMetadata, .typedPerFilterConfig, .typedExtensionProtocolOptions: return .message
@@ -102,7 +102,7 @@ public struct ProtoJSONWriter {
     }
 
     /// Whether `field` of `object` (whose own field name is `parent`) is a `google.protobuf.Struct`.
-    static func isStructField(_ field: FieldName, parent: FieldName, object: JSONValue) -> Bool {
+    static func isStructField(_ field: ProtoFieldName, parent: ProtoFieldName, object: JSONValue) -> Bool {
         switch field {
         case .metadata: return parent == .node || parent == .userAgentBuildVersion
         case .staticLayer: return true
@@ -148,7 +148,7 @@ public struct ProtoJSONWriter {
                 let (k, v) = pairs[i]
                 w.writeString(k)
                 w.out.append(contentsOf: [0x3A, 0x20])
-                w.write(v, depth: d, context: .message(parent: FieldName.classify(k)))
+                w.write(v, depth: d, context: .message(parent: ProtoFieldName.classify(k)))
             }
         case .json(let v): writeJSON(v, depth: depth, context: context, top: top)
         }
@@ -207,7 +207,7 @@ public struct ProtoJSONWriter {
     }
 
     /// A proto message: walks the tape, converting field names from their bytes.
-    private mutating func writeMessage(_ v: JSONValue, depth: Int, parent: FieldName, top: Bool) {
+    private mutating func writeMessage(_ v: JSONValue, depth: Int, parent: ProtoFieldName, top: Bool) {
         let doc = v.document
         let end = v.containerEnd
         var j = v.index + 1
@@ -228,14 +228,14 @@ public struct ProtoJSONWriter {
                 out.append(0x2C)
             }
             newline(inner)
-            let field: FieldName
+            let field: ProtoFieldName
             if escaped {
                 let k = JSONValue.decodeString(doc.bytes, off, len, true)
-                field = FieldName.classify(k)
+                field = ProtoFieldName.classify(k)
                 writeString(style.camelCase ? KeyStyle.protoJSON.convert(k) : k)
                 out.append(contentsOf: [0x3A, 0x20])
             } else {
-                field = FieldName.classify(doc.bytes, off, len)
+                field = ProtoFieldName.classify(doc.bytes, off, len)
                 writeFieldName(doc.bytes, off, len)
             }
             if redacting, child.kind == .string, let marker = field.redactionMarker {

@@ -58,12 +58,12 @@ public struct ProxyConfigJSON: Sendable {
         var pairs: [(String, OutputNode)] = []
         for (k, v) in a.config.json.members where k != "@type" {
             let name = KeyStyle.protoJSON.convert(k)
-            if Key(k).folded == "endpoints" {
+            if EnvoyFoldedKey(k).folded == "endpoints" {
                 let localities = a.localities.map { loc, eps -> OutputNode in
                     var lp: [(String, OutputNode)] = []
                     for (lk, lv) in loc.json.members {
                         let lname = KeyStyle.protoJSON.convert(lk)
-                        if Key(lk).folded == "lbendpoints" {
+                        if EnvoyFoldedKey(lk).folded == "lbendpoints" {
                             lp.append((lname, .array(eps.map { .json($0.json) })))
                         } else {
                             lp.append((lname, .json(lv)))

@@ -50,7 +50,7 @@ public struct EnvoyFilter: Sendable {
     /// serialized proto bytes, done here on the JSON text (keys never contain it).
     public var mentionsBlackHoleCluster: Bool {
         guard let c = config else { return false }
-        return ByteSearch.contains(c.json.rawBytes, EnvoyFilter.blackHole)
+        return EnvoyByteSearch.contains(c.json.rawBytes, EnvoyFilter.blackHole)
     }
 
     static let blackHole = Array("BlackHoleCluster".utf8)
@@ -87,7 +87,7 @@ public struct EnvoyTCPProxy: Sendable {
     public var statPrefix: String? { json["stat_prefix"]?.string }
 }
 
-enum ByteSearch {
+enum EnvoyByteSearch {
     /// Naive search; the needles are short and the first byte rarely matches.
     static func contains(_ hay: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, hay.count >= needle.count else { return false }

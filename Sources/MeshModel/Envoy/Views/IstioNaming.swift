@@ -51,7 +51,7 @@ public enum IstioNaming {
     /// Go's `strings.Contains`, bytewise.
     public static func contains(_ s: String, _ sub: String) -> Bool {
         if sub.isEmpty { return true }
-        return ByteSearch.contains(Array(s.utf8)[...], Array(sub.utf8))
+        return EnvoyByteSearch.contains(Array(s.utf8)[...], Array(sub.utf8))
     }
 
     /// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces, 64-bit range.

@@ -1,7 +1,7 @@
 /// The few proto field names that change how their value is written (maps, Structs,
 /// sensitive fields), recognised from the key's bytes without building a String: the key
 /// is folded the way ``JSONValue`` lookups fold it (no `_`, lowercase), hashed, and checked.
-enum FieldName: UInt8, Sendable {
+enum ProtoFieldName: UInt8, Sendable {
     case none
     case metadata, staticLayer, value, config, node, userAgentBuildVersion
     case filterMetadata, perFilterConfig, extensionProtocolOptions
@@ -10,7 +10,7 @@ enum FieldName: UInt8, Sendable {
     case privateKey, password, pkcs12, sessionTicketKeys, genericSecret
     case inlineBytes, inlineString
 
-    private static let folded: [(String, FieldName)] = [
+    private static let folded: [(String, ProtoFieldName)] = [
         ("metadata", .metadata), ("staticlayer", .staticLayer), ("value", .value), ("config", .config),
         ("node", .node), ("useragentbuildversion", .userAgentBuildVersion),
         ("filtermetadata", .filterMetadata), ("perfilterconfig", .perFilterConfig),
@@ -23,8 +23,8 @@ enum FieldName: UInt8, Sendable {
         ("inlinebytes", .inlineBytes), ("inlinestring", .inlineString),
     ]
 
-    private static let byHash: [UInt64: (FieldName, [UInt8])] = {
-        var d: [UInt64: (FieldName, [UInt8])] = [:]
+    private static let byHash: [UInt64: (ProtoFieldName, [UInt8])] = {
+        var d: [UInt64: (ProtoFieldName, [UInt8])] = [:]
         for (name, field) in folded {
             let bytes = Array(name.utf8)
             d[hash(bytes[...])] = (field, bytes)
@@ -45,7 +45,7 @@ enum FieldName: UInt8, Sendable {
     }
 
     /// Classifies an unescaped key at `bytes[off..<off+len]`.
-    static func classify(_ bytes: [UInt8], _ off: Int, _ len: Int) -> FieldName {
+    static func classify(_ bytes: [UInt8], _ off: Int, _ len: Int) -> ProtoFieldName {
         guard len <= longest + 8 else { return .none }
         let key = bytes[off..<(off + len)]
         guard let (field, expected) = byHash[hash(key)] else { return .none }
@@ -57,7 +57,7 @@ enum FieldName: UInt8, Sendable {
         return i == expected.count ? field : .none
     }
 
-    static func classify(_ key: String) -> FieldName {
+    static func classify(_ key: String) -> ProtoFieldName {
         let bytes = Array(key.utf8)
         return classify(bytes, 0, bytes.count)
     }

@@ -8,12 +8,12 @@ import MeshModel
 /// config dump is one stderr line and exit 1. Problems in parts of the dump the command
 /// does not show are warnings (stderr) and exit 0. Problems in a section the command shows
 /// print what could be decoded, then warn, and exit 1.
-struct LoadedDump {
+struct ProxyConfigDump {
     let dump: EnvoyConfigDump
     /// The file as named in messages (`<stdin>` for `-`).
     let source: String
 
-    static func load(_ path: String) throws(CLIError) -> LoadedDump {
+    static func load(_ path: String) throws(CLIError) -> ProxyConfigDump {
         let source = InputFile.displayName(path)
         let bytes = try InputFile.read(path)
         let document: JSONDocument
@@ -23,7 +23,7 @@ struct LoadedDump {
             throw .badInput(source, "not valid JSON: \(error.description)")
         }
         do {
-            return LoadedDump(dump: try EnvoyConfigDump(document: document), source: source)
+            return ProxyConfigDump(dump: try EnvoyConfigDump(document: document), source: source)
         } catch {
             throw .badInput(source, error.description)
         }
@@ -75,7 +75,7 @@ enum ProxyConfigPrinter {
 }
 
 /// `--now`: the clock for secret validity (hidden; tests and reproducible output use it).
-struct ClockOption: ParsableArguments {
+struct ProxyConfigClockOption: ParsableArguments {
     @Option(name: .long, help: .hidden)
     var now: String?
 

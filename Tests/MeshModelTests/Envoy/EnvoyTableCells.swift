@@ -2,7 +2,7 @@ import Testing
 
 /// Splits tabwriter text into cells using the header's column start offsets, so a table
 /// mismatch reads "row 3, DESTINATION: expected X, got Y" instead of a wall of text.
-enum TableCells {
+enum EnvoyTableCells {
     /// Cells of each line (header first). `columns` are the header names in order.
     static func split(_ text: String, columns: [String]) -> [[String]]? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
@@ -19,7 +19,7 @@ enum TableCells {
             return starts.indices.map { j in
                 let a = min(starts[j], chars.count)
                 let b = j + 1 < starts.count ? min(starts[j + 1], chars.count) : chars.count
-                return String(chars[a..<b]).trimmingTrailingSpaces()
+                return String(chars[a..<b]).envoyTrimmingTrailingSpaces()
             }
         }
     }
@@ -56,7 +56,7 @@ enum TableCells {
 }
 
 extension String {
-    func trimmingTrailingSpaces() -> String {
+    func envoyTrimmingTrailingSpaces() -> String {
         var s = Substring(self)
         while s.last == " " { s = s.dropLast() }
         return String(s)

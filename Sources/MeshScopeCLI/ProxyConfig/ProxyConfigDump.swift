@@ -64,7 +64,9 @@ enum ProxyConfigPrinter {
 
     static func write(_ json: ProxyConfigJSON, format: OutputFormat) {
         switch format {
-        case .yaml: Console.current.write(json.yaml())
+        case .yaml:
+            let console = Console.current
+            json.writeYAML { console.write($0) }
         default:
             let console = Console.current
             json.writeJSON { console.write($0) }

@@ -202,3 +202,33 @@ import Testing
         }
     }
 }
+
+@Suite struct ConfigDumpSectionTests {
+    @Test func scopedRoutesSecretsAndECDSStates() throws {
+        let doc = try JSONDocument(#"""
+        {"configs": [
+          {"@type": "type.googleapis.com/envoy.admin.v3.ScopedRoutesConfigDump",
+           "inline_scoped_route_configs": [{"name": "inline", "scoped_route_configs": [{"@type": "type.googleapis.com/envoy.config.route.v3.ScopedRouteConfiguration", "name": "s1", "route_configuration_name": "rc1"}]}],
+           "dynamic_scoped_route_configs": [{"name": "dyn", "version_info": "7", "scoped_route_configs": [{"name": "s2", "route_configuration_name": "rc2"}]}]},
+          {"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump",
+           "static_secrets": [{"name": "static-cert", "secret": {"name": "static-cert", "tls_certificate": {"certificate_chain": {"filename": "/etc/certs/cert.pem"}}}}],
+           "dynamic_warming_secrets": [{"name": "w", "version_info": "uninitialized"}]},
+          {"@type": "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump",
+           "static_endpoint_configs": [{"endpoint_config": {"cluster_name": "c", "endpoints": [{"locality": {"region": "us", "zone": "a", "sub_zone": "1"}, "lb_endpoints": [{"endpoint": {"address": {"envoy_internal_address": {"server_listener_name": "connect_originate", "endpoint_id": "10.0.0.1:80"}}}, "health_status": "DRAINING"}]}]}}]}
+        ]}
+        """#)
+        let dump = try EnvoyConfigDump(document: doc)
+        #expect(dump.warnings.isEmpty)
+        #expect(dump.scopedRouteConfigs.map(\.name) == ["inline", "dyn"])
+        #expect(dump.scopedRouteConfigs.map(\.state) == [.static, .active])
+        #expect(dump.scopedRouteConfigs[1].versionInfo == "7")
+        #expect(dump.scopedRouteConfigs.flatMap(\.routeConfigurationNames) == ["rc1", "rc2"])
+        #expect(dump.secrets.map(\.state) == [.static, .warming])
+        #expect(dump.secrets[1].json == nil)
+        #expect(SecretView.hasDynamicSecrets(dump))
+        // Static secrets are not listed, as in istioctl.
+        #expect(SecretView.items(dump).map(\.name) == ["w"])
+        let rows = EndpointView.rows(EndpointView.assignments(dump))
+        #expect(rows == [EndpointRow(address: "envoy://connect_originate/10.0.0.1:80", status: "DRAINING", locality: "us/a/1", clusterName: "c")])
+    }
+}

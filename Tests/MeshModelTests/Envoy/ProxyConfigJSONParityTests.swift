@@ -143,3 +143,17 @@ import Testing
         #expect(yaml.contains("majorNumber: 1\n"))
     }
 }
+
+@Suite struct ProxyConfigYAMLStreamingTests {
+    @Test func streamedYAMLEqualsWholeYAML() throws {
+        let dump = try EnvoyFixtures.dump("envoy/endpoints/config_dump.json")
+        let out = ProxyConfigJSON.endpoints(EndpointView.assignments(dump))
+        var streamed = ""
+        out.writeYAML { streamed += $0 }
+        #expect(streamed == out.yaml())
+        #expect(streamed == (try Fixtures.text("envoy/endpoints/expected/endpoints.yaml")))
+        var empty = ""
+        ProxyConfigJSON.clusters([]).writeYAML { empty += $0 }
+        #expect(empty == "[]\n\n")
+    }
+}

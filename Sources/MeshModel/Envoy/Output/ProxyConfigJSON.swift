@@ -25,6 +25,21 @@ public struct ProxyConfigJSON: Sendable {
         ProxyConfigJSON.yaml(fromJSON: jsonBytes())
     }
 
+    /// Streams the YAML: a list is converted one element at a time (the same text, since
+    /// top-level list items are independent), so a large view never sits in memory whole.
+    public func writeYAML(to sink: (String) -> Void) {
+        guard case .array(let items) = node, items.count > 1 else {
+            sink(yaml())
+            return
+        }
+        let writer = ProtoJSONWriter(style: style)
+        for item in items {
+            guard let doc = try? JSONDocument(bytes: writer.bytes(.array([item]))) else { continue }
+            sink(YAMLWriter.string(.json(doc.root)))
+        }
+        sink("\n")
+    }
+
     static func yaml(fromJSON bytes: [UInt8]) -> String {
         // Our own output always parses; a failure here would be a writer bug.
         guard let doc = try? JSONDocument(bytes: bytes) else { return "" }

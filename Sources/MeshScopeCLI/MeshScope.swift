@@ -12,6 +12,7 @@ public struct MeshScope: AsyncParsableCommand {
     public init() {}
 
     static let subcommandTypes: [any ParsableCommand.Type] = [
+        ProxyConfigCommand.self,
         StatsCommand.self,
         CertsCommand.self,
         GenerateCommand.self,

@@ -79,7 +79,7 @@ import Testing
                 }
                 checked += 1
             } else if f.count == 4, let v = UInt64(f[3]), HostCounters.names.contains(where: { $0.name == f[2] }) || f[2] == "weight" {
-                let host = try #require(cluster.hosts.first { $0.address == EnvoyAddress(text: f[1]) })
+                let host = try #require(cluster.hosts.first { $0.address == UpstreamHostAddress(text: f[1]) })
                 #expect((f[2] == "weight" ? UInt64(host.weight) : host.stat(f[2])) == v, "\(line)")
                 checked += 1
             }

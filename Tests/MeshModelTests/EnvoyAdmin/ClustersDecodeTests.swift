@@ -154,12 +154,12 @@ import Testing
     }
 
     @Test func addressTextForms() {
-        #expect(EnvoyAddress(text: "10.1.2.3:15012") == .socket(address: "10.1.2.3", port: 15012))
-        #expect(EnvoyAddress(text: "[::1]:80") == .socket(address: "::1", port: 80))
-        #expect(EnvoyAddress(text: "@envoy-admin") == .pipe(path: "@envoy-admin"))
-        #expect(EnvoyAddress(text: "/var/run/a:b") == .pipe(path: "/var/run/a:b"))
-        #expect(EnvoyAddress(text: "envoy://listener/ep").istioctlAddress == "unix://")
-        #expect(EnvoyAddress(text: "./etc/istio/proxy/SDS").istioctlAddress == "unix://./etc/istio/proxy/SDS")
+        #expect(UpstreamHostAddress(text: "10.1.2.3:15012") == .socket(address: "10.1.2.3", port: 15012))
+        #expect(UpstreamHostAddress(text: "[::1]:80") == .socket(address: "::1", port: 80))
+        #expect(UpstreamHostAddress(text: "@envoy-admin") == .pipe(path: "@envoy-admin"))
+        #expect(UpstreamHostAddress(text: "/var/run/a:b") == .pipe(path: "/var/run/a:b"))
+        #expect(UpstreamHostAddress(text: "envoy://listener/ep").istioctlAddress == "unix://")
+        #expect(UpstreamHostAddress(text: "./etc/istio/proxy/SDS").istioctlAddress == "unix://./etc/istio/proxy/SDS")
     }
 
     // MARK: Bad input

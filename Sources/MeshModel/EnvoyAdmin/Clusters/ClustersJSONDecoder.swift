@@ -129,7 +129,7 @@ extension EnvoyClusters {
         }
     }
 
-    static func decodeAddress(_ a: JSONValue) throws(JSONShapeError) -> EnvoyAddress {
+    static func decodeAddress(_ a: JSONValue) throws(JSONShapeError) -> UpstreamHostAddress {
         if let s = a["socket_address"] {
             return .socket(address: s["address"]?.string ?? "", port: UInt32(clamping: s["port_value"]?.uint64 ?? 0))
         }

@@ -105,7 +105,7 @@ extension HostHealth {
     }
 }
 
-extension EnvoyAddress {
+extension UpstreamHostAddress {
     func outputNode() -> OutputNode {
         switch self {
         case .socket(let address, let port):

@@ -142,7 +142,7 @@ private struct ClustersTextParser {
 
     mutating func host(_ c: Int, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         if currentHost >= 0 && sameBytes(b, start, end, currentHostBytes) { return currentHost }
-        let address = EnvoyAddress(text: ByteText.string(b, start, end))
+        let address = UpstreamHostAddress(text: ByteText.string(b, start, end))
         // Envoy prints each host's lines together, so an address seen before but not just now
         // is the same endpoint again in another priority: a host of its own, as in the JSON form.
         let index = clusters[c].hosts.count

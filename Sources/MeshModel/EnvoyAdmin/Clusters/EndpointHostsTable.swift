@@ -83,7 +83,7 @@ public enum EndpointHostsTable {
 
     struct HostKey: Hashable {
         var cluster: String
-        var address: EnvoyAddress
+        var address: UpstreamHostAddress
     }
 
     /// - Parameters:
@@ -135,7 +135,7 @@ public enum EndpointHostsTable {
     }
 
     /// istioctl: `IP:PORT` for sockets, the address alone when the port is 0.
-    static func endpointCell(_ address: EnvoyAddress, envoyStyle: Bool) -> String {
+    static func endpointCell(_ address: UpstreamHostAddress, envoyStyle: Bool) -> String {
         if envoyStyle { return address.description }
         let port = address.port
         return port != 0 ? address.istioctlAddress + ":" + String(port) : address.istioctlAddress

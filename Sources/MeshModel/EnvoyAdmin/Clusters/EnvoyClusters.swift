@@ -215,7 +215,7 @@ public struct HostStat: Sendable, Hashable {
 
 /// One upstream host of a cluster (`envoy.admin.v3.HostStatus`).
 public struct EnvoyHostStatus: Sendable, Equatable {
-    public var address: EnvoyAddress
+    public var address: UpstreamHostAddress
     public var hostname: String
     public var counters: HostCounters
     /// Stats not in ``HostCounters``, sorted by name.
@@ -230,7 +230,7 @@ public struct EnvoyHostStatus: Sendable, Equatable {
     public var successRate: Double?
     public var localOriginSuccessRate: Double?
 
-    public init(address: EnvoyAddress, hostname: String = "", counters: HostCounters = HostCounters(), otherStats: [HostStat] = [],
+    public init(address: UpstreamHostAddress, hostname: String = "", counters: HostCounters = HostCounters(), otherStats: [HostStat] = [],
                 health: HostHealth = HostHealth(), weight: UInt32 = 0, priority: UInt32 = 0, locality: Locality = Locality(),
                 canary: Bool = false, successRate: Double? = nil, localOriginSuccessRate: Double? = nil) {
         self.address = address

@@ -5,10 +5,10 @@
 /// `config.core.v3.Address` (`socket_address`, `pipe`, `envoy_internal_address`). Both map here.
 ///
 /// ```swift
-/// EnvoyAddress(text: "[::1]:8080")   // .socket(address: "::1", port: 8080)
-/// EnvoyAddress(text: "[::1]:8080").description   // "[::1]:8080"
+/// UpstreamHostAddress(text: "[::1]:8080")   // .socket(address: "::1", port: 8080)
+/// UpstreamHostAddress(text: "[::1]:8080").description   // "[::1]:8080"
 /// ```
-public enum EnvoyAddress: Sendable, Hashable, CustomStringConvertible {
+public enum UpstreamHostAddress: Sendable, Hashable, CustomStringConvertible {
     case socket(address: String, port: UInt32)
     case pipe(path: String)
     case envoyInternal(serverListenerName: String, endpointID: String)
@@ -24,7 +24,7 @@ public enum EnvoyAddress: Sendable, Hashable, CustomStringConvertible {
             }
             return
         }
-        if let (address, port) = EnvoyAddress.splitHostPort(text) {
+        if let (address, port) = UpstreamHostAddress.splitHostPort(text) {
             self = .socket(address: address, port: port)
             return
         }

@@ -1,0 +1,295 @@
+import ArgumentParser
+import Foundation
+import MeshModel
+
+/// `meshscope proxy-config` (alias `pc`): istioctl's proxy-config views of an Envoy
+/// `/config_dump`, read from a file.
+public struct ProxyConfigCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "proxy-config",
+        abstract: "Show an Envoy config dump the way istioctl proxy-config does.",
+        discussion: """
+        Reads the output of Envoy's /config_dump admin endpoint (use ?include_eds for \
+        endpoints) from --file, or from stdin with --file -. Tables match istioctl's \
+        byte for byte; -o wide adds meshscope's extra columns; -o json|yaml print the \
+        resources as istioctl does.
+        """,
+        subcommands: [
+            ProxyConfigCluster.self, ProxyConfigListener.self, ProxyConfigRoute.self, ProxyConfigEndpoint.self,
+            ProxyConfigSecret.self, ProxyConfigBootstrap.self, ProxyConfigEcds.self, ProxyConfigAll.self,
+        ],
+        aliases: ["pc"]
+    )
+
+    public init() {}
+}
+
+/// `--file PATH|-`.
+struct ProxyConfigFileOption: ParsableArguments {
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Envoy /config_dump JSON file, or - for stdin.", valueName: "path"))
+    var file: String
+}
+
+struct ProxyConfigCluster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Clusters: SERVICE FQDN, PORT, SUBSET, DIRECTION, TYPE, DESTINATION RULE.",
+        aliases: ["clusters", "c"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Filter clusters by substring of the Service FQDN field.") var fqdn = ""
+    @Option(help: "Filter clusters by Port field.") var port = 0
+    @Option(help: "Filter clusters by substring of the Subset field.") var subset = ""
+    @Option(help: "Filter clusters by Direction field.") var direction = ""
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        try loaded.require(!dump.clusters.isEmpty, "no clusters in the dump")
+        let filter = ClusterFilter(fqdn: fqdn, port: port, subset: subset, direction: direction)
+        let wide = output.output == .wide
+        let clusters = ClusterView.clusters(dump, filter: filter, includeWarming: wide)
+        if ProxyConfigPrinter.isStructured(output.output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.clusters(clusters), format: output.output)
+        } else {
+            ProxyConfigPrinter.write(ClusterView.table(clusters, options: .init(wide: wide)).render(wide: wide))
+        }
+        try loaded.finish(needed: [.clusters])
+    }
+}
+
+struct ProxyConfigListener: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listener",
+        abstract: "Listeners: ADDRESSES, PORT, MATCH, DESTINATION (TYPE with --no-verbose).",
+        aliases: ["listeners", "l"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Filter listeners by address field.") var address = ""
+    @Option(help: "Filter listeners by Port field.") var port = 0
+    @Option(help: "Filter listeners by type field (HTTP, TCP, HTTP+TCP, UNKNOWN).") var type = ""
+    @Flag(inversion: .prefixedNo, help: "One row per filter chain with MATCH and DESTINATION (istioctl's default).")
+    var verbose = true
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        try loaded.require(!dump.listeners.isEmpty, "no listeners in the dump")
+        let wide = output.output == .wide
+        let listeners = ListenerView.listeners(dump, filter: ListenerFilter(address: address, port: port, type: type), includeAllStates: wide)
+        if ProxyConfigPrinter.isStructured(output.output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.listeners(listeners), format: output.output)
+        } else {
+            ProxyConfigPrinter.write(ListenerView.table(listeners, verbose: verbose, options: .init(wide: wide)).render(wide: wide))
+        }
+        try loaded.finish(needed: [.listeners])
+    }
+}
+
+struct ProxyConfigRoute: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "route",
+        abstract: "Routes: NAME, VHOST NAME, DOMAINS, MATCH, VIRTUAL SERVICE (VIRTUAL HOSTS with --no-verbose).",
+        aliases: ["routes", "r"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Filter routes by route name field.") var name = ""
+    @Flag(inversion: .prefixedNo, help: "One row per route with VHOST NAME, DOMAINS, MATCH (istioctl's default).")
+    var verbose = true
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        try loaded.require(!dump.routeConfigs.isEmpty, "no route configs in the dump")
+        let wide = output.output == .wide
+        let routes = RouteView.routeConfigs(dump, name: name)
+        if ProxyConfigPrinter.isStructured(output.output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.routes(routes), format: output.output)
+        } else {
+            ProxyConfigPrinter.write(RouteView.table(routes, verbose: verbose, options: .init(wide: wide)).render(wide: wide))
+        }
+        try loaded.finish(needed: [.routes])
+    }
+}
+
+struct ProxyConfigEndpoint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "endpoint",
+        abstract: "Endpoints: from a dump's EDS section (NAME, STATUS, LOCALITY, CLUSTER), or live hosts from /clusters.",
+        discussion: """
+            With --file, needs a dump taken with /config_dump?include_eds. With --clusters-file, reads Envoy's             /clusters output (text or ?format=json) as istioctl does for a live pod: ENDPOINT, STATUS,             OUTLIER CHECK, CLUSTER, and per-host stats in -o wide.
+            """,
+        aliases: ["endpoints", "ep"]
+    )
+
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Envoy /config_dump JSON file, or - for stdin.", valueName: "path"))
+    var file: String?
+    @OptionGroup var clusters: ClustersEndpointOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Filter endpoints by address (as printed: ip:port).") var address = ""
+    @Option(help: "Filter endpoints by port.") var port = 0
+    @Option(help: "Filter endpoints by cluster name.") var cluster = ""
+    @Option(help: "Filter endpoints by health status (HEALTHY, UNHEALTHY, ...).") var status = ""
+
+    var filter: EndpointFilter { EndpointFilter(address: address, port: port, cluster: cluster, status: status) }
+
+    func validate() throws {
+        guard (file == nil) != (clusters.clustersFile == nil) else {
+            throw ValidationError("give either --file (a config dump) or --clusters-file (/clusters output)")
+        }
+    }
+
+    func run() throws {
+        guard let file else {
+            let hostFilter = EndpointHostFilter(
+                address: address.isEmpty ? nil : address, port: port == 0 ? nil : UInt32(port),
+                cluster: cluster.isEmpty ? nil : cluster, status: status.isEmpty ? nil : status)
+            try ClustersEndpointView.run(clusters, filters: hostFilter, output: output)
+            return
+        }
+        let loaded = try ProxyConfigDump.load(file)
+        let dump = loaded.dump
+        let wide = output.output == .wide
+        if dump.sectionValues[.endpoints] == nil {
+            loaded.warn("the dump has no endpoints section (capture /config_dump?include_eds to include EDS)")
+        }
+        let assignments = EndpointView.assignments(dump, filter: filter)
+        if ProxyConfigPrinter.isStructured(output.output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.endpoints(assignments), format: output.output)
+        } else {
+            // Rows are plain values, so another source (the /clusters output) can feed this table.
+            let rows = EndpointView.rows(assignments)
+            ProxyConfigPrinter.write(EndpointView.table(rows: rows, options: .init(wide: wide)).render(wide: wide))
+        }
+        try loaded.finish(needed: [.endpoints])
+    }
+}
+
+struct ProxyConfigSecret: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secret",
+        abstract: "SDS secrets: RESOURCE NAME, TYPE, STATUS, VALID CERT, SERIAL NUMBER, NOT AFTER, NOT BEFORE.",
+        discussion: "Private keys are never printed: -o json|yaml show them redacted as Envoy does.",
+        aliases: ["secrets", "s"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var clock: ProxyConfigClockOption
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        try loaded.require(dump.sectionValues[.secrets] != nil, "no secrets section in the dump")
+        let wide = output.output == .wide
+        if ProxyConfigPrinter.isStructured(output.output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.secrets(dump.sectionValues[.secrets]!), format: output.output)
+        } else if !SecretView.hasDynamicSecrets(dump) {
+            ProxyConfigPrinter.write(SecretView.noSecretsMessage)
+        } else {
+            let items = SecretView.items(dump, inlineStrings: wide)
+            ProxyConfigPrinter.write(SecretView.table(items, now: try clock.date(), options: .init(wide: wide)).render(wide: wide))
+        }
+        try loaded.finish(needed: [.secrets])
+    }
+}
+
+struct ProxyConfigBootstrap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap",
+        abstract: "The bootstrap config (-o json, the default, or yaml), or the version summary (-o short).",
+        aliases: ["b"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @Option(name: [.short, .long], help: "Output format: json (default), yaml, or short/table for the version summary.")
+    var output: OutputFormat = .json
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        try loaded.require(dump.bootstrap?.json != nil, "no bootstrap in the dump")
+        if ProxyConfigPrinter.isStructured(output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.bootstrap(dump.sectionValues[.bootstrap]!), format: output)
+        } else {
+            ProxyConfigPrinter.write(VersionSummaryView.table(dump.bootstrap!, wide: output == .wide).render())
+        }
+        try loaded.finish(needed: [.bootstrap])
+    }
+}
+
+struct ProxyConfigEcds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ecds",
+        abstract: "Extension configs (ECDS): ECDS NAME, TYPE.",
+        aliases: ["ec"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        try loaded.require(dump.sectionValues[.ecds] != nil, "no ECDS section in the dump")
+        let wide = output.output == .wide
+        if ProxyConfigPrinter.isStructured(output.output) {
+            ProxyConfigPrinter.write(ProxyConfigJSON.ecds(dump), format: output.output)
+        } else {
+            ProxyConfigPrinter.write(EcdsView.table(EcdsView.extensionConfigs(dump), options: .init(wide: wide)).render(wide: wide))
+        }
+        try loaded.finish(needed: [.ecds])
+    }
+}
+
+struct ProxyConfigAll: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "Version summary, then the cluster, listener, route, secret and endpoint tables.",
+        discussion: "-o json|yaml print the whole dump.",
+        aliases: ["a"]
+    )
+
+    @OptionGroup var input: ProxyConfigFileOption
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var clock: ProxyConfigClockOption
+    @Flag(help: "Precede each table with a ------ CLUSTER INFO ------ style header.") var withHeaders = false
+    @Flag(inversion: .prefixedNo, help: "Verbose listener and route tables (istioctl's default).") var verbose = true
+    @Option(help: "Filter clusters by substring of the Service FQDN field.") var fqdn = ""
+    @Option(help: "Filter clusters by Direction field.") var direction = ""
+    @Option(help: "Filter clusters by substring of the Subset field.") var subset = ""
+    @Option(help: "Filter clusters, listeners and endpoints by port.") var port = 0
+    @Option(help: "Filter listeners and endpoints by address.") var address = ""
+    @Option(help: "Filter listeners by type field.") var type = ""
+    @Option(help: "Filter routes by route name field.") var name = ""
+
+    func run() throws {
+        let loaded = try ProxyConfigDump.load(input.file)
+        let dump = loaded.dump
+        switch output.output {
+        case .json:
+            Console.current.write(ProxyConfigJSON.wholeDump(dump))
+            try loaded.finish(needed: [])
+        case .yaml:
+            Console.current.write(ProxyConfigJSON.wholeDumpYAML(dump))
+            try loaded.finish(needed: [])
+        default:
+            var filters = ProxyConfigAllView.Filters()
+            filters.cluster = ClusterFilter(fqdn: fqdn, port: port, subset: subset, direction: direction)
+            filters.listener = ListenerFilter(address: address, port: port, type: type)
+            filters.routeName = name
+            filters.endpoint = EndpointFilter(address: address, port: port)
+            filters.verbose = verbose
+            let rendered = ProxyConfigAllView.render(dump, filters: filters, now: try clock.date(), withHeaders: withHeaders, wide: output.output == .wide)
+            Console.current.write(rendered.text)
+            for m in rendered.missing { loaded.warn(m.reason) }
+            try loaded.finish(needed: [.bootstrap, .clusters, .listeners, .routes, .secrets, .endpoints])
+        }
+    }
+}

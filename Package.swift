@@ -23,11 +23,14 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Deterministic generators of large inputs (ztunnel dumps, metrics) for benchmarks.
+        .target(name: "MeshGen"),
         // The headless face: argument parsing and printers over MeshModel tables.
         .target(
             name: "MeshScopeCLI",
             dependencies: [
                 "MeshModel",
+                "MeshGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -35,11 +38,11 @@ let package = Package(
         .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
         .testTarget(
             name: "MeshModelTests",
-            dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "MeshScopeCLITests",
-            dependencies: ["MeshScopeCLI", "MeshModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MeshScopeCLI", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
         ),
     ]
 )

@@ -94,3 +94,21 @@ import Testing
         ])
     }
 }
+
+@Suite struct GoCompatTests {
+    @Test func splitHostPortLikeGo() {
+        #expect(GoCompat.splitHostPort("10.0.0.1:80")! == ("10.0.0.1", "80"))
+        #expect(GoCompat.splitHostPort("[fd00::1]:15008")! == ("fd00::1", "15008"))
+        #expect(GoCompat.splitHostPort("ratings.am.svc.cluster.local") == nil)  // missing port
+        #expect(GoCompat.splitHostPort("fd00::1:80") == nil)  // too many colons
+        #expect(GoCompat.joinHostPort("fd00::1", "80") == "[fd00::1]:80")
+        #expect(GoCompat.joinHostPort("a.b.svc", "80") == "a.b.svc:80")
+    }
+
+    @Test func bytewiseOrderNotUnicodeOrder() {
+        #expect(GoCompat.less("Z", "a"))
+        #expect(GoCompat.less(("a", "b"), ("a", "c")))
+        #expect(!GoCompat.less(("a", "b"), ("a", "b")))
+        #expect(GoCompat.compare("ab", "abc") < 0 && GoCompat.compare("é", "e") > 0 && GoCompat.compare("x", "x") == 0)
+    }
+}

@@ -64,7 +64,7 @@ def main(path):
         dst = f"{edge[2]}.{edge[3]}"
         security = {"mutual_tls": "mTLS", "none": "plaintext"}.get(sec, "plaintext")
         rows.append([src, dst, edge[4], security, str(int(acc[0] - acc[1])), str(int(acc[0])), str(int(acc[1])),
-                     str(int(acc[3])), str(int(acc[2])), "-" if acc[4] is None else str(int(acc[4]))])
+                     str(int(acc[2])), str(int(acc[3])), "-" if acc[4] is None else str(int(acc[4]))])
     rows.sort()
     table = [["SOURCE", "DESTINATION", "SERVICE", "SECURITY", "OPEN", "OPENED", "CLOSED", "SENT", "RECEIVED", "REQUESTS"]] + rows
     widths = [max(len(r[i]) for r in table) + 3 for i in range(9)]

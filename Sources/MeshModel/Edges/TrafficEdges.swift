@@ -28,6 +28,43 @@ public enum TrafficEdges {
         }
     }
 
+    /// Which edge field each label of a series feeds, by position.
+    struct LabelLayout {
+        enum Field {
+            case reporter, sourceWorkload, sourceNamespace, destinationWorkload, destinationNamespace, service
+            case security, sourcePrincipal, destinationPrincipal, protocol_, responseCode, other
+        }
+
+        var names: [String]
+        var fields: [Field]
+
+        init(_ labels: [PrometheusText.Label]) {
+            names = labels.map(\.name)
+            fields = labels.map { l in
+                switch l.name {
+                case "reporter": .reporter
+                case "source_workload": .sourceWorkload
+                case "source_workload_namespace": .sourceNamespace
+                case "destination_workload": .destinationWorkload
+                case "destination_workload_namespace": .destinationNamespace
+                case "destination_service": .service
+                case "connection_security_policy": .security
+                case "source_principal": .sourcePrincipal
+                case "destination_principal": .destinationPrincipal
+                case "request_protocol": .protocol_
+                case "response_code": .responseCode
+                default: .other
+                }
+            }
+        }
+
+        func matches(_ labels: [PrometheusText.Label]) -> Bool {
+            guard labels.count == names.count else { return false }
+            for (k, l) in labels.enumerated() where l.name != names[k] { return false }
+            return true
+        }
+    }
+
     struct EdgeKey: Hashable {
         var sourceWorkload = "", sourceNamespace = "", destinationWorkload = "", destinationNamespace = "", service = ""
     }
@@ -53,7 +90,16 @@ public enum TrafficEdges {
         var deltas = Counts()
         var sourcePrincipal = ""
         var destinationPrincipal = ""
-        var protocols: Set<String> = []
+        var protocols: [String] = []
+
+        /// One sample's contribution, applied in place (one dictionary access per sample).
+        mutating func add(_ family: Family, value: Double, delta: Double?, isError: Bool, sourcePrincipal src: String, destinationPrincipal dst: String, protocol proto: String) {
+            values.add(family, value, isError: isError)
+            if let delta { deltas.add(family, delta, isError: isError) }
+            if sourcePrincipal.isEmpty || sourcePrincipal == "unknown" { sourcePrincipal = src }
+            if destinationPrincipal.isEmpty || destinationPrincipal == "unknown" { destinationPrincipal = dst }
+            if !proto.isEmpty && !protocols.contains(proto) { protocols.append(proto) }
+        }
     }
 
     struct Counts {
@@ -86,6 +132,8 @@ public enum TrafficEdges {
             previousValues = values
         }
         var groups: [GroupKey: Accumulator] = [:]
+        groups.reserveCapacity(current.samples.count / 4)
+        var layout = LabelLayout([])
         for s in current.samples {
             guard let family = Family(s.name) else { continue }
             var edge = EdgeKey()
@@ -95,35 +143,34 @@ public enum TrafficEdges {
             var dstPrincipal = ""
             var proto = ""
             var isError = false
-            for l in s.labels {
-                switch l.name {
-                case "reporter": reporter = l.value
-                case "source_workload": edge.sourceWorkload = l.value
-                case "source_workload_namespace": edge.sourceNamespace = l.value
-                case "destination_workload": edge.destinationWorkload = l.value
-                case "destination_workload_namespace": edge.destinationNamespace = l.value
-                case "destination_service": edge.service = l.value
-                case "connection_security_policy": security = l.value
-                case "source_principal": srcPrincipal = l.value
-                case "destination_principal": dstPrincipal = l.value
-                case "request_protocol": proto = l.value
-                case "response_code": isError = isErrorCode(l.value)
-                default: break
+            // Exporters print every series of a family with the same label names in the same
+            // order, and the parser interns names, so checking the last layout is a pointer
+            // comparison per label instead of a string switch.
+            if !layout.matches(s.labels) { layout = LabelLayout(s.labels) }
+            for (k, l) in s.labels.enumerated() {
+                switch layout.fields[k] {
+                case .reporter: reporter = l.value
+                case .sourceWorkload: edge.sourceWorkload = l.value
+                case .sourceNamespace: edge.sourceNamespace = l.value
+                case .destinationWorkload: edge.destinationWorkload = l.value
+                case .destinationNamespace: edge.destinationNamespace = l.value
+                case .service: edge.service = l.value
+                case .security: security = l.value
+                case .sourcePrincipal: srcPrincipal = l.value
+                case .destinationPrincipal: dstPrincipal = l.value
+                case .protocol_: proto = l.value
+                case .responseCode: isError = isErrorCode(l.value)
+                case .other: break
                 }
             }
-            let key = GroupKey(edge: edge, reporter: reporter, security: security)
-            var acc = groups[key] ?? Accumulator()
-            acc.values.add(family, s.value, isError: isError)
+            var delta: Double?
             if let previousValues {
-                let before = previousValues[SeriesKey(s)]
                 // A new series started inside the interval; a smaller value means a reset.
-                let delta = before.map { s.value >= $0 ? s.value - $0 : s.value } ?? s.value
-                acc.deltas.add(family, delta, isError: isError)
+                delta = previousValues[SeriesKey(s)].map { s.value >= $0 ? s.value - $0 : s.value } ?? s.value
             }
-            if acc.sourcePrincipal.isEmpty || acc.sourcePrincipal == "unknown" { acc.sourcePrincipal = srcPrincipal }
-            if acc.destinationPrincipal.isEmpty || acc.destinationPrincipal == "unknown" { acc.destinationPrincipal = dstPrincipal }
-            if !proto.isEmpty { acc.protocols.insert(proto) }
-            groups[key] = acc
+            groups[GroupKey(edge: edge, reporter: reporter, security: security), default: Accumulator()].add(
+                family, value: s.value, delta: delta, isError: isError, sourcePrincipal: srcPrincipal,
+                destinationPrincipal: dstPrincipal, protocol: proto)
         }
 
         // One reporter per edge: the destination's view when it reported, else the source's.
@@ -143,7 +190,7 @@ public enum TrafficEdges {
                 reporter: key.reporter,
                 sourcePrincipal: acc.sourcePrincipal.isEmpty ? "unknown" : acc.sourcePrincipal,
                 destinationPrincipal: acc.destinationPrincipal.isEmpty ? "unknown" : acc.destinationPrincipal,
-                protocols: acc.protocols.sorted())
+                protocols: acc.protocols.sorted(by: GoCompat.less))
             e.opened = acc.values.opened
             e.closed = acc.values.closed
             e.sent = acc.values.sent
@@ -158,17 +205,16 @@ public enum TrafficEdges {
             }
             edges.append(e)
         }
-        // Two groups with the same names but different security stay separate rows.
-        edges.sort { a, b in
-            GoCompat.less(
-                [a.source, a.destination, a.service, a.security.rawValue], [b.source, b.destination, b.service, b.security.rawValue])
-        }
-        return edges
+        // Two groups with the same names but different security stay separate rows. Sorting
+        // indices keeps the (large) edges from being moved around.
+        let order = GoCompat.order(edges.count) { [edges[$0].source, edges[$0].destination, edges[$0].service, edges[$0].security.rawValue] }
+        return order.map { edges[$0] }
     }
 
     static func detect(_ text: PrometheusText) -> Origin {
-        for s in text.samples where s.name.hasPrefix("envoy_") || s.name == "istio_requests_total" { return .envoy }
-        return .ztunnel
+        // Exporters declare their families; fall back to the samples when they do not.
+        if text.types.keys.contains(where: { $0.hasPrefix("envoy_") || $0 == "istio_requests_total" }) { return .envoy }
+        return text.samples.contains { $0.name == "istio_requests_total" || $0.name.hasPrefix("envoy_") } ? .envoy : .ztunnel
     }
 
     static func rank(_ reporter: String) -> Int {

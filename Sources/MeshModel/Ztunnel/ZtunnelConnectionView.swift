@@ -22,7 +22,7 @@ extension ZtunnelViews {
             guard filter.node == nil, filter.address == nil, let name = filter.workloadName else { return false }
             return s.name.lowercased() == name.lowercased()
         }
-        return selected.sorted { a, b in GoCompat.less([a.namespace, a.name], [b.namespace, b.name]) }
+        return selected.sorted { a, b in GoCompat.less((a.namespace, a.name), (b.namespace, b.name)) }
     }
 
     /// istioctl's connection rows: addresses that are a known service VIP or workload IP are

@@ -18,7 +18,7 @@ extension ZtunnelViews {
         } else {
             selected = index.dump.policies.filter { filter.matchesNamespace($0.namespace) }
         }
-        return selected.sorted { a, b in GoCompat.less([a.namespace, a.name], [b.namespace, b.name]) }
+        return selected.sorted { a, b in GoCompat.less((a.namespace, a.name), (b.namespace, b.name)) }
     }
 
     public static func policyTable(_ policies: [ZtunnelPolicy]) -> Table {

@@ -7,9 +7,7 @@ extension ZtunnelViews {
             guard filter.selectsWorkloads else { return true }
             return s.endpoints.contains { e in index.workload(uid: e.workloadUID).map(filter.matchesWorkloadFields) ?? false }
         }
-        return selected.sorted { a, b in
-            GoCompat.less([a.namespace, a.name, a.hostname], [b.namespace, b.name, b.hostname])
-        }
+        return selected.sorted { a, b in GoCompat.less((a.namespace, a.name, a.hostname), (b.namespace, b.name, b.hostname)) }
     }
 
     /// NAMESPACE, SERVICE NAME, SERVICE VIP, WAYPOINT, ENDPOINTS (healthy/total: an endpoint is

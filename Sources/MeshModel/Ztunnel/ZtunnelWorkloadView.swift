@@ -13,15 +13,12 @@ public enum ZtunnelViews {
     /// Workloads that pass the filter, sorted like istioctl: by `namespace.name`, then node.
     public static func workloads(_ index: ZtunnelIndex, filter: ZtunnelFilter = ZtunnelFilter()) -> [ZtunnelWorkload] {
         let all = index.dump.workloads
-        var keyed: [(key: String, node: String, at: Int)] = []
-        keyed.reserveCapacity(all.count)
-        for (i, w) in all.enumerated() where filter.matches(w) {
-            keyed.append((w.namespace + "." + w.name, w.node, i))
+        let kept = all.indices.filter { filter.matches(all[$0]) }
+        let order = GoCompat.order(kept.count) { k in
+            let w = all[kept[k]]
+            return [w.namespace + "." + w.name, w.node]
         }
-        keyed.sort { a, b in
-            a.key != b.key ? GoCompat.less(a.key, b.key) : GoCompat.less(a.node, b.node)
-        }
-        return keyed.map { all[$0.at] }
+        return order.map { all[kept[$0]] }
     }
 
     public static func workloadTable(_ workloads: [ZtunnelWorkload], index: ZtunnelIndex) -> Table {

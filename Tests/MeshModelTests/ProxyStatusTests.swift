@@ -138,6 +138,15 @@ import Testing
         #expect(table.render(wide: true).hasSuffix("5 (CDS,LDS,EDS,RDS,ECDS)" + String(repeating: " ", count: 14) + "10.0.0.5:43210     120m\n"))
     }
 
+    @Test func somethingElseIsReportedNotGuessed() throws {
+        let ztunnel = IstiodSyncz.decode(try JSONDocument(bytes: try Fixtures.bytes("ztunnel/config_dump.json")))
+        #expect(ztunnel.proxies.isEmpty)
+        #expect(ztunnel.issues.map(\.description) == ["$: not istiod sync status: expected /debug/syncz (a list) or a CSDS DiscoveryResponse"])
+        let list = IstiodSyncz.decode(try JSONDocument(#"[{"proxy": "a.b"}, {"name": "x"}]"#))
+        #expect(list.proxies.map(\.proxyID) == ["a.b"])
+        #expect(list.issues.map(\.description) == [#"$[1]: expected a sync status with a "proxy" field"#])
+    }
+
     @Test func humanDurations() {
         let cases: [(Double, String)] = [
             (-5, "<invalid>"), (-1, "0s"), (0, "0s"), (119, "119s"), (125, "2m5s"), (600, "10m"), (3 * 3600 - 1, "179m"),

@@ -129,8 +129,11 @@ import Testing
             #expect(edge.rates!.opened == Double(c3.opened - c0.opened) / 30)
             #expect(edge.rates!.sent == Double(c3.sent - c0.sent) / 30)
         }
-        // Edge 0 by hand: the generator's first draw for seed 1.
-        let c = MetricsGenerator.counters(edge: 0, seed: 1, tick: 3)
-        #expect(edges.first { $0.source == "client-0.ns-0" }!.open == Double(c.opened - c.closed))
+        // Edge 0 in literal numbers (`meshscope generate ztunnel-metrics --series 4 --tick 0|3`):
+        // opened 8812 → 8866, closed 8800 → 8854, received 8494419 → 8575419, sent 5523915 → 6009915.
+        let zero = edges.first { $0.source == "client-0.ns-0" && $0.destination == "server-0.ns-0" }!
+        #expect((zero.open, zero.opened, zero.closed, zero.received, zero.sent) == (12, 8866, 8854, 8575419, 6009915))
+        #expect(zero.rates! == TrafficEdge.Rates(opened: 1.8, closed: 1.8, sent: 16200, received: 2700, requests: nil, errors: nil))
+        #expect(zero.security == .plaintext && zero.service == "server-0.ns-0.svc.cluster.local")
     }
 }

@@ -191,6 +191,12 @@ import Testing
         ])
     }
 
+    @Test func anotherDocumentIsNotMistakenForADump() throws {
+        let dump = ZtunnelDump.decode(try JSONDocument(#"{"configs": []}"#))
+        #expect(dump.issues.map(\.description) == ["$: not a ztunnel config dump: none of workloads, services, policies, certificates, workloadState"])
+        #expect(dump.otherSections.map(\.name) == ["configs"])
+    }
+
     @Test func salvageKeepsSectionsBeforeTheDamage() throws {
         let bytes = Array(#"{"workloads": [{"name": "a", "namespace": "n"}], "policies": [], "certificates": [{"identity": "x", "#.utf8)
         let (doc, error) = try JSONSalvage.parse(bytes)

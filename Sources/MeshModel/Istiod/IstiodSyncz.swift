@@ -44,6 +44,10 @@ public struct IstiodSyncz: Sendable {
             if !nested { shape = .syncStatusList }
             for e in v.elements {
                 guard r.expectObject(e, "sync status") else { continue }
+                guard e["proxy"] != nil else {
+                    r.fail(e, "expected a sync status with a \"proxy\" field")
+                    continue
+                }
                 proxies.append(Self.syncStatus(e, istiod: istiod, &r))
             }
             return
@@ -75,9 +79,26 @@ public struct IstiodSyncz: Sendable {
             proxies.append(Self.clientConfig(v, istiod: istiod, &r))
             return
         }
+        guard !nested else {
+            r.fail(v, "expected syncz or a CSDS response, found an object without resources or node")
+            return
+        }
         // An object keyed by istiod name.
-        if !nested { shape = .byIstiod }
-        for (name, value) in v.members { decode(value, istiod: name, &r, nested: true) }
+        shape = .byIstiod
+        var inner = ShapeReader()
+        for (name, value) in v.members {
+            guard value.isArray || value.isObject else {
+                inner.fail(value, "expected syncz or a CSDS response, found \(value.describedKind)")
+                continue
+            }
+            decode(value, istiod: name, &inner, nested: true)
+        }
+        if proxies.isEmpty && !inner.issues.isEmpty {
+            // Nothing here looks like sync status: one clear message, not one per member.
+            r.fail(v, "not istiod sync status: expected /debug/syncz (a list) or a CSDS DiscoveryResponse")
+        } else {
+            r.issues += inner.issues
+        }
     }
 
     /// A DiscoveryResponse has a list of resources (a SyncStatus has a map of them).

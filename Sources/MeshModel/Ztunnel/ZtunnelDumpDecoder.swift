@@ -36,6 +36,10 @@ extension ZtunnelDump {
                 dump.otherSections.append((key, value))
             }
         }
+        let known = ["workloads", "services", "policies", "certificates", "workloadState", "workload_state"]
+        if !root.members.contains(where: { known.contains($0.key) }) {
+            r.fail(root, "not a ztunnel config dump: none of workloads, services, policies, certificates, workloadState")
+        }
         dump.issues = r.issues
         return dump
     }

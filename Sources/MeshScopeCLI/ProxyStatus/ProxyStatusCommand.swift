@@ -8,10 +8,10 @@ public struct ProxyStatusCommand: ParsableCommand {
         commandName: "proxy-status",
         abstract: "Which istiod each proxy is connected to, and whether its xDS types are in sync.",
         discussion: """
-            --file takes istiod's /debug/syncz (port 15014) or a CSDS DiscoveryResponse of
-            ClientConfigs (istioctl proxy-status -o json); give it once per istiod. Name the istiod
-            with NAME=PATH when the file does not (syncz never does; the file name is used).
-            -v 1 shows every xDS type: SYNCED, STALE, ERROR (with the age of the last push when
+            --file takes istiod's /debug/syncz (port 15014) or a CSDS DiscoveryResponse of \
+            ClientConfigs (istioctl proxy-status -o json); give it once per istiod. Name the istiod \
+            with NAME=PATH when the file does not (syncz never does; the file name is used). \
+            -v 1 shows every xDS type: SYNCED, STALE, ERROR (with the age of the last push when \
             known), NOT SENT, IGNORED. --connections adds istiod's /debug/connections to -o wide.
             """,
         aliases: ["ps"])

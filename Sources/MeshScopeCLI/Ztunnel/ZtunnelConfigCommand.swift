@@ -9,8 +9,8 @@ public struct ZtunnelConfigCommand: ParsableCommand {
         commandName: "ztunnel-config",
         abstract: "Show a ztunnel's workloads, services, policies, certificates and connections.",
         discussion: """
-            Reads ztunnel's /config_dump (port 15000), in the older address-keyed layout or the
-            current list layout, and prints the tables istioctl ztunnel-config prints.
+            Reads ztunnel's /config_dump (port 15000), in the older address-keyed layout or the \
+            current list layout, and prints the tables istioctl ztunnel-config prints. \
             `edges` reads ztunnel's :15020/metrics (or Envoy's /stats/prometheus) instead.
             """,
         subcommands: [

@@ -9,9 +9,9 @@ struct ZtunnelEdgesCommand: ParsableCommand {
         commandName: "edges",
         abstract: "Traffic edges (connections, bytes, requests) from ztunnel or Envoy Istio metrics.",
         discussion: """
-            --file is Prometheus text from ztunnel's :15020/metrics or a sidecar's /stats/prometheus.
-            With --previous (an earlier sample) and --interval (seconds between them), rates per
-            second are added; a counter that went down was reset and counts from zero.
+            --file is Prometheus text from ztunnel's :15020/metrics or a sidecar's /stats/prometheus. \
+            With --previous (an earlier sample) and --interval (seconds between them), rates per \
+            second are added; a counter that went down was reset and counts from zero. \
             Malformed lines are skipped and counted on stderr.
             """)
 

@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
         .testTarget(
             name: "MeshModelTests",
-            dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "MeshScopeBenchmarks",
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "MeshGenTests", dependencies: ["MeshGen", "MeshModel"]),
         .testTarget(
             name: "MeshScopeCLITests",
-            dependencies: ["MeshScopeCLI", "MeshModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MeshScopeCLI", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
         ),
     ]
 )

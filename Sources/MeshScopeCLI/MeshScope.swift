@@ -15,6 +15,8 @@ public struct MeshScope: AsyncParsableCommand {
         ProxyConfigCommand.self,
         StatsCommand.self,
         CertsCommand.self,
+        ZtunnelConfigCommand.self,
+        ProxyStatusCommand.self,
         GenerateCommand.self,
     ]
 }

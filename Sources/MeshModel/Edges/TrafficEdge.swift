@@ -1,0 +1,56 @@
+/// Traffic between two workloads through one service, as Istio's standard metrics count it
+/// (ztunnel's `:15020/metrics` and Envoy's `/stats/prometheus` carry the same families), so
+/// ambient and sidecar meshes read alike.
+///
+/// ```swift
+/// let edges = TrafficEdges.build(current: PrometheusText.parse(bytes))
+/// edges[0].source        // "sleep.default"
+/// edges[0].open          // opened - closed
+/// ```
+public struct TrafficEdge: Sendable, Equatable {
+    public enum Security: String, Sendable, Equatable {
+        case mutualTLS = "mTLS"
+        case plaintext
+        /// Envoy's client side does not know (`connection_security_policy="unknown"`).
+        case unknown
+    }
+
+    /// `workload.namespace`, or `unknown`.
+    public var source: String
+    public var destination: String
+    /// `destination_service` (a hostname), or `unknown`.
+    public var service: String
+    public var security: Security
+    /// `source` or `destination`: whose counters these are (one reporter per edge, so a
+    /// connection seen by both ends is not counted twice).
+    public var reporter: String
+    public var sourcePrincipal: String
+    public var destinationPrincipal: String
+    /// `request_protocol` values seen (`tcp`, `http`, `grpc`), sorted.
+    public var protocols: [String]
+
+    public var opened: Double = 0
+    public var closed: Double = 0
+    /// Bytes sent back to the client (`istio_tcp_sent_bytes_total`, or HTTP response bytes).
+    public var sent: Double = 0
+    /// Bytes received from the client (`istio_tcp_received_bytes_total`, or HTTP request bytes).
+    public var received: Double = 0
+    /// HTTP/gRPC requests (`istio_requests_total`); nil where the source has none (ztunnel).
+    public var requests: Double?
+    /// Requests answered 5xx or not at all (`response_code="0"`).
+    public var errors: Double?
+    /// Per-second rates between two samples, when there were two.
+    public var rates: Rates?
+
+    /// Connections still open: opened minus closed.
+    public var open: Double { opened - closed }
+
+    public struct Rates: Sendable, Equatable {
+        public var opened: Double
+        public var closed: Double
+        public var sent: Double
+        public var received: Double
+        public var requests: Double?
+        public var errors: Double?
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+extension TrafficEdges {
+    /// SOURCE, DESTINATION, SERVICE, SECURITY, OPEN, OPENED, CLOSED, SENT, RECEIVED, REQUESTS,
+    /// ERRORS (`-` where the metrics have no HTTP requests), then per-second rates when the
+    /// edges carry them. Wide adds REPORTER, PROTOCOL and both principals.
+    ///
+    /// ```swift
+    /// TrafficEdges.table(edges).render()
+    /// ```
+    public static func table(_ edges: [TrafficEdge]) -> Table {
+        let withRates = edges.contains { $0.rates != nil }
+        var columns: [Table.Column] = [
+            .init("SOURCE"), .init("DESTINATION"), .init("SERVICE"), .init("SECURITY"),
+            .init("OPEN", numeric: true), .init("OPENED", numeric: true), .init("CLOSED", numeric: true),
+            .init("SENT", numeric: true), .init("RECEIVED", numeric: true),
+            .init("REQUESTS", numeric: true), .init("ERRORS", numeric: true),
+        ]
+        if withRates {
+            columns += [
+                .init("OPENED/S", numeric: true), .init("CLOSED/S", numeric: true), .init("SENT/S", numeric: true),
+                .init("RECEIVED/S", numeric: true), .init("REQUESTS/S", numeric: true), .init("ERRORS/S", numeric: true),
+            ]
+        }
+        columns += [
+            .init("REPORTER", wideOnly: true), .init("PROTOCOL", wideOnly: true),
+            .init("SOURCE PRINCIPAL", wideOnly: true), .init("DESTINATION PRINCIPAL", wideOnly: true),
+        ]
+        var table = Table(columns: columns, layout: TabWriter(minWidth: 0, padding: 3))
+        table.rows = edges.map { e in
+            var row = [
+                e.source, e.destination, e.service, e.security.rawValue,
+                count(e.open), count(e.opened), count(e.closed), count(e.sent), count(e.received),
+                e.requests.map(count) ?? "-", e.errors.map(count) ?? "-",
+            ]
+            if withRates {
+                if let r = e.rates {
+                    row += [rate(r.opened), rate(r.closed), rate(r.sent), rate(r.received), r.requests.map(rate) ?? "-", r.errors.map(rate) ?? "-"]
+                } else {
+                    row += Array(repeating: "-", count: 6)
+                }
+            }
+            row += [e.reporter, e.protocols.joined(separator: ","), e.sourcePrincipal, e.destinationPrincipal]
+            return row
+        }
+        return table
+    }
+
+    /// Counters are integers; print them without a fraction (Go's `%v` of a whole float).
+    static func count(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e18 { return String(Int64(v)) }
+        return String(v)
+    }
+
+    static func rate(_ v: Double) -> String { String(format: "%.2f", v) }
+
+    /// The edges as data for `-o json|yaml`.
+    public static func output(_ edges: [TrafficEdge]) -> OutputNode {
+        .array(edges.map { e in
+            var pairs: [(String, OutputNode?)] = [
+                ("source", .string(e.source)), ("destination", .string(e.destination)), ("service", .string(e.service)),
+                ("security", .string(e.security.rawValue)), ("reporter", .string(e.reporter)),
+                ("sourcePrincipal", .string(e.sourcePrincipal)), ("destinationPrincipal", .string(e.destinationPrincipal)),
+                ("protocols", .array(e.protocols.map { .string($0) })),
+                ("open", number(e.open)), ("opened", number(e.opened)), ("closed", number(e.closed)),
+                ("sent", number(e.sent)), ("received", number(e.received)),
+                ("requests", e.requests.map(number)), ("errors", e.errors.map(number)),
+            ]
+            if let r = e.rates {
+                pairs.append(("ratesPerSecond", .compact([
+                    ("opened", .double(r.opened)), ("closed", .double(r.closed)), ("sent", .double(r.sent)),
+                    ("received", .double(r.received)), ("requests", r.requests.map { .double($0) }),
+                    ("errors", r.errors.map { .double($0) }),
+                ])))
+            }
+            return .compact(pairs)
+        })
+    }
+
+    static func number(_ v: Double) -> OutputNode {
+        v == v.rounded() && abs(v) < 1e18 ? .int(Int(v)) : .double(v)
+    }
+}

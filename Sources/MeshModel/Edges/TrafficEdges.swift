@@ -1,0 +1,246 @@
+/// Builds ``TrafficEdge``s from Istio's standard metrics.
+public enum TrafficEdges {
+    /// Who exported the metrics; decides what `connection_security_policy="unknown"` means.
+    public enum Origin: String, Sendable, CaseIterable {
+        /// ztunnel labels a connection `mutual_tls` when it used HBONE and `unknown` otherwise,
+        /// so `unknown` is plaintext.
+        case ztunnel
+        /// Envoy's client side always says `unknown`; only `none` is known plaintext.
+        case envoy
+        /// Envoy if the text has `envoy_*` series or `istio_requests_total`, else ztunnel.
+        case auto
+    }
+
+    enum Family {
+        case opened, closed, sent, received, requests, requestBytes, responseBytes
+
+        init?(_ name: String) {
+            switch name {
+            case "istio_tcp_connections_opened_total": self = .opened
+            case "istio_tcp_connections_closed_total": self = .closed
+            case "istio_tcp_sent_bytes_total": self = .sent
+            case "istio_tcp_received_bytes_total": self = .received
+            case "istio_requests_total": self = .requests
+            case "istio_request_bytes_sum": self = .requestBytes
+            case "istio_response_bytes_sum": self = .responseBytes
+            default: return nil
+            }
+        }
+    }
+
+    /// Which edge field each label of a series feeds, by position.
+    struct LabelLayout {
+        enum Field {
+            case reporter, sourceWorkload, sourceNamespace, destinationWorkload, destinationNamespace, service
+            case security, sourcePrincipal, destinationPrincipal, protocol_, responseCode, other
+        }
+
+        var names: [String]
+        var fields: [Field]
+
+        init(_ labels: [PrometheusText.Label]) {
+            names = labels.map(\.name)
+            fields = labels.map { l in
+                switch l.name {
+                case "reporter": .reporter
+                case "source_workload": .sourceWorkload
+                case "source_workload_namespace": .sourceNamespace
+                case "destination_workload": .destinationWorkload
+                case "destination_workload_namespace": .destinationNamespace
+                case "destination_service": .service
+                case "connection_security_policy": .security
+                case "source_principal": .sourcePrincipal
+                case "destination_principal": .destinationPrincipal
+                case "request_protocol": .protocol_
+                case "response_code": .responseCode
+                default: .other
+                }
+            }
+        }
+
+        func matches(_ labels: [PrometheusText.Label]) -> Bool {
+            guard labels.count == names.count else { return false }
+            for (k, l) in labels.enumerated() where l.name != names[k] { return false }
+            return true
+        }
+    }
+
+    struct EdgeKey: Hashable {
+        var sourceWorkload = "", sourceNamespace = "", destinationWorkload = "", destinationNamespace = "", service = ""
+    }
+
+    struct GroupKey: Hashable {
+        var edge: EdgeKey
+        var reporter: String
+        var security: String
+    }
+
+    struct SeriesKey: Hashable {
+        var name: String
+        var labels: [PrometheusText.Label]
+
+        init(_ s: PrometheusText.Sample) {
+            name = s.name
+            labels = s.labels.sorted { $0.name < $1.name }
+        }
+    }
+
+    struct Accumulator {
+        var values = Counts()
+        var deltas = Counts()
+        var sourcePrincipal = ""
+        var destinationPrincipal = ""
+        var protocols: [String] = []
+
+        /// One sample's contribution, applied in place (one dictionary access per sample).
+        mutating func add(_ family: Family, value: Double, delta: Double?, isError: Bool, sourcePrincipal src: String, destinationPrincipal dst: String, protocol proto: String) {
+            values.add(family, value, isError: isError)
+            if let delta { deltas.add(family, delta, isError: isError) }
+            if sourcePrincipal.isEmpty || sourcePrincipal == "unknown" { sourcePrincipal = src }
+            if destinationPrincipal.isEmpty || destinationPrincipal == "unknown" { destinationPrincipal = dst }
+            if !proto.isEmpty && !protocols.contains(proto) { protocols.append(proto) }
+        }
+    }
+
+    struct Counts {
+        var opened = 0.0, closed = 0.0, sent = 0.0, received = 0.0
+        var requests: Double?
+        var errors: Double?
+
+        mutating func add(_ family: Family, _ v: Double, isError: Bool) {
+            switch family {
+            case .opened: opened += v
+            case .closed: closed += v
+            case .sent, .responseBytes: sent += v
+            case .received, .requestBytes: received += v
+            case .requests:
+                requests = (requests ?? 0) + v
+                errors = (errors ?? 0) + (isError ? v : 0)
+            }
+        }
+    }
+
+    /// Aggregates the current sample into edges; with a previous sample and the seconds
+    /// between them, adds per-second rates. Rates are computed per series before summing, and
+    /// a series that went down was reset: its increase is its current value, never negative.
+    public static func build(current: PrometheusText, previous: PrometheusText? = nil, interval: Double? = nil, origin: Origin = .auto) -> [TrafficEdge] {
+        let origin = origin == .auto ? detect(current) : origin
+        var previousValues: [SeriesKey: Double]?
+        if let previous {
+            var values: [SeriesKey: Double] = [:]
+            for s in previous.samples where Family(s.name) != nil { values[SeriesKey(s)] = s.value }
+            previousValues = values
+        }
+        var groups: [GroupKey: Accumulator] = [:]
+        groups.reserveCapacity(current.samples.count / 4)
+        var layout = LabelLayout([])
+        for s in current.samples {
+            guard let family = Family(s.name) else { continue }
+            var edge = EdgeKey()
+            var reporter = ""
+            var security = ""
+            var srcPrincipal = ""
+            var dstPrincipal = ""
+            var proto = ""
+            var isError = false
+            // Exporters print every series of a family with the same label names in the same
+            // order, and the parser interns names, so checking the last layout is a pointer
+            // comparison per label instead of a string switch.
+            if !layout.matches(s.labels) { layout = LabelLayout(s.labels) }
+            for (k, l) in s.labels.enumerated() {
+                switch layout.fields[k] {
+                case .reporter: reporter = l.value
+                case .sourceWorkload: edge.sourceWorkload = l.value
+                case .sourceNamespace: edge.sourceNamespace = l.value
+                case .destinationWorkload: edge.destinationWorkload = l.value
+                case .destinationNamespace: edge.destinationNamespace = l.value
+                case .service: edge.service = l.value
+                case .security: security = l.value
+                case .sourcePrincipal: srcPrincipal = l.value
+                case .destinationPrincipal: dstPrincipal = l.value
+                case .protocol_: proto = l.value
+                case .responseCode: isError = isErrorCode(l.value)
+                case .other: break
+                }
+            }
+            var delta: Double?
+            if let previousValues {
+                // A new series started inside the interval; a smaller value means a reset.
+                delta = previousValues[SeriesKey(s)].map { s.value >= $0 ? s.value - $0 : s.value } ?? s.value
+            }
+            groups[GroupKey(edge: edge, reporter: reporter, security: security), default: Accumulator()].add(
+                family, value: s.value, delta: delta, isError: isError, sourcePrincipal: srcPrincipal,
+                destinationPrincipal: dstPrincipal, protocol: proto)
+        }
+
+        // One reporter per edge: the destination's view when it reported, else the source's.
+        var chosen: [EdgeKey: String] = [:]
+        for key in groups.keys {
+            let current = chosen[key.edge]
+            if current == nil || rank(key.reporter) < rank(current!) { chosen[key.edge] = key.reporter }
+        }
+        var edges: [TrafficEdge] = []
+        edges.reserveCapacity(groups.count)
+        for (key, acc) in groups where chosen[key.edge] == key.reporter {
+            var e = TrafficEdge(
+                source: name(key.edge.sourceWorkload, key.edge.sourceNamespace),
+                destination: name(key.edge.destinationWorkload, key.edge.destinationNamespace),
+                service: key.edge.service.isEmpty ? "unknown" : key.edge.service,
+                security: security(key.security, origin: origin),
+                reporter: key.reporter,
+                sourcePrincipal: acc.sourcePrincipal.isEmpty ? "unknown" : acc.sourcePrincipal,
+                destinationPrincipal: acc.destinationPrincipal.isEmpty ? "unknown" : acc.destinationPrincipal,
+                protocols: acc.protocols.sorted(by: GoCompat.less))
+            e.opened = acc.values.opened
+            e.closed = acc.values.closed
+            e.sent = acc.values.sent
+            e.received = acc.values.received
+            e.requests = acc.values.requests
+            e.errors = acc.values.errors
+            if previousValues != nil, let interval, interval > 0 {
+                let d = acc.deltas
+                e.rates = TrafficEdge.Rates(
+                    opened: d.opened / interval, closed: d.closed / interval, sent: d.sent / interval,
+                    received: d.received / interval, requests: d.requests.map { $0 / interval }, errors: d.errors.map { $0 / interval })
+            }
+            edges.append(e)
+        }
+        // Two groups with the same names but different security stay separate rows. Sorting
+        // indices keeps the (large) edges from being moved around.
+        let order = GoCompat.order(edges.count) { [edges[$0].source, edges[$0].destination, edges[$0].service, edges[$0].security.rawValue] }
+        return order.map { edges[$0] }
+    }
+
+    static func detect(_ text: PrometheusText) -> Origin {
+        // Exporters declare their families; fall back to the samples when they do not.
+        if text.types.keys.contains(where: { $0.hasPrefix("envoy_") || $0 == "istio_requests_total" }) { return .envoy }
+        return text.samples.contains { $0.name == "istio_requests_total" || $0.name.hasPrefix("envoy_") } ? .envoy : .ztunnel
+    }
+
+    static func rank(_ reporter: String) -> Int {
+        switch reporter {
+        case "destination": 0
+        case "source": 1
+        default: 2
+        }
+    }
+
+    static func name(_ workload: String, _ namespace: String) -> String {
+        let w = workload.isEmpty ? "unknown" : workload
+        if namespace.isEmpty || namespace == "unknown" { return w }
+        return w + "." + namespace
+    }
+
+    static func security(_ value: String, origin: Origin) -> TrafficEdge.Security {
+        switch value {
+        case "mutual_tls": .mutualTLS
+        case "none": .plaintext
+        default: origin == .ztunnel ? .plaintext : .unknown
+        }
+    }
+
+    /// 5xx, or `0` (no response: reset, timeout before headers).
+    static func isErrorCode(_ code: String) -> Bool {
+        code == "0" || (code.utf8.count == 3 && code.utf8.first == UInt8(ascii: "5"))
+    }
+}

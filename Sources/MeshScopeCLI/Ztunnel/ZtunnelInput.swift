@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MeshModel
+
+/// Loads a ztunnel `/config_dump` for the ztunnel-config commands, keeping what is good
+/// and collecting what is not as one-line problems (`FILE: where: what`).
+struct LoadedInput<Value> {
+    var value: Value
+    var problems: [String]
+}
+
+enum ZtunnelInput {
+    static func load(_ path: String) throws(CLIError) -> LoadedInput<ZtunnelDump> {
+        let name = InputFile.displayName(path)
+        let (doc, problems) = try parseJSON(path)
+        let dump = ZtunnelDump.decode(doc)
+        return LoadedInput(value: dump, problems: problems + dump.issues.map { "\(name): \($0)" })
+    }
+
+    /// Parses a JSON input; a broken object keeps the top-level members before the damage.
+    static func parseJSON(_ path: String) throws(CLIError) -> (JSONDocument, [String]) {
+        let bytes = try InputFile.read(path)
+        let name = InputFile.displayName(path)
+        do {
+            let (doc, error) = try JSONSalvage.parse(bytes)
+            guard let error else { return (doc, []) }
+            let kept = doc.root.members.map(\.key).joined(separator: ", ")
+            return (doc, ["\(name): \(error) (showing only the sections before it: \(kept))"])
+        } catch {
+            throw .badInput(name, error.description)
+        }
+    }
+}
+
+enum Problems {
+    /// Prints all but the last problem as warnings; the last one becomes the command's
+    /// error (exit 1) after the good output was written.
+    static func finish(_ problems: [String]) throws(CLIError) {
+        guard let last = problems.last else { return }
+        let console = Console.current
+        let shown = problems.dropLast().prefix(20)
+        for p in shown { console.error("meshscope: \(p)") }
+        if problems.count - 1 > shown.count { console.error("meshscope: ... and \(problems.count - 1 - shown.count) more problems") }
+        throw CLIError(.badInput, last)
+    }
+}
+
+/// `--now` (hidden): the clock certificate validity and ages are computed against, so
+/// output can be reproduced. Defaults to the real clock.
+struct ClockOption: ParsableArguments {
+    @Option(name: .long, help: .hidden)
+    var now: String?
+
+    func date() throws(CLIError) -> Date {
+        guard let now else { return Date() }
+        guard let d = Timestamp.parse(now) else { throw CLIError(.usage, "--now: expected an RFC 3339 time such as 2024-01-01T00:00:00Z") }
+        return d
+    }
+}

@@ -3,28 +3,50 @@ import MeshGen
 import MeshModel
 
 // In-process benchmarks on generated inputs: `swift package benchmark` (see docs/benchmarks.md).
-// Peer comparisons (jq, python3) run on whole commands in Benchmarks/compare.sh.
+// Whole-command comparisons against peers (jq, python3) are in Benchmarks/compare.sh.
 
-/// A sidecar dump of a generated mesh; 400 services ≈ 10 MB, a size where one
-/// iteration stays well under a second in release builds.
-nonisolated(unsafe) let dump: [UInt8] = {
-    var gen = EnvoyDumpGenerator(mesh: SyntheticMesh(services: 400, portsPerService: 2, replicas: 3))
-    gen.includeEDS = true
-    return gen.generate()
-}()
+/// A sidecar dump of a generated mesh: 400 services ≈ 10 MB, so one iteration stays
+/// well under a second in release builds and the harness can take many samples.
+nonisolated(unsafe) let dump: [UInt8] = EnvoyDumpGenerator(mesh: SyntheticMesh(services: 400, portsPerService: 2, replicas: 3)).generate()
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 50)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal],
+        maxDuration: .seconds(5), maxIterations: 50)
 
-    Benchmark("JSON tape parse (10 MB config_dump)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("JSON tape parse (10 MB dump)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try JSONDocument(bytes: dump))
         }
     }
 
-    Benchmark("JSON write protoJSON (10 MB config_dump)") { benchmark in
+    Benchmark("config_dump decode (10 MB dump)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try EnvoyConfigDump(bytes: dump))
+        }
+    }
+
+    Benchmark("cluster table build + render") { benchmark in
+        let decoded = try EnvoyConfigDump(bytes: dump)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(ClusterView.table(ClusterView.clusters(decoded)).render())
+        }
+    }
+
+    Benchmark("JSON write, protoJSON keys (10 MB dump)") { benchmark in
         let doc = try JSONDocument(bytes: dump)
         benchmark.startMeasurement()
-        blackHole(JSONWriter.bytes(.json(doc.root), indent: 4, keyStyle: .protoJSON))
+        for _ in benchmark.scaledIterations {
+            blackHole(JSONWriter.bytes(.json(doc.root), indent: 4, keyStyle: .protoJSON))
+        }
+    }
+
+    Benchmark("YAML write (10 MB dump)", configuration: .init(maxIterations: 5)) { benchmark in
+        let doc = try JSONDocument(bytes: dump)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(YAMLWriter.string(.json(doc.root)))
+        }
     }
 }

@@ -119,6 +119,7 @@ public enum YAMLWriter {
     // MARK: Quoting, after yaml.v2's encoder and emitter
 
     static func quote(_ s: String) -> String {
+        if isObviouslyPlain(s) { return s }
         if s.contains("\n") && !s.contains(where: { $0 == "\t" || $0 == "\r" }) && !s.hasPrefix(" ") {
             return literalMarker + s
         }
@@ -126,6 +127,22 @@ public enum YAMLWriter {
         if plainAllowed(s) { return s }
         if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return doubleQuoted(s) }
         return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
+
+    /// One pass over the bytes for the common case (names, hosts, enum values): letters
+    /// first, then letters, digits and `.-_/|`. Such a string can only be mistaken for a
+    /// YAML bool or null, which the word check rules out.
+    private static func isObviouslyPlain(_ s: String) -> Bool {
+        let plain: Bool? = s.utf8.withContiguousStorageIfAvailable { b in
+            guard let first = b.first, (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A) else { return false }
+            for c in b {
+                let ok = (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
+                    || c == 0x2E || c == 0x2D || c == 0x5F || c == 0x2F || c == 0x7C
+                if !ok { return false }
+            }
+            return b.count > 5 || !(yaml11Bools.contains(s) || yamlNulls.contains(s))
+        }
+        return plain ?? false
     }
 
     private static func doubleQuoted(_ s: String) -> String {
@@ -226,6 +243,33 @@ public enum YAMLWriter {
     }
 
     static func goYAMLKeyLess(_ a: String, _ b: String) -> Bool {
+        // Fast path: two ASCII keys that differ first at a pair of letters (or where one
+        // is a prefix of the other) need no scalar arrays; the rules below give the same
+        // answer for them.
+        let fast: Bool? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
+                var i = 0
+                while i < x.count && i < y.count {
+                    let p = x[i]
+                    let q = y[i]
+                    if p == q {
+                        if p >= 0x80 { return nil }
+                        i += 1
+                        continue
+                    }
+                    let pl = (p >= 0x61 && p <= 0x7A) || (p >= 0x41 && p <= 0x5A)
+                    let ql = (q >= 0x61 && q <= 0x7A) || (q >= 0x41 && q <= 0x5A)
+                    if pl && ql { return p < q }
+                    return nil
+                }
+                return x.count < y.count
+            } ?? nil
+        } ?? nil
+        if let fast { return fast }
+        return goYAMLKeyLessSlow(a, b)
+    }
+
+    private static func goYAMLKeyLessSlow(_ a: String, _ b: String) -> Bool {
         let ar = Array(a.unicodeScalars)
         let br = Array(b.unicodeScalars)
         var i = 0

@@ -52,12 +52,12 @@ public struct LayerCell: Sendable, Equatable {
         self.evidence = evidence
     }
 
-    /// `terminate`, `originate`, `terminate+originate`, `passthrough`, `unknown` or `—`.
+    /// `terminate`, `originate`, `terminate+originate`, `passthrough`, `unknown` or `—`;
+    /// both sides joined with `+` when both are set (`terminate+unknown`).
     public var summary: String {
         switch (downstream, upstream) {
         case (.none, .none): return "—"
-        case (.unknown, _), (_, .unknown): return "unknown"
-        case (.passthrough, _), (_, .passthrough): return "passthrough"
+        case (.passthrough, .passthrough), (.passthrough, .none), (.none, .passthrough): return "passthrough"
         case (.none, let u): return u.verb
         case (let d, .none): return d.verb
         default: return "\(downstream.verb)+\(upstream.verb)"

@@ -6,10 +6,13 @@ public struct MeshScope: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "meshscope",
         abstract: "An interactive debugging terminal for Istio/Envoy service meshes.",
-        subcommands: MeshScope.subcommandTypes
+        subcommands: MeshScope.subcommandTypes,
+        defaultSubcommand: TUICommand.self
     )
 
     public init() {}
 
-    static let subcommandTypes: [any ParsableCommand.Type] = []
+    static let subcommandTypes: [any ParsableCommand.Type] = [
+        TUICommand.self,
+    ]
 }

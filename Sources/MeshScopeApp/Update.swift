@@ -295,8 +295,8 @@ public enum App {
 }
 
 extension AppState {
-    /// What key bindings apply.
-    var focusedForBindings: Content? { focused }
+    /// The content whose bindings apply: the top screen (tabs include their page's).
+    var focusedForBindings: Content? { top?.content }
 
     var commandCompletions: [String] {
         var names = registry.views.flatMap { [$0.name] + $0.aliases }

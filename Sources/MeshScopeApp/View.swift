@@ -148,14 +148,15 @@ extension App {
                 for b in bindings { if let h = b.hint { hints.append((b.hintKey ?? b.keys[0].description.lowercased(), h)) } }
             }
         }
-        HintsBar(hints).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: 1), theme: s.theme)
+        var hintsWidth = r.width - 1
         if let f = s.flash {
             let role: Role = f.level == .error ? .flashError : f.level == .warn ? .flashWarn : .flashInfo
             let w = min(DisplayWidth.of(f.text), r.width * 2 / 3)
             let x = r.maxX - w - 1
-            buf.fill(Rect(x: x - 1, y: r.y, width: w + 2, height: 1), style: s.theme[.text])
             buf.put(f.text, x: x, y: r.y, maxWidth: w, style: s.theme[role], ellipsis: true)
+            hintsWidth = max(0, x - r.x - 3)
         }
+        HintsBar(hints).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: hintsWidth, height: 1), theme: s.theme)
     }
 
     /// `?`: every key of the current view, from the same bindings that dispatch keys.

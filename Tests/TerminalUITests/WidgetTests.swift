@@ -122,9 +122,9 @@ import Testing
         _ = ed.handle(.ctrl("u"))
         #expect(ed.text == "")
         for c in "re" { _ = ed.handle(.char(c)) }
-        _ = ed.handle(.tab)   // "resources" and "res" share "res"
-        #expect(ed.text == "res")
-        _ = ed.handle(.tab)
+        #expect(ed.suggestion == "resources")
+        #expect(ed.matchingCompletions == ["resources", "res"])
+        _ = ed.handle(.tab)   // what is shown is what Tab gives
         #expect(ed.text == "resources")
         _ = ed.handle(.left)
         _ = ed.handle(.backspace)

@@ -4,7 +4,7 @@
 /// ```swift
 /// var ed = LineEditor(prefix: ":")
 /// ed.completions = ["sections", "quit", "help"]
-/// ed.handle(.char("s"))        // suggestion: "sections"
+/// ed.handle(.char("s"))        // suggestion: "sections" (shown greyed after the cursor)
 /// ed.handle(.tab)              // text == "sections"
 /// ```
 public struct LineEditor: Sendable, Equatable {
@@ -79,13 +79,9 @@ public struct LineEditor: Sendable, Equatable {
         return .editing
     }
 
-    /// Completes to the longest common prefix of every candidate, else to the first one.
+    /// Accepts the suggestion shown (what you see greyed out is what Tab gives).
     private mutating func complete() {
-        guard let s = suggestion else { return }
-        let all = matchingCompletions.filter { $0 != text }
-        var common = all.first ?? s
-        for c in all.dropFirst() { common = String(zip(common, c).prefix { $0 == $1 }.map(\.0)) }
-        set(common.count > text.count ? common : s)
+        if let s = suggestion { set(s) }
     }
 
     private mutating func insert(_ c: Character) {

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// The real binary in tmux: start, navigate, filter, drill in, help, resize, quit, and the
+/// terminal restored afterwards (shell prompt back, alternate screen off, same stty modes).
+@Suite(.serialized) struct EndToEndTests {
+    static let dump = Fixtures.path("envoy/waypoint/config_dump.json")
+
+    func launch(_ t: Tmux, extra: String = "") throws {
+        let bin = try Tmux.binary()
+        try t.start()
+        try t.type("stty -g > stty.before; \(bin) --file \(Self.dump) \(extra); echo \"exit=$?\"; stty -g > stty.after")
+        try t.keys("Enter")
+        try t.waitFor("Sections[7]")
+    }
+
+    /// After meshscope ends: the shell is back, the alternate screen is off, tty modes match.
+    func expectRestored(_ t: Tmux, exit code: String) throws {
+        let screen = try t.waitFor("the shell after exit") { $0.contains("exit=") && $0.hasSuffix("$\n") || $0.contains("exit=") && $0.contains("\n$") }
+        #expect(screen.contains("exit=\(code)"))
+        #expect(!screen.contains("Sections["))
+        #expect(try t.display("#{alternate_on}") == "0")
+        #expect(try t.display("#{cursor_flag}") == "1")
+        try t.type("cmp stty.before stty.after && echo modes-same")
+        try t.keys("Enter")
+        try t.waitFor("modes-same")
+    }
+
+    @Test func navigateFilterDrillHelpAndQuit() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        try launch(t)
+        var screen = try t.capture()
+        #expect(screen.contains("Source:   file \(Self.dump)") || screen.contains("Source:   file"))
+        #expect(screen.contains("│  4  Listeners              2  2023-12-26T05:57:39Z/1   42110  envoy.admin.v3.ListenersConfigDump"))
+        // Navigate and drill in.
+        try t.keys("j", "j", "j", "Enter")
+        screen = try t.waitFor("Listeners[2]")
+        #expect(screen.contains(" main_internal "))
+        try t.keys("G", "Enter")
+        screen = try t.waitFor(" 1 JSON   2 YAML")
+        #expect(screen.contains("\"name\": \"main_internal\""))
+        try t.keys("Tab")
+        try t.waitFor("'@type': type.googleapis.com/envoy.config.listener.v3.Listener")
+        // Back out twice, then filter.
+        try t.keys("Escape", "Escape")
+        try t.waitFor("Sections[7]")
+        try t.type("/route")
+        try t.keys("Enter")
+        screen = try t.waitFor("Sections[2/7]")
+        #expect(screen.contains("ScopedRoutes"))
+        #expect(!screen.contains("Listeners "))
+        try t.keys("Escape")
+        try t.waitFor("Sections[7]")
+        // Help lists the keys of this view; any key closes it.
+        try t.keys("?")
+        screen = try t.waitFor("Help: sections")
+        #expect(screen.contains("filter rows (regex, !inverts)"))
+        #expect(screen.contains("Ctrl-C"))
+        try t.keys("Escape")
+        try t.waitFor("no help") { !$0.contains("Help: sections") }
+        // :q quits and gives the terminal back.
+        try t.type(":q")
+        try t.keys("Enter")
+        try expectRestored(t, exit: "0")
+    }
+
+    /// A whole frame drawn for `width` columns (not the old frame cut or reflowed by tmux).
+    static func isCompleteFrame(_ screen: String, width: Int) -> Bool {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        let top = lines.first { $0.hasPrefix("┌") }
+        let bottom = lines.first { $0.hasPrefix("└") }
+        return top?.count == width && top?.hasSuffix("┐") == true && top?.contains("Sections[7]") == true
+            && bottom?.count == width && bottom?.hasSuffix("┘") == true
+    }
+
+    @Test func resizeRedrawsForTheNewSize() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        try launch(t)
+        try t.tmux(["resize-window", "-x", "80", "-y", "24"])
+        var screen = try t.waitFor("an 80-column frame") { Self.isCompleteFrame($0, width: 80) }
+        #expect(screen.split(separator: "\n").count == 24)
+        #expect(!screen.contains("ListenersConfigDump"))  // TYPE (wide-only) no longer fits
+        // A burst of resizes settles on the last size.
+        for (w, h) in [(100, 30), (90, 28), (130, 45), (110, 35)] {
+            try t.tmux(["resize-window", "-x", "\(w)", "-y", "\(h)"])
+        }
+        screen = try t.waitFor("a 110-column frame") { Self.isCompleteFrame($0, width: 110) }
+        #expect(screen.contains("ListenersConfigDump"))
+        // Too small: a clear message instead of a broken frame; growing back restores it.
+        try t.tmux(["resize-window", "-x", "30", "-y", "6"])
+        try t.waitFor("terminal too small")
+        try t.tmux(["resize-window", "-x", "120", "-y", "40"])
+        try t.waitFor("Sections[7]")
+        try t.keys("C-c")
+        try expectRestored(t, exit: "0")
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        try launch(t)
+        let shell = try t.display("#{pane_pid}")
+        // meshscope is the shell's child; signal that one process by its id.
+        let pgrep = Process()
+        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        pgrep.arguments = ["pgrep", "-P", shell, "-x", "meshscope"]
+        let out = Pipe()
+        pgrep.standardOutput = out
+        try pgrep.run()
+        pgrep.waitUntilExit()
+        let pid = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let n = Int32(pid)
+        try #require(n != nil, "meshscope child of \(shell) not found")
+        Foundation.kill(n!, SIGTERM)
+        try expectRestored(t, exit: "143")
+    }
+
+    @Test func badTermSaysSoAndExits() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        let bin = try Tmux.binary()
+        try t.start()
+        try t.type("TERM=no-such-term \(bin) --file \(Self.dump); echo \"exit=$?\"")
+        try t.keys("Enter")
+        let screen = try t.waitFor("exit=1")
+        #expect(screen.contains("meshscope: TERM=no-such-term: unknown terminal type"))
+    }
+
+    @Test func withoutATerminalItExitsWithAMessage() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try Tmux.binary())
+        p.arguments = ["--file", Self.dump]
+        p.standardInput = FileHandle.nullDevice
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 1)
+        #expect(stderr.hasPrefix("meshscope: the terminal UI needs a terminal"))
+    }
+
+    @Test func missingFileAndNoSourceAreClearErrors() throws {
+        for (args, code, message) in [
+            (["--file", "/nonexistent/dump.json"], Int32(1), "meshscope: /nonexistent/dump.json: no such file"),
+            ([], Int32(2), "meshscope: no data source: start the terminal UI on a dump with --file DUMP"),
+        ] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try Tmux.binary())
+            p.arguments = args
+            p.standardInput = FileHandle.nullDevice
+            let err = Pipe()
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = err
+            try p.run()
+            p.waitUntilExit()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(p.terminationStatus == code)
+            #expect(stderr.hasPrefix(message))
+        }
+    }
+}

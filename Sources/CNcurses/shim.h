@@ -130,24 +130,83 @@ static inline int ms_setup_locale(void) {
 
 static volatile sig_atomic_t ms_curses_active = 0;
 static int ms_winch_pipe[2] = {-1, -1};
+/// The handlers that were installed before ours (e.g. the Swift runtime's crash
+/// backtracer), run after the terminal is restored.
+/// (A function-local static: a file-scope array without initializer is a tentative
+/// definition that Swift's importer does not emit.)
+static inline struct sigaction *ms_previous(int sig) {
+    static struct sigaction previous[65];
+    return &previous[sig > 0 && sig < 65 ? sig : 0];
+}
 
-/// Leaves curses mode once: the terminal gets its cooked mode, cursor and main screen back.
+static int ms_saved_stderr = -1;
+static int ms_stderr_capture = -1;
+
+/// While curses owns the screen, stderr goes to an unlinked temporary file, so stray
+/// messages (a Swift fatal error, a library warning) do not scribble over the frame or
+/// vanish with the alternate screen; ms_restore_terminal replays them.
+static inline void ms_capture_stderr(void) {
+    if (ms_saved_stderr >= 0) return;
+    FILE *f = tmpfile();
+    if (f == NULL) return;
+    int fd = dup(fileno(f));
+    fclose(f);
+    if (fd < 0) return;
+    ms_saved_stderr = dup(2);
+    if (ms_saved_stderr < 0 || dup2(fd, 2) < 0) {
+        close(fd);
+        ms_saved_stderr = -1;
+        return;
+    }
+    ms_stderr_capture = fd;
+}
+
+/// Puts stderr back and copies what was written meanwhile to it (async-signal-safe calls only).
+static inline void ms_release_stderr(void) {
+    if (ms_saved_stderr < 0) return;
+    dup2(ms_saved_stderr, 2);
+    close(ms_saved_stderr);
+    ms_saved_stderr = -1;
+    char buf[4096];
+    ssize_t n;
+    if (lseek(ms_stderr_capture, 0, SEEK_SET) == 0) {
+        while ((n = read(ms_stderr_capture, buf, sizeof buf)) > 0) {
+            ssize_t off = 0;
+            while (off < n) {
+                ssize_t w = write(2, buf + off, (size_t)(n - off));
+                if (w <= 0) break;
+                off += w;
+            }
+        }
+    }
+    close(ms_stderr_capture);
+    ms_stderr_capture = -1;
+}
+
+/// Leaves curses mode once: the terminal gets its cooked mode, cursor and main screen back,
+/// then anything written to stderr meanwhile is shown.
 static inline void ms_restore_terminal(void) {
     if (ms_curses_active) {
         ms_curses_active = 0;
         endwin();
     }
+    ms_release_stderr();
 }
 
 static inline void ms_mark_active(int active) { ms_curses_active = active; }
 
 static void ms_atexit_handler(void) { ms_restore_terminal(); }
 
-/// Fatal and terminating signals: restore the terminal, then die of the same signal
-/// (default action) so the exit status and core dump behaviour are unchanged.
+/// Fatal and terminating signals: restore the terminal, then hand the signal to whatever
+/// handled it before (the Swift backtracer prints to a sane terminal), else die of it, so
+/// the exit status and core dump behaviour are unchanged.
 static void ms_fatal_signal(int sig) {
     ms_restore_terminal();
-    signal(sig, SIG_DFL);
+    if (sig > 0 && sig < 65) {
+        sigaction(sig, ms_previous(sig), NULL);
+    } else {
+        signal(sig, SIG_DFL);
+    }
     raise(sig);
 }
 
@@ -176,8 +235,8 @@ static inline int ms_install_handlers(void) {
             memset(&sa, 0, sizeof(sa));
             sa.sa_handler = ms_fatal_signal;
             sigemptyset(&sa.sa_mask);
-            sa.sa_flags = SA_RESETHAND;
-            sigaction(sigs[i], &sa, NULL);
+            sa.sa_flags = 0;
+            sigaction(sigs[i], &sa, ms_previous(sigs[i]));
         }
         if (pipe(ms_winch_pipe) == 0) {
             for (int i = 0; i < 2; i++) {
@@ -225,6 +284,7 @@ static inline int ms_start(void) {
     if (s == NULL) return -1;
     set_term(s);
     ms_curses_active = 1;
+    ms_capture_stderr();
     return 0;
 }
 

@@ -98,6 +98,10 @@ public enum TUI {
             state.lastFrame = plan.stats
         }
         render()
+        // Test hook for the crash-restore test: trap after the first frame is on screen.
+        if options.environment["MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"] == "1" {
+            fatalError("MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME")
+        }
 
         while !state.quitting {
             var batch = await queue.next()

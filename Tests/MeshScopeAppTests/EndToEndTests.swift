@@ -6,22 +6,22 @@ import Testing
 @Suite(.serialized) struct EndToEndTests {
     static let dump = Fixtures.path("envoy/waypoint/config_dump.json")
 
-    func launch(_ t: Tmux, extra: String = "") throws {
+    func launch(_ t: Tmux, extra: String = "", env: String = "", waitForFrame: Bool = true) throws {
         let bin = try Tmux.binary()
         try t.start()
-        try t.type("stty -g > stty.before; \(bin) --file \(Self.dump) \(extra); echo \"exit=$?\"; stty -g > stty.after")
+        try t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
         try t.keys("Enter")
-        try t.waitFor("Sections[7]")
+        if waitForFrame { try t.waitFor("Sections[7]") }
     }
 
     /// After meshscope ends: the shell is back, the alternate screen is off, tty modes match.
     func expectRestored(_ t: Tmux, exit code: String) throws {
-        let screen = try t.waitFor("the shell after exit") { $0.contains("exit=") && $0.hasSuffix("$\n") || $0.contains("exit=") && $0.contains("\n$") }
-        #expect(screen.contains("exit=\(code)"))
+        let screen = try t.waitFor("the shell after exit") { Self.exitLine($0) != nil }
+        #expect(Self.exitLine(screen) == "exit=\(code)")
         #expect(!screen.contains("Sections["))
         #expect(try t.display("#{alternate_on}") == "0")
         #expect(try t.display("#{cursor_flag}") == "1")
-        try t.type("cmp stty.before stty.after && echo modes-same")
+        try t.type("cmp stty.before.$$ stty.after.$$ && echo modes-same && rm stty.before.$$ stty.after.$$")
         try t.keys("Enter")
         try t.waitFor("modes-same")
     }
@@ -30,16 +30,13 @@ import Testing
         let t = Tmux()
         defer { t.kill() }
         try launch(t)
-        var screen = try t.capture()
-        #expect(screen.contains("Source:   file \(Self.dump)") || screen.contains("Source:   file"))
+        let screen = try t.waitFor("│  7  Secrets", "Source:   file /")
         #expect(screen.contains("│  4  Listeners              2  2023-12-26T05:57:39Z/1   42110  envoy.admin.v3.ListenersConfigDump"))
         // Navigate and drill in.
         try t.keys("j", "j", "j", "Enter")
-        screen = try t.waitFor("Listeners[2]")
-        #expect(screen.contains(" main_internal "))
+        try t.waitFor("Listeners[2]", " main_internal ")
         try t.keys("G", "Enter")
-        screen = try t.waitFor(" 1 JSON   2 YAML")
-        #expect(screen.contains("\"name\": \"main_internal\""))
+        try t.waitFor(" 1 JSON   2 YAML", "\"name\": \"main_internal\"")
         try t.keys("Tab")
         try t.waitFor("'@type': type.googleapis.com/envoy.config.listener.v3.Listener")
         // Back out twice, then filter.
@@ -47,22 +44,25 @@ import Testing
         try t.waitFor("Sections[7]")
         try t.type("/route")
         try t.keys("Enter")
-        screen = try t.waitFor("Sections[2/7]")
-        #expect(screen.contains("ScopedRoutes"))
-        #expect(!screen.contains("Listeners "))
+        try t.waitFor("the filtered rows only") { s in
+            s.contains("Sections[2/7]") && s.contains("ScopedRoutes") && s.contains("  Routes ") && !s.contains("Listeners ")
+        }
         try t.keys("Escape")
         try t.waitFor("Sections[7]")
         // Help lists the keys of this view; any key closes it.
         try t.keys("?")
-        screen = try t.waitFor("Help: sections")
-        #expect(screen.contains("filter rows (regex, !inverts)"))
-        #expect(screen.contains("Ctrl-C"))
+        try t.waitFor("Help: sections", "filter rows (regex, !inverts)", "Ctrl-C")
         try t.keys("Escape")
         try t.waitFor("no help") { !$0.contains("Help: sections") }
         // :q quits and gives the terminal back.
         try t.type(":q")
         try t.keys("Enter")
         try expectRestored(t, exit: "0")
+    }
+
+    /// The `exit=N` line the shell prints after meshscope ends (not the echoed command).
+    static func exitLine(_ screen: String) -> String? {
+        screen.split(separator: "\n").first { $0.hasPrefix("exit=") }.map(String.init)
     }
 
     /// A whole frame drawn for `width` columns (not the old frame cut or reflowed by tmux).
@@ -115,6 +115,20 @@ import Testing
         try #require(n != nil, "meshscope child of \(shell) not found")
         Foundation.kill(n!, SIGTERM)
         try expectRestored(t, exit: "143")
+    }
+
+    @Test func crashRestoresTheTerminal() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        try launch(t, env: "MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME=1 SWIFT_BACKTRACE=enable=no", waitForFrame: false)
+        // fatalError traps (SIGILL on x86_64, SIGTRAP on arm64): 128 + signal.
+        let screen = try t.waitFor("the shell after the crash", timeout: 20) { Self.exitLine($0) != nil }
+        #expect(Self.exitLine(screen) == "exit=132" || Self.exitLine(screen) == "exit=133")
+        #expect(screen.contains("Fatal error: MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"))
+        #expect(try t.display("#{alternate_on}") == "0")
+        try t.type("cmp stty.before.$$ stty.after.$$ && echo modes-same && rm stty.before.$$ stty.after.$$")
+        try t.keys("Enter")
+        try t.waitFor("modes-same")
     }
 
     @Test func badTermSaysSoAndExits() throws {

@@ -134,14 +134,20 @@ final class Tmux {
         throw Timeout(what: what, screen: screen)
     }
 
+    /// Waits until every text is on screen at once (a frame can be captured half-drawn).
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 10) throws -> String {
-        try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+    func waitFor(_ texts: String..., timeout: TimeInterval = 10) throws -> String {
+        try waitFor(texts.map { "\"\($0)\"" }.joined(separator: " and "), timeout: timeout) { screen in
+            texts.allSatisfy { screen.contains($0) }
+        }
     }
 
     func kill() {
         guard started else { return }
         started = false
         _ = try? tmux(["kill-server"])
+        // The server ends on SIGTERM without unlinking its socket; do not leave it behind.
+        let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(dir)/tmux-\(getuid())/\(socket)")
     }
 }

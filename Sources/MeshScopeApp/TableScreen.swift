@@ -15,6 +15,8 @@ public struct TableScreen: Sendable {
     public private(set) var ascending = true
     /// Indices into `table.rows`, filtered and sorted.
     public private(set) var order: [Int]
+    /// Built on the first filter, reused while typing (the table does not change then).
+    private var rowIndex: RowIndex?
     public var selected = 0
     public var top = 0
 
@@ -100,9 +102,24 @@ public struct TableScreen: Sendable {
     }
 
     mutating func recompute() {
-        var rows = Array(table.rows.indices)
+        var rows: [Int]
         if let f = filter {
-            rows = rows.filter { f.accepts(table.rows[$0].joined(separator: " ")) }
+            if rowIndex == nil { rowIndex = RowIndex(rows: table.rows) }
+            let index = rowIndex!
+            if let needle = f.literalBytes {
+                let hits = index.rows(containing: needle)
+                if f.inverted {
+                    var keep = [Bool](repeating: true, count: table.rows.count)
+                    for h in hits { keep[h] = false }
+                    rows = keep.indices.filter { keep[$0] }
+                } else {
+                    rows = hits
+                }
+            } else {
+                rows = table.rows.indices.filter { f.accepts(index.text(of: $0)) }
+            }
+        } else {
+            rows = Array(table.rows.indices)
         }
         if let c = sortColumn {
             let numeric = table.columns[c].numeric
@@ -113,10 +130,11 @@ public struct TableScreen: Sendable {
                     keys[a] != keys[b] ? (ascending ? keys[a] < keys[b] : keys[a] > keys[b]) : a < b
                 }
             } else {
+                // String's own comparison: the standard library's optimised code path.
                 rows.sort { a, b in
                     let x = cells[a], y = cells[b]
                     if x == y { return a < b }
-                    return ascending ? x.utf8.lexicographicallyPrecedes(y.utf8) : y.utf8.lexicographicallyPrecedes(x.utf8)
+                    return ascending ? x < y : y < x
                 }
             }
         }
@@ -126,10 +144,11 @@ public struct TableScreen: Sendable {
 
     /// The number a cell starts with (`12`, `3.5ms`, `-`); cells without one sort first.
     static func numericKey(_ s: String) -> Double {
-        var end = s.startIndex
-        for (i, ch) in zip(s.indices, s) {
-            if ch.isNumber || ch == "." || (i == s.startIndex && ch == "-") { end = s.index(after: i) } else { break }
+        if let d = Double(s) { return d }
+        var n = 0
+        for b in s.utf8 {
+            if (b >= 0x30 && b <= 0x39) || b == 0x2E || (n == 0 && b == 0x2D) { n += 1 } else { break }
         }
-        return Double(s[s.startIndex..<end]) ?? -Double.infinity
+        return n == 0 ? -Double.infinity : Double(s.utf8.prefix(n).map { Character(Unicode.Scalar($0)) }.reduce(into: "") { $0.append($1) }) ?? -Double.infinity
     }
 }

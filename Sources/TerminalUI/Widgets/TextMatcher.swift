@@ -38,6 +38,13 @@ public struct TextMatcher: @unchecked Sendable {
         }
     }
 
+    /// The lowercased bytes of a plain-text (non-regex) pattern, for ``RowIndex`` scans;
+    /// nil for regexes and for text whose lowercase form is not plain ASCII folding.
+    public var literalBytes: [UInt8]? {
+        guard let literal, literal.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return literal
+    }
+
     /// Whether the pattern is empty (matches everything).
     public var isEmpty: Bool { literal?.isEmpty ?? false }
 

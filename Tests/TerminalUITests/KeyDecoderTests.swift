@@ -34,8 +34,9 @@ import Testing
         #expect(KeyDecoder.decode(R.char("\u{85}")) == nil)  // C1 control
     }
 
-    @Test func escapeFollowedByACharacterIsAlt() {
-        #expect(KeyDecoder.decode([R.char("\u{1B}"), R.char("x")]) == [.alt("x")])
+    @Test func escapeIsAlwaysEscape() {
+        // Esc then "?" arriving in one read (typed quickly, or sent together) is two keys.
+        #expect(KeyDecoder.decode([R.char("\u{1B}"), R.char("?")]) == [.escape, .char("?")])
         #expect(KeyDecoder.decode([R.char("\u{1B}")]) == [.escape])
         #expect(KeyDecoder.decode([R.char("\u{1B}"), R.code(C.up)]) == [.escape, .up])
     }

@@ -12,8 +12,6 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case char(Character)
     /// Ctrl plus a letter, as its lowercase letter (`.ctrl("c")`).
     case ctrl(Character)
-    /// Alt (Meta) plus a character: the terminal sends ESC then the character.
-    case alt(Character)
     case enter, tab, backTab, escape, backspace, delete, insert
     case up, down, left, right, home, end, pageUp, pageDown
     /// F1...F24 (Shift+F1 arrives as F13 on most terminals).
@@ -25,7 +23,6 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .char(" "): "Space"
         case .char(let c): String(c)
         case .ctrl(let c): "Ctrl-\(c.uppercased())"
-        case .alt(let c): "Alt-\(c)"
         case .enter: "Enter"
         case .tab: "Tab"
         case .backTab: "Shift-Tab"

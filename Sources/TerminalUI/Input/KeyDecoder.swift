@@ -1,9 +1,10 @@
 /// Turns what `get_wch` returns into ``Key``s. Pure, so it is tested without a terminal.
 ///
 /// curses reports either a character (`isKeyCode == false`, a Unicode scalar or a
-/// control byte) or a key code (`KEY_UP`, `KEY_F0 + n`, ...). An ESC followed at once by
-/// a character in the same read batch is Alt+character; a lone ESC is Escape (curses
-/// already waited `ESCDELAY`, 25 ms, for a following byte).
+/// control byte) or a key code (`KEY_UP`, `KEY_F0 + n`, ...). ESC is always Escape:
+/// curses has already waited `ESCDELAY` (25 ms) to join it with a known sequence, and
+/// treating "ESC then a character read in the same batch" as Alt would turn a quick
+/// Esc-then-`?` (or keys pasted or sent together) into a key nobody pressed.
 ///
 /// ```swift
 /// KeyDecoder.decode([.init(isKeyCode: false, value: 0x6A)])   // [.char("j")]
@@ -39,17 +40,8 @@ public enum KeyDecoder {
 
     public static func decode(_ raws: [Raw]) -> [Key] {
         var keys: [Key] = []
-        var i = 0
-        while i < raws.count {
-            let r = raws[i]
-            if !r.isKeyCode && r.value == 27, i + 1 < raws.count, !raws[i + 1].isKeyCode,
-               let next = Unicode.Scalar(raws[i + 1].value), raws[i + 1].value >= 0x20, raws[i + 1].value != 0x7F {
-                keys.append(.alt(Character(next)))
-                i += 2
-                continue
-            }
+        for r in raws {
             if let k = decode(r) { keys.append(k) }
-            i += 1
         }
         return keys
     }

@@ -15,36 +15,47 @@ public struct HelpOverlay: Sendable {
     }
 
     public func paint(into buf: inout CellBuffer, _ screen: Rect, theme: Theme) {
-        let keyWidth = sections.flatMap(\.keys).map { DisplayWidth.of($0.key) }.max() ?? 1
-        let helpWidth = sections.flatMap(\.keys).map { DisplayWidth.of($0.help) }.max() ?? 1
-        let colWidth = min(max(keyWidth + 2 + helpWidth, 20), max(20, screen.width - 6))
-        // Lay sections out in columns (a section is never split).
-        let innerHeightLimit = max(3, screen.height - 4)
-        var columns: [[(String, String, Bool)]] = [[]]
+        // Lay sections out in columns (a section is never split), each column as wide as
+        // its own longest key and text.
+        let heightLimit = max(3, screen.height - 4)
+        var columns: [[(key: String, help: String, isTitle: Bool)]] = [[]]
         for s in sections {
             let block = [(s.title, "", true)] + s.keys.map { ($0.key, $0.help, false) } + [("", "", false)]
-            if columns[columns.count - 1].count + block.count > innerHeightLimit && !columns[columns.count - 1].isEmpty {
+            if columns[columns.count - 1].count + block.count > heightLimit && !columns[columns.count - 1].isEmpty {
                 columns.append([])
             }
             columns[columns.count - 1] += block
         }
-        let fitCols = max(1, (screen.width - 4) / (colWidth + 2))
-        let shownCols = Array(columns.prefix(fitCols))
-        let height = min(screen.height, (shownCols.map(\.count).max() ?? 1) + 2)
-        let width = min(screen.width, shownCols.count * (colWidth + 2) + 2)
+        let maxColumn = max(20, screen.width - 6)
+        let layout: [(keyWidth: Int, width: Int)] = columns.map { col in
+            let kw = col.filter { !$0.isTitle }.map { DisplayWidth.of($0.key) }.max() ?? 1
+            let hw = col.map { $0.isTitle ? DisplayWidth.of($0.key) - kw - 2 : DisplayWidth.of($0.help) }.max() ?? 1
+            return (kw, min(maxColumn, kw + 2 + max(hw, 0)))
+        }
+        var shown = 0
+        var width = 2
+        while shown < columns.count, width + layout[shown].width + 2 <= screen.width {
+            width += layout[shown].width + 2
+            shown += 1
+        }
+        shown = max(1, shown)
+        width = min(screen.width, max(width, 24))
+        let height = min(screen.height, (columns.prefix(shown).map(\.count).max() ?? 1) + 2)
         let rect = screen.centered(width: width, height: height)
         let inner = Box(title: title, titleRole: .title, borderRole: .dialogBorder).paint(into: &buf, rect, theme: theme)
-        for (c, col) in shownCols.enumerated() {
-            let x = inner.x + 1 + c * (colWidth + 2)
-            for (i, entry) in col.enumerated() where i < inner.height {
+        var x = inner.x + 1
+        for c in 0..<shown {
+            let (kw, cw) = layout[c]
+            for (i, entry) in columns[c].enumerated() where i < inner.height {
                 let y = inner.y + i
-                if entry.2 {
-                    buf.put(entry.0, x: x, y: y, maxWidth: colWidth, style: theme[.helpSection])
-                } else if !entry.0.isEmpty {
-                    buf.put(entry.0, x: x, y: y, maxWidth: keyWidth, style: theme[.helpKey])
-                    buf.put(entry.1, x: x + keyWidth + 2, y: y, maxWidth: colWidth - keyWidth - 2, style: theme[.helpText], ellipsis: true)
+                if entry.isTitle {
+                    buf.put(entry.key, x: x, y: y, maxWidth: cw, style: theme[.helpSection])
+                } else if !entry.key.isEmpty {
+                    buf.put(entry.key, x: x, y: y, maxWidth: kw, style: theme[.helpKey])
+                    buf.put(entry.help, x: x + kw + 2, y: y, maxWidth: max(0, min(cw - kw - 2, inner.maxX - x - kw - 2)), style: theme[.helpText], ellipsis: true)
                 }
             }
+            x += cw + 2
         }
     }
 }

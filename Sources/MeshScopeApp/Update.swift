@@ -366,7 +366,7 @@ extension AppState {
             default: break
             }
         }
-        if let m { flash = Flash(hits == 0 ? "no match for \(m.pattern)" : "\(hits) matches for \(m.pattern) (n/N)", hits == 0 ? .warn : .info, at: now) }
+        if let m { flash = Flash(hits == 0 ? "no match for \(m.pattern)" : "\(hits) \(hits == 1 ? "match" : "matches") for \(m.pattern) (n/N)", hits == 0 ? .warn : .info, at: now) }
     }
 
     mutating func back() {

@@ -233,7 +233,7 @@ import TerminalUI
         d.press(.char("/"))
         d.type("15021")
         d.press(.enter)
-        #expect(d.state.flash?.text.contains("matches for 15021") == true)
+        #expect(d.state.flash?.text == "1 match for 15021 (n/N)")
         guard case .json(let j)? = d.state.focused else { Issue.record("not a JSON pane"); return }
         #expect(j.pane.currentLine?.value.rawText == "15021")
         #expect(d.body.contains { $0.hasSuffix("\"port_value\": 15021") })

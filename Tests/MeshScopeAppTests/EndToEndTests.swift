@@ -96,6 +96,45 @@ import Testing
         try expectRestored(t, exit: "0")
     }
 
+    /// The file changes on disk; the view updates in place, and the terminal receives only
+    /// the changed cells (measured on the real output stream with `pipe-pane`).
+    @Test func fileChangeRedrawsOnlyWhatChanged() throws {
+        let dir = NSTemporaryDirectory() + "meshscope-e2e-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let copy = dir + "/dump.json"
+        let original = try String(contentsOfFile: Self.dump, encoding: .utf8)
+        try original.write(toFile: copy, atomically: true, encoding: .utf8)
+        let out = dir + "/out.bytes"
+
+        let t = Tmux()
+        defer { t.kill() }
+        let bin = try Tmux.binary()
+        try t.start()
+        try t.type("\(bin) --file \(copy) --refresh 0.3")
+        try t.keys("Enter")
+        try t.waitFor("Sections[7]", "│  7  Secrets")
+        try t.tmux(["pipe-pane", "-o", "cat >> \(out)"])
+        // Same length, one character different: what a counter refresh looks like.
+        let changed = original.replacingOccurrences(of: "2023-12-26T05:56:10Z/3", with: "2023-12-26T05:56:10Z/4")
+        #expect(changed != original)
+        try changed.write(toFile: copy, atomically: true, encoding: .utf8)
+        try t.waitFor("2023-12-26T05:56:10Z/4")
+        try t.tmux(["pipe-pane"])
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+        // The version cell plus the header clock ("Loaded: HH:MM:SS (Ns ago)"): a few dozen
+        // bytes, against ~15 KB for a full 120×40 frame.
+        print("a one-cell change on disk: \(bytes) bytes written to the terminal")
+        #expect(bytes > 0)
+        #expect(bytes < 480, "a one-cell change wrote \(bytes) bytes")
+        try t.keys("C-c")
+        try t.waitFor("the shell") { Self.lastLine($0) == "$" }
+    }
+
+    static func lastLine(_ screen: String) -> String? {
+        screen.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let t = Tmux()
         defer { t.kill() }

@@ -307,4 +307,21 @@ import TerminalUI
         d.press(.char("y"))
         #expect(d.effects == [.reload])
     }
+
+    @Test func themeCommandCompletesAndAsksTheRuntime() throws {
+        var d = try Driver(Self.waypoint)
+        d.state.themeNames = ["default-dark", "light", "monochrome"]
+        d.press(.char(":"))
+        d.type("theme l")
+        d.press(.tab, .enter)
+        #expect(d.effects == [.loadTheme("light")])
+        let light = try ThemeParser.parse("name: light\nstyles:\n  table.selected: { attrs: [reverse] }\n", file: "light.yaml")
+        d.send(.themeLoaded(light, warnings: []))
+        #expect(d.state.theme.name == "light")
+        #expect(d.state.flash?.text == "theme light")
+        let y = d.state.layout.content.y + 1
+        #expect(d.screen[5, y].style == Style(attrs: .reverse))
+        d.send(.themeLoaded(.defaultDark, warnings: ["mine.yaml:3: styles.text.fg: unknown colour \"nope\"; using default-dark"]))
+        #expect(d.state.flash?.level == .warn)
+    }
 }

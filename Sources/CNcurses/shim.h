@@ -10,6 +10,7 @@
 #include <wchar.h>
 #include <langinfo.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -252,6 +253,33 @@ static inline int ms_install_handlers(void) {
         }
     }
     return ms_winch_pipe[0];
+}
+
+/// Ctrl-Z: gives the terminal back, stops the process like any job (SIGTSTP), and on
+/// `fg` takes the terminal again; the caller redraws everything.
+static inline void ms_suspend(void) {
+    if (!ms_curses_active) return;
+    ms_restore_terminal();
+    // ncurses installs its own SIGTSTP handler; stop with the default action instead, and
+    // unblock SIGTSTP on this thread (runtime threads block most signals) so raise()
+    // stops the process here, before the terminal is taken back.
+    struct sigaction dfl, prev;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGTSTP, &dfl, &prev);
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &set, &old);
+    raise(SIGTSTP);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    sigaction(SIGTSTP, &prev, NULL);
+    ms_curses_active = 1;
+    ms_capture_stderr();
+    reset_prog_mode();
+    clearok(stdscr, TRUE);
+    refresh();
 }
 
 /// Drains the self-pipe; returns how many resize signals arrived.

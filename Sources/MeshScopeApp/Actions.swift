@@ -7,7 +7,7 @@ public enum Action: Sendable, Equatable {
     case drill, back, nextTab, prevTab
     case sortLeft, sortRight, sortInvert
     case help, command, filter, search, nextMatch, prevMatch
-    case pause, showYAML, copy, snapshot, reload, quit
+    case pause, showYAML, copy, snapshot, reload, quit, suspend
     case toggleFold, expand, collapse, expandAll, collapseAll, toggleYAML
     case tab(Int)
 }
@@ -89,6 +89,7 @@ public enum Bindings {
         Binding([.char(" ")], .pause, "pause/resume live updates", hint: "pause"),
         Binding([.ctrl("r")], .reload, "reload the source now"),
         Binding([.char("S")], .snapshot, "write a snapshot"),
+        Binding([.ctrl("z")], .suspend, "suspend (fg brings it back)"),
         Binding([.ctrl("c")], .quit, "quit"),
     ]
 

@@ -104,4 +104,6 @@ public enum Effect: Sendable, Equatable {
     case reload
     /// Load a theme by name (`:theme NAME`).
     case loadTheme(String)
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    case suspend
 }

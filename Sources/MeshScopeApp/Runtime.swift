@@ -144,6 +144,10 @@ public enum TUI {
                 case .reload:
                     let e = reloader.reloadNow()
                     apply(e)
+                case .suspend:
+                    let size = terminal.suspend()
+                    renderer.invalidate()
+                    apply(.input(.resize(size)))
                 case .loadTheme(let name):
                     let (t, w) = loader.load(requested: name)
                     apply(.themeLoaded(noColor ? t.withoutColor : t, warnings: w))

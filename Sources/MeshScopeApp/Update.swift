@@ -210,6 +210,8 @@ public enum App {
         case .quit:
             s.quitting = true
             fx.append(.quit)
+        case .suspend:
+            fx.append(.suspend)
         case .toggleFold, .expand, .collapse, .expandAll, .collapseAll:
             s.updateFocused { c in
                 guard case .json(var j) = c else { return }

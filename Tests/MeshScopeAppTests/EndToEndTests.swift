@@ -135,6 +135,27 @@ import Testing
         screen.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
+    @Test func ctrlZSuspendsAndFgResumes() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        try t.start()
+        // Alone on the command line: a stopped job would let a `; echo` list run on.
+        try t.type("\(try Tmux.binary()) --file \(Self.dump)")
+        try t.keys("Enter")
+        try t.waitFor("Sections[7]", "│  7  Secrets")
+        try t.keys("C-z")
+        try t.waitFor("the shell with meshscope stopped") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
+        #expect(try t.display("#{alternate_on}") == "0")
+        try t.type("fg")
+        try t.keys("Enter")
+        try t.waitFor("Sections[7]", "│  7  Secrets", "space pause")
+        try t.keys("j", "Enter")
+        try t.waitFor("Clusters[3]", "prometheus_stats")
+        try t.keys("C-c")
+        try t.waitFor("the shell after quitting") { !$0.contains("Clusters[3]") && Self.lastLine($0) == "$" }
+        #expect(try t.display("#{alternate_on}") == "0")
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let t = Tmux()
         defer { t.kill() }

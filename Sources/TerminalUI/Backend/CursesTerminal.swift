@@ -188,6 +188,14 @@ public final class CursesTerminal {
         return size
     }
 
+    /// Ctrl-Z: hands the terminal back and stops like any job; returns after `fg` with the
+    /// size as it is now (the next frame must be full).
+    public func suspend() -> Size {
+        guard active else { return size }
+        ms_suspend()
+        return applyResize()
+    }
+
     /// Writes bytes straight to the terminal (OSC 52 clipboard), after curses' output.
     public func writeRaw(_ bytes: [UInt8]) {
         refresh()

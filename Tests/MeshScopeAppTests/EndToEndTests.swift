@@ -135,6 +135,32 @@ import Testing
         screen.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
+    /// 256 colours by default; `NO_COLOR` keeps attributes only; a missing theme is named
+    /// on screen and the default is used.
+    @Test func coloursNoColorAndThemeFallback() throws {
+        let bin = try Tmux.binary()
+        let t = Tmux()
+        defer { t.kill() }
+        try t.start()
+        try t.type("\(bin) --file \(Self.dump) --theme no-such-theme")
+        try t.keys("Enter")
+        try t.waitFor("Sections[7]", "theme \"no-such-theme\" (from --theme) not found")
+        let styled = try t.captureStyled()
+        #expect(styled.contains("38;5;"))   // xterm-256 foreground colours in use
+        try t.keys("C-c")
+        try t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
+
+        try t.type("NO_COLOR=1 \(bin) --file \(Self.dump)")
+        try t.keys("Enter")
+        try t.waitFor("Sections[7]", "│  7  Secrets")
+        let plain = try t.captureStyled()
+        #expect(!plain.contains("38;5;") && !plain.contains("48;5;"))
+        #expect(plain.contains("\u{1B}[1m"))   // bold headers remain
+        #expect(plain.contains("\u{1B}[1;7m 1  Bootstrap"))   // the selection is bold reverse video
+        try t.keys("C-c")
+        try t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
+    }
+
     @Test func ctrlZSuspendsAndFgResumes() throws {
         let t = Tmux()
         defer { t.kill() }

@@ -113,6 +113,9 @@ final class Tmux {
 
     func capture() throws -> String { try tmux(["capture-pane", "-p"]) }
 
+    /// The screen with its SGR escape sequences (colours and attributes) kept.
+    func captureStyled() throws -> String { try tmux(["capture-pane", "-p", "-e"]) }
+
     func display(_ format: String) throws -> String {
         try tmux(["display-message", "-p", format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -121,8 +121,16 @@ import Testing
 
     @Test func noColorKeepsAttributes() {
         let t = Theme.defaultDark.withoutColor
-        #expect(t[.tableSelected] == Style(attrs: .bold))
-        #expect(t[.tableHeader].fg == .default)
+        // Highlighted by background before: reverse video now.
+        #expect(t[.tableSelected] == Style(attrs: [.bold, .reverse]))
+        #expect(t[.tabInactive] == Style(attrs: .reverse))
+        #expect(t[.tableHeader] == Style(attrs: .bold))
+        #expect(t[.tableRow] == Style())
+        // A theme whose text has a background does not turn everything reversed.
+        let solarized = try! ThemeParser.parse(String(contentsOfFile: ThemeTests.themesDir + "/solarized-dark.yaml", encoding: .utf8), file: "s").withoutColor
+        #expect(solarized[.text] == Style())
+        #expect(solarized[.tableRow] == Style())
+        #expect(solarized[.tableSelected] == Style(attrs: [.bold, .reverse]))
         #expect(TerminalOptions.noColor(environment: ["NO_COLOR": "1"]))
         #expect(!TerminalOptions.noColor(environment: ["NO_COLOR": ""]))
         #expect(!TerminalOptions.noColor(environment: [:]))

@@ -19,9 +19,16 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// Every role with colours removed and attributes kept: how `NO_COLOR` is honoured.
+    /// A role that stood out by its background (selection, active tab, matches) gets
+    /// reverse video instead, so it still stands out.
     public var withoutColor: Theme {
         var t = self
-        t.styles = styles.map(\.withoutColor)
+        let baseBackground = self[.text].bg
+        t.styles = styles.map { s in
+            var plain = s.withoutColor
+            if s.bg != .default && s.bg != baseBackground { plain.attrs.insert(.reverse) }
+            return plain
+        }
         return t
     }
 

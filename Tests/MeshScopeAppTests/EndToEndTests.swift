@@ -161,6 +161,37 @@ import Testing
         try t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
     }
 
+    /// Wide characters line up on a real terminal, and a C locale (no LANG) falls back
+    /// to C.UTF-8 instead of printing question marks.
+    @Test func wideCharactersWithoutALocale() throws {
+        let dir = NSTemporaryDirectory() + "meshscope-e2e-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/wide.json"
+        try #"{"workloads": [{"name": "日本語-svc", "namespace": "デフォルト"}, {"name": "ascii-svc", "namespace": "default"}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let t = Tmux()
+        defer { t.kill() }
+        try t.start(environment: ["LANG": ""])
+        try t.type("\(try Tmux.binary()) --file \(file)")
+        try t.keys("Enter")
+        try t.waitFor("Sections[1]")
+        try t.keys("Enter")
+        let screen = try t.waitFor("workloads[2]", "日本語-svc")
+        let lines = screen.split(separator: "\n")
+        let wide = try #require(lines.first { $0.contains("日本語-svc") })
+        let ascii = try #require(lines.first { $0.contains("ascii-svc") })
+        // Same display column for the GROUP cell on both rows: 日本語 takes 6 columns.
+        func column(_ line: Substring, of text: String) -> Int? {
+            guard let r = line.range(of: text) else { return nil }
+            return line[..<r.lowerBound].reduce(0) { $0 + ($1.unicodeScalars.first.map { (0x3000...0x30FF).contains($0.value) || (0x4E00...0x9FFF).contains($0.value) } == true ? 2 : 1) }
+        }
+        #expect(column(wide, of: "workloads") == column(ascii, of: "workloads"))
+        #expect(wide.hasSuffix("│") && ascii.hasSuffix("│"))
+        try t.keys("C-c")
+        try t.waitFor("the shell") { !$0.contains("workloads[2]") && Self.lastLine($0) == "$" }
+    }
+
     @Test func ctrlZSuspendsAndFgResumes() throws {
         let t = Tmux()
         defer { t.kill() }

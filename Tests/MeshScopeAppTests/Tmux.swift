@@ -53,7 +53,8 @@ final class Tmux {
     func tmux(_ args: [String]) throws -> String {
         let outPath = NSTemporaryDirectory() + "meshscope-\(socket)-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
-        let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + args
+        // -u: UTF-8 whatever the runner's locale (CI may have no LANG at all).
+        let argv = ["tmux", "-u", "-L", socket, "-f", "/dev/null"] + args
         let status = try Tmux.spawnAndWait(argv, output: outPath)
         let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         if status != 0 && args.first != "kill-server" {

@@ -131,6 +131,19 @@ import Testing
         try t.waitFor("the shell") { Self.lastLine($0) == "$" }
     }
 
+    /// A child process by name, from /proc (no procps needed).
+    static func childProcess(of parent: Int32, named name: String) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for e in entries {
+            guard let pid = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            let comm = stat[stat.index(after: open)..<close]
+            let rest = stat[stat.index(after: close)...].split(separator: " ")
+            if comm == name, rest.count > 1, Int32(rest[1]) == parent { return pid }
+        }
+        return nil
+    }
+
     static func lastLine(_ screen: String) -> String? {
         screen.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) }
     }
@@ -219,15 +232,7 @@ import Testing
         try launch(t)
         let shell = try t.display("#{pane_pid}")
         // meshscope is the shell's child; signal that one process by its id.
-        let pgrep = Process()
-        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        pgrep.arguments = ["pgrep", "-P", shell, "-x", "meshscope"]
-        let out = Pipe()
-        pgrep.standardOutput = out
-        try pgrep.run()
-        pgrep.waitUntilExit()
-        let pid = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let n = Int32(pid)
+        let n = Self.childProcess(of: Int32(shell) ?? -1, named: "meshscope")
         try #require(n != nil, "meshscope child of \(shell) not found")
         Foundation.kill(n!, SIGTERM)
         try expectRestored(t, exit: "143")

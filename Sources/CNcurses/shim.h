@@ -1,7 +1,13 @@
 // A thin shim over ncursesw for Swift: macros and C globals that do not import into
 // Swift 6 (COLOR_PAIR, A_*, getmaxyx, stdscr, LINES/COLS) become static inline functions,
-// and the terminal-restore plumbing (signal handlers, atexit, SIGWINCH self-pipe) lives
-// here because signal handlers must be plain C functions. WINDOW* stays opaque.
+// and the terminal-restore plumbing (signal handlers, atexit, SIGWINCH self-pipe, stderr
+// capture, Ctrl-Z) lives here because signal handlers must be plain C functions.
+// WINDOW* stays opaque.
+//
+// The state below is `static`: every Swift object file that calls these functions gets
+// its own copy, so only TerminalUI/Backend/CursesTerminal.swift calls the stateful ones
+// (ms_start, ms_install_handlers, ms_restore_terminal, ms_suspend, ms_drain_winch).
+// SwiftPM does not track this header: after editing it, touch a Swift file in TerminalUI.
 #ifndef MESHSCOPE_CNCURSES_SHIM_H
 #define MESHSCOPE_CNCURSES_SHIM_H
 
@@ -193,8 +199,6 @@ static inline void ms_restore_terminal(void) {
     }
     ms_release_stderr();
 }
-
-static inline void ms_mark_active(int active) { ms_curses_active = active; }
 
 static void ms_atexit_handler(void) { ms_restore_terminal(); }
 

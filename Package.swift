@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "meshscope", targets: ["meshscope"]),
         .library(name: "MeshModel", targets: ["MeshModel"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,11 +42,21 @@ let package = Package(
             dependencies: [
                 "MeshModel",
                 "MeshGen",
+                "MeshScopeApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
+        // ncursesw behind a tiny C shim (macros and C globals do not import into Swift 6).
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // Cell buffer, widgets, diffing renderer, curses backend, input decoding, themes.
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNcurses", "MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+        // The TUI as a pure state machine plus the runtime that drives it.
+        .target(name: "MeshScopeApp", dependencies: ["TerminalUI", "MeshModel"]),
         .testTarget(
             name: "MeshModelTests",
             dependencies: ["MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
@@ -60,6 +71,14 @@ let package = Package(
         .testTarget(
             name: "MeshScopeCLITests",
             dependencies: ["MeshScopeCLI", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI", "MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "MeshScopeAppTests",
+            dependencies: ["MeshScopeApp", "TerminalUI", "MeshModel", "meshscope"]
         ),
     ]
 )

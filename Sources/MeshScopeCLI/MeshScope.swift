@@ -6,12 +6,14 @@ public struct MeshScope: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "meshscope",
         abstract: "An interactive debugging terminal for Istio/Envoy service meshes.",
-        subcommands: MeshScope.subcommandTypes
+        subcommands: MeshScope.subcommandTypes,
+        defaultSubcommand: TUICommand.self
     )
 
     public init() {}
 
     static let subcommandTypes: [any ParsableCommand.Type] = [
+        TUICommand.self,
         ProxyConfigCommand.self,
         StatsCommand.self,
         CertsCommand.self,

@@ -1,0 +1,184 @@
+import MeshModel
+
+/// What a demo Envoy (sidecar, gateway or waypoint) answers on its admin port:
+/// `/stats/prometheus`, `/clusters?format=json` and `/config_dump`.
+///
+/// ```swift
+/// let text = demo.envoyPrometheus(pod: p, tick: 3_600)
+/// let clusters = demo.envoyClustersJSON(pod: p, tick: 3_600)
+/// ```
+extension DemoMesh {
+    /// `/stats/prometheus`: Istio's standard metrics for the pod's inbound edges (reporter
+    /// destination, or waypoint for a waypoint) and outbound edges (reporter source), plus
+    /// Envoy's per-cluster upstream stats.
+    public func envoyPrometheus(pod p: Int, tick: Int, since: Int = 0) -> [UInt8] {
+        var w = DemoPrometheusWriter()
+        let pod = pods[p]
+        let wl = workloads[pod.workload]
+        if pod.mode == .waypoint {
+            // The waypoint sees every edge into its namespace's workloads that goes through it.
+            for e in edges where e.viaWaypoint && workloads[e.destination].namespace == pod.namespace {
+                var sum = DemoTraffic.Counters()
+                for r in workloads[e.destination].pods.indices { sum.add(DemoTraffic.counters(e, pod: r, tick: tick, since: since, http: true)) }
+                writeIstio(&w, e, reporter: "waypoint", security: "mutual_tls", counters: sum, http: services[e.service].protocolName != "tcp", tcpOnly: false)
+            }
+        } else {
+            for i in inbound(pod.workload) where !edges[i].viaWaypoint {
+                let e = edges[i]
+                let http = services[e.service].protocolName != "tcp"
+                let c = DemoTraffic.counters(e, pod: pod.replica, tick: tick, since: since, http: http)
+                writeIstio(&w, e, reporter: "destination", security: e.mtls ? "mutual_tls" : "none", counters: c, http: http, tcpOnly: false)
+            }
+        }
+        for i in outbound(pod.workload) where wl.mode.hasEnvoy {
+            let e = edges[i]
+            let http = services[e.service].protocolName != "tcp"
+            let c = DemoTraffic.counters(e, pod: 1_000 + pod.replica, tick: tick, since: since, http: http)
+            writeIstio(&w, e, reporter: "source", security: "unknown", counters: c, http: http, tcpOnly: false)
+        }
+        for (cluster, hosts) in upstreamHosts(pod: p, tick: tick, since: since) {
+            let labels = [("cluster_name", cluster)]
+            let total = hosts.reduce(0) { $0 + $1.total }
+            let errors = hosts.reduce(0) { $0 + $1.errors }
+            w.add("envoy_cluster_upstream_rq_total", help: "", labels: labels, value: total)
+            w.add("envoy_cluster_upstream_rq_5xx", help: "", labels: labels, value: errors)
+            w.add("envoy_cluster_upstream_cx_total", help: "", labels: labels, value: total / 50)
+            w.add("envoy_cluster_upstream_cx_active", type: "gauge", help: "", labels: labels, value: hosts.filter { $0.healthy }.count)
+            w.add("envoy_cluster_membership_healthy", type: "gauge", help: "", labels: labels, value: hosts.filter { $0.healthy }.count)
+            w.add("envoy_cluster_membership_total", type: "gauge", help: "", labels: labels, value: hosts.count)
+        }
+        w.add("envoy_server_live", type: "gauge", help: "", labels: [], value: 1)
+        w.add("envoy_server_uptime", type: "gauge", help: "", labels: [], value: max(0, tick - since))
+        return w.bytes()
+    }
+
+    struct UpstreamHost {
+        var pod: Int
+        var port: Int
+        var total: Int
+        var errors: Int
+        var healthy: Bool
+    }
+
+    /// Outbound clusters of a pod (one per called service) and their hosts with request counts.
+    func upstreamHosts(pod p: Int, tick: Int, since: Int) -> [(String, [UpstreamHost])] {
+        let pod = pods[p]
+        guard pod.mode.hasEnvoy else { return [] }
+        var byService: [Int: [Int]] = [:]
+        var order: [Int] = []
+        for i in outbound(pod.workload) {
+            if byService[edges[i].service] == nil { order.append(edges[i].service) }
+            byService[edges[i].service, default: []].append(i)
+        }
+        return order.map { s in
+            let svc = services[s]
+            var hosts: [UpstreamHost] = []
+            for w in svc.workloads {
+                let edge = byService[s]!.first { edges[$0].destination == w }.map { edges[$0] }
+                for h in workloads[w].pods {
+                    let healthy = h != unhealthyPod
+                    let counts = edge.map { healthy ? DemoTraffic.hostRequests($0, sourcePod: pod.replica, host: pods[h].replica, tick: tick, since: since) : (0, 0) } ?? (0, 0)
+                    hosts.append(UpstreamHost(pod: h, port: svc.targetPort, total: counts.0, errors: counts.1, healthy: healthy))
+                }
+            }
+            return ("outbound|\(svc.port)||\(svc.fqdn)", hosts)
+        }
+    }
+
+    /// `/clusters?format=json` as Envoy writes it (proto JSON, uint64 stats as strings).
+    public func envoyClustersJSON(pod p: Int, tick: Int, since: Int = 0) -> [UInt8] {
+        var statuses: [OutputNode] = []
+        let thresholds: OutputNode = .object(["thresholds": .array([
+            .object(["max_connections": .int(4_294_967_295), "max_pending_requests": .int(4_294_967_295),
+                     "max_requests": .int(4_294_967_295), "max_retries": .int(4_294_967_295)]),
+            .object(["priority": .string("HIGH"), "max_connections": .int(1024), "max_pending_requests": .int(1024),
+                     "max_requests": .int(1024), "max_retries": .int(3)]),
+        ])])
+        func socket(_ ip: String, _ port: Int) -> OutputNode {
+            .object(["socket_address": .object(["address": .string(ip), "port_value": .int(port)])])
+        }
+        func host(_ ip: String, _ port: Int, zone: String, total: Int, errors: Int, active: Int, healthy: Bool) -> OutputNode {
+            .object([
+                "address": socket(ip, port),
+                "stats": .array([
+                    .object(["value": .string(String(total / 50 + active)), "name": .string("cx_total")]),
+                    .object(["name": .string("cx_connect_fail")]),
+                    .object(["type": .string("GAUGE"), "value": .string(String(active)), "name": .string("cx_active")]),
+                    .object(["type": .string("GAUGE"), "name": .string("rq_active")]),
+                    .object(["value": .string(String(errors)), "name": .string("rq_error")]),
+                    .object(["value": .string(String(total - errors)), "name": .string("rq_success")]),
+                    .object(["name": .string("rq_timeout")]),
+                    .object(["value": .string(String(total)), "name": .string("rq_total")]),
+                ]),
+                "health_status": .object(healthy ? ["eds_health_status": .string("HEALTHY")]
+                                                 : ["eds_health_status": .string("UNHEALTHY"), "failed_outlier_check": .bool(true)]),
+                "weight": .int(1),
+                "locality": .object(["region": .string("us-east-1"), "zone": .string(zone)]),
+            ])
+        }
+        for name in ["BlackHoleCluster", "InboundPassthroughCluster", "PassthroughCluster"] {
+            statuses.append(.object(["name": .string(name), "added_via_api": .bool(true), "circuit_breakers": thresholds, "observability_name": .string(name)]))
+        }
+        statuses.append(.object(["name": .string("agent"), "circuit_breakers": thresholds, "observability_name": .string("agent"),
+                                 "host_statuses": .array([host("127.0.0.1", 15020, zone: "", total: 0, errors: 0, active: 0, healthy: true)])]))
+        let istiodPod = pods[istiod]
+        statuses.append(.object(["name": .string("xds-grpc"), "circuit_breakers": thresholds, "observability_name": .string("xds-grpc"),
+                                 "host_statuses": .array([host(istiodPod.ip, 15012, zone: istiodPod.zone, total: 1, errors: 0, active: 1, healthy: true)])]))
+        for (cluster, hosts) in upstreamHosts(pod: p, tick: tick, since: since) {
+            statuses.append(.object([
+                "name": .string(cluster), "added_via_api": .bool(true), "circuit_breakers": thresholds, "observability_name": .string(cluster),
+                "eds_service_name": .string(cluster),
+                "host_statuses": .array(hosts.map { h in
+                    host(pods[h.pod].ip, h.port, zone: pods[h.pod].zone, total: h.total, errors: h.errors, active: h.healthy ? 1 : 0, healthy: h.healthy)
+                }),
+            ]))
+        }
+        return JSONWriter.bytes(.object(["cluster_statuses": .array(statuses)]), indent: 1)
+    }
+
+    /// `/config_dump?include_eds`: the Envoy-shaped dump of ``EnvoyDumpGenerator`` for this
+    /// proxy, scoped to the services it calls (as a Sidecar resource would), with SDS secrets
+    /// holding `certificates` (real PEM; the private key is redacted as Envoy does).
+    public func envoyConfigDump(pod p: Int, certificates: (chain: String, root: String)?, pushVersion: Int = 1) -> [UInt8] {
+        let pod = pods[p]
+        let wl = workloads[pod.workload]
+        func synthetic(_ s: Int, first: Int?) -> SyntheticMesh.Service {
+            let svc = services[s]
+            var members = svc.workloads.flatMap { workloads[$0].pods }
+            if let first, let k = members.firstIndex(of: first) { members.swapAt(0, k) }
+            let port = SyntheticMesh.Port(name: svc.portName, number: svc.port, targetPort: svc.targetPort, protocolName: svc.protocolName)
+            return SyntheticMesh.Service(name: svc.name, namespace: svc.namespace, clusterIP: svc.clusterIP, ports: [port], pods: members.map { m in
+                let mp = pods[m]
+                return SyntheticMesh.Pod(name: mp.name, namespace: mp.namespace, ip: mp.ip, node: mp.node,
+                                         version: workloads[mp.workload].version.isEmpty ? "v1" : workloads[mp.workload].version, zone: mp.zone)
+            })
+        }
+        var mesh = SyntheticMesh(services: 0)
+        // The generator writes the view of the first pod of the first service.
+        var own = wl.service.map { synthetic($0, first: p) } ?? SyntheticMesh.Service(name: wl.app, namespace: wl.namespace, clusterIP: "None", ports: [], pods: [])
+        if own.pods.isEmpty {
+            own.pods = [SyntheticMesh.Pod(name: pod.name, namespace: pod.namespace, ip: pod.ip, node: pod.node, version: "v1", zone: pod.zone)]
+        }
+        var called: [Int] = []
+        for i in outbound(pod.workload) where !called.contains(edges[i].service) && edges[i].service != wl.service { called.append(edges[i].service) }
+        mesh.services = [own] + called.map { synthetic($0, first: nil) }
+        var gen = EnvoyDumpGenerator(mesh: mesh)
+        gen.istioVersion = istioVersion
+        gen.versionInfo = "2026-11-20T10:00:00Z/\(pushVersion)"
+        gen.certificates = certificates
+        return gen.generate()
+    }
+}
+
+extension DemoTraffic.Counters {
+    mutating func add(_ o: DemoTraffic.Counters) {
+        requests += o.requests
+        errors += o.errors
+        requestBytes += o.requestBytes
+        responseBytes += o.responseBytes
+        opened += o.opened
+        closed += o.closed
+        received += o.received
+        sent += o.sent
+    }
+}

@@ -1,0 +1,315 @@
+/// The built-in demo mesh: a bookinfo app with sidecars, the same app in ambient mode behind
+/// a waypoint, an ingress gateway, istiod and one ztunnel per node, plus `services` generated
+/// services for scale. Pure and deterministic: the same options give the same mesh, and every
+/// generator of the demo (Kubernetes objects, admin outputs, metrics) reads this one value,
+/// so they agree with each other.
+///
+/// Things are broken on purpose so there is something to find: one proxy is stale in istiod's
+/// syncz (``stalePod``), one endpoint is unhealthy (``unhealthyPod``), one edge is plaintext
+/// (``plaintextEdge``: a non-mesh client calling a sidecar in PERMISSIVE mode).
+///
+/// ```swift
+/// let demo = DemoMesh(DemoMesh.Options(services: 10, replicas: 2))
+/// demo.pods.count                         // every pod, ztunnels and istiod included
+/// demo.pods[demo.stalePod].name           // "reviews-v2-…"
+/// ```
+public struct DemoMesh: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Generated services beyond bookinfo (`svc-0000.demo-00`, …), each calling the next.
+        public var services: Int
+        /// Pods per workload.
+        public var replicas: Int
+        public var nodes: Int
+        public var seed: UInt64
+
+        public init(services: Int = 0, replicas: Int = 1, nodes: Int = 3, seed: UInt64 = 2026) {
+            self.services = max(0, services)
+            self.replicas = max(1, replicas)
+            self.nodes = max(1, nodes)
+            self.seed = seed
+        }
+    }
+
+    /// How a pod takes part in the mesh (what the pod's labels, annotations and containers say).
+    public enum Mode: String, Sendable, Hashable {
+        case sidecar, ambient, waypoint, gateway, ztunnel, istiod, none
+
+        /// Whether the pod runs an Envoy with an admin port (15000).
+        public var hasEnvoy: Bool { self == .sidecar || self == .waypoint || self == .gateway }
+    }
+
+    public struct Namespace: Sendable {
+        public var name: String
+        public var labels: [(String, String)]
+    }
+
+    public struct Workload: Sendable {
+        /// Deployment (or DaemonSet) name: `reviews-v2`.
+        public var name: String
+        public var namespace: String
+        public var app: String
+        public var version: String
+        public var serviceAccount: String
+        public var mode: Mode
+        /// The service that selects it, if any.
+        public var service: Int?
+        public var containerPort: Int
+        public var image: String
+        public var pods: [Int] = []
+    }
+
+    public struct Pod: Sendable {
+        public var name: String
+        public var namespace: String
+        public var ip: String
+        public var node: String
+        public var zone: String
+        public var workload: Int
+        public var mode: Mode
+        public var uid: String
+        /// Index among its workload's pods.
+        public var replica: Int
+        public var id: String { name + "." + namespace }
+    }
+
+    public struct Service: Sendable {
+        public var name: String
+        public var namespace: String
+        public var clusterIP: String
+        public var port: Int
+        public var targetPort: Int
+        /// `http` or `tcp` (Istio protocol selection from the port name).
+        public var protocolName: String
+        /// The `app` label the service selects.
+        public var app: String
+        public var workloads: [Int] = []
+        public var fqdn: String { "\(name).\(namespace).svc.cluster.local" }
+        public var portName: String { "\(protocolName)-\(name)" }
+    }
+
+    /// Traffic from one workload to the pods of one workload behind a service.
+    public struct Edge: Sendable {
+        public var source: Int
+        public var service: Int
+        public var destination: Int
+        /// Requests (HTTP) or connections (TCP) per second per destination pod, on average.
+        public var rate: Int
+        /// Share of HTTP requests answered 503, in permille.
+        public var errorPermille: Int
+        public var mtls: Bool
+        /// Goes through the destination namespace's waypoint (ambient with a waypoint).
+        public var viaWaypoint: Bool
+        public var seed: UInt64
+    }
+
+    public let options: Options
+    public let trustDomain = "cluster.local"
+    public let istioVersion = "1.24.2"
+    public private(set) var namespaces: [Namespace] = []
+    public private(set) var workloads: [Workload] = []
+    public private(set) var pods: [Pod] = []
+    public private(set) var services: [Service] = []
+    public private(set) var edges: [Edge] = []
+    public let nodes: [String]
+    /// The proxy istiod has not heard an ACK from for its last EDS push.
+    public private(set) var stalePod = 0
+    /// An endpoint whose EDS health is UNHEALTHY in every client's `/clusters`.
+    public private(set) var unhealthyPod = 0
+    /// The edge without mTLS.
+    public private(set) var plaintextEdge = 0
+
+    public static let sidecarNamespace = "bookinfo"
+    public static let ambientNamespace = "bookinfo-ambient"
+
+    public init(_ options: Options = Options()) {
+        self.options = options
+        nodes = (0..<options.nodes).map { "demo-worker-\($0)" }
+        var rng = SeededRandom(seed: options.seed)
+        build(&rng)
+    }
+
+    // MARK: Lookups
+
+    /// Pods that answer on an admin port: Envoys, ztunnels and istiod.
+    public var proxyPods: [Int] { pods.indices.filter { pods[$0].mode != .ambient && pods[$0].mode != .none } }
+
+    public func pod(named name: String, namespace: String) -> Int? {
+        podIndex[namespace + "/" + name]
+    }
+
+    /// The ztunnel pod on a node.
+    public func ztunnel(onNode node: String) -> Int? { ztunnelByNode[node] }
+
+    /// The istiod pod.
+    public var istiod: Int { istiodPod }
+
+    /// Edges whose destination workload is `w`, and whose source workload is `w`.
+    public func inbound(_ w: Int) -> [Int] { inboundEdges[w] ?? [] }
+    public func outbound(_ w: Int) -> [Int] { outboundEdges[w] ?? [] }
+
+    private var podIndex: [String: Int] = [:]
+    private var ztunnelByNode: [String: Int] = [:]
+    private var istiodPod = 0
+    private var inboundEdges: [Int: [Int]] = [:]
+    private var outboundEdges: [Int: [Int]] = [:]
+
+    // MARK: Building
+
+    private mutating func build(_ rng: inout SeededRandom) {
+        let sc = DemoMesh.sidecarNamespace, am = DemoMesh.ambientNamespace
+        namespaces = [
+            Namespace(name: "istio-system", labels: [("kubernetes.io/metadata.name", "istio-system")]),
+            Namespace(name: sc, labels: [("istio-injection", "enabled"), ("kubernetes.io/metadata.name", sc)]),
+            Namespace(name: am, labels: [("istio.io/dataplane-mode", "ambient"), ("istio.io/use-waypoint", "waypoint"), ("kubernetes.io/metadata.name", am)]),
+            Namespace(name: "legacy", labels: [("kubernetes.io/metadata.name", "legacy")]),
+        ]
+        let extraNamespaces = options.services == 0 ? 0 : min(20, max(1, options.services / 100))
+        for n in 0..<extraNamespaces {
+            let name = "demo-" + SyntheticMesh.pad(n, 2)
+            namespaces.append(Namespace(name: name, labels: [("istio-injection", "enabled"), ("kubernetes.io/metadata.name", name)]))
+        }
+
+        // Control plane and node agents.
+        let istiodSvc = addService("istiod", "istio-system", port: 15012, proto: "grpc", app: "istiod")
+        let istiodW = addWorkload("istiod", "istio-system", app: "istiod", version: "", sa: "istiod", mode: .istiod, service: istiodSvc, port: 15012,
+                                  image: "docker.io/istio/pilot:\(istioVersion)")
+        istiodPod = addPods(istiodW, count: 1, &rng)[0]
+        let ztunnelW = addWorkload("ztunnel", "istio-system", app: "ztunnel", version: "", sa: "ztunnel", mode: .ztunnel, service: nil, port: 15020,
+                                   image: "docker.io/istio/ztunnel:\(istioVersion)")
+        for node in nodes {
+            let p = addPod(ztunnelW, node: node, &rng, daemonSet: true)
+            ztunnelByNode[node] = p
+        }
+        let gwSvc = addService("istio-ingressgateway", "istio-system", port: 80, target: 8080, proto: "http", app: "istio-ingressgateway")
+        let gw = addWorkload("istio-ingressgateway", "istio-system", app: "istio-ingressgateway", version: "", sa: "istio-ingressgateway-service-account",
+                             mode: .gateway, service: gwSvc, port: 8080, image: "docker.io/istio/proxyv2:\(istioVersion)")
+        _ = addPods(gw, count: options.replicas, &rng)
+
+        // bookinfo, twice.
+        var bookinfo: [String: [String: Int]] = [:]
+        for (ns, mode) in [(sc, Mode.sidecar), (am, Mode.ambient)] {
+            var w: [String: Int] = [:]
+            let svcs = ["productpage", "details", "reviews", "ratings"].reduce(into: [String: Int]()) { out, app in
+                out[app] = addService(app, ns, port: 9080, proto: "http", app: app)
+            }
+            for (app, versions) in [("productpage", ["v1"]), ("details", ["v1"]), ("reviews", ["v1", "v2", "v3"]), ("ratings", ["v1"])] {
+                for v in versions {
+                    let id = addWorkload("\(app)-\(v)", ns, app: app, version: v, sa: "bookinfo-\(app)", mode: mode, service: svcs[app], port: 9080,
+                                         image: "docker.io/istio/examples-bookinfo-\(app)-\(v):1.20.2")
+                    _ = addPods(id, count: options.replicas, &rng)
+                    w["\(app)-\(v)"] = id
+                }
+            }
+            if mode == .sidecar {
+                let mongo = addService("mongodb", ns, port: 27017, proto: "tcp", app: "mongodb")
+                let id = addWorkload("mongodb-v1", ns, app: "mongodb", version: "v1", sa: "bookinfo-mongodb", mode: .sidecar, service: mongo, port: 27017,
+                                     image: "docker.io/istio/examples-bookinfo-mongodb:1.20.2")
+                _ = addPods(id, count: 1, &rng)
+                w["mongodb-v1"] = id
+            } else {
+                let wpSvc = addService("waypoint", ns, port: 15008, proto: "tcp", app: "waypoint")
+                let id = addWorkload("waypoint", ns, app: "waypoint", version: "", sa: "waypoint", mode: .waypoint, service: wpSvc, port: 15008,
+                                     image: "docker.io/istio/proxyv2:\(istioVersion)")
+                _ = addPods(id, count: 1, &rng)
+                w["waypoint"] = id
+            }
+            bookinfo[ns] = w
+        }
+        let legacy = addWorkload("curl-legacy", "legacy", app: "curl-legacy", version: "", sa: "default", mode: .none, service: nil, port: 8080,
+                                 image: "docker.io/curlimages/curl:8.11.0")
+        _ = addPods(legacy, count: 1, &rng)
+
+        // Edges.
+        for (ns, viaWaypoint) in [(sc, false), (am, true)] {
+            let w = bookinfo[ns]!
+            addEdge(w["productpage-v1"]!, to: w["details-v1"]!, rate: 30, errors: 0, viaWaypoint: viaWaypoint, &rng)
+            for v in ["v1", "v2", "v3"] {
+                addEdge(w["productpage-v1"]!, to: w["reviews-\(v)"]!, rate: 10, errors: v == "v3" ? 40 : 0, viaWaypoint: viaWaypoint, &rng)
+            }
+            addEdge(w["reviews-v2"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, viaWaypoint: viaWaypoint, &rng)
+            addEdge(w["reviews-v3"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, viaWaypoint: viaWaypoint, &rng)
+            if let mongo = w["mongodb-v1"] { addEdge(w["ratings-v1"]!, to: mongo, rate: 3, errors: 0, viaWaypoint: false, &rng) }
+        }
+        addEdge(gw, to: bookinfo[sc]!["productpage-v1"]!, rate: 30, errors: 5, viaWaypoint: false, &rng)
+        plaintextEdge = edges.count
+        addEdge(legacy, to: bookinfo[sc]!["details-v1"]!, rate: 2, errors: 0, viaWaypoint: false, mtls: false, &rng)
+
+        // Generated services: svc-i calls svc-(i+1); every fourth one speaks TCP.
+        if options.services > 0 {
+            let width = max(4, String(options.services - 1).count)
+            var generated: [Int] = []
+            for s in 0..<options.services {
+                let ns = "demo-" + SyntheticMesh.pad(s % extraNamespaces, 2)
+                let name = "svc-" + SyntheticMesh.pad(s, width)
+                let proto = s % 4 == 3 ? "tcp" : "http"
+                let svc = addService(name, ns, port: 8080, proto: proto, app: name)
+                let id = addWorkload("\(name)-v1", ns, app: name, version: "v1", sa: name, mode: .sidecar, service: svc, port: 8080,
+                                     image: "docker.io/meshscope/demo-app:1.0")
+                _ = addPods(id, count: options.replicas, &rng)
+                generated.append(id)
+            }
+            for (k, id) in generated.enumerated() where generated.count > 1 {
+                addEdge(id, to: generated[(k + 1) % generated.count], rate: 1 + rng.next(below: 20), errors: k % 10 == 0 ? 20 : 0, viaWaypoint: false, &rng)
+            }
+        }
+
+        stalePod = workloads[bookinfo[sc]!["reviews-v2"]!].pods[0]
+        unhealthyPod = workloads[bookinfo[sc]!["ratings-v1"]!].pods[0]
+        for (i, e) in edges.enumerated() {
+            inboundEdges[e.destination, default: []].append(i)
+            outboundEdges[e.source, default: []].append(i)
+        }
+    }
+
+    private mutating func addService(_ name: String, _ ns: String, port: Int, target: Int? = nil, proto: String, app: String) -> Int {
+        let s = services.count
+        // Offset by one: 10.96.0.0 is the network address, not a service IP.
+        services.append(Service(name: name, namespace: ns, clusterIP: "10.96.\((s + 1) >> 8 & 0xFF).\((s + 1) & 0xFF)", port: port,
+                                targetPort: target ?? port, protocolName: proto, app: app))
+        return s
+    }
+
+    private mutating func addWorkload(_ name: String, _ ns: String, app: String, version: String, sa: String, mode: Mode, service: Int?, port: Int,
+                                      image: String) -> Int {
+        let w = workloads.count
+        workloads.append(Workload(name: name, namespace: ns, app: app, version: version, serviceAccount: sa, mode: mode, service: service,
+                                  containerPort: port, image: image))
+        if let service { services[service].workloads.append(w) }
+        return w
+    }
+
+    private mutating func addPods(_ w: Int, count: Int, _ rng: inout SeededRandom) -> [Int] {
+        (0..<count).map { _ in addPod(w, node: nodes[pods.count % nodes.count], &rng, daemonSet: false) }
+    }
+
+    private mutating func addPod(_ w: Int, node: String, _ rng: inout SeededRandom, daemonSet: Bool) -> Int {
+        let p = pods.count
+        let wl = workloads[w]
+        let name = daemonSet ? "\(wl.name)-\(rng.podHash(5))" : "\(wl.name)-\(rng.podHash(9).prefix(8 + rng.next(below: 2)))-\(rng.podHash(5))"
+        let ip = "10.244.\((p + 1) >> 8 & 0xFF).\((p + 1) & 0xFF)"
+        let zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+        let nodeIndex = nodes.firstIndex(of: node) ?? 0
+        let uid = DemoMesh.uid(&rng)
+        pods.append(Pod(name: name, namespace: wl.namespace, ip: ip, node: node, zone: zones[nodeIndex % zones.count], workload: w, mode: wl.mode,
+                        uid: uid, replica: wl.pods.count))
+        workloads[w].pods.append(p)
+        podIndex[wl.namespace + "/" + name] = p
+        return p
+    }
+
+    private mutating func addEdge(_ from: Int, to: Int, rate: Int, errors: Int, viaWaypoint: Bool, mtls: Bool = true, _ rng: inout SeededRandom) {
+        guard let service = workloads[to].service else { return }
+        edges.append(Edge(source: from, service: service, destination: to, rate: rate, errorPermille: errors, mtls: mtls,
+                          viaWaypoint: viaWaypoint, seed: rng.next()))
+    }
+
+    static func uid(_ rng: inout SeededRandom) -> String {
+        let hex = Array("0123456789abcdef")
+        var s = ""
+        for k in 0..<32 {
+            if k == 8 || k == 12 || k == 16 || k == 20 { s.append("-") }
+            s.append(hex[rng.next(below: 16)])
+        }
+        return s
+    }
+}

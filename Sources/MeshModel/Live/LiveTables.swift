@@ -1,0 +1,135 @@
+import Foundation
+
+/// The live connection views of a ``MeshState``: the one place their columns are defined,
+/// used by `meshscope connections` and the TUI alike.
+///
+/// ```swift
+/// LiveTables.edges(state, namespace: "bookinfo").render()
+/// ```
+public enum LiveTables {
+    /// Traffic edges with per-second rates over the refresh interval: SOURCE, DESTINATION,
+    /// SERVICE, SECURITY, PROTOCOL, OPEN, CONN/S, RQ/S, ERR%, RX/S, TX/S (bytes from the
+    /// client and back to it). Wide adds the totals, reporter and principals.
+    public static func edges(_ state: MeshState, namespace: String? = nil) -> Table {
+        let edges = filterEdges(state.edges, namespace: namespace)
+        var table = Table(columns: [
+            .init("SOURCE"), .init("DESTINATION"), .init("SERVICE"), .init("SECURITY"), .init("PROTOCOL"),
+            .init("OPEN", numeric: true), .init("CONN/S", numeric: true), .init("RQ/S", numeric: true), .init("ERR%", numeric: true),
+            .init("RX/S", numeric: true), .init("TX/S", numeric: true),
+            .init("REQUESTS", wideOnly: true, numeric: true), .init("ERRORS", wideOnly: true, numeric: true),
+            .init("REPORTER", wideOnly: true), .init("SOURCE PRINCIPAL", wideOnly: true), .init("DESTINATION PRINCIPAL", wideOnly: true),
+        ], layout: TabWriter(minWidth: 0, padding: 3))
+        table.rows = edges.map { e in
+            let r = e.rates
+            return [
+                e.source, e.destination, e.service, e.security.rawValue, e.protocols.joined(separator: ","),
+                TrafficEdges.count(max(0, e.open)),
+                r.map { CounterRate.format($0.opened) } ?? "-",
+                r?.requests.map { CounterRate.format($0) } ?? "-",
+                errorPercent(e),
+                r.map { bytes($0.received) } ?? "-",
+                r.map { bytes($0.sent) } ?? "-",
+                e.requests.map(TrafficEdges.count) ?? "-", e.errors.map(TrafficEdges.count) ?? "-",
+                e.reporter, e.sourcePrincipal, e.destinationPrincipal,
+            ]
+        }
+        return table
+    }
+
+    public static func filterEdges(_ edges: [TrafficEdge], namespace: String?) -> [TrafficEdge] {
+        guard let ns = namespace else { return edges }
+        let suffix = "." + ns
+        return edges.filter { $0.source.hasSuffix(suffix) || $0.destination.hasSuffix(suffix) }
+    }
+
+    /// Errors per request over the interval (totals before there are two samples).
+    static func errorPercent(_ e: TrafficEdge) -> String {
+        if let r = e.rates, let rq = r.requests {
+            guard rq > 0 else { return "0.00" }
+            return CounterRate.format(100 * (r.errors ?? 0) / rq)
+        }
+        guard let rq = e.requests, rq > 0 else { return "-" }
+        return CounterRate.format(100 * (e.errors ?? 0) / rq)
+    }
+
+    /// Bytes per second with a binary unit: `512B`, `12.5KiB`, `3.2MiB`.
+    public static func bytes(_ v: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var x = max(0, v)
+        var u = 0
+        while x >= 1024 && u < units.count - 1 {
+            x /= 1024
+            u += 1
+        }
+        if u == 0 { return String(Int(x.rounded())) + "B" }
+        let tenths = (x * 10).rounded()
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10)\(units[u])"
+    }
+
+    /// ztunnel connections of every node (or of the node running `-n` namespace's pods):
+    /// NODE then istioctl's WORKLOAD, DIRECTION, LOCAL, REMOTE, REMOTE TARGET, PROTOCOL.
+    public static func ztunnel(_ state: MeshState, namespace: String? = nil) -> Table {
+        var table = Table(columns: [
+            .init("NODE"), .init("WORKLOAD"), .init("DIRECTION"), .init("LOCAL"), .init("REMOTE"), .init("REMOTE TARGET"), .init("PROTOCOL"),
+        ], layout: ZtunnelViews.layout)
+        for node in state.ztunnels.keys.sorted() {
+            let index = state.ztunnels[node]!
+            let states = ZtunnelViews.workloadStates(index, filter: ZtunnelFilter(namespace: namespace))
+            for row in ZtunnelViews.connectionRows(states, index: index) {
+                table.rows.append([node, row.workload, row.direction == .inbound ? "Inbound" : "Outbound", row.local, row.remote, row.remoteTarget, row.protocol_])
+            }
+        }
+        return table
+    }
+
+    /// Upstream hosts of one Envoy, per cluster, with RQ/S and ERR/S over the interval
+    /// (``EndpointHostsTable``'s wide view, which carries every live column).
+    public static func hosts(_ state: MeshState, proxy: MeshState.Proxy) -> Table? {
+        guard let up = state.upstreams[proxy.key] else { return nil }
+        return EndpointHostsTable.build(up.current, rates: up.rates)
+    }
+
+    /// istiod's xDS clients joined with sync status: PROXY, TYPE, ADDRESS, CONNECTED, SYNC
+    /// (SYNCED, or the types that are not, e.g. `EDS STALE`), ISTIOD.
+    public static func xds(_ state: MeshState, namespace: String? = nil, now: Date) -> Table {
+        var table = Table(columns: [
+            .init("PROXY"), .init("TYPE"), .init("ADDRESS"), .init("CONNECTED"), .init("SYNC"), .init("ISTIOD"),
+        ], layout: TabWriter(minWidth: 0, padding: 3))
+        var sync: [String: ProxySyncStatus] = [:]
+        for p in state.syncz?.proxies ?? [] { sync[p.proxyID] = p }
+        let clients = (state.connections?.byProxyID ?? [:]).sorted { $0.key < $1.key }
+        for (id, c) in clients {
+            let s = sync[id]
+            if let ns = namespace, (s?.namespace ?? id.split(separator: ".").last.map(String.init)) != ns { continue }
+            table.rows.append([
+                id, s?.proxyType.isEmpty == false ? s!.proxyType : "-", c.address,
+                c.connectedAt.map { HumanDuration.format(seconds: now.timeIntervalSince($0)) } ?? "-",
+                s.map(syncCell) ?? "NOT IN SYNCZ", s?.istiod.isEmpty == false ? s!.istiod : "-",
+            ])
+        }
+        return table
+    }
+
+    static func syncCell(_ s: ProxySyncStatus) -> String {
+        let bad = s.types.filter { $0.state != .synced && $0.state != .notSent }
+        if bad.isEmpty { return "SYNCED" }
+        return bad.map { "\($0.shortType) \($0.state.rawValue)" }.joined(separator: ",")
+    }
+
+    /// Sources that are not OK, for a warning block under the table.
+    public static func problems(_ state: MeshState) -> [String] {
+        state.failing.map { "\($0.0): \($0.1.summary(now: state.time))" }
+    }
+
+    // MARK: JSON
+
+    public static func edgesOutput(_ state: MeshState, namespace: String? = nil) -> OutputNode {
+        TrafficEdges.output(filterEdges(state.edges, namespace: namespace))
+    }
+
+    public static func statusOutput(_ state: MeshState) -> OutputNode {
+        .array(state.sources.sorted { $0.key < $1.key }.map { s, st in
+            .compact([("proxy", .string(s.proxy)), ("endpoint", .string(s.endpoint.rawValue)), ("status", .string(st.summary(now: state.time)))])
+        })
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// One immutable snapshot of the live mesh, as the store publishes it after a refresh round:
+/// the proxies it knows, what each last answered, the mesh-wide traffic edges with rates,
+/// istiod's view, and how every source is doing. Consumers (CLI, TUI) only ever see whole
+/// snapshots, never one being filled in.
+///
+/// ```swift
+/// for await state in store.states() {
+///     print(LiveTables.edges(state).render())
+/// }
+/// ```
+public struct MeshState: Sendable {
+    public enum ProxyKind: String, Sendable, Hashable, CaseIterable {
+        case sidecar, gateway, waypoint, ztunnel, istiod
+
+        /// The admin endpoints polled for this kind of proxy.
+        public var endpoints: [LiveSource.Endpoint] {
+            switch self {
+            case .sidecar, .gateway, .waypoint: [.stats, .clusters, .configDump]
+            case .ztunnel: [.ztunnelDump, .ztunnelMetrics]
+            case .istiod: [.syncz, .connections]
+            }
+        }
+    }
+
+    /// A pod that answers on an admin port.
+    public struct Proxy: Sendable, Equatable {
+        public var name: String
+        public var namespace: String
+        public var kind: ProxyKind
+        public var node: String
+        public var ip: String
+        /// The pod's resourceVersion: a change asks for a fresh config dump.
+        public var podVersion: String
+
+        public init(name: String, namespace: String, kind: ProxyKind, node: String, ip: String, podVersion: String = "") {
+            self.name = name
+            self.namespace = namespace
+            self.kind = kind
+            self.node = node
+            self.ip = ip
+            self.podVersion = podVersion
+        }
+
+        /// `namespace/name`, the key of its sources.
+        public var key: String { namespace + "/" + name }
+        /// `name.namespace`, as istiod and istioctl name proxies.
+        public var proxyID: String { name + "." + namespace }
+    }
+
+    /// What one Envoy's `/clusters` said, with the previous answer for rates.
+    public struct Upstreams: Sendable {
+        public var current: EnvoyClusters
+        public var rates: EndpointHostsTable.Rates?
+    }
+
+    /// The last config dump fetched from a proxy (kept as a summary: dumps are large).
+    public struct ConfigDumpInfo: Sendable, Equatable {
+        public var bytes: Int
+        public var fetchedAt: Date
+        /// The sync state (acked nonces) it was fetched for.
+        public var syncVersion: String
+    }
+
+    public var generation = 0
+    public var time = Date(timeIntervalSince1970: 0)
+    /// Seconds between the samples rates were computed from (the refresh interval, measured).
+    public var interval: Double?
+    public var proxies: [Proxy] = []
+    public var edges: [TrafficEdge] = []
+    public var upstreams: [String: Upstreams] = [:]
+    public var ztunnels: [String: ZtunnelIndex] = [:]
+    public var configDumps: [String: ConfigDumpInfo] = [:]
+    public var syncz: IstiodSyncz?
+    public var connections: IstiodConnections?
+    public var sources: [LiveSource: SourceStatus] = [:]
+    /// Every source was tried at least once.
+    public var complete = false
+
+    public init() {}
+
+    /// Sources whose last attempt failed, sorted.
+    public var failing: [(LiveSource, SourceStatus)] {
+        sources.filter { $0.value.isFailing }.sorted { $0.key < $1.key }
+    }
+
+    public func proxy(named name: String, namespace: String?) -> Proxy? {
+        proxies.first { $0.name == name && (namespace == nil || $0.namespace == namespace) }
+    }
+}

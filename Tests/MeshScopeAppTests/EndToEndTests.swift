@@ -11,7 +11,13 @@ import Testing
         try t.start()
         try t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
         try t.keys("Enter")
-        if waitForFrame { try t.waitFor("Sections[7]") }
+        if waitForFrame {
+            // A dump opens on the proxy's Listeners tab; these tests start from :sections.
+            try t.waitFor("Listeners[")
+            try t.type(":sections")
+            try t.keys("Enter")
+            try t.waitFor("Sections[7]")
+        }
     }
 
     /// After meshscope ends: the shell is back, the alternate screen is off, tty modes match.

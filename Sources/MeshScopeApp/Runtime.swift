@@ -11,6 +11,8 @@ public struct TUIOptions: Sendable {
     public var readonly: Bool
     /// Hidden benchmark hook: draw the first frame, print the ms since launch to stderr, exit.
     public var exitAfterFirstFrame: Bool
+    /// `--view NAME`: the view to start on.
+    public var view: String?
     /// When the process started (for the first-frame measurement).
     public var launchedAt: Date
     public var theme: String?
@@ -23,10 +25,11 @@ public struct TUIOptions: Sendable {
         self.init(files: file.map { [$0] } ?? [], theme: theme, mouse: mouse, refreshInterval: refreshInterval, environment: environment)
     }
 
-    public init(files: [String], theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, readonly: Bool = false,
+    public init(files: [String], theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, readonly: Bool = false, view: String? = nil,
                 exitAfterFirstFrame: Bool = false, launchedAt: Date = Date(), environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.files = files
         self.readonly = readonly
+        self.view = view
         self.exitAfterFirstFrame = exitAfterFirstFrame
         self.launchedAt = launchedAt
         self.theme = theme
@@ -128,7 +131,7 @@ public enum TUI {
         }
         defer { refresher.cancel() }
 
-        var state = AppState(registry: AppViews.registry(for: data), data: data, source: info, home: AppViews.home(for: data), size: terminal.size, theme: theme)
+        var state = AppState(registry: AppViews.registry(for: data), data: data, source: info, home: options.view ?? AppViews.home(for: data), size: terminal.size, theme: theme)
         state.loadedAt = Date()
         state.readonly = options.readonly
         state.themeNames = loader.availableNames()

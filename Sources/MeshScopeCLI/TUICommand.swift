@@ -25,6 +25,9 @@ public struct TUICommand: AsyncParsableCommand {
     @Option(help: "Seconds between source refreshes.")
     var refresh: Double = 2
 
+    @Option(help: "The view to start on (a : command such as clusters, stats, proxies, sections); default: the source's main view.")
+    var view: String?
+
     @Flag(help: "Disable every write: clipboard copy, snapshots, apply.")
     var readonly = false
 
@@ -55,7 +58,7 @@ public struct TUICommand: AsyncParsableCommand {
 
     public func run() async throws {
         do {
-            try await TUI.run(TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly,
+            try await TUI.run(TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
                                          exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt))
         } catch {
             switch error.kind {

@@ -10,6 +10,7 @@ public enum Action: Sendable, Equatable {
     case pause, showYAML, copy, snapshot, reload, quit, suspend
     case toggleFold, expand, collapse, expandAll, collapseAll, toggleYAML
     case tab(Int)
+    case describe, apply
 }
 
 public struct Binding: Sendable {
@@ -30,7 +31,7 @@ public struct Binding: Sendable {
     }
 
     /// `j/↓` as help and hints write it.
-    public var keyLabel: String { keys.map(\.description).joined(separator: "/") }
+    public var keyLabel: String { keys.isEmpty ? (hintKey ?? "") : keys.map(\.description).joined(separator: "/") }
 }
 
 public enum Bindings {
@@ -51,7 +52,9 @@ public enum Bindings {
         Binding([.char("<")], .sortLeft, "sort by the column to the left", hint: "sort", hintKey: "<>"),
         Binding([.char(">")], .sortRight, "sort by the column to the right"),
         Binding([.char("I")], .sortInvert, "invert the sort order"),
+        Binding([], .sortInvert, "sort by the column whose header starts with the letter (again: invert)", hintKey: "Shift+A-Z"),
         Binding([.char("y")], .showYAML, "YAML/JSON of the selected row", hint: "yaml"),
+        Binding([.char("d")], .describe, "describe the selected resource (key facts)", hint: "describe"),
         Binding([.char("c")], .copy, "copy the selected row as JSON"),
     ]
 
@@ -89,6 +92,7 @@ public enum Bindings {
         Binding([.char(" ")], .pause, "pause/resume live updates", hint: "pause"),
         Binding([.ctrl("r")], .reload, "reload the source now"),
         Binding([.char("S")], .snapshot, "write a snapshot"),
+        Binding([.char("A")], .apply, "apply a manifest from the clipboard (cluster sources)"),
         Binding([.ctrl("z")], .suspend, "suspend (fg brings it back)"),
         Binding([.ctrl("c")], .quit, "quit"),
     ]

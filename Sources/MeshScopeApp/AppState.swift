@@ -27,6 +27,10 @@ public struct AppState: Sendable {
     /// The renderer's measure of the last frame (shown by `:stats`).
     public var lastFrame: FrameStats?
     public var quitting = false
+    /// `--readonly`: every write (copy, snapshot, apply) is refused with a message.
+    public var readonly = false
+    /// `:ns NAME`: views with a NAMESPACE column show only that namespace.
+    public var namespace: String?
 
     public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
         self.registry = registry
@@ -36,8 +40,12 @@ public struct AppState: Sendable {
         self.size = size
         self.theme = theme
         self.now = now
-        if let spec = registry.find(home) ?? registry.views.first {
+        if let (g, tab) = registry.group(home), registry.groups.contains(where: { $0.name == home }) || registry.find(home) != nil {
+            stack = [Screen.group(g, data: data, active: tab)]
+        } else if let spec = registry.find(home) ?? registry.views.first {
             stack = [Screen.table(spec, data: data)]
+        } else if let g = registry.groups.first {
+            stack = [Screen.group(g, data: data)]
         }
     }
 

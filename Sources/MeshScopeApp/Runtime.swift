@@ -4,7 +4,17 @@ import TerminalUI
 
 /// How `meshscope` (no subcommand) or `meshscope tui` was started.
 public struct TUIOptions: Sendable {
-    public var file: String?
+    /// `--file` paths (repeatable): combined into one source.
+    public var files: [String]
+    public var file: String? { files.first }
+    /// `--readonly`: no clipboard, snapshot or apply writes.
+    public var readonly: Bool
+    /// Hidden benchmark hook: draw the first frame, print the ms since launch to stderr, exit.
+    public var exitAfterFirstFrame: Bool
+    /// `--view NAME`: the view to start on.
+    public var view: String?
+    /// When the process started (for the first-frame measurement).
+    public var launchedAt: Date
     public var theme: String?
     public var mouse: Bool
     /// Seconds between source refreshes.
@@ -12,7 +22,16 @@ public struct TUIOptions: Sendable {
     public var environment: [String: String]
 
     public init(file: String?, theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.file = file
+        self.init(files: file.map { [$0] } ?? [], theme: theme, mouse: mouse, refreshInterval: refreshInterval, environment: environment)
+    }
+
+    public init(files: [String], theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, readonly: Bool = false, view: String? = nil,
+                exitAfterFirstFrame: Bool = false, launchedAt: Date = Date(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.files = files
+        self.readonly = readonly
+        self.view = view
+        self.exitAfterFirstFrame = exitAfterFirstFrame
+        self.launchedAt = launchedAt
         self.theme = theme
         self.mouse = mouse
         self.refreshInterval = refreshInterval
@@ -20,9 +39,34 @@ public struct TUIOptions: Sendable {
     }
 }
 
-/// The views a file source offers (the lead adds proxy-config views here).
+/// The views a source offers: only those its data can fill, plus the generic document views.
 public enum AppViews {
-    public static func registry() -> ViewRegistry { ViewRegistry(DocumentViews.all) }
+    /// Every view (tests, help).
+    public static func registry() -> ViewRegistry {
+        ViewRegistry(DocumentViews.all + [MeshViews.proxies, MeshViews.edges], groups: [ProxyViews.group, MeshViews.ztunnel])
+    }
+
+    public static func registry(for data: SourceData) -> ViewRegistry {
+        var groups: [ViewGroup] = []
+        var views: [TableViewSpec] = []
+        if data.envoy != nil || data.hosts != nil || data.stats != nil { groups.append(ProxyViews.group) }
+        if data.ztunnel != nil { groups.append(MeshViews.ztunnel) }
+        if data.proxyStatus != nil { views.append(MeshViews.proxies) }
+        if data.edges != nil { views.append(MeshViews.edges) }
+        if data.document != nil { views += DocumentViews.all }
+        return ViewRegistry(views, groups: groups)
+    }
+
+    /// The view a source opens on.
+    public static func home(for data: SourceData) -> String {
+        if data.envoy != nil { return "proxy" }
+        if data.ztunnel != nil { return "ztunnel" }
+        if data.proxyStatus != nil { return "proxies" }
+        if data.edges != nil { return "edges" }
+        if data.hosts != nil { return "endpoints" }
+        if data.stats != nil { return "stats" }
+        return "sections"
+    }
 }
 
 /// Runs the TUI: loads the source, starts curses, and loops events → `App.update` →
@@ -34,11 +78,12 @@ public enum TUI {
     }
 
     public static func run(_ options: TUIOptions) async throws(TUIError) {
-        guard let path = options.file else {
+        guard !options.files.isEmpty else {
             throw TUIError(.usage, "no data source: start the terminal UI on a dump with --file DUMP (e.g. meshscope --file config_dump.json)")
         }
-        let source = FileSource(path: path)
+        let source = FileSource(paths: options.files)
         let data = try source.load()
+        let path = options.files.joined(separator: ", ")
         let loader = ThemeLoader(environment: options.environment)
         let (theme, warnings) = loader.load(requested: options.theme)
         let noColor = TerminalOptions.noColor(environment: options.environment)
@@ -76,7 +121,7 @@ public enum TUI {
             }
         }
         defer { ticker.cancel() }
-        let reloader = Reloader(source: source, stamp: source.stamp())
+        let reloader = Reloader(source: source, data: data)
         let refresher = Task.detached {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(max(0.2, options.refreshInterval) * 1e9))
@@ -86,10 +131,12 @@ public enum TUI {
         }
         defer { refresher.cancel() }
 
-        var state = AppState(registry: AppViews.registry(), data: data, source: info, home: "sections", size: terminal.size, theme: theme)
+        var state = AppState(registry: AppViews.registry(for: data), data: data, source: info, home: options.view ?? AppViews.home(for: data), size: terminal.size, theme: theme)
         state.loadedAt = Date()
+        state.readonly = options.readonly
         state.themeNames = loader.availableNames()
-        if !themeWarnings.isEmpty { state.flash = Flash(themeWarnings.joined(separator: "; "), .warn, at: Date()) }
+        let warnings = themeWarnings + data.warnings.prefix(3)
+        if !warnings.isEmpty { state.flash = Flash(warnings.joined(separator: "; "), .warn, at: Date()) }
         var renderer = Renderer()
 
         func render() {
@@ -98,6 +145,12 @@ public enum TUI {
             state.lastFrame = plan.stats
         }
         render()
+        if options.exitAfterFirstFrame {
+            let ms = Date().timeIntervalSince(options.launchedAt) * 1000
+            terminal.stop()
+            FileHandle.standardError.write(Data("first frame: \(String(format: "%.1f", ms)) ms (\(state.lastFrame?.description ?? "-"))\n".utf8))
+            return
+        }
         // Test hook for the crash-restore test: trap after the first frame is on screen.
         if options.environment["MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"] == "1" {
             fatalError("MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME")
@@ -132,13 +185,15 @@ public enum TUI {
             for fx in effects {
                 switch fx {
                 case .quit: state.quitting = true
-                case .copyToClipboard(let text):
+                case .copyToClipboard(let text) where !options.readonly:
                     terminal.writeRaw(Clipboard.osc52(text))
                     Task.detached {
                         if let tool = Clipboard.copyWithTool(text, environment: options.environment) {
                             queue.post(.app(.flash("copied \(text.utf8.count) bytes (OSC 52 and \(tool))", .info)))
                         }
                     }
+                case .copyToClipboard:
+                    apply(.flash("--readonly: copying is disabled", .warn))
                 case .writeSnapshot:
                     apply(.flash("snapshots are written from a live source; a --file source is already on disk", .warn))
                 case .reload:
@@ -169,31 +224,40 @@ final class Flag: @unchecked Sendable {
     }
 }
 
-/// Re-reads the file when its modification time or size changes.
+/// Re-reads the files when any modification time or size changes; keeps the last good
+/// data so changed `/clusters`, `/stats` and metrics files get rates.
 final class Reloader: @unchecked Sendable {
     private let lock = NSLock()
     private let source: FileSource
-    private var stamp: (Date, Int)?
+    private var stamps: [(Date, Int)?]
+    private var last: SourceData
 
-    init(source: FileSource, stamp: (Date, Int)?) {
+    init(source: FileSource, data: SourceData) {
         self.source = source
-        self.stamp = stamp
+        self.stamps = source.stamps()
+        self.last = data
     }
 
     func reloadIfChanged() -> AppEvent? {
-        let now = source.stamp()
+        let now = source.stamps()
         let changed: Bool = lock.withLock {
-            guard let now else { return stamp != nil }
-            defer { stamp = now }
-            guard let old = stamp else { return true }
-            return old.0 != now.0 || old.1 != now.1
+            defer { stamps = now }
+            return zip(stamps, now).contains { a, b in
+                switch (a, b) {
+                case (nil, nil): false
+                case (let x?, let y?): x.0 != y.0 || x.1 != y.1
+                default: true
+                }
+            }
         }
         return changed ? reloadNow() : nil
     }
 
     func reloadNow() -> AppEvent {
+        let previous = lock.withLock { last }
         do {
-            let data = try source.load()
+            let data = try source.load(previous: previous)
+            lock.withLock { last = data }
             return .loaded(data, at: Date())
         } catch {
             return .loadFailed("\(error.message) (showing the last good data)", at: Date())

@@ -45,6 +45,23 @@ public struct Screen: Sendable {
         Screen(crumb: crumb ?? title, content: .text(TextScreen(title: title, pane: TextPaneState(text: text))))
     }
 
+    /// A group's tabs, built from `data`; each tab rebuilds itself on refresh.
+    public static func group(_ g: ViewGroup, data: SourceData, active: Int = 0) -> Screen {
+        let pages = g.tabs.map { tab -> TabPage in
+            let build: @Sendable (SourceData) -> Content
+            switch tab {
+            case .table(let spec): build = { .table(TableScreen(spec: spec, data: $0)) }
+            case .pane(_, let make): build = make
+            }
+            var p = TabPage(tab.title) { build(data) }
+            p.rebuild = build
+            return p
+        }
+        var t = TabsScreen(pages: pages, active: min(active, max(0, pages.count - 1)))
+        t.buildActive()
+        return Screen(crumb: g.name, content: .tabs(t))
+    }
+
     /// A detail screen with tabs (Tab / Shift-Tab switch), each built when first shown.
     public static func tabs(_ crumb: String, _ pages: [TabPage]) -> Screen {
         var t = TabsScreen(pages: pages, active: 0)
@@ -65,6 +82,8 @@ public struct TabPage: Sendable {
     public var title: String
     public var make: @Sendable () -> Content
     public var built: Content?
+    /// Builds the page from fresh data (group tabs); nil for fixed pictures.
+    public var rebuild: (@Sendable (SourceData) -> Content)?
 
     public init(_ title: String, make: @escaping @Sendable () -> Content) {
         self.title = title
@@ -101,4 +120,12 @@ public struct JSONScreen: Sendable {
 public struct TextScreen: Sendable {
     public var title: String
     public var pane: TextPaneState
+    /// A second pane on the right (the layers view's evidence).
+    public var side: TextPaneState?
+
+    public init(title: String, pane: TextPaneState, side: TextPaneState? = nil) {
+        self.title = title
+        self.pane = pane
+        self.side = side
+    }
 }

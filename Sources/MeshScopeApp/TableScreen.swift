@@ -7,6 +7,11 @@ public struct TableScreen: Sendable {
     public let spec: TableViewSpec
     public private(set) var table: Table
     public private(set) var rowValues: [OutputNode]?
+    public private(set) var rowLabels: [[String: String]]?
+    /// `/-l app=x`: rows whose labels match (views with labelled rows only).
+    public private(set) var labelSelector: LabelSelector?
+    /// `:ns NAME`: rows of one namespace (views with a NAMESPACE column only).
+    public private(set) var namespace: String?
     public private(set) var widths: [Int]
     /// Why the builder failed, shown in place of rows.
     public private(set) var error: String?
@@ -26,6 +31,7 @@ public struct TableScreen: Sendable {
             let vt = try spec.build(data)
             table = vt.table
             rowValues = vt.rowValues
+            rowLabels = vt.rowLabels
             error = nil
         } catch {
             table = Table(columns: [Table.Column("")])
@@ -50,6 +56,8 @@ public struct TableScreen: Sendable {
         let keep = selectedRow.map(identity)
         var fresh = TableScreen(spec: spec, data: data)
         fresh.filter = filter
+        fresh.labelSelector = labelSelector
+        fresh.namespace = namespace
         fresh.sortColumn = sortColumn.flatMap { $0 < fresh.table.columns.count ? $0 : nil }
         fresh.ascending = ascending
         fresh.top = top
@@ -68,6 +76,35 @@ public struct TableScreen: Sendable {
         recompute()
         selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
         top = 0
+    }
+
+    /// The NAMESPACE column, if the view has one.
+    public var namespaceColumn: Int? { table.columns.firstIndex { $0.name == "NAMESPACE" } }
+
+    public mutating func setNamespace(_ ns: String?) {
+        let keep = selectedRowIndex
+        namespace = namespaceColumn == nil ? nil : ns
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+        top = 0
+    }
+
+    public mutating func setLabelSelector(_ sel: LabelSelector?) {
+        let keep = selectedRowIndex
+        labelSelector = (sel?.terms.isEmpty ?? true) ? nil : sel
+        if labelSelector != nil { filter = nil }
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+        top = 0
+    }
+
+    /// Shift+letter (k9s): the first shown column whose header starts with `letter`;
+    /// pressing it again inverts the order.
+    public mutating func sort(byLetter letter: Character, visibleColumns: [Int]) -> Bool {
+        let l = String(letter).uppercased()
+        guard let c = visibleColumns.first(where: { table.columns[$0].name.uppercased().hasPrefix(l) }) else { return false }
+        sort(by: c, ascending: sortColumn == c ? !ascending : true)
+        return true
     }
 
     /// `<` / `>`: the sort column moves left or right among the shown columns.
@@ -120,6 +157,13 @@ public struct TableScreen: Sendable {
             }
         } else {
             rows = Array(table.rows.indices)
+        }
+        if let ns = namespace, let c = namespaceColumn {
+            rows = rows.filter { c < table.rows[$0].count && table.rows[$0][c] == ns }
+        }
+        if let sel = labelSelector {
+            let labels = rowLabels ?? []
+            rows = rows.filter { labels.indices.contains($0) && sel.matches(labels[$0]) }
         }
         if let c = sortColumn {
             let numeric = table.columns[c].numeric

@@ -75,10 +75,26 @@ public enum App {
             }
         case .filter(var ed):
             let outcome = ed.handle(key)
+            let isSelector = ed.text.hasPrefix("-l")
             switch outcome {
             case .cancel:
                 s.mode = .normal
                 s.setFilter(nil)
+                s.setLabelSelector(nil)
+            case .editing where isSelector, .submit where isSelector:
+                // `-l key=value,...`: a label selector on views whose rows carry labels.
+                let text = ed.text.dropFirst(2).trimmingCharacters(in: .whitespaces)
+                let sel = try? LabelSelector(text)
+                if let sel { s.setLabelSelector(sel) }
+                if case .submit = outcome {
+                    s.mode = .normal
+                    if sel == nil { s.flash = Flash("label selector: cannot parse \"\(text)\"", .error, at: s.now) }
+                    else if case .table(let t) = s.focused, t.rowLabels == nil {
+                        s.flash = Flash("\(t.spec.title) rows carry no labels; -l works on ztunnel workloads", .warn, at: s.now)
+                    }
+                } else {
+                    s.mode = .filter(ed)
+                }
             case .editing, .submit:
                 // Applied as you type; an unfinished regex keeps the last good filter.
                 if let m = try? TextMatcher(ed.text) { s.setFilter(ed.text.isEmpty ? nil : m) }
@@ -122,6 +138,20 @@ public enum App {
                     return
                 }
             }
+            // k9s: Shift+letter sorts by the column whose header starts with it (bound
+            // capitals such as G, I, S, A keep their meaning).
+            if case .char(let c) = key, c.isUppercase, c.isLetter, case .table = s.focused {
+                let width = s.layout.content.width
+                var found = false
+                s.updateFocused { content in
+                    guard case .table(var t) = content else { return }
+                    let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width - 2).map(\.column)
+                    found = t.sort(byLetter: c, visibleColumns: visible)
+                    content = .table(t)
+                }
+                if !found { s.flash = Flash("no column starts with \(c)", .warn, at: s.now) }
+                s.clampScroll()
+            }
         }
     }
 
@@ -148,6 +178,10 @@ public enum App {
                 default: break
                 }
                 t.buildActive()
+                if case .table(var ts)? = t.pages[t.active].built, ts.namespace != s.namespace {
+                    ts.setNamespace(s.namespace)
+                    t.pages[t.active].built = .table(ts)
+                }
                 screen.content = .tabs(t)
             }
             s.stack.append(screen)
@@ -193,13 +227,20 @@ public enum App {
             s.paused.toggle()
             s.flash = Flash(s.paused ? "live updates paused (Space resumes)" : "live updates resumed", .info, at: s.now)
         case .showYAML: s.showSelection()
+        case .describe: s.describe()
+        case .apply:
+            s.flash = Flash(s.applyUnavailableReason, .warn, at: s.now)
         case .copy:
-            if let text = s.copyText() {
+            if s.readonly {
+                s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)
+            } else if let text = s.copyText() {
                 fx.append(.copyToClipboard(text))
                 s.flash = Flash("copied \(text.utf8.count) bytes to the clipboard", .info, at: s.now)
             }
         case .snapshot:
-            if s.source.supportsSnapshots {
+            if s.readonly {
+                s.flash = Flash("--readonly: writing snapshots is disabled", .warn, at: s.now)
+            } else if s.source.supportsSnapshots {
                 fx.append(.writeSnapshot)
             } else {
                 s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
@@ -257,13 +298,37 @@ public enum App {
             } else {
                 fx.append(.loadTheme(arg))
             }
+        case "ns", "namespace":
+            s.namespace = arg.isEmpty || arg == "all" || arg == "-A" ? nil : arg
+            s.applyNamespace()
+        case "ctx", "context":
+            s.flash = Flash("contexts need a cluster source: this \(s.source.kind.rawValue) source has no kubeconfig (start meshscope without --file to use the current context)", .warn, at: s.now)
+        case "apply":
+            s.flash = Flash(s.applyUnavailableReason, .warn, at: s.now)
+        case "describe":
+            s.describe()
+        case "layers":
+            guard !arg.isEmpty else {
+                s.flash = Flash("usage: :layers HOST:PORT (outbound) or :layers PORT (inbound)", .warn, at: s.now)
+                return
+            }
+            switch LayersScreen.screen(s.data, target: arg) {
+            case .success(let screen): s.push(screen)
+            case .failure(let e): s.flash = Flash(e.description, .error, at: s.now)
+            }
         default:
-            if let spec = s.registry.find(cmd) {
+            if let (g, tab) = s.registry.group(cmd) {
+                s.mode = .normal
+                s.stack = [Screen.group(g, data: s.data, active: tab)]
+                s.applyNamespace()
+                if !arg.isEmpty, let m = try? TextMatcher(arg) { s.setFilter(m) }
+            } else if let spec = s.registry.find(cmd) {
                 s.mode = .normal
                 s.stack = [Screen.table(spec, data: s.data)]
+                s.applyNamespace()
                 if !arg.isEmpty, let m = try? TextMatcher(arg) { s.setFilter(m) }
             } else {
-                s.flash = Flash("unknown command \"\(cmd)\"; try \(s.registry.views.map { ":" + $0.name }.joined(separator: " ")) :q or ?", .error, at: s.now)
+                s.flash = Flash("unknown command \"\(cmd)\"; try \(s.registry.commandNames.prefix(12).map { ":" + $0 }.joined(separator: " ")) :q or ?", .error, at: s.now)
             }
         }
     }
@@ -301,8 +366,8 @@ extension AppState {
     var focusedForBindings: Content? { top?.content }
 
     var commandCompletions: [String] {
-        var names = registry.views.flatMap { [$0.name] + $0.aliases }
-        names += ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme"]
+        var names = registry.commandNames
+        names += ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe"]
         names += themeNames.map { "theme " + $0 }
         return names
     }
@@ -398,6 +463,63 @@ extension AppState {
         push(screen)
     }
 
+    /// Why `A` / `:apply` cannot run here.
+    var applyUnavailableReason: String {
+        if readonly { return "--readonly: apply is disabled" }
+        return "apply needs a cluster source: this \(source.kind.rawValue) source (\(source.label)) has no API server to apply to"
+    }
+
+    /// `:ns`: every table on the stack (and tabs built later) filters on NAMESPACE.
+    mutating func applyNamespace() {
+        let ns = namespace
+        var unsupported = false
+        for i in stack.indices {
+            switch stack[i].content {
+            case .table(var t):
+                t.setNamespace(ns)
+                if ns != nil, t.namespaceColumn == nil, i == stack.count - 1 { unsupported = true }
+                stack[i].content = .table(t)
+            case .tabs(var tabs):
+                for p in tabs.pages.indices {
+                    if case .table(var t)? = tabs.pages[p].built {
+                        t.setNamespace(ns)
+                        if ns != nil, t.namespaceColumn == nil, i == stack.count - 1, p == tabs.active { unsupported = true }
+                        tabs.pages[p].built = .table(t)
+                    }
+                }
+                stack[i].content = .tabs(tabs)
+            default: break
+            }
+        }
+        if let ns {
+            flash = Flash(unsupported ? "namespace \(ns) set; this view has no NAMESPACE column" : "namespace \(ns)", unsupported ? .warn : .info, at: now)
+        } else {
+            flash = Flash("all namespaces", .info, at: now)
+        }
+        clampScroll()
+    }
+
+    mutating func setLabelSelector(_ sel: LabelSelector?) {
+        updateFocused { c in
+            guard case .table(var t) = c else { return }
+            t.setLabelSelector(sel)
+            c = .table(t)
+        }
+        clampScroll()
+    }
+
+    /// `d`: the view's description of the selected resource, else its YAML.
+    mutating func describe() {
+        guard case .table(let t) = focused, let row = t.selectedRow, let index = t.selectedRowIndex else { return }
+        let name = t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : t.spec.title
+        if let d = t.spec.describe, let text = d(data, row, index) {
+            push(Screen.text("describe \(name)", text))
+            return
+        }
+        let node = t.selectedValue ?? App.rowObject(t.table, row)
+        push(Screen.text("describe \(name)", YAMLWriter.string(node)))
+    }
+
     /// `y`: the selected row's object (or the row itself as column: value) in the JSON pane.
     mutating func showSelection() {
         guard case .table(let t) = focused, let row = t.selectedRow else { return }
@@ -425,6 +547,21 @@ extension AppState {
             case .table(var t):
                 t.reload(data)
                 stack[i].content = .table(t)
+            case .tabs(var t) where stack[i].reload == nil:
+                for p in t.pages.indices {
+                    guard let rebuild = t.pages[p].rebuild else { continue }
+                    let data = data
+                    t.pages[p].make = { rebuild(data) }
+                    switch t.pages[p].built {
+                    case .table(var ts)?:
+                        ts.reload(data)
+                        t.pages[p].built = .table(ts)
+                    case let old?:
+                        t.pages[p].built = App.carryOver(from: old, to: rebuild(data))
+                    case nil: break
+                    }
+                }
+                stack[i].content = .tabs(t)
             default:
                 guard let fresh = stack[i].reload?(data) else { continue }
                 stack[i].content = App.carryOver(from: stack[i].content, to: fresh)

@@ -44,6 +44,8 @@ extension App {
             let counts = t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count)/\(t.table.rows.count)"
             var title = " \(name)[\(counts)] "
             if let f = t.filter { title += "</\(f.pattern)> " }
+            if let l = t.labelSelector { title += "<\(l)> " }
+            if let ns = t.namespace { title += "<ns:\(ns)> " }
             return title
         }
         switch screen.content {
@@ -51,7 +53,7 @@ extension App {
         case .json(let j): return j.yaml == nil ? " \(j.title) " : " \(j.title) (yaml) "
         case .text(let t): return " \(t.title) "
         case .tabs:
-            if case .table(let t) = s.focused { return tableTitle(t, screen.crumb) }
+            if case .table(let t) = s.focused { return tableTitle(t, t.spec.title) }
             return " \(screen.crumb) "
         }
     }
@@ -83,7 +85,15 @@ extension App {
                 JSONPaneWidget(state: j.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
             }
         case .text(let t):
-            TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
+            if let side = t.side, r.width >= 60 {
+                // Main pane on the left, the side pane (evidence) right of a rule.
+                let leftWidth = max(30, (r.width - 3) * 11 / 20)
+                TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: leftWidth, height: r.height), theme: theme)
+                for y in r.y..<r.maxY { buf.put("│", x: r.x + 1 + leftWidth, y: y, style: theme[.dim]) }
+                TextPaneWidget(state: side).paint(into: &buf, Rect(x: r.x + leftWidth + 3, y: r.y, width: r.maxX - (r.x + leftWidth + 3), height: r.height), theme: theme)
+            } else {
+                TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
+            }
         case .tabs:
             break
         }
@@ -100,7 +110,7 @@ extension App {
         let leftWidth = min(r.width / 2 + 10, r.width)
         let rightX = r.x + leftWidth + 2
         let rightWidth = r.maxX - rightX - 12
-        pair("Context:", s.source.context, r.x + 1, r.y, leftWidth)
+        pair("Context:", s.source.context + (s.namespace.map { "  ns: \($0)" } ?? "") + (s.readonly ? "  [readonly]" : ""), r.x + 1, r.y, leftWidth)
         var sourceText = s.source.label
         if s.data.byteCount > 0 { sourceText += " (\(formatBytes(s.data.byteCount)))" }
         pair("Source:", sourceText, r.x + 1, r.y + 1, leftWidth)
@@ -171,8 +181,10 @@ extension App {
         if case .tabs(let t) = s.top?.content {
             sections.append(("Tabs by number", [("1-\(t.pages.count)", "jump to a tab")]))
         }
-        let views = s.registry.views.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), $0.title) }
-        sections.append(("Commands", views + [(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]))
+        let grouped = Set(s.registry.groups.flatMap { $0.tables.map(\.name) })
+        let views = s.registry.views.filter { !grouped.contains($0.name) }.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), $0.title) }
+        let groups = s.registry.groups.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), "\($0.title): " + $0.tabs.map(\.title).joined(separator: ", ")) }
+        sections.append(("Commands", groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]))
         return HelpOverlay(title: " Help: \(s.top?.crumb ?? "") ", sections: sections)
     }
 

@@ -9,7 +9,7 @@ import Testing
     func launch(_ t: Tmux, extra: String = "", env: String = "", waitForFrame: Bool = true) throws {
         let bin = try Tmux.binary()
         try t.start()
-        try t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
+        try t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) --view sections \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
         try t.keys("Enter")
         if waitForFrame { try t.waitFor("Sections[7]") }
     }
@@ -111,7 +111,7 @@ import Testing
         defer { t.kill() }
         let bin = try Tmux.binary()
         try t.start()
-        try t.type("\(bin) --file \(copy) --refresh 0.3")
+        try t.type("\(bin) --file \(copy) --view sections --refresh 0.3")
         try t.keys("Enter")
         try t.waitFor("Sections[7]", "│  7  Secrets")
         try t.tmux(["pipe-pane", "-o", "cat >> \(out)"])
@@ -155,7 +155,7 @@ import Testing
         let t = Tmux()
         defer { t.kill() }
         try t.start()
-        try t.type("\(bin) --file \(Self.dump) --theme no-such-theme")
+        try t.type("\(bin) --file \(Self.dump) --view sections --theme no-such-theme")
         try t.keys("Enter")
         try t.waitFor("Sections[7]", "theme \"no-such-theme\" (from --theme) not found")
         let styled = try t.captureStyled()
@@ -163,7 +163,7 @@ import Testing
         try t.keys("C-c")
         try t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
 
-        try t.type("NO_COLOR=1 \(bin) --file \(Self.dump)")
+        try t.type("NO_COLOR=1 \(bin) --file \(Self.dump) --view sections")
         try t.keys("Enter")
         try t.waitFor("Sections[7]", "│  7  Secrets")
         let plain = try t.captureStyled()
@@ -186,7 +186,7 @@ import Testing
         let t = Tmux()
         defer { t.kill() }
         try t.start(environment: ["LANG": ""])
-        try t.type("\(try Tmux.binary()) --file \(file)")
+        try t.type("\(try Tmux.binary()) --file \(file) --view sections")
         try t.keys("Enter")
         try t.waitFor("Sections[1]")
         try t.keys("Enter")
@@ -210,7 +210,7 @@ import Testing
         defer { t.kill() }
         try t.start()
         // Alone on the command line: a stopped job would let a `; echo` list run on.
-        try t.type("\(try Tmux.binary()) --file \(Self.dump)")
+        try t.type("\(try Tmux.binary()) --file \(Self.dump) --view sections")
         try t.keys("Enter")
         try t.waitFor("Sections[7]", "│  7  Secrets")
         try t.keys("C-z")

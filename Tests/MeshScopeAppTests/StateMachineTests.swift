@@ -21,7 +21,7 @@ import TerminalUI
         ])
         #expect(d.frameTitle.contains(" Sections[7] "))
         #expect(d.crumbs == "sections")
-        #expect(d.hints == " enter view  / filter  <> sort  y yaml  : cmd  esc back  ? help  space pause")
+        #expect(d.hints == " enter view  / filter  <> sort  y yaml  d describe  : cmd  esc back  ? help  space pause")
         #expect(d.screen.lines[1].contains("Source:   file envoy/waypoint/config_dump.json (54.8 KiB)"))
         #expect(d.screen.lines[1].contains("Rows:     7"))
     }
@@ -147,7 +147,7 @@ import TerminalUI
     }
 
     @Test func helpListsEveryKeyOfTheCurrentView() throws {
-        var d = try Driver(Self.waypoint, width: 120, height: 40)
+        var d = try Driver(Self.waypoint, width: 120, height: 60)
         d.press(.char("?"))
         let text = d.screen.text
         for b in Bindings.table + Bindings.navigation + Bindings.global {

@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure values and functions: decoders, joins, analyses, table builders. No I/O, no curses.
@@ -28,11 +33,49 @@ let package = Package(
             name: "MeshScopeCLI",
             dependencies: [
                 "MeshModel",
+                "MeshClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
+        // I/O: kubeconfig and auth, the Kubernetes client (discovery, list/watch, apply),
+        // admin access through the API server, the clipboard.
+        .target(
+            name: "MeshClient",
+            dependencies: [
+                "MeshModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // In-process fake servers on loopback: a Kubernetes API server and admin servers.
+        .target(
+            name: "MeshDemo",
+            dependencies: [
+                "MeshModel",
+                "MeshClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Benchmark for docs/benchmarks.md: list+cache 10k pods / 2k services, apply 200 objects.
+        .executableTarget(name: "MeshBench", dependencies: ["MeshClient", "MeshDemo", "MeshModel"]),
+        .testTarget(
+            name: "MeshClientTests",
+            dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI"]
+        ),
         .testTarget(
             name: "MeshModelTests",
             dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]

@@ -11,5 +11,9 @@ public struct MeshScope: AsyncParsableCommand {
 
     public init() {}
 
-    static let subcommandTypes: [any ParsableCommand.Type] = []
+    static let subcommandTypes: [any ParsableCommand.Type] = [
+        GetCommand.self,
+        ApplyCommand.self,
+        AdminCommand.self,
+    ]
 }

@@ -21,5 +21,8 @@ public struct MeshScope: AsyncParsableCommand {
         ProxyStatusCommand.self,
         GenerateCommand.self,
         LayersCommand.self,
+        GetCommand.self,
+        ApplyCommand.self,
+        AdminCommand.self,
     ]
 }

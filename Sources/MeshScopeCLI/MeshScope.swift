@@ -18,5 +18,6 @@ public struct MeshScope: AsyncParsableCommand {
         ZtunnelConfigCommand.self,
         ProxyStatusCommand.self,
         GenerateCommand.self,
+        DiffCommand.self,
     ]
 }

@@ -88,6 +88,9 @@ struct GenerateEnvoyDump: ParsableCommand {
     @Option(help: "Pods per service.") var replicas = 2
     @Option(help: "Seed; the same seed gives the same mesh.") var seed: UInt64 = 42
     @Flag(help: "Leave out the endpoints (EDS) section.") var noEds = false
+    /// For the diff benchmark: the same mesh with this percentage of services moved
+    /// (new cluster IP and pod IPs), so a second dump differs from the first in ~P% of resources.
+    @Option(help: .hidden) var mutatePercent: Double = 0
     @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of stdout.", valueName: "file"))
     var output: String?
 
@@ -98,7 +101,8 @@ struct GenerateEnvoyDump: ParsableCommand {
     }
 
     func run() throws {
-        let mesh = SyntheticMesh(services: services, portsPerService: ports, replicas: replicas, seed: seed)
+        var mesh = SyntheticMesh(services: services, portsPerService: ports, replicas: replicas, seed: seed)
+        if mutatePercent > 0 { DiffBenchmarkMutation.apply(&mesh, percent: mutatePercent) }
         var gen = EnvoyDumpGenerator(mesh: mesh)
         gen.includeEDS = !noEds
         let certs = try CertificateFactory(trustDomain: mesh.trustDomain)

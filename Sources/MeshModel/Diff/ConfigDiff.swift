@@ -1,3 +1,5 @@
+import Foundation
+
 /// The semantic diff: resources keyed by type and name, compared after normalization.
 ///
 /// ```swift
@@ -11,7 +13,7 @@
 public enum ConfigDiff {
     /// Order of types in summaries and output.
     public static let typeOrder = [
-        "bootstrap", "cluster", "listener", "route", "scopedroute", "endpoint", "secret", "ecds",
+        "bootstrap", "cluster", "listener", "route", "virtualhost", "scopedroute", "endpoint", "secret", "ecds",
         "workload", "service", "policy",
     ]
 
@@ -33,7 +35,7 @@ public enum ConfigDiff {
                 removed.append(old)
                 continue
             }
-            if old.rawBytes(includeNoise: options.includeNoise) == new.rawBytes(includeNoise: options.includeNoise) {
+            if sameBytes(old.rawBytes(includeNoise: options.includeNoise), new.rawBytes(includeNoise: options.includeNoise)) {
                 bump(old.type) { $0.unchanged += 1 }
                 continue
             }
@@ -75,9 +77,53 @@ public enum ConfigDiff {
             bump(r.type) { $0.added += 1 }
         }
         diffs.sort { typeRank($0.type, $0.name) < typeRank($1.type, $1.name) }
-        let types = Set(a.filter(keep).map(\.type)).union(b.filter(keep).map(\.type))
+        var types = Set(a.filter(keep).map(\.type)).union(b.filter(keep).map(\.type))
+        if types.contains("route") {
+            summaries["virtualhost"] = virtualHostSummary(oldByKey.map, newByKey.map, diffs, options)
+            types.insert("virtualhost")
+        }
         let ordered = types.sorted { typeRank($0, "") < typeRank($1, "") }
         return ConfigDiffResult(summaries: ordered.map { summaries[$0] ?? DiffTypeSummary(type: $0) }, resources: diffs)
+    }
+
+    /// Virtual hosts are compared inside their route config; this counts them by name
+    /// (`virtualhost` row of the summary) so a change in one of 4,000 hosts reads as one.
+    static func virtualHostSummary(_ old: [String: DiffResource], _ new: [String: DiffResource], _ diffs: [ResourceDiff], _ options: DiffOptions) -> DiffTypeSummary {
+        var s = DiffTypeSummary(type: "virtualhost")
+        var touched = Set<String>()
+        for d in diffs where d.type == "route" {
+            let a = d.change == .added ? nil : old["route/" + (d.previousName ?? d.name)]
+            let b = d.change == .removed ? nil : new["route/" + d.name]
+            touched.insert("route/" + (d.previousName ?? d.name))
+            let va = a.map { hosts($0.normalized(includeNoise: options.includeNoise)) } ?? [:]
+            let vb = b.map { hosts($0.normalized(includeNoise: options.includeNoise)) } ?? [:]
+            for (name, host) in va {
+                guard let other = vb[name] else { s.removed += 1; continue }
+                if other == host { s.unchanged += 1 } else { s.changed += 1 }
+            }
+            s.added += vb.keys.filter { va[$0] == nil }.count
+        }
+        for (key, r) in old where r.type == "route" && !touched.contains(key) && new[key] != nil {
+            s.unchanged += r.value["virtual_hosts"]?.count ?? 0
+        }
+        return s
+    }
+
+    static func hosts(_ route: DiffNode) -> [String: DiffNode] {
+        guard case .array(let items, _)? = route["virtual_hosts"] else { return [:] }
+        var out: [String: DiffNode] = [:]
+        for (n, h) in items.enumerated() {
+            var name = "#\(n)"
+            if case .string(let s)? = h["name"] { name = s }
+            out[name] = h
+        }
+        return out
+    }
+
+    static func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 } }
     }
 
     static func typeRank(_ type: String, _ name: String) -> (Int, String, String) {

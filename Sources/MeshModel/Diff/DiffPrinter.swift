@@ -37,8 +37,10 @@ public enum DiffPrinter {
         for r in diff.resources {
             out += "\n" + header(r, options)
             if !r.paths.isEmpty { out += "  changed: " + r.paths.joined(separator: ", ") + "\n" }
-            out += paint("--- \(diff.labels.old)/\(r.type)/\(r.previousName ?? r.name)\n", bold, options)
-            out += paint("+++ \(diff.labels.new)/\(r.type)/\(r.name)\n", bold, options)
+            // Like git: the side a resource is missing from is /dev/null.
+            let old = r.change == .added ? "/dev/null" : "\(diff.labels.old)/\(r.type)/\(r.previousName ?? r.name)"
+            let new = r.change == .removed ? "/dev/null" : "\(diff.labels.new)/\(r.type)/\(r.name)"
+            out += paint("--- \(old)\n+++ \(new)\n", bold, options)
             out += colorize(r.unified, options)
         }
         return out

@@ -30,8 +30,8 @@ public struct DiffCommand: ParsableCommand {
     @Flag(name: .long, help: "Also show noise: versions, timestamps, list order, key spelling, type URL versions.")
     var includeNoise = false
 
-    @Option(name: .long, help: "Lines of context in the unified diffs.")
-    var context: Int = 3
+    @Option(name: .long, help: "Lines of context in the unified diffs (default 3; 7 with --istiod, as istioctl).")
+    var context: Int?
 
     @Flag(name: .long, help: "Compare istiod's view (A) with the proxy's (B), printed as istioctl proxy-status POD does.")
     var istiod = false
@@ -50,7 +50,7 @@ public struct DiffCommand: ParsableCommand {
     ]
 
     public func validate() throws {
-        guard context >= 0 else { throw ValidationError("--context must be 0 or more") }
+        guard (context ?? 0) >= 0 else { throw ValidationError("--context must be 0 or more") }
         let known = Set(EnvoyDiffSource.types + ZtunnelDiffSource.types)
         for t in type where !known.contains(Self.typeAliases[t] ?? t) {
             throw ValidationError("--type \(t): expected one of \(known.sorted().joined(separator: ", "))")
@@ -66,7 +66,7 @@ public struct DiffCommand: ParsableCommand {
             guard case .envoy(let istiodDump) = a.kind, case .envoy(let envoyDump) = b.kind else {
                 throw CLIError(.badInput, "--istiod compares two Envoy config dumps; \(a.kind.isEnvoy ? b.source : a.source) is a ztunnel dump")
             }
-            let text = IstiodEnvoyComparison.render(istiod: istiodDump, envoy: envoyDump, context: context == 3 ? 7 : context, color: color)
+            let text = IstiodEnvoyComparison.render(istiod: istiodDump, envoy: envoyDump, context: context ?? 7, color: color)
             console.write(text)
             try a.finish()
             try b.finish()
@@ -80,7 +80,7 @@ public struct DiffCommand: ParsableCommand {
         default:
             throw CLIError(.badInput, "\(a.source) is \(a.kind.describe) but \(b.source) is \(b.kind.describe): compare dumps of the same kind")
         }
-        var options = DiffOptions(includeNoise: includeNoise, context: context)
+        var options = DiffOptions(includeNoise: includeNoise, context: context ?? 3)
         if !type.isEmpty { options.types = Set(type.map { Self.typeAliases[$0] ?? $0 }) }
         var result = ConfigDiff.compare(resources.0, resources.1, options: options)
         result.labels = ("a", "b")

@@ -12,6 +12,7 @@ import Testing
             summary("cluster", changed: 1),
             summary("listener", changed: 2, unchanged: 1),
             summary("route", changed: 1),
+            summary("virtualhost", changed: 1),
         ])
         let got = result.resources.map { "\($0.type) \($0.previousName.map { $0 + " -> " } ?? "")\($0.name) \($0.change.rawValue): \($0.paths.joined(separator: ", "))" }
         #expect(got == [
@@ -33,7 +34,15 @@ import Testing
         #expect(listener.unified.contains("+      stat_prefix: inbound_0.0.0.0_9999\n"))
         // The printer shows the summary, headers and hunks.
         let text = DiffPrinter.render(result)
-        #expect(text.hasPrefix("TYPE       ADDED   REMOVED   CHANGED   UNCHANGED\ncluster    0       0         1         0\n"))
+        #expect(text.hasPrefix("""
+            TYPE          ADDED   REMOVED   CHANGED   UNCHANGED
+            cluster       0       0         1         0
+            listener      0       0         2         1
+            route         0       0         1         0
+            virtualhost   0       0         1         0
+
+            ~ cluster
+            """))
         #expect(text.contains("~ cluster inbound-vip|9080|http|ratings.default.svc.cluster.local → inbound-vip|9999|http|ratings.default.svc.cluster.local\n"))
         #expect(text.contains("--- a/cluster/inbound-vip|9080|http|ratings.default.svc.cluster.local\n+++ b/cluster/inbound-vip|9999|http|ratings.default.svc.cluster.local\n@@ "))
         #expect(!text.contains("\u{1B}["))
@@ -60,7 +69,8 @@ import Testing
         let b = try DiffFixtures.envoy(noisy)
         let result = ConfigDiff.compare(a, b)
         #expect(result.resources.map(\.key).isEmpty)
-        #expect(result.summaries == [summary("cluster", unchanged: 1), summary("listener", unchanged: 3), summary("route", unchanged: 1)])
+        #expect(result.summaries == [summary("cluster", unchanged: 1), summary("listener", unchanged: 3), summary("route", unchanged: 1),
+                                     summary("virtualhost", unchanged: 1)])
         #expect(DiffPrinter.render(result).hasSuffix("\nNo differences.\n"))
 
         // The same pair with --include-noise: every resource differs.

@@ -12,10 +12,11 @@ import Testing
         #expect(r.code == 0)
         #expect(r.stderr == "")
         #expect(r.stdout.hasPrefix("""
-            TYPE       ADDED   REMOVED   CHANGED   UNCHANGED
-            cluster    0       0         1         0
-            listener   0       0         2         1
-            route      0       0         1         0
+            TYPE          ADDED   REMOVED   CHANGED   UNCHANGED
+            cluster       0       0         1         0
+            listener      0       0         2         1
+            route         0       0         1         0
+            virtualhost   0       0         1         0
 
             ~ cluster inbound-vip|9080|http|ratings.default.svc.cluster.local → inbound-vip|9999|http|ratings.default.svc.cluster.local
               changed: eds_cluster_config, name
@@ -89,5 +90,31 @@ import Testing
         let t = await MeshScopeMain.invoke(["diff", "--type", "nope", a, b])
         #expect(t.code == 2)
         #expect(t.stderr.contains("--type nope"))
+    }
+}
+
+/// The benchmark's inputs: `generate envoy-dump --mutate-percent` moves ~1% of services.
+@Suite struct DiffBenchmarkInputTests {
+    @Test func mutatedDumpDiffersInTheMovedServicesOnly() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("meshscope-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.json").path, b = dir.appendingPathComponent("b.json").path
+        #expect(await MeshScopeMain.invoke(["generate", "envoy-dump", "--services", "120", "-o", a]).code == 0)
+        #expect(await MeshScopeMain.invoke(["generate", "envoy-dump", "--services", "120", "--mutate-percent", "2", "-o", b]).code == 0)
+        let r = await MeshScopeMain.invoke(["diff", "-o", "json", "--type", "cluster", "--type", "endpoint", "--type", "listener", a, b])
+        #expect(r.code == 0)
+        let doc = try JSONDocument(r.stdout)
+        let summary = Dictionary(uniqueKeysWithValues: doc.root["summary"]!.elements.map { ($0["type"]!.string!, $0) })
+        // Services 25, 75 (every 50th, offset 25) move: their endpoints change, clusters do not.
+        #expect(summary["cluster"]?["changed"]?.int == 0)
+        let endpoints = doc.root["resources"]!.elements.filter { $0["type"]?.string == "endpoint" }.compactMap { $0["name"]?.string }
+        #expect(!endpoints.isEmpty)
+        #expect(endpoints.allSatisfy { $0.contains("svc-0025.") || $0.contains("svc-0075.") })
+        // TCP listeners are named after the VIP: renamed, and paired as such.
+        for l in doc.root["resources"]!.elements where l["type"]?.string == "listener" {
+            #expect(l["previousName"]?.string?.hasPrefix("172.20.0.") == true)
+            #expect(l["name"]?.string?.hasPrefix("172.120.0.") == true)
+        }
     }
 }

@@ -28,6 +28,8 @@ public enum ConfigDiff {
             summaries[type] = s
         }
         var diffs: [ResourceDiff] = []
+        // Normalized route configs of changed routes, reused by the virtual host summary.
+        var routeNodes: [String: DiffNode] = [:]
         var removed: [DiffResource] = []
         var added: [DiffResource] = []
         for (key, old) in oldByKey.map {
@@ -47,6 +49,10 @@ public enum ConfigDiff {
             }
             diffs.append(changed(old, new, na, nb, options))
             bump(old.type) { $0.changed += 1 }
+            if old.type == "route" {
+                routeNodes["a/" + old.key] = na
+                routeNodes["b/" + new.key] = nb
+            }
         }
         for new in newByKey.order where oldByKey.map[new.key] == nil { added.append(new) }
         removed.sort { $0.key < $1.key }
@@ -79,7 +85,7 @@ public enum ConfigDiff {
         diffs.sort { typeRank($0.type, $0.name) < typeRank($1.type, $1.name) }
         var types = Set(a.filter(keep).map(\.type)).union(b.filter(keep).map(\.type))
         if types.contains("route") {
-            summaries["virtualhost"] = virtualHostSummary(oldByKey.map, newByKey.map, diffs, options)
+            summaries["virtualhost"] = virtualHostSummary(oldByKey.map, newByKey.map, diffs, routeNodes, options)
             types.insert("virtualhost")
         }
         let ordered = types.sorted { typeRank($0, "") < typeRank($1, "") }
@@ -88,15 +94,16 @@ public enum ConfigDiff {
 
     /// Virtual hosts are compared inside their route config; this counts them by name
     /// (`virtualhost` row of the summary) so a change in one of 4,000 hosts reads as one.
-    static func virtualHostSummary(_ old: [String: DiffResource], _ new: [String: DiffResource], _ diffs: [ResourceDiff], _ options: DiffOptions) -> DiffTypeSummary {
+    static func virtualHostSummary(_ old: [String: DiffResource], _ new: [String: DiffResource], _ diffs: [ResourceDiff],
+                                   _ cache: [String: DiffNode], _ options: DiffOptions) -> DiffTypeSummary {
         var s = DiffTypeSummary(type: "virtualhost")
         var touched = Set<String>()
         for d in diffs where d.type == "route" {
             let a = d.change == .added ? nil : old["route/" + (d.previousName ?? d.name)]
             let b = d.change == .removed ? nil : new["route/" + d.name]
             touched.insert("route/" + (d.previousName ?? d.name))
-            let va = a.map { hosts($0.normalized(includeNoise: options.includeNoise)) } ?? [:]
-            let vb = b.map { hosts($0.normalized(includeNoise: options.includeNoise)) } ?? [:]
+            let va = a.map { hosts(cache["a/" + $0.key] ?? $0.normalized(includeNoise: options.includeNoise)) } ?? [:]
+            let vb = b.map { hosts(cache["b/" + $0.key] ?? $0.normalized(includeNoise: options.includeNoise)) } ?? [:]
             for (name, host) in va {
                 guard let other = vb[name] else { s.removed += 1; continue }
                 if other == host { s.unchanged += 1 } else { s.changed += 1 }

@@ -60,7 +60,7 @@ public struct DiffNormalizer: Sendable {
             for (rawKey, child) in v.members {
                 let k = (opaque || includeNoise) ? rawKey : respell(rawKey, in: key)
                 if !includeNoise && !opaque && isNoise(k, parentKey: key, depth: depth) { continue }
-                let childSensitive = sensitive || DiffNormalizer.sensitiveFields.contains(EnvoyFoldedKey(rawKey).folded)
+                let childSensitive = sensitive || DiffNormalizer.isSensitive(rawKey)
                     || (depth == 0 && sensitiveTopLevel.contains(rawKey))
                 let childOpaque = opaque || isOpaque(k, parentKey: key)
                 members.append(DiffMember(k, convert(child, key: k, parentKey: key, opaque: childOpaque, sensitive: childSensitive, depth: depth + 1)))
@@ -72,6 +72,16 @@ public struct DiffNormalizer: Sendable {
 
     /// Fields holding private keys, passwords and the like (the fields Envoy itself redacts).
     static let sensitiveFields: Set<String> = ["privatekey", "password", "pkcs12", "sessionticketkeys", "genericsecret", "token"]
+
+    /// Folding every key of a 100 MB dump is costly; only keys that start like a sensitive
+    /// field (p, s, g, t) and are short enough are folded and looked up.
+    static func isSensitive(_ key: String) -> Bool {
+        guard let first = key.utf8.first, key.utf8.count <= 20 else { return false }
+        switch first | 0x20 {
+        case 0x70, 0x73, 0x67, 0x74: return sensitiveFields.contains(EnvoyFoldedKey(key).folded)
+        default: return false
+        }
+    }
 
     /// camelCase proto field names to snake_case, for Envoy; other sources keep their spelling.
     private func respell(_ key: String, in parent: String?) -> String {

@@ -24,18 +24,20 @@ public enum UnifiedDiff {
 
     /// Lines of `text`, each with its `\n` (the last one may lack it).
     public static func lines(_ text: String) -> [Substring] {
+        // Scan UTF-8 code units: `\n` never occurs inside a multi-byte scalar.
         var out: [Substring] = []
-        var start = text.startIndex
-        var i = text.startIndex
-        while i < text.endIndex {
-            if text[i] == "\n" {
-                let next = text.index(after: i)
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let next = utf8.index(after: i)
+            if utf8[i] == 0x0A {
                 out.append(text[start..<next])
                 start = next
             }
-            i = text.index(after: i)
+            i = next
         }
-        if start < text.endIndex { out.append(text[start...]) }
+        if start != utf8.endIndex { out.append(text[start...]) }
         return out
     }
 

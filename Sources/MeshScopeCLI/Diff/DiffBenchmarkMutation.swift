@@ -14,6 +14,13 @@ enum DiffBenchmarkMutation {
         }
     }
 
+    /// `--later-push`: every resource carries the version and time of a push five minutes
+    /// later, as in a second capture of the same proxy (SotW xDS re-sends every resource).
+    static func laterPush(_ gen: inout EnvoyDumpGenerator) {
+        gen.versionInfo = "2026-11-20T10:05:00Z/43"
+        gen.lastUpdated = "2026-11-20T10:05:00.000Z"
+    }
+
     /// `a.b.c.d` → `a.(b+100 mod 256).c.d`.
     static func moved(_ ip: String) -> String {
         var parts = ip.split(separator: ".").map(String.init)

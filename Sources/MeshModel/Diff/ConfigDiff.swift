@@ -58,6 +58,7 @@ public enum ConfigDiff {
         removed.sort { $0.key < $1.key }
 
         if options.detectRenames {
+            var pairedOld = Set<String>(), pairedNew = Set<String>()
             for (old, new) in renamePairs(removed, added, options) {
                 let na = old.normalized(includeNoise: options.includeNoise)
                 let nb = new.normalized(includeNoise: options.includeNoise)
@@ -66,9 +67,11 @@ public enum ConfigDiff {
                 d.previousName = old.name
                 diffs.append(d)
                 bump(old.type) { $0.changed += 1 }
-                removed.removeAll { $0.key == old.key }
-                added.removeAll { $0.key == new.key }
+                pairedOld.insert(old.key)
+                pairedNew.insert(new.key)
             }
+            removed.removeAll { pairedOld.contains($0.key) }
+            added.removeAll { pairedNew.contains($0.key) }
         }
         for r in removed {
             let yaml = YAMLWriter.string(r.normalized(includeNoise: options.includeNoise).outputNode())

@@ -24,5 +24,6 @@ public struct MeshScope: AsyncParsableCommand {
         GetCommand.self,
         ApplyCommand.self,
         AdminCommand.self,
+        DiffCommand.self,
     ]
 }

@@ -97,7 +97,7 @@ import Testing
     }
 }
 
-@Suite struct UnifiedDiffTests {
+@Suite struct ApplyUnifiedDiffTests {
     @Test func hunksWithContext() {
         let old = (1...12).map { "line \($0)" }.joined(separator: "\n") + "\n"
         let new = old.replacingOccurrences(of: "line 2\n", with: "line two\n").replacingOccurrences(of: "line 11\n", with: "")
@@ -125,7 +125,7 @@ import Testing
 
     @Test func editsAreMinimal() {
         let e = UnifiedDiff.edits(["a", "b", "c", "a", "b", "b", "a"], ["c", "b", "a", "b", "a", "c"])
-        let changes = e.filter { if case .same = $0 { false } else { true } }.count
+        let changes = e.filter { if case .equal = $0 { false } else { true } }.count
         #expect(changes == 5)  // Myers' paper example: D = 5
     }
 }

@@ -16,7 +16,7 @@ public struct ProxyStatusCommand: ParsableCommand {
             """,
         aliases: ["ps"])
 
-    @Option(name: .long, help: ArgumentHelp("Sync status of one istiod: [NAME=]PATH, or - for stdin. Repeatable.", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Sync status of one istiod: [NAME=]PATH, or - for stdin. Repeatable.", valueName: "path"))
     var file: [String]
 
     @Option(name: [.customShort("v"), .long], help: "1 for a column per xDS type.")

@@ -25,7 +25,7 @@ public struct ZtunnelConfigCommand: ParsableCommand {
 
 /// Options every dump view takes.
 struct ZtunnelDumpOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("ztunnel /config_dump output: a path, or - for stdin.", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("ztunnel /config_dump output: a path, or - for stdin.", valueName: "path"))
     var file: String
 
     @Option(name: .long, help: "Only this namespace.")

@@ -15,7 +15,7 @@ struct ZtunnelEdgesCommand: ParsableCommand {
             Malformed lines are skipped and counted on stderr.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Metrics text: a path, or - for stdin.", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Metrics text: a path, or - for stdin.", valueName: "path"))
     var file: String
 
     @Option(name: .long, help: ArgumentHelp("An earlier sample of the same metrics.", valueName: "path"))

@@ -91,7 +91,7 @@ public struct TableScreen: Sendable {
 
     public mutating func setLabelSelector(_ sel: LabelSelector?) {
         let keep = selectedRowIndex
-        labelSelector = (sel?.terms.isEmpty ?? true) ? nil : sel
+        labelSelector = (sel?.requirements.isEmpty ?? true) ? nil : sel
         if labelSelector != nil { filter = nil }
         recompute()
         selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0

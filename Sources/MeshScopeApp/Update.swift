@@ -84,7 +84,7 @@ public enum App {
             case .editing where isSelector, .submit where isSelector:
                 // `-l key=value,...`: a label selector on views whose rows carry labels.
                 let text = ed.text.dropFirst(2).trimmingCharacters(in: .whitespaces)
-                let sel = try? LabelSelector(text)
+                let sel = try? LabelSelector.parse(text)
                 if let sel { s.setLabelSelector(sel) }
                 if case .submit = outcome {
                     s.mode = .normal

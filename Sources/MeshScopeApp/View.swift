@@ -44,7 +44,7 @@ extension App {
             let counts = t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count)/\(t.table.rows.count)"
             var title = " \(name)[\(counts)] "
             if let f = t.filter { title += "</\(f.pattern)> " }
-            if let l = t.labelSelector { title += "<\(l)> " }
+            if let l = t.labelSelector { title += "<-l \(l)> " }
             if let ns = t.namespace { title += "<ns:\(ns)> " }
             return title
         }

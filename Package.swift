@@ -109,6 +109,12 @@ let package = Package(
             path: "Benchmarks/MeshScopeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Release-mode TUI measurements (key to frame at 100k rows, rates-only refresh): docs/benchmarks.md.
+        .executableTarget(
+            name: "meshscope-tui-bench",
+            dependencies: ["MeshScopeApp", "TerminalUI", "MeshModel", "MeshGen"],
+            path: "Benchmarks/TUIBench"
+        ),
         .testTarget(name: "MeshGenTests", dependencies: ["MeshGen", "MeshModel"]),
         .testTarget(
             name: "MeshScopeCLITests",

@@ -91,6 +91,12 @@ public enum MeshViews {
                 throw SourceData.Unavailable(description: "no metrics loaded (add --file metrics.txt: ztunnel :15020/metrics or Envoy /stats/prometheus)")
             }
             var table = TrafficEdges.table(edges)
+            if table.columns.contains(where: { $0.name.hasSuffix("/S") }) {
+                // Live, the rates are the story: the running totals give way to them when 120
+                // columns cannot hold both (else every cell is cut to a few characters).
+                let totals: Set = ["OPENED", "CLOSED", "SENT", "RECEIVED", "REQUESTS", "ERRORS"]
+                for i in table.columns.indices where totals.contains(table.columns[i].name) { table.columns[i].wideOnly = true }
+            }
             if !data.edgeHistory.isEmpty {
                 // Presentation only: the sparkline is the TUI's picture of the rate columns.
                 table.columns.append(Table.Column("TREND", wideOnly: true))

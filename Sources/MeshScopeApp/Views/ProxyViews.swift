@@ -62,10 +62,14 @@ public enum ProxyViews {
     /// Live hosts from `/clusters` when given (health, outlier check, per-host stats and
     /// rates), else the dump's EDS section.
     public static let endpoints = TableViewSpec(
-        name: "endpoints", aliases: ["endpoint", "ep"], title: "Endpoints", identityColumns: 4,
+        name: "endpoints", aliases: ["endpoint", "ep"], title: "Endpoints", cellRole: hostHealthRole, identityColumns: 4,
         build: { data in
             if let hosts = data.hosts {
-                return ViewTable(EndpointHostsTable.build(hosts, envoyAddresses: false, rates: data.hostRates))
+                var table = EndpointHostsTable.build(hosts, envoyAddresses: false, rates: data.hostRates)
+                // STATUS is the EDS status (istioctl's column): a host failing its active health
+                // check still says HEALTHY there. Its flags must stay on screen, not only with room.
+                if let flags = table.columns.firstIndex(where: { $0.name == "HEALTH FLAGS" }) { table.columns[flags].wideOnly = false }
+                return ViewTable(table)
             }
             let dump = try data.requireEnvoy()
             guard dump.sectionValues[.endpoints] != nil else {
@@ -73,6 +77,13 @@ public enum ProxyViews {
             }
             return ViewTable(EndpointView.table(rows: EndpointView.rows(EndpointView.assignments(dump)), options: .init(wide: true)))
         })
+
+    /// Any `/clusters` health flag (`/failed_active_hc`, `/failed_outlier_check`...) means the
+    /// host takes no traffic: red, like UNHEALTHY.
+    static let hostHealthRole: @Sendable (String, String) -> Role? = { column, value in
+        if column == "HEALTH FLAGS" { return value == "healthy" ? .statusOK : .statusError }
+        return StatusColors.role(column, value)
+    }
 
     public static let secrets = TableViewSpec(
         name: "secrets", aliases: ["secret"], title: "Secrets", identityColumns: 1,

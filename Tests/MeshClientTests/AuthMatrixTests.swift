@@ -288,6 +288,37 @@ import Testing
         }
     }
 
+    @Test func basicAuth() async throws {
+        try await withCluster(Self.authOptions) { cluster in
+            cluster.server.addBasicUser("bob", password: "pa55")
+            let path = try cluster.kubeconfig(userYAML: "    username: bob\n    password: pa55")
+            #expect(try cluster.connection(path).auth == .basic(username: "bob", password: Redacted("pa55")))
+            let who = try await Self.whoAmI(cluster, path)
+            #expect(who == "bob")
+        }
+    }
+
+    @Test func proxyURLIsUsed() async throws {
+        try await withCluster(Self.authOptions) { cluster in
+            let proxy = try await ForwardProxy.start()
+            let path = try cluster.kubeconfig(clusterYAML: "    proxy-url: \(proxy.url)")
+            let who = try await Self.whoAmI(cluster, path)
+            #expect(who == "alice")
+            #expect(proxy.tunnels == ["127.0.0.1:\(cluster.server.port)"])
+            await proxy.shutdown()
+        }
+        // HTTPS through the tunnel, certificate checked end to end.
+        try await withCluster(Self.tlsOptions) { cluster in
+            let proxy = try await ForwardProxy.start()
+            let pki = try #require(cluster.server.pki)
+            let path = try cluster.kubeconfig(clusterYAML: "    proxy-url: \(proxy.url)\n    certificate-authority-data: \(Self.b64(pki.caCertificatePEM))")
+            let who = try await Self.whoAmI(cluster, path)
+            #expect(who == "alice")
+            #expect(proxy.tunnels == ["127.0.0.1:\(cluster.server.port)"])
+            await proxy.shutdown()
+        }
+    }
+
     @Test func unreachableServerNamesURLAndContext() async throws {
         try await withCluster { cluster in
             let path = try cluster.kubeconfig(server: "http://127.0.0.1:1")

@@ -74,7 +74,8 @@ public actor Informer {
         if synced { return }
         let deadline = Date().addingTimeInterval(timeout)
         let timer = Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1_000_000_000))
+            // A little past the deadline, so the woken loop sees it has passed.
+            try? await Task.sleep(nanoseconds: UInt64((max(0, timeout) + 0.05) * 1_000_000_000))
             await self?.wakeWaiters()
         }
         defer { timer.cancel() }

@@ -20,7 +20,7 @@ extension FakeAPIServer {
         // Authentication.
         var user: String?
         if let auth = req.headers.first(name: "Authorization") {
-            guard auth.hasPrefix("Bearer "), let u = knobs.withLock({ $0.tokens[String(auth.dropFirst(7))] }) else {
+            guard let u = authenticate(auth) else {
                 knobs.withLock { $0.log.append(LoggedRequest(method: req.method.rawValue, path: req.rawPath, query: req.rawQuery, user: nil)) }
                 return status(KubeStatus(code: 401, reason: "Unauthorized", message: "Unauthorized"))
             }
@@ -102,6 +102,17 @@ extension FakeAPIServer {
         case .discovery, .notFound:
             return status(KubeStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
         }
+    }
+
+    /// The user for a Bearer token or Basic credentials, nil when unknown.
+    func authenticate(_ header: String) -> String? {
+        if header.hasPrefix("Bearer ") { return knobs.withLock { $0.tokens[String(header.dropFirst(7))] } }
+        if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))) {
+            let pair = String(decoding: data, as: UTF8.self).split(separator: ":", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { return nil }
+            return knobs.withLock { $0.basicUsers[pair[0]] == pair[1] ? pair[0] : nil }
+        }
+        return nil
     }
 
     // MARK: Routing

@@ -38,6 +38,8 @@ public final class FakeAPIServer: Sendable {
         public var extraServerNames: [String] = []
         /// Whether the server certificate also names 127.0.0.1 (off for tls-server-name tests).
         public var loopbackIPInCertificate = true
+        /// Shut down by itself after this many seconds (a safety net for demos and tests).
+        public var stopAfter: Double?
         public init() {}
     }
 
@@ -82,6 +84,12 @@ public final class FakeAPIServer: Sendable {
         }
         let server = FakeAPIServer(options: options, store: store, http: http, forwarder: forwarder, pki: pki)
         handlerBox.set(server)
+        if let lifetime = options.stopAfter {
+            Task { [weak server] in
+                try? await Task.sleep(nanoseconds: UInt64(lifetime * 1_000_000_000))
+                await server?.shutdown()
+            }
+        }
         // Every namespaced object needs a namespace; the usual ones exist from the start.
         for ns in ["default", "kube-system", "istio-system"] { try server.write(FakeObjects.namespace(ns), manager: "kube-apiserver") }
         return server
@@ -97,6 +105,9 @@ public final class FakeAPIServer: Sendable {
 
     /// Accept `Authorization: Bearer TOKEN` as `user`.
     public func addToken(_ token: String, user: String) { knobs.withLock { $0.tokens[token] = user } }
+
+    /// Accept HTTP basic auth with this user name and password.
+    public func addBasicUser(_ user: String, password: String) { knobs.withLock { $0.basicUsers[user] = password } }
 
     /// Refuse `verb` on `resource` (`pods`, `pods/proxy`, `*`) for `user` with 403.
     public func deny(user: String, verb: String, resource: String) { knobs.withLock { $0.denials.append((user, verb, resource)) } }
@@ -214,6 +225,7 @@ struct InjectedFailure {
 final class Knobs: @unchecked Sendable {
     struct State {
         var tokens: [String: String] = [:]
+        var basicUsers: [String: String] = [:]
         var denials: [(user: String, verb: String, resource: String)] = []
         var throttle: (count: Int, seconds: Int) = (0, 0)
         var failures: [InjectedFailure] = []

@@ -99,9 +99,11 @@ let package = Package(
             name: "MeshClientTests",
             dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI"]
         ),
+        // Shared by the test targets: the path to ../shared/fixtures (a missing fixture fails).
+        .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport"),
         .testTarget(
             name: "MeshModelTests",
-            dependencies: ["MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MeshTestSupport", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "MeshScopeBenchmarks",
@@ -118,7 +120,7 @@ let package = Package(
         .testTarget(name: "MeshGenTests", dependencies: ["MeshGen", "MeshModel"]),
         .testTarget(
             name: "MeshScopeCLITests",
-            dependencies: ["MeshScopeCLI", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MeshTestSupport", "MeshScopeCLI", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "TerminalUITests",
@@ -126,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeshScopeAppTests",
-            dependencies: ["MeshScopeApp", "TerminalUI", "MeshModel", "meshscope"]
+            dependencies: ["MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "meshscope"]
         ),
     ]
 )

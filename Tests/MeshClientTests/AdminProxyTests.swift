@@ -41,7 +41,8 @@ import Testing
     @Test func errorsNamePodPortAndReason() async throws {
         try await withCluster { cluster in
             let envoy = try await Self.setup(cluster)
-            try await withClient(try cluster.client()) { client in
+            let client = try cluster.client()
+            await withClient(client) { client in
                 let admin = AdminClient(.apiServerProxy(client), timeout: 5)
                 await #expect(throws: KubeClientError.self) { _ = try await admin.fetch(pod: "nope", namespace: "shop", port: 15000, path: "/server_info") }
                 do throws(KubeClientError) { _ = try await admin.fetch(pod: "nope", namespace: "shop", port: 15000, path: "/server_info") } catch {
@@ -68,7 +69,8 @@ import Testing
     @Test func perRequestTimeout() async throws {
         try await withCluster { cluster in
             let envoy = try await Self.setup(cluster, delay: 3)
-            try await withClient(try cluster.client()) { client in
+            let client = try cluster.client()
+            await withClient(client) { client in
                 let admin = AdminClient(.apiServerProxy(client), timeout: 0.3)
                 let start = Date()
                 do throws(KubeClientError) {

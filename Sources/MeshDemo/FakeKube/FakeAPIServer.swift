@@ -168,7 +168,7 @@ public final class FakeAPIServer: Sendable {
                 guard let resource = FakeAPIServer.resource(for: object) else {
                     throw FakeServerError("no resource for \(object["apiVersion"]?.string ?? "?") \(object["kind"]?.string ?? "?")")
                 }
-                let stamped = FakeMutations.stamp(object, existing: nil, rv: store.nextRVLocked())
+                let stamped = FakeMutations.stamp(FakeDefaults.apply(resource, object, existing: nil), existing: nil, rv: store.nextRVLocked())
                 store.seedLocked(resource, object: stamped)
             }
         }

@@ -4,7 +4,8 @@ import NIOPosix
 
 /// An HTTP CONNECT proxy on loopback (what AsyncHTTPClient speaks to an `http://` proxy),
 /// recording the targets it tunnelled to: enough to check that a kubeconfig's `proxy-url`
-/// is honoured.
+/// is honoured. Built on NIOAsyncChannel, so shut it down only after its clients are done
+/// (a connection accepted while it closes is dropped by NIO and traps in debug builds).
 ///
 /// ```swift
 /// let proxy = try await ForwardProxy.start()
@@ -36,7 +37,8 @@ public final class ForwardProxy: Sendable {
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }
         let port = server.channel.localAddress?.port ?? 0
-        let task = Task {
+        // Never cancelled: closing the listening socket ends the accept loop.
+        let task = Task.detached {
             await withDiscardingTaskGroup { group in
                 try? await server.executeThenClose { inbound in
                     for try await connection in inbound {
@@ -50,7 +52,6 @@ public final class ForwardProxy: Sendable {
     }
 
     public func shutdown() async {
-        task.cancel()
         try? await serverChannel.close()
         await task.value
     }
@@ -79,8 +80,9 @@ public final class ForwardProxy: Sendable {
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
                 }
-            try await clientOut.write(ByteBuffer(string: "HTTP/1.1 200 Connection established\r\n\r\n"))
+            // Into executeThenClose at once: an async channel must never be dropped unused.
             try await upstream.executeThenClose { upIn, upOut in
+                try await clientOut.write(ByteBuffer(string: "HTTP/1.1 200 Connection established\r\n\r\n"))
                 if bytes.count > end { try await upOut.write(ByteBuffer(bytes: bytes[end...])) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {

@@ -52,8 +52,13 @@ public struct DemoHTTPResponse: Sendable {
 
 /// An HTTP/1.1 server on 127.0.0.1 (free port), optionally TLS, for the in-process fakes.
 ///
-/// Structured: one task owns the listening socket and a child task per connection;
-/// ``shutdown()`` closes the socket and cancels them all, streaming responses included.
+/// Classic NIO handlers bridge each request to the async handler in a task; the task is
+/// cancelled when its connection closes, and ``shutdown()`` closes the listening socket
+/// and every open connection (streaming responses included).
+///
+/// (Not NIOAsyncChannel: a connection accepted while the listening socket closes is
+/// dropped by NIO before it is handed out, and an unused async channel traps in debug
+/// builds.)
 ///
 /// ```swift
 /// let server = try await LoopbackHTTPServer.start { req in .text(.ok, "hello \(req.path)") }
@@ -64,104 +69,130 @@ public final class LoopbackHTTPServer: Sendable {
     public let port: Int
     public let isTLS: Bool
     private let serverChannel: any Channel
-    private let task: Task<Void, Never>
+    private let connections: ConnectionSet
 
     public var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
 
-    private init(port: Int, isTLS: Bool, serverChannel: any Channel, task: Task<Void, Never>) {
+    private init(port: Int, isTLS: Bool, serverChannel: any Channel, connections: ConnectionSet) {
         self.port = port
         self.isTLS = isTLS
         self.serverChannel = serverChannel
-        self.task = task
+        self.connections = connections
     }
 
     public typealias Handler = @Sendable (DemoHTTPRequest) async -> DemoHTTPResponse
 
     public static func start(tls: TLSConfiguration? = nil, port: Int = 0, handler: @escaping Handler) async throws -> LoopbackHTTPServer {
         let sslContext = try tls.map { try NIOSSLContext(configuration: $0) }
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let connections = ConnectionSet()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: "127.0.0.1", port: port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(RequestBridge(handler: handler, tls: sslContext != nil))
+                    connections.add(channel)
                 }
             }
-        let boundPort = server.channel.localAddress?.port ?? 0
-        let channel = server.channel
-        let task = Task {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            group.addTask { await serve(connection, tls: sslContext != nil, handler: handler) }
-                        }
-                    }
-                } catch {
-                    // The listening socket closed (shutdown): connections are cancelled with the group.
-                }
-                group.cancelAll()
-            }
-        }
-        return LoopbackHTTPServer(port: boundPort, isTLS: sslContext != nil, serverChannel: channel, task: task)
+            .bind(host: "127.0.0.1", port: port).get()
+        return LoopbackHTTPServer(port: channel.localAddress?.port ?? 0, isTLS: sslContext != nil, serverChannel: channel, connections: connections)
     }
 
     public func shutdown() async {
-        task.cancel()
         try? await serverChannel.close()
-        await task.value
+        for c in connections.all { try? await c.close() }
     }
 
-    private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, tls: Bool, handler: Handler) async {
-        var peer: (String?, [String]) = (nil, [])
-        try? await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body: [UInt8] = []
-            for try await part in inbound {
-                switch part {
-                case .head(let h):
-                    head = h
-                    body = []
-                case .body(let buffer):
-                    body.append(contentsOf: buffer.readableBytesView)
-                case .end:
-                    guard let h = head else { continue }
-                    // The handshake is done once a request arrived: read the client certificate then.
-                    if tls, peer.0 == nil, let cert = try? await connection.channel.nioSSL_peerCertificate().get() {
-                        peer = subject(of: cert)
-                    }
-                    let request = makeRequest(h, body: body, peer: peer)
+    /// One connection's requests, handed to the async handler one at a time (the HTTP
+    /// pipeline handler holds back pipelined requests until a response ends).
+    final class RequestBridge: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let handler: Handler
+        let tls: Bool
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+        var task: Task<Void, Never>?
+
+        init(handler: @escaping Handler, tls: Bool) {
+            self.handler = handler
+            self.tls = tls
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch Self.unwrapInboundIn(data) {
+            case .head(let h):
+                head = h
+                body = []
+            case .body(let buffer):
+                body.append(contentsOf: buffer.readableBytesView)
+            case .end:
+                guard let h = head else { return }
+                head = nil
+                var peer: (String?, [String]) = (nil, [])
+                if tls, let cert = try? context.pipeline.syncOperations.nioSSL_peerCertificate() { peer = LoopbackHTTPServer.subject(of: cert) }
+                let request = LoopbackHTTPServer.makeRequest(h, body: body, peer: peer)
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                let eventLoop = context.eventLoop
+                let handler = self.handler
+                task = Task {
                     let response = await handler(request)
-                    let keepAlive = h.isKeepAlive
-                    var headers = response.headers
-                    switch response.body {
-                    case .bytes(let bytes):
-                        headers.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
-                        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-                        try await outbound.write(.head(HTTPResponseHead(version: h.version, status: response.status, headers: headers)))
-                        if !bytes.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
-                        try await outbound.write(.end(nil))
-                    case .stream(let chunks):
-                        headers.remove(name: "Content-Length")
-                        headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-                        try await outbound.write(.head(HTTPResponseHead(version: h.version, status: response.status, headers: headers)))
-                        for await chunk in chunks {
-                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
-                        }
-                        try await outbound.write(.end(nil))
+                    await RequestBridge.write(response, for: h, to: bound, on: eventLoop)
+                }
+            }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            task?.cancel()
+            context.fireChannelInactive()
+        }
+
+        static func write(_ response: DemoHTTPResponse, for h: HTTPRequestHead, to bound: NIOLoopBound<ChannelHandlerContext>, on eventLoop: any EventLoop) async {
+            let keepAlive = h.isKeepAlive
+            var headers = response.headers
+            switch response.body {
+            case .bytes(let bytes):
+                headers.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
+                if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+                let head = HTTPResponseHead(version: h.version, status: response.status, headers: headers)
+                try? await eventLoop.flatSubmit {
+                    let c = bound.value
+                    c.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+                    if !bytes.isEmpty { c.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil) }
+                    let done = c.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+                    if !keepAlive { let channel = c.channel; done.whenComplete { _ in channel.close(promise: nil) } }
+                    return done
+                }.get()
+            case .stream(let chunks):
+                headers.remove(name: "Content-Length")
+                headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+                let head = HTTPResponseHead(version: h.version, status: response.status, headers: headers)
+                do {
+                    try await eventLoop.flatSubmit { bound.value.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head))) }.get()
+                    for await chunk in chunks {
+                        try await eventLoop.flatSubmit {
+                            bound.value.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk)))))
+                        }.get()
                     }
-                    if !keepAlive { return }
-                    head = nil
+                    try await eventLoop.flatSubmit {
+                        let c = bound.value
+                        let done = c.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+                        if !keepAlive { let channel = c.channel; done.whenComplete { _ in channel.close(promise: nil) } }
+                        return done
+                    }.get()
+                } catch {
+                    // The client went away; nothing left to tell it.
                 }
             }
         }
     }
 
-    private static func makeRequest(_ h: HTTPRequestHead, body: [UInt8], peer: (String?, [String])) -> DemoHTTPRequest {
+    static func makeRequest(_ h: HTTPRequestHead, body: [UInt8], peer: (String?, [String])) -> DemoHTTPRequest {
         let uri = h.uri
         let (rawPath, rawQuery): (String, String)
         if let q = uri.firstIndex(of: "?") {
@@ -185,7 +216,7 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// CN and O of a client certificate: Kubernetes' user name and groups.
-    private static func subject(of cert: NIOSSLCertificate) -> (String?, [String]) {
+    static func subject(of cert: NIOSSLCertificate) -> (String?, [String]) {
         guard let der = try? cert.toDERBytes(), let parsed = try? Certificate(derEncoded: der) else { return (nil, []) }
         var cn: String?
         var orgs: [String] = []
@@ -197,4 +228,21 @@ public final class LoopbackHTTPServer: Sendable {
         }
         return (cn, orgs)
     }
+}
+
+/// Open connections, so shutdown can close them.
+final class ConnectionSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var channels: [ObjectIdentifier: any Channel] = [:]
+
+    func add(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        lock.withLock { channels[id] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            guard let self else { return }
+            self.lock.withLock { _ = self.channels.removeValue(forKey: id) }
+        }
+    }
+
+    var all: [any Channel] { lock.withLock { Array(channels.values) } }
 }

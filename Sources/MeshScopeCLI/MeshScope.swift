@@ -18,5 +18,5 @@ public struct MeshScope: AsyncParsableCommand {
         ZtunnelConfigCommand.self,
         ProxyStatusCommand.self,
         GenerateCommand.self,
-    ]
+    ] + MeshScope.liveCommands
 }

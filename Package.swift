@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "meshscope", targets: ["meshscope"]),
         .library(name: "MeshModel", targets: ["MeshModel"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -15,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure values and functions: decoders, joins, analyses, table builders. No I/O, no curses.
@@ -41,11 +46,61 @@ let package = Package(
             dependencies: [
                 "MeshModel",
                 "MeshGen",
+                "MeshScopeApp",
+                "MeshClient",
+                "MeshDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
+        // ncursesw behind a tiny C shim (macros and C globals do not import into Swift 6).
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // Cell buffer, widgets, diffing renderer, curses backend, input decoding, themes.
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNcurses", "MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+        // The TUI as a pure state machine plus the runtime that drives it.
+        .target(name: "MeshScopeApp", dependencies: ["TerminalUI", "MeshModel"]),
+        // I/O: kubeconfig and auth, the Kubernetes client (discovery, list/watch, apply),
+        // admin access through the API server, the clipboard.
+        .target(
+            name: "MeshClient",
+            dependencies: [
+                "MeshModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // In-process fake servers on loopback: a Kubernetes API server and admin servers.
+        .target(
+            name: "MeshDemo",
+            dependencies: [
+                "MeshModel",
+                "MeshGen",
+                "MeshClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Benchmark for docs/benchmarks.md: list+cache 10k pods / 2k services, apply 200 objects.
+        .executableTarget(name: "MeshBench", dependencies: ["MeshClient", "MeshDemo", "MeshModel"]),
+        .testTarget(
+            name: "MeshClientTests",
+            dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI"]
+        ),
         .testTarget(
             name: "MeshModelTests",
             dependencies: ["MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
@@ -60,6 +115,14 @@ let package = Package(
         .testTarget(
             name: "MeshScopeCLITests",
             dependencies: ["MeshScopeCLI", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI", "MeshModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "MeshScopeAppTests",
+            dependencies: ["MeshScopeApp", "TerminalUI", "MeshModel", "meshscope"]
         ),
     ]
 )

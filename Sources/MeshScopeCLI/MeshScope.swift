@@ -6,17 +6,24 @@ public struct MeshScope: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "meshscope",
         abstract: "An interactive debugging terminal for Istio/Envoy service meshes.",
-        subcommands: MeshScope.subcommandTypes
+        subcommands: MeshScope.subcommandTypes,
+        defaultSubcommand: TUICommand.self
     )
 
     public init() {}
 
     static let subcommandTypes: [any ParsableCommand.Type] = [
+        TUICommand.self,
         ProxyConfigCommand.self,
         StatsCommand.self,
         CertsCommand.self,
         ZtunnelConfigCommand.self,
         ProxyStatusCommand.self,
         GenerateCommand.self,
+        LayersCommand.self,
+        GetCommand.self,
+        ApplyCommand.self,
+        AdminCommand.self,
+        DiffCommand.self,
     ] + MeshScope.liveCommands
 }

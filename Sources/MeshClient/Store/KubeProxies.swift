@@ -12,7 +12,7 @@ extension MeshStore {
             do {
                 return try await admin.fetch(pod: proxy.name, namespace: proxy.namespace, port: port, path: path)
             } catch {
-                throw LiveDecodeError(error.message)
+                throw LiveDecodeError((error as? KubeClientError)?.message ?? String(describing: error))
             }
         })
     }

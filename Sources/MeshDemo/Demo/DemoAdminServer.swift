@@ -195,7 +195,9 @@ final class ResettingServer: Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
-                child.setOption(.socketOption(.so_linger), value: linger(l_onoff: 1, l_linger: 0)).flatMap { child.close() }
+                // SO_LINGER 0 makes close() send RST instead of FIN.
+                guard let provider = child as? any SocketOptionProvider else { return child.close() }
+                return provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).flatMap { child.close() }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         return ResettingServer(channel: channel)

@@ -54,7 +54,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 cache = try await ClusterCache.start(client: client, namespace: nil)
                 try await cache.waitForSync(timeout: connection.timeoutSeconds ?? 30)
             } catch {
-                throw CLIError(.unavailable, error.message)
+                throw CLIError(.unavailable, (error as? KubeClientError)?.message ?? String(describing: error))
             }
             let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
             let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? max(1, min(10, interval * 2)), maxConcurrent: concurrency)

@@ -88,6 +88,11 @@ struct GenerateEnvoyDump: ParsableCommand {
     @Option(help: "Pods per service.") var replicas = 2
     @Option(help: "Seed; the same seed gives the same mesh.") var seed: UInt64 = 42
     @Flag(help: "Leave out the endpoints (EDS) section.") var noEds = false
+    /// For the diff benchmark: the same mesh with this percentage of services moved
+    /// (new cluster IP and pod IPs), so a second dump differs from the first in ~P% of resources.
+    @Option(help: .hidden) var mutatePercent: Double = 0
+    /// For the diff benchmark: as captured after a later push (new version_info and last_updated).
+    @Flag(help: .hidden) var laterPush = false
     @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of stdout.", valueName: "file"))
     var output: String?
 
@@ -98,9 +103,11 @@ struct GenerateEnvoyDump: ParsableCommand {
     }
 
     func run() throws {
-        let mesh = SyntheticMesh(services: services, portsPerService: ports, replicas: replicas, seed: seed)
+        var mesh = SyntheticMesh(services: services, portsPerService: ports, replicas: replicas, seed: seed)
+        if mutatePercent > 0 { DiffBenchmarkMutation.apply(&mesh, percent: mutatePercent) }
         var gen = EnvoyDumpGenerator(mesh: mesh)
         gen.includeEDS = !noEds
+        if laterPush { DiffBenchmarkMutation.laterPush(&gen) }
         let certs = try CertificateFactory(trustDomain: mesh.trustDomain)
         let svc = mesh.services[0]
         gen.certificates = (try certs.leafPEM(namespace: svc.namespace, serviceAccount: svc.name, serial: seed), certs.rootPEM)

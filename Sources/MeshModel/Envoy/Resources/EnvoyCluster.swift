@@ -53,6 +53,20 @@ public struct EnvoyCluster: Sendable {
         json["transport_socket_matches"]?.elements.map { $0["name"]?.string ?? "" } ?? []
     }
 
+    /// `transport_socket_matches`, in order: the first whose `match` is a subset of the
+    /// endpoint's `envoy.transport_socket_match` metadata wins.
+    public var transportSocketMatches: [(name: String, match: JSONValue?, socket: EnvoyFilter?)] {
+        json["transport_socket_matches"]?.elements.map { m in
+            let ts = m["transport_socket"].flatMap { $0.isObject ? EnvoyFilter($0) : nil }
+            return (m["name"]?.string ?? "", m["match"], ts)
+        } ?? []
+    }
+
+    /// `metadata.filter_metadata.istio.services[].host`: the services the cluster serves.
+    public var istioServiceHosts: [String] {
+        json["metadata"]?["filter_metadata"]?.member(exactly: "istio")?.member(exactly: "services")?.elements.compactMap { $0["host"]?.string } ?? []
+    }
+
     /// `metadata.filter_metadata.istio.config`: the DestinationRule behind the cluster.
     public var istioConfigPath: String? { json["metadata"]?["filter_metadata"]?.member(exactly: "istio")?.member(exactly: "config")?.string }
 

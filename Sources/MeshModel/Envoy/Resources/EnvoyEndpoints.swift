@@ -82,5 +82,11 @@ public struct EnvoyLbEndpoint: Sendable {
 
     public var loadBalancingWeight: Int? { json["load_balancing_weight"]?.int }
     /// `metadata.filter_metadata.istio.workload` (`name;namespace;...`).
+    /// `metadata.filter_metadata["envoy.transport_socket_match"]`: what the cluster's
+    /// `transport_socket_matches` are matched against (Istio sets `tlsMode: istio`).
+    public var transportSocketMatchMetadata: JSONValue? {
+        json["metadata"]?["filter_metadata"]?.member(exactly: "envoy.transport_socket_match")
+    }
+
     public var istioWorkload: String? { json["metadata"]?["filter_metadata"]?.member(exactly: "istio")?.member(exactly: "workload")?.string }
 }

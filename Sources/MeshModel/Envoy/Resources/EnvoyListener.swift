@@ -49,6 +49,22 @@ public struct EnvoyListener: Sendable {
 
     /// The `filter_chain_matcher` tree (xds matcher), when the listener uses one.
     public var filterChainMatcher: JSONValue? { json["filter_chain_matcher"] }
+
+    /// `filter_chains` alone (without the default chain), in order.
+    public var declaredFilterChains: [EnvoyFilterChain] { json["filter_chains"]?.elements.map(EnvoyFilterChain.init) ?? [] }
+
+    /// `default_filter_chain`: taken when no chain matches.
+    public var defaultFilterChain: EnvoyFilterChain? {
+        guard let d = json["default_filter_chain"], d.isObject else { return nil }
+        return EnvoyFilterChain(d)
+    }
+
+    /// `use_original_dst`: hands connections to the listener bound to their original destination.
+    public var useOriginalDst: Bool { json["use_original_dst"]?.bool ?? false }
+    /// `bind_to_port` (default true): false for listeners only reached through `use_original_dst`.
+    public var bindToPort: Bool { json["bind_to_port"]?.bool ?? true }
+    /// `traffic_direction`: `INBOUND`, `OUTBOUND`, or nil when unspecified.
+    public var trafficDirection: String? { json["traffic_direction"]?.string }
 }
 
 /// A filter chain: how it is matched and which filters it runs.
@@ -75,6 +91,11 @@ public struct EnvoyFilterChainMatch: Sendable {
     public var destinationPort: Int?
     public var prefixRanges: [(addressPrefix: String, prefixLen: Int)] = []
     public var sourcePrefixRanges: [(addressPrefix: String, prefixLen: Int)] = []
+    /// `direct_source_prefix_ranges`.
+    public var directSourcePrefixRanges: [(addressPrefix: String, prefixLen: Int)] = []
+    /// `source_type`: `ANY` (default), `SAME_IP_OR_LOOPBACK` or `EXTERNAL`.
+    public var sourceType: String = "ANY"
+    public var sourcePorts: [Int] = []
 
     init(_ json: JSONValue?) {
         guard let json, json.isObject else { return }
@@ -84,6 +105,9 @@ public struct EnvoyFilterChainMatch: Sendable {
         destinationPort = json["destination_port"]?.int
         prefixRanges = EnvoyFilterChainMatch.ranges(json["prefix_ranges"])
         sourcePrefixRanges = EnvoyFilterChainMatch.ranges(json["source_prefix_ranges"])
+        directSourcePrefixRanges = EnvoyFilterChainMatch.ranges(json["direct_source_prefix_ranges"])
+        sourceType = json["source_type"]?.string ?? "ANY"
+        sourcePorts = json["source_ports"]?.elements.compactMap(\.int) ?? []
     }
 
     static func ranges(_ v: JSONValue?) -> [(addressPrefix: String, prefixLen: Int)] {

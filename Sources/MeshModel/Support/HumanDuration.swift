@@ -1,12 +1,14 @@
-/// Kubernetes' `duration.HumanDuration` (what istioctl and kubectl print for ages):
-/// `45s`, `2m5s`, `17m`, `3h20m`, `2d4h`, `1y20d`.
+import Foundation
+
+/// kubectl's AGE format (`k8s.io/apimachinery/pkg/util/duration.HumanDuration`).
 ///
 /// ```swift
-/// HumanDuration.format(seconds: 125)   // "2m5s"
+/// HumanDuration.format(seconds: 150)     // "2m30s"
+/// HumanDuration.format(seconds: 90_000)  // "25h"
 /// ```
 public enum HumanDuration {
-    public static func format(seconds interval: Double) -> String {
-        let seconds = Int(interval.rounded(.towardZero))
+    public static func format(seconds d: Double) -> String {
+        let seconds = Int(d.rounded(.towardZero))
         if seconds < -1 { return "<invalid>" }
         if seconds < 0 { return "0s" }
         if seconds < 60 * 2 { return "\(seconds)s" }
@@ -32,5 +34,11 @@ public enum HumanDuration {
             return dy == 0 ? "\(hours / 24 / 365)y" : "\(hours / 24 / 365)y\(dy)d"
         }
         return "\(hours / 24 / 365)y"
+    }
+
+    /// kubectl's `translateTimestampSince`: `<unknown>` when there is no timestamp.
+    public static func since(_ date: Date?, now: Date) -> String {
+        guard let date else { return "<unknown>" }
+        return format(seconds: now.timeIntervalSince(date))
     }
 }

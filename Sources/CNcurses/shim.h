@@ -1,0 +1,323 @@
+// A thin shim over ncursesw for Swift: macros and C globals that do not import into
+// Swift 6 (COLOR_PAIR, A_*, getmaxyx, stdscr, LINES/COLS) become static inline functions,
+// and the terminal-restore plumbing (signal handlers, atexit, SIGWINCH self-pipe, stderr
+// capture, Ctrl-Z) lives here because signal handlers must be plain C functions.
+// WINDOW* stays opaque.
+//
+// The state below is `static`: every Swift object file that calls these functions gets
+// its own copy, so only TerminalUI/Backend/CursesTerminal.swift calls the stateful ones
+// (ms_start, ms_install_handlers, ms_restore_terminal, ms_suspend, ms_drain_winch).
+// SwiftPM does not track this header: after editing it, touch a Swift file in TerminalUI.
+#ifndef MESHSCOPE_CNCURSES_SHIM_H
+#define MESHSCOPE_CNCURSES_SHIM_H
+
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <wchar.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <ncursesw/curses.h>
+
+// MARK: globals and macros
+
+static inline WINDOW *ms_stdscr(void) { return stdscr; }
+static inline int ms_lines(void) { return LINES; }
+static inline int ms_cols(void) { return COLS; }
+static inline int ms_colors(void) { return COLORS; }
+static inline int ms_color_pairs(void) { return COLOR_PAIRS; }
+static inline int ms_color_pair(int n) { return (int)COLOR_PAIR(n); }
+static inline void ms_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
+
+static inline unsigned int ms_a_normal(void) { return (unsigned int)A_NORMAL; }
+static inline unsigned int ms_a_bold(void) { return (unsigned int)A_BOLD; }
+static inline unsigned int ms_a_dim(void) { return (unsigned int)A_DIM; }
+static inline unsigned int ms_a_underline(void) { return (unsigned int)A_UNDERLINE; }
+static inline unsigned int ms_a_reverse(void) { return (unsigned int)A_REVERSE; }
+static inline unsigned int ms_a_blink(void) { return (unsigned int)A_BLINK; }
+static inline unsigned int ms_a_italic(void) {
+#ifdef A_ITALIC
+    return (unsigned int)A_ITALIC;
+#else
+    return 0;
+#endif
+}
+
+// MARK: characters
+
+static inline int ms_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
+/// Writes `n` wide characters at (y, x) with the given attributes and colour pair.
+/// Pairs above 255 do not fit in the attribute bits, so the pair goes through the
+/// `opts` pointer as ncurses' extended-colour API expects.
+static inline int ms_put(int y, int x, const unsigned int *chars, int n, unsigned int attrs, int pair) {
+    attr_set((attr_t)attrs, (short)(pair < 32767 ? pair : 0), &pair);
+    if (sizeof(wchar_t) == sizeof(unsigned int)) {
+        return mvaddnwstr(y, x, (const wchar_t *)chars, n);
+    }
+    int rc = move(y, x);
+    for (int i = 0; i < n && rc != ERR; i++) {
+        wchar_t wc[2] = {(wchar_t)chars[i], 0};
+        rc = addnwstr(wc, 1);
+    }
+    return rc;
+}
+
+/// Writes one grapheme (a base character plus up to 4 combining characters) at (y, x).
+static inline int ms_put_cluster(int y, int x, const unsigned int *chars, int n, unsigned int attrs, int pair) {
+    wchar_t wc[CCHARW_MAX + 1];
+    int k = n < CCHARW_MAX ? n : CCHARW_MAX;
+    for (int i = 0; i < k; i++) wc[i] = (wchar_t)chars[i];
+    wc[k] = 0;
+    cchar_t cc;
+    if (setcchar(&cc, wc, (attr_t)attrs, (short)(pair < 32767 ? pair : 0), &pair) == ERR) return ERR;
+    return mvadd_wch(y, x, &cc);
+}
+
+static inline int ms_init_pair(int pair, int fg, int bg) {
+#if NCURSES_EXT_COLORS
+    return init_extended_pair(pair, fg, bg);
+#else
+    return init_pair((short)pair, (short)fg, (short)bg);
+#endif
+}
+
+/// Reads one key: returns OK (character in *out), KEY_CODE_YES (key code in *out) or ERR.
+static inline int ms_get_wch(unsigned int *out) {
+    wint_t w = 0;
+    int rc = get_wch(&w);
+    *out = (unsigned int)w;
+    return rc;
+}
+
+// MARK: mouse
+
+static inline unsigned long ms_mouse_all(void) { return (unsigned long)(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION); }
+static inline unsigned long ms_button1_pressed(void) { return (unsigned long)BUTTON1_PRESSED; }
+static inline unsigned long ms_button1_clicked(void) { return (unsigned long)(BUTTON1_CLICKED | BUTTON1_RELEASED); }
+static inline unsigned long ms_button1_double(void) { return (unsigned long)BUTTON1_DOUBLE_CLICKED; }
+static inline unsigned long ms_button4_pressed(void) { return (unsigned long)BUTTON4_PRESSED; }
+static inline unsigned long ms_button5_pressed(void) {
+#ifdef BUTTON5_PRESSED
+    return (unsigned long)BUTTON5_PRESSED;
+#else
+    return 0;
+#endif
+}
+/// Reads a pending mouse event: 0 on success with position and button state filled in.
+static inline int ms_getmouse(int *y, int *x, unsigned long *bstate) {
+    MEVENT ev;
+    if (getmouse(&ev) != OK) return -1;
+    *y = ev.y; *x = ev.x; *bstate = (unsigned long)ev.bstate;
+    return 0;
+}
+
+// MARK: locale
+
+/// Sets the locale from the environment; when its codeset is not UTF-8 (e.g. LANG unset,
+/// so "C"), falls back to C.UTF-8 so wide characters work. Returns 1 when UTF-8 is active.
+static inline int ms_setup_locale(void) {
+    setlocale(LC_ALL, "");
+    const char *cs = nl_langinfo(CODESET);
+    if (cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0)) return 1;
+    if (setlocale(LC_ALL, "C.UTF-8") || setlocale(LC_ALL, "C.utf8") || setlocale(LC_ALL, "en_US.UTF-8")) {
+        cs = nl_langinfo(CODESET);
+        return cs && strcmp(cs, "UTF-8") == 0;
+    }
+    return 0;
+}
+
+// MARK: terminal restore and signals
+
+static volatile sig_atomic_t ms_curses_active = 0;
+static int ms_winch_pipe[2] = {-1, -1};
+/// The handlers that were installed before ours (e.g. the Swift runtime's crash
+/// backtracer), run after the terminal is restored.
+/// (A function-local static: a file-scope array without initializer is a tentative
+/// definition that Swift's importer does not emit.)
+static inline struct sigaction *ms_previous(int sig) {
+    static struct sigaction previous[65];
+    return &previous[sig > 0 && sig < 65 ? sig : 0];
+}
+
+static int ms_saved_stderr = -1;
+static int ms_stderr_capture = -1;
+
+/// While curses owns the screen, stderr goes to an unlinked temporary file, so stray
+/// messages (a Swift fatal error, a library warning) do not scribble over the frame or
+/// vanish with the alternate screen; ms_restore_terminal replays them.
+static inline void ms_capture_stderr(void) {
+    if (ms_saved_stderr >= 0) return;
+    FILE *f = tmpfile();
+    if (f == NULL) return;
+    int fd = dup(fileno(f));
+    fclose(f);
+    if (fd < 0) return;
+    ms_saved_stderr = dup(2);
+    if (ms_saved_stderr < 0 || dup2(fd, 2) < 0) {
+        close(fd);
+        ms_saved_stderr = -1;
+        return;
+    }
+    ms_stderr_capture = fd;
+}
+
+/// Puts stderr back and copies what was written meanwhile to it (async-signal-safe calls only).
+static inline void ms_release_stderr(void) {
+    if (ms_saved_stderr < 0) return;
+    dup2(ms_saved_stderr, 2);
+    close(ms_saved_stderr);
+    ms_saved_stderr = -1;
+    char buf[4096];
+    ssize_t n;
+    if (lseek(ms_stderr_capture, 0, SEEK_SET) == 0) {
+        while ((n = read(ms_stderr_capture, buf, sizeof buf)) > 0) {
+            ssize_t off = 0;
+            while (off < n) {
+                ssize_t w = write(2, buf + off, (size_t)(n - off));
+                if (w <= 0) break;
+                off += w;
+            }
+        }
+    }
+    close(ms_stderr_capture);
+    ms_stderr_capture = -1;
+}
+
+/// Leaves curses mode once: the terminal gets its cooked mode, cursor and main screen back,
+/// then anything written to stderr meanwhile is shown.
+static inline void ms_restore_terminal(void) {
+    if (ms_curses_active) {
+        ms_curses_active = 0;
+        endwin();
+    }
+    ms_release_stderr();
+}
+
+static void ms_atexit_handler(void) { ms_restore_terminal(); }
+
+/// Fatal and terminating signals: restore the terminal, then hand the signal to whatever
+/// handled it before (the Swift backtracer prints to a sane terminal), else die of it, so
+/// the exit status and core dump behaviour are unchanged.
+static void ms_fatal_signal(int sig) {
+    ms_restore_terminal();
+    if (sig > 0 && sig < 65) {
+        sigaction(sig, ms_previous(sig), NULL);
+    } else {
+        signal(sig, SIG_DFL);
+    }
+    raise(sig);
+}
+
+static void ms_winch_signal(int sig) {
+    (void)sig;
+    int saved = errno;
+    if (ms_winch_pipe[1] >= 0) {
+        char b = 1;
+        ssize_t r = write(ms_winch_pipe[1], &b, 1);
+        (void)r;
+    }
+    errno = saved;
+}
+
+/// Installs the restore handlers (atexit; SIGINT, SIGTERM, SIGHUP, SIGQUIT and the crash
+/// signals) and a SIGWINCH handler that writes to a non-blocking self-pipe. Returns the
+/// pipe's read end, to be polled beside stdin, or -1.
+static inline int ms_install_handlers(void) {
+    static int installed = 0;
+    if (!installed) {
+        installed = 1;
+        atexit(ms_atexit_handler);
+        int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+        for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof(sa));
+            sa.sa_handler = ms_fatal_signal;
+            sigemptyset(&sa.sa_mask);
+            sa.sa_flags = 0;
+            sigaction(sigs[i], &sa, ms_previous(sigs[i]));
+        }
+        if (pipe(ms_winch_pipe) == 0) {
+            for (int i = 0; i < 2; i++) {
+                fcntl(ms_winch_pipe[i], F_SETFL, fcntl(ms_winch_pipe[i], F_GETFL) | O_NONBLOCK);
+                fcntl(ms_winch_pipe[i], F_SETFD, FD_CLOEXEC);
+            }
+            struct sigaction sa;
+            memset(&sa, 0, sizeof(sa));
+            sa.sa_handler = ms_winch_signal;
+            sigemptyset(&sa.sa_mask);
+            sa.sa_flags = SA_RESTART;
+            sigaction(SIGWINCH, &sa, NULL);
+        }
+    }
+    return ms_winch_pipe[0];
+}
+
+/// Ctrl-Z: gives the terminal back, stops the process like any job (SIGTSTP), and on
+/// `fg` takes the terminal again; the caller redraws everything.
+static inline void ms_suspend(void) {
+    if (!ms_curses_active) return;
+    ms_restore_terminal();
+    // ncurses installs its own SIGTSTP handler; stop with the default action instead, and
+    // unblock SIGTSTP on this thread (runtime threads block most signals) so raise()
+    // stops the process here, before the terminal is taken back.
+    struct sigaction dfl, prev;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGTSTP, &dfl, &prev);
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &set, &old);
+    raise(SIGTSTP);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    sigaction(SIGTSTP, &prev, NULL);
+    ms_curses_active = 1;
+    ms_capture_stderr();
+    reset_prog_mode();
+    clearok(stdscr, TRUE);
+    refresh();
+}
+
+/// Drains the self-pipe; returns how many resize signals arrived.
+static inline int ms_drain_winch(void) {
+    char buf[64];
+    int n = 0;
+    ssize_t r;
+    while (ms_winch_pipe[0] >= 0 && (r = read(ms_winch_pipe[0], buf, sizeof buf)) > 0) n += (int)r;
+    return n;
+}
+
+/// The terminal's size from the kernel (ioctl on stdout, then stdin). 0 on success.
+static inline int ms_terminal_size(int *rows, int *cols) {
+    struct winsize ws;
+    if (ioctl(1, TIOCGWINSZ, &ws) == 0 || ioctl(0, TIOCGWINSZ, &ws) == 0) {
+        if (ws.ws_row > 0 && ws.ws_col > 0) {
+            *rows = ws.ws_row;
+            *cols = ws.ws_col;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/// Starts curses on the process's terminal with `newterm` (not `initscr`, which prints and
+/// exits the process on an unknown TERM). Returns 0, or -1 when the terminal cannot be
+/// initialised (no terminfo entry for TERM, or not a terminal).
+static inline int ms_start(void) {
+    SCREEN *s = newterm(NULL, stdout, stdin);
+    if (s == NULL) return -1;
+    set_term(s);
+    ms_curses_active = 1;
+    ms_capture_stderr();
+    return 0;
+}
+
+#endif

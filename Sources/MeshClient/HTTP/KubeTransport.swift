@@ -1,0 +1,284 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import MeshModel
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// Options for talking to the API server.
+public struct TransportOptions: Sendable {
+    /// Per-request timeout in seconds (`--request-timeout`); nil: no limit beyond connect.
+    public var requestTimeout: Double?
+    /// How many times a 429 is retried (after its Retry-After) before giving up.
+    public var maxThrottleRetries: Int
+    public var userAgent: String
+    /// Environment for exec credential plugins.
+    public var environment: [String: String]
+
+    public init(requestTimeout: Double? = nil, maxThrottleRetries: Int = 5, userAgent: String = "meshscope/0.1", environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.requestTimeout = requestTimeout
+        self.maxThrottleRetries = maxThrottleRetries
+        self.userAgent = userAgent
+        self.environment = environment
+    }
+}
+
+/// HTTP to one API server over AsyncHTTPClient: TLS from the kubeconfig, credentials on
+/// every request, 429 retried after Retry-After, one re-authentication after a 401 for
+/// refreshable credentials, and errors that name the URL, context, user and verb.
+///
+/// Call ``shutdown()`` when done (``KubeClient`` does this for you in `with`).
+public final class KubeTransport: Sendable {
+    public let connection: ClusterConnection
+    public let options: TransportOptions
+    let http: HTTPClient
+    let credentials: CredentialProvider
+    /// The URL requests go to: the server, with the host replaced by `tls-server-name`
+    /// when set (the real address then comes from the client's DNS override).
+    let baseURL: String
+    let baseTLS: TLSConfiguration?
+    let logger: Logger
+
+    public init(connection: ClusterConnection, options: TransportOptions = TransportOptions()) throws(KubeClientError) {
+        self.connection = connection
+        self.options = options
+        var logger = Logger(label: "meshscope.kube")
+        logger.logLevel = .critical
+        self.logger = logger
+        let (url, dnsOverride) = try KubeTransport.baseURL(connection)
+        self.baseURL = url
+        var config = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil),
+            decompression: .disabled
+        )
+        config.dnsOverride = dnsOverride
+        // Watches each hold an HTTP/1 connection for minutes; with the default 8 per host,
+        // a cache's informers take them all and admin reads through the pod proxy starve.
+        config.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 96)
+        if connection.server.hasPrefix("https://") {
+            let tls = try KubeTransport.tlsConfiguration(connection, execClientCertificate: nil)
+            config.tlsConfiguration = tls
+            self.baseTLS = tls
+        } else {
+            self.baseTLS = nil
+        }
+        if let proxy = connection.proxyURL { config.proxy = try KubeTransport.proxy(proxy, connection) }
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        self.credentials = CredentialProvider(connection: connection, environment: options.environment)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    // MARK: Requests
+
+    /// Sends a request and returns the whole response; HTTP errors are thrown as
+    /// ``KubeClientError`` with the server's Status.
+    public func send(_ request: KubeRequest) async throws(KubeClientError) -> KubeResponse {
+        var throttled = 0
+        var reauthenticated = false
+        while true {
+            let deadline = request.timeout ?? options.requestTimeout
+            let response = try await execute(request, deadline: deadline.map { NIODeadline.now() + .milliseconds(Int64($0 * 1000)) } ?? .distantFuture)
+            let body: [UInt8]
+            do {
+                let buffer = try await response.body.collect(upTo: 1 << 30)
+                body = Array(buffer.readableBytesView)
+            } catch {
+                throw mapTransportError(error, request, timeout: deadline)
+            }
+            let code = Int(response.status.code)
+            if code == 429, throttled < options.maxThrottleRetries {
+                throttled += 1
+                let wait = RetryAfter.seconds(response.headers.first(name: "Retry-After")) ?? Backoff().delay(attempt: throttled)
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                continue
+            }
+            if code == 401, !reauthenticated, await credentials.isRefreshable {
+                reauthenticated = true
+                await credentials.invalidate()
+                continue
+            }
+            if code >= 400 { throw statusError(code, body, response.headers, request) }
+            return KubeResponse(status: code, headers: response.headers, body: body)
+        }
+    }
+
+    /// Opens a streaming request (watch, large proxy responses). Non-2xx answers are read
+    /// and thrown; on success the caller consumes `response.body`.
+    public func open(_ request: KubeRequest, deadline: NIODeadline) async throws(KubeClientError) -> HTTPClientResponse {
+        var reauthenticated = false
+        while true {
+            let response = try await execute(request, deadline: deadline)
+            let code = Int(response.status.code)
+            if code < 400 { return response }
+            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
+            if code == 401, !reauthenticated, await credentials.isRefreshable {
+                reauthenticated = true
+                await credentials.invalidate()
+                continue
+            }
+            throw statusError(code, body, response.headers, request)
+        }
+    }
+
+    private func execute(_ request: KubeRequest, deadline: NIODeadline) async throws(KubeClientError) -> HTTPClientResponse {
+        var req = HTTPClientRequest(url: baseURL + request.pathAndQuery)
+        req.method = request.method
+        req.headers.add(name: "Accept", value: request.accept)
+        req.headers.add(name: "User-Agent", value: options.userAgent)
+        if let ct = request.contentType { req.headers.add(name: "Content-Type", value: ct) }
+        let creds = try await credentials.credentials()
+        if let auth = creds.authorization { req.headers.add(name: "Authorization", value: auth.value) }
+        if let cert = creds.execClientCertificate {
+            req.tlsConfiguration = try KubeTransport.tlsConfiguration(connection, execClientCertificate: cert)
+        }
+        if let body = request.body { req.body = .bytes(body) }
+        do {
+            return try await http.execute(req, deadline: deadline, logger: logger)
+        } catch {
+            throw mapTransportError(error, request, timeout: request.timeout ?? options.requestTimeout)
+        }
+    }
+
+    // MARK: Errors
+
+    var contextDescription: String { "context \"\(connection.contextName)\", from \(connection.origin)" }
+
+    func mapTransportError(_ error: any Error, _ request: KubeRequest, timeout: Double?) -> KubeClientError {
+        if let e = error as? KubeClientError { return e }
+        let text = String(describing: error)
+        if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
+            let limit = timeout.map { " after \(KubeTransport.seconds($0))" } ?? ""
+            return KubeClientError(.timeout, "timed out\(limit) waiting for \(connection.server) to \(request.verb) \(request.target) (\(contextDescription))\(timeout != nil ? "; raise --request-timeout" : "")")
+        }
+        if error is NIOSSLError || error is BoringSSLError || text.contains("SSL") || text.contains("certificate") {
+            let hint: String
+            if connection.tls.insecureSkipVerify {
+                hint = ""
+            } else if connection.tls.certificateAuthority == nil {
+                hint = "; the cluster has no certificate-authority(-data), so the system trust store was used"
+            } else {
+                hint = "; check certificate-authority(-data) and tls-server-name for this cluster"
+            }
+            return KubeClientError(.tls, "TLS with \(connection.server) failed (\(contextDescription)): \(KubeTransport.shortReason(text))\(hint)")
+        }
+        if let e = error as? HTTPClientError, e == .cancelled {
+            return KubeClientError(.unreachable, "request to \(connection.server) was cancelled")
+        }
+        return KubeClientError(.unreachable, "cannot reach \(connection.server) (\(contextDescription)): \(KubeTransport.shortReason(text))")
+    }
+
+    func statusError(_ code: Int, _ body: [UInt8], _ headers: HTTPHeaders, _ request: KubeRequest) -> KubeClientError {
+        var status = KubeStatus(bytes: body, httpCode: code)
+        if status.retryAfterSeconds == nil, let ra = RetryAfter.seconds(headers.first(name: "Retry-After")) { status.retryAfterSeconds = Int(ra) }
+        let who = "user \"\(connection.userName)\" (context \"\(connection.contextName)\", \(connection.auth.label))"
+        switch code {
+        case 401:
+            return KubeClientError(.unauthorized, "Unauthorized: \(connection.server) rejected the credentials of \(who) to \(request.verb) \(request.target)\(status.message.isEmpty || status.message == "Unauthorized" ? "" : ": \(status.message)")", status: status)
+        case 403:
+            return KubeClientError(.forbidden, "Forbidden: \(who) may not \(request.verb) \(request.target): \(status.message)", status: status)
+        case 429:
+            return KubeClientError(.tooManyRequests, "the API server is still throttling after \(options.maxThrottleRetries) retries (429 Too Many Requests) to \(request.verb) \(request.target): \(status.message)", status: status)
+        default:
+            return KubeClientError(KubeClientError.kind(forCode: code), "\(request.verb) \(request.target): \(code) \(status.reason): \(status.message)", status: status)
+        }
+    }
+
+    static func shortReason(_ text: String) -> String {
+        // NIO's errors carry the syscall and errno: keep the human part.
+        if let r = text.range(of: "Connection refused") { return String(text[r]) }
+        if text.contains("errno: 111") { return "connection refused" }
+        if text.contains("errno: 113") { return "no route to host" }
+        if text.contains("errno: 101") { return "network is unreachable" }
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))s" : "\(s)s" }
+
+    // MARK: Setup
+
+    /// The request base URL and DNS override implementing `tls-server-name`.
+    static func baseURL(_ c: ClusterConnection) throws(KubeClientError) -> (String, [String: String]) {
+        var server = c.server
+        while server.hasSuffix("/") { server.removeLast() }
+        guard let url = URL(string: server), let host = url.host else {
+            throw KubeClientError(.config, "\(c.origin): \"\(c.server)\" is not a valid URL")
+        }
+        guard let serverName = c.tls.serverName, !serverName.isEmpty, server.hasPrefix("https://") else { return (server, [:]) }
+        // Request the name the certificate is for, and connect to the configured address.
+        let port = url.port.map { ":\($0)" } ?? ""
+        let path = url.path
+        return ("https://\(serverName)\(port)\(path)", [serverName: host])
+    }
+
+    static func tlsConfiguration(_ c: ClusterConnection, execClientCertificate: (cert: [UInt8], key: Redacted)?) throws(KubeClientError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if c.tls.insecureSkipVerify {
+            tls.certificateVerification = .none
+        } else if let ca = c.tls.certificateAuthority {
+            let bytes = try read(ca, what: "certificate-authority")
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(bytes))
+            } catch {
+                throw KubeClientError(.config, "\(ca.label): not a PEM certificate bundle (certificate-authority of cluster \"\(c.clusterName)\")")
+            }
+        }
+        var certBytes: [UInt8]?
+        var keyBytes: [UInt8]?
+        var certLabel = "", keyLabel = ""
+        if let exec = execClientCertificate {
+            (certBytes, keyBytes) = (exec.cert, Array(exec.key.value.utf8))
+            (certLabel, keyLabel) = ("exec plugin clientCertificateData", "exec plugin clientKeyData")
+        } else if let cert = c.tls.clientCertificate, let key = c.tls.clientKey {
+            certBytes = try read(cert, what: "client-certificate")
+            keyBytes = try read(key, what: "client-key")
+            (certLabel, keyLabel) = (cert.label, key.label)
+        }
+        if let certBytes, let keyBytes {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(certBytes).map { .certificate($0) }
+            } catch {
+                throw KubeClientError(.config, "\(certLabel): not a PEM certificate (client certificate of user \"\(c.userName)\")")
+            }
+            if tls.certificateChain.isEmpty { throw KubeClientError(.config, "\(certLabel): no certificate found (user \"\(c.userName)\")") }
+            do {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: keyBytes, format: .pem))
+            } catch {
+                // Never echo key material; name where it came from only.
+                throw KubeClientError(.config, "\(keyLabel): not a PEM private key (client key of user \"\(c.userName)\")")
+            }
+        }
+        return tls
+    }
+
+    static func read(_ m: ClusterConnection.Material, what: String) throws(KubeClientError) -> [UInt8] {
+        switch m {
+        case .data(let bytes, _): return bytes
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw KubeClientError(.config, "cannot read \(what) file \(path)")
+            }
+            return [UInt8](data)
+        }
+    }
+
+    static func proxy(_ text: String, _ c: ClusterConnection) throws(KubeClientError) -> HTTPClient.Configuration.Proxy {
+        guard let url = URL(string: text), let scheme = url.scheme, let host = url.host else {
+            throw KubeClientError(.config, "proxy-url \"\(text)\" of cluster \"\(c.clusterName)\" is not a URL")
+        }
+        switch scheme {
+        case "http":
+            var auth: HTTPClient.Authorization?
+            if let user = url.user { auth = .basic(username: user, password: url.password ?? "") }
+            return .server(host: host, port: url.port ?? 80, authorization: auth)
+        case "socks5":
+            return .socksServer(host: host, port: url.port ?? 1080)
+        default:
+            throw KubeClientError(.config, "proxy-url \"\(text)\" of cluster \"\(c.clusterName)\": scheme \(scheme) is not supported (use http:// or socks5://)")
+        }
+    }
+}

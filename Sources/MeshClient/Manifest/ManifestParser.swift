@@ -1,0 +1,68 @@
+import MeshModel
+
+/// Splits a manifest (YAML with `---` separators, or JSON) into Kubernetes objects.
+///
+/// `kind: List` documents (what `kubectl get -o yaml` prints) are expanded into their items.
+/// Every object must have `apiVersion`, `kind` and `metadata.name`; errors name the source,
+/// document and line.
+///
+/// ```swift
+/// let docs = try ManifestParser.parse(bytes, source: "app.yaml")
+/// docs[0].object["kind"]   // "Deployment"
+/// ```
+public enum ManifestParser {
+    public static func parse(_ bytes: [UInt8], source: String) throws(ManifestError) -> [ManifestDocument] {
+        let firstNonSpace = bytes.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        var raw: [(index: Int, line: Int, tree: JSONTree)] = []
+        if firstNonSpace == UInt8(ascii: "{") || firstNonSpace == UInt8(ascii: "[") {
+            do {
+                let doc = try JSONDocument(bytes: bytes)
+                if doc.root.isArray {
+                    for (i, v) in doc.root.elements.enumerated() { raw.append((i + 1, line(of: v.byteOffset, in: bytes), JSONTree(v))) }
+                } else {
+                    raw.append((1, 1, JSONTree(doc.root)))
+                }
+            } catch {
+                throw ManifestError(source: source, document: 1, line: error.line, column: error.column, message: error.message)
+            }
+        } else {
+            raw = try YAMLTree.documents(String(decoding: bytes, as: UTF8.self), source: source)
+        }
+
+        var out: [ManifestDocument] = []
+        for (index, line, tree) in raw {
+            guard case .object = tree else {
+                throw ManifestError(source: source, document: index, line: line, column: nil, message: "expected a Kubernetes object (a mapping), found \(tree.typeName)")
+            }
+            if let kind = tree["kind"]?.string, kind == "List" || (kind.hasSuffix("List") && tree["items"]?.arrayValue != nil) {
+                for item in tree["items"]?.arrayValue ?? [] {
+                    try out.append(check(ManifestDocument(source: source, index: index, line: line, object: item)))
+                }
+                continue
+            }
+            try out.append(check(ManifestDocument(source: source, index: index, line: line, object: tree)))
+        }
+        if out.isEmpty {
+            throw ManifestError(source: source, document: nil, line: nil, column: nil, message: "no objects found (the input has no YAML or JSON documents)")
+        }
+        return out
+    }
+
+    static func check(_ d: ManifestDocument) throws(ManifestError) -> ManifestDocument {
+        func fail(_ m: String) -> ManifestError { ManifestError(source: d.source, document: d.index, line: d.line, column: nil, message: m) }
+        guard case .object = d.object else { throw fail("expected a Kubernetes object (a mapping), found \(d.object.typeName)") }
+        guard let apiVersion = d.object["apiVersion"]?.string, !apiVersion.isEmpty else { throw fail("apiVersion is missing") }
+        guard let kind = d.object["kind"]?.string, !kind.isEmpty else { throw fail("kind is missing (apiVersion \(apiVersion))") }
+        guard let name = d.object["metadata"]?["name"]?.string, !name.isEmpty else {
+            if d.object["metadata"]?["generateName"] != nil { throw fail("\(kind) uses metadata.generateName, which server-side apply cannot use; set metadata.name") }
+            throw fail("\(kind): metadata.name is missing")
+        }
+        return d
+    }
+
+    static func line(of offset: Int, in bytes: [UInt8]) -> Int {
+        var n = 1
+        for b in bytes[..<min(offset, bytes.count)] where b == 0x0A { n += 1 }
+        return n
+    }
+}

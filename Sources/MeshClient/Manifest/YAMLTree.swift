@@ -1,0 +1,152 @@
+import Foundation
+import MeshModel
+import Yams
+
+/// A YAML or JSON problem, naming the source, the document and the line:column.
+///
+/// ```
+/// manifest.yaml: document 2: line 7:3: mapping values are not allowed in this context
+/// ```
+public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var source: String
+    public var document: Int?
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(source: String, document: Int?, line: Int?, column: Int?, message: String) {
+        self.source = source
+        self.document = document
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var s = source
+        if let document { s += ": document \(document)" }
+        if let line { s += ": line \(line)" + (column.map { ":\($0)" } ?? "") }
+        return s + ": " + message
+    }
+}
+
+/// Converts YAML (Yams nodes) into ``JSONTree`` values the way Kubernetes reads YAML
+/// (`sigs.k8s.io/yaml` over yaml.v2): YAML 1.1 booleans, integers in any base become
+/// decimal, timestamps stay strings, duplicate keys are errors.
+public enum YAMLTree {
+    /// All documents of a YAML stream, with their 1-based index and starting line.
+    /// Empty documents are counted but not returned.
+    public static func documents(_ text: String, source: String) throws(ManifestError) -> [(index: Int, line: Int, tree: JSONTree)] {
+        let parser: Parser
+        do { parser = try Parser(yaml: text) } catch { throw convert(error, source: source, document: 1) }
+        var out: [(Int, Int, JSONTree)] = []
+        var index = 0
+        while true {
+            index += 1
+            let node: Node?
+            do { node = try parser.nextRoot() } catch { throw convert(error, source: source, document: index) }
+            guard let node else { break }
+            let tree = try convert(node, source: source, document: index)
+            if tree.isNull { continue }
+            out.append((index, node.mark?.line ?? 1, tree))
+        }
+        return out
+    }
+
+    /// One YAML document (a kubeconfig file): the first document's tree, `.null` if empty.
+    public static func single(_ text: String, source: String) throws(ManifestError) -> JSONTree {
+        try documents(text, source: source).first?.tree ?? .null
+    }
+
+    static func convert(_ node: Node, source: String, document: Int) throws(ManifestError) -> JSONTree {
+        switch node {
+        case .scalar(let s):
+            return scalar(s.string, tag: Tag.Name(rawValue: node.tag.rawValue))
+        case .sequence(let seq):
+            var items: [JSONTree] = []
+            items.reserveCapacity(seq.count)
+            for child in seq { items.append(try convert(child, source: source, document: document)) }
+            return .array(items)
+        case .mapping(let map):
+            var o = JSONObject()
+            for (k, v) in map {
+                guard case .scalar(let ks) = k else {
+                    throw ManifestError(source: source, document: document, line: k.mark?.line, column: k.mark?.column, message: "mapping keys must be scalars")
+                }
+                if Tag.Name(rawValue: k.tag.rawValue) == .merge, case .mapping = v {
+                    // `<<: *defaults`: merge members not already present.
+                    if case .object(let merged) = try convert(v, source: source, document: document) {
+                        for (mk, mv) in merged where o[mk] == nil { o[mk] = mv }
+                    }
+                    continue
+                }
+                let key = ks.string
+                if o[key] != nil {
+                    throw ManifestError(source: source, document: document, line: k.mark?.line, column: k.mark?.column, message: "mapping key \"\(key)\" already defined")
+                }
+                o[key] = try convert(v, source: source, document: document)
+            }
+            return .object(o)
+        case .alias:
+            // The composer resolves aliases to their anchored node; an unresolved one is a bug in the input.
+            throw ManifestError(source: source, document: document, line: node.mark?.line, column: node.mark?.column, message: "unresolved alias")
+        }
+    }
+
+    static func scalar(_ s: String, tag: Tag.Name) -> JSONTree {
+        switch tag {
+        case .null: return .null
+        case .bool:
+            switch s.lowercased() {
+            case "true", "yes", "on": return .bool(true)
+            default: return .bool(false)
+            }
+        case .int:
+            if let i = integer(s) { return .number(String(i)) }
+            return .string(s)
+        case .float:
+            let cleaned = s.replacingOccurrences(of: "_", with: "")
+            if let d = Double(cleaned), d.isFinite {
+                // Keep the spelling when it is already valid JSON.
+                if (try? JSONDocument(bytes: Array(cleaned.utf8)))?.root.kind == .number { return .number(cleaned) }
+                return .number(d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d))
+            }
+            return .string(s)
+        default:
+            return .string(s)
+        }
+    }
+
+    static func integer(_ raw: String) -> Int? {
+        var s = raw.replacingOccurrences(of: "_", with: "")
+        var sign = 1
+        if s.hasPrefix("-") { sign = -1; s.removeFirst() } else if s.hasPrefix("+") { s.removeFirst() }
+        let value: Int?
+        if s.hasPrefix("0x") { value = Int(s.dropFirst(2), radix: 16) }
+        else if s.hasPrefix("0o") { value = Int(s.dropFirst(2), radix: 8) }
+        else if s.hasPrefix("0b") { value = Int(s.dropFirst(2), radix: 2) }
+        else if s.count > 1, s.hasPrefix("0") { value = Int(s.dropFirst(), radix: 8) }  // YAML 1.1 octal
+        else { value = Int(s) }
+        return value.map { $0 * sign }
+    }
+
+    static func convert(_ error: any Error, source: String, document: Int) -> ManifestError {
+        guard let y = error as? YamlError else {
+            return ManifestError(source: source, document: document, line: nil, column: nil, message: "\(error)")
+        }
+        switch y {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+            var message = problem
+            if let context { message += " (\(context.text) at line \(context.mark.line):\(context.mark.column))" }
+            return ManifestError(source: source, document: document, line: mark.line, column: mark.column, message: message)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            return ManifestError(source: source, document: document, line: context.mark.line, column: context.mark.column,
+                                 message: duplicates.count == 1 ? "mapping key \(keys) is defined more than once (the first is here)" : "mapping keys \(keys) are defined more than once (the first is here)")
+        case .reader(let problem, let offset, _, _):
+            return ManifestError(source: source, document: document, line: nil, column: nil, message: problem + (offset.map { " at byte \($0)" } ?? ""))
+        default:
+            return ManifestError(source: source, document: document, line: nil, column: nil, message: "\(y)")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MeshModel
+import TerminalUI
+
+/// Everything the TUI shows, as a value. ``App/update(_:_:)`` turns an event into a new
+/// state plus effects; ``App/view(_:)`` paints it. No terminal, no I/O.
+public struct AppState: Sendable {
+    public var registry: ViewRegistry
+    public var data: SourceData
+    public var source: SourceInfo
+    /// The view opened at start and by `:` with no argument.
+    public var home: String
+    /// Navigation stack: the first is the top-level view, the last is on screen.
+    public var stack: [Screen] = []
+    public var mode: Mode = .normal
+    public var paused = false
+    public var size: Size
+    public var theme: Theme
+    /// Theme names for `:theme` completion.
+    public var themeNames: [String] = []
+    public var flash: Flash?
+    /// Clock from tick events (kept in state so rendering stays pure).
+    public var now: Date
+    /// When the data last arrived, and whether the last load failed.
+    public var loadedAt: Date?
+    public var loadError: String?
+    /// The renderer's measure of the last frame (shown by `:stats`).
+    public var lastFrame: FrameStats?
+    public var quitting = false
+    /// `--readonly`: every write (copy, snapshot, apply) is refused with a message.
+    public var readonly = false
+    /// `:ns NAME`: views with a NAMESPACE column show only that namespace.
+    public var namespace: String?
+
+    public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
+        self.registry = registry
+        self.data = data
+        self.source = source
+        self.home = home
+        self.size = size
+        self.theme = theme
+        self.now = now
+        if let (g, tab) = registry.group(home), registry.groups.contains(where: { $0.name == home }) || registry.find(home) != nil {
+            stack = [Screen.group(g, data: data, active: tab)]
+        } else if let spec = registry.find(home) ?? registry.views.first {
+            stack = [Screen.table(spec, data: data)]
+        } else if let g = registry.groups.first {
+            stack = [Screen.group(g, data: data)]
+        }
+    }
+
+    public var top: Screen? { stack.last }
+}
+
+public enum Mode: Sendable {
+    case normal
+    /// `:` command line.
+    case command(LineEditor)
+    /// `/` table filter, applied as you type.
+    case filter(LineEditor)
+    /// `/` search in a JSON or text pane.
+    case search(LineEditor)
+    case help
+    case confirm(Confirm)
+
+    var isNormal: Bool { if case .normal = self { true } else { false } }
+}
+
+/// A question waiting for `y` / `n`, and what `y` does.
+public struct Confirm: Sendable {
+    public var dialog: Dialog
+    public var onYes: [Effect]
+    public var quitOnYes: Bool
+}
+
+public struct Flash: Sendable, Equatable {
+    public enum Level: Sendable, Equatable { case info, warn, error }
+    public var text: String
+    public var level: Level
+    public var at: Date
+
+    public init(_ text: String, _ level: Level = .info, at: Date) {
+        self.text = text
+        self.level = level
+        self.at = at
+    }
+}
+
+/// Inputs to the state machine.
+public enum AppEvent: Sendable {
+    case input(InputEvent)
+    /// Clock tick (freshness display, flash expiry).
+    case tick(Date)
+    /// The source delivered data.
+    case loaded(SourceData, at: Date)
+    /// The source failed; the last good data stays on screen.
+    case loadFailed(String, at: Date)
+    /// A message from the runtime (e.g. what an effect did).
+    case flash(String, Flash.Level)
+    case frameStats(FrameStats)
+    case themeLoaded(Theme, warnings: [String])
+}
+
+/// What the state machine asks the runtime to do; performed outside it.
+public enum Effect: Sendable, Equatable {
+    case quit
+    /// OSC 52 plus the platform clipboard tool.
+    case copyToClipboard(String)
+    /// Write a snapshot of the current source.
+    case writeSnapshot
+    /// Re-read the source now.
+    case reload
+    /// Load a theme by name (`:theme NAME`).
+    case loadTheme(String)
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    case suspend
+}

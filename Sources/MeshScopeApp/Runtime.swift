@@ -1,0 +1,266 @@
+import Foundation
+import MeshModel
+import TerminalUI
+
+/// How `meshscope` (no subcommand) or `meshscope tui` was started.
+public struct TUIOptions: Sendable {
+    /// `--file` paths (repeatable): combined into one source.
+    public var files: [String]
+    public var file: String? { files.first }
+    /// `--readonly`: no clipboard, snapshot or apply writes.
+    public var readonly: Bool
+    /// Hidden benchmark hook: draw the first frame, print the ms since launch to stderr, exit.
+    public var exitAfterFirstFrame: Bool
+    /// `--view NAME`: the view to start on.
+    public var view: String?
+    /// When the process started (for the first-frame measurement).
+    public var launchedAt: Date
+    public var theme: String?
+    public var mouse: Bool
+    /// Seconds between source refreshes.
+    public var refreshInterval: TimeInterval
+    public var environment: [String: String]
+
+    public init(file: String?, theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(files: file.map { [$0] } ?? [], theme: theme, mouse: mouse, refreshInterval: refreshInterval, environment: environment)
+    }
+
+    public init(files: [String], theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, readonly: Bool = false, view: String? = nil,
+                exitAfterFirstFrame: Bool = false, launchedAt: Date = Date(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.files = files
+        self.readonly = readonly
+        self.view = view
+        self.exitAfterFirstFrame = exitAfterFirstFrame
+        self.launchedAt = launchedAt
+        self.theme = theme
+        self.mouse = mouse
+        self.refreshInterval = refreshInterval
+        self.environment = environment
+    }
+}
+
+/// The views a source offers: only those its data can fill, plus the generic document views.
+public enum AppViews {
+    /// Every view (tests, help).
+    public static func registry() -> ViewRegistry {
+        ViewRegistry(DocumentViews.all + [MeshViews.proxies, MeshViews.edges], groups: [ProxyViews.group, MeshViews.ztunnel])
+    }
+
+    public static func registry(for data: SourceData) -> ViewRegistry {
+        var groups: [ViewGroup] = []
+        var views: [TableViewSpec] = []
+        if data.envoy != nil || data.hosts != nil || data.stats != nil { groups.append(ProxyViews.group) }
+        if data.ztunnel != nil { groups.append(MeshViews.ztunnel) }
+        if data.proxyStatus != nil { views.append(MeshViews.proxies) }
+        if data.edges != nil { views.append(MeshViews.edges) }
+        if data.document != nil { views += DocumentViews.all }
+        return ViewRegistry(views, groups: groups)
+    }
+
+    /// The view a source opens on.
+    public static func home(for data: SourceData) -> String {
+        if data.envoy != nil { return "proxy" }
+        if data.ztunnel != nil { return "ztunnel" }
+        if data.proxyStatus != nil { return "proxies" }
+        if data.edges != nil { return "edges" }
+        if data.hosts != nil { return "endpoints" }
+        if data.stats != nil { return "stats" }
+        return "sections"
+    }
+}
+
+/// Runs the TUI: loads the source, starts curses, and loops events → `App.update` →
+/// effects → `App.view` → renderer diff → terminal, until quit.
+public enum TUI {
+    enum Event: Sendable {
+        case input, resize, hangup
+        case app(AppEvent)
+    }
+
+    public static func run(_ options: TUIOptions) async throws(TUIError) {
+        guard !options.files.isEmpty else {
+            throw TUIError(.usage, "no data source: start the terminal UI on a dump with --file DUMP (e.g. meshscope --file config_dump.json)")
+        }
+        let source = FileSource(paths: options.files)
+        let data = try source.load()
+        let path = options.files.joined(separator: ", ")
+        let loader = ThemeLoader(environment: options.environment)
+        let (theme, warnings) = loader.load(requested: options.theme)
+        let noColor = TerminalOptions.noColor(environment: options.environment)
+        let info = SourceInfo(kind: .file, label: "file \(path)", context: "-", refreshInterval: options.refreshInterval)
+        do {
+            try await loop(options: options, source: source, data: data, info: info, theme: noColor ? theme.withoutColor : theme,
+                           themeWarnings: warnings, loader: loader, noColor: noColor)
+        } catch let e as TerminalError {
+            throw TUIError(.unavailable, e.message)
+        } catch {
+            throw TUIError(.unavailable, "\(error)")
+        }
+    }
+
+    @TerminalActor
+    static func loop(options: TUIOptions, source: FileSource, data: SourceData, info: SourceInfo, theme: Theme,
+                     themeWarnings: [String], loader: ThemeLoader, noColor: Bool) async throws {
+        let terminal = try CursesTerminal(options: TerminalOptions(mouse: options.mouse, noColor: noColor), environment: options.environment)
+        defer { terminal.stop() }
+        let queue = EventQueue<Event>()
+        let watcher = InputWatcher(resizeFD: terminal.resizeFD) { signal in
+            switch signal {
+            case .input: queue.post(.input)
+            case .resize: queue.post(.resize)
+            case .hangup: queue.post(.hangup)
+            }
+        }
+        watcher.start()
+        defer { watcher.stop() }
+        let paused = Flag()
+        let ticker = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                queue.post(.app(.tick(Date())))
+            }
+        }
+        defer { ticker.cancel() }
+        let reloader = Reloader(source: source, data: data)
+        let refresher = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(max(0.2, options.refreshInterval) * 1e9))
+                if paused.value { continue }
+                if let e = reloader.reloadIfChanged() { queue.post(.app(e)) }
+            }
+        }
+        defer { refresher.cancel() }
+
+        var state = AppState(registry: AppViews.registry(for: data), data: data, source: info, home: options.view ?? AppViews.home(for: data), size: terminal.size, theme: theme)
+        state.loadedAt = Date()
+        state.readonly = options.readonly
+        state.themeNames = loader.availableNames()
+        let warnings = themeWarnings + data.warnings.prefix(3)
+        if !warnings.isEmpty { state.flash = Flash(warnings.joined(separator: "; "), .warn, at: Date()) }
+        var renderer = Renderer()
+
+        func render() {
+            let plan = renderer.plan(App.view(state))
+            terminal.present(plan)
+            state.lastFrame = plan.stats
+        }
+        render()
+        if options.exitAfterFirstFrame {
+            let ms = Date().timeIntervalSince(options.launchedAt) * 1000
+            terminal.stop()
+            FileHandle.standardError.write(Data("first frame: \(String(format: "%.1f", ms)) ms (\(state.lastFrame?.description ?? "-"))\n".utf8))
+            return
+        }
+        // Test hook for the crash-restore test: trap after the first frame is on screen.
+        if options.environment["MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"] == "1" {
+            fatalError("MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME")
+        }
+
+        while !state.quitting {
+            var batch = await queue.next()
+            var effects: [Effect] = []
+            func apply(_ e: AppEvent) {
+                let (s, fx) = App.update(state, e)
+                state = s
+                effects += fx
+            }
+            if batch.contains(where: { if case .resize = $0 { true } else { false } }) {
+                // A drag-resize sends a burst of SIGWINCH: wait for it to settle, redraw once.
+                try? await Task.sleep(nanoseconds: 40_000_000)
+                batch += queue.drain()
+                let size = terminal.applyResize()
+                renderer.invalidate()
+                apply(.input(.resize(size)))
+            }
+            for ev in batch {
+                switch ev {
+                case .input:
+                    for e in terminal.readInput() { apply(.input(e)) }
+                    watcher.inputConsumed()
+                case .resize: break
+                case .hangup: state.quitting = true
+                case .app(let e): apply(e)
+                }
+            }
+            for fx in effects {
+                switch fx {
+                case .quit: state.quitting = true
+                case .copyToClipboard(let text) where !options.readonly:
+                    terminal.writeRaw(Clipboard.osc52(text))
+                    Task.detached {
+                        if let tool = Clipboard.copyWithTool(text, environment: options.environment) {
+                            queue.post(.app(.flash("copied \(text.utf8.count) bytes (OSC 52 and \(tool))", .info)))
+                        }
+                    }
+                case .copyToClipboard:
+                    apply(.flash("--readonly: copying is disabled", .warn))
+                case .writeSnapshot:
+                    apply(.flash("snapshots are written from a live source; a --file source is already on disk", .warn))
+                case .reload:
+                    let e = reloader.reloadNow()
+                    apply(e)
+                case .suspend:
+                    let size = terminal.suspend()
+                    renderer.invalidate()
+                    apply(.input(.resize(size)))
+                case .loadTheme(let name):
+                    let (t, w) = loader.load(requested: name)
+                    apply(.themeLoaded(noColor ? t.withoutColor : t, warnings: w))
+                }
+            }
+            paused.value = state.paused
+            if !state.quitting { render() }
+        }
+    }
+}
+
+/// A Bool shared between the UI loop and background tasks.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v = false
+    var value: Bool {
+        get { lock.withLock { v } }
+        set { lock.withLock { v = newValue } }
+    }
+}
+
+/// Re-reads the files when any modification time or size changes; keeps the last good
+/// data so changed `/clusters`, `/stats` and metrics files get rates.
+final class Reloader: @unchecked Sendable {
+    private let lock = NSLock()
+    private let source: FileSource
+    private var stamps: [(Date, Int)?]
+    private var last: SourceData
+
+    init(source: FileSource, data: SourceData) {
+        self.source = source
+        self.stamps = source.stamps()
+        self.last = data
+    }
+
+    func reloadIfChanged() -> AppEvent? {
+        let now = source.stamps()
+        let changed: Bool = lock.withLock {
+            defer { stamps = now }
+            return zip(stamps, now).contains { a, b in
+                switch (a, b) {
+                case (nil, nil): false
+                case (let x?, let y?): x.0 != y.0 || x.1 != y.1
+                default: true
+                }
+            }
+        }
+        return changed ? reloadNow() : nil
+    }
+
+    func reloadNow() -> AppEvent {
+        let previous = lock.withLock { last }
+        do {
+            let data = try source.load(previous: previous)
+            lock.withLock { last = data }
+            return .loaded(data, at: Date())
+        } catch {
+            return .loadFailed("\(error.message) (showing the last good data)", at: Date())
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MeshModel
+
+/// The data the views read: an immutable snapshot of what the source delivered, decoded
+/// once per load. A `--file` source may combine several files (a dump plus its `/clusters`
+/// and `/stats`); each kind is decoded by the MeshModel decoder the CLI uses.
+///
+/// ```swift
+/// let data = try FileSource(paths: ["config_dump.json", "clusters.txt"]).load()
+/// data.envoy?.clusters.count     // the dump's clusters
+/// data.hosts?.clusters.count     // /clusters: live host health
+/// ```
+public struct SourceData: Sendable {
+    /// What the data came from, for the header (`dump.json`, `demo`, a context name).
+    public var name: String
+    /// The first JSON document loaded (the raw config pane and the generic views).
+    public var document: JSONDocument?
+    /// Size of the raw input in bytes (all files).
+    public var byteCount: Int
+    /// When the source produced this data (newest file mtime, poll time).
+    public var producedAt: Date?
+
+    /// Envoy `/config_dump`.
+    public var envoy: EnvoyConfigDump?
+    /// ztunnel `/config_dump`.
+    public var ztunnel: ZtunnelIndex?
+    /// istiod `/debug/syncz` or CSDS: per-proxy sync state.
+    public var proxyStatus: [ProxySyncStatus]?
+    /// Traffic edges from Prometheus metrics (with rates once the file changed between reads).
+    public var edges: [TrafficEdge]?
+    /// The metrics the edges came from (kept for the next read's rates).
+    public var metrics: PrometheusText?
+    /// Recent per-edge request (or bytes) rates, oldest first, keyed by ``edgeKey(_:)``.
+    public var edgeHistory: [String: [Double]] = [:]
+    /// Envoy `/clusters`: live per-host health and stats.
+    public var hosts: EnvoyClusters?
+    /// The previous `/clusters` read and the seconds between, for per-host rates.
+    public var hostRates: EndpointHostsTable.Rates?
+    /// Envoy `/stats` (any of its three formats).
+    public var stats: StatsSnapshot?
+    /// The previous `/stats` read and the seconds between, for counter rates.
+    public var previousStats: StatsSnapshot?
+    public var statsInterval: Double?
+    /// Per file: what it was detected as.
+    public var files: [LoadedFile] = []
+    /// Problems with parts of the input (shown in the header flash; good parts still show).
+    public var warnings: [String] = []
+
+    public init(name: String, document: JSONDocument? = nil, byteCount: Int = 0, producedAt: Date? = nil) {
+        self.name = name
+        self.document = document
+        self.byteCount = byteCount == 0 ? (document?.bytes.count ?? 0) : byteCount
+        self.producedAt = producedAt
+    }
+
+    public static let empty = SourceData(name: "")
+
+    public struct Unavailable: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    public func requireDocument() throws(Unavailable) -> JSONDocument {
+        guard let document else { throw Unavailable(description: "no document loaded (start with --file DUMP)") }
+        return document
+    }
+
+    public func requireEnvoy() throws(Unavailable) -> EnvoyConfigDump {
+        guard let envoy else { throw Unavailable(description: "no Envoy config dump loaded (give --file config_dump.json)") }
+        return envoy
+    }
+
+    public func requireZtunnel() throws(Unavailable) -> ZtunnelIndex {
+        guard let ztunnel else { throw Unavailable(description: "no ztunnel config dump loaded (give --file ztunnel_config_dump.json)") }
+        return ztunnel
+    }
+
+    /// What kinds of input are present, in a fixed order.
+    public var kinds: [SourceKind] { SourceKind.allCases.filter { k in files.contains { $0.kind == k } } }
+
+    /// The identity of an edge across reads (sparklines follow it).
+    public static func edgeKey(_ e: TrafficEdge) -> String { "\(e.source)|\(e.destination)|\(e.service)|\(e.reporter)" }
+}
+
+/// One file of a `--file` source.
+public struct LoadedFile: Sendable, Equatable {
+    public var path: String
+    public var kind: SourceKind
+    public var modified: Date?
+    public var byteCount: Int
+}
+
+/// Where data comes from and how fresh it is: what the header shows.
+public struct SourceInfo: Sendable, Equatable {
+    public enum Kind: String, Sendable { case file, snapshot, demo, cluster }
+    public var kind: Kind
+    /// `file config_dump.json`, a kube context...
+    public var label: String
+    public var context: String
+    /// How often the runtime re-reads the source.
+    public var refreshInterval: TimeInterval
+    /// Snapshots and file dumps cannot be written back.
+    public var supportsSnapshots: Bool
+
+    public init(kind: Kind, label: String, context: String = "-", refreshInterval: TimeInterval = 2, supportsSnapshots: Bool = false) {
+        self.kind = kind
+        self.label = label
+        self.context = context
+        self.refreshInterval = refreshInterval
+        self.supportsSnapshots = supportsSnapshots
+    }
+}

@@ -1,0 +1,198 @@
+import MeshModel
+import TerminalUI
+
+/// A table view's live state: the built table and what the user did to it (filter, sort,
+/// selection), with the visible row order derived from them.
+public struct TableScreen: Sendable {
+    public let spec: TableViewSpec
+    public private(set) var table: Table
+    public private(set) var rowValues: [OutputNode]?
+    public private(set) var rowLabels: [[String: String]]?
+    /// `/-l app=x`: rows whose labels match (views with labelled rows only).
+    public private(set) var labelSelector: LabelSelector?
+    /// `:ns NAME`: rows of one namespace (views with a NAMESPACE column only).
+    public private(set) var namespace: String?
+    public private(set) var widths: [Int]
+    /// Why the builder failed, shown in place of rows.
+    public private(set) var error: String?
+    public private(set) var filter: TextMatcher?
+    public private(set) var sortColumn: Int?
+    public private(set) var ascending = true
+    /// Indices into `table.rows`, filtered and sorted.
+    public private(set) var order: [Int]
+    /// Built on the first filter, reused while typing (the table does not change then).
+    private var rowIndex: RowIndex?
+    public var selected = 0
+    public var top = 0
+
+    public init(spec: TableViewSpec, data: SourceData) {
+        self.spec = spec
+        do {
+            let vt = try spec.build(data)
+            table = vt.table
+            rowValues = vt.rowValues
+            rowLabels = vt.rowLabels
+            error = nil
+        } catch {
+            table = Table(columns: [Table.Column("")])
+            rowValues = nil
+            self.error = "\(error)"
+        }
+        widths = TableWidget.naturalWidths(table)
+        order = Array(table.rows.indices)
+    }
+
+    public var selectedRowIndex: Int? { order.indices.contains(selected) ? order[selected] : nil }
+    public var selectedRow: [String]? { selectedRowIndex.map { table.rows[$0] } }
+    public var selectedValue: OutputNode? {
+        guard let i = selectedRowIndex, let v = rowValues, v.indices.contains(i) else { return nil }
+        return v[i]
+    }
+
+    func identity(of row: [String]) -> [String] { Array(row.prefix(spec.identityColumns)) }
+
+    /// Rebuilds from new data keeping filter, sort and the selected row (by identity).
+    public mutating func reload(_ data: SourceData) {
+        let keep = selectedRow.map(identity)
+        var fresh = TableScreen(spec: spec, data: data)
+        fresh.filter = filter
+        fresh.labelSelector = labelSelector
+        fresh.namespace = namespace
+        fresh.sortColumn = sortColumn.flatMap { $0 < fresh.table.columns.count ? $0 : nil }
+        fresh.ascending = ascending
+        fresh.top = top
+        fresh.recompute()
+        if let keep, let pos = fresh.order.firstIndex(where: { fresh.identity(of: fresh.table.rows[$0]) == keep }) {
+            fresh.selected = pos
+        } else {
+            fresh.selected = Scroll.clamp(selected, count: fresh.order.count)
+        }
+        self = fresh
+    }
+
+    public mutating func setFilter(_ m: TextMatcher?) {
+        let keep = selectedRowIndex
+        filter = (m?.isEmpty ?? true) ? nil : m
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+        top = 0
+    }
+
+    /// The NAMESPACE column, if the view has one.
+    public var namespaceColumn: Int? { table.columns.firstIndex { $0.name == "NAMESPACE" } }
+
+    public mutating func setNamespace(_ ns: String?) {
+        let keep = selectedRowIndex
+        namespace = namespaceColumn == nil ? nil : ns
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+        top = 0
+    }
+
+    public mutating func setLabelSelector(_ sel: LabelSelector?) {
+        let keep = selectedRowIndex
+        labelSelector = (sel?.terms.isEmpty ?? true) ? nil : sel
+        if labelSelector != nil { filter = nil }
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+        top = 0
+    }
+
+    /// Shift+letter (k9s): the first shown column whose header starts with `letter`;
+    /// pressing it again inverts the order.
+    public mutating func sort(byLetter letter: Character, visibleColumns: [Int]) -> Bool {
+        let l = String(letter).uppercased()
+        guard let c = visibleColumns.first(where: { table.columns[$0].name.uppercased().hasPrefix(l) }) else { return false }
+        sort(by: c, ascending: sortColumn == c ? !ascending : true)
+        return true
+    }
+
+    /// `<` / `>`: the sort column moves left or right among the shown columns.
+    public mutating func moveSort(by step: Int, visibleColumns: [Int]) {
+        guard !visibleColumns.isEmpty else { return }
+        let keep = selectedRowIndex
+        if let c = sortColumn, let p = visibleColumns.firstIndex(of: c) {
+            sortColumn = visibleColumns[(p + step + visibleColumns.count) % visibleColumns.count]
+        } else {
+            sortColumn = step > 0 ? visibleColumns.first : visibleColumns.last
+        }
+        ascending = true
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+    }
+
+    public mutating func sort(by column: Int, ascending: Bool) {
+        let keep = selectedRowIndex
+        sortColumn = column
+        self.ascending = ascending
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+    }
+
+    /// `I`: invert the sort order.
+    public mutating func invertSort() {
+        let keep = selectedRowIndex
+        if sortColumn == nil { sortColumn = 0 }
+        ascending.toggle()
+        recompute()
+        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
+    }
+
+    mutating func recompute() {
+        var rows: [Int]
+        if let f = filter {
+            if rowIndex == nil { rowIndex = RowIndex(rows: table.rows) }
+            let index = rowIndex!
+            if let needle = f.literalBytes {
+                let hits = index.rows(containing: needle)
+                if f.inverted {
+                    var keep = [Bool](repeating: true, count: table.rows.count)
+                    for h in hits { keep[h] = false }
+                    rows = keep.indices.filter { keep[$0] }
+                } else {
+                    rows = hits
+                }
+            } else {
+                rows = table.rows.indices.filter { f.accepts(index.text(of: $0)) }
+            }
+        } else {
+            rows = Array(table.rows.indices)
+        }
+        if let ns = namespace, let c = namespaceColumn {
+            rows = rows.filter { c < table.rows[$0].count && table.rows[$0][c] == ns }
+        }
+        if let sel = labelSelector {
+            let labels = rowLabels ?? []
+            rows = rows.filter { labels.indices.contains($0) && sel.matches(labels[$0]) }
+        }
+        if let c = sortColumn {
+            let numeric = table.columns[c].numeric
+            let cells = table.rows.map { c < $0.count ? $0[c] : "" }
+            if numeric {
+                let keys = cells.map { TableScreen.numericKey($0) }
+                rows.sort { a, b in
+                    keys[a] != keys[b] ? (ascending ? keys[a] < keys[b] : keys[a] > keys[b]) : a < b
+                }
+            } else {
+                // String's own comparison: the standard library's optimised code path.
+                rows.sort { a, b in
+                    let x = cells[a], y = cells[b]
+                    if x == y { return a < b }
+                    return ascending ? x < y : y < x
+                }
+            }
+        }
+        order = rows
+        selected = Scroll.clamp(selected, count: order.count)
+    }
+
+    /// The number a cell starts with (`12`, `3.5ms`, `-`); cells without one sort first.
+    static func numericKey(_ s: String) -> Double {
+        if let d = Double(s) { return d }
+        var n = 0
+        for b in s.utf8 {
+            if (b >= 0x30 && b <= 0x39) || b == 0x2E || (n == 0 && b == 0x2D) { n += 1 } else { break }
+        }
+        return n == 0 ? -Double.infinity : Double(s.utf8.prefix(n).map { Character(Unicode.Scalar($0)) }.reduce(into: "") { $0.append($1) }) ?? -Double.infinity
+    }
+}

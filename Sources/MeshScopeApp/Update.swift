@@ -1,0 +1,609 @@
+import Foundation
+import MeshModel
+import TerminalUI
+
+/// The TUI as a pure state machine.
+///
+/// ```swift
+/// var state = AppState(registry: registry, data: data, source: info, home: "sections", size: Size(width: 120, height: 40))
+/// var effects: [Effect]
+/// (state, effects) = App.update(state, .input(.key(.char("j"))))
+/// let frame = App.view(state)      // a CellBuffer; compare frame.lines in tests
+/// ```
+public enum App {
+    public static func update(_ state: AppState, _ event: AppEvent) -> (AppState, [Effect]) {
+        var s = state
+        var fx: [Effect] = []
+        switch event {
+        case .input(.resize(let size)):
+            s.size = size
+            s.clampScroll()
+        case .input(.key(let key)):
+            handleKey(key, &s, &fx)
+        case .input(.mouse(let m)):
+            handleMouse(m, &s, &fx)
+        case .tick(let now):
+            s.now = now
+            if let f = s.flash, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
+        case .loaded(let data, let at):
+            s.data = data
+            s.loadedAt = at
+            s.loadError = nil
+            s.reloadScreens()
+        case .loadFailed(let message, let at):
+            s.loadError = message
+            s.flash = Flash(message, .error, at: at)
+        case .flash(let text, let level):
+            s.flash = Flash(text, level, at: s.now)
+        case .frameStats(let stats):
+            s.lastFrame = stats
+        case .themeLoaded(let theme, let warnings):
+            s.theme = theme
+            s.flash = warnings.isEmpty ? Flash("theme \(theme.name)", .info, at: s.now) : Flash(warnings.joined(separator: "; "), .warn, at: s.now)
+        }
+        return (s, fx)
+    }
+
+    // MARK: Keys
+
+    static func handleKey(_ key: Key, _ s: inout AppState, _ fx: inout [Effect]) {
+        if key == .ctrl("c") {
+            s.quitting = true
+            fx.append(.quit)
+            return
+        }
+        switch s.mode {
+        case .help:
+            s.mode = .normal
+        case .confirm(let c):
+            switch key {
+            case .char("y"), .char("Y"), .enter:
+                s.mode = .normal
+                fx += c.onYes
+                if c.quitOnYes { s.quitting = true }
+            case .char("n"), .char("N"), .escape:
+                s.mode = .normal
+            default: break
+            }
+        case .command(var ed):
+            switch ed.handle(key) {
+            case .editing: s.mode = .command(ed)
+            case .cancel: s.mode = .normal
+            case .submit(let text):
+                s.mode = .normal
+                runCommand(text, &s, &fx)
+            }
+        case .filter(var ed):
+            let outcome = ed.handle(key)
+            let isSelector = ed.text.hasPrefix("-l")
+            switch outcome {
+            case .cancel:
+                s.mode = .normal
+                s.setFilter(nil)
+                s.setLabelSelector(nil)
+            case .editing where isSelector, .submit where isSelector:
+                // `-l key=value,...`: a label selector on views whose rows carry labels.
+                let text = ed.text.dropFirst(2).trimmingCharacters(in: .whitespaces)
+                let sel = try? LabelSelector(text)
+                if let sel { s.setLabelSelector(sel) }
+                if case .submit = outcome {
+                    s.mode = .normal
+                    if sel == nil { s.flash = Flash("label selector: cannot parse \"\(text)\"", .error, at: s.now) }
+                    else if case .table(let t) = s.focused, t.rowLabels == nil {
+                        s.flash = Flash("\(t.spec.title) rows carry no labels; -l works on ztunnel workloads", .warn, at: s.now)
+                    }
+                } else {
+                    s.mode = .filter(ed)
+                }
+            case .editing, .submit:
+                // Applied as you type; an unfinished regex keeps the last good filter.
+                if let m = try? TextMatcher(ed.text) { s.setFilter(ed.text.isEmpty ? nil : m) }
+                if case .submit = outcome {
+                    s.mode = .normal
+                    if case .failure(let e) = Result(catching: { try TextMatcher(ed.text) }) {
+                        s.flash = Flash("\(e)", .error, at: s.now)
+                    }
+                } else {
+                    s.mode = .filter(ed)
+                }
+            }
+        case .search(var ed):
+            switch ed.handle(key) {
+            case .editing: s.mode = .search(ed)
+            case .cancel:
+                s.mode = .normal
+                s.search(nil)
+            case .submit(let text):
+                s.mode = .normal
+                do {
+                    s.search(text.isEmpty ? nil : try TextMatcher(text))
+                } catch {
+                    s.flash = Flash("\(error)", .error, at: s.now)
+                }
+            }
+        case .normal:
+            if case .table(let t) = s.focused, let vk = t.spec.keys.first(where: { $0.key == key }) {
+                if let row = t.selectedRow, let i = t.selectedRowIndex, let screen = vk.open(s.data, row, i) {
+                    s.push(screen)
+                }
+                return
+            }
+            if case .tabs(let t) = s.top?.content, case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= t.pages.count {
+                perform(.tab(n - 1), &s, &fx)
+                return
+            }
+            for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
+                if let b = bindings.first(where: { $0.keys.contains(key) }) {
+                    perform(b.action, &s, &fx)
+                    return
+                }
+            }
+            // k9s: Shift+letter sorts by the column whose header starts with it (bound
+            // capitals such as G, I, S, A keep their meaning).
+            if case .char(let c) = key, c.isUppercase, c.isLetter, case .table = s.focused {
+                let width = s.layout.content.width
+                var found = false
+                s.updateFocused { content in
+                    guard case .table(var t) = content else { return }
+                    let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width - 2).map(\.column)
+                    found = t.sort(byLetter: c, visibleColumns: visible)
+                    content = .table(t)
+                }
+                if !found { s.flash = Flash("no column starts with \(c)", .warn, at: s.now) }
+                s.clampScroll()
+            }
+        }
+    }
+
+    static func perform(_ action: Action, _ s: inout AppState, _ fx: inout [Effect]) {
+        let page = s.pageHeight
+        switch action {
+        case .down: s.move(by: 1)
+        case .up: s.move(by: -1)
+        case .pageDown: s.move(by: page)
+        case .pageUp: s.move(by: -page)
+        case .halfPageDown: s.move(by: max(1, page / 2))
+        case .halfPageUp: s.move(by: -max(1, page / 2))
+        case .top: s.move(by: Int.min / 2)
+        case .bottom: s.move(by: Int.max / 2)
+        case .drill: s.drill()
+        case .back: s.back()
+        case .nextTab, .prevTab, .tab:
+            guard var screen = s.stack.popLast() else { return }
+            if case .tabs(var t) = screen.content, !t.pages.isEmpty {
+                switch action {
+                case .nextTab: t.active = (t.active + 1) % t.pages.count
+                case .prevTab: t.active = (t.active - 1 + t.pages.count) % t.pages.count
+                case .tab(let n): t.active = n
+                default: break
+                }
+                t.buildActive()
+                if case .table(var ts)? = t.pages[t.active].built, ts.namespace != s.namespace {
+                    ts.setNamespace(s.namespace)
+                    t.pages[t.active].built = .table(ts)
+                }
+                screen.content = .tabs(t)
+            }
+            s.stack.append(screen)
+        case .sortLeft, .sortRight:
+            let width = s.layout.content.width
+            s.updateFocused { c in
+                guard case .table(var t) = c else { return }
+                let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width).map(\.column)
+                t.moveSort(by: action == .sortLeft ? -1 : 1, visibleColumns: visible)
+                c = .table(t)
+            }
+            s.clampScroll()
+        case .sortInvert:
+            s.updateFocused { c in
+                guard case .table(var t) = c else { return }
+                t.invertSort()
+                c = .table(t)
+            }
+        case .help: s.mode = .help
+        case .command:
+            var ed = LineEditor(prefix: ":")
+            ed.completions = s.commandCompletions
+            s.mode = .command(ed)
+        case .filter:
+            var current = ""
+            if case .table(let t) = s.focused { current = t.filter?.pattern ?? "" }
+            s.mode = .filter(LineEditor(prefix: "/", text: current))
+        case .search: s.mode = .search(LineEditor(prefix: "/"))
+        case .nextMatch, .prevMatch:
+            let forward = action == .nextMatch
+            s.updateFocused { c in
+                switch c {
+                case .json(var j):
+                    if j.yaml != nil { j.yaml!.nextMatch(forward: forward) } else { j.pane.nextHit(forward: forward, height: page) }
+                    c = .json(j)
+                case .text(var t):
+                    t.pane.nextMatch(forward: forward)
+                    c = .text(t)
+                default: break
+                }
+            }
+        case .pause:
+            s.paused.toggle()
+            s.flash = Flash(s.paused ? "live updates paused (Space resumes)" : "live updates resumed", .info, at: s.now)
+        case .showYAML: s.showSelection()
+        case .describe: s.describe()
+        case .apply:
+            s.flash = Flash(s.applyUnavailableReason, .warn, at: s.now)
+        case .copy:
+            if s.readonly {
+                s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)
+            } else if let text = s.copyText() {
+                fx.append(.copyToClipboard(text))
+                s.flash = Flash("copied \(text.utf8.count) bytes to the clipboard", .info, at: s.now)
+            }
+        case .snapshot:
+            if s.readonly {
+                s.flash = Flash("--readonly: writing snapshots is disabled", .warn, at: s.now)
+            } else if s.source.supportsSnapshots {
+                fx.append(.writeSnapshot)
+            } else {
+                s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
+            }
+        case .reload:
+            fx.append(.reload)
+            s.flash = Flash("reloading \(s.source.label)", .info, at: s.now)
+        case .quit:
+            s.quitting = true
+            fx.append(.quit)
+        case .suspend:
+            fx.append(.suspend)
+        case .toggleFold, .expand, .collapse, .expandAll, .collapseAll:
+            s.updateFocused { c in
+                guard case .json(var j) = c else { return }
+                switch action {
+                case .toggleFold: j.pane.toggle()
+                case .expand: j.pane.expand()
+                case .collapse: j.pane.collapse()
+                case .expandAll: j.pane.expandAll()
+                default: j.pane.collapseAll()
+                }
+                j.pane.moveCursor(by: 0, height: page)
+                c = .json(j)
+            }
+        case .toggleYAML:
+            s.updateFocused { c in
+                guard case .json(var j) = c else { return }
+                j.yaml = j.yaml == nil ? TextPaneState(text: YAMLWriter.string(.json(j.pane.root))) : nil
+                c = .json(j)
+            }
+        }
+    }
+
+    // MARK: Commands
+
+    static func runCommand(_ raw: String, _ s: inout AppState, _ fx: inout [Effect]) {
+        let words = raw.split(separator: " ").map(String.init)
+        guard let cmd = words.first else { return }
+        let arg = words.dropFirst().joined(separator: " ")
+        switch cmd {
+        case "q", "q!", "quit", "exit":
+            s.quitting = true
+            fx.append(.quit)
+        case "help", "?": s.mode = .help
+        case "reload":
+            fx.append(.reload)
+        case "pause": s.paused = true
+        case "resume": s.paused = false
+        case "stats":
+            s.flash = Flash(s.lastFrame.map { "last frame: \($0)" } ?? "no frame drawn yet", .info, at: s.now)
+        case "theme":
+            if arg.isEmpty {
+                s.flash = Flash("theme \(s.theme.name); available: \(s.themeNames.joined(separator: ", "))", .info, at: s.now)
+            } else {
+                fx.append(.loadTheme(arg))
+            }
+        case "ns", "namespace":
+            s.namespace = arg.isEmpty || arg == "all" || arg == "-A" ? nil : arg
+            s.applyNamespace()
+        case "ctx", "context":
+            s.flash = Flash("contexts need a cluster source: this \(s.source.kind.rawValue) source has no kubeconfig (start meshscope without --file to use the current context)", .warn, at: s.now)
+        case "apply":
+            s.flash = Flash(s.applyUnavailableReason, .warn, at: s.now)
+        case "describe":
+            s.describe()
+        case "layers":
+            guard !arg.isEmpty else {
+                s.flash = Flash("usage: :layers HOST:PORT (outbound) or :layers PORT (inbound)", .warn, at: s.now)
+                return
+            }
+            switch LayersScreen.screen(s.data, target: arg) {
+            case .success(let screen): s.push(screen)
+            case .failure(let e): s.flash = Flash(e.description, .error, at: s.now)
+            }
+        default:
+            if let (g, tab) = s.registry.group(cmd) {
+                s.mode = .normal
+                s.stack = [Screen.group(g, data: s.data, active: tab)]
+                s.applyNamespace()
+                if !arg.isEmpty, let m = try? TextMatcher(arg) { s.setFilter(m) }
+            } else if let spec = s.registry.find(cmd) {
+                s.mode = .normal
+                s.stack = [Screen.table(spec, data: s.data)]
+                s.applyNamespace()
+                if !arg.isEmpty, let m = try? TextMatcher(arg) { s.setFilter(m) }
+            } else {
+                s.flash = Flash("unknown command \"\(cmd)\"; try \(s.registry.commandNames.prefix(12).map { ":" + $0 }.joined(separator: " ")) :q or ?", .error, at: s.now)
+            }
+        }
+    }
+
+    // MARK: Mouse
+
+    static func handleMouse(_ m: MouseEvent, _ s: inout AppState, _ fx: inout [Effect]) {
+        guard s.mode.isNormal else { return }
+        switch m.kind {
+        case .scrollUp: s.move(by: -3)
+        case .scrollDown: s.move(by: 3)
+        case .press, .click, .doubleClick:
+            let r = s.layout.content
+            guard m.y >= r.y, m.y < r.maxY, m.x >= r.x, m.x < r.maxX else { return }
+            switch s.focused {
+            case .table(let t):
+                let first = Scroll.top(selected: t.selected, top: t.top, height: r.height - 1, count: t.order.count)
+                let pos = first + (m.y - r.y - 1)
+                guard m.y > r.y, pos < t.order.count else { return }
+                s.move(by: pos - t.selected)
+                if m.kind == .doubleClick { s.drill() }
+            case .json(let j) where j.yaml == nil:
+                let first = Scroll.top(selected: j.pane.cursor, top: j.pane.top, height: r.height, count: j.pane.lines.count)
+                let pos = first + (m.y - r.y)
+                s.move(by: pos - j.pane.cursor)
+                if m.kind == .doubleClick { perform(.toggleFold, &s, &fx) }
+            default: break
+            }
+        }
+    }
+}
+
+extension AppState {
+    /// The content whose bindings apply: the top screen (tabs include their page's).
+    var focusedForBindings: Content? { top?.content }
+
+    var commandCompletions: [String] {
+        var names = registry.commandNames
+        names += ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe"]
+        names += themeNames.map { "theme " + $0 }
+        return names
+    }
+
+    mutating func push(_ screen: Screen) {
+        stack.append(screen)
+        mode = .normal
+    }
+
+    mutating func move(by n: Int) {
+        let page = pageHeight
+        updateFocused { c in
+            switch c {
+            case .table(var t):
+                let target = n > 0 ? t.selected.addingReportingOverflow(n).partialValue : t.selected + n
+                t.selected = Scroll.clamp(target, count: t.order.count)
+                t.top = Scroll.top(selected: t.selected, top: t.top, height: page, count: t.order.count)
+                c = .table(t)
+            case .json(var j):
+                if j.yaml != nil {
+                    j.yaml!.scroll(by: n, height: page)
+                } else {
+                    j.pane.moveCursor(by: n, height: page)
+                }
+                c = .json(j)
+            case .text(var t):
+                t.pane.scroll(by: n, height: page)
+                c = .text(t)
+            case .tabs: break
+            }
+        }
+    }
+
+    mutating func clampScroll() { move(by: 0) }
+
+    mutating func setFilter(_ m: TextMatcher?) {
+        updateFocused { c in
+            guard case .table(var t) = c else { return }
+            t.setFilter(m)
+            c = .table(t)
+        }
+        clampScroll()
+    }
+
+    mutating func search(_ m: TextMatcher?) {
+        let page = pageHeight
+        var hits = 0
+        updateFocused { c in
+            switch c {
+            case .json(var j):
+                if j.yaml != nil {
+                    j.yaml!.search(m)
+                    hits = j.yaml!.matchLines.count
+                } else {
+                    j.pane.search(m, height: page)
+                    hits = j.pane.hits.count
+                }
+                c = .json(j)
+            case .text(var t):
+                t.pane.search(m)
+                hits = t.pane.matchLines.count
+                c = .text(t)
+            default: break
+            }
+        }
+        if let m { flash = Flash(hits == 0 ? "no match for \(m.pattern)" : "\(hits) \(hits == 1 ? "match" : "matches") for \(m.pattern) (n/N)", hits == 0 ? .warn : .info, at: now) }
+    }
+
+    mutating func back() {
+        if case .table(let t) = focused, t.filter != nil {
+            setFilter(nil)
+            return
+        }
+        if stack.count > 1 { stack.removeLast() }
+    }
+
+    /// Enter on a table row: the view's drill target, else the row's object in the JSON pane.
+    mutating func drill() {
+        guard case .table(let t) = focused, let row = t.selectedRow, let index = t.selectedRowIndex else { return }
+        guard var screen = App.drillScreen(t, rowIndex: index, data) else {
+            flash = Flash("nothing to open for this row (y shows it as YAML/JSON)", .info, at: now)
+            return
+        }
+        let spec = t.spec
+        let identity = t.identity(of: row)
+        if screen.reload == nil {
+            screen.reload = { data in
+                let fresh = TableScreen(spec: spec, data: data)
+                guard let i = fresh.table.rows.firstIndex(where: { fresh.identity(of: $0) == identity }) else { return nil }
+                return App.drillScreen(fresh, rowIndex: i, data)?.content
+            }
+        }
+        push(screen)
+    }
+
+    /// Why `A` / `:apply` cannot run here.
+    var applyUnavailableReason: String {
+        if readonly { return "--readonly: apply is disabled" }
+        return "apply needs a cluster source: this \(source.kind.rawValue) source (\(source.label)) has no API server to apply to"
+    }
+
+    /// `:ns`: every table on the stack (and tabs built later) filters on NAMESPACE.
+    mutating func applyNamespace() {
+        let ns = namespace
+        var unsupported = false
+        for i in stack.indices {
+            switch stack[i].content {
+            case .table(var t):
+                t.setNamespace(ns)
+                if ns != nil, t.namespaceColumn == nil, i == stack.count - 1 { unsupported = true }
+                stack[i].content = .table(t)
+            case .tabs(var tabs):
+                for p in tabs.pages.indices {
+                    if case .table(var t)? = tabs.pages[p].built {
+                        t.setNamespace(ns)
+                        if ns != nil, t.namespaceColumn == nil, i == stack.count - 1, p == tabs.active { unsupported = true }
+                        tabs.pages[p].built = .table(t)
+                    }
+                }
+                stack[i].content = .tabs(tabs)
+            default: break
+            }
+        }
+        if let ns {
+            flash = Flash(unsupported ? "namespace \(ns) set; this view has no NAMESPACE column" : "namespace \(ns)", unsupported ? .warn : .info, at: now)
+        } else {
+            flash = Flash("all namespaces", .info, at: now)
+        }
+        clampScroll()
+    }
+
+    mutating func setLabelSelector(_ sel: LabelSelector?) {
+        updateFocused { c in
+            guard case .table(var t) = c else { return }
+            t.setLabelSelector(sel)
+            c = .table(t)
+        }
+        clampScroll()
+    }
+
+    /// `d`: the view's description of the selected resource, else its YAML.
+    mutating func describe() {
+        guard case .table(let t) = focused, let row = t.selectedRow, let index = t.selectedRowIndex else { return }
+        let name = t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : t.spec.title
+        if let d = t.spec.describe, let text = d(data, row, index) {
+            push(Screen.text("describe \(name)", text))
+            return
+        }
+        let node = t.selectedValue ?? App.rowObject(t.table, row)
+        push(Screen.text("describe \(name)", YAMLWriter.string(node)))
+    }
+
+    /// `y`: the selected row's object (or the row itself as column: value) in the JSON pane.
+    mutating func showSelection() {
+        guard case .table(let t) = focused, let row = t.selectedRow else { return }
+        let node = t.selectedValue ?? App.rowObject(t.table, row)
+        push(Screen.json(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : t.spec.title, node: node))
+    }
+
+    func copyText() -> String? {
+        switch focused {
+        case .table(let t):
+            guard let row = t.selectedRow else { return nil }
+            return JSONWriter.string(t.selectedValue ?? App.rowObject(t.table, row), indent: 2)
+        case .json(let j):
+            if let y = j.yaml { return y.lines.joined(separator: "\n") + "\n" }
+            return JSONWriter.string(.json(j.pane.selectedValue), indent: 2)
+        case .text(let t): return t.pane.lines.joined(separator: "\n") + "\n"
+        default: return nil
+        }
+    }
+
+    /// New data: every screen on the stack rebuilds, keeping cursor, filter, sort and tab.
+    mutating func reloadScreens() {
+        for i in stack.indices {
+            switch stack[i].content {
+            case .table(var t):
+                t.reload(data)
+                stack[i].content = .table(t)
+            case .tabs(var t) where stack[i].reload == nil:
+                for p in t.pages.indices {
+                    guard let rebuild = t.pages[p].rebuild else { continue }
+                    let data = data
+                    t.pages[p].make = { rebuild(data) }
+                    switch t.pages[p].built {
+                    case .table(var ts)?:
+                        ts.reload(data)
+                        t.pages[p].built = .table(ts)
+                    case let old?:
+                        t.pages[p].built = App.carryOver(from: old, to: rebuild(data))
+                    case nil: break
+                    }
+                }
+                stack[i].content = .tabs(t)
+            default:
+                guard let fresh = stack[i].reload?(data) else { continue }
+                stack[i].content = App.carryOver(from: stack[i].content, to: fresh)
+            }
+        }
+        clampScroll()
+    }
+}
+
+extension App {
+    static func drillScreen(_ t: TableScreen, rowIndex: Int, _ data: SourceData) -> Screen? {
+        let row = t.table.rows[rowIndex]
+        if let drill = t.spec.drill { return drill(data, row, rowIndex) }
+        if let v = t.rowValues, v.indices.contains(rowIndex) {
+            return Screen.detail(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : "", node: v[rowIndex])
+        }
+        return nil
+    }
+
+    /// A row as `{column: cell}` for `y` and `c` when the view has no object behind it.
+    static func rowObject(_ table: Table, _ row: [String]) -> OutputNode {
+        .object(table.columns.enumerated().map { i, c in (c.name, .string(i < row.count ? row[i] : "")) })
+    }
+
+    /// Keeps the user's place (cursor line, tab, YAML mode) when a screen is rebuilt.
+    static func carryOver(from old: Content, to new: Content) -> Content {
+        switch (old, new) {
+        case (.json(let o), .json(var n)):
+            n.pane.moveCursor(to: o.pane.cursor, height: 1)
+            n.pane.top = o.pane.top
+            if o.yaml != nil { n.yaml = TextPaneState(text: YAMLWriter.string(.json(n.pane.root))); n.yaml!.top = o.yaml!.top }
+            return .json(n)
+        case (.text(let o), .text(var n)):
+            n.pane.top = o.pane.top
+            return .text(n)
+        case (.tabs(let o), .tabs(var n)):
+            n.active = min(o.active, max(0, n.pages.count - 1))
+            n.buildActive()
+            if let oc = o.current, let nc = n.current { n.pages[n.active].built = carryOver(from: oc, to: nc) }
+            return .tabs(n)
+        default:
+            return new
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import MeshModel
+import TerminalUI
+
+extension App {
+    /// Paints the whole screen for a state. Pure: the same state gives the same cells.
+    public static func view(_ s: AppState) -> CellBuffer {
+        let theme = s.theme
+        var buf = CellBuffer(size: s.size, fill: .blank(theme[.text]))
+        if ScreenLayout.isTooSmall(s.size) {
+            let msg = "terminal too small (\(s.size)); meshscope needs at least \(ScreenLayout.minimum)"
+            buf.put(msg, x: 0, y: 0, style: theme[.flashWarn], ellipsis: true)
+            return buf
+        }
+        let layout = s.layout
+        paintHeader(s, &buf, layout.header)
+        if let p = layout.prompt, let ed = s.promptEditor {
+            var error: String?
+            if case .filter = s.mode, !ed.text.isEmpty, case .failure(let e) = Result(catching: { try TextMatcher(ed.text) }) {
+                error = "\(e)"
+            }
+            ed.paint(into: &buf, p, theme: theme, error: error)
+        }
+        if let screen = s.top {
+            let box = Box(title: title(of: screen, s))
+            box.paint(into: &buf, layout.main, theme: theme)
+            if case .tabs(let t) = screen.content, let tr = layout.tabs {
+                TabsBar(titles: t.pages.map(\.title), active: t.active).paint(into: &buf, tr, theme: theme)
+            }
+            if let c = s.focused { paintContent(c, s, &buf, layout.content) }
+        }
+        paintCrumbs(s, &buf, layout.crumbs)
+        paintHints(s, &buf, layout.hints)
+        switch s.mode {
+        case .help: help(for: s).paint(into: &buf, Rect(size: s.size), theme: theme)
+        case .confirm(let c): c.dialog.paint(into: &buf, Rect(size: s.size), theme: theme)
+        default: break
+        }
+        return buf
+    }
+
+    static func title(of screen: Screen, _ s: AppState) -> String {
+        func tableTitle(_ t: TableScreen, _ name: String) -> String {
+            let counts = t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count)/\(t.table.rows.count)"
+            var title = " \(name)[\(counts)] "
+            if let f = t.filter { title += "</\(f.pattern)> " }
+            if let l = t.labelSelector { title += "<\(l)> " }
+            if let ns = t.namespace { title += "<ns:\(ns)> " }
+            return title
+        }
+        switch screen.content {
+        case .table(let t): return tableTitle(t, t.spec.title)
+        case .json(let j): return j.yaml == nil ? " \(j.title) " : " \(j.title) (yaml) "
+        case .text(let t): return " \(t.title) "
+        case .tabs:
+            if case .table(let t) = s.focused { return tableTitle(t, t.spec.title) }
+            return " \(screen.crumb) "
+        }
+    }
+
+    static func paintContent(_ c: Content, _ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
+        let theme = s.theme
+        switch c {
+        case .table(let t):
+            if let e = t.error {
+                buf.put(e, x: r.x + 1, y: r.y, maxWidth: r.width - 1, style: theme[.flashError], ellipsis: true)
+                return
+            }
+            var w = TableWidget(table: t.table, order: t.order, widths: t.widths)
+            w.selected = t.selected
+            w.top = t.top
+            w.sortColumn = t.sortColumn
+            w.ascending = t.ascending
+            w.highlight = t.filter
+            w.cellRole = t.spec.cellRole
+            w.paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height), theme: theme)
+            if t.order.isEmpty, r.height > 2 {
+                let msg = t.table.rows.isEmpty ? "no rows" : "no rows match the filter (Esc clears it)"
+                buf.put(msg, x: r.x + 2, y: r.y + 2, maxWidth: r.width - 3, style: theme[.dim])
+            }
+        case .json(let j):
+            if let y = j.yaml {
+                TextPaneWidget(state: y).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
+            } else {
+                JSONPaneWidget(state: j.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
+            }
+        case .text(let t):
+            if let side = t.side, r.width >= 60 {
+                // Main pane on the left, the side pane (evidence) right of a rule.
+                let leftWidth = max(30, (r.width - 3) * 11 / 20)
+                TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: leftWidth, height: r.height), theme: theme)
+                for y in r.y..<r.maxY { buf.put("│", x: r.x + 1 + leftWidth, y: y, style: theme[.dim]) }
+                TextPaneWidget(state: side).paint(into: &buf, Rect(x: r.x + leftWidth + 3, y: r.y, width: r.maxX - (r.x + leftWidth + 3), height: r.height), theme: theme)
+            } else {
+                TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
+            }
+        case .tabs:
+            break
+        }
+    }
+
+    static func paintHeader(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
+        let theme = s.theme
+        let label = theme[.headerLabel], value = theme[.headerValue]
+        func pair(_ k: String, _ v: String, _ x: Int, _ y: Int, _ width: Int, _ valueStyle: Style? = nil) {
+            guard y < r.maxY, width > 10 else { return }
+            buf.put(k, x: x, y: y, maxWidth: 10, style: label)
+            buf.put(v, x: x + 10, y: y, maxWidth: width - 10, style: valueStyle ?? value, ellipsis: true)
+        }
+        let leftWidth = min(r.width / 2 + 10, r.width)
+        let rightX = r.x + leftWidth + 2
+        let rightWidth = r.maxX - rightX - 12
+        pair("Context:", s.source.context + (s.namespace.map { "  ns: \($0)" } ?? "") + (s.readonly ? "  [readonly]" : ""), r.x + 1, r.y, leftWidth)
+        var sourceText = s.source.label
+        if s.data.byteCount > 0 { sourceText += " (\(formatBytes(s.data.byteCount)))" }
+        pair("Source:", sourceText, r.x + 1, r.y + 1, leftWidth)
+        var fresh = "loading…"
+        if let at = s.loadedAt {
+            fresh = "\(clock(at)) (\(ago(s.now.timeIntervalSince(at))))"
+        }
+        pair("Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, s.loadError != nil ? theme[.flashError] : nil)
+        let refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
+        pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil)
+        if case .table(let t) = s.focused {
+            pair("Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", rightX, r.y + 1, rightWidth)
+            if let c = t.sortColumn, c < t.table.columns.count {
+                pair("Sort:", "\(t.table.columns[c].name) \(t.ascending ? "↑" : "↓")", rightX, r.y + 2, rightWidth)
+            }
+        }
+        let logo = "meshscope"
+        if r.width > 70 { buf.put(logo, x: r.maxX - logo.count - 1, y: r.y, style: theme[.headerLogo]) }
+    }
+
+    static func paintCrumbs(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
+        var x = r.x + 1
+        for (i, screen) in s.stack.enumerated() {
+            let last = i == s.stack.count - 1
+            let text = " \(screen.crumb) "
+            guard x < r.maxX else { break }
+            x += buf.put(text, x: x, y: r.y, maxWidth: min(40, r.maxX - x), style: s.theme[last ? .crumbActive : .crumbInactive], ellipsis: true)
+            x += 1
+        }
+    }
+
+    static func paintHints(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
+        var hints: [(key: String, label: String)] = []
+        switch s.mode {
+        case .command: hints = [("tab", "complete"), ("enter", "run"), ("esc", "cancel")]
+        case .filter: hints = [("enter", "keep"), ("esc", "clear"), ("!", "invert")]
+        case .search: hints = [("enter", "search"), ("esc", "cancel")]
+        case .help: hints = [("any key", "close help")]
+        case .confirm: hints = [("y", "yes"), ("n", "no")]
+        case .normal:
+            if case .table(let t) = s.focused {
+                hints += t.spec.keys.map { ($0.key.description.lowercased(), $0.label) }
+            }
+            for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
+                for b in bindings { if let h = b.hint { hints.append((b.hintKey ?? b.keys[0].description.lowercased(), h)) } }
+            }
+        }
+        var hintsWidth = r.width - 1
+        if let f = s.flash {
+            let role: Role = f.level == .error ? .flashError : f.level == .warn ? .flashWarn : .flashInfo
+            let w = min(DisplayWidth.of(f.text), r.width * 2 / 3)
+            let x = r.maxX - w - 1
+            buf.put(f.text, x: x, y: r.y, maxWidth: w, style: s.theme[role], ellipsis: true)
+            hintsWidth = max(0, x - r.x - 3)
+        }
+        HintsBar(hints).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: hintsWidth, height: 1), theme: s.theme)
+    }
+
+    /// `?`: every key of the current view, from the same bindings that dispatch keys.
+    static func help(for s: AppState) -> HelpOverlay {
+        var sections: [(title: String, keys: [(key: String, help: String)])] = []
+        if case .table(let t) = s.focused, !t.spec.keys.isEmpty {
+            sections.append(("\(t.spec.title)", t.spec.keys.map { ($0.key.description, $0.label) }))
+        }
+        for (title, bindings) in Bindings.forContent(s.focusedForBindings) {
+            sections.append((title, bindings.map { ($0.keyLabel, $0.help) }))
+        }
+        if case .tabs(let t) = s.top?.content {
+            sections.append(("Tabs by number", [("1-\(t.pages.count)", "jump to a tab")]))
+        }
+        let grouped = Set(s.registry.groups.flatMap { $0.tables.map(\.name) })
+        let views = s.registry.views.filter { !grouped.contains($0.name) }.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), $0.title) }
+        let groups = s.registry.groups.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), "\($0.title): " + $0.tabs.map(\.title).joined(separator: ", ")) }
+        sections.append(("Commands", groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]))
+        return HelpOverlay(title: " Help: \(s.top?.crumb ?? "") ", sections: sections)
+    }
+
+    static func formatBytes(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        if n < 1024 * 1024 { return String(format: "%.1f KiB", Double(n) / 1024) }
+        return String(format: "%.1f MiB", Double(n) / 1024 / 1024)
+    }
+
+    static func formatInterval(_ t: TimeInterval) -> String {
+        t >= 60 ? "\(Int(t / 60))m" : t == t.rounded() ? "\(Int(t))s" : String(format: "%.1fs", t)
+    }
+
+    static func ago(_ t: TimeInterval) -> String {
+        let s = max(0, Int(t))
+        if s < 60 { return "\(s)s ago" }
+        if s < 3600 { return "\(s / 60)m ago" }
+        return "\(s / 3600)h ago"
+    }
+
+    static func clock(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        return String(format: "%02d:%02d:%02d", tmv.tm_hour, tmv.tm_min, tmv.tm_sec)
+    }
+}

@@ -1,0 +1,159 @@
+import MeshModel
+import TerminalUI
+
+/// A table plus, optionally, the object behind each row (for `y`, `c` and the default drill-down).
+public struct ViewTable: Sendable {
+    public var table: Table
+    /// Aligned with `table.rows`; `.json(value)` subtrees are shown without copying.
+    public var rowValues: [OutputNode]?
+    /// Aligned with `table.rows`: labels `/-l key=value` selects on (rows without: nil).
+    public var rowLabels: [[String: String]]?
+
+    public init(_ table: Table, rowValues: [OutputNode]? = nil) {
+        self.table = table
+        self.rowValues = rowValues
+    }
+}
+
+/// A key a view adds beyond the common ones (shown in hints and `?` help).
+public struct ViewKey: Sendable {
+    public var key: Key
+    public var label: String
+    /// Opens a screen for the selected row (nil: nothing to show for this row).
+    public var open: @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?
+
+    public init(_ key: Key, _ label: String, open: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?) {
+        self.key = key
+        self.label = label
+        self.open = open
+    }
+}
+
+/// A table view bound to a MeshModel `Table` builder: this is all a new view needs.
+///
+/// ```swift
+/// // In AppViews (or wherever views are registered):
+/// TableViewSpec(name: "clusters", aliases: ["cl"], title: "Clusters") { data in
+///     let dump = try data.requireDocument()
+///     return ViewTable(try ClusterTable.build(dump), rowValues: nil)
+/// }
+/// ```
+/// With `rowValues`, Enter opens the row's object in detail tabs (JSON tree with folding
+/// and search, and YAML) and `y`/`c` show and copy it; give `drill` to go somewhere else
+/// (another table, custom tabs).
+public struct TableViewSpec: Sendable {
+    /// The `:` command that opens the view.
+    public var name: String
+    public var aliases: [String]
+    public var title: String
+    public var build: @Sendable (SourceData) throws -> ViewTable
+    public var drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)?
+    public var keys: [ViewKey]
+    /// Per-cell colouring (e.g. status words).
+    public var cellRole: (@Sendable (_ column: String, _ value: String) -> Role?)?
+    /// Which cells identify a row across refreshes (default: the first two).
+    public var identityColumns: Int
+    /// The column that names a row (breadcrumbs, detail titles).
+    public var nameColumn: Int
+    /// `d`: the selected resource's key facts as text (nil: the row's object as YAML).
+    public var describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
+
+    public init(
+        name: String, aliases: [String] = [], title: String,
+        keys: [ViewKey] = [],
+        cellRole: (@Sendable (_ column: String, _ value: String) -> Role?)? = StatusColors.role,
+        identityColumns: Int = 2,
+        nameColumn: Int = 0,
+        describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)? = nil,
+        drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)? = nil,
+        build: @escaping @Sendable (SourceData) throws -> ViewTable
+    ) {
+        self.name = name
+        self.aliases = aliases
+        self.title = title
+        self.build = build
+        self.drill = drill
+        self.keys = keys
+        self.cellRole = cellRole
+        self.identityColumns = identityColumns
+        self.nameColumn = nameColumn
+        self.describe = describe
+    }
+}
+
+/// Views shown together as tabs (a proxy's Listeners, Clusters, ...). `:name` opens the
+/// group; a tab's own `:name` opens the group at that tab.
+public struct ViewGroup: Sendable {
+    public enum Tab: Sendable {
+        case table(TableViewSpec)
+        /// A pane built from the data (JSON tree, text).
+        case pane(String, @Sendable (SourceData) -> Content)
+
+        public var title: String {
+            switch self {
+            case .table(let s): s.title
+            case .pane(let t, _): t
+            }
+        }
+    }
+
+    public var name: String
+    public var aliases: [String]
+    public var title: String
+    public var tabs: [Tab]
+
+    public init(name: String, aliases: [String] = [], title: String, tabs: [Tab]) {
+        self.name = name
+        self.aliases = aliases
+        self.title = title
+        self.tabs = tabs
+    }
+
+    public var tables: [TableViewSpec] { tabs.compactMap { if case .table(let s) = $0 { s } else { nil } } }
+
+    func matches(_ command: String) -> Bool { name == command || aliases.contains(command) }
+}
+
+/// The views reachable with `:name`, in the order `:` completion lists them.
+public struct ViewRegistry: Sendable {
+    public private(set) var views: [TableViewSpec] = []
+    public private(set) var groups: [ViewGroup] = []
+
+    public init(_ views: [TableViewSpec] = [], groups: [ViewGroup] = []) {
+        self.views = views
+        self.groups = groups
+        for g in groups { self.views += g.tables }
+    }
+
+    public mutating func register(_ spec: TableViewSpec) { views.append(spec) }
+
+    public func find(_ command: String) -> TableViewSpec? {
+        views.first { $0.name == command || $0.aliases.contains(command) }
+    }
+
+    /// The group `command` names, or the group (and tab) of the table it names.
+    public func group(_ command: String) -> (ViewGroup, tab: Int)? {
+        if let g = groups.first(where: { $0.matches(command) }) { return (g, 0) }
+        for g in groups {
+            if let i = g.tabs.firstIndex(where: { if case .table(let s) = $0 { s.name == command || s.aliases.contains(command) } else { false } }) {
+                return (g, i)
+            }
+        }
+        return nil
+    }
+
+    /// Every `:` name (groups first).
+    public var commandNames: [String] { groups.flatMap { [$0.name] + $0.aliases } + views.flatMap { [$0.name] + $0.aliases } }
+}
+
+/// Colours for the status words the mesh tables print.
+public enum StatusColors {
+    public static let role: @Sendable (String, String) -> Role? = { _, value in
+        switch value {
+        case "SYNCED", "HEALTHY", "ACTIVE", "Available", "Running", "True", "OK", "ready": .statusOK
+        case "STALE", "NOT SENT", "NOT_SENT", "WARMING", "Initializing", "Pending", "DRAINING": .statusWarn
+        case "ERROR", "UNHEALTHY", "Unavailable", "Failed", "CrashLoopBackOff", "False", "NACKED", "ERRORED": .statusError
+        default: nil
+        }
+    }
+}

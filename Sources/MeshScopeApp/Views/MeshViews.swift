@@ -1,0 +1,103 @@
+import Foundation
+import MeshModel
+import TerminalUI
+
+/// ztunnel, proxy-status and traffic-edge views, bound to the same MeshModel builders as
+/// `meshscope ztunnel-config`, `proxy-status` and `ztunnel-config edges`.
+public enum MeshViews {
+    public static let ztunnel = ViewGroup(name: "ztunnel", aliases: ["zt", "zc"], title: "ztunnel", tabs: [
+        .table(workloads), .table(services), .table(policies), .table(certificates), .table(connections),
+    ])
+
+    /// Labels a workload can be selected by with `/-l`: its canonical-service labels
+    /// (what ztunnel derived them from) and its scheduling facts.
+    static func labels(_ w: ZtunnelWorkload) -> [String: String] {
+        var l: [String: String] = [
+            "namespace": w.namespace, "node": w.node, "protocol": w.protocol_, "status": w.status,
+            "service-account": w.serviceAccount, "workload-type": w.workloadType, "network": w.network,
+        ]
+        if !w.canonicalName.isEmpty { l["service.istio.io/canonical-name"] = w.canonicalName; l["app"] = w.canonicalName }
+        if !w.canonicalRevision.isEmpty { l["service.istio.io/canonical-revision"] = w.canonicalRevision; l["version"] = w.canonicalRevision }
+        return l.filter { !$0.value.isEmpty }
+    }
+
+    public static let workloads = TableViewSpec(
+        name: "workloads", aliases: ["workload", "wl"], title: "Workloads", identityColumns: 2, nameColumn: 1,
+        build: { data in
+            let index = try data.requireZtunnel()
+            let list = ZtunnelViews.workloads(index)
+            var vt = ViewTable(ZtunnelViews.workloadTable(list, index: index), rowValues: list.map { .json($0.raw) })
+            vt.rowLabels = list.map(labels)
+            return vt
+        })
+
+    public static let services = TableViewSpec(
+        name: "services", aliases: ["service", "svc"], title: "Services", identityColumns: 2, nameColumn: 1,
+        build: { data in
+            let index = try data.requireZtunnel()
+            let list = ZtunnelViews.services(index)
+            return ViewTable(ZtunnelViews.serviceTable(list, index: index), rowValues: list.map { .json($0.raw) })
+        })
+
+    public static let policies = TableViewSpec(
+        name: "policies", aliases: ["policy", "pol"], title: "Policies", identityColumns: 2, nameColumn: 1,
+        build: { data in
+            let index = try data.requireZtunnel()
+            let list = ZtunnelViews.policies(index)
+            return ViewTable(ZtunnelViews.policyTable(list), rowValues: list.map { .json($0.raw) })
+        })
+
+    public static let certificates = TableViewSpec(
+        name: "certificates", aliases: ["certs", "cert"], title: "Certificates", identityColumns: 3,
+        build: { data in
+            let index = try data.requireZtunnel()
+            return ViewTable(ZtunnelViews.certificateTable(ZtunnelViews.certificateRows(ZtunnelViews.certificates(index)), now: data.producedAt ?? Date()))
+        })
+
+    public static let connections = TableViewSpec(
+        name: "connections", aliases: ["conn", "connection"], title: "Connections", identityColumns: 4,
+        build: { data in
+            let index = try data.requireZtunnel()
+            let states = ZtunnelViews.workloadStates(index)
+            return ViewTable(ZtunnelViews.connectionTable(ZtunnelViews.connectionRows(states, index: index)))
+        })
+
+    /// Per-type sync state, one column per xDS type (`proxy-status -v 1`).
+    public static let proxies = TableViewSpec(
+        name: "proxies", aliases: ["proxy-status", "ps"], title: "Proxies",
+        cellRole: syncRole, identityColumns: 2,
+        build: { data in
+            guard let list = data.proxyStatus else {
+                throw SourceData.Unavailable(description: "no istiod sync status loaded (add --file syncz.json: istiod /debug/syncz or a CSDS response)")
+            }
+            return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.producedAt ?? Date()),
+                             rowValues: list.map { $0.raw.map(OutputNode.json) ?? .null })
+        })
+
+    /// `STALE (5m)` and `NOT SENT` stand out; SYNCED is calm.
+    public static let syncRole: @Sendable (String, String) -> Role? = { column, value in
+        if value.hasPrefix("STALE") || value == "NOT SENT" { return .statusWarn }
+        if value.hasPrefix("ERROR") { return .statusError }
+        if value.hasPrefix("SYNCED") { return .statusOK }
+        return StatusColors.role(column, value)
+    }
+
+    /// Traffic edges from Prometheus metrics; a TREND sparkline of request (or byte) rates
+    /// once the metrics file has changed between reads.
+    public static let edges = TableViewSpec(
+        name: "edges", aliases: ["edge", "traffic"], title: "Edges", identityColumns: 3,
+        build: { data in
+            guard let edges = data.edges else {
+                throw SourceData.Unavailable(description: "no metrics loaded (add --file metrics.txt: ztunnel :15020/metrics or Envoy /stats/prometheus)")
+            }
+            var table = TrafficEdges.table(edges)
+            if !data.edgeHistory.isEmpty {
+                // Presentation only: the sparkline is the TUI's picture of the rate columns.
+                table.columns.append(Table.Column("TREND", wideOnly: true))
+                for (i, e) in edges.enumerated() {
+                    table.rows[i].append(Sparkline.text(data.edgeHistory[SourceData.edgeKey(e)] ?? [], width: 16))
+                }
+            }
+            return ViewTable(table)
+        })
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import MeshClient
+import MeshModel
+
+/// `meshscope get pods|services|namespaces|<any kind> [NAME...]`: kubectl's tables, with
+/// the mesh mode of each pod.
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get",
+        abstract: "List Kubernetes objects (pods show their mesh mode).",
+        discussion: """
+        TYPE is anything kubectl accepts: pods, po, services, svc, namespaces, ns, virtualservices, vs,
+        httproutes.gateway.networking.k8s.io, ... Pods get a MODE column: sidecar, ambient, waypoint,
+        gateway or none.
+        """
+    )
+
+    @Argument(help: "The resource type (pods, services, namespaces, vs, ...).")
+    var type: String
+
+    @Argument(help: "Names of objects to get (default: all).")
+    var names: [String] = []
+
+    @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.")
+    var selector: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let selector {
+            do { _ = try LabelSelector.parse(selector) } catch { throw ValidationError(error.message) }
+        }
+    }
+
+    func run() async throws {
+        let console = Console.current
+        let output = self.output
+        try await connection.withClient { client in
+            let resource = try await client.resource(type)
+            let namespace: String? = connection.allNamespaces || !resource.namespaced ? nil : client.connection.namespace
+            var items: [JSONValue] = []
+            if names.isEmpty {
+                items = try await client.listAll(resource, namespace: namespace, labelSelector: selector).items
+            } else {
+                var missing: [String] = []
+                for name in names {
+                    if let doc = try await client.get(resource, name: name, namespace: namespace ?? client.connection.namespace) {
+                        items.append(doc.root)
+                    } else {
+                        missing.append(name)
+                    }
+                }
+                for name in missing {
+                    console.error("meshscope: \(resource.qualifiedName) \"\(name)\" not found\(resource.namespaced ? " in namespace \"\(namespace ?? client.connection.namespace)\"" : "")")
+                }
+                if items.isEmpty { throw ExitCode(1) }
+            }
+            if items.isEmpty && (output.output == .table || output.output == .wide || output.output == .short) {
+                console.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
+                return
+            }
+            let now = Date()
+            let all = namespace == nil && resource.namespaced
+            let table: () -> Table = {
+                switch (resource.group, resource.name) {
+                case ("", "pods"): KubeTables.pods(items.map(KubePod.init), now: now, allNamespaces: all)
+                case ("", "services"): KubeTables.services(items.map(KubeService.init), now: now, allNamespaces: all, wide: output.isWide)
+                case ("", "namespaces"): KubeTables.namespaces(items.map(KubeNamespace.init), now: now)
+                default: KubeTables.objects(items.map { KubeObject($0, defaultKind: resource.kind, defaultAPIVersion: resource.apiVersion) }, resource: resource, now: now, allNamespaces: all)
+                }
+            }
+            output.emit(table: table(), data: GetCommand.data(items, resource: resource, single: names.count == 1), jsonIndent: 4)
+            if items.count < names.count { throw ExitCode(1) }
+        }
+    }
+
+    /// kubectl's -o json/yaml shape: the object itself for one name, else a `List`; items
+    /// get `apiVersion` and `kind` when the server left them out (as it does in lists).
+    static func data(_ items: [JSONValue], resource: APIResource, single: Bool) -> OutputNode {
+        let nodes = items.map { item -> OutputNode in
+            if item["kind"] != nil && item["apiVersion"] != nil { return .json(item) }
+            var pairs: [(String, OutputNode)] = [("apiVersion", .string(resource.apiVersion)), ("kind", .string(resource.kind))]
+            for (k, v) in item.members where k != "apiVersion" && k != "kind" { pairs.append((k, .json(v))) }
+            return .object(pairs)
+        }
+        if single, let one = nodes.first { return one }
+        return .object([("apiVersion", .string("v1")), ("items", .array(nodes)), ("kind", .string("List")), ("metadata", .object([("resourceVersion", .string(""))]))])
+    }
+}

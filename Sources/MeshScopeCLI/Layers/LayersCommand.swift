@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import MeshModel
+
+/// `meshscope layers`: which hop terminates and originates TCP, TLS, HTTP and HBONE, with
+/// the configuration that says so.
+public struct LayersCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "layers",
+        abstract: "Which hop terminates TCP, TLS, HTTP and HBONE, and which config says so.",
+        discussion: """
+            One proxy: --file DUMP with --inbound PORT (or HOST:PORT / IP:PORT) or --outbound \
+            HOST:PORT. A path: --ztunnel ZDUMP --from POD[.NS] --to HOST:PORT, with --proxy \
+            POD.NS=DUMP for each sidecar or waypoint whose config dump you have. The table has a \
+            column per hop and a row per layer; [n] points into the evidence list below it. See \
+            docs/layers.md.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("An Envoy /config_dump (or - for stdin).", valueName: "path"))
+    var file: String?
+    @Option(name: .long, help: ArgumentHelp("Connections arriving for PORT, HOST:PORT or IP:PORT.", valueName: "port"))
+    var inbound: String?
+    @Option(name: .long, help: ArgumentHelp("The app connecting to HOST:PORT (service name or IP).", valueName: "host:port"))
+    var outbound: String?
+    @Option(name: .long, help: ArgumentHelp("Destination IP (service VIP) for --outbound/--inbound.", valueName: "ip"))
+    var ip: String?
+    @Option(name: .long, help: "Request path for route matching.")
+    var path: String = "/"
+    @Option(name: .long, help: ArgumentHelp("ztunnel /config_dump, for --from/--to.", valueName: "path"))
+    var ztunnel: String?
+    @Option(name: .long, help: ArgumentHelp("Source workload: POD or POD.NAMESPACE.", valueName: "pod"))
+    var from: String?
+    @Option(name: .long, help: ArgumentHelp("Destination: HOST:PORT (service or VIP) or POD_IP:PORT.", valueName: "host:port"))
+    var to: String?
+    @Option(name: .long, help: ArgumentHelp("A proxy's dump for the path: POD.NAMESPACE=PATH. Repeatable.", valueName: "pod.ns=path"))
+    var proxy: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if file != nil {
+            if (inbound == nil) == (outbound == nil) { throw ValidationError("with --file give exactly one of --inbound or --outbound") }
+            if from != nil || to != nil { throw ValidationError("--from/--to chain a path; use them without --file") }
+        } else {
+            if from == nil || to == nil { throw ValidationError("give --file with --inbound/--outbound, or --from and --to (with --ztunnel and/or --proxy)") }
+            if ztunnel == nil && proxy.isEmpty { throw ValidationError("--from/--to need --ztunnel or at least one --proxy") }
+        }
+        if output.output == .yaml || output.output == .wide { throw ValidationError("layers prints -o table or -o json") }
+    }
+
+    public func run() throws {
+        var hops: [HopLayers] = []
+        var problems: [String] = []
+        if let file {
+            let loaded = try ProxyConfigDump.load(file)
+            for w in loaded.dump.warnings { problems.append("\(loaded.source): \(w.description)") }
+            let layers = EnvoyLayers(loaded.dump)
+            let name = loaded.source
+            if let inbound {
+                let (host, port) = try Self.hostPort(inbound, option: "--inbound", portOnly: true)
+                var attrs = ConnectionAttributes()
+                attrs.destinationIP = ip ?? host.flatMap { IPAddress.isLiteral($0) ? $0 : nil }
+                let svcHost = host.flatMap { IPAddress.isLiteral($0) ? nil : $0 }
+                hops = [layers.inbound(port: port, host: svcHost, attrs: attrs, name: "\(name) inbound :\(port)")]
+            } else if let outbound {
+                let (host, port) = try Self.hostPort(outbound, option: "--outbound", portOnly: false)
+                hops = [layers.outbound(host: host ?? "", port: port, ip: ip, path: path, name: "\(name) outbound \(outbound)")]
+            }
+        } else if let from, let to {
+            var inputs = MeshPathInputs()
+            if let ztunnel {
+                let z = try ZtunnelInput.load(ztunnel)
+                problems += z.problems
+                inputs.ztunnel = z.value
+            }
+            for spec in proxy {
+                guard let eq = spec.firstIndex(of: "=") else { throw CLIError(.usage, "--proxy: expected POD.NAMESPACE=PATH, got \(spec)") }
+                let key = String(spec[..<eq])
+                let loaded = try ProxyConfigDump.load(String(spec[spec.index(after: eq)...]))
+                for w in loaded.dump.warnings { problems.append("\(loaded.source): \(w.description)") }
+                inputs.proxies[key] = loaded.dump
+            }
+            do {
+                hops = try MeshPath.build(inputs, from: from, to: to)
+            } catch {
+                throw CLIError(.usage, error.message)
+            }
+        }
+        let diagram = LayersDiagram(hops: hops)
+        let console = Console.current
+        switch output.output {
+        case .json: console.write(JSONWriter.bytes(diagram.json, indent: 2, keyStyle: .preserve))
+        default: console.write(diagram.text)
+        }
+        let missing = hops.flatMap(\.missing)
+        for m in missing { console.error("meshscope: warning: missing: \(m)") }
+        try Problems.finish(problems)
+    }
+
+    /// `PORT`, `HOST:PORT`, `[v6]:PORT`.
+    static func hostPort(_ s: String, option: String, portOnly: Bool) throws(CLIError) -> (String?, Int) {
+        if portOnly, let p = Int(s) { return (nil, p) }
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), port > 0, port < 65536 else {
+            throw CLIError(.usage, "\(option): expected \(portOnly ? "PORT or " : "")HOST:PORT, got \(s)")
+        }
+        var host = String(s[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import MeshScopeApp
+
+/// `meshscope [tui] --file PATH...`: the interactive terminal UI (also what `meshscope`
+/// with no subcommand runs).
+public struct TUICommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Browse mesh state interactively (the default command).",
+        discussion: "Keys: : command, / filter, Enter open, Esc back, ? help, Ctrl-C quit. See docs/tui.md."
+    )
+
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "A file to browse, detected by content: Envoy /config_dump, ztunnel config_dump, istiod syncz/CSDS, Prometheus metrics, Envoy /clusters or /stats (or any JSON). Repeatable: a dump plus its /clusters and /stats make one proxy. Re-read when it changes.",
+        valueName: "path"))
+    var file: [String] = []
+
+    @Option(help: "Theme name (default-dark, light, solarized-dark, high-contrast, monochrome, or a user theme) or a .yaml path.")
+    var theme: String?
+
+    @Flag(help: "Report mouse clicks and the wheel (off by default so terminal selection keeps working).")
+    var mouse = false
+
+    @Option(help: "Seconds between source refreshes.")
+    var refresh: Double = 2
+
+    @Option(help: "The view to start on (a : command such as clusters, stats, proxies, sections); default: the source's main view.")
+    var view: String?
+
+    @Flag(help: "Disable every write: clipboard copy, snapshots, apply.")
+    var readonly = false
+
+    @Flag(name: .customLong("exit-after-first-frame"), help: .hidden)
+    var exitAfterFirstFrame = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard refresh > 0 else { throw ValidationError("--refresh must be a positive number of seconds") }
+    }
+
+    /// Process start, for `--exit-after-first-frame`: /proc's start time (clock ticks
+    /// since boot) so the measure includes exec, dynamic linking and argument parsing.
+    static var launchedAt: Date {
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") {
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // Field 22 (starttime) is the 20th after the command name.
+            if fields.count > 19, let ticks = Double(fields[19]),
+               let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+               let up = Double(uptime.split(separator: " ")[0]) {
+                let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+                return Date().addingTimeInterval(-(up - ticks / hz))
+            }
+        }
+        return Date()
+    }
+
+    public func run() async throws {
+        do {
+            try await TUI.run(TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
+                                         exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt))
+        } catch {
+            switch error.kind {
+            case .badInput: throw CLIError(.badInput, error.message)
+            case .usage: throw CLIError(.usage, error.message)
+            case .unavailable: throw CLIError(.unavailable, error.message)
+            }
+        }
+    }
+}

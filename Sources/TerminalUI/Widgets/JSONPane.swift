@@ -1,0 +1,303 @@
+import MeshModel
+
+/// One visible line of a folded JSON tree.
+public struct JSONLine: Sendable {
+    public enum Kind: Sendable, Equatable { case open, close, scalar, folded }
+    public var kind: Kind
+    public var depth: Int
+    /// Member name, or nil for array elements and the root.
+    public var key: String?
+    public var value: JSONValue
+    public var comma: Bool
+
+    /// Tape index of the value (of the container, for `open`/`close`/`folded`).
+    public var node: Int { value.index }
+}
+
+/// A JSON document shown as a tree with folding and search (the raw-config pane).
+///
+/// Folding state is a set of collapsed containers (by tape index); the visible lines are
+/// rebuilt when it changes, skipping folded subtrees in O(1) each, so a 50 MB dump with
+/// its sections folded is a few hundred lines.
+///
+/// ```swift
+/// var pane = JSONPaneState(root: doc.root)
+/// pane.moveCursor(by: 1, height: 20)
+/// pane.toggle()                               // fold or unfold the container under the cursor
+/// pane.search(try TextMatcher("outbound"))    // unfolds the path to the first hit
+/// ```
+public struct JSONPaneState: Sendable {
+    public let root: JSONValue
+    public private(set) var collapsed: Set<Int>
+    public private(set) var lines: [JSONLine] = []
+    public private(set) var cursor: Int = 0
+    public var top: Int = 0
+    public private(set) var matcher: TextMatcher?
+    /// Search hits in document order: the value node and its ancestor containers.
+    public private(set) var hits: [(node: Int, ancestors: [Int])] = []
+    public private(set) var currentHit: Int?
+
+    /// Opens with everything expanded when the value is small, else only the first
+    /// `depth` levels.
+    public init(root: JSONValue, expandedDepth: Int = 2, expandAllBelowBytes: Int = 32_768) {
+        self.root = root
+        self.collapsed = []
+        if root.rawBytes.count > expandAllBelowBytes {
+            var c = Set<Int>()
+            JSONPaneState.collectContainers(root, depth: 0, minDepth: expandedDepth, into: &c)
+            collapsed = c
+        }
+        rebuild()
+    }
+
+    static func collectContainers(_ v: JSONValue, depth: Int, minDepth: Int, into set: inout Set<Int>) {
+        guard v.isObject || v.isArray, !v.isEmpty else { return }
+        if depth >= minDepth {
+            set.insert(v.index)
+            return  // descendants stay collapsed state-less: unfolding shows them expanded one level
+        }
+        if v.isObject {
+            for (_, m) in v.members { collectContainers(m, depth: depth + 1, minDepth: minDepth, into: &set) }
+        } else {
+            for e in v.elements { collectContainers(e, depth: depth + 1, minDepth: minDepth, into: &set) }
+        }
+    }
+
+    public var currentLine: JSONLine? { lines.indices.contains(cursor) ? lines[cursor] : nil }
+
+    mutating func rebuild() {
+        var out: [JSONLine] = []
+        walk(root, key: nil, depth: 0, comma: false, into: &out)
+        lines = out
+        cursor = Scroll.clamp(cursor, count: lines.count)
+    }
+
+    private func walk(_ v: JSONValue, key: String?, depth: Int, comma: Bool, into out: inout [JSONLine]) {
+        guard (v.isObject || v.isArray), !v.isEmpty else {
+            out.append(JSONLine(kind: .scalar, depth: depth, key: key, value: v, comma: comma))
+            return
+        }
+        if collapsed.contains(v.index) {
+            out.append(JSONLine(kind: .folded, depth: depth, key: key, value: v, comma: comma))
+            return
+        }
+        out.append(JSONLine(kind: .open, depth: depth, key: key, value: v, comma: false))
+        if v.isObject {
+            var pending: (String, JSONValue)?
+            for (k, m) in v.members {
+                if let p = pending { walk(p.1, key: p.0, depth: depth + 1, comma: true, into: &out) }
+                pending = (k, m)
+            }
+            if let p = pending { walk(p.1, key: p.0, depth: depth + 1, comma: false, into: &out) }
+        } else {
+            var pending: JSONValue?
+            for e in v.elements {
+                if let p = pending { walk(p, key: nil, depth: depth + 1, comma: true, into: &out) }
+                pending = e
+            }
+            if let p = pending { walk(p, key: nil, depth: depth + 1, comma: false, into: &out) }
+        }
+        out.append(JSONLine(kind: .close, depth: depth, key: nil, value: v, comma: comma))
+    }
+
+    public mutating func moveCursor(by n: Int, height: Int) {
+        cursor = Scroll.clamp(cursor + n, count: lines.count)
+        top = Scroll.top(selected: cursor, top: top, height: height, count: lines.count)
+    }
+
+    public mutating func moveCursor(to n: Int, height: Int) { moveCursor(by: n - cursor, height: height) }
+
+    /// Folds an open container (or the one a closing bracket ends), unfolds a folded one.
+    public mutating func toggle() {
+        guard let line = currentLine else { return }
+        switch line.kind {
+        case .open, .close: fold(line.node)
+        case .folded: unfold(line.node)
+        case .scalar: break
+        }
+    }
+
+    /// `l`/→: unfold the container under the cursor.
+    public mutating func expand() {
+        guard let line = currentLine, line.kind == .folded else { return }
+        unfold(line.node)
+    }
+
+    /// `h`/←: fold the container under the cursor; on anything else, jump to its parent.
+    public mutating func collapse() {
+        guard let line = currentLine else { return }
+        if line.kind == .open || line.kind == .close {
+            fold(line.node)
+            return
+        }
+        var i = cursor - 1
+        while i >= 0 {
+            if lines[i].kind == .open && lines[i].depth < line.depth {
+                cursor = i
+                return
+            }
+            i -= 1
+        }
+    }
+
+    public mutating func expandAll() {
+        let node = currentLine?.node
+        collapsed = []
+        rebuild()
+        if let node, let i = lines.firstIndex(where: { $0.node == node }) { cursor = i }
+    }
+
+    public mutating func collapseAll() {
+        var c = Set<Int>()
+        JSONPaneState.collectContainers(root, depth: 0, minDepth: 1, into: &c)
+        collapsed = c
+        cursor = 0
+        top = 0
+        rebuild()
+    }
+
+    private mutating func fold(_ node: Int) {
+        collapsed.insert(node)
+        rebuild()
+        if let i = lines.firstIndex(where: { $0.node == node }) { cursor = i }
+    }
+
+    private mutating func unfold(_ node: Int) {
+        collapsed.remove(node)
+        rebuild()
+        if let i = lines.firstIndex(where: { $0.node == node }) { cursor = i }
+    }
+
+    /// Searches keys and scalar values (folded parts too); jumps to the first hit after the cursor.
+    public mutating func search(_ m: TextMatcher?, height: Int) {
+        matcher = m
+        hits = []
+        currentHit = nil
+        guard let m, !m.isEmpty else { return }
+        var found: [(Int, [Int])] = []
+        var stack: [Int] = []
+        JSONPaneState.find(root, key: nil, matcher: m, stack: &stack, into: &found)
+        hits = found.map { (node: $0.0, ancestors: $0.1) }
+        guard !hits.isEmpty else { return }
+        let here = currentLine?.node ?? 0
+        currentHit = (hits.firstIndex { $0.node >= here } ?? 0) - 1
+        nextHit(forward: true, height: height)
+    }
+
+    static func find(_ v: JSONValue, key: String?, matcher: TextMatcher, stack: inout [Int], into out: inout [(Int, [Int])]) {
+        let keyHit = key.map { matcher.matches($0) } ?? false
+        if v.isObject || v.isArray {
+            if keyHit { out.append((v.index, stack)) }
+            stack.append(v.index)
+            if v.isObject {
+                for (k, m) in v.members { find(m, key: k, matcher: matcher, stack: &stack, into: &out) }
+            } else {
+                for e in v.elements { find(e, key: nil, matcher: matcher, stack: &stack, into: &out) }
+            }
+            stack.removeLast()
+        } else if keyHit || matcher.matches(v.rawText) {
+            out.append((v.index, stack))
+        }
+    }
+
+    /// `n` / `N`: the next or previous hit, unfolding its ancestors.
+    public mutating func nextHit(forward: Bool, height: Int) {
+        guard !hits.isEmpty else { return }
+        let k = currentHit.map { forward ? ($0 + 1) % hits.count : ($0 - 1 + hits.count) % hits.count } ?? 0
+        currentHit = k
+        let hit = hits[k]
+        var changed = false
+        for a in hit.ancestors where collapsed.contains(a) {
+            collapsed.remove(a)
+            changed = true
+        }
+        if changed { rebuild() }
+        if let i = lines.firstIndex(where: { $0.node == hit.node }) {
+            cursor = i
+            top = Scroll.top(selected: cursor, top: max(0, cursor - height / 3), height: height, count: lines.count)
+        }
+    }
+
+    /// The value under the cursor (for copy / YAML of a subtree).
+    public var selectedValue: JSONValue { currentLine?.value ?? root }
+}
+
+/// Paints a ``JSONPaneState``: gutter fold markers, coloured keys and values, `{…} N keys`
+/// for folded containers, search hits highlighted, the cursor line shaded.
+public struct JSONPaneWidget: Sendable {
+    public var state: JSONPaneState
+
+    public init(state: JSONPaneState) { self.state = state }
+
+    public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {
+        buf.fill(rect, style: theme[.text])
+        let top = Scroll.top(selected: state.cursor, top: state.top, height: rect.height, count: state.lines.count)
+        for i in 0..<rect.height {
+            let n = top + i
+            guard n < state.lines.count else { break }
+            let line = state.lines[n]
+            let y = rect.y + i
+            let isCursor = n == state.cursor
+            let shade: (Role) -> Style = { role in isCursor ? theme[role].over(theme[.cursorLine]) : theme[role] }
+            if isCursor { buf.fill(rect.row(i), style: shade(.text)) }
+            var x = rect.x + line.depth * 2
+            let maxX = rect.maxX
+            func emit(_ s: String, _ role: Role, highlight: Bool = false) {
+                guard x < maxX else { return }
+                let start = x
+                x += buf.put(s, x: x, y: y, maxWidth: maxX - x, style: shade(role), ellipsis: true)
+                if highlight, let m = state.matcher {
+                    for r in m.ranges(in: s) {
+                        let before = DisplayWidth.of(String(s[..<r.lowerBound]))
+                        guard start + before < maxX else { break }
+                        buf.put(String(s[r]), x: start + before, y: y, maxWidth: maxX - start - before, style: theme[.searchMatch])
+                    }
+                }
+            }
+            let marker: String
+            switch line.kind {
+            case .open: marker = "▾ "
+            case .folded: marker = "▸ "
+            default: marker = "  "
+            }
+            emit(marker, .jsonFold)
+            if let key = line.key {
+                emit(JSONPaneWidget.quote(key), .jsonKey, highlight: true)
+                emit(": ", .jsonPunct)
+            }
+            let v = line.value
+            switch line.kind {
+            case .open: emit(v.isObject ? "{" : "[", .jsonPunct)
+            case .close: emit(v.isObject ? "}" : "]", .jsonPunct)
+            case .folded:
+                let n = v.count
+                emit(v.isObject ? "{…}" : "[…]", .jsonFold)
+                emit(v.isObject ? " \(n) \(n == 1 ? "key" : "keys")" : " \(n) \(n == 1 ? "item" : "items")", .dim)
+            case .scalar:
+                switch v.kind {
+                case .string: emit(String(decoding: v.rawBytes, as: UTF8.self), .jsonString, highlight: true)
+                case .number: emit(v.rawText, .jsonNumber, highlight: true)
+                case .bool: emit(v.rawText, .jsonBool, highlight: true)
+                case .null: emit("null", .jsonNull, highlight: true)
+                case .object: emit("{}", .jsonPunct)
+                case .array: emit("[]", .jsonPunct)
+                }
+            }
+            if line.comma { emit(",", .jsonPunct) }
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+}

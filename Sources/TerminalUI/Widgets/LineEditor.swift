@@ -1,0 +1,118 @@
+/// A one-line text input with cursor and completion, for the `:` command line and the
+/// `/` filter: the model is pure, painting is separate.
+///
+/// ```swift
+/// var ed = LineEditor(prefix: ":")
+/// ed.completions = ["sections", "quit", "help"]
+/// ed.handle(.char("s"))        // suggestion: "sections" (shown greyed after the cursor)
+/// ed.handle(.tab)              // text == "sections"
+/// ```
+public struct LineEditor: Sendable, Equatable {
+    public var prefix: String
+    public private(set) var text: String = ""
+    /// Cursor position in characters.
+    public private(set) var cursor: Int = 0
+    /// Candidates for completion; the first one extending `text` is suggested.
+    public var completions: [String] = []
+
+    public init(prefix: String, text: String = "") {
+        self.prefix = prefix
+        self.text = text
+        self.cursor = text.count
+    }
+
+    /// What Tab would complete to (nil when nothing extends the text).
+    public var suggestion: String? {
+        guard !text.isEmpty else { return nil }
+        return completions.first { $0.hasPrefix(text) && $0 != text }
+    }
+
+    /// Candidates that extend the current text (for a list under the prompt).
+    public var matchingCompletions: [String] { completions.filter { $0.hasPrefix(text) } }
+
+    public enum Outcome: Sendable, Equatable { case editing, submit(String), cancel }
+
+    public mutating func set(_ s: String) {
+        text = s
+        cursor = s.count
+    }
+
+    public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .enter: return .submit(text)
+        case .escape, .ctrl("g"): return .cancel
+        case .char(let c):
+            insert(c)
+        case .tab:
+            complete()
+        case .right where cursor == text.count:
+            complete()
+        case .backspace:
+            if cursor > 0 {
+                let i = text.index(text.startIndex, offsetBy: cursor - 1)
+                text.remove(at: i)
+                cursor -= 1
+            } else if text.isEmpty {
+                return .cancel
+            }
+        case .delete, .ctrl("d"):
+            if cursor < text.count { text.remove(at: text.index(text.startIndex, offsetBy: cursor)) }
+        case .left, .ctrl("b"): cursor = max(0, cursor - 1)
+        case .right, .ctrl("f"): cursor = min(text.count, cursor + 1)
+        case .home, .ctrl("a"): cursor = 0
+        case .end, .ctrl("e"): cursor = text.count
+        case .ctrl("u"):
+            text.removeFirst(cursor)
+            cursor = 0
+        case .ctrl("k"):
+            text = String(text.prefix(cursor))
+        case .ctrl("w"):
+            let head = text.prefix(cursor)
+            var cut = head.count
+            while cut > 0, head[head.index(head.startIndex, offsetBy: cut - 1)] == " " { cut -= 1 }
+            while cut > 0, head[head.index(head.startIndex, offsetBy: cut - 1)] != " " { cut -= 1 }
+            text = String(head.prefix(cut)) + text.dropFirst(cursor)
+            cursor = cut
+        default:
+            break
+        }
+        return .editing
+    }
+
+    /// Accepts the suggestion shown (what you see greyed out is what Tab gives).
+    private mutating func complete() {
+        if let s = suggestion { set(s) }
+    }
+
+    private mutating func insert(_ c: Character) {
+        let i = text.index(text.startIndex, offsetBy: cursor)
+        text.insert(c, at: i)
+        cursor += 1
+    }
+
+    /// Paints `prefix text▌suggestion` on one row.
+    public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme, error: String? = nil) {
+        guard rect.height > 0 else { return }
+        let row = rect.row(0)
+        buf.fill(row, style: theme[.text])
+        var x = rect.x
+        x += buf.put(prefix, x: x, y: rect.y, maxWidth: row.width, style: theme[.prompt])
+        let before = String(text.prefix(cursor))
+        x += buf.put(before, x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
+        let cursorChar = cursor < text.count ? String(text[text.index(text.startIndex, offsetBy: cursor)]) : " "
+        let cx = x
+        x += buf.put(cursorChar, x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt].with(attrs: .reverse))
+        if cursor + 1 < text.count {
+            x += buf.put(String(text.dropFirst(cursor + 1)), x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
+        }
+        if let s = suggestion, cursor == text.count {
+            let rest = String(s.dropFirst(text.count))
+            buf.put(String(rest.dropFirst()), x: cx + 1, y: rect.y, maxWidth: max(0, rect.maxX - cx - 1), style: theme[.promptCompletion])
+            buf.put(String(rest.prefix(1)), x: cx, y: rect.y, maxWidth: 1, style: theme[.promptCompletion].with(attrs: .reverse))
+        }
+        if let error {
+            let w = DisplayWidth.of(error)
+            if rect.maxX - w - 1 > x { buf.put(error, x: rect.maxX - w, y: rect.y, style: theme[.flashError]) }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import MeshModel
+
+/// Paints a MeshModel ``Table`` as an interactive grid: header with a sort marker,
+/// selection bar, scrolling, filter-match highlight, numeric columns right-aligned,
+/// cells truncated with `…`, wide-only columns shown when there is room.
+///
+/// The widget is stateless: the caller owns `order` (the visible rows, filtered and
+/// sorted), `selected` and `top`.
+///
+/// ```swift
+/// var w = TableWidget(table: table)
+/// w.order = Array(table.rows.indices)
+/// w.selected = 3
+/// w.paint(into: &buf, rect, theme: .defaultDark)
+/// ```
+public struct TableWidget: Sendable {
+    public var table: Table
+    /// Row indices into `table.rows`, in display order.
+    public var order: [Int]
+    /// Position in `order` of the selected row.
+    public var selected: Int
+    /// Position in `order` of the first row shown.
+    public var top: Int
+    public var sortColumn: Int?
+    public var ascending: Bool
+    public var highlight: TextMatcher?
+    /// Natural width per column (header and every cell); computed once per table by
+    /// ``naturalWidths(_:)`` so scrolling does not re-measure 100,000 rows.
+    public var widths: [Int]
+    /// Optional per-cell role (e.g. SYNCED in green, STALE in yellow).
+    public var cellRole: (@Sendable (_ column: String, _ value: String) -> Role?)?
+    /// Columns between cells.
+    public var gap: Int = 2
+
+    public init(table: Table, order: [Int]? = nil, widths: [Int]? = nil) {
+        self.table = table
+        self.order = order ?? Array(table.rows.indices)
+        self.selected = 0
+        self.top = 0
+        self.sortColumn = nil
+        self.ascending = true
+        self.widths = widths ?? TableWidget.naturalWidths(table)
+    }
+
+    /// The widest cell of each column, header included (plus room for a sort marker).
+    public static func naturalWidths(_ table: Table) -> [Int] {
+        var w = table.columns.map { DisplayWidth.of($0.name) + 1 }
+        for row in table.rows {
+            for (i, cell) in row.enumerated() where i < w.count {
+                let n = cell.utf8.count
+                // ASCII fast path: byte count is the width; only measure when it could win.
+                if n > w[i] { w[i] = max(w[i], DisplayWidth.of(cell)) }
+            }
+        }
+        return w
+    }
+
+    /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
+    /// when space is short; then the widest columns shrink (never below 4 cells).
+    public func layout(width: Int) -> [(column: Int, width: Int)] {
+        var cols = table.visibleColumnIndices(wide: true)
+        func total(_ c: [Int]) -> Int { c.reduce(0) { $0 + widths[$1] } + gap * max(0, c.count - 1) }
+        if total(cols) > width {
+            let narrow = table.visibleColumnIndices(wide: false)
+            if !narrow.isEmpty { cols = narrow }
+        }
+        var w = cols.map { widths[$0] }
+        var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
+        while excess > 0 {
+            guard let widest = w.indices.max(by: { w[$0] < w[$1] }), w[widest] > 4 else { break }
+            let second = w.enumerated().filter { $0.offset != widest }.map(\.element).max() ?? 4
+            let cut = min(excess, max(1, w[widest] - max(second, 4)))
+            w[widest] -= cut
+            excess -= cut
+        }
+        while excess > 0, cols.count > 1 {
+            excess -= w.removeLast() + gap
+            cols.removeLast()
+        }
+        return zip(cols, w).map { ($0, $1) }
+    }
+
+    public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {
+        guard rect.height > 0, rect.width > 0 else { return }
+        let base = theme[.tableRow]
+        buf.fill(rect, style: theme[.text])
+        let cols = layout(width: rect.width)
+        // Header
+        var x = rect.x
+        for (n, (c, w)) in cols.enumerated() {
+            let column = table.columns[c]
+            var name = column.name
+            let marker = sortColumn == c ? (ascending ? "↑" : "↓") : ""
+            if DisplayWidth.of(name) + DisplayWidth.of(marker) > w { name = DisplayWidth.truncate(name, to: w - DisplayWidth.of(marker)) }
+            let textWidth = DisplayWidth.of(name) + DisplayWidth.of(marker)
+            let start = column.numeric ? x + w - textWidth : x
+            let drawn = buf.put(name, x: start, y: rect.y, maxWidth: w, style: theme[.tableHeader])
+            if !marker.isEmpty { buf.put(marker, x: start + drawn, y: rect.y, maxWidth: 1, style: theme[.tableSortMarker]) }
+            x += w + (n == cols.count - 1 ? 0 : gap)
+        }
+        // Rows
+        let height = rect.height - 1
+        let first = Scroll.top(selected: selected, top: top, height: height, count: order.count)
+        for line in 0..<height {
+            let pos = first + line
+            guard pos < order.count else { break }
+            let row = table.rows[order[pos]]
+            let y = rect.y + 1 + line
+            let isSelected = pos == selected
+            let rowStyle = isSelected ? theme[.tableSelected] : base
+            if isSelected { buf.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: rowStyle) }
+            var x = rect.x
+            for (n, (c, w)) in cols.enumerated() {
+                let text = c < row.count ? row[c] : ""
+                var style = rowStyle
+                if !isSelected, let role = cellRole?(table.columns[c].name, text) { style = theme[role].over(base) }
+                let tw = min(DisplayWidth.of(text), w)
+                let start = table.columns[c].numeric ? x + w - tw : x
+                buf.put(text, x: start, y: y, maxWidth: w, style: style, ellipsis: true)
+                if let highlight {
+                    paintMatches(highlight, text: text, into: &buf, x: start, y: y, maxWidth: w, style: theme[.tableMatch])
+                }
+                x += w + (n == cols.count - 1 ? 0 : gap)
+            }
+        }
+    }
+
+    private func paintMatches(_ m: TextMatcher, text: String, into buf: inout CellBuffer, x: Int, y: Int, maxWidth: Int, style: Style) {
+        for r in m.ranges(in: text) {
+            let before = DisplayWidth.of(String(text[..<r.lowerBound]))
+            guard before < maxWidth else { break }
+            let fits = DisplayWidth.of(text) <= maxWidth
+            let room = fits ? maxWidth - before : maxWidth - 1 - before  // keep the ellipsis
+            guard room > 0 else { break }
+            buf.put(String(text[r]), x: x + before, y: y, maxWidth: room, style: style)
+        }
+    }
+}
+
+extension DisplayWidth {
+    /// The longest prefix of `text` that fits in `width` columns.
+    public static func truncate(_ text: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if of(text) <= width { return text }
+        var out = ""
+        var w = 0
+        for ch in text {
+            let cw = of(grapheme: ch)
+            if w + cw > width { break }
+            out.append(ch)
+            w += cw
+        }
+        return out
+    }
+}

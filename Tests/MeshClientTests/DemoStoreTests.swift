@@ -110,4 +110,30 @@ import Testing
             }
         }
     }
+
+    /// `--demo` in front of any command: the same commands a cluster gets, through a temporary kubeconfig.
+    @Test func demoCommandsEndToEnd() async throws {
+        let pods = await MeshScopeMain.invoke(["--demo", "get", "pods", "-A"])
+        #expect(pods.code == 0, "\(pods.stderr)")
+        let rows = pods.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.first?.last == "MODE")
+        func mode(_ ns: String, _ prefix: String) -> String? { rows.first { $0.count > 1 && $0[0] == ns && $0[1].hasPrefix(prefix) }?.last }
+        #expect(mode("bookinfo", "productpage-v1") == "sidecar")
+        #expect(mode("bookinfo-ambient", "productpage-v1") == "ambient")
+        #expect(mode("bookinfo-ambient", "waypoint") == "waypoint")
+        #expect(mode("istio-system", "istio-ingressgateway") == "gateway")
+        #expect(mode("istio-system", "ztunnel-") == "none")
+
+        let mesh = DemoMesh(.init())
+        let pp = try #require(mesh.pods.first { $0.namespace == "bookinfo" && $0.name.hasPrefix("productpage-v1") })
+        let clusters = await MeshScopeMain.invoke(["--demo", "admin", "\(pp.name).\(pp.namespace)", "/clusters?format=json"])
+        #expect(clusters.code == 0, "\(clusters.stderr)")
+        let doc = try JSONDocument(bytes: Array(clusters.stdout.utf8))
+        #expect((doc.root["cluster_statuses"]?.count ?? 0) > 0)
+
+        let edges = await MeshScopeMain.invoke(["--demo", "connections", "--edges", "--refresh", "500ms"])
+        #expect(edges.code == 0, "\(edges.stderr)")
+        #expect(edges.stdout.hasPrefix("SOURCE "))
+        #expect(edges.stdout.split(separator: "\n").contains { $0.hasPrefix("curl-legacy.legacy") && $0.contains("plaintext") })
+    }
 }

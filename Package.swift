@@ -48,6 +48,7 @@ let package = Package(
                 "MeshGen",
                 "MeshScopeApp",
                 "MeshClient",
+                "MeshDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -82,6 +83,7 @@ let package = Package(
             name: "MeshDemo",
             dependencies: [
                 "MeshModel",
+                "MeshGen",
                 "MeshClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,6 +5,7 @@ import Foundation
 /// (0 ok, 1 bad input, 2 usage).
 public enum MeshScopeMain {
     public static func run(_ arguments: [String]) async -> Int32 {
+        if let code = await DemoHook.run(arguments, { await run($0) }) { return code }
         let console = Console.current
         do {
             var command = try MeshScope.parseAsRoot(arguments)

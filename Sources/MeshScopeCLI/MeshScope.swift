@@ -25,5 +25,5 @@ public struct MeshScope: AsyncParsableCommand {
         ApplyCommand.self,
         AdminCommand.self,
         DiffCommand.self,
-    ]
+    ] + MeshScope.liveCommands
 }

@@ -54,6 +54,9 @@ public final class KubeTransport: Sendable {
             decompression: .disabled
         )
         config.dnsOverride = dnsOverride
+        // Watches each hold an HTTP/1 connection for minutes; with the default 8 per host,
+        // a cache's informers take them all and admin reads through the pod proxy starve.
+        config.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 96)
         if connection.server.hasPrefix("https://") {
             let tls = try KubeTransport.tlsConfiguration(connection, execClientCertificate: nil)
             config.tlsConfiguration = tls

@@ -44,6 +44,9 @@ public enum MeshMode: String, Sendable, CaseIterable {
         if let istio = labels["istio"], istio == "ingressgateway" || istio == "egressgateway" {
             return (.gateway, "label istio=\(istio)")
         }
+        // ztunnel's DaemonSet names its container istio-proxy too, but it is the node proxy,
+        // not a sidecar of the pod.
+        if labels["app"] == "ztunnel" { return (.none, "ztunnel node proxy (label app=ztunnel)") }
         if let proxy {
             let native = pod.initContainers.contains { $0.name == proxy.name && $0.restartPolicy == "Always" }
             return (.sidecar, native ? "native sidecar init container istio-proxy" : "container istio-proxy")

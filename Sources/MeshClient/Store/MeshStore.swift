@@ -1,0 +1,172 @@
+import Foundation
+import MeshModel
+
+/// Keeps the live state of a mesh: discovers proxies from the Kubernetes cache, polls their
+/// admin endpoints on the ``PollScheduler``'s plan (bounded concurrency, per-request
+/// timeouts, backoff per failing source), joins the answers in a ``LiveAccumulator`` and
+/// publishes immutable ``MeshState`` snapshots, one per refresh round.
+///
+/// The I/O is two closures, so the same store runs against a cluster (``kubernetes(cache:admin:options:)``)
+/// or anything else that can list proxies and fetch bytes.
+///
+/// ```swift
+/// let store = MeshStore.kubernetes(cache: cache, admin: admin, options: .init(refresh: 2))
+/// let task = Task { await store.run() }
+/// for await state in await store.states() where state.complete { print(state.edges.count); break }
+/// task.cancel()
+/// ```
+public actor MeshStore {
+    public struct Options: Sendable {
+        public var refresh: Double
+        public var maxConcurrent: Int
+        public var maxBackoff: Double
+
+        public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30) {
+            self.refresh = refresh
+            self.maxConcurrent = maxConcurrent
+            self.maxBackoff = maxBackoff
+        }
+    }
+
+    public typealias ListProxies = @Sendable () async throws -> [MeshState.Proxy]
+    public typealias Fetch = @Sendable (MeshState.Proxy, LiveSource.Endpoint) async throws -> [UInt8]
+
+    public let options: Options
+    let listProxies: ListProxies
+    let fetch: Fetch
+    var scheduler: PollScheduler
+    var accumulator = LiveAccumulator()
+    var proxies: [String: MeshState.Proxy] = [:]
+    var latest: MeshState?
+    var listeners: [UUID: AsyncStream<MeshState>.Continuation] = [:]
+    var discoveryError: String?
+    let start = ContinuousClock.now
+
+    public init(options: Options = Options(), listProxies: @escaping ListProxies, fetch: @escaping Fetch) {
+        self.options = options
+        self.listProxies = listProxies
+        self.fetch = fetch
+        scheduler = PollScheduler(config: .init(interval: options.refresh, maxConcurrent: options.maxConcurrent, maxBackoff: options.maxBackoff))
+    }
+
+    /// The last published snapshot.
+    public var current: MeshState? { latest }
+
+    /// Snapshots as they are published (the latest one first, if any).
+    public func states() -> AsyncStream<MeshState> {
+        let (stream, continuation) = AsyncStream<MeshState>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let id = UUID()
+        listeners[id] = continuation
+        if let latest { continuation.yield(latest) }
+        continuation.onTermination = { _ in Task { await self.removeListener(id) } }
+        return stream
+    }
+
+    func removeListener(_ id: UUID) { listeners[id] = nil }
+
+    var now: Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    enum Outcome: Sendable {
+        case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>)
+        case tick
+    }
+
+    /// Polls until the task is cancelled; then finishes every snapshot stream.
+    public func run() async {
+        var lastDiscovery = -Double.infinity
+        var lastPublish = -Double.infinity
+        var changedSincePublish = false
+        await withTaskGroup(of: Outcome.self) { group in
+            var ticking = false
+            while !Task.isCancelled {
+                if now - lastDiscovery >= options.refresh {
+                    lastDiscovery = now
+                    await discover()
+                    changedSincePublish = true
+                }
+                for source in scheduler.next(now: now) {
+                    guard let proxy = proxies[source.proxy] else { continue }
+                    let fetch = self.fetch
+                    group.addTask {
+                        do {
+                            let body = try await fetch(proxy, source.endpoint)
+                            return .fetched(source, Result { () throws(LiveDecodeError) in try LiveDecoded.decode(source.endpoint, body) })
+                        } catch let e as LiveDecodeError {
+                            return .fetched(source, .failure(e))
+                        } catch {
+                            return .fetched(source, .failure(LiveDecodeError(MeshStore.oneLine(error))))
+                        }
+                    }
+                }
+                if !ticking {
+                    ticking = true
+                    let wait = min(0.25, max(0.01, (scheduler.nextDue ?? now + 0.25) - now))
+                    group.addTask {
+                        try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                        return .tick
+                    }
+                }
+                guard let outcome = await group.next() else { break }
+                switch outcome {
+                case .tick:
+                    ticking = false
+                case .fetched(let source, let result):
+                    handle(source, result)
+                    changedSincePublish = true
+                }
+                let roundDone = scheduler.inFlightCount == 0
+                if changedSincePublish && (roundDone || now - lastPublish >= options.refresh) {
+                    publish()
+                    lastPublish = now
+                    changedSincePublish = false
+                }
+            }
+            group.cancelAll()
+        }
+        for l in listeners.values { l.finish() }
+        listeners.removeAll()
+    }
+
+    func discover() async {
+        do {
+            let list = try await listProxies()
+            discoveryError = nil
+            let changed = accumulator.setProxies(list)
+            proxies = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            scheduler.setSources(list.flatMap { p in p.kind.endpoints.map { LiveSource(proxy: p.key, endpoint: $0) } }, now: now)
+            for key in changed { scheduler.markDirty(proxy: key, now: now) }
+        } catch {
+            // Keep polling the proxies we know; the status says why discovery failed.
+            discoveryError = MeshStore.oneLine(error)
+        }
+    }
+
+    func handle(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>) {
+        switch result {
+        case .success(let decoded):
+            scheduler.finished(source, now: now, error: nil)
+            for key in accumulator.apply(source, decoded, at: Date()) { scheduler.markDirty(proxy: key, now: now) }
+        case .failure(let e):
+            scheduler.finished(source, now: now, error: e.message)
+        }
+    }
+
+    func publish() {
+        var statuses = scheduler.statuses
+        if let discoveryError {
+            var s = SourceStatus()
+            s.state = .failing(reason: discoveryError)
+            statuses[LiveSource(proxy: "kubernetes", endpoint: .syncz)] = s
+        }
+        let state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
+        latest = state
+        for l in listeners.values { l.yield(state) }
+    }
+
+    static func oneLine(_ error: any Error) -> String {
+        String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
+    }
+}

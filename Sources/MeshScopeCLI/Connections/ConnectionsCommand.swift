@@ -1,0 +1,129 @@
+#if canImport(MeshDemo) && canImport(MeshClient)
+import ArgumentParser
+import Foundation
+import MeshClient
+import MeshModel
+
+/// `meshscope connections`: live connection tables from the running mesh, with rates over
+/// the refresh interval. Polls through the same ``MeshStore`` the TUI uses.
+struct ConnectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connections",
+        abstract: "Live connections: traffic edges, ztunnel connections, upstream hosts, xDS clients.",
+        discussion: """
+        Polls every proxy's admin endpoints (through the API server's pod proxy) and prints one table \
+        once rates are known (two samples, one refresh interval apart). With --watch the table is \
+        redrawn in place every refresh when stdout is a terminal, and printed again otherwise.
+        Sources that fail (timeout, reset, HTTP 500, garbage) are listed on stderr with the reason; \
+        everything else keeps updating.
+        Examples:
+          meshscope --demo connections --edges
+          meshscope connections --hosts productpage-v1-7d4b9.bookinfo -o wide
+          meshscope connections --xds --watch --refresh 5s
+        """
+    )
+
+    @Flag(help: "Traffic edges between workloads (default).") var edges = false
+    @Flag(help: "Connections ztunnel tracks, per node.") var ztunnel = false
+    @Option(help: ArgumentHelp("Upstream hosts of one Envoy, with RQ/S and ERR/S.", valueName: "pod[.namespace]")) var hosts: String?
+    @Flag(help: "istiod's xDS clients and their sync state.") var xds = false
+    @Flag(help: "Redraw every refresh until interrupted.") var watch = false
+    @Option(help: ArgumentHelp("Refresh interval, e.g. 2s, 500ms.", valueName: "duration")) var refresh = "2s"
+    @Option(help: "Admin requests in flight at once.") var concurrency = 16
+    @Option(help: "Stop after this many tables with --watch (0: until interrupted).") var count = 0
+    @Option(name: .shortAndLong, help: "Output format: table, wide or json.") var output: OutputFormat = .table
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if [edges, ztunnel, xds, hosts != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --edges, --ztunnel, --hosts POD, --xds")
+        }
+        guard let r = ConnectionOptions.DurationText.seconds(refresh), r >= 0.1 else {
+            throw ValidationError("--refresh \"\(refresh)\": expected a duration of at least 100ms, such as 2s")
+        }
+        if output == .yaml || output == .short { throw ValidationError("-o \(output.rawValue) is not supported here: use table, wide or json") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        let interval = ConnectionOptions.DurationText.seconds(refresh) ?? 2
+        let namespace = connection.allNamespaces ? nil : connection.namespace
+        try await connection.withClient { client in
+            let cache: ClusterCache
+            do {
+                cache = try await ClusterCache.start(client: client, namespace: nil)
+                try await cache.waitForSync(timeout: connection.timeoutSeconds ?? 30)
+            } catch {
+                throw CLIError(.unavailable, (error as? KubeClientError)?.message ?? String(describing: error))
+            }
+            let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
+            let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? max(1, min(10, interval * 2)), maxConcurrent: concurrency)
+            let store = MeshStore.kubernetes(cache: cache, admin: admin, options: .init(refresh: interval, maxConcurrent: concurrency))
+            let poller = Task { await store.run() }
+            var printed = 0
+            var failure: CLIError?
+            for await state in await store.states() {
+                // A table with rates needs two samples of every source that answers.
+                guard state.complete, state.interval != nil || state.generation > 3 || !needsRates else { continue }
+                do {
+                    try render(state, namespace: namespace, defaultNamespace: client.connection.namespace, redraw: watch && Console.current.isTerminal)
+                } catch let e as CLIError {
+                    failure = e
+                    break
+                }
+                printed += 1
+                if !watch || (count > 0 && printed >= count) { break }
+            }
+            poller.cancel()
+            await poller.value
+            await cache.stop()
+            await admin.shutdown()
+            if let failure { throw failure }
+        }
+    }
+
+    var needsRates: Bool { !ztunnel && !xds }
+
+    func render(_ state: MeshState, namespace: String?, defaultNamespace: String, redraw: Bool) throws {
+        let console = Console.current
+        let table: Table
+        let data: OutputNode
+        if ztunnel {
+            table = LiveTables.ztunnel(state, namespace: namespace)
+            data = .array(table.rows.map { row in .object(zip(table.columns, row).map { ($0.name.lowercased(), .string($1)) }) })
+        } else if xds {
+            table = LiveTables.xds(state, namespace: namespace, now: state.time)
+            data = .array(table.rows.map { row in .object(zip(table.columns, row).map { ($0.name.lowercased(), .string($1)) }) })
+        } else if let target = hosts {
+            let (name, ns) = AdminCommand.split(target, defaultNamespace: defaultNamespace)
+            guard let proxy = state.proxy(named: name, namespace: ns) else {
+                throw CLIError(.badInput, "no Envoy proxy \(name) in namespace \(ns) (known proxies: \(state.proxies.filter { $0.kind != .ztunnel && $0.kind != .istiod }.prefix(5).map(\.proxyID).joined(separator: ", "))…)")
+            }
+            guard let t = LiveTables.hosts(state, proxy: proxy) else {
+                let reason = state.sources[LiveSource(proxy: proxy.key, endpoint: .clusters)]?.summary(now: state.time) ?? "not polled"
+                throw CLIError(.unavailable, "\(proxy.proxyID): no /clusters data: \(reason)")
+            }
+            table = t
+            data = .array(t.rows.map { row in .object(zip(t.columns, row).map { ($0.name.lowercased(), .string($1)) }) })
+        } else {
+            table = LiveTables.edges(state, namespace: namespace)
+            data = LiveTables.edgesOutput(state, namespace: namespace)
+        }
+        var out = redraw ? "\u{1B}[H" : ""
+        switch output {
+        case .json: out += JSONWriter.string(data)
+        case .wide: out += table.render(wide: true)
+        default: out += table.render(wide: false)
+        }
+        if redraw {
+            out += "\n\(state.time) · refresh \(refresh) · \(state.proxies.count) proxies · \(state.failing.count) failing\n\u{1B}[J"
+        } else if watch {
+            out += "\n"
+        }
+        console.write(out)
+        if !redraw {
+            for problem in LiveTables.problems(state) { console.error("meshscope: warning: \(problem)") }
+        }
+    }
+}
+#endif

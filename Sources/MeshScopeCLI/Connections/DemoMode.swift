@@ -1,0 +1,77 @@
+#if canImport(MeshDemo) && canImport(MeshClient)
+import Foundation
+import MeshDemo
+import MeshGen
+
+/// `meshscope --demo [--demo-services N] [--demo-replicas M] [COMMAND …]`: starts the demo
+/// mesh on loopback (fake API server + admin servers) and runs COMMAND against it through a
+/// temporary kubeconfig, the same code path as a real cluster. Without a command it serves
+/// the demo until interrupted and prints how to point kubectl or meshscope at it.
+enum DemoMode {
+    struct Arguments: Equatable {
+        var options = DemoMesh.Options()
+        var rest: [String] = []
+    }
+
+    /// Takes the demo flags out of the arguments; nil when `--demo` is not there.
+    static func extract(_ arguments: [String]) throws(CLIError) -> Arguments? {
+        guard arguments.contains("--demo") else { return nil }
+        var out = Arguments()
+        var i = 0
+        func number(_ flag: String) throws(CLIError) -> Int {
+            guard i + 1 < arguments.count, let n = Int(arguments[i + 1]), n >= 0 else {
+                throw CLIError(.usage, "\(flag) needs a non-negative number")
+            }
+            i += 1
+            return n
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--demo": break
+            case "--demo-services": out.options.services = try number("--demo-services")
+            case "--demo-replicas": out.options.replicas = max(1, try number("--demo-replicas"))
+            default: out.rest.append(arguments[i])
+            }
+            i += 1
+        }
+        return out
+    }
+
+    static func run(_ args: Arguments, run: ([String]) async -> Int32) async -> Int32 {
+        let console = Console.current
+        let cluster: DemoCluster
+        do {
+            cluster = try await DemoCluster.start(args.options)
+        } catch {
+            console.error("meshscope: cannot start the demo mesh: \(error)")
+            return 1
+        }
+        let kubeconfig: String
+        do {
+            kubeconfig = try cluster.writeKubeconfig()
+        } catch {
+            await cluster.shutdown()
+            console.error("meshscope: cannot write the demo kubeconfig: \(error)")
+            return 1
+        }
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+        if args.rest.isEmpty || args.rest == ["serve"] {
+            console.write("""
+            meshscope demo mesh: \(cluster.mesh.pods.count) pods, \(cluster.mesh.proxyPods.count) proxies, API server \(cluster.api.url)
+              export KUBECONFIG=\(kubeconfig)
+              meshscope connections --edges --watch      (or kubectl get pods -A)
+            Serving until interrupted (Ctrl-C).
+
+            """)
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+            }
+            await cluster.shutdown()
+            return 0
+        }
+        let code = await run(args.rest + ["--kubeconfig", kubeconfig])
+        await cluster.shutdown()
+        return code
+    }
+}
+#endif

@@ -381,15 +381,7 @@ public struct ProtoJSONWriter {
             }
             return
         }
-        out.append(0x7B)
-        let inner = depth + (1 + shift) * indentUnit
-        for i in 0..<count {
-            if i > 0 { out.append(0x2C) }
-            newline(inner)
-            member(&self, i, inner)
-        }
-        newline(depth + shift * indentUnit)
-        out.append(0x7D)
+        writeItems(count: count, depth: depth, shift: shift, open: 0x7B, close: 0x7D, member)
     }
 
     private mutating func writeArray(count: Int, depth: Int, structNested: Bool? = nil, _ element: (inout ProtoJSONWriter, Int, Int) -> Void) {
@@ -405,15 +397,22 @@ public struct ProtoJSONWriter {
             }
             return
         }
-        out.append(0x5B)
+        writeItems(count: count, depth: depth, shift: shift, open: 0x5B, close: 0x5D, element)
+    }
+
+    /// The non-empty body shared by objects and arrays: items one per line, `shift` extra
+    /// indent levels for jsonpb's Struct layout.
+    private mutating func writeItems(count: Int, depth: Int, shift: Int, open: UInt8, close: UInt8,
+                                     _ item: (inout ProtoJSONWriter, Int, Int) -> Void) {
+        out.append(open)
         let inner = depth + (1 + shift) * indentUnit
         for i in 0..<count {
             if i > 0 { out.append(0x2C) }
             newline(inner)
-            element(&self, i, inner)
+            item(&self, i, inner)
         }
         newline(depth + shift * indentUnit)
-        out.append(0x5D)
+        out.append(close)
     }
 
     // MARK: Strings

@@ -43,3 +43,18 @@ extension MeshStore {
         return out.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 }
+
+extension MeshStore {
+    /// A store over any ``MeshSource``: proxies from its pods, admin bytes from its `admin`.
+    public static func over(_ source: any MeshSource, options: Options = Options()) -> MeshStore {
+        MeshStore(options: options, listProxies: {
+            do { return try await source.proxies() } catch { throw LiveDecodeError((error as? MeshSourceError)?.message ?? String(describing: error)) }
+        }, fetch: { proxy, endpoint in
+            do {
+                return try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: AdminRequest(endpoint))
+            } catch {
+                throw LiveDecodeError((error as? MeshSourceError)?.message ?? String(describing: error))
+            }
+        })
+    }
+}

@@ -95,7 +95,8 @@ struct ConnectionsCommand: AsyncParsableCommand {
             table = LiveTables.xds(state, namespace: namespace, now: state.time)
             data = .array(table.rows.map { row in .object(zip(table.columns, row).map { ($0.name.lowercased(), .string($1)) }) })
         } else if let target = hosts {
-            let (name, ns) = AdminCommand.split(target, defaultNamespace: defaultNamespace)
+            let ref = PodReference(target, defaultNamespace: defaultNamespace)
+            let (name, ns) = (ref.name, ref.namespace)
             guard let proxy = state.proxy(named: name, namespace: ns) else {
                 throw CLIError(.badInput, "no Envoy proxy \(name) in namespace \(ns) (known proxies: \(state.proxies.filter { $0.kind != .ztunnel && $0.kind != .istiod }.prefix(5).map(\.proxyID).joined(separator: ", "))…)")
             }

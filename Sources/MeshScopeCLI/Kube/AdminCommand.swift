@@ -55,17 +55,11 @@ struct AdminCommand: AsyncParsableCommand {
         }
         let target = arguments[0]
         try await connection.withClient { client in
-            let (pod, namespace) = AdminCommand.split(target, defaultNamespace: client.connection.namespace)
+            let ref = PodReference(target, defaultNamespace: connection.namespace ?? client.connection.namespace)
+            let (pod, namespace) = (ref.name, ref.namespace)
             let admin = AdminClient(.apiServerProxy(client), timeout: timeout)
             let body = try await admin.fetch(pod: pod, namespace: namespace, port: port, path: path)
             Console.current.write(body)
         }
-    }
-
-    /// `POD.NS` → (POD, NS); a name without a dot uses the default namespace. The last dot
-    /// separates, since namespaces cannot contain dots but pod names can.
-    static func split(_ target: String, defaultNamespace: String) -> (String, String) {
-        guard let dot = target.lastIndex(of: ".") else { return (target, defaultNamespace) }
-        return (String(target[..<dot]), String(target[target.index(after: dot)...]))
     }
 }

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import MeshClient
+import MeshModel
+
+/// The flags of every read command that works on a live cluster, the demo (`--demo` injects
+/// its kubeconfig) or, offline, a snapshot: the connection flags plus the source choice.
+///
+/// ```
+/// meshscope proxy-config cluster productpage-v1-7d4b9.bookinfo --context prod
+/// meshscope --demo layers --from productpage-v1-0.bookinfo --to reviews.bookinfo:9080
+/// ```
+struct SourceOptions: ParsableArguments, Sendable {
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("Admin requests in flight at once.", valueName: "n"))
+    var concurrency = 16
+
+    init() {}
+
+    mutating func validate() throws {
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    /// The namespace a `POD` without `.NS` lives in: `-n`, else the context's.
+    func defaultNamespace(_ source: any MeshSource) -> String {
+        connection.namespace ?? source.info.namespace
+    }
+
+    /// Opens the source, runs `body`, always closes it; source errors become one-line CLI errors.
+    func withSource<T: Sendable>(namespaceFilter: String? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
+        try await connection.withClient { client in
+            let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
+            let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? 30, maxConcurrent: concurrency)
+            let source = ClusterMeshSource(client: client, admin: admin, namespace: namespaceFilter, syncTimeout: connection.timeoutSeconds ?? 60)
+            do {
+                let result = try await body(source)
+                await source.close()
+                await admin.shutdown()
+                return result
+            } catch let e as MeshSourceError {
+                await source.close()
+                await admin.shutdown()
+                throw CLIError(.unavailable, e.message)
+            } catch {
+                await source.close()
+                await admin.shutdown()
+                throw error
+            }
+        }
+    }
+}
+
+/// `POD[.NAMESPACE]` as istioctl takes it: the part after the last dot is the namespace.
+struct PodReference: Sendable, Equatable, CustomStringConvertible {
+    var name: String
+    var namespace: String
+
+    init(name: String, namespace: String) {
+        self.name = name
+        self.namespace = namespace
+    }
+
+    /// `web-0.shop` → web-0 in shop; `web-0` → web-0 in `defaultNamespace`.
+    init(_ text: String, defaultNamespace: String) {
+        if let dot = text.lastIndex(of: ".") {
+            name = String(text[..<dot])
+            namespace = String(text[text.index(after: dot)...])
+        } else {
+            name = text
+            namespace = defaultNamespace
+        }
+    }
+
+    var description: String { name + "." + namespace }
+}

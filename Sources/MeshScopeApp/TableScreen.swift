@@ -22,6 +22,14 @@ public struct TableScreen: Sendable {
     public private(set) var order: [Int]
     /// Built on the first filter, reused while typing (the table does not change then).
     private var rowIndex: RowIndex?
+    /// The whole table sorted by the last sort column, reused by every filter change.
+    private var sortCache: SortCache?
+
+    struct SortCache: Sendable {
+        var column: Int
+        var ascending: Bool
+        var order: [Int]
+    }
     public var selected = 0
     public var top = 0
 
@@ -139,51 +147,89 @@ public struct TableScreen: Sendable {
     }
 
     mutating func recompute() {
-        var rows: [Int]
+        // Filters pick rows; the order comes from the cached sorted permutation of the whole
+        // table, so a filter keystroke is one scan and never a re-sort.
+        var keep: [Bool]?
+        func restrict(_ rows: [Int]) {
+            var mask = [Bool](repeating: false, count: table.rows.count)
+            for r in rows where keep?[r] ?? true { mask[r] = true }
+            keep = mask
+        }
         if let f = filter {
             if rowIndex == nil { rowIndex = RowIndex(rows: table.rows) }
             let index = rowIndex!
             if let needle = f.literalBytes {
                 let hits = index.rows(containing: needle)
                 if f.inverted {
-                    var keep = [Bool](repeating: true, count: table.rows.count)
-                    for h in hits { keep[h] = false }
-                    rows = keep.indices.filter { keep[$0] }
+                    var mask = [Bool](repeating: true, count: table.rows.count)
+                    for h in hits { mask[h] = false }
+                    keep = mask
                 } else {
-                    rows = hits
+                    restrict(hits)
                 }
             } else {
-                rows = table.rows.indices.filter { f.accepts(index.text(of: $0)) }
+                restrict(table.rows.indices.filter { f.accepts(index.text(of: $0)) })
             }
-        } else {
-            rows = Array(table.rows.indices)
         }
         if let ns = namespace, let c = namespaceColumn {
-            rows = rows.filter { c < table.rows[$0].count && table.rows[$0][c] == ns }
+            restrict(table.rows.indices.filter { c < table.rows[$0].count && table.rows[$0][c] == ns })
         }
         if let sel = labelSelector {
             let labels = rowLabels ?? []
-            rows = rows.filter { labels.indices.contains($0) && sel.matches(labels[$0]) }
+            restrict(table.rows.indices.filter { labels.indices.contains($0) && sel.matches(labels[$0]) })
         }
+        let base: [Int]
         if let c = sortColumn {
-            let numeric = table.columns[c].numeric
-            let cells = table.rows.map { c < $0.count ? $0[c] : "" }
-            if numeric {
-                let keys = cells.map { TableScreen.numericKey($0) }
-                rows.sort { a, b in
-                    keys[a] != keys[b] ? (ascending ? keys[a] < keys[b] : keys[a] > keys[b]) : a < b
-                }
+            if let cached = sortCache, cached.column == c, cached.ascending == ascending {
+                base = cached.order
             } else {
-                // String's own comparison: the standard library's optimised code path.
-                rows.sort { a, b in
-                    let x = cells[a], y = cells[b]
-                    if x == y { return a < b }
-                    return ascending ? x < y : y < x
-                }
+                base = TableScreen.sortedOrder(table, column: c, ascending: ascending)
+                sortCache = SortCache(column: c, ascending: ascending, order: base)
             }
+        } else {
+            base = Array(table.rows.indices)
         }
-        order = rows
+        if let keep {
+            order = base.filter { keep[$0] }
+        } else {
+            order = base
+        }
         selected = Scroll.clamp(selected, count: order.count)
+    }
+
+    /// The row order for one sort column: numbers by value, text by its UTF-8 bytes (an
+    /// 8-byte prefix key first, so most comparisons are one integer compare); ties keep
+    /// table order in both directions.
+    static func sortedOrder(_ table: Table, column c: Int, ascending: Bool) -> [Int] {
+        var rows = Array(table.rows.indices)
+        if table.columns[c].numeric {
+            let keys = table.rows.map { TableScreen.numericKey(c < $0.count ? $0[c] : "") }
+            rows.sort { a, b in
+                keys[a] != keys[b] ? (ascending ? keys[a] < keys[b] : keys[a] > keys[b]) : a < b
+            }
+            return rows
+        }
+        let cells = table.rows.map { c < $0.count ? $0[c] : "" }
+        let prefixes = cells.map { cell -> UInt64 in
+            var key: UInt64 = 0
+            var n = 0
+            for b in cell.utf8.prefix(8) {
+                key = key << 8 | UInt64(b)
+                n += 1
+            }
+            return key << UInt64(8 * (8 - n))
+        }
+        func less(_ a: Int, _ b: Int) -> Bool {
+            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+            let x = cells[a], y = cells[b]
+            if x.utf8.count <= 8 && y.utf8.count <= 8 { return x.utf8.count < y.utf8.count }
+            return x.utf8.lexicographicallyPrecedes(y.utf8)
+        }
+        rows.sort { a, b in
+            if ascending { return less(a, b) || (!less(b, a) && a < b) }
+            return less(b, a) || (!less(a, b) && a < b)
+        }
+        return rows
     }
 
     /// The number a cell starts with (`12`, `3.5ms`, `-`); cells without one sort first.

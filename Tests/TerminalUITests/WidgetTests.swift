@@ -37,6 +37,23 @@ import Testing
         #expect(buf[13, 0].style == theme[.tableHeader])
     }
 
+    @Test func narrowTerminalDropsColumnsFromTheRightBeforeCuttingNamesToStubs() {
+        let long = Table(columns: [Table.Column("SERVICE FQDN"), Table.Column("SUBSET"), Table.Column("DESTINATION RULE"), Table.Column("PORT", numeric: true)], rows: [
+            ["outbound|9080||reviews.bookinfo.svc.cluster.local", "v1", "reviews.bookinfo", "9080"],
+            ["outbound|9080||ratings.bookinfo.svc.cluster.local", "-", "-", "9080"],
+        ])
+        let w = TableWidget(table: long)
+        // 80 columns hold all four (names shrink, but not below 16 cells).
+        #expect(w.layout(width: 80).map(\.column) == [0, 1, 2, 3])
+        #expect(w.layout(width: 80).allSatisfy { $0.width >= min(w.widths[$0.column], 12) })
+        // 44 columns cannot hold four readable columns: the rightmost go, the name stays readable.
+        let narrow = w.layout(width: 44)
+        #expect(narrow.map(\.column) == [0, 1, 2])
+        #expect(narrow[0].width >= 13)
+        #expect(narrow[2].width == 17)
+        #expect(narrow.reduce(0) { $0 + $1.width } + w.gap * (narrow.count - 1) <= 44)
+    }
+
     @Test func narrowTableDropsWideOnlyColumnsThenTruncates() {
         let w = TableWidget(table: table())
         let buf = render({ w.paint(into: &$0, Rect(x: 0, y: 0, width: 14, height: 4), theme: theme) }, width: 14, height: 4)

@@ -56,7 +56,10 @@ public struct TableWidget: Sendable {
     }
 
     /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
-    /// when space is short; then the widest columns shrink (never below 4 cells).
+    /// when space is short; then the widest columns shrink, but never below a readable
+    /// floor (16 cells, a quarter of a small window, or the header, for text; the whole value for numbers up to 12);
+    /// when even the floors do not fit, columns are dropped from the right, so a narrow
+    /// terminal shows fewer whole columns rather than every column cut to a stub.
     public func layout(width: Int) -> [(column: Int, width: Int)] {
         var cols = table.visibleColumnIndices(wide: true)
         func total(_ c: [Int]) -> Int { c.reduce(0) { $0 + widths[$1] } + gap * max(0, c.count - 1) }
@@ -64,18 +67,28 @@ public struct TableWidget: Sendable {
             let narrow = table.visibleColumnIndices(wide: false)
             if !narrow.isEmpty { cols = narrow }
         }
+        func floor(_ c: Int) -> Int {
+            let header = DisplayWidth.of(table.columns[c].name) + 1
+            // On a very small window a stub of each column beats dropping most of them.
+            let readable = table.columns[c].numeric ? 12 : max(header, min(16, width / 4))
+            return min(widths[c], readable)
+        }
+        func floorsTotal(_ c: [Int]) -> Int { c.reduce(0) { $0 + floor($1) } + gap * max(0, c.count - 1) }
+        while cols.count > 1, floorsTotal(cols) > width { cols.removeLast() }
         var w = cols.map { widths[$0] }
+        let floors = cols.map(floor)
         var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
         while excess > 0 {
-            guard let widest = w.indices.max(by: { w[$0] < w[$1] }), w[widest] > 4 else { break }
-            let second = w.enumerated().filter { $0.offset != widest }.map(\.element).max() ?? 4
-            let cut = min(excess, max(1, w[widest] - max(second, 4)))
+            // The widest column that can still give, cut down towards the next widest.
+            guard let widest = w.indices.filter({ w[$0] > floors[$0] }).max(by: { w[$0] < w[$1] }) else { break }
+            let second = w.indices.filter { $0 != widest }.map { w[$0] }.max() ?? floors[widest]
+            let cut = min(excess, w[widest] - floors[widest], max(1, w[widest] - second))
             w[widest] -= cut
             excess -= cut
         }
-        while excess > 0, cols.count > 1 {
-            excess -= w.removeLast() + gap
-            cols.removeLast()
+        if excess > 0, let last = w.indices.last {
+            // One column wider than the screen: it takes what there is.
+            w[last] = max(1, w[last] - excess)
         }
         return zip(cols, w).map { ($0, $1) }
     }

@@ -530,7 +530,7 @@ extension AppState {
     /// The dry run's answer: per object created, changed (with its diff), unchanged or
     /// failing, then a yes/no question when something would change.
     mutating func showApplyPreview(_ entries: [ApplyEntry], source clip: String) {
-        var text = "Dry run of \(entries.count) object\(entries.count == 1 ? "" : "s") from the clipboard (\(clip)) against context \"\(source.context)\":\n\n"
+        var text = "Dry run of \(entries.count) object\(entries.count == 1 ? "" : "s") against context \"\(source.context)\" (clipboard: \(clip)):\n\n"
         text += ApplyTables.preview(entries).render()
         for e in entries {
             switch e.preview {

@@ -68,7 +68,8 @@ import Testing
         try Self.command(t, "proxies")
         screen = try t.waitFor("a STALE proxy", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
         try Self.filter(t, Self.stalePod)
-        screen = try t.waitFor("the stale proxy's row", timeout: Self.slow) { Self.line($0, Self.stalePod)?.contains("STALE") == true }
+        // The NAME column is cut to fit the type columns: match its start.
+        screen = try t.waitFor("the stale proxy's row", timeout: Self.slow) { Self.line($0, "reviews-v2-")?.contains("STALE") == true }
 
         // Drill in: its tabs, fed by its config dump.
         try t.keys("Enter")
@@ -117,7 +118,7 @@ import Testing
         // Preview: one object to create, then the question.
         try t.keys("A")
         var screen = try t.waitFor("the dry run", timeout: Self.slow) { $0.contains("Dry run of 1 object") && $0.contains("Apply 1 change (1 create, 0 change)") }
-        #expect(screen.contains("from the clipboard (tmux -L"))
+        #expect(screen.contains("(clipboard: $MESHSCOPE_CLIPBOARD_CMD (tmux -L \(t.socket)"))
         #expect(Self.line(screen, "ratings-e2e")?.contains("create") == true)
         try t.keys("y")
         screen = try t.waitFor("the result", timeout: Self.slow) { $0.contains("Applied to context \"meshscope-demo\"") && $0.contains("applied: 1 created") }

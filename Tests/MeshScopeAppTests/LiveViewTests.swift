@@ -302,7 +302,7 @@ struct LiveDriverHarness {
         changed.ref.name = "reviews"
         changed.preview = .change(diff: "--- a\n+++ b\n@@ -1 +1 @@\n-x: 1\n+x: 2\n")
         h.d.send(.applyPreviewed([entry, changed], source: "tmux save-buffer -"))
-        #expect(h.text.contains("Dry run of 2 objects from the clipboard (tmux save-buffer -)"))
+        #expect(h.text.contains("Dry run of 2 objects against context \"meshscope-demo\" (clipboard: tmux save-buffer -)"))
         #expect(h.text.contains("DestinationRule   bookinfo    ratings   create"))
         #expect(h.text.contains("+x: 2"))
         #expect(h.text.contains("Apply 2 changes (1 create, 1 change)"))

@@ -89,7 +89,13 @@ extension TUICommand {
     /// through the same function. Namespaces: `-n NS` starts filtered to NS, otherwise all.
     func liveOptions(_ ui: TUIOptions) async throws -> LiveTUIOptions {
         let flags = connection
-        let conn = try await TUICommand.open(flags, context: nil)
+        let conn: LiveConnection
+        do {
+            conn = try await TUICommand.open(flags, context: nil)
+        } catch let e as CLIError {
+            // The first thing a newcomer runs: say what works without a cluster.
+            throw CLIError(e.kind, e.message + "\n(no cluster? try meshscope --demo, or meshscope --file DUMP to browse a proxy's config dump)")
+        }
         let contexts = (try? KubeconfigLoader().merged(KubeconfigLoader.Flags(kubeconfig: flags.kubeconfig, context: flags.context)))
             .map { Array($0.contexts.values) } ?? []
         return LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,

@@ -62,7 +62,7 @@ let package = Package(
             dependencies: ["CNcurses", "MeshModel", .product(name: "Yams", package: "Yams")]
         ),
         // The TUI as a pure state machine plus the runtime that drives it.
-        .target(name: "MeshScopeApp", dependencies: ["TerminalUI", "MeshModel"]),
+        .target(name: "MeshScopeApp", dependencies: ["TerminalUI", "MeshModel", "MeshClient"]),
         // I/O: kubeconfig and auth, the Kubernetes client (discovery, list/watch, apply),
         // admin access through the API server, the clipboard.
         .target(
@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeshScopeAppTests",
-            dependencies: ["MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "meshscope"]
+            dependencies: ["MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "MeshClient", "MeshDemo", "MeshGen", "meshscope"]
         ),
     ]
 )

@@ -31,6 +31,10 @@ public struct AppState: Sendable {
     public var readonly = false
     /// `:ns NAME`: views with a NAMESPACE column show only that namespace.
     public var namespace: String?
+    /// Kubeconfig contexts `:ctx` offers (live sources), and the one in use.
+    public var contexts: [Kubeconfig.Context] = []
+    /// The manifest waiting for `y` after an apply preview (the runtime holds the entries).
+    public var pendingApply: [ApplyEntry]?
 
     public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
         self.registry = registry
@@ -99,6 +103,14 @@ public enum AppEvent: Sendable {
     case flash(String, Flash.Level)
     case frameStats(FrameStats)
     case themeLoaded(Theme, warnings: [String])
+    /// Apply from the clipboard: the dry run's preview (`source` names the clipboard tool).
+    case applyPreviewed([ApplyEntry], source: String)
+    /// Apply: what happened to each object.
+    case applyFinished([ApplyEntry])
+    /// Apply could not start: the clipboard, the manifest or the cluster said no.
+    case applyFailed(String)
+    /// `:ctx NAME` took effect: a new source (the data follows with `.loaded`).
+    case sourceChanged(SourceInfo)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -114,4 +126,13 @@ public enum Effect: Sendable, Equatable {
     case loadTheme(String)
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
     case suspend
+    /// Live sources: the proxy drilled into (`namespace/name`) changed; nil when none is
+    /// open. The runtime fetches its config dump, then its `/stats` every refresh.
+    case focusProxy(String?)
+    /// `A` / `:apply`: read the clipboard and dry-run it (answer: `.applyPreviewed`).
+    case applyFromClipboard
+    /// `y` on the preview: apply what was previewed (answer: `.applyFinished`).
+    case applyConfirmed
+    /// `:ctx NAME`: restart the live store on another kubeconfig context.
+    case switchContext(String)
 }

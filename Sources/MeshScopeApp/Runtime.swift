@@ -88,18 +88,33 @@ public enum TUI {
         let (theme, warnings) = loader.load(requested: options.theme)
         let noColor = TerminalOptions.noColor(environment: options.environment)
         let info = SourceInfo(kind: .file, label: "file \(path)", context: "-", refreshInterval: options.refreshInterval)
+        let driver = FileDriver(source: source, data: data, refresh: options.refreshInterval)
+        var state = AppState(registry: AppViews.registry(for: data), data: data, source: info, home: options.view ?? AppViews.home(for: data), size: Size(width: 80, height: 24))
+        state.loadedAt = Date()
+        if !data.warnings.isEmpty { state.flash = Flash(data.warnings.prefix(3).joined(separator: "; "), .warn, at: Date()) }
+        try await start(options: options, state: state, driver: driver)
+    }
+
+    /// Starts curses and runs the loop over a prepared state; terminal errors become ``TUIError``.
+    static func start(options: TUIOptions, state: AppState, driver: any SourceDriver) async throws(TUIError) {
+        let loader = ThemeLoader(environment: options.environment)
+        let (theme, warnings) = loader.load(requested: options.theme)
+        let noColor = TerminalOptions.noColor(environment: options.environment)
         do {
-            try await loop(options: options, source: source, data: data, info: info, theme: noColor ? theme.withoutColor : theme,
+            try await loop(options: options, initial: state, driver: driver, theme: noColor ? theme.withoutColor : theme,
                            themeWarnings: warnings, loader: loader, noColor: noColor)
+            await driver.stop()
         } catch let e as TerminalError {
+            await driver.stop()
             throw TUIError(.unavailable, e.message)
         } catch {
+            await driver.stop()
             throw TUIError(.unavailable, "\(error)")
         }
     }
 
     @TerminalActor
-    static func loop(options: TUIOptions, source: FileSource, data: SourceData, info: SourceInfo, theme: Theme,
+    static func loop(options: TUIOptions, initial: AppState, driver: any SourceDriver, theme: Theme,
                      themeWarnings: [String], loader: ThemeLoader, noColor: Bool) async throws {
         let terminal = try CursesTerminal(options: TerminalOptions(mouse: options.mouse, noColor: noColor), environment: options.environment)
         defer { terminal.stop() }
@@ -113,7 +128,6 @@ public enum TUI {
         }
         watcher.start()
         defer { watcher.stop() }
-        let paused = Flag()
         let ticker = Task.detached {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
@@ -121,22 +135,18 @@ public enum TUI {
             }
         }
         defer { ticker.cancel() }
-        let reloader = Reloader(source: source, data: data)
-        let refresher = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(max(0.2, options.refreshInterval) * 1e9))
-                if paused.value { continue }
-                if let e = reloader.reloadIfChanged() { queue.post(.app(e)) }
-            }
-        }
-        defer { refresher.cancel() }
+        let post: @Sendable (AppEvent) -> Void = { queue.post(.app($0)) }
+        driver.start(post: post)
 
-        var state = AppState(registry: AppViews.registry(for: data), data: data, source: info, home: options.view ?? AppViews.home(for: data), size: terminal.size, theme: theme)
-        state.loadedAt = Date()
+        var state = initial
+        state.size = terminal.size
+        state.clampScroll()
+        state.theme = theme
         state.readonly = options.readonly
         state.themeNames = loader.availableNames()
-        let warnings = themeWarnings + data.warnings.prefix(3)
-        if !warnings.isEmpty { state.flash = Flash(warnings.joined(separator: "; "), .warn, at: Date()) }
+        if !themeWarnings.isEmpty {
+            state.flash = Flash((themeWarnings + [state.flash?.text].compactMap { $0 }).joined(separator: "; "), .warn, at: Date())
+        }
         var renderer = Renderer()
 
         func render() {
@@ -182,7 +192,10 @@ public enum TUI {
                 case .app(let e): apply(e)
                 }
             }
-            for fx in effects {
+            var next = 0
+            while next < effects.count {
+                let fx = effects[next]
+                next += 1
                 switch fx {
                 case .quit: state.quitting = true
                 case .copyToClipboard(let text) where !options.readonly:
@@ -194,11 +207,8 @@ public enum TUI {
                     }
                 case .copyToClipboard:
                     apply(.flash("--readonly: copying is disabled", .warn))
-                case .writeSnapshot:
-                    apply(.flash("snapshots are written from a live source; a --file source is already on disk", .warn))
-                case .reload:
-                    let e = reloader.reloadNow()
-                    apply(e)
+                case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .applyConfirmed, .switchContext:
+                    for e in driver.perform(fx, post: post) { apply(e) }
                 case .suspend:
                     let size = terminal.suspend()
                     renderer.invalidate()
@@ -208,10 +218,61 @@ public enum TUI {
                     apply(.themeLoaded(noColor ? t.withoutColor : t, warnings: w))
                 }
             }
-            paused.value = state.paused
+            driver.setPaused(state.paused)
             if !state.quitting { render() }
         }
     }
+}
+
+/// What feeds the loop with data and performs the effects that touch the source
+/// (reload, snapshot, the focused proxy, apply, contexts).
+protocol SourceDriver: Sendable {
+    /// Starts background reads; their results arrive through `post`.
+    func start(post: @escaping @Sendable (AppEvent) -> Void)
+    /// Space: while paused, no new data is posted.
+    func setPaused(_ paused: Bool)
+    /// Performs a source effect; returns events to apply at once (later ones come through `post`).
+    func perform(_ effect: Effect, post: @escaping @Sendable (AppEvent) -> Void) -> [AppEvent]
+    /// Stops background reads and releases the source.
+    func stop() async
+}
+
+/// `--file`: re-reads the files when they change on disk.
+final class FileDriver: SourceDriver, @unchecked Sendable {
+    let reloader: Reloader
+    let refresh: TimeInterval
+    let paused = Flag()
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    init(source: FileSource, data: SourceData, refresh: TimeInterval) {
+        reloader = Reloader(source: source, data: data)
+        self.refresh = refresh
+    }
+
+    func start(post: @escaping @Sendable (AppEvent) -> Void) {
+        let (reloader, refresh, paused) = (self.reloader, self.refresh, self.paused)
+        let t = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(max(0.2, refresh) * 1e9))
+                if paused.value { continue }
+                if let e = reloader.reloadIfChanged() { post(e) }
+            }
+        }
+        lock.withLock { task = t }
+    }
+
+    func setPaused(_ p: Bool) { paused.value = p }
+
+    func perform(_ effect: Effect, post: @escaping @Sendable (AppEvent) -> Void) -> [AppEvent] {
+        switch effect {
+        case .reload: return [reloader.reloadNow()]
+        case .writeSnapshot: return [.flash("snapshots are written from a live source; a --file source is already on disk", .warn)]
+        default: return []
+        }
+    }
+
+    func stop() async { lock.withLock { task }?.cancel() }
 }
 
 /// A Bool shared between the UI loop and background tasks.

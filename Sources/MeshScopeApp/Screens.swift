@@ -8,6 +8,15 @@ public struct Screen: Sendable {
     public var content: Content
     /// Rebuilds the content from fresh data (nil: the screen is a fixed picture).
     public var reload: (@Sendable (SourceData) -> Content?)?
+    /// Live sources: the proxy (`namespace/name`) this screen shows; the innermost one on
+    /// the stack is the runtime's focus (its dump and stats are fetched).
+    public var proxyKey: String?
+
+    /// A group's tabs rebuild themselves page by page on refresh (no `reload` needed).
+    var rebuildsItself: Bool {
+        if case .tabs(let t) = content { return !t.pages.isEmpty && t.pages.allSatisfy { $0.rebuild != nil } }
+        return false
+    }
 
     public init(crumb: String, content: Content, reload: (@Sendable (SourceData) -> Content?)? = nil) {
         self.crumb = crumb

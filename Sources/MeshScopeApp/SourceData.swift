@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import MeshModel
 
 /// The data the views read: an immutable snapshot of what the source delivered, decoded
@@ -46,6 +47,13 @@ public struct SourceData: Sendable {
     /// Problems with parts of the input (shown in the header flash; good parts still show).
     public var warnings: [String] = []
 
+    /// Live sources: the Kubernetes objects as of the last read of the cluster.
+    public var cluster: ClusterSnapshot?
+    /// Live sources: the store's last published state (proxies, edges, upstreams, syncz).
+    public var live: MeshState?
+    /// Live sources: the proxy drilled into, whose config dump and stats fill the proxy tabs.
+    public var focus: ProxyFocus?
+
     public init(name: String, document: JSONDocument? = nil, byteCount: Int = 0, producedAt: Date? = nil) {
         self.name = name
         self.document = document
@@ -66,12 +74,19 @@ public struct SourceData: Sendable {
     }
 
     public func requireEnvoy() throws(Unavailable) -> EnvoyConfigDump {
-        guard let envoy else { throw Unavailable(description: "no Envoy config dump loaded (give --file config_dump.json)") }
+        guard let envoy else {
+            if let focus { throw Unavailable(description: focus.waiting) }
+            if live != nil { throw Unavailable(description: "no proxy selected: open one with Enter in :proxies or :pods") }
+            throw Unavailable(description: "no Envoy config dump loaded (give --file config_dump.json)")
+        }
         return envoy
     }
 
     public func requireZtunnel() throws(Unavailable) -> ZtunnelIndex {
-        guard let ztunnel else { throw Unavailable(description: "no ztunnel config dump loaded (give --file ztunnel_config_dump.json)") }
+        guard let ztunnel else {
+            if live != nil { throw Unavailable(description: "no ztunnel has answered yet (ztunnel pods run on nodes with ambient workloads)") }
+            throw Unavailable(description: "no ztunnel config dump loaded (give --file ztunnel_config_dump.json)")
+        }
         return ztunnel
     }
 
@@ -101,12 +116,43 @@ public struct SourceInfo: Sendable, Equatable {
     public var refreshInterval: TimeInterval
     /// Snapshots and file dumps cannot be written back.
     public var supportsSnapshots: Bool
+    /// The cluster the context points at (live sources): its kubeconfig name and server.
+    public var cluster: String?
+    /// Writes (apply) are refused: `--readonly`, or a snapshot. Nil reason: writes work
+    /// (live sources); otherwise why not, for the status line.
+    public var applyRefusal: String?
+    /// When a snapshot's data was collected.
+    public var takenAt: Date?
 
-    public init(kind: Kind, label: String, context: String = "-", refreshInterval: TimeInterval = 2, supportsSnapshots: Bool = false) {
+    public init(kind: Kind, label: String, context: String = "-", refreshInterval: TimeInterval = 2, supportsSnapshots: Bool = false,
+                cluster: String? = nil, applyRefusal: String? = nil, takenAt: Date? = nil) {
         self.kind = kind
         self.label = label
         self.context = context
         self.refreshInterval = refreshInterval
         self.supportsSnapshots = supportsSnapshots
+        self.cluster = cluster
+        self.applyRefusal = applyRefusal ?? (kind == .file || kind == .snapshot
+            ? "apply needs a cluster source: this \(kind.rawValue) source (\(label)) has no API server to apply to" : nil)
+        self.takenAt = takenAt
     }
+
+    /// Live sources write (apply); files and snapshots do not.
+    public var canApply: Bool { applyRefusal == nil }
+}
+
+/// The proxy a live TUI drilled into: its config dump is fetched when it is opened (and
+/// again when the store sees it change), its `/stats` every refresh while it is open.
+public struct ProxyFocus: Sendable {
+    public var proxy: MeshState.Proxy
+    /// Why the dump is not there yet: "fetching …" or the fetch error.
+    public var problem: String?
+
+    public init(proxy: MeshState.Proxy, problem: String? = nil) {
+        self.proxy = proxy
+        self.problem = problem
+    }
+
+    /// What the proxy tabs say until the dump arrives.
+    public var waiting: String { problem ?? "fetching the config dump of \(proxy.proxyID) (\(AdminRequest.configDump))…" }
 }

@@ -66,8 +66,15 @@ public struct TableScreen: Sendable {
 
     /// Rebuilds from new data keeping filter, sort and the selected row (by identity).
     public mutating func reload(_ data: SourceData) {
-        let keep = selectedRow.map(identity)
-        var fresh = TableScreen(spec: spec, data: data)
+        self = TableScreen(spec: spec, data: data).carrying(self)
+    }
+
+    /// This (freshly built) table with the user's filter, sort, namespace and selected
+    /// row (by identity) taken from `old`.
+    public func carrying(_ old: TableScreen) -> TableScreen {
+        let (filter, labelSelector, namespace, sortColumn, ascending, top, selected) = (old.filter, old.labelSelector, old.namespace, old.sortColumn, old.ascending, old.top, old.selected)
+        let keep = old.selectedRow.map(old.identity)
+        var fresh = self
         fresh.filter = filter
         fresh.labelSelector = labelSelector
         fresh.namespace = namespace
@@ -80,7 +87,7 @@ public struct TableScreen: Sendable {
         } else {
             fresh.selected = Scroll.clamp(selected, count: fresh.order.count)
         }
-        self = fresh
+        return fresh
     }
 
     public mutating func setFilter(_ m: TextMatcher?) {

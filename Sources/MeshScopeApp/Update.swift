@@ -40,7 +40,26 @@ public enum App {
         case .themeLoaded(let theme, let warnings):
             s.theme = theme
             s.flash = warnings.isEmpty ? Flash("theme \(theme.name)", .info, at: s.now) : Flash(warnings.joined(separator: "; "), .warn, at: s.now)
+        case .applyPreviewed(let entries, let source):
+            s.showApplyPreview(entries, source: source)
+        case .applyFinished(let entries):
+            s.showApplyResult(entries)
+        case .applyFailed(let message):
+            s.pendingApply = nil
+            s.push(Screen.text("apply", "Apply from the clipboard failed:\n\n" + message + "\n"))
+            s.flash = Flash(message.split(separator: "\n").first.map(String.init) ?? message, .error, at: s.now)
+        case .sourceChanged(let info):
+            s.source = info
+            s.pendingApply = nil
+            s.loadedAt = nil
+            s.loadError = nil
+            s.data = SourceData(name: info.label)
+            s.data.live = MeshState()
+            s.resetToHome()
+            s.flash = Flash("switched to context \(info.context)", .info, at: s.now)
         }
+        // The runtime feeds the innermost proxy screen (its dump, its stats); tell it when that changes.
+        if state.focusKey != s.focusKey { fx.append(.focusProxy(s.focusKey)) }
         return (s, fx)
     }
 
@@ -63,7 +82,13 @@ public enum App {
                 if c.quitOnYes { s.quitting = true }
             case .char("n"), .char("N"), .escape:
                 s.mode = .normal
-            default: break
+                if s.pendingApply != nil {
+                    s.pendingApply = nil
+                    s.flash = Flash("not applied", .info, at: s.now)
+                }
+            default:
+                // The question stays; the screen under it (an apply preview) still scrolls.
+                if let b = Bindings.navigation.first(where: { $0.keys.contains(key) }) { perform(b.action, &s, &fx) }
             }
         case .command(var ed):
             switch ed.handle(key) {
@@ -166,7 +191,12 @@ public enum App {
         case .halfPageUp: s.move(by: -max(1, page / 2))
         case .top: s.move(by: Int.min / 2)
         case .bottom: s.move(by: Int.max / 2)
-        case .drill: s.drill()
+        case .drill:
+            if case .table(let t) = s.focused, let row = t.selectedRow, let command = t.spec.enterCommand?(row) {
+                runCommand(command, &s, &fx)
+            } else {
+                s.drill()
+            }
         case .back: s.back()
         case .nextTab, .prevTab, .tab:
             guard var screen = s.stack.popLast() else { return }
@@ -229,7 +259,7 @@ public enum App {
         case .showYAML: s.showSelection()
         case .describe: s.describe()
         case .apply:
-            s.flash = Flash(s.applyUnavailableReason, .warn, at: s.now)
+            s.startApply(&fx)
         case .copy:
             if s.readonly {
                 s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)
@@ -242,6 +272,9 @@ public enum App {
                 s.flash = Flash("--readonly: writing snapshots is disabled", .warn, at: s.now)
             } else if s.source.supportsSnapshots {
                 fx.append(.writeSnapshot)
+                s.flash = Flash("writing a snapshot of \(s.source.context)…", .info, at: s.now)
+            } else if s.source.kind == .cluster || s.source.kind == .demo {
+                s.flash = Flash("writing snapshots is not available in this build", .warn, at: s.now)
             } else {
                 s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
             }
@@ -302,9 +335,22 @@ public enum App {
             s.namespace = arg.isEmpty || arg == "all" || arg == "-A" ? nil : arg
             s.applyNamespace()
         case "ctx", "context":
-            s.flash = Flash("contexts need a cluster source: this \(s.source.kind.rawValue) source has no kubeconfig (start meshscope without --file to use the current context)", .warn, at: s.now)
+            guard s.source.kind == .cluster || s.source.kind == .demo, !s.contexts.isEmpty else {
+                s.flash = Flash("contexts need a cluster source: this \(s.source.kind.rawValue) source has no kubeconfig (start meshscope without --file to use the current context)", .warn, at: s.now)
+                return
+            }
+            if arg.isEmpty {
+                s.stack = [LiveViews.contextsScreen(s.contexts, current: s.source.context)]
+            } else if arg == s.source.context {
+                s.flash = Flash("already on context \(arg)", .info, at: s.now)
+            } else if s.contexts.contains(where: { $0.name == arg }) {
+                fx.append(.switchContext(arg))
+                s.flash = Flash("switching to context \(arg)…", .info, at: s.now)
+            } else {
+                s.flash = Flash("no context \"\(arg)\" in the kubeconfig; :ctx lists them", .error, at: s.now)
+            }
         case "apply":
-            s.flash = Flash(s.applyUnavailableReason, .warn, at: s.now)
+            s.startApply(&fx)
         case "describe":
             s.describe()
         case "layers":
@@ -369,6 +415,8 @@ extension AppState {
         var names = registry.commandNames
         names += ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe"]
         names += themeNames.map { "theme " + $0 }
+        names += contexts.map { "ctx " + $0.name }
+        names += (data.cluster?.namespaces ?? []).map { "ns " + $0.metadata.name }
         return names
     }
 
@@ -453,7 +501,7 @@ extension AppState {
         }
         let spec = t.spec
         let identity = t.identity(of: row)
-        if screen.reload == nil {
+        if screen.reload == nil && !screen.rebuildsItself {
             screen.reload = { data in
                 let fresh = TableScreen(spec: spec, data: data)
                 guard let i = fresh.table.rows.firstIndex(where: { fresh.identity(of: $0) == identity }) else { return nil }
@@ -463,10 +511,81 @@ extension AppState {
         push(screen)
     }
 
-    /// Why `A` / `:apply` cannot run here.
-    var applyUnavailableReason: String {
+    /// Why `A` / `:apply` cannot run here (nil: it can).
+    var applyUnavailableReason: String? {
         if readonly { return "--readonly: apply is disabled" }
-        return "apply needs a cluster source: this \(source.kind.rawValue) source (\(source.label)) has no API server to apply to"
+        return source.applyRefusal
+    }
+
+    /// `A` / `:apply`: refused with the reason, or the runtime reads the clipboard.
+    mutating func startApply(_ fx: inout [Effect]) {
+        if let why = applyUnavailableReason {
+            flash = Flash(why, .warn, at: now)
+            return
+        }
+        fx.append(.applyFromClipboard)
+        flash = Flash("reading the clipboard and dry-running it against \(source.context)…", .info, at: now)
+    }
+
+    /// The dry run's answer: per object created, changed (with its diff), unchanged or
+    /// failing, then a yes/no question when something would change.
+    mutating func showApplyPreview(_ entries: [ApplyEntry], source clip: String) {
+        var text = "Dry run of \(entries.count) object\(entries.count == 1 ? "" : "s") against context \"\(source.context)\" (clipboard: \(clip)):\n\n"
+        text += ApplyTables.preview(entries).render()
+        for e in entries {
+            switch e.preview {
+            case .change(let diff)?: text += "\n" + diff
+            case .failed(let f)?: text += "\n#\(e.document.index) \(e.ref) (\(e.document.location)):\n\(f)\n"
+            default: break
+            }
+        }
+        let changes = entries.filter { if case .create? = $0.preview { true } else if case .change? = $0.preview { true } else { false } }
+        let failed = entries.filter { if case .failed? = $0.preview { true } else { false } }
+        push(Screen.text("apply preview", text))
+        guard !changes.isEmpty else {
+            pendingApply = nil
+            let msg = "nothing to apply: \(entries.count - failed.count) unchanged" + (failed.isEmpty ? "" : ", \(failed.count) failing the dry run")
+            flash = Flash(msg, failed.isEmpty ? .info : .error, at: now)
+            return
+        }
+        pendingApply = entries
+        let creates = changes.filter { $0.preview == .create }.count
+        var message = ["Apply \(changes.count) change\(changes.count == 1 ? "" : "s") (\(creates) create, \(changes.count - creates) change)",
+                       "to context \"\(source.context)\"?"]
+        if !failed.isEmpty { message.append("\(failed.count) object\(failed.count == 1 ? "" : "s") failing the dry run will be skipped.") }
+        mode = .confirm(Confirm(dialog: Dialog(title: " Apply ", message: message), onYes: [.applyConfirmed], quitOnYes: false))
+        flash = Flash("dry run: \(changes.count) to apply; y applies, n cancels (j/k scroll)", .info, at: now)
+    }
+
+    /// What apply did, per object; replaces the preview on the stack.
+    mutating func showApplyResult(_ entries: [ApplyEntry]) {
+        pendingApply = nil
+        var text = "Applied to context \"\(source.context)\":\n\n" + ApplyTables.results(entries).render()
+        for e in entries {
+            if case .failed(let f)? = e.outcome { text += "\n#\(e.document.index) \(e.ref):\n\(f)\n" }
+        }
+        if stack.last?.crumb == "apply preview" { stack.removeLast() }
+        push(Screen.text("apply result", text))
+        let bad = entries.filter { $0.outcome?.isFailure ?? true }
+        let done = Dictionary(grouping: entries.compactMap { $0.outcome?.isFailure == false ? $0.outcome!.label : nil }, by: { $0 })
+            .sorted { $0.key < $1.key }.map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
+        flash = bad.isEmpty
+            ? Flash("applied: \(done)", .info, at: now)
+            : Flash("\(bad.count) of \(entries.count) not applied" + (done.isEmpty ? "" : "; \(done)"), .error, at: now)
+    }
+
+    /// The proxy the runtime should feed: the innermost screen that shows one.
+    public var focusKey: String? { stack.last { $0.proxyKey != nil }?.proxyKey }
+
+    /// Back to the start view (a new source).
+    mutating func resetToHome() {
+        mode = .normal
+        if let (g, tab) = registry.group(home), registry.groups.contains(where: { $0.name == home }) || registry.find(home) != nil {
+            stack = [Screen.group(g, data: data, active: tab)]
+        } else if let spec = registry.find(home) ?? registry.views.first {
+            stack = [Screen.table(spec, data: data)]
+        }
+        applyNamespace()
     }
 
     /// `:ns`: every table on the stack (and tabs built later) filters on NAMESPACE.
@@ -597,6 +716,8 @@ extension App {
         case (.text(let o), .text(var n)):
             n.pane.top = o.pane.top
             return .text(n)
+        case (.table(let o), .table(let n)):
+            return .table(n.carrying(o))
         case (.tabs(let o), .tabs(var n)):
             n.active = min(o.active, max(0, n.pages.count - 1))
             n.buildActive()

@@ -110,7 +110,12 @@ extension App {
         let leftWidth = min(r.width / 2 + 10, r.width)
         let rightX = r.x + leftWidth + 2
         let rightWidth = r.maxX - rightX - 12
-        pair("Context:", s.source.context + (s.namespace.map { "  ns: \($0)" } ?? "") + (s.readonly ? "  [readonly]" : ""), r.x + 1, r.y, leftWidth)
+        let live = s.data.live
+        var context = s.source.context
+        if let cluster = s.source.cluster { context += " @ \(cluster)" }
+        if let ns = s.namespace { context += "  ns: \(ns)" } else if live != nil { context += "  ns: all" }
+        if s.readonly || s.source.kind == .snapshot { context += "  [read-only]" }
+        pair("Context:", context, r.x + 1, r.y, leftWidth)
         var sourceText = s.source.label
         if s.data.byteCount > 0 { sourceText += " (\(formatBytes(s.data.byteCount)))" }
         pair("Source:", sourceText, r.x + 1, r.y + 1, leftWidth)
@@ -118,7 +123,19 @@ extension App {
         if let at = s.loadedAt {
             fresh = "\(clock(at)) (\(ago(s.now.timeIntervalSince(at))))"
         }
-        pair("Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, s.loadError != nil ? theme[.flashError] : nil)
+        var freshStyle = s.loadError != nil ? theme[.flashError] : nil
+        if let live, s.loadedAt != nil {
+            // Freshness of a live source: how many proxies answer, how many sources fail.
+            fresh += " · \(live.proxies.count) proxies"
+            let failing = live.failing.count
+            if failing > 0 {
+                fresh += " · \(failing) source\(failing == 1 ? "" : "s") failing"
+                freshStyle = freshStyle ?? theme[.flashWarn]
+            } else if !live.complete {
+                fresh += " · polling…"
+            }
+        }
+        pair(live != nil ? "Updated:" : "Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, freshStyle)
         let refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
         pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil)
         if case .table(let t) = s.focused {
@@ -184,7 +201,9 @@ extension App {
         let grouped = Set(s.registry.groups.flatMap { $0.tables.map(\.name) })
         let views = s.registry.views.filter { !grouped.contains($0.name) }.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), $0.title) }
         let groups = s.registry.groups.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), "\($0.title): " + $0.tabs.map(\.title).joined(separator: ", ")) }
-        sections.append(("Commands", groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]))
+        var commands = groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]
+        if s.data.live != nil { commands += [(":ctx [NAME]", "list / switch kubeconfig contexts"), (":apply", "apply a manifest from the clipboard")] }
+        sections.append(("Commands", commands))
         return HelpOverlay(title: " Help: \(s.top?.crumb ?? "") ", sections: sections)
     }
 

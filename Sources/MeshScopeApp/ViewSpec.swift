@@ -57,6 +57,8 @@ public struct TableViewSpec: Sendable {
     public var nameColumn: Int
     /// `d`: the selected resource's key facts as text (nil: the row's object as YAML).
     public var describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
+    /// Enter runs this `:` command for the row instead of drilling in (`:ctx NAME` on a context).
+    public var enterCommand: (@Sendable (_ row: [String]) -> String?)?
 
     public init(
         name: String, aliases: [String] = [], title: String,

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import MeshClient
+import MeshModel
 import MeshScopeApp
 
-/// `meshscope [tui] --file PATH...`: the interactive terminal UI (also what `meshscope`
-/// with no subcommand runs).
+/// `meshscope [tui] [--context CTX] [-n NS|-A]` or `meshscope [tui] --file PATH...`: the
+/// interactive terminal UI (also what `meshscope` with no subcommand runs). Without
+/// `--file` it opens the current kubeconfig context (`meshscope --demo` opens the demo).
 public struct TUICommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tui",
@@ -34,6 +37,12 @@ public struct TUICommand: AsyncParsableCommand {
     @Flag(name: .customLong("exit-after-first-frame"), help: .hidden)
     var exitAfterFirstFrame = false
 
+    /// Set by `--demo` so the header says what the cluster is.
+    @Option(name: .customLong("source-label"), help: .hidden)
+    var sourceLabel: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
     public init() {}
 
     public func validate() throws {
@@ -57,15 +66,63 @@ public struct TUICommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        let ui = TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
+                            exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt)
         do {
-            try await TUI.run(TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
-                                         exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt))
-        } catch {
+            if file.isEmpty {
+                try await TUI.run(live: try await liveOptions(ui))
+            } else {
+                try await TUI.run(ui)
+            }
+        } catch let error as TUIError {
             switch error.kind {
             case .badInput: throw CLIError(.badInput, error.message)
             case .usage: throw CLIError(.usage, error.message)
             case .unavailable: throw CLIError(.unavailable, error.message)
             }
+        }
+    }
+}
+
+extension TUICommand {
+    /// The live source for the current (or `--context`) kubeconfig context; `:ctx` reopens
+    /// through the same function. Namespaces: `-n NS` starts filtered to NS, otherwise all.
+    func liveOptions(_ ui: TUIOptions) async throws -> LiveTUIOptions {
+        let flags = connection
+        let conn: LiveConnection
+        do {
+            conn = try await TUICommand.open(flags, context: nil)
+        } catch let e as CLIError {
+            // The first thing a newcomer runs: say what works without a cluster.
+            throw CLIError(e.kind, e.message + "\n(no cluster? try meshscope --demo, or meshscope --file DUMP to browse a proxy's config dump)")
+        }
+        let contexts = (try? KubeconfigLoader().merged(KubeconfigLoader.Flags(kubeconfig: flags.kubeconfig, context: flags.context)))
+            .map { Array($0.contexts.values) } ?? []
+        return LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,
+                              contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) })
+    }
+
+    /// A client, an admin client and a ``ClusterMeshSource`` over every namespace (so `:ns`
+    /// switches without reconnecting), and an ``Applier`` for `A`.
+    static func open(_ options: ConnectionOptions, context: String?) async throws -> LiveConnection {
+        var flags = options
+        if let context { flags.context = context }
+        let conn = try flags.connection()
+        let client: KubeClient
+        do {
+            client = try KubeClient(connection: conn, options: TransportOptions(requestTimeout: flags.timeoutSeconds))
+        } catch {
+            throw CLIError(.unavailable, error.message)
+        }
+        let mode: AdminClient.Mode = flags.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
+        let admin = AdminClient(mode, timeout: flags.timeoutSeconds ?? 30, maxConcurrent: 16)
+        let source = ClusterMeshSource(client: client, admin: admin, namespace: nil, syncTimeout: flags.timeoutSeconds ?? 60)
+        var info = source.info
+        info.namespace = conn.namespace
+        return LiveConnection(source: source, info: info, cluster: conn.clusterName, server: conn.server, applier: Applier(client: client)) {
+            await source.close()
+            await admin.shutdown()
+            await client.shutdown()
         }
     }
 }

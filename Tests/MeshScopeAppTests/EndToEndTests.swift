@@ -281,11 +281,13 @@ import Testing
     @Test func missingFileAndNoSourceAreClearErrors() throws {
         for (args, code, message) in [
             (["--file", "/nonexistent/dump.json"], Int32(1), "meshscope: /nonexistent/dump.json: no such file"),
-            ([], Int32(2), "meshscope: no data source: start the terminal UI on a dump with --file DUMP"),
+            // No --file: the current kubeconfig context; with none, say so and what else works.
+            ([], Int32(1), "meshscope: no kubeconfig found"),
         ] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: try Tmux.binary())
             p.arguments = args
+            p.environment = ["HOME": "/nonexistent-home", "PATH": "/usr/bin:/bin"]
             p.standardInput = FileHandle.nullDevice
             let err = Pipe()
             p.standardOutput = FileHandle.nullDevice
@@ -295,6 +297,7 @@ import Testing
             let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(p.terminationStatus == code)
             #expect(stderr.hasPrefix(message))
+            if args.isEmpty { #expect(stderr.contains("try meshscope --demo")) }
         }
     }
 }

@@ -14,10 +14,13 @@ import Testing
         #expect(r2.stderr == r.stderr)
     }
 
-    @Test func noSourceIsAUsageError() async {
-        let r = await MeshScopeMain.invoke([])
-        #expect(r.code == 2)
-        #expect(r.stderr.hasPrefix("meshscope: no data source: start the terminal UI on a dump with --file DUMP"))
+    /// Without --file the TUI opens the kubeconfig's context; a missing one says what else works.
+    @Test func noClusterSaysWhatElseWorks() async {
+        let r = await MeshScopeMain.invoke(["--kubeconfig", "/nonexistent/kubeconfig"])
+        #expect(r.code == 1)
+        #expect(r.stderr.hasPrefix("meshscope: "))
+        #expect(r.stderr.contains("/nonexistent/kubeconfig"))
+        #expect(r.stderr.contains("(no cluster? try meshscope --demo, or meshscope --file DUMP to browse a proxy's config dump)"))
     }
 
     @Test func badJSONNamesTheFileAndPosition() async throws {

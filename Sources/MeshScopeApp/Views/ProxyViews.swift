@@ -102,7 +102,10 @@ public enum ProxyViews {
     public static let stats = TableViewSpec(
         name: "stats", aliases: ["st"], title: "Stats", identityColumns: 1,
         build: { data in
-            guard let s = data.stats else { throw SourceData.Unavailable(description: "no /stats loaded (add --file stats.txt: Envoy /stats, ?format=json or /stats/prometheus)") }
+            guard let s = data.stats else {
+                if let f = data.focus { throw SourceData.Unavailable(description: f.problem ?? "fetching /stats of \(f.proxy.proxyID)…") }
+                throw SourceData.Unavailable(description: "no /stats loaded (add --file stats.txt: Envoy /stats, ?format=json or /stats/prometheus)")
+            }
             return ViewTable(StatsTable.build(s, previous: data.previousStats, interval: data.statsInterval))
         })
 

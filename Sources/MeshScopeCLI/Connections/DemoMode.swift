@@ -5,8 +5,9 @@ import MeshGen
 
 /// `meshscope --demo [--demo-services N] [--demo-replicas M] [COMMAND …]`: starts the demo
 /// mesh on loopback (fake API server + admin servers) and runs COMMAND against it through a
-/// temporary kubeconfig, the same code path as a real cluster. Without a command it serves
-/// the demo until interrupted and prints how to point kubectl or meshscope at it.
+/// temporary kubeconfig, the same code path as a real cluster. Without a command it opens
+/// the terminal UI on the demo; `--demo serve` serves the demo until interrupted and prints
+/// how to point kubectl or meshscope at it.
 enum DemoMode {
     struct Arguments: Equatable {
         var options = DemoMesh.Options()
@@ -55,7 +56,7 @@ enum DemoMode {
             return 1
         }
         defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
-        if args.rest.isEmpty || args.rest == ["serve"] {
+        if args.rest == ["serve"] {
             console.write("""
             meshscope demo mesh: \(cluster.mesh.pods.count) pods, \(cluster.mesh.proxyPods.count) proxies, API server \(cluster.api.url)
               export KUBECONFIG=\(kubeconfig)
@@ -69,7 +70,9 @@ enum DemoMode {
             await cluster.shutdown()
             return 0
         }
-        let code = await run(args.rest + ["--kubeconfig", kubeconfig])
+        // No subcommand (or only TUI flags): the terminal UI, labelled as the demo.
+        let tui = args.rest.first.map { $0 == "tui" || $0.hasPrefix("-") } ?? true
+        let code = await run(args.rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] : []))
         await cluster.shutdown()
         return code
     }

@@ -1,0 +1,391 @@
+import Foundation
+import MeshClient
+import MeshModel
+import TerminalUI
+
+/// An open live source and what the TUI may do with it: read (`source`), describe it in
+/// the header (`info`, `cluster`), write (`applier`; nil for read-only sources such as
+/// snapshots) and release it (`close`).
+///
+/// ```swift
+/// let source = ClusterMeshSource(client: client, admin: admin, namespace: nil)
+/// let conn = LiveConnection(source: source, info: source.info, cluster: "kind-dev", server: "https://127.0.0.1:6443",
+///                           applier: Applier(client: client)) { await source.close(); await client.shutdown() }
+/// ```
+public struct LiveConnection: Sendable {
+    public var source: any MeshSource
+    public var info: MeshSourceInfo
+    /// The cluster's kubeconfig name and its API server, for the header.
+    public var cluster: String
+    public var server: String
+    public var applier: Applier?
+    public var close: @Sendable () async -> Void
+
+    public init(source: any MeshSource, info: MeshSourceInfo, cluster: String, server: String = "", applier: Applier?, close: @escaping @Sendable () async -> Void) {
+        self.source = source
+        self.info = info
+        self.cluster = cluster
+        self.server = server
+        self.applier = applier
+        self.close = close
+    }
+}
+
+/// How the TUI runs on a live source.
+public struct LiveTUIOptions: Sendable {
+    public var ui: TUIOptions
+    public var connection: LiveConnection
+    /// `demo` for `meshscope --demo` (the header says so); nil for clusters and snapshots.
+    public var label: String?
+    /// `-n NS`: the namespace the views start filtered to (nil: all).
+    public var namespace: String?
+    /// The kubeconfig's contexts, for `:ctx`.
+    public var contexts: [Kubeconfig.Context]
+    /// Opens another context (`:ctx NAME`); nil: switching is not offered.
+    public var connect: (@Sendable (_ context: String) async throws -> LiveConnection)?
+    /// `S`: writes a snapshot of the current source and returns its path; nil: not offered.
+    public var writeSnapshot: (@Sendable () async throws -> String)?
+
+    public init(ui: TUIOptions, connection: LiveConnection, label: String? = nil, namespace: String? = nil, contexts: [Kubeconfig.Context] = [],
+                connect: (@Sendable (_ context: String) async throws -> LiveConnection)? = nil,
+                writeSnapshot: (@Sendable () async throws -> String)? = nil) {
+        self.ui = ui
+        self.connection = connection
+        self.label = label
+        self.namespace = namespace
+        self.contexts = contexts
+        self.connect = connect
+        self.writeSnapshot = writeSnapshot
+    }
+
+    /// What the header shows for a connection.
+    func sourceInfo(_ c: LiveConnection) -> SourceInfo {
+        let kind: SourceInfo.Kind = c.info.kind == .snapshot ? .snapshot : label == "demo" ? .demo : .cluster
+        let label: String
+        switch kind {
+        case .snapshot: label = "snapshot \(c.info.name)" + (c.info.takenAt.map { " (taken \(Timestamp.rfc3339($0)))" } ?? "") + " read-only"
+        case .demo: label = "demo mesh (fake API server and proxies on loopback, \(c.server))"
+        default: label = "cluster \(c.server.isEmpty ? c.cluster : c.server)"
+        }
+        var refusal: String?
+        if kind == .snapshot || c.info.readOnly {
+            refusal = "this \(kind == .snapshot ? "snapshot" : "source") is read-only: apply needs a live cluster"
+        } else if c.applier == nil {
+            refusal = "this source cannot write: apply needs a live cluster"
+        }
+        return SourceInfo(kind: kind, label: label, context: c.info.context, refreshInterval: ui.refreshInterval,
+                          supportsSnapshots: writeSnapshot != nil && kind != .snapshot, cluster: c.cluster,
+                          applyRefusal: refusal, takenAt: c.info.takenAt)
+    }
+}
+
+extension TUI {
+    /// Runs the TUI on a live source: the polling ``MeshStore`` over it publishes states,
+    /// the cluster's objects are re-read every refresh, a drilled-in proxy's dump and stats
+    /// are fetched through `source.admin`. Closes the connection on exit.
+    ///
+    /// ```swift
+    /// try await TUI.run(live: LiveTUIOptions(ui: TUIOptions(files: []), connection: conn))
+    /// ```
+    public static func run(live options: LiveTUIOptions) async throws(TUIError) {
+        let driver = LiveDriver(options)
+        let info = options.sourceInfo(options.connection)
+        var data = SourceData(name: info.label)
+        data.live = MeshState()
+        var state = AppState(registry: LiveViews.registry(), data: data, source: info, home: options.ui.view ?? LiveViews.home, size: Size(width: 80, height: 24))
+        state.contexts = options.contexts
+        if let ns = options.namespace {
+            state.namespace = ns
+            state.applyNamespace()
+        }
+        state.flash = Flash("connecting to \(info.context)…", .info, at: Date())
+        try await start(options: options.ui, state: state, driver: driver)
+    }
+}
+
+/// Feeds the loop from a live source and performs its effects. State shared with the
+/// background tasks sits behind one lock; a context switch bumps `generation` so answers
+/// from the old source are dropped.
+final class LiveDriver: SourceDriver, @unchecked Sendable {
+    let options: LiveTUIOptions
+    private let lock = NSLock()
+    private var connection: LiveConnection
+    private var feed: LiveFeed
+    private var tasks: [Task<Void, Never>] = []
+    private var focusTask: Task<Void, Never>?
+    private var paused = false
+    private var generation = 0
+    private var pendingApply: [ApplyEntry]?
+    private var post: (@Sendable (AppEvent) -> Void)?
+    private var clusterStamp: Int?
+
+    init(_ options: LiveTUIOptions) {
+        self.options = options
+        connection = options.connection
+        feed = LiveFeed(label: options.label ?? options.connection.info.context)
+    }
+
+    var refresh: Double { max(0.2, options.ui.refreshInterval) }
+
+    func start(post: @escaping @Sendable (AppEvent) -> Void) {
+        lock.withLock { self.post = post }
+        startSource()
+    }
+
+    private func startSource() {
+        let (conn, gen) = lock.withLock { (connection, generation) }
+        let store = MeshStore.over(conn.source, options: .init(refresh: refresh))
+        let refresh = self.refresh
+        let run = Task { await store.run() }
+        let states = Task {
+            for await s in await store.states() {
+                self.update(gen) { $0.record(s) }
+            }
+        }
+        let objects = Task {
+            while !Task.isCancelled {
+                do {
+                    let snap = try await conn.source.cluster()
+                    let stamp = LiveDriver.stamp(snap)
+                    let changed = self.lock.withLock { () -> Bool in
+                        defer { if gen == generation { clusterStamp = stamp } }
+                        return clusterStamp != stamp
+                    }
+                    if changed { self.update(gen) { $0.cluster = snap } }
+                } catch {
+                    self.send(gen, .loadFailed("\(conn.info.context): \(LiveDriver.oneLine(error))", at: Date()))
+                }
+                try? await Task.sleep(nanoseconds: UInt64(refresh * 1e9))
+            }
+        }
+        lock.withLock { tasks += [run, states, objects] }
+    }
+
+    /// A cheap fingerprint of the cluster's objects: unchanged objects are not re-posted.
+    static func stamp(_ s: ClusterSnapshot) -> Int {
+        var h = Hasher()
+        for p in s.pods { h.combine(p.metadata.uid); h.combine(p.metadata.resourceVersion) }
+        for x in s.services { h.combine(x.metadata.uid); h.combine(x.metadata.resourceVersion) }
+        for x in s.namespaces { h.combine(x.metadata.uid); h.combine(x.metadata.resourceVersion) }
+        for x in s.endpointSlices { h.combine(x.metadata.uid); h.combine(x.metadata.resourceVersion) }
+        for (k, list) in s.meshObjects.sorted(by: { $0.key < $1.key }) {
+            h.combine(k)
+            for o in list { h.combine(o.metadata.uid); h.combine(o.metadata.resourceVersion) }
+        }
+        return h.finalize()
+    }
+
+    /// Changes the feed and posts the views' new data (unless paused or from an old source).
+    private func update(_ gen: Int, _ change: (inout LiveFeed) -> Void) {
+        let out: (SourceData, (@Sendable (AppEvent) -> Void)?)? = lock.withLock {
+            guard gen == generation else { return nil }
+            change(&feed)
+            return paused ? nil : (feed.data(), post)
+        }
+        if let (data, post) = out { post?(.loaded(data, at: Date())) }
+    }
+
+    private func send(_ gen: Int, _ e: AppEvent) {
+        let post = lock.withLock { gen == generation ? self.post : nil }
+        post?(e)
+    }
+
+    func setPaused(_ p: Bool) {
+        let resume: (SourceData, (@Sendable (AppEvent) -> Void)?)? = lock.withLock {
+            defer { paused = p }
+            return paused && !p ? (feed.data(), post) : nil
+        }
+        if let (data, post) = resume { post?(.loaded(data, at: Date())) }
+    }
+
+    func perform(_ effect: Effect, post: @escaping @Sendable (AppEvent) -> Void) -> [AppEvent] {
+        switch effect {
+        case .reload:
+            let data = lock.withLock { () -> SourceData in
+                feed.dumpFetchedFor = nil
+                return feed.data()
+            }
+            return [.loaded(data, at: Date())]
+        case .focusProxy(let key):
+            focus(key)
+            return [.loaded(lock.withLock { feed.data() }, at: Date())]
+        case .writeSnapshot:
+            guard let write = options.writeSnapshot else { return [.flash("writing snapshots is not available in this build", .warn)] }
+            Task {
+                do {
+                    let path = try await write()
+                    post(.flash("snapshot written: \(path)", .info))
+                } catch {
+                    post(.flash("snapshot failed: \(error)", .error))
+                }
+            }
+            return []
+        case .applyFromClipboard:
+            previewClipboard(post: post)
+            return []
+        case .applyConfirmed:
+            let (entries, applier) = lock.withLock { () -> ([ApplyEntry]?, Applier?) in
+                defer { pendingApply = nil }
+                return (pendingApply, connection.applier)
+            }
+            guard let entries, let applier else { return [.applyFailed("nothing to apply: the preview is gone")] }
+            Task { post(.applyFinished(await applier.apply(entries, force: false))) }
+            return []
+        case .switchContext(let name):
+            switchContext(name, post: post)
+            return []
+        case .quit, .copyToClipboard, .loadTheme, .suspend:
+            return []
+        }
+    }
+
+    /// Opens a proxy: fetch its dump now (and again when the store sees a newer one), its
+    /// `/stats` every refresh; the store already polls its `/clusters`.
+    private func focus(_ key: String?) {
+        let (proxy, gen, source) = lock.withLock { () -> (MeshState.Proxy?, Int, any MeshSource) in
+            focusTask?.cancel()
+            focusTask = nil
+            let p = key.flatMap { feed.proxy($0) }
+            feed.setFocus(p)
+            return (p, generation, connection.source)
+        }
+        guard let proxy, proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else { return }
+        let refresh = self.refresh
+        let task = Task {
+            var prometheusOnly = false
+            while !Task.isCancelled {
+                if lock.withLock({ feed.dumpIsStale }) {
+                    let seen = lock.withLock { feed.state?.configDumps[proxy.key]?.fetchedAt ?? Date() }
+                    do {
+                        let bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .configDump)
+                        let dump = try EnvoyConfigDump(document: try JSONDocument(bytes: bytes))
+                        guard !Task.isCancelled else { return }
+                        update(gen) { f in
+                            guard f.focus?.key == proxy.key else { return }
+                            f.dump = dump
+                            f.dumpFetchedFor = seen
+                            f.focusProblem = nil
+                        }
+                    } catch {
+                        guard !Task.isCancelled else { return }
+                        update(gen) { f in
+                            guard f.focus?.key == proxy.key else { return }
+                            f.focusProblem = "cannot read the config dump of \(proxy.proxyID) (\(AdminRequest.configDump)): \(LiveDriver.oneLine(error))"
+                        }
+                    }
+                }
+                do {
+                    // `/stats?format=json` has Envoy's own names; proxies that do not serve it
+                    // (the demo's) still answer `/stats/prometheus`, which the store polls anyway.
+                    var bytes: [UInt8]
+                    if prometheusOnly {
+                        bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsPrometheus)
+                    } else {
+                        do {
+                            bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsJSON)
+                        } catch {
+                            bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsPrometheus)
+                            prometheusOnly = true
+                        }
+                    }
+                    let stats = try StatsSnapshot.decode(bytes)
+                    guard !Task.isCancelled else { return }
+                    update(gen) { f in if f.focus?.key == proxy.key { f.recordStats(stats, at: Date()) } }
+                } catch {
+                    guard !Task.isCancelled else { return }
+                    update(gen) { f in
+                        if f.focus?.key == proxy.key, f.stats == nil {
+                            f.focusProblem = f.focusProblem ?? "cannot read /stats of \(proxy.proxyID): \(LiveDriver.oneLine(error))"
+                        }
+                    }
+                }
+                try? await Task.sleep(nanoseconds: UInt64(refresh * 1e9))
+            }
+        }
+        lock.withLock { focusTask = task }
+    }
+
+    /// Clipboard → manifest → plan → dry run; the preview goes back as an event.
+    private func previewClipboard(post: @escaping @Sendable (AppEvent) -> Void) {
+        let (applier, namespace) = lock.withLock { (connection.applier, connection.info.namespace) }
+        guard let applier else {
+            post(.applyFailed("this source cannot write: apply needs a live cluster"))
+            return
+        }
+        let environment = options.ui.environment
+        Task {
+            let contents: MeshClient.Clipboard.Contents
+            do {
+                contents = try await MeshClient.Clipboard(environment: environment).read()
+            } catch {
+                post(.applyFailed((error as? MeshClient.Clipboard.Failure)?.message ?? "\(error)"))
+                return
+            }
+            let docs: [ManifestDocument]
+            do {
+                docs = try ManifestParser.parse(contents.bytes, source: "clipboard")
+            } catch {
+                post(.applyFailed("the clipboard (\(contents.bytes.count) bytes from \(contents.source)) is not a manifest:\n\(error)"))
+                return
+            }
+            do {
+                var entries = try await applier.plan(docs, defaultNamespace: namespace)
+                entries = await applier.preview(entries, force: false)
+                lock.withLock { pendingApply = entries }
+                post(.applyPreviewed(entries, source: contents.source))
+            } catch {
+                post(.applyFailed("dry run failed: \((error as? KubeClientError)?.message ?? "\(error)")"))
+            }
+        }
+    }
+
+    /// `:ctx NAME`: opens the new context first (a failure keeps the current one), then
+    /// stops the old store and starts one on the new source.
+    private func switchContext(_ name: String, post: @escaping @Sendable (AppEvent) -> Void) {
+        guard let connect = options.connect else {
+            post(.flash("switching contexts is not offered for this source", .warn))
+            return
+        }
+        Task {
+            let next: LiveConnection
+            do {
+                next = try await connect(name)
+            } catch {
+                post(.flash("cannot switch to context \(name): \(LiveDriver.oneLine(error))", .error))
+                return
+            }
+            let (old, oldTasks, oldFocus) = lock.withLock { () -> (LiveConnection, [Task<Void, Never>], Task<Void, Never>?) in
+                defer {
+                    connection = next
+                    generation += 1
+                    tasks = []
+                    focusTask = nil
+                    pendingApply = nil
+                    clusterStamp = nil
+                    feed = LiveFeed(label: options.label ?? name)
+                }
+                return (connection, tasks, focusTask)
+            }
+            for t in oldTasks { t.cancel() }
+            oldFocus?.cancel()
+            await old.close()
+            post(.sourceChanged(options.sourceInfo(next)))
+            startSource()
+        }
+    }
+
+    func stop() async {
+        let (conn, all) = lock.withLock { () -> (LiveConnection, [Task<Void, Never>]) in
+            generation += 1
+            defer { tasks = []; focusTask = nil }
+            return (connection, tasks + [focusTask].compactMap { $0 })
+        }
+        for t in all { t.cancel() }
+        await conn.close()
+    }
+
+    static func oneLine(_ error: any Error) -> String {
+        let text = (error as? MeshSourceError)?.message ?? String(describing: error)
+        return text.split(separator: "\n").first.map(String.init) ?? text
+    }
+}

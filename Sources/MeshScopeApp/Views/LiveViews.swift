@@ -1,0 +1,211 @@
+import Foundation
+import MeshClient
+import MeshModel
+import TerminalUI
+
+/// The views of a live source (a cluster, the demo, a snapshot), bound to the same
+/// MeshModel builders as `meshscope get`, `proxy-status` and `connections`. A proxy
+/// opened from `:proxies` or `:pods` gets the `:proxy` tabs of a `--file` dump, fed by its
+/// config dump (fetched when opened), its `/clusters` (the store's upstreams, with rates)
+/// and its `/stats` (polled while open).
+///
+/// ```swift
+/// let state = AppState(registry: LiveViews.registry(), data: data, source: info, home: LiveViews.home, size: size)
+/// ```
+public enum LiveViews {
+    /// The view a live source opens on.
+    public static let home = "pods"
+
+    public static func registry() -> ViewRegistry {
+        ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds], groups: [ProxyViews.group, ztunnel])
+    }
+
+    // MARK: Kubernetes
+
+    public static let namespaces = TableViewSpec(
+        name: "namespaces", aliases: ["nss"], title: "Namespaces", identityColumns: 1,
+        drill: { data, row, _ in
+            Screen.table(pods(in: row[0]), data: data, crumb: row[0])
+        },
+        build: { data in
+            let list = try requireCluster(data).namespaces.sorted { $0.metadata.name < $1.metadata.name }
+            return ViewTable(KubeTables.namespaces(list, now: data.producedAt ?? Date()))
+        })
+
+    /// Pods with their mesh mode and istiod's sync state; Enter on a proxy opens it.
+    public static let pods = pods(in: nil)
+
+    /// `pods`, or (Enter on a namespace) the pods of one namespace.
+    static func pods(in namespace: String?) -> TableViewSpec {
+        TableViewSpec(
+            name: namespace == nil ? "pods" : "pods-\(namespace!)", aliases: namespace == nil ? ["po", "pod"] : [],
+            title: namespace.map { "Workloads(\($0))" } ?? "Workloads", identityColumns: 2, nameColumn: 1,
+            describe: { data, row, _ in describePod(data, namespace: row[0], name: row[1]) },
+            drill: { data, row, _ in
+                guard let pod = pod(data, namespace: row[0], name: row[1]),
+                      let proxy = MeshStore.proxies(from: [pod]).first else { return nil }
+                return proxyScreen(data, proxy)
+            },
+            build: { data in
+                var list = try requireCluster(data).pods
+                if let namespace { list = list.filter { $0.metadata.namespace == namespace } }
+                list.sort { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
+                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.producedAt ?? Date()))
+            })
+    }
+
+    public static let services = TableViewSpec(
+        name: "services", aliases: ["svc", "service"], title: "Services", identityColumns: 2, nameColumn: 1,
+        build: { data in
+            let c = try requireCluster(data)
+            let list = c.services.sorted { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
+            return ViewTable(LiveTables.services(list, endpointSlices: c.endpointSlices, namespaces: c.namespaces, now: data.producedAt ?? Date()))
+        })
+
+    /// The Istio and Gateway API kinds the cluster serves; Enter lists one kind's objects
+    /// with the columns `kubectl get` prints for it.
+    public static let istio = TableViewSpec(
+        name: "istio", aliases: ["crds", "mesh", "gateway-api"], title: "Istio & Gateway API", identityColumns: 1,
+        drill: { data, row, _ in Screen.table(objects(row[0]), data: data, crumb: row[1]) },
+        build: { data in ViewTable(LiveTables.meshKinds(try requireCluster(data).meshObjects)) })
+
+    static func objects(_ qualifiedName: String) -> TableViewSpec {
+        TableViewSpec(name: qualifiedName, title: qualifiedName, identityColumns: 2, nameColumn: 1) { data in
+            let list = (try requireCluster(data).meshObjects[qualifiedName] ?? [])
+                .sorted { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
+            let resource = LiveTables.resource(qualifiedName: qualifiedName, sample: list.first)
+            return ViewTable(KubeTables.objects(list, resource: resource, now: data.producedAt ?? Date(), allNamespaces: true),
+                             rowValues: list.map { .json($0.raw) })
+        }
+    }
+
+    // MARK: Mesh
+
+    /// istiod's sync state per proxy and xDS type (`proxy-status -v 1`); STALE stands out.
+    public static let proxies: TableViewSpec = {
+        var spec = MeshViews.proxies
+        spec.drill = { data, row, index in
+            if let proxy = data.live?.proxies.first(where: { $0.proxyID == row[0] }) { return proxyScreen(data, proxy) }
+            guard let raw = data.proxyStatus?.first(where: { $0.proxyID == row[0] })?.raw else { return nil }
+            return Screen.detail(row[0], node: .json(raw))
+        }
+        return spec
+    }()
+
+    /// istiod's xDS clients (`/debug/connections`) with their sync state.
+    public static let xds = TableViewSpec(
+        name: "xds", aliases: ["clients"], title: "xDS clients", cellRole: MeshViews.syncRole, identityColumns: 1,
+        build: { data in
+            guard let state = data.live else { throw SourceData.Unavailable(description: "xDS clients need a live source") }
+            return ViewTable(LiveTables.xds(state, now: data.producedAt ?? Date()))
+        })
+
+    /// Traffic edges with per-second rates that update in place, and a TREND sparkline.
+    public static let edges = TableViewSpec(
+        name: "edges", aliases: ["edge", "traffic", "connections", "conn"], title: "Connections", identityColumns: 3,
+        build: { data in
+            guard let state = data.live else { throw SourceData.Unavailable(description: "connections need a live source") }
+            var table = LiveTables.edges(state)
+            if !data.edgeHistory.isEmpty {
+                // Presentation only: the sparkline is the TUI's picture of the rate columns.
+                table.columns.append(Table.Column("TREND", wideOnly: true))
+                for (i, e) in state.edges.enumerated() {
+                    table.rows[i].append(Sparkline.text(data.edgeHistory[SourceData.edgeKey(e)] ?? [], width: 16))
+                }
+            }
+            return ViewTable(table)
+        })
+
+    /// ztunnel's tabs for one node (the one drilled into, else the first that answered).
+    /// The tab commands are prefixed (`:zt-services`) so `:services` stays Kubernetes'.
+    public static let ztunnel = ViewGroup(name: "ztunnel", aliases: ["zt", "zc"], title: "ztunnel", tabs: MeshViews.ztunnel.tabs.map { tab in
+        guard case .table(var spec) = tab else { return tab }
+        spec.name = "zt-" + spec.name
+        spec.aliases = []
+        return .table(spec)
+    })
+
+    // MARK: Drill-down
+
+    /// A proxy's screen: Envoy tabs for sidecars, gateways and waypoints, ztunnel tabs for a
+    /// ztunnel, the proxy list for istiod.
+    public static func proxyScreen(_ data: SourceData, _ proxy: MeshState.Proxy) -> Screen {
+        let focused = data.focusing(proxy)
+        var screen: Screen
+        switch proxy.kind {
+        case .sidecar, .gateway, .waypoint: screen = Screen.group(ProxyViews.group, data: focused)
+        case .ztunnel: screen = Screen.group(ztunnel, data: focused)
+        case .istiod: screen = Screen.table(proxies, data: focused)
+        }
+        screen.crumb = proxy.name
+        screen.proxyKey = proxy.key
+        return screen
+    }
+
+    /// `:ctx`: the kubeconfig's contexts; Enter switches.
+    public static func contextsScreen(_ contexts: [Kubeconfig.Context], current: String) -> Screen {
+        var spec = TableViewSpec(name: "contexts", title: "Contexts", identityColumns: 2, nameColumn: 1) { _ in
+            ViewTable(LiveTables.contexts(contexts, current: current))
+        }
+        spec.enterCommand = { row in "ctx " + row[1] }
+        return Screen.table(spec, data: .empty, crumb: "contexts")
+    }
+
+    static func requireCluster(_ data: SourceData) throws(SourceData.Unavailable) -> ClusterSnapshot {
+        guard let c = data.cluster else {
+            throw SourceData.Unavailable(description: data.live == nil ? "Kubernetes views need a live source (start meshscope without --file)" : "waiting for the cluster's objects…")
+        }
+        return c
+    }
+
+    static func pod(_ data: SourceData, namespace: String, name: String) -> KubePod? {
+        data.cluster?.pods.first { $0.metadata.name == name && ($0.metadata.namespace ?? "") == namespace }
+    }
+
+    /// `d` on a pod: the facts that decide how it takes part in the mesh.
+    static func describePod(_ data: SourceData, namespace: String, name: String) -> String? {
+        guard let pod = pod(data, namespace: namespace, name: name) else { return nil }
+        let (mode, evidence) = MeshMode.explain(pod)
+        let status = PodStatusSummary(pod, now: data.producedAt ?? Date())
+        var lines = [
+            "Pod:        \(namespace)/\(name)",
+            "Mode:       \(mode.rawValue) (\(evidence))",
+            "Status:     \(status.status), ready \(status.ready), restarts \(status.restarts)",
+            "Node:       \(pod.nodeName ?? "<none>")",
+            "IP:         \(pod.podIP ?? "<none>")",
+            "Account:    \(pod.serviceAccount ?? "<none>")",
+            "Containers: \(pod.containers.map(\.name).joined(separator: ", "))",
+        ]
+        if let s = data.live?.syncz?.proxies.first(where: { $0.proxyID == "\(name).\(namespace)" }) {
+            lines.append("istiod:     \(s.istiod) (\(s.version))")
+            for t in s.types { lines.append("  \(t.shortType.padding(toLength: 6, withPad: " ", startingAt: 0)) \(t.state.rawValue)") }
+        }
+        if let labels = Optional(pod.metadata.labels), !labels.isEmpty {
+            lines.append("Labels:")
+            for (k, v) in labels.sorted(by: { $0.key < $1.key }) { lines.append("  \(k)=\(v)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension SourceData {
+    /// This data as seen from `proxy`: its `/clusters` from the store (with rates), its
+    /// node's ztunnel; the dump and stats stay only if they are this proxy's.
+    public func focusing(_ proxy: MeshState.Proxy) -> SourceData {
+        var d = self
+        if focus?.proxy.key != proxy.key {
+            d.envoy = nil
+            d.document = nil
+            d.stats = nil
+            d.previousStats = nil
+            d.statsInterval = nil
+            d.focus = ProxyFocus(proxy: proxy)
+        }
+        if let live {
+            d.hosts = live.upstreams[proxy.key]?.current
+            d.hostRates = live.upstreams[proxy.key]?.rates
+            if proxy.kind == .ztunnel, let index = live.ztunnels[proxy.node] { d.ztunnel = index }
+        }
+        return d
+    }
+}

@@ -529,7 +529,7 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw("\n      ]\n    }")
     }
 
-    private func secretsSection(_ certs: (chain: String, root: String)) -> OutputNode {
+    func secretsSection(_ certs: (chain: String, root: String)) -> OutputNode {
         func b64(_ s: String) -> OutputNode { .string(Data(s.utf8).base64EncodedString()) }
         return .object([
             "@type": .string(adminType("SecretsConfigDump")),

@@ -167,6 +167,7 @@ extension DemoMesh {
         gen.istioVersion = istioVersion
         gen.versionInfo = "2026-11-20T10:00:00Z/\(pushVersion)"
         gen.certificates = certificates
+        gen.permissive = true  // the mesh default, so the plaintext edge (curl-legacy) is accepted
         return gen.generate()
     }
 }

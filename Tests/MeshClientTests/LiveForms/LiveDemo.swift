@@ -4,6 +4,11 @@ import MeshDemo
 import MeshGen
 import MeshModel
 import MeshScopeCLI
+import Testing
+
+/// The live-form suites, one after another: each starts demo meshes on loopback, and two
+/// cores shared with the other demo suites are enough for one at a time.
+@Suite(.serialized) enum LiveForms {}
 
 /// The demo mesh on loopback for the live forms of the read commands: commands run
 /// in-process with `--kubeconfig` pointing at it, exactly as against a cluster.

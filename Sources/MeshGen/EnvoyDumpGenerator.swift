@@ -16,6 +16,9 @@ public struct EnvoyDumpGenerator: Sendable {
     public var includeEDS = true
     /// PEM material for the SDS section; without it the dump has no secrets section.
     public var certificates: (chain: String, root: String)?
+    /// PeerAuthentication PERMISSIVE (Istio's default): inbound also takes plaintext, on a
+    /// second chain per port matching `transport_protocol: raw_buffer`.
+    public var permissive = false
 
     public init(mesh: SyntheticMesh) { self.mesh = mesh }
 
@@ -376,6 +379,13 @@ public struct EnvoyDumpGenerator: Sendable {
                 ]),
                 "name": .string("\(cluster)"),
             ]))
+            if permissive {
+                chains.append(.object([
+                    "filter_chain_match": .object(["destination_port": .int(port.targetPort), "transport_protocol": .string("raw_buffer")]),
+                    "filters": .array([terminal]),
+                    "name": .string("\(cluster)-plaintext"),
+                ]))
+            }
         }
         chains.append(.object([
             "filter_chain_match": .object(["destination_port": .int(15006)]),
@@ -529,7 +539,7 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw("\n      ]\n    }")
     }
 
-    private func secretsSection(_ certs: (chain: String, root: String)) -> OutputNode {
+    func secretsSection(_ certs: (chain: String, root: String)) -> OutputNode {
         func b64(_ s: String) -> OutputNode { .string(Data(s.utf8).base64EncodedString()) }
         return .object([
             "@type": .string(adminType("SecretsConfigDump")),

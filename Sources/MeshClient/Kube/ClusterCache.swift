@@ -58,6 +58,7 @@ public final class ClusterCache: Sendable {
         var snap = ClusterSnapshot()
         for i in informers {
             let items = await i.items
+            snap.rawObjects[i.resource.qualifiedName] = items
             switch (i.resource.group, i.resource.name) {
             case ("", "namespaces"): snap.namespaces = items.map { KubeNamespace($0.raw) }
             case ("", "pods"): snap.pods = items.map { KubePod($0.raw) }
@@ -78,5 +79,8 @@ public struct ClusterSnapshot: Sendable {
     public var endpointSlices: [KubeEndpointSlice] = []
     /// Istio and Gateway API objects by qualified resource name (`virtualservices.networking.istio.io`).
     public var meshObjects: [String: [KubeObject]] = [:]
+    /// Every cached object as the API server sent it, by qualified resource name (`pods`,
+    /// `endpointslices.discovery.k8s.io`): what object diffs and snapshots compare and keep.
+    public var rawObjects: [String: [KubeObject]] = [:]
     public init() {}
 }

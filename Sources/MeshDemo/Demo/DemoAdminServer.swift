@@ -161,6 +161,12 @@ final class DemoAdminState: @unchecked Sendable {
             let wl = mesh.workloads[pod.workload]
             return json(mesh.envoyConfigDump(pod: p, certificates: leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount),
                                              pushVersion: DemoMesh.pushVersion(tick: t)))
+        case (.sidecar, 15000, "/certs"), (.gateway, 15000, "/certs"), (.waypoint, 15000, "/certs"):
+            let wl = mesh.workloads[pod.workload]
+            guard let (chain, root) = leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount) else { return .text(.serviceUnavailable, "no certificates\n") }
+            return json(mesh.envoyCerts(pod: p, chain: chain, root: root, now: Date().timeIntervalSince1970))
+        case (.istiod, 15014, "/debug/config_dump"):
+            return istiodConfigDump(query: query, tick: t)
         case (.sidecar, 15000, "/ready"), (.gateway, 15000, "/ready"), (.waypoint, 15000, "/ready"):
             return .text(.ok, "LIVE\n")
         case (.ztunnel, 15000, "/config_dump"):
@@ -181,6 +187,24 @@ final class DemoAdminState: @unchecked Sendable {
         default:
             return .text(.notFound, "invalid path: \(path)\n")
         }
+    }
+}
+
+extension DemoAdminState {
+    /// `/debug/config_dump?proxyID=POD.NS`: istiod's view of one connected Envoy, made on
+    /// request from that proxy's dump (see ``DemoMesh/istiodConfigDump(pod:envoyDump:tick:)``).
+    func istiodConfigDump(query: String, tick t: Int) -> DemoHTTPResponse {
+        let id = query.split(separator: "&").first { $0.hasPrefix("proxyID=") }.map { String($0.dropFirst("proxyID=".count)) }
+            .map { $0.removingPercentEncoding ?? $0 }
+        guard let id, !id.isEmpty else { return .text(.badRequest, "You must provide a proxyID in the query string\n") }
+        guard let dot = id.lastIndex(of: "."), let q = mesh.pod(named: String(id[..<dot]), namespace: String(id[id.index(after: dot)...])),
+              mesh.pods[q].mode.hasEnvoy else {
+            return .text(.notFound, "Proxy not connected to this Pilot instance\n")
+        }
+        // Secrets are not part of istiod's view, so the proxy's dump is made without certificates.
+        let envoy = mesh.envoyConfigDump(pod: q, certificates: nil, pushVersion: DemoMesh.pushVersion(tick: t))
+        guard let body = mesh.istiodConfigDump(pod: q, envoyDump: envoy, tick: t) else { return .text(.internalServerError, "config dump failed\n") }
+        return .json(.ok, body)
     }
 }
 

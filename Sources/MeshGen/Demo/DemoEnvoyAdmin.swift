@@ -141,6 +141,7 @@ extension DemoMesh {
     /// holding `certificates` (real PEM; the private key is redacted as Envoy does).
     public func envoyConfigDump(pod p: Int, certificates: (chain: String, root: String)?, pushVersion: Int = 1) -> [UInt8] {
         let pod = pods[p]
+        if pod.mode == .waypoint { return waypointConfigDump(pod: p, certificates: certificates, pushVersion: pushVersion) }
         let wl = workloads[pod.workload]
         func synthetic(_ s: Int, first: Int?) -> SyntheticMesh.Service {
             let svc = services[s]
@@ -166,6 +167,7 @@ extension DemoMesh {
         gen.istioVersion = istioVersion
         gen.versionInfo = "2026-11-20T10:00:00Z/\(pushVersion)"
         gen.certificates = certificates
+        gen.permissive = true  // the mesh default, so the plaintext edge (curl-legacy) is accepted
         return gen.generate()
     }
 }

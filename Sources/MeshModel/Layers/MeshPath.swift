@@ -10,24 +10,53 @@
 public struct MeshPathInputs: Sendable {
     public var proxies: [String: EnvoyConfigDump] = [:]
     public var ztunnel: ZtunnelDump?
+    /// ztunnel dumps by node (live sources fetch the source's and the destination's node).
+    public var ztunnels: [String: ZtunnelDump] = [:]
     public var pods: [Pod] = []
     public var services: [Service] = []
 
     public struct Pod: Sendable, Equatable {
         public var name: String, namespace: String, ip: String
+        public var node: String = ""
+        public var mode: MeshMode = .none
         public init(name: String, namespace: String, ip: String) { (self.name, self.namespace, self.ip) = (name, namespace, ip) }
+        public init(name: String, namespace: String, ip: String, node: String, mode: MeshMode) {
+            (self.name, self.namespace, self.ip, self.node, self.mode) = (name, namespace, ip, node, mode)
+        }
+        var key: String { "\(name).\(namespace)" }
     }
 
     public struct Service: Sendable, Equatable {
         public var hostname: String, vip: String
         /// service port → target port.
         public var ports: [Int: Int]
+        /// IPs of the pods behind it (Kubernetes endpoints), in a stable order.
+        public var endpointIPs: [String] = []
         public init(hostname: String, vip: String, ports: [Int: Int]) { (self.hostname, self.vip, self.ports) = (hostname, vip, ports) }
+        public init(hostname: String, vip: String, ports: [Int: Int], endpointIPs: [String]) {
+            (self.hostname, self.vip, self.ports, self.endpointIPs) = (hostname, vip, ports, endpointIPs)
+        }
     }
 
     public init() {}
 
     func proxy(_ name: String, _ namespace: String) -> EnvoyConfigDump? { proxies["\(name).\(namespace)"] }
+
+    /// The ztunnel dump to read shared facts from (workloads, services, waypoints): every
+    /// ztunnel holds the whole mesh's, so any one will do.
+    var anyZtunnel: ZtunnelDump? { ztunnel ?? ztunnels.sorted { $0.key < $1.key }.first?.value }
+}
+
+/// What a path needs fetched: the config dumps of proxies (`pod.namespace`) and the ztunnel
+/// dumps of nodes. A live driver asks, fetches, and asks again until nothing new is needed
+/// (the waypoint is only known once a ztunnel dump is there).
+public struct MeshPathNeeds: Sendable, Equatable {
+    public var proxies: [String] = []
+    public var ztunnelNodes: [String] = []
+    public init() {}
+
+    mutating func proxy(_ key: String) { if !proxies.contains(key) { proxies.append(key) } }
+    mutating func ztunnel(_ node: String) { if !node.isEmpty, !ztunnelNodes.contains(node) { ztunnelNodes.append(node) } }
 }
 
 /// Chains the hops from a source workload to a destination.
@@ -42,21 +71,23 @@ public enum MeshPath {
         var workload: ZtunnelWorkload?
     }
 
-    /// `from`: `pod` or `pod.namespace`; `to`: `host:port` (service name or VIP) or `podIP:port`.
-    public static func build(_ inputs: MeshPathInputs, from: String, to: String) throws(Failure) -> [HopLayers] {
-        guard let colon = to.lastIndex(of: ":"), let port = Int(to[to.index(after: colon)...]) else {
-            throw Failure(message: "--to: expected HOST:PORT, got \(to)")
-        }
-        let host = String(to[..<colon])
-        let index = inputs.ztunnel.map(ZtunnelIndex.init)
-        let source = try resolveSource(inputs, index, from)
-        var hops: [HopLayers] = []
-        var app = HopLayers(name: "\(source.name) app", kind: .clientApp)
-        app.set(.tcp, upstream: .originate("to \(to)"), source.workload.map { [Evidence(.workload, "\($0.uid) (\($0.workloadIPs.joined(separator: ",")))")] } ?? [])
-        hops.append(app)
+    /// Where traffic for `host` goes: the service (as ztunnel and Kubernetes know it), its
+    /// VIP and target port, and the destination workload and pod that `build` shows.
+    struct Destination {
+        var svc: ZtunnelService?
+        var extraSvc: MeshPathInputs.Service?
+        var vip: String?
+        var hostname: String
+        var targetPort: Int
+        var workload: ZtunnelWorkload?
+        var pod: (String, String)?
+        var waypoint: ZtunnelGatewayAddress?
+        var waypointService: ZtunnelService?
+    }
 
-        // Destination: a service (by hostname or VIP) or a workload IP.
-        let svc = inputs.ztunnel?.services.first { $0.hostname == host || $0.vipAddresses.contains(host) }
+    static func destination(_ inputs: MeshPathInputs, _ index: ZtunnelIndex?, host: String, port: Int) -> Destination {
+        let z = inputs.anyZtunnel
+        let svc = z?.services.first { $0.hostname == host || $0.vipAddresses.contains(host) }
         let extraSvc = inputs.services.first { $0.hostname == host || $0.vip == host }
         var vip = svc?.vipAddresses.first ?? extraSvc?.vip
         if IPAddress.isLiteral(host), svc == nil, extraSvc == nil { vip = nil }
@@ -64,14 +95,77 @@ public enum MeshPath {
         let targetPort = svc?.ports.first { $0.port == String(port) }?.target ?? extraSvc?.ports[port] ?? port
         var destWorkload: ZtunnelWorkload?
         if let svc, let uid = svc.endpoints.first?.workloadUID { destWorkload = index?.workload(uid: uid) }
-        if svc == nil, let z = inputs.ztunnel { destWorkload = z.workloads.first { $0.workloadIPs.contains(host) } }
-        let destPod = destWorkload.map { ($0.name, $0.namespace) } ?? inputs.pods.first { $0.ip == host }.map { ($0.name, $0.namespace) }
-
-        // Client side: sidecar, node ztunnel, or nothing.
+        if svc == nil, let z { destWorkload = z.workloads.first { $0.workloadIPs.contains(host) } }
+        // Without ztunnel's view, the first Kubernetes endpoint of the service (one pod of
+        // several: which one the load balancer picks does not change the layers).
+        let endpointIP = extraSvc?.endpointIPs.first { ip in inputs.pods.contains { $0.ip == ip } }
+        let destPod = destWorkload.map { ($0.name, $0.namespace) }
+            ?? inputs.pods.first { $0.ip == host }.map { ($0.name, $0.namespace) }
+            ?? endpointIP.flatMap { ip in inputs.pods.first { $0.ip == ip } }.map { ($0.name, $0.namespace) }
         let waypoint = svc?.waypoint ?? destWorkload?.waypoint
-        let waypointService = waypoint.flatMap { w in inputs.ztunnel?.services.first { $0.key == w.destination || $0.vips.contains(w.destination) || "\($0.namespace)/\($0.hostname)" == w.destination } }
+        let waypointService = waypoint.flatMap { w in z?.services.first { $0.key == w.destination || $0.vips.contains(w.destination) || "\($0.namespace)/\($0.hostname)" == w.destination } }
+        return Destination(svc: svc, extraSvc: extraSvc, vip: vip, hostname: hostname, targetPort: targetPort, workload: destWorkload,
+                           pod: destPod, waypoint: waypoint, waypointService: waypointService)
+    }
+
+    static func hostPort(_ to: String) throws(Failure) -> (String, Int) {
+        guard let colon = to.lastIndex(of: ":"), let port = Int(to[to.index(after: colon)...]) else {
+            throw Failure(message: "--to: expected HOST:PORT, got \(to)")
+        }
+        var host = String(to[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
+    /// The dumps `build` would read for this path that `inputs` does not have yet (empty when
+    /// it has all it can use). Pods need ``MeshPathInputs/Pod/mode`` and `node` for this.
+    public static func needs(_ inputs: MeshPathInputs, from: String, to: String) throws(Failure) -> MeshPathNeeds {
+        let (host, port) = try hostPort(to)
+        let index = inputs.anyZtunnel.map(ZtunnelIndex.init)
+        let source = try resolveSource(inputs, index, from)
+        var needs = MeshPathNeeds()
+        func want(_ pod: MeshPathInputs.Pod?) {
+            guard let pod else { return }
+            switch pod.mode {
+            case .sidecar, .gateway, .waypoint: needs.proxy(pod.key)
+            case .ambient: needs.ztunnel(pod.node)
+            case .none: break
+            }
+        }
+        want(inputs.pods.first { $0.name == source.name && $0.namespace == source.namespace })
+        let dest = destination(inputs, index, host: host, port: port)
+        if let (name, ns) = dest.pod { want(inputs.pods.first { $0.name == name && $0.namespace == ns }) }
+        if let uid = dest.waypointService?.endpoints.first?.workloadUID, let w = index?.workload(uid: uid) { needs.proxy("\(w.name).\(w.namespace)") }
+        needs.proxies.removeAll { inputs.proxies[$0] != nil }
+        needs.ztunnelNodes.removeAll { inputs.ztunnels[$0] != nil }
+        return needs
+    }
+
+    /// `from`: `pod` or `pod.namespace`; `to`: `host:port` (service name or VIP) or `podIP:port`.
+    /// `ingress`: `from` is an ingress gateway and the client is outside the mesh.
+    public static func build(_ inputs: MeshPathInputs, from: String, to: String, ingress: Bool = false) throws(Failure) -> [HopLayers] {
+        let (host, port) = try hostPort(to)
+        let index = inputs.anyZtunnel.map(ZtunnelIndex.init)
+        let source = try resolveSource(inputs, index, from)
+        var hops: [HopLayers] = []
+        var app = HopLayers(name: ingress ? "client (outside the mesh)" : "\(source.name) app", kind: .clientApp)
+        app.set(.tcp, upstream: .originate("to \(to)"), ingress ? [] : source.workload.map { [Evidence(.workload, "\($0.uid) (\($0.workloadIPs.joined(separator: ",")))")] } ?? [])
+        hops.append(app)
+
+        // Destination: a service (by hostname or VIP) or a workload IP.
+        let dest = destination(inputs, index, host: host, port: port)
+        let (svc, vip, hostname, targetPort, destWorkload, destPod) = (dest.svc, dest.vip, dest.hostname, dest.targetPort, dest.workload, dest.pod)
+        let (waypoint, waypointService) = (dest.waypoint, dest.waypointService)
+
+        // Client side: sidecar (or the ingress gateway), node ztunnel, or nothing.
         if let dump = inputs.proxy(source.name, source.namespace) {
-            hops.append(EnvoyLayers(dump).outbound(host: hostname, port: port, ip: vip, name: "\(source.name) sidecar", kind: .sidecar))
+            hops.append(EnvoyLayers(dump).outbound(host: hostname, port: port, ip: vip, name: "\(source.name) \(ingress ? "gateway" : "sidecar")",
+                                                   kind: ingress ? .gateway : .sidecar))
+        } else if ingress {
+            var hop = HopLayers(name: "\(source.name) gateway", kind: .gateway)
+            for l in TrafficLayer.allCases { hop.set(l, downstream: .unknown("no config dump for the gateway"), upstream: .unknown("no config dump for the gateway")) }
+            hop.lack("the gateway's config dump (--proxy \(source.name).\(source.namespace)=FILE)")
+            hops.append(hop)
         } else if let w = source.workload, w.protocol_ == "HBONE" {
             hops.append(ztunnelClient(w, dest: destWorkload, svc: svc, waypoint: waypoint, waypointService: waypointService, index: index))
         } else if let w = source.workload {
@@ -105,10 +199,26 @@ public enum MeshPath {
         // Server side.
         if let (podName, ns) = destPod, let dump = inputs.proxy(podName, ns) {
             var attrs = ConnectionAttributes()
-            attrs.destinationIP = destWorkload?.workloadIPs.first
-            hops.append(EnvoyLayers(dump).inbound(port: targetPort, attrs: attrs, name: "\(podName) sidecar", kind: .sidecar))
+            attrs.destinationIP = destWorkload?.workloadIPs.first ?? inputs.pods.first { $0.name == podName && $0.namespace == ns }?.ip
+            // What arrives is what the previous hop sends: Istio mTLS from a sidecar, plaintext
+            // from an app without a proxy. That picks the server sidecar's filter chain.
+            var arrives: Evidence?
+            if let prev = hops.last {
+                if case .originate(let how) = prev.cell(.tls).upstream, how.contains("mTLS") {
+                    attrs.transportProtocol = "tls"
+                    attrs.applicationProtocols = ["istio-peer-exchange", "istio"]
+                    arrives = Evidence(.assumption, "\(prev.name) sends Istio mTLS (transport tls, ALPN istio-peer-exchange,istio)")
+                } else if prev.kind == .clientApp {
+                    attrs.transportProtocol = "raw_buffer"
+                    arrives = Evidence(.assumption, "\(prev.name) has no proxy: the connection arrives in plaintext (transport raw_buffer)")
+                }
+            }
+            var hop = EnvoyLayers(dump).inbound(port: targetPort, attrs: attrs, name: "\(podName) sidecar", kind: .sidecar)
+            if let arrives { hop.note(arrives) }
+            hops.append(hop)
         } else if let d = destWorkload {
-            hops.append(ztunnelServer(d, index: index, viaHBONE: d.protocol_ == "HBONE"))
+            let serverIndex = inputs.ztunnels[d.node].map(ZtunnelIndex.init) ?? index
+            hops.append(ztunnelServer(d, index: serverIndex, viaHBONE: d.protocol_ == "HBONE"))
         }
         var server = HopLayers(name: "\(destPod?.0 ?? host) app", kind: .serverApp)
         server.set(.tcp, downstream: .terminate("port \(targetPort)"), destWorkload.map { [Evidence(.workload, "\($0.uid) (\($0.workloadIPs.joined(separator: ",")))")] } ?? [])
@@ -123,7 +233,7 @@ public enum MeshPath {
         let parts = from.split(separator: ".", maxSplits: 1).map(String.init)
         let name = parts[0]
         let ns = parts.count > 1 ? parts[1] : nil
-        if let z = inputs.ztunnel {
+        if let z = inputs.anyZtunnel {
             let matches = z.workloads.filter { $0.name == name && (ns == nil || $0.namespace == ns) }
             if matches.count > 1 { throw Failure(message: "--from \(from): \(matches.count) workloads are named \(name); give POD.NAMESPACE") }
             if let w = matches.first { return Endpoint(name: w.name, namespace: w.namespace, ip: w.workloadIPs.first, workload: w) }

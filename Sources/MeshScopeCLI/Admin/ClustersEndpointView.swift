@@ -11,19 +11,20 @@ public struct ClustersEndpointOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("previous-clusters-file"), help: "An earlier /clusters capture of the same proxy, for rates in -o wide.")
     public var previousClustersFile: String?
 
-    @Option(name: .customLong("interval"), help: "Seconds between --previous-clusters-file and --clusters-file.")
+    @Option(name: .customLong("interval"), help: "Seconds between --previous-clusters-file and --clusters-file (live: take two samples this far apart).")
     public var interval: Double?
 
     public init() {}
 
     public func validate() throws {
-        if previousClustersFile != nil || interval != nil {
-            guard clustersFile != nil else { throw ValidationError("--previous-clusters-file and --interval need --clusters-file") }
-            guard previousClustersFile != nil, let interval else {
-                throw ValidationError("--previous-clusters-file and --interval go together")
-            }
-            guard interval > 0 else { throw ValidationError("--interval must be a positive number of seconds") }
+        if previousClustersFile != nil {
+            guard clustersFile != nil else { throw ValidationError("--previous-clusters-file needs --clusters-file") }
+            guard interval != nil else { throw ValidationError("--previous-clusters-file and --interval go together") }
         }
+        if clustersFile != nil, interval != nil, previousClustersFile == nil {
+            throw ValidationError("--previous-clusters-file and --interval go together")
+        }
+        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
     }
 }
 
@@ -39,19 +40,28 @@ public struct ClustersEndpointOptions: ParsableArguments, Sendable {
 public enum ClustersEndpointView {
     public static func run(path: String, previous: String? = nil, interval: Double? = nil,
                            filters: EndpointHostFilter, output: OutputOptions) throws(CLIError) {
-        let clusters = try AdminInput.decode(path) { bytes throws(AdminDecodeError) in try EnvoyClusters.decode(bytes) }
-        var rates: EndpointHostsTable.Rates?
-        var before: EnvoyClusters?
+        let clusters = try decode(try InputFile.read(path), name: InputFile.displayName(path))
+        var before: (EnvoyClusters, String)?
         if let previous {
             guard let interval, interval > 0 else { throw CLIError(.usage, "--interval must be a positive number of seconds") }
-            let b = try AdminInput.decode(previous) { bytes throws(AdminDecodeError) in try EnvoyClusters.decode(bytes) }
-            rates = EndpointHostsTable.Rates(previous: b, interval: interval)
-            before = b
+            before = (try decode(try InputFile.read(previous), name: InputFile.displayName(previous)), InputFile.displayName(previous))
         }
+        render(clusters, name: InputFile.displayName(path), previous: before, interval: interval, filters: filters, output: output)
+    }
+
+    /// `/clusters` bytes (text or JSON) from a file or a pod; `name` names them in messages.
+    static func decode(_ bytes: [UInt8], name: String) throws(CLIError) -> EnvoyClusters {
+        try AdminInput.decode(bytes: bytes, name: name) { bytes throws(AdminDecodeError) in try EnvoyClusters.decode(bytes) }
+    }
+
+    /// The table (or istioctl's JSON) of decoded `/clusters`; rates when an earlier sample and the interval are given.
+    static func render(_ clusters: EnvoyClusters, name: String, previous: (EnvoyClusters, String)?, interval: Double?,
+                       filters: EndpointHostFilter, output: OutputOptions) {
+        let rates = previous.flatMap { p in interval.map { EndpointHostsTable.Rates(previous: p.0, interval: $0) } }
         output.emit(table: EndpointHostsTable.build(clusters, filter: filters, envoyAddresses: output.isWide, rates: rates),
                     data: clusters.outputNode(filter: filters), jsonIndent: 4)
-        if let previous, let before { AdminInput.warn(previous, before.malformed) }
-        AdminInput.warn(path, clusters.malformed)
+        if let previous { AdminInput.warn(name: previous.1, previous.0.malformed) }
+        AdminInput.warn(name: name, clusters.malformed)
     }
 
     /// Runs with the options as parsed by a command.

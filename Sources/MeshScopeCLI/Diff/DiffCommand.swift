@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import MeshClient
 import MeshModel
 
-/// `meshscope diff A B`: the semantic diff of two Envoy (or two ztunnel) config dumps.
-public struct DiffCommand: ParsableCommand {
+/// `meshscope diff A B`: the semantic diff of two Envoy (or two ztunnel) config dumps;
+/// `diff --proxy POD1 --proxy POD2` of two proxies read through a source; `diff --istiod
+/// --proxy POD` of istiod's view against the proxy's; whole meshes (two sources).
+public struct DiffCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two config dumps resource by resource, without the noise.",
@@ -14,24 +17,38 @@ public struct DiffCommand: ParsableCommand {
             v2/v2alpha vs v3 type URLs and camelCase vs snake_case keys are not differences \
             (--include-noise shows them). Key material is never printed. \
             --istiod compares istiod's /debug/config_dump?proxyID= (A) with the proxy's config \
-            dump (B) the way istioctl proxy-status POD does. Exit status: 0 (also when there \
+            dump (B) the way istioctl proxy-status POD does. Live (a cluster, --demo): --proxy POD1 \
+            --proxy POD2 compares two proxies' /config_dump; --istiod --proxy POD compares istiod's \
+            /debug/config_dump?proxyID=POD.NS with the proxy's. Exit status: 0 (also when there \
             are differences, unless --exit-code), 1 bad input, 2 usage, 3 differences with --exit-code.
             """)
 
     @Argument(help: ArgumentHelp("The old dump (with --istiod: istiod's config dump for the proxy).", valueName: "A"))
-    var old: String
+    var old: String?
 
     @Argument(help: ArgumentHelp("The new dump (with --istiod: the proxy's config dump).", valueName: "B"))
-    var new: String
+    var new: String?
+
+    @Option(name: .long, help: ArgumentHelp("A proxy read live (POD or POD.NAMESPACE): twice to compare two proxies, once with --istiod.", valueName: "pod"))
+    var proxy: [String] = []
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: [.customShort("U"), .long], help: ArgumentHelp("Lines of context in the unified diffs (default 3; 7 with --istiod, as istioctl). A number given to --context means the same.", valueName: "n"))
+    var unified: Int?
+
+    /// `-U/--unified`, or a number given to `--context` (the unified-context flag's older
+    /// name; `--context NAME` is the kubeconfig context, as in every live command).
+    var context: Int? { unified ?? source.connection.context.flatMap { Int($0) } }
+
+    /// Whether `--context` was a number of lines rather than a kubeconfig context.
+    var usesContextAsLines: Bool { unified == nil && source.connection.context.flatMap { Int($0) } != nil }
 
     @Option(name: .long, help: ArgumentHelp("Only this resource type: \((EnvoyDiffSource.types + ZtunnelDiffSource.types).joined(separator: ", ")). Repeatable.", valueName: "type"))
     var type: [String] = []
 
     @Flag(name: .long, help: "Also show noise: versions, timestamps, list order, key spelling, type URL versions.")
     var includeNoise = false
-
-    @Option(name: .long, help: "Lines of context in the unified diffs (default 3; 7 with --istiod, as istioctl).")
-    var context: Int?
 
     @Flag(name: .long, help: "Compare istiod's view (A) with the proxy's (B), printed as istioctl proxy-status POD does.")
     var istiod = false
@@ -51,16 +68,47 @@ public struct DiffCommand: ParsableCommand {
 
     public func validate() throws {
         guard (context ?? 0) >= 0 else { throw ValidationError("--context must be 0 or more") }
+        switch (old, new, proxy.count) {
+        case (.some, .some, 0): break
+        case (nil, nil, 2) where !istiod: break
+        case (nil, nil, 1) where istiod: break
+        case (_, _, 0): throw ValidationError("give two dumps A B, or --proxy POD1 --proxy POD2 (live), or --istiod --proxy POD")
+        default: throw ValidationError(istiod ? "--istiod compares A B files, or one --proxy POD live" : "--proxy compares two proxies: give it twice, without files")
+        }
         let known = Set(EnvoyDiffSource.types + ZtunnelDiffSource.types)
         for t in type where !known.contains(Self.typeAliases[t] ?? t) {
             throw ValidationError("--type \(t): expected one of \(known.sorted().joined(separator: ", "))")
         }
     }
 
-    public func run() throws {
-        let (a, b) = try DiffInput.loadBoth(old, new)
+    public func run() async throws {
         let console = Console.current
         let color = console.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        var live = source
+        if usesContextAsLines { live.connection.context = nil }
+        if istiod, let pod = proxy.first {
+            let differs = try await ProxyStatusCompare.run(pod, source: live, context: context ?? 7, color: color, exitCode: exitCode)
+            if exitCode && differs { throw ExitCode(3) }
+            return
+        }
+        let (a, b): (DiffInput, DiffInput)
+        if proxy.count == 2 {
+            (a, b) = try await Self.loadLive(proxy[0], proxy[1], source: live)
+        } else if let old, let new {
+            if MeshDiffCLI.isSnapshot(old) && MeshDiffCLI.isSnapshot(new) {
+                var options = DiffOptions(includeNoise: includeNoise, context: context ?? 3)
+                if !type.isEmpty { options.types = Set(type.map { Self.typeAliases[$0] ?? $0 }) }
+                let (x, y) = (try MeshDiffCLI.openSnapshot(old), try MeshDiffCLI.openSnapshot(new))
+                let differs = try await MeshDiffCLI.run(x, y, options: options, format: output)
+                await x.close()
+                await y.close()
+                if exitCode && differs { throw ExitCode(3) }
+                return
+            }
+            (a, b) = try DiffInput.loadBoth(old, new)
+        } else {
+            throw CLIError(.usage, "give two dumps A B, or --proxy POD1 --proxy POD2")
+        }
         if istiod {
             guard case .envoy(let istiodDump) = a.kind, case .envoy(let envoyDump) = b.kind else {
                 throw CLIError(.badInput, "--istiod compares two Envoy config dumps; \(a.kind.isEnvoy ? b.source : a.source) is a ztunnel dump")
@@ -82,7 +130,7 @@ public struct DiffCommand: ParsableCommand {
         var options = DiffOptions(includeNoise: includeNoise, context: context ?? 3)
         if !type.isEmpty { options.types = Set(type.map { Self.typeAliases[$0] ?? $0 }) }
         var result = ConfigDiff.compare(resources.0, resources.1, options: options)
-        result.labels = ("a", "b")
+        result.labels = proxy.count == 2 ? (a.source, b.source) : ("a", "b")
         switch output {
         case .table: console.write(DiffPrinter.render(result, DiffPrinter.Options(color: color)))
         case .json: console.write(JSONWriter.bytes(DiffPrinter.structured(result)))
@@ -91,6 +139,20 @@ public struct DiffCommand: ParsableCommand {
         try a.finish()
         try b.finish()
         if exitCode && result.hasDifferences { throw ExitCode(3) }
+    }
+}
+
+extension DiffCommand {
+    /// Two proxies' `/config_dump`, read at once through the source, decoded as files are.
+    static func loadLive(_ first: String, _ second: String, source: SourceOptions) async throws -> (DiffInput, DiffInput) {
+        let (x, y, nx, ny) = try await source.withSource { s in
+            let ra = PodReference(first, defaultNamespace: source.defaultNamespace(s))
+            let rb = PodReference(second, defaultNamespace: source.defaultNamespace(s))
+            async let a = s.admin(ra, .configDump)
+            async let b = s.admin(rb, .configDump)
+            return (try await a, try await b, ra.description, rb.description)
+        }
+        return (try DiffInput.decode(x, source: nx), try DiffInput.decode(y, source: ny))
     }
 }
 
@@ -129,8 +191,11 @@ struct DiffInput {
     }
 
     static func load(_ path: String) throws(CLIError) -> DiffInput {
-        let source = InputFile.displayName(path)
-        let bytes = try InputFile.read(path)
+        try decode(try InputFile.read(path), source: InputFile.displayName(path))
+    }
+
+    /// Decodes either side from bytes read anywhere (a file, a pod through a source).
+    static func decode(_ bytes: [UInt8], source: String) throws(CLIError) -> DiffInput {
         let document: JSONDocument
         do {
             document = try JSONDocument(bytes: bytes)

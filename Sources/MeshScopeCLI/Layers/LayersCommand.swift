@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
+import MeshClient
 import MeshModel
 
 /// `meshscope layers`: which hop terminates and originates TCP, TLS, HTTP and HBONE, with
 /// the configuration that says so.
-public struct LayersCommand: ParsableCommand {
+public struct LayersCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "layers",
         abstract: "Which hop terminates TCP, TLS, HTTP and HBONE, and which config says so.",
         discussion: """
             One proxy: --file DUMP with --inbound PORT (or HOST:PORT / IP:PORT) or --outbound \
             HOST:PORT. A path: --ztunnel ZDUMP --from POD[.NS] --to HOST:PORT, with --proxy \
-            POD.NS=DUMP for each sidecar or waypoint whose config dump you have. The table has a \
+            POD.NS=DUMP for each sidecar or waypoint whose config dump you have. Without --ztunnel \
+            and --proxy, --from/--to read the mesh live (cluster, --demo): only the dumps on the \
+            path are fetched. --via-ingress starts at the ingress gateway. The table has a \
             column per hop and a row per layer; [n] points into the evidence list below it. See \
             docs/layers.md.
             """)
@@ -34,6 +37,13 @@ public struct LayersCommand: ParsableCommand {
     var to: String?
     @Option(name: .long, help: ArgumentHelp("A proxy's dump for the path: POD.NAMESPACE=PATH. Repeatable.", valueName: "pod.ns=path"))
     var proxy: [String] = []
+    @Flag(name: .long, help: "Start at the ingress gateway (--from names it, else the istio=ingressgateway pod); the client is outside the mesh.")
+    var viaIngress = false
+
+    @OptionGroup var source: SourceOptions
+
+    /// `--from/--to` without dump files: read the mesh through the source.
+    var isLive: Bool { file == nil && ztunnel == nil && proxy.isEmpty }
 
     @OptionGroup var output: OutputOptions
 
@@ -44,16 +54,21 @@ public struct LayersCommand: ParsableCommand {
             if (inbound == nil) == (outbound == nil) { throw ValidationError("with --file give exactly one of --inbound or --outbound") }
             if from != nil || to != nil { throw ValidationError("--from/--to chain a path; use them without --file") }
         } else {
-            if from == nil || to == nil { throw ValidationError("give --file with --inbound/--outbound, or --from and --to (with --ztunnel and/or --proxy)") }
-            if ztunnel == nil && proxy.isEmpty { throw ValidationError("--from/--to need --ztunnel or at least one --proxy") }
+            if to == nil || (from == nil && !(viaIngress && isLive)) {
+                throw ValidationError("give --file with --inbound/--outbound, or --from and --to (live, or with --ztunnel and/or --proxy)")
+            }
         }
         if output.output == .yaml || output.output == .wide { throw ValidationError("layers prints -o table or -o json") }
     }
 
-    public func run() throws {
+    public func run() async throws {
         var hops: [HopLayers] = []
         var problems: [String] = []
-        if let file {
+        if isLive, let to {
+            let live = try await LayersLive.run(source: source, from: from, to: to, ingress: viaIngress)
+            hops = live.hops
+            problems = live.problems
+        } else if let file {
             let loaded = try ProxyConfigDump.load(file)
             for w in loaded.dump.warnings { problems.append("\(loaded.source): \(w.description)") }
             let layers = EnvoyLayers(loaded.dump)
@@ -83,7 +98,7 @@ public struct LayersCommand: ParsableCommand {
                 inputs.proxies[key] = loaded.dump
             }
             do {
-                hops = try MeshPath.build(inputs, from: from, to: to)
+                hops = try MeshPath.build(inputs, from: from, to: to, ingress: viaIngress)
             } catch {
                 throw CLIError(.usage, error.message)
             }

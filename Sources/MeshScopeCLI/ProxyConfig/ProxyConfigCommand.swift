@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshClient
 import MeshModel
 
 /// `meshscope proxy-config` (alias `pc`): istioctl's proxy-config views of an Envoy
@@ -24,13 +25,27 @@ public struct ProxyConfigCommand: ParsableCommand {
     public init() {}
 }
 
-/// `--file PATH|-`.
+/// `POD[.NS]` (live, through the source: a cluster, the demo, a snapshot) or `--file PATH|-`.
 struct ProxyConfigFileOption: ParsableArguments {
+    @Argument(help: ArgumentHelp("Read the config dump live from this pod's Envoy (POD or POD.NAMESPACE).", valueName: "pod"))
+    var pod: String?
+
     @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Envoy /config_dump JSON file, or - for stdin.", valueName: "path"))
-    var file: String
+    var file: String?
+
+    @OptionGroup var source: SourceOptions
+
+    func validate() throws { try LiveOrFile.validate(file: file, pod: pod, what: "the config dump") }
+
+    /// The file, or the pod's `/config_dump?include_eds`; decoded the same way.
+    func load() async throws -> ProxyConfigDump {
+        if let file { return try ProxyConfigDump.load(file) }
+        let (bytes, name) = try await source.fetch(pod!, .configDump)
+        return try ProxyConfigDump.decode(bytes, source: name)
+    }
 }
 
-struct ProxyConfigCluster: ParsableCommand {
+struct ProxyConfigCluster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Clusters: SERVICE FQDN, PORT, SUBSET, DIRECTION, TYPE, DESTINATION RULE.",
@@ -44,8 +59,8 @@ struct ProxyConfigCluster: ParsableCommand {
     @Option(help: "Filter clusters by substring of the Subset field.") var subset = ""
     @Option(help: "Filter clusters by Direction field.") var direction = ""
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(!dump.clusters.isEmpty, "no clusters in the dump")
         let filter = ClusterFilter(fqdn: fqdn, port: port, subset: subset, direction: direction)
@@ -60,7 +75,7 @@ struct ProxyConfigCluster: ParsableCommand {
     }
 }
 
-struct ProxyConfigListener: ParsableCommand {
+struct ProxyConfigListener: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listener",
         abstract: "Listeners: ADDRESSES, PORT, MATCH, DESTINATION (TYPE with --no-verbose).",
@@ -75,8 +90,8 @@ struct ProxyConfigListener: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "One row per filter chain with MATCH and DESTINATION (istioctl's default).")
     var verbose = true
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(!dump.listeners.isEmpty, "no listeners in the dump")
         let wide = output.output == .wide
@@ -90,7 +105,7 @@ struct ProxyConfigListener: ParsableCommand {
     }
 }
 
-struct ProxyConfigRoute: ParsableCommand {
+struct ProxyConfigRoute: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "route",
         abstract: "Routes: NAME, VHOST NAME, DOMAINS, MATCH, VIRTUAL SERVICE (VIRTUAL HOSTS with --no-verbose).",
@@ -103,8 +118,8 @@ struct ProxyConfigRoute: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "One row per route with VHOST NAME, DOMAINS, MATCH (istioctl's default).")
     var verbose = true
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(!dump.routeConfigs.isEmpty, "no route configs in the dump")
         let wide = output.output == .wide
@@ -118,7 +133,7 @@ struct ProxyConfigRoute: ParsableCommand {
     }
 }
 
-struct ProxyConfigEndpoint: ParsableCommand {
+struct ProxyConfigEndpoint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "endpoint",
         abstract: "Endpoints: from a dump's EDS section (NAME, STATUS, LOCALITY, CLUSTER), or live hosts from /clusters.",
@@ -128,9 +143,12 @@ struct ProxyConfigEndpoint: ParsableCommand {
         aliases: ["endpoints", "ep"]
     )
 
+    @Argument(help: ArgumentHelp("Read the pod's Envoy /clusters?format=json live, as istioctl does (POD or POD.NAMESPACE).", valueName: "pod"))
+    var pod: String?
     @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Envoy /config_dump JSON file, or - for stdin.", valueName: "path"))
     var file: String?
     @OptionGroup var clusters: ClustersEndpointOptions
+    @OptionGroup var source: SourceOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Filter endpoints by address (as printed: ip:port).") var address = ""
     @Option(help: "Filter endpoints by port.") var port = 0
@@ -140,16 +158,37 @@ struct ProxyConfigEndpoint: ParsableCommand {
     var filter: EndpointFilter { EndpointFilter(address: address, port: port, cluster: cluster, status: status) }
 
     func validate() throws {
-        guard (file == nil) != (clusters.clustersFile == nil) else {
-            throw ValidationError("give either --file (a config dump) or --clusters-file (/clusters output)")
+        let given = [pod != nil, file != nil, clusters.clustersFile != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw ValidationError("give either --file (a config dump), --clusters-file (/clusters output) or POD[.NAMESPACE] (live /clusters)")
+        }
+        if clusters.interval != nil, clusters.previousClustersFile == nil, pod == nil {
+            throw ValidationError("--interval without --previous-clusters-file takes two live samples: give POD[.NAMESPACE]")
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        let hostFilter = EndpointHostFilter(
+            address: address.isEmpty ? nil : address, port: port == 0 ? nil : UInt32(port),
+            cluster: cluster.isEmpty ? nil : cluster, status: status.isEmpty ? nil : status)
+        if let pod {
+            // istioctl reads /clusters for a live pod; --interval samples it twice for rates.
+            let (samples, name) = try await source.withSource { s in
+                let ref = PodReference(pod, defaultNamespace: source.defaultNamespace(s))
+                var samples = [try await s.admin(ref, .clusters)]
+                if let interval = clusters.interval {
+                    try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                    samples.append(try await s.admin(ref, .clusters))
+                }
+                return (samples, ref.description)
+            }
+            let current = try ClustersEndpointView.decode(samples.last!, name: name)
+            var previous: (EnvoyClusters, String)?
+            if samples.count > 1 { previous = (try ClustersEndpointView.decode(samples[0], name: name), name) }
+            ClustersEndpointView.render(current, name: name, previous: previous, interval: clusters.interval, filters: hostFilter, output: output)
+            return
+        }
         guard let file else {
-            let hostFilter = EndpointHostFilter(
-                address: address.isEmpty ? nil : address, port: port == 0 ? nil : UInt32(port),
-                cluster: cluster.isEmpty ? nil : cluster, status: status.isEmpty ? nil : status)
             try ClustersEndpointView.run(clusters, filters: hostFilter, output: output)
             return
         }
@@ -171,7 +210,7 @@ struct ProxyConfigEndpoint: ParsableCommand {
     }
 }
 
-struct ProxyConfigSecret: ParsableCommand {
+struct ProxyConfigSecret: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secret",
         abstract: "SDS secrets: RESOURCE NAME, TYPE, STATUS, VALID CERT, SERIAL NUMBER, NOT AFTER, NOT BEFORE.",
@@ -183,8 +222,8 @@ struct ProxyConfigSecret: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var clock: ProxyConfigClockOption
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(dump.sectionValues[.secrets] != nil, "no secrets section in the dump")
         let wide = output.output == .wide
@@ -200,7 +239,7 @@ struct ProxyConfigSecret: ParsableCommand {
     }
 }
 
-struct ProxyConfigBootstrap: ParsableCommand {
+struct ProxyConfigBootstrap: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootstrap",
         abstract: "The bootstrap config (-o json, the default, or yaml), or the version summary (-o short).",
@@ -211,8 +250,8 @@ struct ProxyConfigBootstrap: ParsableCommand {
     @Option(name: [.short, .long], help: "Output format: json (default), yaml, or short/table for the version summary.")
     var output: OutputFormat = .json
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(dump.bootstrap?.json != nil, "no bootstrap in the dump")
         if ProxyConfigPrinter.isStructured(output) {
@@ -224,7 +263,7 @@ struct ProxyConfigBootstrap: ParsableCommand {
     }
 }
 
-struct ProxyConfigEcds: ParsableCommand {
+struct ProxyConfigEcds: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecds",
         abstract: "Extension configs (ECDS): ECDS NAME, TYPE.",
@@ -234,8 +273,8 @@ struct ProxyConfigEcds: ParsableCommand {
     @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(dump.sectionValues[.ecds] != nil, "no ECDS section in the dump")
         let wide = output.output == .wide
@@ -248,7 +287,7 @@ struct ProxyConfigEcds: ParsableCommand {
     }
 }
 
-struct ProxyConfigAll: ParsableCommand {
+struct ProxyConfigAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
         abstract: "Version summary, then the cluster, listener, route, secret and endpoint tables.",
@@ -269,8 +308,8 @@ struct ProxyConfigAll: ParsableCommand {
     @Option(help: "Filter listeners by type field.") var type = ""
     @Option(help: "Filter routes by route name field.") var name = ""
 
-    func run() throws {
-        let loaded = try ProxyConfigDump.load(input.file)
+    func run() async throws {
+        let loaded = try await input.load()
         let dump = loaded.dump
         switch output.output {
         case .json:

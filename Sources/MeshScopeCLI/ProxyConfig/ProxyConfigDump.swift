@@ -14,8 +14,12 @@ struct ProxyConfigDump {
     let source: String
 
     static func load(_ path: String) throws(CLIError) -> ProxyConfigDump {
-        let source = InputFile.displayName(path)
-        let bytes = try InputFile.read(path)
+        try decode(try InputFile.read(path), source: InputFile.displayName(path))
+    }
+
+    /// Decodes a dump read from anywhere (a file, or a pod through a ``MeshSource``);
+    /// `source` names it in messages.
+    static func decode(_ bytes: [UInt8], source: String) throws(CLIError) -> ProxyConfigDump {
         let document: JSONDocument
         do {
             document = try JSONDocument(bytes: bytes)

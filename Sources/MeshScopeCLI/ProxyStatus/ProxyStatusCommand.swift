@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import MeshClient
 import MeshModel
 
-/// `meshscope proxy-status`: istioctl's proxy-status over saved istiod sync status.
-public struct ProxyStatusCommand: ParsableCommand {
+/// `meshscope proxy-status`: istioctl's proxy-status over istiod's sync status (live from
+/// every istiod, or saved with --file), and `proxy-status POD[.NS]`: istiod's view of one
+/// proxy's config against the proxy's own.
+public struct ProxyStatusCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "proxy-status",
         abstract: "Which istiod each proxy is connected to, and whether its xDS types are in sync.",
@@ -12,18 +15,27 @@ public struct ProxyStatusCommand: ParsableCommand {
             ClientConfigs (istioctl proxy-status -o json); give it once per istiod. Name the istiod \
             with NAME=PATH when the file does not (syncz never does; the file name is used). \
             -v 1 shows every xDS type: SYNCED, STALE, ERROR (with the age of the last push when \
-            known), NOT SENT, IGNORED. --connections adds istiod's /debug/connections to -o wide.
+            known), NOT SENT, IGNORED. --connections adds istiod's /debug/connections to -o wide. \
+            Without --file, every istiod's /debug/syncz is read live (and /debug/connections for \
+            -o wide). With POD[.NAMESPACE], istiod's /debug/config_dump?proxyID=POD.NS is compared \
+            with the proxy's /config_dump: Clusters, Listeners, Routes Match or Don't Match, \
+            without istioctl's spurious differences.
             """,
         aliases: ["ps"])
 
+    @Argument(help: ArgumentHelp("Compare istiod's config for this proxy with the proxy's own (POD or POD.NAMESPACE).", valueName: "pod"))
+    var pod: String?
+
     @Option(name: [.short, .long], help: ArgumentHelp("Sync status of one istiod: [NAME=]PATH, or - for stdin. Repeatable.", valueName: "path"))
-    var file: [String]
+    var file: [String] = []
 
     @Option(name: [.customShort("v"), .long], help: "1 for a column per xDS type.")
     var verbosity: Int = 0
 
-    @Option(name: .long, help: "Only proxies of this namespace.")
-    var namespace: String?
+    @OptionGroup var source: SourceOptions
+
+    /// `-n/--namespace`: only proxies of this namespace (and the namespace of a POD without `.NS`).
+    var namespace: String? { source.connection.namespace }
 
     @Option(name: .long, help: ArgumentHelp("istiod's /debug/connections, for ADDRESS and CONNECTED in -o wide. Repeatable.", valueName: "path"))
     var connections: [String] = []
@@ -34,37 +46,64 @@ public struct ProxyStatusCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if file.isEmpty { throw ValidationError("give at least one --file") }
+        if pod != nil && !file.isEmpty { throw ValidationError("give either POD[.NAMESPACE] or --file, not both") }
+        if pod != nil && !connections.isEmpty { throw ValidationError("--connections goes with the sync status table, not with POD") }
     }
 
-    public func run() throws {
+    public func run() async throws {
+        if let pod {
+            try await ProxyStatusCompare.run(pod, source: source, exitCode: false)
+            return
+        }
+        // One (name, syncz bytes) per istiod, and their /debug/connections.
+        var syncz: [(name: String, display: String, bytes: [UInt8])] = []
+        var conns: [(display: String, bytes: [UInt8])] = []
+        if file.isEmpty {
+            let wide = output.output == .wide
+            (syncz, conns) = try await source.withSource { s in
+                let istiods = try await s.proxies(.istiod)
+                guard !istiods.isEmpty else { throw CLIError(.badInput, "no running istiod pod found (label app=istiod)") }
+                var syncz: [(name: String, display: String, bytes: [UInt8])] = []
+                var conns: [(display: String, bytes: [UInt8])] = []
+                for i in istiods {
+                    let ref = PodReference(name: i.name, namespace: i.namespace)
+                    syncz.append((i.name, ref.description, try await s.admin(ref, .syncz)))
+                    if wide { conns.append((ref.description, try await s.admin(ref, .connections))) }
+                }
+                return (syncz, conns)
+            }
+        } else {
+            for spec in file {
+                let (name, path) = Self.split(spec)
+                syncz.append((name ?? Self.defaultName(path), InputFile.displayName(path), try InputFile.read(path)))
+            }
+            for path in connections { conns.append((InputFile.displayName(path), try InputFile.read(path))) }
+        }
         let now = try clock.date()
         var proxies: [ProxySyncStatus] = []
         var problems: [String] = []
-        for spec in file {
-            let (name, path) = Self.split(spec)
-            let display = InputFile.displayName(path)
-            let (doc, parseProblems) = try ZtunnelInput.parseJSON(path)
+        for (name, display, bytes) in syncz {
+            let (doc, parseProblems) = try ZtunnelInput.parseJSON(bytes: bytes, name: display)
             problems += parseProblems
-            let syncz = IstiodSyncz.decode(doc, istiod: name ?? Self.defaultName(path))
-            proxies += syncz.proxies
-            problems += syncz.issues.map { "\(display): \($0)" }
+            let decoded = IstiodSyncz.decode(doc, istiod: name)
+            proxies += decoded.proxies
+            problems += decoded.issues.map { "\(display): \($0)" }
         }
         var clients: [String: IstiodConnections.Client]?
-        if !connections.isEmpty {
+        if !conns.isEmpty {
             var all = IstiodConnections()
-            for path in connections {
-                let (doc, parseProblems) = try ZtunnelInput.parseJSON(path)
+            for (display, bytes) in conns {
+                let (doc, parseProblems) = try ZtunnelInput.parseJSON(bytes: bytes, name: display)
                 problems += parseProblems
                 let c = IstiodConnections.decode(doc)
                 all.clients += c.clients
-                problems += c.issues.map { "\(InputFile.displayName(path)): \($0)" }
+                problems += c.issues.map { "\(display): \($0)" }
             }
             clients = all.byProxyID
         }
         let selected = ProxyStatusView.select(proxies, namespace: namespace)
         if selected.isEmpty && problems.isEmpty {
-            throw CLIError(.badInput, "no proxies found (checked \(file.count) istiod\(file.count == 1 ? "" : "s"))")
+            throw CLIError(.badInput, "no proxies found (checked \(syncz.count) istiod\(syncz.count == 1 ? "" : "s"))")
         }
         output.emit(
             table: ProxyStatusView.table(selected, verbose: verbosity > 0, now: now, connections: clients),

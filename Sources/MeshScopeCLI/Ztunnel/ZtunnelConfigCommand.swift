@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshClient
 import MeshModel
 
 /// `meshscope ztunnel-config`: istioctl's `ztunnel-config` over a saved `/config_dump`,
@@ -25,16 +26,21 @@ public struct ZtunnelConfigCommand: ParsableCommand {
 
 /// Options every dump view takes.
 struct ZtunnelDumpOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("ztunnel /config_dump output: a path, or - for stdin.", valueName: "path"))
-    var file: String
+    @Argument(help: ArgumentHelp("Read live from this ztunnel pod (POD or POD.NAMESPACE); without it and without --file, a ztunnel is picked (the one on --node if given).", valueName: "ztunnel-pod"))
+    var pod: String?
 
-    @Option(name: .long, help: "Only this namespace.")
-    var namespace: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("ztunnel /config_dump output: a path, or - for stdin.", valueName: "path"))
+    var file: String?
+
+    @OptionGroup var source: SourceOptions
+
+    /// `-n/--namespace` (the connection flag) doubles as the namespace filter, as in istioctl.
+    var namespace: String? { source.connection.namespace }
 
     @Option(name: .long, help: "Only this workload (pod name).")
     var workloadName: String?
 
-    @Option(name: .long, help: "Only workloads on this node.")
+    @Option(name: .long, help: "Only workloads on this node (live: also reads the ztunnel on this node).")
     var node: String?
 
     @Option(name: .long, help: "Only the workload with this IP.")
@@ -46,26 +52,61 @@ struct ZtunnelDumpOptions: ParsableArguments {
         ZtunnelFilter(namespace: namespace, workloadName: workloadName, node: node, address: address, direction: direction)
     }
 
-    /// Loads the dump, prints the view, then reports problems (exit 1 if any).
-    func run(_ body: (ZtunnelIndex, OutputOptions) throws -> Void) throws {
-        let loaded = try ZtunnelInput.load(file)
+    func validate() throws {
+        if file != nil && pod != nil { throw ValidationError("give either ZTUNNEL_POD[.NAMESPACE] or --file, not both") }
+    }
+
+    /// Loads the dump (the file, or a ztunnel's `/config_dump` through the source), prints
+    /// the view, then reports problems (exit 1 if any).
+    func run(_ body: (ZtunnelIndex, OutputOptions) throws -> Void) async throws {
+        let loaded: LoadedInput<ZtunnelDump>
+        if let file {
+            loaded = try ZtunnelInput.load(file)
+        } else {
+            let (bytes, name) = try await source.withSource { s in
+                let ref = try await Self.ztunnel(pod, node: node, source: s, defaultNamespace: source.defaultNamespace(s))
+                return (try await s.admin(ref, .ztunnelConfigDump), ref.description)
+            }
+            loaded = try ZtunnelInput.load(bytes: bytes, name: name)
+        }
         try body(ZtunnelIndex(loaded.value), output)
         try Problems.finish(loaded.problems)
+    }
+
+    /// The ztunnel to read, as istioctl picks it: the pod given (a name without `.NS` is
+    /// looked up among the ztunnels, which live in istio-system, not in `-n`), else the
+    /// ztunnel on `node`, else the first ztunnel.
+    static func ztunnel(_ pod: String?, node: String?, source: any MeshSource, defaultNamespace: String) async throws -> PodReference {
+        if let pod, pod.contains(".") { return PodReference(pod, defaultNamespace: defaultNamespace) }
+        let ztunnels = try await source.proxies(.ztunnel)
+        if let pod {
+            if let z = ztunnels.first(where: { $0.name == pod }) { return PodReference(name: z.name, namespace: z.namespace) }
+            return PodReference(pod, defaultNamespace: defaultNamespace)
+        }
+        if let node {
+            guard let z = ztunnels.first(where: { $0.node == node }) else {
+                let nodes = ztunnels.map(\.node).filter { !$0.isEmpty }
+                throw CLIError(.badInput, "no ztunnel runs on node \(node)\(nodes.isEmpty ? "" : " (ztunnels run on \(nodes.joined(separator: ", ")))")")
+            }
+            return PodReference(name: z.name, namespace: z.namespace)
+        }
+        guard let z = ztunnels.first else { throw CLIError(.badInput, "no running ztunnel pod found (label app=ztunnel)") }
+        return PodReference(name: z.name, namespace: z.namespace)
     }
 }
 
 /// istioctl prints ztunnel JSON with four-space indents.
 let ztunnelJSONIndent = 4
 
-struct ZtunnelWorkloadCommand: ParsableCommand {
+struct ZtunnelWorkloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workload", abstract: "Workloads ztunnel knows: address, node, waypoint, protocol.",
         aliases: ["workloads", "w"])
 
     @OptionGroup var options: ZtunnelDumpOptions
 
-    func run() throws {
-        try options.run { index, out in
+    func run() async throws {
+        try await options.run { index, out in
             let selected = ZtunnelViews.workloads(index, filter: options.filter())
             out.emit(
                 table: ZtunnelViews.workloadTable(selected, index: index),
@@ -74,15 +115,15 @@ struct ZtunnelWorkloadCommand: ParsableCommand {
     }
 }
 
-struct ZtunnelServiceCommand: ParsableCommand {
+struct ZtunnelServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service", abstract: "Services ztunnel knows: VIPs, waypoint, healthy endpoints.",
         aliases: ["services", "svc", "s"])
 
     @OptionGroup var options: ZtunnelDumpOptions
 
-    func run() throws {
-        try options.run { index, out in
+    func run() async throws {
+        try await options.run { index, out in
             let selected = ZtunnelViews.services(index, filter: options.filter())
             out.emit(
                 table: ZtunnelViews.serviceTable(selected, index: index),
@@ -91,21 +132,21 @@ struct ZtunnelServiceCommand: ParsableCommand {
     }
 }
 
-struct ZtunnelPolicyCommand: ParsableCommand {
+struct ZtunnelPolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Authorization policies ztunnel enforces.", aliases: ["policies", "pol", "p"])
 
     @OptionGroup var options: ZtunnelDumpOptions
 
-    func run() throws {
-        try options.run { index, out in
+    func run() async throws {
+        try await options.run { index, out in
             let selected = ZtunnelViews.policies(index, filter: options.filter())
             out.emit(table: ZtunnelViews.policyTable(selected), data: .array(selected.map { .json($0.raw) }), jsonIndent: ztunnelJSONIndent)
         }
     }
 }
 
-struct ZtunnelCertificateCommand: ParsableCommand {
+struct ZtunnelCertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate", abstract: "ztunnel's certificates: chain, state, serial, validity.",
         aliases: ["certificates", "certs", "cert"])
@@ -113,9 +154,9 @@ struct ZtunnelCertificateCommand: ParsableCommand {
     @OptionGroup var options: ZtunnelDumpOptions
     @OptionGroup var clock: ClockOption
 
-    func run() throws {
+    func run() async throws {
         let now = try clock.date()
-        try options.run { index, out in
+        try await options.run { index, out in
             let selected = ZtunnelViews.certificates(index, filter: options.filter())
             out.emit(
                 table: ZtunnelViews.certificateTable(ZtunnelViews.certificateRows(selected), now: now),
@@ -124,7 +165,7 @@ struct ZtunnelCertificateCommand: ParsableCommand {
     }
 }
 
-struct ZtunnelConnectionsCommand: ParsableCommand {
+struct ZtunnelConnectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connections", abstract: "Open connections of the workloads on ztunnel's node.", aliases: ["cons"])
 
@@ -136,8 +177,8 @@ struct ZtunnelConnectionsCommand: ParsableCommand {
     @Flag(name: .long, help: "Show IP addresses instead of service and workload names.")
     var raw = false
 
-    func run() throws {
-        try options.run { index, out in
+    func run() async throws {
+        try await options.run { index, out in
             let states = ZtunnelViews.workloadStates(index, filter: options.filter())
             let rows = ZtunnelViews.connectionRows(states, index: index, direction: direction, raw: raw)
             out.emit(table: ZtunnelViews.connectionTable(rows), data: .array(states.map { .json($0.raw) }), jsonIndent: ztunnelJSONIndent)
@@ -147,7 +188,7 @@ struct ZtunnelConnectionsCommand: ParsableCommand {
 
 extension ZtunnelFilter.Direction: ExpressibleByArgument {}
 
-struct ZtunnelAllCommand: ParsableCommand {
+struct ZtunnelAllCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all", abstract: "Workloads, services, policies, certificates and connections.")
 
@@ -157,9 +198,9 @@ struct ZtunnelAllCommand: ParsableCommand {
     @Flag(name: .long, help: "Title each section (------ WORKLOAD INFO ------).")
     var withHeaders = false
 
-    func run() throws {
+    func run() async throws {
         let now = try clock.date()
-        try options.run { index, out in
+        try await options.run { index, out in
             let filter = options.filter()
             switch out.output {
             case .table, .short, .wide:

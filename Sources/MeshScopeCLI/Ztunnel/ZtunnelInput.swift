@@ -11,16 +11,23 @@ struct LoadedInput<Value> {
 
 enum ZtunnelInput {
     static func load(_ path: String) throws(CLIError) -> LoadedInput<ZtunnelDump> {
-        let name = InputFile.displayName(path)
-        let (doc, problems) = try parseJSON(path)
+        try load(bytes: try InputFile.read(path), name: InputFile.displayName(path))
+    }
+
+    /// The same for bytes read from a pod through a source; `name` names them in messages.
+    static func load(bytes: [UInt8], name: String) throws(CLIError) -> LoadedInput<ZtunnelDump> {
+        let (doc, problems) = try parseJSON(bytes: bytes, name: name)
         let dump = ZtunnelDump.decode(doc)
         return LoadedInput(value: dump, problems: problems + dump.issues.map { "\(name): \($0)" })
     }
 
     /// Parses a JSON input; a broken object keeps the top-level members before the damage.
     static func parseJSON(_ path: String) throws(CLIError) -> (JSONDocument, [String]) {
-        let bytes = try InputFile.read(path)
-        let name = InputFile.displayName(path)
+        try parseJSON(bytes: try InputFile.read(path), name: InputFile.displayName(path))
+    }
+
+    static func parseJSON(bytes: [UInt8], name: String) throws(CLIError) -> (JSONDocument, [String]) {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .badInput(name, "empty input") }
         do {
             let (doc, error) = try JSONSalvage.parse(bytes)
             guard let error else { return (doc, []) }

@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                "CZlib",
             ]
         ),
         // In-process fake servers on loopback: a Kubernetes API server and admin servers.
@@ -132,5 +133,7 @@ let package = Package(
             name: "MeshScopeAppTests",
             dependencies: ["MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "MeshClient", "MeshDemo", "MeshGen", "meshscope"]
         ),
+        // System zlib for .json.gz snapshots (a shim: deflateInit2/inflateInit2 are macros).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     ]
 )

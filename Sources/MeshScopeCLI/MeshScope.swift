@@ -25,5 +25,6 @@ public struct MeshScope: AsyncParsableCommand {
         ApplyCommand.self,
         AdminCommand.self,
         DiffCommand.self,
+        SnapshotCommand.self,
     ] + MeshScope.liveCommands
 }

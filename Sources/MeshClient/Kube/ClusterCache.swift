@@ -58,6 +58,7 @@ public final class ClusterCache: Sendable {
         var snap = ClusterSnapshot()
         for i in informers {
             let items = await i.items
+            snap.resources.append(i.resource)
             snap.rawObjects[i.resource.qualifiedName] = items
             switch (i.resource.group, i.resource.name) {
             case ("", "namespaces"): snap.namespaces = items.map { KubeNamespace($0.raw) }
@@ -79,8 +80,10 @@ public struct ClusterSnapshot: Sendable {
     public var endpointSlices: [KubeEndpointSlice] = []
     /// Istio and Gateway API objects by qualified resource name (`virtualservices.networking.istio.io`).
     public var meshObjects: [String: [KubeObject]] = [:]
-    /// Every cached object as the API server sent it, by qualified resource name (`pods`,
-    /// `endpointslices.discovery.k8s.io`): what object diffs and snapshots compare and keep.
+    /// Every object as listed, by qualified resource name (`pods`, `endpointslices.discovery.k8s.io`,
+    /// `virtualservices.networking.istio.io`): what snapshots write and `get` prints.
     public var rawObjects: [String: [KubeObject]] = [:]
+    /// The resource types held, as discovery described them (so names resolve offline).
+    public var resources: [APIResource] = []
     public init() {}
 }

@@ -29,10 +29,11 @@ struct ConnectionsCommand: AsyncParsableCommand {
     @Flag(help: "istiod's xDS clients and their sync state.") var xds = false
     @Flag(help: "Redraw every refresh until interrupted.") var watch = false
     @Option(help: ArgumentHelp("Refresh interval, e.g. 2s, 500ms.", valueName: "duration")) var refresh = "2s"
-    @Option(help: "Admin requests in flight at once.") var concurrency = 16
     @Option(help: "Stop after this many tables with --watch (0: until interrupted).") var count = 0
     @Option(name: .shortAndLong, help: "Output format: table, wide or json.") var output: OutputFormat = .table
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var source: SourceOptions
+
+    var connection: ConnectionOptions { source.connection }
 
     func validate() throws {
         if [edges, ztunnel, xds, hosts != nil].filter({ $0 }).count > 1 {
@@ -42,23 +43,21 @@ struct ConnectionsCommand: AsyncParsableCommand {
             throw ValidationError("--refresh \"\(refresh)\": expected a duration of at least 100ms, such as 2s")
         }
         if output == .yaml || output == .short { throw ValidationError("-o \(output.rawValue) is not supported here: use table, wide or json") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
     func run() async throws {
         let interval = ConnectionOptions.DurationText.seconds(refresh) ?? 2
         let namespace = connection.allNamespaces ? nil : connection.namespace
-        try await connection.withClient { client in
-            let cache: ClusterCache
-            do {
-                cache = try await ClusterCache.start(client: client, namespace: nil)
-                try await cache.waitForSync(timeout: connection.timeoutSeconds ?? 30)
-            } catch {
-                throw CLIError(.unavailable, (error as? KubeClientError)?.message ?? String(describing: error))
+        let concurrency = source.concurrency
+        try await source.withSource(adminTimeout: max(1, min(10, interval * 2))) { src in
+            if let snapshot = src as? SnapshotMeshSource {
+                // What the snapshot recorded, once: its rates were measured when it was taken.
+                let state = try snapshot.meshState()
+                try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: false)
+                if watch { Console.current.error("meshscope: \(snapshot.path) is a snapshot taken \(Timestamp.rfc3339(state.time)): nothing to watch") }
+                return
             }
-            let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
-            let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? max(1, min(10, interval * 2)), maxConcurrent: concurrency)
-            let store = MeshStore.kubernetes(cache: cache, admin: admin, options: .init(refresh: interval, maxConcurrent: concurrency))
+            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency))
             let poller = Task { await store.run() }
             var printed = 0
             var failure: CLIError?
@@ -66,7 +65,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 // A table with rates needs two samples of every source that answers.
                 guard state.complete, state.interval != nil || state.generation > 3 || !needsRates else { continue }
                 do {
-                    try render(state, namespace: namespace, defaultNamespace: client.connection.namespace, redraw: watch && Console.current.isTerminal)
+                    try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal)
                 } catch let e as CLIError {
                     failure = e
                     break
@@ -76,8 +75,6 @@ struct ConnectionsCommand: AsyncParsableCommand {
             }
             poller.cancel()
             await poller.value
-            await cache.stop()
-            await admin.shutdown()
             if let failure { throw failure }
         }
     }

@@ -11,6 +11,9 @@ struct AdminCommand: AsyncParsableCommand {
         abstract: "Print one admin endpoint of a pod's proxy (Envoy, ztunnel or istiod).",
         discussion: """
         Reads GET /api/v1/namespaces/NS/pods/POD:PORT/proxy/PATH through the API server, like istioctl.
+        With --snapshot FILE, PATH must be one a snapshot keeps (/config_dump?include_eds, /clusters?format=json,
+        /stats?format=json, /stats/prometheus, /server_info, /certs; ztunnel /config_dump and :15020/metrics;
+        istiod :15014/debug/syncz and /debug/connections) and is answered from the file.
         Ports: 15000 Envoy or ztunnel admin (default), 15020 ztunnel metrics, 15014 istiod debug.
         With --admin-url, PATH is read from that URL instead and POD may be left out.
         Examples:
@@ -26,7 +29,9 @@ struct AdminCommand: AsyncParsableCommand {
     @Option(help: "Admin port on the pod.")
     var port: Int = AdminClient.Port.envoyAdmin
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var source: SourceOptions
+
+    var connection: ConnectionOptions { source.connection }
 
     func validate() throws {
         switch arguments.count {
@@ -54,11 +59,9 @@ struct AdminCommand: AsyncParsableCommand {
             return
         }
         let target = arguments[0]
-        try await connection.withClient { client in
-            let ref = PodReference(target, defaultNamespace: connection.namespace ?? client.connection.namespace)
-            let (pod, namespace) = (ref.name, ref.namespace)
-            let admin = AdminClient(.apiServerProxy(client), timeout: timeout)
-            let body = try await admin.fetch(pod: pod, namespace: namespace, port: port, path: path)
+        try await source.withSource { src in
+            let ref = PodReference(target, defaultNamespace: source.defaultNamespace(src))
+            let body = try await src.admin(pod: ref.name, namespace: ref.namespace, request: .path(port: port, path: path))
             Console.current.write(body)
         }
     }

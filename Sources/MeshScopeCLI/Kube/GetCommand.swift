@@ -25,8 +25,10 @@ struct GetCommand: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.")
     var selector: String?
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var source: SourceOptions
     @OptionGroup var output: OutputOptions
+
+    var connection: ConnectionOptions { source.connection }
 
     func validate() throws {
         if let selector {
@@ -35,9 +37,19 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await source.withSource { src in
+            if let live = src as? ClusterMeshSource {
+                try await runLive(live.client)
+            } else {
+                try await runOffline(src)
+            }
+        }
+    }
+
+    /// A cluster: list (or get) through the API, so any kind and server-side selectors work.
+    func runLive(_ client: KubeClient) async throws {
         let console = Console.current
-        let output = self.output
-        try await connection.withClient { client in
+        do {
             let resource = try await client.resource(type)
             let namespace: String? = connection.allNamespaces || !resource.namespaced ? nil : client.connection.namespace
             var items: [JSONValue] = []
@@ -57,23 +69,63 @@ struct GetCommand: AsyncParsableCommand {
                 }
                 if items.isEmpty { throw ExitCode(1) }
             }
-            if items.isEmpty && (output.output == .table || output.output == .wide || output.output == .short) {
-                console.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
-                return
-            }
-            let now = Date()
-            let all = namespace == nil && resource.namespaced
-            let table: () -> Table = {
-                switch (resource.group, resource.name) {
-                case ("", "pods"): KubeTables.pods(items.map(KubePod.init), now: now, allNamespaces: all)
-                case ("", "services"): KubeTables.services(items.map(KubeService.init), now: now, allNamespaces: all, wide: output.isWide)
-                case ("", "namespaces"): KubeTables.namespaces(items.map(KubeNamespace.init), now: now)
-                default: KubeTables.objects(items.map { KubeObject($0, defaultKind: resource.kind, defaultAPIVersion: resource.apiVersion) }, resource: resource, now: now, allNamespaces: all)
+            try printItems(items, resource: resource, namespace: namespace, now: Date())
+        } catch let e as KubeClientError {
+            throw CLIError(.unavailable, e.message)
+        }
+    }
+
+    /// A snapshot (or any source without an API server): the objects it holds, filtered here
+    /// as the API server would; ages are as of when the snapshot was taken.
+    func runOffline(_ src: any MeshSource) async throws {
+        let console = Console.current
+        let cluster = try await src.cluster()
+        let catalog = ResourceCatalog(cluster.resources)
+        guard let resource = catalog.lookup(type) else {
+            throw CLIError(.unavailable, "\(src.info.name) has no resource type \"\(type)\"; it holds: \(catalog.offeredKinds())")
+        }
+        let defaultNamespace = connection.namespace ?? src.info.namespace
+        let namespace: String? = connection.allNamespaces || !resource.namespaced ? nil : defaultNamespace
+        var selector: LabelSelector?
+        if let text = self.selector {
+            do { selector = try LabelSelector.parse(text) } catch { throw CLIError(.usage, error.message) }
+        }
+        var objects = (cluster.rawObjects[resource.qualifiedName] ?? []).filter { o in
+            (namespace == nil || o.metadata.namespace == namespace) && (selector?.matches(o.metadata.labels) ?? true)
+        }
+        objects.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }  // the API server's (etcd key) order
+        var items = objects.map(\.raw)
+        if !names.isEmpty {
+            items = []
+            for name in names {
+                if let o = objects.first(where: { $0.metadata.name == name }) {
+                    items.append(o.raw)
+                } else {
+                    console.error("meshscope: \(resource.qualifiedName) \"\(name)\" not found\(resource.namespaced ? " in namespace \"\(namespace ?? defaultNamespace)\"" : "")")
                 }
             }
-            output.emit(table: table(), data: GetCommand.data(items, resource: resource, single: names.count == 1), jsonIndent: 4)
-            if items.count < names.count { throw ExitCode(1) }
+            if items.isEmpty { throw ExitCode(1) }
         }
+        try printItems(items, resource: resource, namespace: namespace, now: src.info.takenAt ?? Date())
+    }
+
+    func printItems(_ items: [JSONValue], resource: APIResource, namespace: String?, now: Date) throws {
+        let output = self.output
+        if items.isEmpty && names.isEmpty && (output.output == .table || output.output == .wide || output.output == .short) {
+            Console.current.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
+            return
+        }
+        let all = namespace == nil && resource.namespaced
+        let table: () -> Table = {
+            switch (resource.group, resource.name) {
+            case ("", "pods"): KubeTables.pods(items.map(KubePod.init), now: now, allNamespaces: all)
+            case ("", "services"): KubeTables.services(items.map(KubeService.init), now: now, allNamespaces: all, wide: output.isWide)
+            case ("", "namespaces"): KubeTables.namespaces(items.map(KubeNamespace.init), now: now)
+            default: KubeTables.objects(items.map { KubeObject($0, defaultKind: resource.kind, defaultAPIVersion: resource.apiVersion) }, resource: resource, now: now, allNamespaces: all)
+            }
+        }
+        output.emit(table: table(), data: GetCommand.data(items, resource: resource, single: names.count == 1), jsonIndent: 4)
+        if items.count < names.count { throw ExitCode(1) }
     }
 
     /// kubectl's -o json/yaml shape: the object itself for one name, else a `List`; items

@@ -16,10 +16,16 @@ struct SourceOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Admin requests in flight at once.", valueName: "n"))
     var concurrency = 16
 
+    @Option(help: ArgumentHelp("Read everything from this snapshot file (meshscope snapshot; .json or .json.gz) instead of a cluster.", valueName: "file"))
+    var snapshot: String?
+
     init() {}
 
     mutating func validate() throws {
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if snapshot != nil, connection.context != nil || connection.adminURL != nil {
+            throw ValidationError("--snapshot reads a file: it cannot be combined with --context or --admin-url")
+        }
     }
 
     /// The namespace a `POD` without `.NS` lives in: `-n`, else the context's.
@@ -28,10 +34,20 @@ struct SourceOptions: ParsableArguments, Sendable {
     }
 
     /// Opens the source, runs `body`, always closes it; source errors become one-line CLI errors.
-    func withSource<T: Sendable>(namespaceFilter: String? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
-        try await connection.withClient { client in
+    /// `adminTimeout` is the per-request default when `--request-timeout` is not given (30 s).
+    func withSource<T: Sendable>(namespaceFilter: String? = nil, adminTimeout: Double? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
+        if let snapshot {
+            let source: SnapshotMeshSource
+            do { source = try await SnapshotMeshSource.open(path: snapshot) } catch { throw CLIError(.unavailable, error.message) }
+            do {
+                return try await body(source)
+            } catch let e as MeshSourceError {
+                throw CLIError(.unavailable, e.message)
+            }
+        }
+        return try await connection.withClient { client in
             let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
-            let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? 30, maxConcurrent: concurrency)
+            let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? adminTimeout ?? 30, maxConcurrent: concurrency)
             let source = ClusterMeshSource(client: client, admin: admin, namespace: namespaceFilter, syncTimeout: connection.timeoutSeconds ?? 60)
             do {
                 let result = try await body(source)

@@ -1,0 +1,119 @@
+import CZlib
+import Foundation
+
+/// gzip through the system zlib: a streaming compressor (snapshots are written in chunks)
+/// and a whole-buffer decompressor (a snapshot is indexed in memory anyway).
+///
+/// ```swift
+/// var gz = try GzipCompressor(level: 6)
+/// var out = try gz.compress(Array("hello".utf8))
+/// out += try gz.finish()
+/// try Gzip.decompress(out)      // "hello"
+/// ```
+public struct GzipError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+public final class GzipCompressor {
+    /// zlib keeps a pointer back to its stream, so it lives at a fixed address.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var finished = false
+    private var outBuffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+    public init(level: Int32 = 6) throws(GzipError) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let rc = meshscope_deflate_init_gzip(stream, level)
+        guard rc == Z_OK else {
+            stream.deallocate()
+            throw GzipError(message: "zlib deflateInit2 failed (\(rc))")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Compresses `chunk`; returns whatever compressed bytes are ready.
+    public func compress(_ chunk: [UInt8]) throws(GzipError) -> [UInt8] {
+        try run(chunk, flush: Z_NO_FLUSH)
+    }
+
+    /// Flushes the rest and the gzip trailer.
+    public func finish() throws(GzipError) -> [UInt8] {
+        guard !finished else { return [] }
+        finished = true
+        return try run([], flush: Z_FINISH)
+    }
+
+    private func run(_ input: [UInt8], flush: Int32) throws(GzipError) -> [UInt8] {
+        var result: [UInt8] = []
+        var failure: Int32?
+        var input = input
+        input.withUnsafeMutableBufferPointer { inBuf in
+            stream.pointee.next_in = inBuf.baseAddress
+            stream.pointee.avail_in = UInt32(inBuf.count)
+            outBuffer.withUnsafeMutableBufferPointer { outBuf in
+                repeat {
+                    stream.pointee.next_out = outBuf.baseAddress
+                    stream.pointee.avail_out = UInt32(outBuf.count)
+                    let rc = deflate(stream, flush)
+                    if rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR { failure = rc; return }
+                    result.append(contentsOf: outBuf[0..<(outBuf.count - Int(stream.pointee.avail_out))])
+                    if rc == Z_STREAM_END { return }
+                } while stream.pointee.avail_out == 0 || (flush == Z_FINISH)
+            }
+        }
+        stream.pointee.next_in = nil
+        if let failure { throw GzipError(message: "zlib deflate failed (\(failure))") }
+        return result
+    }
+}
+
+public enum Gzip {
+    /// Whether `bytes` start with the gzip magic number.
+    public static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
+
+    /// Decompresses a gzip file (concatenated members too).
+    public static func decompress(_ input: [UInt8]) throws(GzipError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 4)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        var failure: String?
+        var input = input
+        input.withUnsafeMutableBufferPointer { inBuf in
+            while offset < inBuf.count && failure == nil {
+                let sp = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+                sp.initialize(to: z_stream())
+                defer { sp.deallocate() }
+                guard meshscope_inflate_init_auto(sp) == Z_OK else { failure = "zlib inflateInit2 failed"; return }
+                defer { inflateEnd(sp) }
+                sp.pointee.next_in = inBuf.baseAddress! + offset
+                sp.pointee.avail_in = UInt32(min(inBuf.count - offset, Int(UInt32.max)))
+                var ended = false
+                chunk.withUnsafeMutableBufferPointer { outBuf in
+                    while !ended {
+                        sp.pointee.next_out = outBuf.baseAddress
+                        sp.pointee.avail_out = UInt32(outBuf.count)
+                        let rc = inflate(sp, Z_NO_FLUSH)
+                        out.append(contentsOf: outBuf[0..<(outBuf.count - Int(sp.pointee.avail_out))])
+                        if rc == Z_STREAM_END { ended = true; break }
+                        if rc != Z_OK {
+                            let at = offset + Int(sp.pointee.total_in)
+                            failure = rc == Z_BUF_ERROR ? "the gzip data ends early (after \(at) compressed bytes)" : "corrupt gzip data near compressed byte \(at) (zlib \(rc))"
+                            return
+                        }
+                    }
+                }
+                offset += Int(sp.pointee.total_in)
+                // Trailing zero padding after the last member is allowed.
+                while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }
+            }
+        }
+        if let failure { throw GzipError(message: failure) }
+        return out
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MeshModel
+
+/// A snapshot file as a ``MeshSource``: every read command and the TUI work on it offline as
+/// on the cluster it was taken from. Read-only; `info.takenAt` is when it was taken.
+///
+/// ```swift
+/// let source = try await SnapshotMeshSource.open(path: "mesh.json.gz")
+/// source.info.takenAt                      // 2026-11-21 22:04:10 +0000
+/// let pods = try await source.cluster().pods
+/// let dump = try await source.admin(pod: "productpage-v1-0", namespace: "bookinfo", request: .configDump)
+/// ```
+public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
+    public let index: SnapshotIndex
+    public let info: MeshSourceInfo
+    public let path: String
+    /// Size of the file on disk, and whether it is gzip.
+    public let fileBytes: Int
+    public let compressed: Bool
+    private let lock = NSLock()
+    private var clusterCache: ClusterSnapshot?
+
+    public init(index: SnapshotIndex, path: String, fileBytes: Int, compressed: Bool) {
+        self.index = index
+        self.path = path
+        self.fileBytes = fileBytes
+        self.compressed = compressed
+        let m = index.metadata
+        info = MeshSourceInfo(kind: .snapshot, name: path, namespace: m.defaultNamespace, context: m.context, takenAt: m.takenAt, readOnly: true)
+    }
+
+    /// Reads and indexes FILE (plain or gzip). Errors name the file and what is wrong.
+    public static func open(path: String) async throws(MeshSourceError) -> SnapshotMeshSource {
+        let file: (bytes: [UInt8], fileBytes: Int, compressed: Bool)
+        do { file = try SnapshotFile.read(path: path) } catch {
+            throw MeshSourceError(.notFound, "cannot open snapshot \((error as? SnapshotFile.FileError)?.message ?? String(describing: error))")
+        }
+        do {
+            let index = try SnapshotIndex(bytes: file.bytes, name: path)
+            return SnapshotMeshSource(index: index, path: path, fileBytes: file.fileBytes, compressed: file.compressed)
+        } catch {
+            throw MeshSourceError(.failed, error.message)
+        }
+    }
+
+    public func cluster() async throws(MeshSourceError) -> ClusterSnapshot {
+        if let c = lock.withLock({ clusterCache }) { return c }
+        let kube: SnapshotKubernetes
+        do { kube = try index.kubernetes() } catch { throw MeshSourceError(.failed, error.message) }
+        var snap = ClusterSnapshot()
+        snap.resources = kube.resources
+        for r in kube.resources {
+            let items = (kube.objects[r.qualifiedName] ?? []).map { KubeObject($0, defaultKind: r.kind, defaultAPIVersion: r.apiVersion) }
+            snap.rawObjects[r.qualifiedName] = items
+            switch r.qualifiedName {
+            case "namespaces": snap.namespaces = items.map { KubeNamespace($0.raw) }
+            case "pods": snap.pods = items.map { KubePod($0.raw) }
+            case "services": snap.services = items.map { KubeService($0.raw) }
+            case "endpointslices.discovery.k8s.io": snap.endpointSlices = items.map { KubeEndpointSlice($0.raw) }
+            default: snap.meshObjects[r.qualifiedName] = items
+            }
+        }
+        lock.withLock { clusterCache = snap }
+        return snap
+    }
+
+    public func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8] {
+        let id = "\(pod).\(namespace)"
+        guard let p = index.proxy(name: pod, namespace: namespace) else {
+            let pods = (try? await cluster().pods) ?? []
+            if pods.contains(where: { $0.metadata.name == pod && $0.metadata.namespace == namespace }) {
+                throw MeshSourceError(.notFound, "snapshot \(path) has no admin responses for \(id): the pod is in the snapshot but was not collected as a proxy (not a running proxy, or left out by --proxies)")
+            }
+            let covered = index.metadata.namespaces.map { " (it covers namespaces \($0.joined(separator: ", ")))" } ?? ""
+            throw MeshSourceError(.notFound, "snapshot \(path) has no pod \(id)\(covered)")
+        }
+        guard let key = request.snapshotKey else {
+            throw MeshSourceError(.unavailable, "snapshot \(path) keeps only the admin responses meshscope collects (\(SnapshotFormat.responseKinds.keys.sorted().joined(separator: ", "))); \(request) was not collected")
+        }
+        let request = AdminRequest(snapshotKey: key) ?? request
+        let found: SnapshotResponse?
+        do { found = try index.response(p, key: key) } catch { throw MeshSourceError(.failed, error.message) }
+        if let found { return found.body }
+        if let f = index.failures(of: p).first(where: { $0.request == key && !$0.target.hasSuffix("(first rate sample)") }) {
+            throw MeshSourceError(.unavailable, "snapshot \(path) has no \(request.path) for \(id): collecting it failed: \(f.reason)")
+        }
+        if request.isStats && !index.metadata.options.stats {
+            throw MeshSourceError(.unavailable, "snapshot \(path) has no \(request.path) for \(id) (taken with --no-stats)")
+        }
+        throw MeshSourceError(.unavailable, "snapshot \(path) has no \(request.path) for \(id) (a \(p.kind) proxy: not collected for this kind)")
+    }
+
+    public func close() async {}
+
+    /// The live state the snapshot recorded, as the store would have published it: traffic
+    /// edges with rates (from the two metrics samples), upstream hosts, ztunnel dumps,
+    /// istiod's view, and a failing status for everything that could not be collected.
+    public func meshState() throws(MeshSourceError) -> MeshState {
+        var acc = LiveAccumulator()
+        let proxies = index.proxies.compactMap { p -> (SnapshotIndex.Proxy, MeshState.Proxy)? in
+            guard let kind = MeshState.ProxyKind(rawValue: p.kind) else { return nil }
+            return (p, MeshState.Proxy(name: p.name, namespace: p.namespace, kind: kind, node: p.node, ip: p.ip))
+        }
+        acc.setProxies(proxies.map(\.1))
+        var statuses: [LiveSource: SourceStatus] = [:]
+        do {
+            for (entry, proxy) in proxies {
+                for endpoint in proxy.kind.endpoints {
+                    let source = LiveSource(proxy: proxy.key, endpoint: endpoint)
+                    guard let key = AdminRequest(endpoint).snapshotKey else { continue }
+                    if let before = try index.response(entry, key: key, earlier: true), let d = try? LiveDecoded.decode(endpoint, before.body) {
+                        acc.apply(source, d, at: before.fetchedAt)
+                    }
+                    var status = SourceStatus()
+                    if let r = try index.response(entry, key: key) {
+                        if endpoint == .configDump {
+                            // The store keeps only a dump's size; parsing every dump here would be wasted.
+                            acc.apply(source, .configDump(bytes: r.body.count), at: r.fetchedAt)
+                            status.state = .ok
+                            status.lastSuccess = r.fetchedAt
+                            statuses[source] = status
+                            continue
+                        }
+                        do {
+                            acc.apply(source, try LiveDecoded.decode(endpoint, r.body), at: r.fetchedAt)
+                            status.state = .ok
+                            status.lastSuccess = r.fetchedAt
+                        } catch {
+                            status.state = .failing(reason: error.message)
+                            status.consecutiveFailures = 1
+                        }
+                    } else if let f = index.failures(of: entry).first(where: { $0.request == key }) {
+                        status.state = .failing(reason: f.reason)
+                        status.consecutiveFailures = 1
+                    } else {
+                        continue  // Not collected (--no-stats): nothing to report.
+                    }
+                    statuses[source] = status
+                }
+            }
+        } catch {
+            throw MeshSourceError(.failed, error.message)
+        }
+        return acc.snapshot(statuses: statuses, complete: true, at: index.completedAt ?? index.metadata.takenAt)
+    }
+}

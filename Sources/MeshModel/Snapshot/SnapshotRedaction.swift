@@ -1,0 +1,195 @@
+/// What a snapshot never contains, enforced while streaming each value into the file:
+///
+/// - **Key material**: under Envoy's sensitive fields (`private_key`, `password`, `pkcs12`,
+///   `session_ticket_keys`, `generic_secret`) `inline_bytes`/`inline_string` become Envoy's own
+///   redaction markers (as ``EnvoyRedaction`` prints them); any string holding a PEM
+///   `PRIVATE KEY` block has the block replaced by `[redacted private key]`. This runs on every
+///   JSON admin response, every text response and every Kubernetes object (an EnvoyFilter can
+///   carry inline keys too).
+/// - **Secrets**: objects of kind `Secret` are dropped (the collector never lists them; this is
+///   the second lock).
+/// - **Credentials in pods**: container `env` values whose name looks like a credential
+///   (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE`, `CREDENTIAL`, `ACCESS_KEY`) become
+///   `[redacted]`; `valueFrom` references are kept (they name a Secret, they are not one).
+/// - **last-applied-configuration**: kept (it repeats the object it sits on, which is already in
+///   the file), except when it mentions a sensitive Envoy field, then it becomes `[redacted]`
+///   (its JSON is a string, so the field walk above cannot reach inside it).
+/// - `managedFields` are dropped: bulk without debugging value.
+///
+/// Responses without any of these are copied byte for byte.
+enum SnapshotRedaction {
+    static let redactedText = "[redacted]"
+    static let redactedKey = "[redacted private key]"
+    static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+    static let envoyNeedles: [[UInt8]] = [
+        "private_key", "privateKey", "\"password\"", "pkcs12", "session_ticket_keys", "sessionTicketKeys", "generic_secret", "genericSecret",
+    ].map { Array($0.utf8) }
+    static let pemNeedle = Array("PRIVATE KEY-----".utf8)
+
+    static let credentialWords = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "PRIVATE", "CREDENTIAL", "ACCESS_KEY"]
+
+    static func mentionsSensitive(_ bytes: ArraySlice<UInt8>) -> Bool {
+        envoyNeedles.contains { EnvoyByteSearch.contains(bytes, $0) } || EnvoyByteSearch.contains(bytes, pemNeedle)
+    }
+
+    static func isCredentialName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return credentialWords.contains { upper.contains($0) }
+    }
+
+    /// Replaces every `-----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----` block.
+    static func scrubPEM(_ text: String) -> (text: String, count: Int) {
+        guard text.contains("PRIVATE KEY-----") else { return (text, 0) }
+        var out = ""
+        var rest = Substring(text)
+        var count = 0
+        while let begin = rest.range(of: "-----BEGIN ") {
+            guard let headerEnd = rest[begin.upperBound...].range(of: "-----") else { break }
+            let label = rest[begin.upperBound..<headerEnd.lowerBound]
+            guard label.hasSuffix("PRIVATE KEY") else {
+                out += rest[..<headerEnd.upperBound]
+                rest = rest[headerEnd.upperBound...]
+                continue
+            }
+            out += rest[..<begin.lowerBound]
+            out += redactedKey
+            count += 1
+            if let end = rest[headerEnd.upperBound...].range(of: "-----END \(label)-----") {
+                rest = rest[end.upperBound...]
+            } else {
+                rest = ""  // No end marker: everything after BEGIN could be key material.
+            }
+        }
+        out += rest
+        // A lone END line or a label we did not pair still names a private key: drop the string.
+        if out.contains("PRIVATE KEY-----") { return (redactedKey, count + 1) }
+        return (out, count)
+    }
+
+    /// Which rules apply while copying.
+    enum Mode {
+        /// An admin response: Envoy sensitive fields and PEM keys.
+        case response
+        /// A Kubernetes object: also managedFields, annotations and pod env values.
+        case kubernetes
+    }
+
+    /// Writes `v` as compact JSON with the rules applied; subtrees no rule can touch are
+    /// copied as their original bytes.
+    struct Copier {
+        var out: [UInt8] = []
+        var redactions = SnapshotRedactions()
+        let mode: Mode
+
+        init(mode: Mode) { self.mode = mode }
+
+        mutating func copy(_ v: JSONValue) {
+            var path: [String] = []
+            copy(v, path: &path, sensitive: false, keyForMarker: nil)
+        }
+
+        private func kubeInteresting(_ path: [String]) -> Bool {
+            guard mode == .kubernetes else { return false }
+            switch path.count {
+            case 0: return true
+            case 1: return path[0] == "metadata" || path[0] == "spec"
+            case 2: return path == ["metadata", "annotations"] || (path[0] == "spec" && isContainerList(path[1]))
+            case 3, 4, 5: return path[0] == "spec" && isContainerList(path[1]) && (path.count < 4 || path[3] == "env")
+            default: return false
+            }
+        }
+
+        private func isContainerList(_ key: String) -> Bool {
+            key == "containers" || key == "initContainers" || key == "ephemeralContainers"
+        }
+
+        private mutating func copy(_ v: JSONValue, path: inout [String], sensitive: Bool, keyForMarker: String?) {
+            switch v.kind {
+            case .object, .array:
+                if !sensitive && !kubeInteresting(path) && !SnapshotRedaction.mentionsSensitive(v.rawBytes) {
+                    out.append(contentsOf: v.rawBytes)
+                    return
+                }
+                if v.isArray {
+                    out.append(0x5B)
+                    var first = true
+                    for child in v.elements {
+                        if !first { out.append(0x2C) }
+                        first = false
+                        path.append("*")
+                        copy(child, path: &path, sensitive: sensitive, keyForMarker: nil)
+                        path.removeLast()
+                    }
+                    out.append(0x5D)
+                    return
+                }
+                // An env var whose name looks like a credential loses its value.
+                let isEnvVar = mode == .kubernetes && path.count == 5 && path[3] == "env"
+                let redactEnvValue = isEnvVar && (v.member(exactly: "name")?.string).map(SnapshotRedaction.isCredentialName) == true
+                out.append(0x7B)
+                var first = true
+                for (k, child) in v.members {
+                    if mode == .kubernetes && path == ["metadata"] && k == "managedFields" {
+                        redactions.managedFields += 1
+                        continue
+                    }
+                    if !first { out.append(0x2C) }
+                    first = false
+                    SnapshotRedaction.writeString(k, into: &out)
+                    out.append(0x3A)
+                    if redactEnvValue && k == "value" {
+                        redactions.environmentValues += 1
+                        SnapshotRedaction.writeString(redactedText, into: &out)
+                        continue
+                    }
+                    if mode == .kubernetes && path == ["metadata", "annotations"] && k == SnapshotRedaction.lastApplied,
+                       child.string != nil, SnapshotRedaction.mentionsSensitive(child.rawBytes) {
+                        redactions.lastAppliedAnnotations += 1
+                        SnapshotRedaction.writeString(redactedText, into: &out)
+                        continue
+                    }
+                    let folded = EnvoyFoldedKey(k).folded
+                    path.append(k)
+                    copy(child, path: &path, sensitive: sensitive || EnvoyRedaction.sensitiveFields.contains(folded), keyForMarker: folded)
+                    path.removeLast()
+                }
+                out.append(0x7D)
+            case .string:
+                if sensitive, let key = keyForMarker, let marker = EnvoyRedaction.marker(forFoldedKey: key) {
+                    let s = v.string ?? ""
+                    if s != EnvoyRedaction.redactedBytes && s != EnvoyRedaction.redactedString && !s.isEmpty { redactions.keyMaterial += 1 }
+                    SnapshotRedaction.writeString(marker, into: &out)
+                    return
+                }
+                if EnvoyByteSearch.contains(v.rawBytes, SnapshotRedaction.pemNeedle) {
+                    let (text, n) = SnapshotRedaction.scrubPEM(v.string ?? "")
+                    redactions.keyMaterial += n
+                    SnapshotRedaction.writeString(text, into: &out)
+                    return
+                }
+                out.append(contentsOf: v.rawBytes)
+            default:
+                out.append(contentsOf: v.rawBytes)
+            }
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        for c in s.utf8 {
+            switch c {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+            default: out.append(c)
+            }
+        }
+        out.append(0x22)
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// Streams a snapshot document to a sink, section by section, so a snapshot of thousands of
+/// proxies is never held whole in memory: each proxy's responses are written (redacted, see
+/// ``SnapshotRedaction``) and dropped before the next one arrives.
+///
+/// ```swift
+/// var w = SnapshotWriter { chunk in try file.write(chunk) }
+/// try w.begin(metadata)
+/// try w.kubernetes(resources: catalog, objects: [("pods", podValues)])
+/// try w.proxy(SnapshotWriter.Proxy(name: "web-0", namespace: "shop", kind: "sidecar",
+///                                  responses: ["serverInfo": response]))
+/// try w.finish(completedAt: Date(), failures: [], summary: .object([]))
+/// ```
+public struct SnapshotWriter {
+    public typealias Sink = ([UInt8]) throws -> Void
+
+    /// One proxy's entry.
+    public struct Proxy: Sendable {
+        public var name: String
+        public var namespace: String
+        public var kind: String
+        public var node: String
+        public var ip: String
+        /// Latest responses by key (``SnapshotFormat/responseKinds``).
+        public var responses: [String: SnapshotResponse]
+        /// Earlier samples kept for rates (metrics text).
+        public var earlier: [String: SnapshotResponse]
+        public var summary: OutputNode?
+
+        public init(name: String, namespace: String, kind: String, node: String = "", ip: String = "",
+                    responses: [String: SnapshotResponse] = [:], earlier: [String: SnapshotResponse] = [:], summary: OutputNode? = nil) {
+            self.name = name
+            self.namespace = namespace
+            self.kind = kind
+            self.node = node
+            self.ip = ip
+            self.responses = responses
+            self.earlier = earlier
+            self.summary = summary
+        }
+    }
+
+    private let sink: Sink
+    private var buffer: [UInt8] = []
+    private let flushThreshold: Int
+    private var proxiesWritten = 0
+    private var state = State.start
+
+    private enum State { case start, metadata, kubernetes, proxies, finished }
+
+    public private(set) var bytesWritten = 0
+    public private(set) var redactions = SnapshotRedactions()
+
+    public init(flushThreshold: Int = 1 << 20, sink: @escaping Sink) {
+        self.sink = sink
+        self.flushThreshold = flushThreshold
+    }
+
+    private mutating func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
+
+    private mutating func flushIfNeeded() throws {
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    public mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let chunk = buffer
+        buffer.removeAll(keepingCapacity: true)
+        bytesWritten += chunk.count
+        try sink(chunk)
+    }
+
+    private mutating func node(_ n: OutputNode) {
+        var w = JSONWriter(indent: 0)
+        w.write(n)
+        // indent 0 still breaks lines; keep them (harmless) but drop the indentation cost.
+        buffer.append(contentsOf: w.take())
+    }
+
+    public mutating func begin(_ metadata: SnapshotMetadata) throws {
+        precondition(state == .start, "begin once")
+        append("{\"\(SnapshotFormat.versionKey)\":\(SnapshotFormat.version),\n\"metadata\":")
+        node(metadata.output)
+        state = .metadata
+        try flushIfNeeded()
+    }
+
+    /// The Kubernetes section: the resource types (as discovery described them, so `get vs`
+    /// resolves offline) and the objects by qualified resource name, each one redacted.
+    public mutating func kubernetes(resources: [APIResource], objects: [(String, [JSONValue])]) throws {
+        precondition(state == .metadata, "kubernetes after begin")
+        append(",\n\"kubernetes\":{\"apiResources\":[")
+        for (n, r) in resources.enumerated() {
+            if n > 0 { append(",") }
+            node(.object([
+                ("group", .string(r.group)), ("version", .string(r.version)), ("name", .string(r.name)),
+                ("singularName", .string(r.singularName)), ("kind", .string(r.kind)), ("namespaced", .bool(r.namespaced)),
+                ("verbs", .array(r.verbs.map { .string($0) })), ("shortNames", .array(r.shortNames.map { .string($0) })),
+                ("categories", .array(r.categories.map { .string($0) })),
+            ]))
+        }
+        append("],\n\"objects\":{")
+        for (n, (name, items)) in objects.enumerated() {
+            if n > 0 { append(",") }
+            SnapshotRedaction.writeString(name, into: &buffer)
+            append(":[")
+            var first = true
+            for item in items {
+                if item["kind"]?.string == "Secret" {
+                    redactions.secrets += 1
+                    continue
+                }
+                if !first { append(",") }
+                first = false
+                append("\n")
+                var c = SnapshotRedaction.Copier(mode: .kubernetes)
+                c.copy(item)
+                buffer.append(contentsOf: c.out)
+                add(c.redactions)
+                try flushIfNeeded()
+            }
+            append("]")
+        }
+        append("}}")
+        state = .kubernetes
+        try flushIfNeeded()
+    }
+
+    private mutating func add(_ r: SnapshotRedactions) {
+        redactions.keyMaterial += r.keyMaterial
+        redactions.lastAppliedAnnotations += r.lastAppliedAnnotations
+        redactions.environmentValues += r.environmentValues
+        redactions.secrets += r.secrets
+        redactions.managedFields += r.managedFields
+    }
+
+    /// Writes one proxy. Returns the keys of responses that should have been JSON and were
+    /// not, with the parse error (they are kept as text, as they came).
+    @discardableResult
+    public mutating func proxy(_ p: Proxy) throws -> [(key: String, error: String)] {
+        precondition(state == .kubernetes || state == .proxies, "proxies after kubernetes")
+        append(state == .kubernetes ? ",\n\"proxies\":[\n" : ",\n")
+        state = .proxies
+        proxiesWritten += 1
+        append("{\"name\":")
+        SnapshotRedaction.writeString(p.name, into: &buffer)
+        append(",\"namespace\":")
+        SnapshotRedaction.writeString(p.namespace, into: &buffer)
+        append(",\"kind\":")
+        SnapshotRedaction.writeString(p.kind, into: &buffer)
+        append(",\"node\":")
+        SnapshotRedaction.writeString(p.node, into: &buffer)
+        append(",\"ip\":")
+        SnapshotRedaction.writeString(p.ip, into: &buffer)
+        var notJSON: [(String, String)] = []
+        for (section, responses) in [("admin", p.responses), ("earlier", p.earlier)] where section == "admin" || !responses.isEmpty {
+            append(",\n\"\(section)\":{")
+            for (n, key) in responses.keys.sorted().enumerated() {
+                if n > 0 { append(",\n") }
+                SnapshotRedaction.writeString(key, into: &buffer)
+                append(":")
+                if let e = try response(responses[key]!, json: SnapshotFormat.responseKinds[key] ?? false), section == "admin" {
+                    notJSON.append((key, e))
+                }
+            }
+            append("}")
+        }
+        if let summary = p.summary {
+            append(",\n\"summary\":")
+            node(summary)
+        }
+        append("}")
+        try flushIfNeeded()
+        return notJSON
+    }
+
+    /// `{"fetchedAt": …, "json": VALUE}` (verbatim, or redacted compact), `{"text": …}` or
+    /// `{"base64": …}` for bytes that are not UTF-8. Returns the parse error of a body that
+    /// should have been JSON.
+    private mutating func response(_ r: SnapshotResponse, json: Bool) throws -> String? {
+        append("{\"fetchedAt\":\"\(SnapshotFormat.time(r.fetchedAt))\",")
+        var parseError: String?
+        if json {
+            var parsed: JSONDocument?
+            do { parsed = try JSONDocument(bytes: r.body) } catch { parseError = "not JSON: \(error.description)" }
+            if let doc = parsed {
+                let root = doc.root
+                append("\"json\":")
+                // Envoy already redacts its dumps; only key material that is actually there is rewritten.
+                if EnvoyRedaction.hasUnredactedKeyMaterial(root) || EnvoyByteSearch.contains(root.rawBytes, SnapshotRedaction.pemNeedle) {
+                    var c = SnapshotRedaction.Copier(mode: .response)
+                    c.copy(root)
+                    buffer.append(contentsOf: c.out)
+                    add(c.redactions)
+                } else {
+                    buffer.append(contentsOf: root.rawBytes)
+                    // Whitespace after the value, so the body reads back byte for byte.
+                    let end = root.rawBytes.endIndex
+                    if end < r.body.count {
+                        append(",\"trailing\":")
+                        SnapshotRedaction.writeString(String(decoding: r.body[end...], as: UTF8.self), into: &buffer)
+                    }
+                }
+                append("}")
+                try flushIfNeeded()
+                return nil
+            }
+        }
+        if let text = String(validating: r.body, as: UTF8.self) {
+            let (clean, n) = SnapshotRedaction.scrubPEM(text)
+            redactions.keyMaterial += n
+            append("\"text\":")
+            SnapshotRedaction.writeString(clean, into: &buffer)
+        } else if !EnvoyByteSearch.contains(r.body[...], SnapshotRedaction.pemNeedle) {
+            append("\"base64\":\"\(Data(r.body).base64EncodedString())\"")
+        } else {
+            redactions.keyMaterial += 1
+            append("\"text\":\"\(SnapshotRedaction.redactedKey)\"")
+        }
+        append("}")
+        try flushIfNeeded()
+        return parseError
+    }
+
+    /// Closes the proxies list and writes what the collection found; flushes everything.
+    public mutating func finish(completedAt: Date, failures: [SnapshotFailure], summary: OutputNode) throws {
+        precondition(state != .finished && state != .start, "finish once, after begin")
+        if state == .metadata { append(",\n\"kubernetes\":{\"apiResources\":[],\"objects\":{}}") }
+        append(state == .proxies ? "\n],\n" : ",\n\"proxies\":[],\n")
+        append("\"collection\":")
+        node(.object([
+            ("completedAt", .string(SnapshotFormat.time(completedAt))),
+            ("proxies", .int(proxiesWritten)),
+            ("failures", .array(failures.map(\.output))),
+            ("redactions", redactions.output),
+        ]))
+        append(",\n\"summary\":")
+        node(summary)
+        append("}\n")
+        state = .finished
+        try flush()
+    }
+}

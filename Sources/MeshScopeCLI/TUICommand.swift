@@ -41,12 +41,16 @@ public struct TUICommand: AsyncParsableCommand {
     @Option(name: .customLong("source-label"), help: .hidden)
     var sourceLabel: String?
 
+    @Option(help: ArgumentHelp("Open a snapshot written by `meshscope snapshot` (or `S`), read-only and offline.", valueName: "file"))
+    var snapshot: String?
+
     @OptionGroup var connection: ConnectionOptions
 
     public init() {}
 
     public func validate() throws {
         guard refresh > 0 else { throw ValidationError("--refresh must be a positive number of seconds") }
+        if snapshot != nil && !file.isEmpty { throw ValidationError("give either --snapshot or --file, not both") }
     }
 
     /// Process start, for `--exit-after-first-frame`: /proc's start time (clock ticks
@@ -69,7 +73,9 @@ public struct TUICommand: AsyncParsableCommand {
         let ui = TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
                             exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt)
         do {
-            if file.isEmpty {
+            if let snapshot {
+                try await TUI.run(live: try await snapshotOptions(ui, path: snapshot))
+            } else if file.isEmpty {
                 try await TUI.run(live: try await liveOptions(ui))
             } else {
                 try await TUI.run(ui)
@@ -98,8 +104,38 @@ extension TUICommand {
         }
         let contexts = (try? KubeconfigLoader().merged(KubeconfigLoader.Flags(kubeconfig: flags.kubeconfig, context: flags.context)))
             .map { Array($0.contexts.values) } ?? []
+        var write: (@Sendable (any MeshSource) async throws -> String)?
+        if !ui.readonly {
+            write = { @Sendable source in try await TUICommand.writeSnapshot(source) }
+        }
         return LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,
-                              contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) })
+                              contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) },
+                              writeSnapshot: write)
+    }
+
+    /// `S`: the whole mesh the TUI shows, to `meshscope-CONTEXT-TIME.json.gz` in the working
+    /// directory (secrets and keys never included; see docs/snapshot-format.md).
+    static func writeSnapshot(_ source: any MeshSource) async throws -> String {
+        let stamp = Timestamp.rfc3339(Date()).replacingOccurrences(of: ":", with: "")
+        let context = source.info.context.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        let path = "meshscope-\(String(context))-\(stamp).json.gz"
+        let result = try await SnapshotCollector.write(source: source, to: path)
+        let failures = result.failures.isEmpty ? "" : " (\(result.failures.count) reads failed, recorded in the file)"
+        return "\(result.path), \(result.proxies) proxies\(failures)"
+    }
+
+    /// `--snapshot FILE`: the snapshot as a read-only source; the header shows when it was taken.
+    func snapshotOptions(_ ui: TUIOptions, path: String) async throws -> LiveTUIOptions {
+        let source: SnapshotMeshSource
+        do {
+            source = try await SnapshotMeshSource.open(path: path)
+        } catch {
+            throw CLIError(.badInput, error.message)
+        }
+        var ro = ui
+        ro.readonly = true
+        let conn = LiveConnection(source: source, info: source.info, cluster: source.info.context, applier: nil) { await source.close() }
+        return LiveTUIOptions(ui: ro, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
     }
 
     /// A client, an admin client and a ``ClusterMeshSource`` over every namespace (so `:ns`

@@ -161,6 +161,11 @@ final class DemoAdminState: @unchecked Sendable {
             let wl = mesh.workloads[pod.workload]
             return json(mesh.envoyConfigDump(pod: p, certificates: leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount),
                                              pushVersion: DemoMesh.pushVersion(tick: t)))
+        case (.sidecar, 15000, "/server_info"), (.gateway, 15000, "/server_info"), (.waypoint, 15000, "/server_info"):
+            return json(mesh.envoyServerInfo(pod: p, tick: t, since: since))
+        case (.sidecar, 15000, "/stats"), (.gateway, 15000, "/stats"), (.waypoint, 15000, "/stats"):
+            guard query.contains("format=json") else { return .text(.ok, "use /stats?format=json or /stats/prometheus: the demo serves those forms\n") }
+            return json(mesh.envoyStatsJSON(pod: p, tick: t, since: since))
         case (.sidecar, 15000, "/certs"), (.gateway, 15000, "/certs"), (.waypoint, 15000, "/certs"):
             let wl = mesh.workloads[pod.workload]
             guard let (chain, root) = leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount) else { return .text(.serviceUnavailable, "no certificates\n") }

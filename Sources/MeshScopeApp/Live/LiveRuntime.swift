@@ -43,12 +43,13 @@ public struct LiveTUIOptions: Sendable {
     public var contexts: [Kubeconfig.Context]
     /// Opens another context (`:ctx NAME`); nil: switching is not offered.
     public var connect: (@Sendable (_ context: String) async throws -> LiveConnection)?
-    /// `S`: writes a snapshot of the current source and returns its path; nil: not offered.
-    public var writeSnapshot: (@Sendable () async throws -> String)?
+    /// `S`: writes a snapshot of the source it is given (the current one: `:ctx` may have
+    /// switched) and returns its path; nil: not offered.
+    public var writeSnapshot: (@Sendable (_ source: any MeshSource) async throws -> String)?
 
     public init(ui: TUIOptions, connection: LiveConnection, label: String? = nil, namespace: String? = nil, contexts: [Kubeconfig.Context] = [],
                 connect: (@Sendable (_ context: String) async throws -> LiveConnection)? = nil,
-                writeSnapshot: (@Sendable () async throws -> String)? = nil) {
+                writeSnapshot: (@Sendable (_ source: any MeshSource) async throws -> String)? = nil) {
         self.ui = ui
         self.connection = connection
         self.label = label
@@ -134,6 +135,10 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
 
     private func startSource() {
         let (conn, gen) = lock.withLock { (connection, generation) }
+        if let snapshot = conn.source as? SnapshotMeshSource {
+            startSnapshot(snapshot, gen)
+            return
+        }
         let store = MeshStore.over(conn.source, options: .init(refresh: refresh))
         let refresh = self.refresh
         let run = Task { await store.run() }
@@ -159,6 +164,24 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             }
         }
         lock.withLock { tasks += [run, states, objects] }
+    }
+
+    /// A snapshot does not change: its objects and its recorded state (rates from the two
+    /// samples it holds) are read once, instead of polling the file as if it were a cluster.
+    private func startSnapshot(_ snapshot: SnapshotMeshSource, _ gen: Int) {
+        let task = Task {
+            do {
+                let objects = try await snapshot.cluster()
+                let state = try snapshot.meshState()
+                self.update(gen) {
+                    $0.cluster = objects
+                    $0.record(state)
+                }
+            } catch {
+                self.send(gen, .loadFailed("\(snapshot.info.name): \(LiveDriver.oneLine(error))", at: Date()))
+            }
+        }
+        lock.withLock { tasks.append(task) }
     }
 
     /// A cheap fingerprint of the cluster's objects: unchanged objects are not re-posted.
@@ -211,9 +234,11 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             return [.loaded(lock.withLock { feed.data() }, at: Date())]
         case .writeSnapshot:
             guard let write = options.writeSnapshot else { return [.flash("writing snapshots is not available in this build", .warn)] }
+            let source = lock.withLock { connection.source }
+            post(.flash("writing a snapshot…", .info))
             Task {
                 do {
-                    let path = try await write()
+                    let path = try await write(source)
                     post(.flash("snapshot written: \(path)", .info))
                 } catch {
                     post(.flash("snapshot failed: \(error)", .error))

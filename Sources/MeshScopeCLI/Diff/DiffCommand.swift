@@ -70,6 +70,7 @@ public struct DiffCommand: AsyncParsableCommand {
         guard (context ?? 0) >= 0 else { throw ValidationError("--context must be 0 or more") }
         switch (old, new, proxy.count) {
         case (.some, .some, 0): break
+        case (.some, .some, 1) where !istiod: break  // one proxy out of two snapshots
         case (nil, nil, 2) where !istiod: break
         case (nil, nil, 1) where istiod: break
         case (_, _, 0): throw ValidationError("give two dumps A B, or --proxy POD1 --proxy POD2 (live), or --istiod --proxy POD")
@@ -95,17 +96,23 @@ public struct DiffCommand: AsyncParsableCommand {
         if proxy.count == 2 {
             (a, b) = try await Self.loadLive(proxy[0], proxy[1], source: live)
         } else if let old, let new {
-            if MeshDiffCLI.isSnapshot(old) && MeshDiffCLI.isSnapshot(new) {
+            if proxy.count == 1 {
+                guard MeshDiffCLI.isSnapshot(old) && MeshDiffCLI.isSnapshot(new) else {
+                    throw CLIError(.usage, "--proxy POD with A B picks one proxy out of two snapshot files; \(MeshDiffCLI.isSnapshot(old) ? new : old) is not a snapshot")
+                }
+                (a, b) = try await Self.loadFromSnapshots(old, new, proxy: proxy[0], namespace: source.connection.namespace)
+            } else if MeshDiffCLI.isSnapshot(old) && MeshDiffCLI.isSnapshot(new) {
                 var options = DiffOptions(includeNoise: includeNoise, context: context ?? 3)
                 if !type.isEmpty { options.types = Set(type.map { Self.typeAliases[$0] ?? $0 }) }
-                let (x, y) = (try MeshDiffCLI.openSnapshot(old), try MeshDiffCLI.openSnapshot(new))
+                let (x, y) = (try await MeshDiffCLI.openSnapshot(old), try await MeshDiffCLI.openSnapshot(new))
                 let differs = try await MeshDiffCLI.run(x, y, options: options, format: output)
                 await x.close()
                 await y.close()
                 if exitCode && differs { throw ExitCode(3) }
                 return
+            } else {
+                (a, b) = try DiffInput.loadBoth(old, new)
             }
-            (a, b) = try DiffInput.loadBoth(old, new)
         } else {
             throw CLIError(.usage, "give two dumps A B, or --proxy POD1 --proxy POD2")
         }
@@ -144,6 +151,24 @@ public struct DiffCommand: AsyncParsableCommand {
 
 extension DiffCommand {
     /// Two proxies' `/config_dump`, read at once through the source, decoded as files are.
+    /// `diff A.json B.json --proxy POD[.NS]`: that proxy's config dump in each snapshot.
+    static func loadFromSnapshots(_ old: String, _ new: String, proxy: String, namespace: String?) async throws -> (DiffInput, DiffInput) {
+        let x = try await MeshDiffCLI.openSnapshot(old)
+        let y = try await MeshDiffCLI.openSnapshot(new)
+        defer { Task { await x.close(); await y.close() } }
+        func dump(_ s: any MeshSource, _ file: String) async throws -> DiffInput {
+            let ref = PodReference(proxy, defaultNamespace: namespace ?? s.info.namespace)
+            let request: AdminRequest = (try? await s.proxies())?.first { $0.name == ref.name && $0.namespace == ref.namespace }?.kind == .ztunnel
+                ? .ztunnelConfigDump : .configDump
+            do {
+                return try DiffInput.decode(try await s.admin(ref, request), source: "\(file) \(ref)")
+            } catch let e as MeshSourceError {
+                throw CLIError(.badInput, "\(file): \(e.message)")
+            }
+        }
+        return (try await dump(x, old), try await dump(y, new))
+    }
+
     static func loadLive(_ first: String, _ second: String, source: SourceOptions) async throws -> (DiffInput, DiffInput) {
         let (x, y, nx, ny) = try await source.withSource { s in
             let ra = PodReference(first, defaultNamespace: source.defaultNamespace(s))

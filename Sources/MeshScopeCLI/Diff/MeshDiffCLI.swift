@@ -31,17 +31,23 @@ enum MeshDiffCLI {
         return result.hasDifferences
     }
 
-    /// Whether a file is a meshscope snapshot (`"meshscopeSnapshot"` in its first bytes).
+    /// Whether a file is a meshscope snapshot (`"meshscopeSnapshot"` in its first bytes, or gzipped).
     static func isSnapshot(_ path: String) -> Bool {
         guard path != "-", let h = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? h.close() }
         let head = (try? h.read(upToCount: 4096)) ?? Data()
+        // Compressed: only snapshots are written gzipped (`.json.gz`); the snapshot reader
+        // says clearly when a gzipped file is something else.
+        if head.count >= 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B { return true }
         return String(decoding: head, as: UTF8.self).contains("\"meshscopeSnapshot\"")
     }
 
-    /// Opens a snapshot file as a source. The snapshot branch provides the source type; this
-    /// is the one place that names it.
-    static func openSnapshot(_ path: String) throws -> any MeshSource {
-        throw CLIError(.badInput, "\(path): snapshot files are read by the snapshot source, which this build does not have")
+    /// Opens a snapshot file as a source.
+    static func openSnapshot(_ path: String) async throws -> any MeshSource {
+        do {
+            return try await SnapshotMeshSource.open(path: path)
+        } catch {
+            throw CLIError(.badInput, error.message)
+        }
     }
 }

@@ -95,17 +95,18 @@ extension LiveForms {
             }
         }
 
-        @Test func liveStatsFallBackToPrometheusAndRate() async throws {
+        @Test func liveStatsReadEnvoyNamesAndRate() async throws {
             try await LiveDemo.with { d in
                 let pp = d.id("productpage-v1")
-                let once = await d.run(["stats", pp, "--filter", "^envoy_server_live$"])
+                // /stats?format=json: Envoy's own dotted names.
+                let once = await d.run(["stats", pp, "--filter", "^server.live$"])
                 #expect(once.code == 0, "\(once.stderr)")
-                #expect(tableRows(once.stdout) == [["NAME", "VALUE"], ["envoy_server_live", "1"]])
-                let rated = await d.run(["stats", pp, "--filter", "envoy_cluster_upstream_rq_total", "--interval", "1", "-o", "wide"])
+                #expect(tableRows(once.stdout) == [["NAME", "VALUE"], ["server.live", "1"]])
+                let rated = await d.run(["stats", pp, "--filter", "upstream_rq_total", "--interval", "1", "-o", "wide"])
                 #expect(rated.code == 0, "\(rated.stderr)")
                 let rows = tableRows(rated.stdout)
                 #expect(rows.first == ["NAME", "TYPE", "RATE/s", "VALUE"])
-                let reviews = try #require(rows.first { $0.first?.contains("outbound|9080||reviews.bookinfo") == true })
+                let reviews = try #require(rows.first { $0.first == "cluster.outbound|9080||reviews.bookinfo.svc.cluster.local.upstream_rq_total" })
                 #expect((Double(reviews[2]) ?? 0) > 0, "\(reviews)")
                 let missing = await d.run(["stats", "no-such-pod.bookinfo"])
                 #expect(missing.code == 1)

@@ -155,4 +155,33 @@ import Testing
         try t.waitFor("--readonly: apply is disabled", timeout: Self.slow)
         try Self.quitAndCheckRestored(t)
     }
+
+    /// `S` on the demo writes a snapshot; `meshscope --snapshot FILE` reopens it read-only
+    /// with the same findings (the STALE proxy), offline.
+    @Test func snapshotKeyThenReopenOffline() throws {
+        let t = Tmux()
+        defer { t.kill() }
+        let dir = try Self.launch(t)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
+        try t.keys("S")
+        let written = try t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
+        #expect(written.contains("meshscope-meshscope-demo-"))
+        try Self.quitAndCheckRestored(t)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json.gz") }
+        #expect(files.count == 1)
+        let file = try #require(files.first)
+
+        try t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
+        try t.keys("Enter")
+        let screen = try t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
+        #expect(screen.contains("[read-only]"))
+        #expect(screen.contains("Source:   snapshot \(file.prefix(40))"))
+        try Self.command(t, "proxies")
+        try t.waitFor("the STALE proxy, offline", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
+        try t.keys("A")
+        try t.waitFor("apply refused on a snapshot", timeout: Self.slow) { $0.contains("read-only") && $0.contains("apply") }
+        try Self.command(t, "q")
+        try t.waitFor("exit=0", timeout: Self.slow)
+    }
 }

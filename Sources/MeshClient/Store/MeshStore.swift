@@ -40,6 +40,7 @@ public actor MeshStore {
     var latest: MeshState?
     var listeners: [UUID: AsyncStream<MeshState>.Continuation] = [:]
     var discoveryError: String?
+    var lastProxyList: [MeshState.Proxy] = []
     let start = ContinuousClock.now
 
     public init(options: Options = Options(), listProxies: @escaping ListProxies, fetch: @escaping Fetch) {
@@ -117,7 +118,7 @@ public actor MeshStore {
                     handle(source, result)
                     changedSincePublish = true
                 }
-                let roundDone = scheduler.inFlightCount == 0
+                let roundDone = scheduler.periodicInFlightCount == 0
                 if changedSincePublish && (roundDone || now - lastPublish >= options.refresh) {
                     publish()
                     lastPublish = now
@@ -134,6 +135,9 @@ public actor MeshStore {
         do {
             let list = try await listProxies()
             discoveryError = nil
+            // Usually nothing changed: skip rebuilding the plan and the join.
+            if list == lastProxyList { return }
+            lastProxyList = list
             let changed = accumulator.setProxies(list)
             proxies = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             scheduler.setSources(list.flatMap { p in p.kind.endpoints.map { LiveSource(proxy: p.key, endpoint: $0) } }, now: now)
@@ -161,7 +165,8 @@ public actor MeshStore {
             s.state = .failing(reason: discoveryError)
             statuses[LiveSource(proxy: "kubernetes", endpoint: .syncz)] = s
         }
-        let state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
+        var state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
+        state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
         latest = state
         for l in listeners.values { l.yield(state) }
     }

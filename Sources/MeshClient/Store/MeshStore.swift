@@ -111,14 +111,18 @@ public actor MeshStore {
                     }
                 }
                 guard let outcome = await group.next() else { break }
+                var periodicFinished = false
                 switch outcome {
                 case .tick:
                     ticking = false
                 case .fetched(let source, let result):
                     handle(source, result)
                     changedSincePublish = true
+                    periodicFinished = source.endpoint.isPeriodic
                 }
-                let roundDone = scheduler.periodicInFlightCount == 0
+                // A round ends with its last periodic fetch; config dumps finishing beside the
+                // rounds are published with the next round (or after one refresh interval).
+                let roundDone = periodicFinished && scheduler.periodicInFlightCount == 0
                 if changedSincePublish && (roundDone || now - lastPublish >= options.refresh) {
                     publish()
                     lastPublish = now

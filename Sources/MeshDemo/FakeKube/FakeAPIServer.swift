@@ -135,7 +135,12 @@ public final class FakeAPIServer: Sendable {
     /// timeout does. Clients re-watch from their last resourceVersion; with `expire` the
     /// history is forgotten first, so that re-watch gets 410 Gone and the client must relist.
     public func dropWatches(expire: Bool = false) {
-        if expire { store.compact() }
+        if expire {
+            // Move past every version a client has seen (bookmarks carry the current one), so
+            // each re-watch is from before the compaction.
+            _ = store.withLock { store.nextRVLocked() }
+            store.compact()
+        }
         store.stopAllWatches()
     }
 

@@ -97,7 +97,7 @@ let package = Package(
             ]
         ),
         // Benchmark for docs/benchmarks.md: list+cache 10k pods / 2k services, apply 200 objects.
-        .executableTarget(name: "MeshBench", dependencies: ["MeshClient", "MeshDemo", "MeshModel"]),
+        .executableTarget(name: "MeshBench", dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshGen"]),
         .testTarget(
             name: "MeshClientTests",
             dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI"]

@@ -3,6 +3,7 @@
 //   swift build -c release --product MeshBench
 //   .build/release/MeshBench                      # everything, server in a child process
 //   .build/release/MeshBench serve 10000 2000     # just the fake API server (prints its URL)
+//   .build/release/MeshBench demo 2000 3 [rounds] # the live store over the demo mesh (DemoBench.swift)
 //
 // The fake API server runs in a separate process so the client's peak RSS is its own.
 import Foundation
@@ -28,6 +29,16 @@ func seconds(_ d: Duration) -> Double {
 func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 let args = Array(CommandLine.arguments.dropFirst())
+
+if args.first == "demo-serve" {
+    try await DemoBench.serve(services: args.count > 1 ? Int(args[1]) ?? 2_000 : 2_000, replicas: args.count > 2 ? Int(args[2]) ?? 3 : 3)
+    exit(0)
+}
+if args.first == "demo" {
+    try await DemoBench.run(services: args.count > 1 ? Int(args[1]) ?? 2_000 : 2_000, replicas: args.count > 2 ? Int(args[2]) ?? 3 : 3,
+                            rounds: args.count > 3 ? Int(args[3]) ?? 10 : 10, refresh: 2, concurrency: 16)
+    exit(0)
+}
 
 if args.first == "serve" {
     let pods = args.count > 1 ? Int(args[1]) ?? 10_000 : 10_000

@@ -10,7 +10,11 @@ import Testing
 /// pod proxy subresource → demo admin servers → ``MeshStore``.
 @Suite(.serialized) struct DemoStoreTests {
     /// A running demo with a store polling it; everything is torn down after `body`.
-    static func withDemoStore<T>(refresh: Double = 0.5, _ body: (DemoCluster, MeshStore) async throws -> T) async throws -> T {
+    static func withDemoStore<T>(refresh: Double = 0.5, adminTimeout: Double = 2, _ body: (DemoCluster, MeshStore) async throws -> T) async throws -> T {
+        try await withDemoStore(refresh: refresh, adminTimeout: adminTimeout) { demo, store, _ in try await body(demo, store) }
+    }
+
+    static func withDemoStore<T>(refresh: Double = 0.5, adminTimeout: Double = 2, _ body: (DemoCluster, MeshStore, ClusterCache) async throws -> T) async throws -> T {
         let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
         let dir = NSTemporaryDirectory() + "meshscope-demo-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -36,11 +40,11 @@ import Testing
             let k = try await ClusterCache.start(client: c, namespace: nil)
             cache = k
             try await k.waitForSync(timeout: 10)
-            let a = AdminClient(.apiServerProxy(c), timeout: 2, maxConcurrent: 16)
+            let a = AdminClient(.apiServerProxy(c), timeout: adminTimeout, maxConcurrent: 16)
             admin = a
             let store = MeshStore.kubernetes(cache: k, admin: a, options: .init(refresh: refresh, maxConcurrent: 16, maxBackoff: 2))
             poller = Task { await store.run() }
-            let r = try await body(demo, store)
+            let r = try await body(demo, store, k)
             await teardown()
             return r
         } catch {
@@ -76,22 +80,85 @@ import Testing
         }
     }
 
-    @Test func status500MarksOnlyThatSourceFailing() async throws {
-        try await Self.withDemoStore { demo, store in
+    /// Injects `fault` into productpage's sidecar and waits until its sources fail; checks
+    /// that only they fail, with `reason` in the status, and that every other source kept
+    /// answering after the fault was set (their last success is later).
+    static func expectOnlyThatSourceFails(_ fault: DemoFault, adminTimeout: Double = 2, reason: @escaping (LiveSource, String) -> Bool) async throws {
+        try await withDemoStore(adminTimeout: adminTimeout) { demo, store in
             let pod = demo.mesh.pods.first { $0.namespace == "bookinfo" && $0.name.hasPrefix("productpage-v1") }!
-            _ = try #require(await Self.state(store))
-            try demo.setFault(.status500, pod: pod.name, namespace: pod.namespace)
             let key = pod.namespace + "/" + pod.name
-            let state = try #require(await Self.state(store) { s in s.failing.contains { $0.0.proxy == key } })
-            let failing = state.failing
-            #expect(!failing.isEmpty)
-            #expect(failing.allSatisfy { $0.0.proxy == key }, "\(failing.map(\.0.description))")
-            let reason = failing.first.map { $0.1.summary(now: state.time) } ?? ""
-            #expect(reason.contains("500"), "\(reason)")
-            // Everyone else keeps answering and updating.
+            _ = try #require(await Self.state(store))
+            try demo.setFault(fault, pod: pod.name, namespace: pod.namespace)
+            let faultAt = Date()
+            func failed(_ s: MeshState, _ e: LiveSource.Endpoint) -> Bool { s.sources[LiveSource(proxy: key, endpoint: e)]?.isFailing == true }
+            let failing = try #require(await Self.state(store, timeout: 20) { s in failed(s, .stats) && failed(s, .clusters) }, "\(fault): sources never failed")
+            // One more round after that: everyone else has answered since the fault.
+            let state = try #require(await Self.state(store, after: failing.generation, timeout: 20) { s in
+                s.sources.filter { $0.key.proxy != key && $0.key.endpoint.isPeriodic }.allSatisfy { ($0.value.lastSuccess ?? .distantPast) > faultAt }
+            }, "\(fault): other sources stopped updating")
+            #expect(state.failing.allSatisfy { $0.0.proxy == key }, "\(fault): \(state.failing.map(\.0.description))")
+            for (source, status) in state.failing {
+                let text = status.summary(now: state.time)
+                #expect(text.hasPrefix("stale since "), "\(fault) \(source): \(text)")
+                #expect(reason(source, text), "\(fault) \(source): \(text)")
+            }
             let others = state.sources.filter { $0.key.proxy != key }
             #expect(others.count > 10)
             #expect(others.allSatisfy { $0.value.isOK })
+            // The other edges still have rates; the failing proxy's data stays (stale), not dropped.
+            #expect(state.edges.contains { $0.destination.hasPrefix("reviews-v1") && ($0.rates?.requests ?? 0) > 0 })
+            #expect(state.upstreams[key] != nil)
+        }
+    }
+
+    @Test func status500MarksOnlyThatSourceFailing() async throws {
+        try await Self.expectOnlyThatSourceFails(.status500) { _, text in text.contains("500") }
+    }
+
+    @Test func hangingAdminPortTimesOutAlone() async throws {
+        try await Self.expectOnlyThatSourceFails(.hang, adminTimeout: 0.5) { _, text in text.contains("timed out after 0.5s") }
+    }
+
+    @Test func resetConnectionMarksOnlyThatSourceFailing() async throws {
+        try await Self.expectOnlyThatSourceFails(.reset) { _, text in text.contains("admin port 15000 of pod productpage-v1-") && text.contains("not reachable") }
+    }
+
+    @Test func garbageNamesWhatWasExpected() async throws {
+        try await Self.expectOnlyThatSourceFails(.garbage) { source, text in
+            switch source.endpoint {
+            case .stats: text.contains("failing: not Prometheus text: 1 malformed lines (line 1")
+            case .clusters: text.contains("failing: bad /clusters: ")
+            default: text.contains("bad config dump")
+            }
+        }
+    }
+
+    /// A watch that the server ends (restart, idle timeout) is re-opened from the last
+    /// resourceVersion; one whose history expired (410) is relisted. Either way a pod added
+    /// after the drop reaches the store's proxies and gets polled.
+    @Test(arguments: [false, true]) func droppedWatchReconnects(expire: Bool) async throws {
+        try await Self.withDemoStore { demo, store, cache in
+            _ = try #require(await Self.state(store))
+            let pods = try #require(cache.informer(group: "", name: "pods"))
+            let before = await pods.stats
+            #expect(demo.api.openWatches >= 4)
+            demo.api.dropWatches(expire: expire)
+            // A copy of details-v1's pod under a new name, answering with details' admin data.
+            let template = try #require(demo.mesh.pods.firstIndex { $0.namespace == "bookinfo" && $0.name.hasPrefix("details-v1") })
+            let name = "details-v1-added-\(expire ? "expired" : "dropped")"
+            var pod = try #require(demo.api.object(apiVersion: "v1", kind: "Pod", namespace: "bookinfo", name: demo.mesh.pods[template].name))
+            pod.setValue(.string(name), at: ["metadata", "name"])
+            pod.setValue(nil, at: ["metadata", "uid"])
+            pod.setValue(nil, at: ["metadata", "resourceVersion"])
+            demo.api.setAdminBackend(namespace: "bookinfo", pod: name, port: 15000, baseURL: demo.admin.backendURL(pod: template, port: 15000))
+            try demo.api.write(pod, manager: "kubelet")
+            let key = "bookinfo/" + name
+            let state = try #require(await Self.state(store, timeout: 20) { s in s.sources[LiveSource(proxy: key, endpoint: .stats)]?.isOK == true },
+                                     "the pod added after the watch drop never reached the store")
+            #expect(state.proxies.contains { $0.key == key && $0.kind == .sidecar })
+            let after = await pods.stats
+            #expect(after.watches > before.watches)
+            if expire { #expect(after.relists > before.relists) } else { #expect(after.relists == before.relists) }
         }
     }
 
@@ -135,5 +202,34 @@ import Testing
         #expect(edges.code == 0, "\(edges.stderr)")
         #expect(edges.stdout.hasPrefix("SOURCE "))
         #expect(edges.stdout.split(separator: "\n").contains { $0.hasPrefix("curl-legacy.legacy") && $0.contains("plaintext") })
+        // One row per edge: the client sidecar's `unknown` report is merged into the server's mTLS row.
+        let rows2 = edges.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        let pairs = rows2.map { $0.prefix(3).joined(separator: " ") }
+        #expect(Set(pairs).count == pairs.count, "\(edges.stdout)")
+        #expect(!rows2.contains { $0.count > 3 && $0[3] == "unknown" }, "\(edges.stdout)")
+        let gw = try #require(rows2.first { $0[0].hasPrefix("istio-ingressgateway.") && $0[1] == "productpage-v1.bookinfo" })
+        #expect(gw[3] == "mTLS")
+    }
+
+    /// `connections --xds`: istiod's xDS clients from /debug/connections joined with syncz.
+    @Test func xdsClientsFromDebugConnections() async throws {
+        let mesh = DemoMesh(.init())
+        let out = await MeshScopeMain.invoke(["--demo", "connections", "--xds", "--refresh", "500ms"])
+        #expect(out.code == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["PROXY", "TYPE", "ADDRESS", "CONNECTED", "SYNC", "ISTIOD"])
+        #expect(lines.count == mesh.xdsClients.count + 1)
+        let rows = lines.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.map { $0[0] } == mesh.xdsClients.map(mesh.proxyID).sorted())
+        let stale = try #require(rows.first { $0[0] == mesh.proxyID(mesh.stalePod) })
+        #expect(stale[1] == "sidecar")
+        #expect(stale[4...].joined(separator: " ").hasPrefix("EDS STALE"))
+        let p = mesh.stalePod
+        #expect(stale[2] == "\(mesh.pods[p].ip):\(40_000 + p % 20_000)")
+        let zt = try #require(rows.first { $0[0].hasPrefix("ztunnel-") })
+        #expect(zt[1] == "ztunnel" && zt[4] == "SYNCED")
+        let gw = try #require(rows.first { $0[0].hasPrefix("istio-ingressgateway-") })
+        #expect(gw[1] == "router" && gw[4] == "SYNCED")
+        #expect(rows.filter { $0[4] != "SYNCED" }.count == 1)
     }
 }

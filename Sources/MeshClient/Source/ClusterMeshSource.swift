@@ -11,6 +11,31 @@ public final class ClusterMeshSource: MeshSource {
     let cacheNamespace: String?
     let syncTimeout: Double
     let cacheBox = CacheBox()
+    let proxyMemo = ProxyMemo()
+
+    /// The proxy (or nil) each pod was, by key, for the resourceVersion it was typed at.
+    actor ProxyMemo {
+        var known: [String: (version: String, proxy: MeshState.Proxy?)] = [:]
+
+        func proxies(from objects: [KubeObject]) -> [MeshState.Proxy] {
+            var next: [String: (version: String, proxy: MeshState.Proxy?)] = [:]
+            next.reserveCapacity(objects.count)
+            var out: [MeshState.Proxy] = []
+            for o in objects {
+                let key = o.key, version = o.metadata.resourceVersion ?? ""
+                if let k = known[key], k.version == version, !version.isEmpty {
+                    next[key] = k
+                    if let p = k.proxy { out.append(p) }
+                    continue
+                }
+                let proxy = MeshStore.proxies(from: [KubePod(o.raw)]).first
+                next[key] = (version, proxy)
+                if let proxy { out.append(proxy) }
+            }
+            known = next
+            return out.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        }
+    }
 
     actor CacheBox {
         var cache: ClusterCache?
@@ -49,19 +74,30 @@ public final class ClusterMeshSource: MeshSource {
         info = MeshSourceInfo(kind: .cluster, name: conn.contextName, namespace: namespace ?? conn.namespace, context: conn.contextName)
     }
 
-    public func cluster() async throws(MeshSourceError) -> ClusterSnapshot {
+    func startedCache() async throws(MeshSourceError) -> ClusterCache {
         do {
-            let cache = try await cacheBox.get { [client, cacheNamespace, syncTimeout] in
+            return try await cacheBox.get { [client, cacheNamespace, syncTimeout] in
                 let cache = try await ClusterCache.start(client: client, namespace: cacheNamespace)
                 try await cache.waitForSync(timeout: syncTimeout)
                 return cache
             }
-            return await cache.snapshot()
         } catch let e as KubeClientError {
             throw MeshSourceError(.failed, e.message)
         } catch {
             throw MeshSourceError(.failed, String(describing: error))
         }
+    }
+
+    public func cluster() async throws(MeshSourceError) -> ClusterSnapshot {
+        await (try startedCache()).snapshot()
+    }
+
+    /// From the pod informer alone, re-typing only pods whose resourceVersion changed: the
+    /// live store asks every refresh, and typing thousands of pods each time is most of its work.
+    public func proxies() async throws(MeshSourceError) -> [MeshState.Proxy] {
+        let cache = try await startedCache()
+        guard let pods = cache.informer(group: "", name: "pods") else { return MeshStore.proxies(from: await cache.snapshot().pods) }
+        return await proxyMemo.proxies(from: await pods.items)
     }
 
     public func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8] {

@@ -22,6 +22,10 @@ public protocol MeshSource: Sendable {
     func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8]
     /// Releases connections and watches.
     func close() async
+    /// The pods that answer on an admin port, sorted by namespace and name. The default
+    /// takes them from ``cluster()``; a source that keeps a cache can answer cheaper
+    /// (the live store asks every refresh).
+    func proxies() async throws(MeshSourceError) -> [MeshState.Proxy]
 }
 
 extension MeshSource {

@@ -40,6 +40,7 @@ public actor MeshStore {
     var latest: MeshState?
     var listeners: [UUID: AsyncStream<MeshState>.Continuation] = [:]
     var discoveryError: String?
+    var lastProxyList: [MeshState.Proxy] = []
     let start = ContinuousClock.now
 
     public init(options: Options = Options(), listProxies: @escaping ListProxies, fetch: @escaping Fetch) {
@@ -110,14 +111,18 @@ public actor MeshStore {
                     }
                 }
                 guard let outcome = await group.next() else { break }
+                var periodicFinished = false
                 switch outcome {
                 case .tick:
                     ticking = false
                 case .fetched(let source, let result):
                     handle(source, result)
                     changedSincePublish = true
+                    periodicFinished = source.endpoint.isPeriodic
                 }
-                let roundDone = scheduler.inFlightCount == 0
+                // A round ends with its last periodic fetch; config dumps finishing beside the
+                // rounds are published with the next round (or after one refresh interval).
+                let roundDone = periodicFinished && scheduler.periodicInFlightCount == 0
                 if changedSincePublish && (roundDone || now - lastPublish >= options.refresh) {
                     publish()
                     lastPublish = now
@@ -134,6 +139,9 @@ public actor MeshStore {
         do {
             let list = try await listProxies()
             discoveryError = nil
+            // Usually nothing changed: skip rebuilding the plan and the join.
+            if list == lastProxyList { return }
+            lastProxyList = list
             let changed = accumulator.setProxies(list)
             proxies = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             scheduler.setSources(list.flatMap { p in p.kind.endpoints.map { LiveSource(proxy: p.key, endpoint: $0) } }, now: now)
@@ -161,7 +169,8 @@ public actor MeshStore {
             s.state = .failing(reason: discoveryError)
             statuses[LiveSource(proxy: "kubernetes", endpoint: .syncz)] = s
         }
-        let state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
+        var state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
+        state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
         latest = state
         for l in listeners.values { l.yield(state) }
     }

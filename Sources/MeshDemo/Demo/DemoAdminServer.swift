@@ -76,7 +76,6 @@ final class DemoAdminState: @unchecked Sendable {
     private var faults: [Int: DemoFault] = [:]
     private var restartTick: [Int: Int] = [:]
     private var counts: [Int: Int] = [:]
-    private var hangs: [CheckedContinuation<Void, Never>] = []
     private var released = false
     private var leaves: [String: String] = [:]
     private let certificates: CertificateFactory?
@@ -94,14 +93,7 @@ final class DemoAdminState: @unchecked Sendable {
     func restart(pod: Int) { lock.withLock { restartTick[pod] = tick() } }
     func requestCount(pod: Int) -> Int { lock.withLock { counts[pod] ?? 0 } }
 
-    func releaseHangs() {
-        let waiting = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            released = true
-            defer { hangs.removeAll() }
-            return hangs
-        }
-        for c in waiting { c.resume() }
-    }
+    func releaseHangs() { lock.withLock { released = true } }
 
     /// A leaf certificate per SPIFFE identity, made once (real keys are slow to make and the
     /// identity does not change).
@@ -127,13 +119,10 @@ final class DemoAdminState: @unchecked Sendable {
         }
         switch fault {
         case .hang:
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let resumeNow = lock.withLock { () -> Bool in
-                    if released { return true }
-                    hangs.append(c)
-                    return false
-                }
-                if resumeNow { c.resume() }
+            // Never answers; ends when the client gives up (the connection closes and this
+            // task is cancelled) or the server shuts down.
+            while !Task.isCancelled && !lock.withLock({ released }) {
+                try? await Task.sleep(nanoseconds: 50_000_000)
             }
             return .text(.serviceUnavailable, "shutting down\n")
         case .status500:

@@ -21,7 +21,7 @@ extension FakeAPIServer {
         var user: String?
         if let auth = req.headers.first(name: "Authorization") {
             guard let u = authenticate(auth) else {
-                knobs.withLock { $0.log.append(LoggedRequest(method: req.method.rawValue, path: req.rawPath, query: req.rawQuery, user: nil)) }
+                knobs.withLock { $0.record(LoggedRequest(method: req.method.rawValue, path: req.rawPath, query: req.rawQuery, user: nil)) }
                 return status(KubeStatus(code: 401, reason: "Unauthorized", message: "Unauthorized"))
             }
             user = u
@@ -32,7 +32,7 @@ extension FakeAPIServer {
             return status(KubeStatus(code: 401, reason: "Unauthorized", message: "Unauthorized"))
         }
         let who = user ?? "system:anonymous"
-        knobs.withLock { $0.log.append(LoggedRequest(method: req.method.rawValue, path: req.rawPath, query: req.rawQuery, user: user)) }
+        knobs.withLock { $0.record(LoggedRequest(method: req.method.rawValue, path: req.rawPath, query: req.rawQuery, user: user)) }
 
         // Throttling.
         let retryAfter: Int? = knobs.withLock { k in

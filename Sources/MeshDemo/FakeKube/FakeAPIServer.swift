@@ -76,8 +76,12 @@ public final class FakeAPIServer: Sendable {
             t.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.caCertificatePEM.utf8)))
             tls = t
         }
-        let forwarder = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5), read: nil), decompression: .disabled))
+        var forwarding = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5), read: nil), decompression: .disabled)
+        // Every pod proxy request of a client polling thousands of proxies goes to the same
+        // admin server: as many connections as clients send at once, not the default 8.
+        forwarding.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
+        let forwarder = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: forwarding)
         let handlerBox = HandlerBox()
         let http = try await LoopbackHTTPServer.start(tls: tls) { request in
             await handlerBox.handle(request)
@@ -126,6 +130,22 @@ public final class FakeAPIServer: Sendable {
 
     /// Forget the event history: watches from older versions and old continue tokens get 410.
     public func compact() { store.compact() }
+
+    /// Ends every open watch stream now, as an API server restart or a load balancer idle
+    /// timeout does. Clients re-watch from their last resourceVersion; with `expire` the
+    /// history is forgotten first, so that re-watch gets 410 Gone and the client must relist.
+    public func dropWatches(expire: Bool = false) {
+        if expire {
+            // Move past every version a client has seen (bookmarks carry the current one), so
+            // each re-watch is from before the compaction.
+            _ = store.withLock { store.nextRVLocked() }
+            store.compact()
+        }
+        store.stopAllWatches()
+    }
+
+    /// Watch streams open now.
+    public var openWatches: Int { store.watcherCount }
 
     /// Serve `GET .../pods/POD:PORT/proxy/...` from `baseURL`.
     public func setAdminBackend(namespace: String, pod: String, port: Int, baseURL: String) {
@@ -231,7 +251,16 @@ final class Knobs: @unchecked Sendable {
         var failures: [InjectedFailure] = []
         var adminBackends: [String: String] = [:]
         var log: [LoggedRequest] = []
+
+        /// Keeps the newest ``logLimit`` requests: a demo polling thousands of proxies would
+        /// otherwise grow the log without bound.
+        mutating func record(_ r: LoggedRequest) {
+            log.append(r)
+            if log.count > 2 * Knobs.logLimit { log.removeFirst(log.count - Knobs.logLimit) }
+        }
     }
+
+    static let logLimit = 20_000
 
     private let lock = NSLock()
     private var state = State()

@@ -214,6 +214,8 @@ final class FakeStore: @unchecked Sendable {
         }
     }
 
+    var watcherCount: Int { lock.withLock { watchers.count } }
+
     func stopAllWatches() {
         let all = lock.withLock { () -> [Watcher] in
             let ws = Array(watchers.values)

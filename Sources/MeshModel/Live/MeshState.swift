@@ -75,8 +75,12 @@ public struct MeshState: Sendable {
     public var syncz: IstiodSyncz?
     public var connections: IstiodConnections?
     public var sources: [LiveSource: SourceStatus] = [:]
-    /// Every source was tried at least once.
+    /// Every polled source (stats, clusters, ztunnel and istiod endpoints) was tried at least
+    /// once: the live tables are whole. Config dumps are fetched beside the rounds and may
+    /// still be on their way (``configDumpsComplete``).
     public var complete = false
+    /// Every proxy's config dump was tried at least once.
+    public var configDumpsComplete = false
 
     public init() {}
 

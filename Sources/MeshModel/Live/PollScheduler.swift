@@ -8,10 +8,15 @@ import Foundation
 /// - periodic sources are due once per `interval`, aligned to rounds so a round's results
 ///   arrive together and become one snapshot;
 /// - the Envoy config dump is fetched only when marked dirty (first sight, istiod's sync
-///   state for the proxy changed, the pod changed);
+///   state for the proxy changed, the pod changed), after every due periodic source, with at
+///   most `maxConcurrentDumps` of them in flight: dumps are large and the live tables do not
+///   need them, so they never hold up a round;
 /// - at most `maxConcurrent` fetches run at once; the rest wait in order of due time;
 /// - a failing source backs off exponentially (`interval × 2^(failures−1)`, at most
 ///   `maxBackoff`); other sources are not affected.
+///
+/// Every operation costs O(log n) per source it starts or finishes (due sources wait in two
+/// heaps), so a mesh of thousands of proxies is planned in microseconds per fetch.
 ///
 /// ```swift
 /// var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 8))
@@ -24,11 +29,14 @@ public struct PollScheduler: Sendable {
         public var interval: Double
         public var maxConcurrent: Int
         public var maxBackoff: Double
+        /// Config dumps in flight at once (within `maxConcurrent`).
+        public var maxConcurrentDumps: Int
 
-        public init(interval: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30) {
+        public init(interval: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, maxConcurrentDumps: Int? = nil) {
             self.interval = max(0.05, interval)
             self.maxConcurrent = max(1, maxConcurrent)
             self.maxBackoff = max(self.interval, maxBackoff)
+            self.maxConcurrentDumps = min(self.maxConcurrent, max(1, maxConcurrentDumps ?? self.maxConcurrent / 4))
         }
     }
 
@@ -39,11 +47,18 @@ public struct PollScheduler: Sendable {
         var status = SourceStatus()
         /// Attempted at least once (success or failure).
         var settled = false
+        /// Bumped whenever `due` changes, so older heap nodes of this source are skipped.
+        var stamp = 0
     }
 
     public let config: Config
     private var entries: [LiveSource: Entry] = [:]
     private var inFlight = 0
+    private var dumpsInFlight = 0
+    private var unsettledPeriodic = 0
+    private var unsettledDumps = 0
+    private var periodic = DueHeap()
+    private var dumps = DueHeap()
 
     public init(config: Config = Config()) { self.config = config }
 
@@ -51,42 +66,80 @@ public struct PollScheduler: Sendable {
     /// ones are forgotten (a fetch still in flight is ignored when it finishes).
     public mutating func setSources(_ sources: some Sequence<LiveSource>, now: Double) {
         var next: [LiveSource: Entry] = [:]
+        next.reserveCapacity(entries.count)
+        var added = false
         for s in sources {
-            next[s] = entries[s] ?? Entry(due: now)
+            if let e = entries[s] {
+                next[s] = e
+            } else {
+                next[s] = Entry(due: now)
+                added = true
+            }
         }
-        inFlight = next.values.reduce(0) { $0 + ($1.inFlight ? 1 : 0) }
+        // The usual case: the same proxies as last time, nothing to rebuild.
+        if !added && next.count == entries.count { return }
         entries = next
+        inFlight = 0
+        dumpsInFlight = 0
+        unsettledPeriodic = 0
+        unsettledDumps = 0
+        periodic = DueHeap()
+        dumps = DueHeap()
+        for (s, e) in entries {
+            let isDump = !s.endpoint.isPeriodic
+            if e.inFlight {
+                inFlight += 1
+                if isDump { dumpsInFlight += 1 }
+            } else if let due = e.due {
+                push(s, due: due, stamp: e.stamp)
+            }
+            if !e.settled {
+                if isDump { unsettledDumps += 1 } else { unsettledPeriodic += 1 }
+            }
+        }
     }
 
     /// Asks for a fresh config dump of `proxy` (its sync state or its pod changed).
     public mutating func markDirty(proxy: String, now: Double) {
         let key = LiveSource(proxy: proxy, endpoint: .configDump)
         guard var e = entries[key] else { return }
-        if e.due == nil || e.due! > now { e.due = e.failures > 0 ? max(now, e.due ?? now) : now }
+        guard e.due == nil || e.due! > now else { return }
+        let due = e.failures > 0 ? max(now, e.due ?? now) : now
+        guard due != e.due else { return }
+        e.due = due
+        e.stamp += 1
         entries[key] = e
+        if !e.inFlight { push(key, due: due, stamp: e.stamp) }
+        trim()
     }
 
-    /// Fetches to start now, oldest due first, within the concurrency limit; they are marked in flight.
+    /// Fetches to start now, periodic sources first, each kind oldest due first, within the
+    /// concurrency limits; they are marked in flight.
     public mutating func next(now: Double) -> [LiveSource] {
-        let free = config.maxConcurrent - inFlight
-        guard free > 0 else { return [] }
-        var due: [(Double, LiveSource)] = []
-        for (s, e) in entries where !e.inFlight {
-            if let d = e.due, d <= now { due.append((d, s)) }
+        var chosen: [LiveSource] = []
+        while inFlight < config.maxConcurrent, let s = takeDue(dump: false, now: now) {
+            start(s, dump: false)
+            chosen.append(s)
         }
-        due.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        let chosen = due.prefix(free).map(\.1)
-        for s in chosen { entries[s]!.inFlight = true }
-        inFlight += chosen.count
+        while inFlight < config.maxConcurrent, dumpsInFlight < config.maxConcurrentDumps, let s = takeDue(dump: true, now: now) {
+            start(s, dump: true)
+            chosen.append(s)
+        }
+        trim()
         return chosen
     }
 
     /// Records the outcome of a fetch; `error` is a one-line reason.
     public mutating func finished(_ source: LiveSource, now: Double, wallClock: Date = Date(), error: String?) {
         guard var e = entries[source], e.inFlight else { return }
+        let isDump = !source.endpoint.isPeriodic
         e.inFlight = false
         inFlight -= 1
-        e.settled = true
+        if isDump { dumpsInFlight -= 1 }
+        if !e.settled {
+            e.settled = true
+            if isDump { unsettledDumps -= 1 } else { unsettledPeriodic -= 1 }
+        }
         if let error {
             e.failures += 1
             if e.status.failingSince == nil || !e.status.isFailing { e.status.failingSince = wallClock }
@@ -99,9 +152,13 @@ public struct PollScheduler: Sendable {
             e.status.lastSuccess = wallClock
             e.status.failingSince = nil
             e.status.consecutiveFailures = 0
-            e.due = source.endpoint.isPeriodic ? nextRound(after: now) : nil
+            // A dump marked dirty while in flight (due set again) is fetched again.
+            if source.endpoint.isPeriodic { e.due = nextRound(after: now) }
         }
+        e.stamp += 1
         entries[source] = e
+        if let due = e.due { push(source, due: due, stamp: e.stamp) }
+        trim()
     }
 
     /// Backoff after `failures` consecutive failures: the interval, doubled per failure, capped.
@@ -124,11 +181,109 @@ public struct PollScheduler: Sendable {
 
     public var inFlightCount: Int { inFlight }
 
-    /// Every source has been tried at least once.
-    public var allSettled: Bool { entries.values.allSatisfy(\.settled) }
+    /// Periodic fetches in flight (a round is done when this is zero; dumps run beside rounds).
+    public var periodicInFlightCount: Int { inFlight - dumpsInFlight }
 
-    /// When the next fetch becomes due (nil when nothing is scheduled).
-    public var nextDue: Double? { entries.values.compactMap { $0.inFlight ? nil : $0.due }.min() }
+    /// Every periodic source has been tried at least once: the live tables are complete.
+    /// (Config dumps may still be on their way; see ``allDumpsSettled``.)
+    public var allSettled: Bool { unsettledPeriodic == 0 }
+
+    /// Every config dump has been tried at least once.
+    public var allDumpsSettled: Bool { unsettledDumps == 0 }
+
+    /// When the next fetch that could start becomes due (nil when nothing is scheduled or
+    /// every slot is taken, so the next finished fetch is what to wait for).
+    public var nextDue: Double? {
+        guard inFlight < config.maxConcurrent else { return nil }
+        let p = periodic.top?.due
+        let d = dumpsInFlight < config.maxConcurrentDumps ? dumps.top?.due : nil
+        switch (p, d) {
+        case (let a?, let b?): return min(a, b)
+        case (let a?, nil): return a
+        case (nil, let b): return b
+        }
+    }
 
     public var sources: [LiveSource] { Array(entries.keys) }
+
+    // MARK: Heaps
+
+    private mutating func push(_ s: LiveSource, due: Double, stamp: Int) {
+        if s.endpoint.isPeriodic { periodic.push(.init(due: due, source: s, stamp: stamp)) } else { dumps.push(.init(due: due, source: s, stamp: stamp)) }
+    }
+
+    /// Drops stale nodes from the heap tops, so a top is always a real due time.
+    private mutating func trim() {
+        while let t = periodic.top, !DueHeap.isValid(t, entries) { periodic.pop() }
+        while let t = dumps.top, !DueHeap.isValid(t, entries) { dumps.pop() }
+    }
+
+    private mutating func start(_ s: LiveSource, dump: Bool) {
+        entries[s]!.inFlight = true
+        // Not due while in flight; a dump marked dirty meanwhile gets a due time again.
+        entries[s]!.due = nil
+        entries[s]!.stamp += 1
+        inFlight += 1
+        if dump { dumpsInFlight += 1 }
+    }
+
+    /// The oldest valid due source of one heap at `now`, removed; stale nodes are dropped on the way.
+    private mutating func takeDue(dump: Bool, now: Double) -> LiveSource? {
+        while let top = dump ? dumps.top : periodic.top {
+            let valid = DueHeap.isValid(top, entries)
+            if valid && top.due > now { return nil }
+            if dump { dumps.pop() } else { periodic.pop() }
+            if valid { return top.source }
+        }
+        return nil
+    }
+}
+
+/// A binary min-heap of due times (ties broken by source, as the old sorted scan did).
+/// Entries are never updated in place: a new node is pushed and the old one goes stale.
+struct DueHeap: Sendable {
+    struct Node: Sendable {
+        var due: Double
+        var source: LiveSource
+        var stamp: Int
+
+        static func < (a: Node, b: Node) -> Bool { a.due != b.due ? a.due < b.due : a.source < b.source }
+    }
+
+    private(set) var nodes: [Node] = []
+
+    var top: Node? { nodes.first }
+
+    static func isValid(_ n: Node, _ entries: [LiveSource: PollScheduler.Entry]) -> Bool {
+        guard let e = entries[n.source] else { return false }
+        return !e.inFlight && e.stamp == n.stamp && e.due == n.due
+    }
+
+    mutating func push(_ n: Node) {
+        nodes.append(n)
+        var i = nodes.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard nodes[i] < nodes[parent] else { break }
+            nodes.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() {
+        guard !nodes.isEmpty else { return }
+        let last = nodes.removeLast()
+        guard !nodes.isEmpty else { return }
+        nodes[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < nodes.count && nodes[l] < nodes[m] { m = l }
+            if r < nodes.count && nodes[r] < nodes[m] { m = r }
+            if m == i { break }
+            nodes.swapAt(i, m)
+            i = m
+        }
+    }
 }

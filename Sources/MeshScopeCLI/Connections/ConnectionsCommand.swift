@@ -61,9 +61,14 @@ struct ConnectionsCommand: AsyncParsableCommand {
             let poller = Task { await store.run() }
             var printed = 0
             var failure: CLIError?
+            var firstComplete: Date?
             for await state in await store.states() {
-                // A table with rates needs two samples of every source that answers.
-                guard state.complete, state.interval != nil || state.generation > 3 || !needsRates else { continue }
+                // A table with rates needs two samples of every source that answers; a mesh
+                // without metrics prints without rates after three intervals.
+                guard state.complete else { continue }
+                let since = firstComplete ?? Date()
+                firstComplete = since
+                guard state.interval != nil || Date().timeIntervalSince(since) > 3 * interval || !needsRates else { continue }
                 do {
                     try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal)
                 } catch let e as CLIError {

@@ -73,6 +73,29 @@ import MeshGen
         #expect(!table.contains("bookinfo-ambient"))
     }
 
+    /// Both sidecars of a sidecar-to-sidecar edge report it (the client as `source` with
+    /// security `unknown`, the server as `destination` with `mutual_tls`): one row, mTLS,
+    /// the destination's counts. Every demo edge is exactly one row.
+    @Test func oneRowPerEdgeWhenBothSidecarsReport() throws {
+        var acc = LiveAccumulator()
+        acc.setProxies(proxies())
+        _ = try round(&acc, tick: 3_600)
+        _ = try round(&acc, tick: 3_602)
+        let state = acc.snapshot(statuses: [:], complete: true, at: Date(timeIntervalSince1970: 3_602))
+        let pairs = state.edges.map { "\($0.source) \($0.destination) \($0.service)" }
+        #expect(Set(pairs).count == pairs.count, "\(pairs)")
+        #expect(state.edges.count == demo.edges.count)
+        #expect(!state.edges.contains { $0.security == .unknown })
+        let gw = try #require(state.edges.first { $0.source.hasPrefix("istio-ingressgateway.") && $0.destination == "productpage-v1.bookinfo" })
+        #expect(gw.security == .mutualTLS && gw.reporter == "destination")
+        // The gateway's own (source) report would say the same requests; the row holds the server's.
+        let page = try #require(demo.pods.firstIndex { $0.namespace == "bookinfo" && $0.name.hasPrefix("productpage-v1") })
+        let e = try #require(demo.edges.first { demo.workloads[$0.destination].name == "productpage-v1" && demo.workloads[$0.destination].namespace == "bookinfo" })
+        let served = DemoTraffic.counters(e, pod: demo.pods[page].replica, tick: 3_602, http: true)
+        #expect(gw.requests == Double(served.requests))
+        #expect(gw.sourcePrincipal == "spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")
+    }
+
     @Test func restartNeverGivesNegativeRates() throws {
         var acc = LiveAccumulator()
         acc.setProxies(proxies())

@@ -184,7 +184,9 @@ import Testing
         try Self.generate(["generate", "ztunnel-metrics", "--series", "200", "--tick", "1", "-o", metrics])
         // Rates replace the running totals at 120 columns; the first edge opened 8,812 then 8,830
         // connections (tick 0 → 1), its rate is that delta over the rewrite interval.
-        screen = try t.waitFor("OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/", "REQUESTS/S", "ERRORS/S", "-          - │")
+        // (REQUESTS/S and ERRORS/S, "-" for TCP metrics, are the columns a 120-column screen drops
+        // from the right so the names stay readable.)
+        screen = try t.waitFor("OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/S")
         #expect(screen.contains(" Edges[50] "))
         #expect(!screen.contains(" OPENED ") && !screen.contains(" RECEIVED "))
         // Every edge's connections open and close at the same pace between two ticks, so its
@@ -193,7 +195,6 @@ import Testing
         let rates = first.split(separator: " ").compactMap { $0.contains(".") ? Double($0) : nil }
         #expect(rates.count >= 2, "rates in \(first)")   // wide rates may be cut to fit
         #expect(rates.first.map { $0 > 0 } == true && rates.count > 1 && rates[0] == rates[1], "OPENED/S = CLOSED/S > 0 in \(first)")
-        #expect(first.hasSuffix("-          - │"))
 
         try t.keys("C-c")
         try EndToEndTests().expectRestored(t, exit: "0")

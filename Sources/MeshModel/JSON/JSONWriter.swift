@@ -124,7 +124,12 @@ public struct JSONWriter {
         }
     }
 
-    private mutating func writeString(_ s: String) {
+    private mutating func writeString(_ s: String) { JSONWriter.appendString(s, to: &out) }
+
+    /// Appends `s` as a JSON string literal (quotes, `\"` `\\` `\n` `\r` `\t`, other control
+    /// characters as `\u00XX`, everything else as UTF-8): the one escaper for every writer
+    /// that builds JSON bytes by hand (Kubernetes trees, snapshots).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         for c in s.utf8 {
             switch c {
@@ -134,15 +139,14 @@ public struct JSONWriter {
             case 0x0D: out.append(contentsOf: [0x5C, 0x72])
             case 0x09: out.append(contentsOf: [0x5C, 0x74])
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 0xF)])
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 0xF)]])
             default: out.append(c)
             }
         }
         out.append(0x22)
     }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Shortest round-tripping text, integral values without a fraction (as Go prints them).
     static func format(_ d: Double) -> String {

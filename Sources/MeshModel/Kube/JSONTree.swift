@@ -152,7 +152,7 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
         case .number(let n): out.append(contentsOf: n.utf8)
-        case .string(let s): JSONTree.writeString(s, into: &out)
+        case .string(let s): JSONWriter.appendString(s, to: &out)
         case .array(let a):
             out.append(0x5B)
             for (i, v) in a.enumerated() {
@@ -166,7 +166,7 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
             for (k, v) in o {
                 if !first { out.append(0x2C) }
                 first = false
-                JSONTree.writeString(k, into: &out)
+                JSONWriter.appendString(k, to: &out)
                 out.append(0x3A)
                 v.writeCompact(into: &out)
             }
@@ -174,23 +174,6 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
         }
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for c in s.utf8 {
-            switch c {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-            default: out.append(c)
-            }
-        }
-        out.append(0x22)
-    }
 }
 
 /// An insertion-ordered JSON object. Kubernetes objects are small (tens of members per

@@ -136,17 +136,17 @@ enum SnapshotRedaction {
                     }
                     if !first { out.append(0x2C) }
                     first = false
-                    SnapshotRedaction.writeString(k, into: &out)
+                    JSONWriter.appendString(k, to: &out)
                     out.append(0x3A)
                     if redactEnvValue && k == "value" {
                         redactions.environmentValues += 1
-                        SnapshotRedaction.writeString(redactedText, into: &out)
+                        JSONWriter.appendString(redactedText, to: &out)
                         continue
                     }
                     if mode == .kubernetes && path == ["metadata", "annotations"] && k == SnapshotRedaction.lastApplied,
                        child.string != nil, SnapshotRedaction.mentionsSensitive(child.rawBytes) {
                         redactions.lastAppliedAnnotations += 1
-                        SnapshotRedaction.writeString(redactedText, into: &out)
+                        JSONWriter.appendString(redactedText, to: &out)
                         continue
                     }
                     let folded = EnvoyFoldedKey(k).folded
@@ -159,13 +159,13 @@ enum SnapshotRedaction {
                 if sensitive, let key = keyForMarker, let marker = EnvoyRedaction.marker(forFoldedKey: key) {
                     let s = v.string ?? ""
                     if s != EnvoyRedaction.redactedBytes && s != EnvoyRedaction.redactedString && !s.isEmpty { redactions.keyMaterial += 1 }
-                    SnapshotRedaction.writeString(marker, into: &out)
+                    JSONWriter.appendString(marker, to: &out)
                     return
                 }
                 if EnvoyByteSearch.contains(v.rawBytes, SnapshotRedaction.pemNeedle) {
                     let (text, n) = SnapshotRedaction.scrubPEM(v.string ?? "")
                     redactions.keyMaterial += n
-                    SnapshotRedaction.writeString(text, into: &out)
+                    JSONWriter.appendString(text, to: &out)
                     return
                 }
                 out.append(contentsOf: v.rawBytes)
@@ -175,21 +175,4 @@ enum SnapshotRedaction {
         }
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for c in s.utf8 {
-            switch c {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-            default: out.append(c)
-            }
-        }
-        out.append(0x22)
-    }
 }

@@ -103,7 +103,7 @@ public struct SnapshotWriter {
         append("],\n\"objects\":{")
         for (n, (name, items)) in objects.enumerated() {
             if n > 0 { append(",") }
-            SnapshotRedaction.writeString(name, into: &buffer)
+            JSONWriter.appendString(name, to: &buffer)
             append(":[")
             var first = true
             for item in items {
@@ -144,21 +144,21 @@ public struct SnapshotWriter {
         state = .proxies
         proxiesWritten += 1
         append("{\"name\":")
-        SnapshotRedaction.writeString(p.name, into: &buffer)
+        JSONWriter.appendString(p.name, to: &buffer)
         append(",\"namespace\":")
-        SnapshotRedaction.writeString(p.namespace, into: &buffer)
+        JSONWriter.appendString(p.namespace, to: &buffer)
         append(",\"kind\":")
-        SnapshotRedaction.writeString(p.kind, into: &buffer)
+        JSONWriter.appendString(p.kind, to: &buffer)
         append(",\"node\":")
-        SnapshotRedaction.writeString(p.node, into: &buffer)
+        JSONWriter.appendString(p.node, to: &buffer)
         append(",\"ip\":")
-        SnapshotRedaction.writeString(p.ip, into: &buffer)
+        JSONWriter.appendString(p.ip, to: &buffer)
         var notJSON: [(String, String)] = []
         for (section, responses) in [("admin", p.responses), ("earlier", p.earlier)] where section == "admin" || !responses.isEmpty {
             append(",\n\"\(section)\":{")
             for (n, key) in responses.keys.sorted().enumerated() {
                 if n > 0 { append(",\n") }
-                SnapshotRedaction.writeString(key, into: &buffer)
+                JSONWriter.appendString(key, to: &buffer)
                 append(":")
                 if let e = try response(responses[key]!, json: SnapshotFormat.responseKinds[key] ?? false), section == "admin" {
                     notJSON.append((key, e))
@@ -199,7 +199,7 @@ public struct SnapshotWriter {
                     let end = root.rawBytes.endIndex
                     if end < r.body.count {
                         append(",\"trailing\":")
-                        SnapshotRedaction.writeString(String(decoding: r.body[end...], as: UTF8.self), into: &buffer)
+                        JSONWriter.appendString(String(decoding: r.body[end...], as: UTF8.self), to: &buffer)
                     }
                 }
                 append("}")
@@ -211,7 +211,7 @@ public struct SnapshotWriter {
             let (clean, n) = SnapshotRedaction.scrubPEM(text)
             redactions.keyMaterial += n
             append("\"text\":")
-            SnapshotRedaction.writeString(clean, into: &buffer)
+            JSONWriter.appendString(clean, to: &buffer)
         } else if !EnvoyByteSearch.contains(r.body[...], SnapshotRedaction.pemNeedle) {
             append("\"base64\":\"\(Data(r.body).base64EncodedString())\"")
         } else {

@@ -99,7 +99,6 @@ public enum SnapshotCollector {
             defaultNamespace: source.info.namespace, serverVersion: serverVersion, namespaces: options.namespaces,
             options: .init(proxySelector: options.proxySelector?.description, stats: options.stats,
                            rateInterval: options.stats ? options.rateInterval.flatMap { $0 > 0 ? $0 : nil } : nil, concurrency: options.concurrency))
-        if let snap = source as? SnapshotMeshSource, metadata.serverVersion == nil { metadata.serverVersion = snap.index.metadata.serverVersion }
 
         var writer = SnapshotWriter(sink: sink)
         try writer.begin(metadata)
@@ -242,19 +241,14 @@ public enum SnapshotCollector {
         }
     }
 
-    /// `/version` of a live cluster; a snapshot's recorded one.
+    /// `/version` of a live cluster, a snapshot's recorded one; a failure is recorded, not fatal.
     static func serverVersion(of source: any MeshSource, failures: inout [SnapshotFailure]) async -> JSONValue? {
-        if let snap = source as? SnapshotMeshSource { return snap.index.metadata.serverVersion }
-        guard let live = source as? ClusterMeshSource else { return nil }
         do {
-            let bytes = try await live.client.raw("/version")
-            return try JSONDocument(bytes: bytes).root
-        } catch let e as KubeClientError {
-            failures.append(SnapshotFailure(target: "/version", reason: e.message))
+            return try await source.serverVersion()
         } catch {
-            failures.append(SnapshotFailure(target: "/version", reason: String(describing: error)))
+            failures.append(SnapshotFailure(target: "/version", reason: error.message))
+            return nil
         }
-        return nil
     }
 
     /// A small decoded summary per proxy, and its traffic edges (with rates when two samples exist).

@@ -92,6 +92,10 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
 
     public func close() async {}
 
+    public func serverVersion() async throws(MeshSourceError) -> JSONValue? { index.metadata.serverVersion }
+
+    public func recordedState() throws(MeshSourceError) -> MeshState? { try meshState() }
+
     /// The live state the snapshot recorded, as the store would have published it: traffic
     /// edges with rates (from the two metrics samples), upstream hosts, ztunnel dumps,
     /// istiod's view, and a failing status for everything that could not be collected.

@@ -108,6 +108,16 @@ public final class ClusterMeshSource: MeshSource {
         }
     }
 
+    public func serverVersion() async throws(MeshSourceError) -> JSONValue? {
+        do {
+            return try JSONDocument(bytes: try await client.raw("/version")).root
+        } catch let e as KubeClientError {
+            throw MeshSourceError(.failed, e.message)
+        } catch {
+            throw MeshSourceError(.failed, "/version: \(error)")
+        }
+    }
+
     public func close() async {
         await cacheBox.stop()
     }

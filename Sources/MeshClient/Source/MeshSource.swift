@@ -26,6 +26,11 @@ public protocol MeshSource: Sendable {
     /// takes them from ``cluster()``; a source that keeps a cache can answer cheaper
     /// (the live store asks every refresh).
     func proxies() async throws(MeshSourceError) -> [MeshState.Proxy]
+    /// The API server's `/version` (nil when the source cannot say).
+    func serverVersion() async throws(MeshSourceError) -> JSONValue?
+    /// A source that does not change (a snapshot) answers with the state it recorded, rates
+    /// included, so callers show it once instead of polling; live sources answer nil.
+    func recordedState() throws(MeshSourceError) -> MeshState?
 }
 
 extension MeshSource {
@@ -33,6 +38,10 @@ extension MeshSource {
     public func proxies() async throws(MeshSourceError) -> [MeshState.Proxy] {
         MeshStore.proxies(from: try await cluster().pods)
     }
+
+    public func serverVersion() async throws(MeshSourceError) -> JSONValue? { nil }
+
+    public func recordedState() throws(MeshSourceError) -> MeshState? { nil }
 }
 
 /// What a ``MeshSource`` is: a kubeconfig context, the demo, or a snapshot taken at some time.

@@ -135,8 +135,8 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
 
     private func startSource() {
         let (conn, gen) = lock.withLock { (connection, generation) }
-        if let snapshot = conn.source as? SnapshotMeshSource {
-            startSnapshot(snapshot, gen)
+        if conn.info.kind == .snapshot {
+            startRecorded(conn.source, gen)
             return
         }
         let store = MeshStore.over(conn.source, options: .init(refresh: refresh))
@@ -168,17 +168,17 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
 
     /// A snapshot does not change: its objects and its recorded state (rates from the two
     /// samples it holds) are read once, instead of polling the file as if it were a cluster.
-    private func startSnapshot(_ snapshot: SnapshotMeshSource, _ gen: Int) {
+    private func startRecorded(_ source: any MeshSource, _ gen: Int) {
         let task = Task {
             do {
-                let objects = try await snapshot.cluster()
-                let state = try snapshot.meshState()
+                let objects = try await source.cluster()
+                let state = try source.recordedState()
                 self.update(gen) {
                     $0.cluster = objects
-                    $0.record(state)
+                    if let state { $0.record(state) }
                 }
             } catch {
-                self.send(gen, .loadFailed("\(snapshot.info.name): \(LiveDriver.oneLine(error))", at: Date()))
+                self.send(gen, .loadFailed("\(source.info.name): \(LiveDriver.oneLine(error))", at: Date()))
             }
         }
         lock.withLock { tasks.append(task) }

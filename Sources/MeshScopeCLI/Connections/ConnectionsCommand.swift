@@ -50,11 +50,10 @@ struct ConnectionsCommand: AsyncParsableCommand {
         let namespace = connection.allNamespaces ? nil : connection.namespace
         let concurrency = source.concurrency
         try await source.withSource(adminTimeout: max(1, min(10, interval * 2))) { src in
-            if let snapshot = src as? SnapshotMeshSource {
+            if let state = try src.recordedState() {
                 // What the snapshot recorded, once: its rates were measured when it was taken.
-                let state = try snapshot.meshState()
                 try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: false)
-                if watch { Console.current.error("meshscope: \(snapshot.path) is a snapshot taken \(Timestamp.rfc3339(state.time)): nothing to watch") }
+                if watch { Console.current.error("meshscope: \(src.info.name) is a snapshot taken \(Timestamp.rfc3339(state.time)): nothing to watch") }
                 return
             }
             let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency))

@@ -114,6 +114,8 @@ public struct DiffNormalizer: Sendable {
             return ["filter_metadata", "typed_filter_metadata", "labels", "annotations", "key_values", "fields"].contains(key)
                 || (key == "metadata" && parentKey == "node")
                 || (key == "value" && parentKey == "typed_config")  // a TypedStruct's Struct
+                // A transport socket match is a Struct of metadata keys (`tlsMode: istio`), not proto fields.
+                || (key == "match" && parentKey == "transport_socket_matches")
         case .kubernetes:
             return ["labels", "annotations", "data", "stringData", "selector", "matchLabels", "nodeSelector"].contains(key)
         case .ztunnel, .plain:

@@ -41,6 +41,16 @@ import Testing
             == ["metadata.filter_metadata.istio.someKey", "metadata.filter_metadata.istio.some_key"])
     }
 
+    @Test func transportSocketMatchKeysAreData() throws {
+        // `match` is a Struct of endpoint metadata: `tlsMode` is a metadata key, not a proto field.
+        let a = #"{"name":"c","transport_socket_matches":[{"name":"tlsMode-istio","match":{"tlsMode":"istio"}}]}"#
+        let b = #"{"name":"c","transport_socket_matches":[{"name":"tlsMode-istio","match":{"tlsMode":"disabled"}}]}"#
+        let d = try diff(a, b)
+        #expect(d.resources.first?.paths == ["transport_socket_matches[0].match.tlsMode"])
+        #expect(d.resources.first?.unified.split(separator: "\n").contains { $0.hasPrefix("+") && $0.hasSuffix("tlsMode: disabled") } == true)
+        #expect(d.resources.first?.unified.contains("tls_mode") == false)
+    }
+
     @Test func typeURLMapping() {
         #expect(DiffTypeURL.normalize("type.googleapis.com/envoy.api.v2.Cluster") == "type.googleapis.com/envoy.config.cluster.v3.Cluster")
         #expect(DiffTypeURL.normalize("type.googleapis.com/envoy.admin.v2alpha.ListenersConfigDump") == "type.googleapis.com/envoy.admin.v3.ListenersConfigDump")

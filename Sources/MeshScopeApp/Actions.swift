@@ -11,6 +11,10 @@ public enum Action: Sendable, Equatable {
     case toggleFold, expand, collapse, expandAll, collapseAll, toggleYAML
     case tab(Int)
     case describe, apply
+    /// Diff view: read the selected diff (right pane) / back to the list (left pane).
+    case paneRight, paneLeft
+    /// `D`: compare the proxy on screen with istiod or another proxy.
+    case diff
 }
 
 public struct Binding: Sendable {
@@ -78,6 +82,15 @@ public enum Bindings {
         Binding([.char("c")], .copy, "copy the text", hint: "copy"),
     ]
 
+    static let diff: [Binding] = [
+        Binding([.tab, .enter, .char("l"), .right], .paneRight, "read the selected diff (j/k then scroll it)", hint: "diff", hintKey: "tab"),
+        Binding([.backTab, .char("h"), .left], .paneLeft, "back to the list of differences"),
+        Binding([.char("/")], .filter, "list: filter rows (regex); diff: search (regex)", hint: "filter"),
+        Binding([.char("n")], .nextMatch, "next match in the diff"),
+        Binding([.char("N")], .prevMatch, "previous match in the diff"),
+        Binding([.char("c")], .copy, "copy the selected diff", hint: "copy"),
+    ]
+
     static let yamlBack = Binding([.char("y")], .toggleYAML, "back to the JSON tree", hint: "json")
 
     static let tabs: [Binding] = [
@@ -93,6 +106,7 @@ public enum Bindings {
         Binding([.ctrl("r")], .reload, "reload the source now"),
         Binding([.char("S")], .snapshot, "write a snapshot"),
         Binding([.char("A")], .apply, "apply a manifest from the clipboard (cluster sources)"),
+        Binding([.char("D")], .diff, "diff the open proxy against istiod or another proxy"),
         Binding([.ctrl("z")], .suspend, "suspend (fg brings it back)"),
         Binding([.ctrl("c")], .quit, "quit"),
     ]
@@ -105,6 +119,7 @@ public enum Bindings {
         case .json: [("JSON", json), ("Navigation", navigation), ("General", global)]
         case .text: [("Text", text), ("Navigation", navigation), ("General", global)]
         case .tabs(let t): [("Tabs", tabs)] + forContent(t.current)
+        case .diff: [("Diff", diff), ("Navigation", navigation), ("General", global)]
         case nil: [("General", global)]
         }
     }

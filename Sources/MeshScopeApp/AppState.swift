@@ -111,6 +111,10 @@ public enum AppEvent: Sendable {
     case applyFailed(String)
     /// `:ctx NAME` took effect: a new source (the data follows with `.loaded`).
     case sourceChanged(SourceInfo)
+    /// A comparison asked for with ``Effect/compare(_:)`` (or `--compare` at start) is ready.
+    case diffReady(DiffScreen)
+    /// A comparison could not be made: what could not be read, and why.
+    case diffFailed(String)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -135,4 +139,6 @@ public enum Effect: Sendable, Equatable {
     case applyConfirmed
     /// `:ctx NAME`: restart the live store on another kubeconfig context.
     case switchContext(String)
+    /// `:diff` / `D`: read the dumps a comparison needs (answer: `.diffReady` or `.diffFailed`).
+    case compare(DiffRequest)
 }

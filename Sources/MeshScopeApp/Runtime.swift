@@ -207,7 +207,7 @@ public enum TUI {
                     }
                 case .copyToClipboard:
                     apply(.flash("--readonly: copying is disabled", .warn))
-                case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .applyConfirmed, .switchContext:
+                case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .applyConfirmed, .switchContext, .compare:
                     for e in driver.perform(fx, post: post) { apply(e) }
                 case .suspend:
                     let size = terminal.suspend()

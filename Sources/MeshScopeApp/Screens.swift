@@ -84,6 +84,8 @@ public indirect enum Content: Sendable {
     case json(JSONScreen)
     case text(TextScreen)
     case tabs(TabsScreen)
+    /// What differs on the left, the selected row's diff on the right.
+    case diff(DiffScreen)
 }
 
 /// A tab of a detail screen; its content is built the first time it is shown.

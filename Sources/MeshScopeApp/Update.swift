@@ -57,6 +57,12 @@ public enum App {
             s.data.live = MeshState()
             s.resetToHome()
             s.flash = Flash("switched to context \(info.context)", .info, at: s.now)
+        case .diffReady(let d):
+            s.push(Screen(crumb: "diff", content: .diff(d)))
+            s.flash = Flash("\(d.entries.count - 1) row\(d.entries.count == 2 ? "" : "s"); Tab reads the selected diff, / filters", .info, at: s.now)
+        case .diffFailed(let message):
+            s.push(Screen.text("diff", "The comparison could not be made:\n\n" + message + "\n"))
+            s.flash = Flash(message.split(separator: "\n").first.map(String.init) ?? message, .error, at: s.now)
         }
         // The runtime feeds the innermost proxy screen (its dump, its stats); tell it when that changes.
         if state.focusKey != s.focusKey { fx.append(.focusProxy(s.focusKey)) }
@@ -87,8 +93,10 @@ public enum App {
                     s.flash = Flash("not applied", .info, at: s.now)
                 }
             default:
-                // The question stays; the screen under it (an apply preview) still scrolls.
-                if let b = Bindings.navigation.first(where: { $0.keys.contains(key) }) { perform(b.action, &s, &fx) }
+                // The question stays; the screen under it (an apply preview) still scrolls,
+                // and Tab / Shift-Tab move between its list and the selected diff.
+                let panes = Bindings.diff.filter { $0.action == .paneRight || $0.action == .paneLeft }
+                if let b = (Bindings.navigation + panes).first(where: { $0.keys.contains(key) && $0.keys.first != .enter }) { perform(b.action, &s, &fx) }
             }
         case .command(var ed):
             switch ed.handle(key) {
@@ -236,6 +244,11 @@ public enum App {
             ed.completions = s.commandCompletions
             s.mode = .command(ed)
         case .filter:
+            if case .diff(let d) = s.focused {
+                // The list filters its rows; the diff pane searches its lines.
+                s.mode = d.focusRight ? .search(LineEditor(prefix: "/")) : .filter(LineEditor(prefix: "/", text: d.filter?.pattern ?? ""))
+                return
+            }
             var current = ""
             if case .table(let t) = s.focused { current = t.filter?.pattern ?? "" }
             s.mode = .filter(LineEditor(prefix: "/", text: current))
@@ -250,6 +263,9 @@ public enum App {
                 case .text(var t):
                     t.pane.nextMatch(forward: forward)
                     c = .text(t)
+                case .diff(var d):
+                    d.nextMatch(forward: forward)
+                    c = .diff(d)
                 default: break
                 }
             }
@@ -260,6 +276,14 @@ public enum App {
         case .describe: s.describe()
         case .apply:
             s.startApply(&fx)
+        case .paneRight, .paneLeft:
+            s.updateFocused { c in
+                guard case .diff(var d) = c else { return }
+                d.focusRight = action == .paneRight
+                c = .diff(d)
+            }
+        case .diff:
+            s.startDiff()
         case .copy:
             if s.readonly {
                 s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)
@@ -353,6 +377,8 @@ public enum App {
             s.startApply(&fx)
         case "describe":
             s.describe()
+        case "diff":
+            s.runDiffCommand(Array(words.dropFirst()), &fx)
         case "layers":
             guard !arg.isEmpty else {
                 s.flash = Flash("usage: :layers HOST:PORT (outbound) or :layers PORT (inbound)", .warn, at: s.now)
@@ -413,7 +439,7 @@ extension AppState {
 
     var commandCompletions: [String] {
         var names = registry.commandNames
-        names += ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe"]
+        names += ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
         names += themeNames.map { "theme " + $0 }
         names += contexts.map { "ctx " + $0.name }
         names += (data.cluster?.namespaces ?? []).map { "ns " + $0.metadata.name }
@@ -444,6 +470,9 @@ extension AppState {
             case .text(var t):
                 t.pane.scroll(by: n, height: page)
                 c = .text(t)
+            case .diff(var d):
+                d.move(by: n, height: page)
+                c = .diff(d)
             case .tabs: break
             }
         }
@@ -452,7 +481,12 @@ extension AppState {
     mutating func clampScroll() { move(by: 0) }
 
     mutating func setFilter(_ m: TextMatcher?) {
+        let page = pageHeight
         updateFocused { c in
+            if case .diff(var d) = c {
+                d.setFilter(m, height: page)
+                c = .diff(d)
+            }
             guard case .table(var t) = c else { return }
             t.setFilter(m)
             c = .table(t)
@@ -478,6 +512,9 @@ extension AppState {
                 t.pane.search(m)
                 hits = t.pane.matchLines.count
                 c = .text(t)
+            case .diff(var d):
+                hits = d.search(m)
+                c = .diff(d)
             default: break
             }
         }
@@ -487,6 +524,19 @@ extension AppState {
     mutating func back() {
         if case .table(let t) = focused, t.filter != nil {
             setFilter(nil)
+            return
+        }
+        if case .diff(let d) = focused, d.focusRight || d.filter != nil {
+            // Esc reads back out: from the diff to the list, then clears the list's filter.
+            if d.focusRight {
+                updateFocused { c in
+                    guard case .diff(var d) = c else { return }
+                    d.focusRight = false
+                    c = .diff(d)
+                }
+            } else {
+                setFilter(nil)
+            }
             return
         }
         if stack.count > 1 { stack.removeLast() }
@@ -530,18 +580,9 @@ extension AppState {
     /// The dry run's answer: per object created, changed (with its diff), unchanged or
     /// failing, then a yes/no question when something would change.
     mutating func showApplyPreview(_ entries: [ApplyEntry], source clip: String) {
-        var text = "Dry run of \(entries.count) object\(entries.count == 1 ? "" : "s") against context \"\(source.context)\" (clipboard: \(clip)):\n\n"
-        text += ApplyTables.preview(entries).render()
-        for e in entries {
-            switch e.preview {
-            case .change(let diff)?: text += "\n" + diff
-            case .failed(let f)?: text += "\n#\(e.document.index) \(e.ref) (\(e.document.location)):\n\(f)\n"
-            default: break
-            }
-        }
         let changes = entries.filter { if case .create? = $0.preview { true } else if case .change? = $0.preview { true } else { false } }
         let failed = entries.filter { if case .failed? = $0.preview { true } else { false } }
-        push(Screen.text("apply preview", text))
+        push(Screen(crumb: "apply preview", content: .diff(DiffScreen.apply(entries, context: source.context, clipboard: clip))))
         guard !changes.isEmpty else {
             pendingApply = nil
             let msg = "nothing to apply: \(entries.count - failed.count) unchanged" + (failed.isEmpty ? "" : ", \(failed.count) failing the dry run")
@@ -655,6 +696,7 @@ extension AppState {
             if let y = j.yaml { return y.lines.joined(separator: "\n") + "\n" }
             return JSONWriter.string(.json(j.pane.selectedValue), indent: 2)
         case .text(let t): return t.pane.lines.joined(separator: "\n") + "\n"
+        case .diff(let d): return d.selectedEntry?.body
         default: return nil
         }
     }
@@ -725,6 +767,47 @@ extension App {
             return .tabs(n)
         default:
             return new
+        }
+    }
+}
+
+extension AppState {
+    /// `D`: the picker for the proxy on screen (its row's `D` in :pods and :proxies opens it too).
+    mutating func startDiff() {
+        guard data.live != nil else {
+            flash = Flash("D compares proxies of a live, demo or snapshot source; for two dump files run meshscope diff A B", .warn, at: now)
+            return
+        }
+        guard let key = focusKey, let proxy = data.live?.proxies.first(where: { $0.key == key }) else {
+            flash = Flash("D compares a proxy: select one in :proxies or :pods (or :diff POD [POD2])", .warn, at: now)
+            return
+        }
+        guard proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else {
+            flash = Flash("\(proxy.name) is a \(proxy.kind.rawValue): only Envoys (sidecars, gateways, waypoints) have xDS config to compare", .warn, at: now)
+            return
+        }
+        push(DiffScreen.picker(data, proxy: proxy))
+    }
+
+    /// `:diff POD[.NS]` (istiod vs Envoy) or `:diff POD1 POD2` (proxy vs proxy); no argument: `D`.
+    mutating func runDiffCommand(_ args: [String], _ fx: inout [Effect]) {
+        guard let live = data.live else {
+            flash = Flash(":diff compares proxies of a live, demo or snapshot source; for two dump files run meshscope diff A B", .warn, at: now)
+            return
+        }
+        guard !args.isEmpty else {
+            startDiff()
+            return
+        }
+        switch DiffScreen.request(args, proxies: live.proxies) {
+        case .success(let request):
+            fx.append(.compare(request))
+            switch request {
+            case .istiod(let p): flash = Flash("reading istiod's view of \(p) and its config dump…", .info, at: now)
+            case .proxies(let a, let b): flash = Flash("reading the config dumps of \(a) and \(b)…", .info, at: now)
+            }
+        case .failure(let e):
+            flash = Flash(e.description, .error, at: now)
         }
     }
 }

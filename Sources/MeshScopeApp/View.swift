@@ -52,6 +52,8 @@ extension App {
         case .table(let t): return tableTitle(t, t.spec.title)
         case .json(let j): return j.yaml == nil ? " \(j.title) " : " \(j.title) (yaml) "
         case .text(let t): return " \(t.title) "
+        case .diff(let d):
+            return " \(d.title) " + (d.filter.map { "</\($0.pattern)> " } ?? "")
         case .tabs:
             if case .table(let t) = s.focused { return tableTitle(t, t.spec.title) }
             return " \(screen.crumb) "
@@ -94,9 +96,50 @@ extension App {
             } else {
                 TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height), theme: theme)
             }
+        case .diff(let d):
+            paintDiff(d, s, &buf, r)
         case .tabs:
             break
         }
+    }
+
+    /// The list of differences left of a rule, the selected row's diff right of it; a
+    /// narrow terminal shows only the pane that has the focus.
+    static func paintDiff(_ d: DiffScreen, _ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
+        let theme = s.theme
+        let split = r.width >= 60
+        let longest = d.visible.map { DisplayWidth.of(d.entries[$0].label) }.max() ?? 10
+        let leftWidth = split ? min(max(24, longest + 1), (r.width - 3) * 2 / 5) : r.width - 2
+        if split || !d.focusRight {
+            let list = Rect(x: r.x + 1, y: r.y, width: leftWidth, height: r.height)
+            for i in 0..<list.height {
+                let n = d.top + i
+                guard n < d.visible.count else { break }
+                let e = d.entries[d.visible[n]]
+                var style: Style
+                switch e.mark {
+                case .summary: style = theme[.title]
+                case .added: style = theme[.diffAdded]
+                case .removed: style = theme[.diffRemoved]
+                case .changed: style = theme[.statusWarn]
+                case .problem: style = theme[.statusError]
+                case .unchanged: style = theme[.dim]
+                }
+                if n == d.selected {
+                    style = d.focusRight ? style.over(theme[.cursorLine]) : theme[.tableSelected]
+                    buf.fill(list.row(i), style: style)
+                }
+                buf.put(e.label, x: list.x, y: list.y + i, maxWidth: list.width, style: style, ellipsis: true)
+            }
+            if d.visible.count <= 1, d.filter != nil, r.height > 2 {
+                buf.put("no rows match the filter (Esc clears it)", x: list.x + 1, y: list.y + 2, maxWidth: list.width - 1, style: theme[.dim])
+            }
+        }
+        guard split || d.focusRight else { return }
+        let x = split ? r.x + 1 + leftWidth + 2 : r.x + 1
+        if split { for y in r.y..<r.maxY { buf.put("│", x: r.x + 1 + leftWidth, y: y, style: theme[d.focusRight ? .border : .dim]) } }
+        TextPaneWidget(state: d.pane, lineRole: DiffScreen.lineRole)
+            .paint(into: &buf, Rect(x: x, y: r.y, width: r.maxX - x, height: r.height), theme: theme)
     }
 
     static func paintHeader(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
@@ -201,7 +244,8 @@ extension App {
         let grouped = Set(s.registry.groups.flatMap { $0.tables.map(\.name) })
         let views = s.registry.views.filter { !grouped.contains($0.name) }.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), $0.title) }
         let groups = s.registry.groups.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), "\($0.title): " + $0.tabs.map(\.title).joined(separator: ", ")) }
-        var commands = groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]
+        var commands = groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),
+                                         (":diff POD [POD2]", "istiod vs the proxy's config, or two proxies (D on a proxy)"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]
         if s.data.live != nil { commands += [(":ctx [NAME]", "list / switch kubeconfig contexts"), (":apply", "apply a manifest from the clipboard")] }
         sections.append(("Commands", commands))
         return HelpOverlay(title: " Help: \(s.top?.crumb ?? "") ", sections: sections)

@@ -44,6 +44,9 @@ public struct TUICommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open a snapshot written by `meshscope snapshot` (or `S`), read-only and offline.", valueName: "file"))
     var snapshot: String?
 
+    @Option(help: ArgumentHelp("With --snapshot A: open the Diff view of snapshot A (old) against this snapshot B (new): proxies added, removed and changed, Kubernetes objects.", valueName: "file"))
+    var compare: String?
+
     @OptionGroup var connection: ConnectionOptions
 
     public init() {}
@@ -51,6 +54,7 @@ public struct TUICommand: AsyncParsableCommand {
     public func validate() throws {
         guard refresh > 0 else { throw ValidationError("--refresh must be a positive number of seconds") }
         if snapshot != nil && !file.isEmpty { throw ValidationError("give either --snapshot or --file, not both") }
+        if compare != nil && snapshot == nil { throw ValidationError("--compare B compares two snapshots: give --snapshot A too") }
     }
 
     /// Process start, for `--exit-after-first-frame`: /proc's start time (clock ticks
@@ -127,15 +131,19 @@ extension TUICommand {
     /// `--snapshot FILE`: the snapshot as a read-only source; the header shows when it was taken.
     func snapshotOptions(_ ui: TUIOptions, path: String) async throws -> LiveTUIOptions {
         let source: SnapshotMeshSource
+        var other: SnapshotMeshSource?
         do {
             source = try await SnapshotMeshSource.open(path: path)
+            if let compare { other = try await SnapshotMeshSource.open(path: compare) }
         } catch {
             throw CLIError(.badInput, error.message)
         }
         var ro = ui
         ro.readonly = true
         let conn = LiveConnection(source: source, info: source.info, cluster: source.info.context, applier: nil) { await source.close() }
-        return LiveTUIOptions(ui: ro, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
+        var options = LiveTUIOptions(ui: ro, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
+        options.compare = other
+        return options
     }
 
     /// A client, an admin client and a ``ClusterMeshSource`` over every namespace (so `:ns`

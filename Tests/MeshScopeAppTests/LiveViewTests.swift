@@ -302,10 +302,18 @@ struct LiveDriverHarness {
         changed.ref.name = "reviews"
         changed.preview = .change(diff: "--- a\n+++ b\n@@ -1 +1 @@\n-x: 1\n+x: 2\n")
         h.d.send(.applyPreviewed([entry, changed], source: "tmux save-buffer -"))
-        #expect(h.text.contains("Dry run of 2 objects against context \"meshscope-demo\" (clipboard: tmux save-buffer -)"))
+        // The preview is a Diff view: the summary first, then one row per object.
+        #expect(h.text.contains("Dry run of 2 objects against context \"meshscope-demo\""))
+        #expect(h.text.contains("(clipboard: tmux save-buffer -)"))
         #expect(h.text.contains("DestinationRule   bookinfo    ratings   create"))
-        #expect(h.text.contains("+x: 2"))
+        #expect(h.text.contains("+ create DestinationRule bookinfo/ratings"))
+        #expect(h.text.contains("~ change DestinationRule bookinfo/reviews"))
         #expect(h.text.contains("Apply 2 changes (1 create, 1 change)"))
+        // Still under the question: j moves to the created object (its manifest as + lines), j again to the change.
+        h.d.press(.char("j"))
+        #expect(h.text.contains("+  host: ratings"))
+        h.d.press(.char("j"))
+        #expect(h.text.contains("+x: 2"))
         h.d.press(.char("y"))
         #expect(h.d.effects.contains(.applyConfirmed))
         var done = entry

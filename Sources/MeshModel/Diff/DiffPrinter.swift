@@ -35,14 +35,21 @@ public enum DiffPrinter {
             return out
         }
         for r in diff.resources {
-            out += "\n" + header(r, options)
-            if !r.paths.isEmpty { out += "  changed: " + r.paths.joined(separator: ", ") + "\n" }
-            // Like git: the side a resource is missing from is /dev/null.
-            let old = r.change == .added ? "/dev/null" : "\(diff.labels.old)/\(r.type)/\(r.previousName ?? r.name)"
-            let new = r.change == .removed ? "/dev/null" : "\(diff.labels.new)/\(r.type)/\(r.name)"
-            out += paint("--- \(old)\n+++ \(new)\n", bold, options)
-            out += colorize(r.unified, options)
+            out += "\n" + resource(r, labels: diff.labels, options)
         }
+        return out
+    }
+
+    /// One resource's part of ``render(_:_:)``: its header, changed field paths and unified diff
+    /// (what the TUI's Diff view shows for the selected row).
+    public static func resource(_ r: ResourceDiff, labels: (old: String, new: String), _ options: Options = Options()) -> String {
+        var out = header(r, options)
+        if !r.paths.isEmpty { out += "  changed: " + r.paths.joined(separator: ", ") + "\n" }
+        // Like git: the side a resource is missing from is /dev/null.
+        let old = r.change == .added ? "/dev/null" : "\(labels.old)/\(r.type)/\(r.previousName ?? r.name)"
+        let new = r.change == .removed ? "/dev/null" : "\(labels.new)/\(r.type)/\(r.name)"
+        out += paint("--- \(old)\n+++ \(new)\n", bold, options)
+        out += colorize(r.unified, options)
         return out
     }
 

@@ -16,25 +16,39 @@ import Foundation
 /// the Clusters and Listeners lines without a "Don't Match" heading; meshscope always names it.)
 public enum IstiodEnvoyComparison {
     public static func render(istiod: EnvoyConfigDump, envoy: EnvoyConfigDump, context: Int = 7, color: Bool = false) -> String {
+        var out = ""
+        for section in sections(istiod: istiod, envoy: envoy, context: context) {
+            out += section.verdict + "\n"
+            guard section.result.hasDifferences else { continue }
+            let body = DiffPrinter.render(section.result, DiffPrinter.Options(color: color, summary: false))
+            out += body.hasPrefix("\n") ? String(body.dropFirst()) : body
+            out += "\n"
+        }
+        return out
+    }
+
+    /// One of istioctl's three comparisons (Clusters, Listeners, Routes).
+    public struct Section: Sendable {
+        public var title: String
+        /// istiod's dynamic resources of this type (A, labelled `Istiod …`) against Envoy's (B).
+        public var result: ConfigDiffResult
+        /// `Clusters Match`, `Routes Don't Match (RDS last loaded at …)`.
+        public var verdict: String
+    }
+
+    /// The three comparisons, in istioctl's order: what ``render(istiod:envoy:context:color:)``
+    /// prints and the TUI's Diff view lists.
+    public static func sections(istiod: EnvoyConfigDump, envoy: EnvoyConfigDump, context: Int = 7) -> [Section] {
         let a = EnvoyDiffSource.resources(istiod, dynamicOnly: true)
         let b = EnvoyDiffSource.resources(envoy, dynamicOnly: true)
-        var out = ""
-        for (type, title) in [("cluster", "Clusters"), ("listener", "Listeners"), ("route", "Routes")] {
+        return [("cluster", "Clusters"), ("listener", "Listeners"), ("route", "Routes")].map { type, title in
             var options = DiffOptions(context: context, types: [type])
             options.detectRenames = false
             var result = ConfigDiff.compare(a, b, options: options)
             result.labels = ("Istiod \(title)", "Envoy \(title)")
             let suffix = type == "route" ? rdsLoaded(envoy) : ""
-            if !result.hasDifferences {
-                out += "\(title) Match\(suffix)\n"
-                continue
-            }
-            out += "\(title) Don't Match\(suffix)\n"
-            let body = DiffPrinter.render(result, DiffPrinter.Options(color: color, summary: false))
-            out += body.hasPrefix("\n") ? String(body.dropFirst()) : body
-            out += "\n"
+            return Section(title: title, result: result, verdict: "\(title) \(result.hasDifferences ? "Don't Match" : "Match")\(suffix)")
         }
-        return out
     }
 
     /// ` (RDS last loaded at Mon, 02 Jan 2006 15:04:05 UTC)`: the newest `last_updated` of

@@ -70,7 +70,7 @@ public enum MeshDiff {
     }
 
     /// `cluster +1 -1 ~2`: a proxy's changes per resource type, for the overview line.
-    static func counts(_ d: ConfigDiffResult) -> String {
+    public static func counts(_ d: ConfigDiffResult) -> String {
         d.summaries.filter(\.hasDifferences).map { s in
             ([s.added > 0 ? "+\(s.added)" : nil, s.removed > 0 ? "-\(s.removed)" : nil, s.changed > 0 ? "~\(s.changed)" : nil]
                 .compactMap { $0 }).reduce(s.type) { $0 + " " + $1 }
@@ -80,19 +80,10 @@ public enum MeshDiff {
     /// The overview (proxies added, removed, changed with their per-type counts; the
     /// Kubernetes summary table), then each changed proxy's diff and the objects' diffs.
     public static func render(_ r: MeshDiffResult, _ options: DiffPrinter.Options = DiffPrinter.Options()) -> String {
-        var out = "PROXIES: \(r.addedProxies.count) added, \(r.removedProxies.count) removed, \(r.changedProxies.count) changed, \(r.unchangedProxies) unchanged"
-        out += r.notCompared.isEmpty ? "\n" : ", \(r.notCompared.count) not compared\n"
-        for p in r.addedProxies { out += DiffPrinter.paint("+ \(p)\n", DiffPrinter.green, options) }
-        for p in r.removedProxies { out += DiffPrinter.paint("- \(p)\n", DiffPrinter.red, options) }
-        for (p, d) in r.changedProxies { out += DiffPrinter.paint("~ \(p): \(counts(d))\n", DiffPrinter.bold, options) }
-        for (p, why) in r.notCompared { out += "? \(p): not compared: \(why)\n" }
-        out += "\nKUBERNETES OBJECTS\n"
-        out += DiffPrinter.summaryTable(r.objects).render()
+        var out = overview(r, options)
         for (p, d) in r.changedProxies {
-            var labelled = d
-            labelled.labels = ("\(r.labels.old)/\(p)", "\(r.labels.new)/\(p)")
             out += "\n=== proxy \(p)\n"
-            out += DiffPrinter.render(labelled, DiffPrinter.Options(color: options.color, summary: false)).dropFirst()
+            out += proxy(p, d, r, options)
         }
         if r.objects.hasDifferences {
             var objects = r.objects
@@ -101,6 +92,27 @@ public enum MeshDiff {
             out += DiffPrinter.render(objects, DiffPrinter.Options(color: options.color, summary: false)).dropFirst()
         }
         if !r.hasDifferences { out += "\nNo differences.\n" }
+        return out
+    }
+
+    /// One changed proxy's diffs, headers labelled `A/POD/type/name`.
+    public static func proxy(_ name: String, _ d: ConfigDiffResult, _ r: MeshDiffResult, _ options: DiffPrinter.Options = DiffPrinter.Options()) -> String {
+        var labelled = d
+        labelled.labels = ("\(r.labels.old)/\(name)", "\(r.labels.new)/\(name)")
+        return String(DiffPrinter.render(labelled, DiffPrinter.Options(color: options.color, summary: false)).dropFirst())
+    }
+
+    /// The first part of ``render(_:_:)``: proxies added, removed and changed (with their
+    /// per-type counts), then the Kubernetes summary table.
+    public static func overview(_ r: MeshDiffResult, _ options: DiffPrinter.Options = DiffPrinter.Options()) -> String {
+        var out = "PROXIES: \(r.addedProxies.count) added, \(r.removedProxies.count) removed, \(r.changedProxies.count) changed, \(r.unchangedProxies) unchanged"
+        out += r.notCompared.isEmpty ? "\n" : ", \(r.notCompared.count) not compared\n"
+        for p in r.addedProxies { out += DiffPrinter.paint("+ \(p)\n", DiffPrinter.green, options) }
+        for p in r.removedProxies { out += DiffPrinter.paint("- \(p)\n", DiffPrinter.red, options) }
+        for (p, d) in r.changedProxies { out += DiffPrinter.paint("~ \(p): \(counts(d))\n", DiffPrinter.bold, options) }
+        for (p, why) in r.notCompared { out += "? \(p): not compared: \(why)\n" }
+        out += "\nKUBERNETES OBJECTS\n"
+        out += DiffPrinter.summaryTable(r.objects).render()
         return out
     }
 

@@ -46,6 +46,9 @@ public struct LiveTUIOptions: Sendable {
     /// `S`: writes a snapshot of the source it is given (the current one: `:ctx` may have
     /// switched) and returns its path; nil: not offered.
     public var writeSnapshot: (@Sendable (_ source: any MeshSource) async throws -> String)?
+    /// `--compare B`: the mesh the source is compared with at start (the source is A, the
+    /// old side); the Diff view opens on top of the home view. Closed on exit.
+    public var compare: (any MeshSource)?
 
     public init(ui: TUIOptions, connection: LiveConnection, label: String? = nil, namespace: String? = nil, contexts: [Kubeconfig.Context] = [],
                 connect: (@Sendable (_ context: String) async throws -> LiveConnection)? = nil,
@@ -131,6 +134,46 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     func start(post: @escaping @Sendable (AppEvent) -> Void) {
         lock.withLock { self.post = post }
         startSource()
+        if let other = options.compare {
+            let source = lock.withLock { connection.source }
+            post(.flash("comparing \(source.info.name) with \(other.info.name)…", .info))
+            let task = Task {
+                do {
+                    post(.diffReady(DiffScreen.mesh(try await MeshDiffSources.compare(source, other))))
+                } catch {
+                    post(.diffFailed("comparing \(source.info.name) with \(other.info.name): \(LiveDriver.oneLine(error))"))
+                }
+            }
+            lock.withLock { tasks.append(task) }
+        }
+    }
+
+    /// Reads what a Diff view compares and builds it; a dump that cannot be read says whose and why.
+    static func compare(_ request: DiffRequest, in source: any MeshSource) async -> AppEvent {
+        func split(_ key: String) -> (name: String, namespace: String) {
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (parts[1], parts[0]) : (key, source.info.namespace)
+        }
+        do {
+            switch request {
+            case .istiod(let key):
+                let p = split(key)
+                let (a, b, istiod) = try await ProxyDumps.istiodAndEnvoy(name: p.name, namespace: p.namespace, in: source)
+                return .diffReady(DiffScreen.istiod(IstiodEnvoyComparison.sections(istiod: a, envoy: b), proxy: "\(p.name).\(p.namespace)", istiod: istiod.name))
+            case .proxies(let x, let y):
+                let (p, q) = (split(x), split(y))
+                async let a = ProxyDumps.attempt { () async throws(MeshSourceError) in try await ProxyDumps.envoy(name: p.name, namespace: p.namespace, in: source) }
+                async let b = ProxyDumps.attempt { () async throws(MeshSourceError) in try await ProxyDumps.envoy(name: q.name, namespace: q.namespace, in: source) }
+                let (da, db) = (try await a.get(), try await b.get())
+                var result = ConfigDiff.compare(EnvoyDiffSource.resources(da), EnvoyDiffSource.resources(db))
+                let (ida, idb) = ("\(p.name).\(p.namespace)", "\(q.name).\(q.namespace)")
+                result.labels = (ida, idb)
+                let heading = "A: \(ida) (/config_dump)\nB: \(idb) (/config_dump)\nVersions, timestamps, ordering and type URL versions\nare not differences."
+                return .diffReady(DiffScreen.config(result, title: "Diff \(ida) → \(idb)", heading: heading))
+            }
+        } catch {
+            return .diffFailed(error.message)
+        }
     }
 
     private func startSource() {
@@ -258,6 +301,10 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             return []
         case .switchContext(let name):
             switchContext(name, post: post)
+            return []
+        case .compare(let request):
+            let source = lock.withLock { connection.source }
+            Task { post(await LiveDriver.compare(request, in: source)) }
             return []
         case .quit, .copyToClipboard, .loadTheme, .suspend:
             return []
@@ -407,6 +454,7 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         }
         for t in all { t.cancel() }
         await conn.close()
+        await options.compare?.close()
     }
 
     static func oneLine(_ error: any Error) -> String {

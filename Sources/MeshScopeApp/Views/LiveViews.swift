@@ -39,7 +39,12 @@ public enum LiveViews {
     static func pods(in namespace: String?) -> TableViewSpec {
         TableViewSpec(
             name: namespace == nil ? "pods" : "pods-\(namespace!)", aliases: namespace == nil ? ["po", "pod"] : [],
-            title: namespace.map { "Workloads(\($0))" } ?? "Workloads", identityColumns: 2, nameColumn: 1,
+            title: namespace.map { "Workloads(\($0))" } ?? "Workloads",
+            keys: [ViewKey(.char("D"), "diff") { data, row, _ in
+                guard let pod = pod(data, namespace: row[0], name: row[1]) else { return nil }
+                return diffPicker(data, MeshStore.proxies(from: [pod]).first, name: "\(row[1]).\(row[0])")
+            }],
+            identityColumns: 2, nameColumn: 1,
             describe: { data, row, _ in describePod(data, namespace: row[0], name: row[1]) },
             drill: { data, row, _ in
                 guard let pod = pod(data, namespace: row[0], name: row[1]),
@@ -89,8 +94,22 @@ public enum LiveViews {
             guard let raw = data.proxyStatus?.first(where: { $0.proxyID == row[0] })?.raw else { return nil }
             return Screen.detail(row[0], node: .json(raw))
         }
+        spec.keys.append(ViewKey(.char("D"), "diff") { data, row, _ in
+            diffPicker(data, data.live?.proxies.first { $0.proxyID == row[0] }, name: row[0])
+        })
         return spec
     }()
+
+    /// `D` on a row: what to compare the proxy with, or why it has nothing to compare.
+    static func diffPicker(_ data: SourceData, _ proxy: MeshState.Proxy?, name: String) -> Screen {
+        guard let proxy else {
+            return Screen.text("diff", "\(name) runs no proxy: there is no xDS config to compare.\n")
+        }
+        guard proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else {
+            return Screen.text("diff", "\(name) is a \(proxy.kind.rawValue): only Envoys (sidecars, gateways, waypoints) have xDS config to compare.\n")
+        }
+        return DiffScreen.picker(data, proxy: proxy)
+    }
 
     /// istiod's xDS clients (`/debug/connections`) with their sync state.
     public static let xds = TableViewSpec(

@@ -37,17 +37,13 @@ enum ProxyStatusCompare {
         return text.contains("Don't Match")
     }
 
-    /// The istiod the proxy is connected to: the only one, or the one whose `/debug/syncz`
-    /// lists the proxy (istioctl asks each istiod in turn).
+    /// The istiod the proxy is connected to (``ProxyDumps/connectedIstiod(name:namespace:in:)``).
     static func connectedIstiod(_ ref: PodReference, _ s: any MeshSource) async throws -> PodReference {
-        let istiods = try await s.proxies(.istiod)
-        guard let first = istiods.first else { throw CLIError(.badInput, "no running istiod pod found (label app=istiod)") }
-        if istiods.count == 1 { return PodReference(name: first.name, namespace: first.namespace) }
-        for i in istiods {
-            let r = PodReference(name: i.name, namespace: i.namespace)
-            guard let bytes = try? await s.admin(r, .syncz), let doc = try? JSONDocument(bytes: bytes) else { continue }
-            if IstiodSyncz.decode(doc, istiod: i.name).proxies.contains(where: { $0.proxyID == ref.description }) { return r }
+        do {
+            let i = try await ProxyDumps.connectedIstiod(name: ref.name, namespace: ref.namespace, in: s)
+            return PodReference(name: i.name, namespace: i.namespace)
+        } catch where error.kind == .notFound {
+            throw CLIError(.badInput, error.message)
         }
-        throw CLIError(.badInput, "\(ref) is not connected to any of the \(istiods.count) istiods (\(istiods.map(\.name).joined(separator: ", ")))")
     }
 }

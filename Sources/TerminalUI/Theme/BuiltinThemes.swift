@@ -49,5 +49,8 @@ styles:
   status.ok:         { fg: "#5fd787" }
   status.warn:       { fg: "#ffaf00" }
   status.error:      { fg: "#ff5f5f", attrs: [bold] }
+  diff.added:        { fg: "#5fd75f" }
+  diff.removed:      { fg: "#ff5f5f" }
+  diff.hunk:         { fg: "#5fd7ff" }
 """#
 }

@@ -42,4 +42,7 @@ public enum Role: String, CaseIterable, Sendable {
     case statusOK = "status.ok"
     case statusWarn = "status.warn"
     case statusError = "status.error"
+    case diffAdded = "diff.added"
+    case diffRemoved = "diff.removed"
+    case diffHunk = "diff.hunk"
 }

@@ -64,10 +64,13 @@ extension Substring {
 public struct TextPaneWidget: Sendable {
     public var state: TextPaneState
     public var role: Role
+    /// A role per line (diff lines in green and red); nil keeps `role`.
+    public var lineRole: (@Sendable (String) -> Role?)?
 
-    public init(state: TextPaneState, role: Role = .text) {
+    public init(state: TextPaneState, role: Role = .text, lineRole: (@Sendable (String) -> Role?)? = nil) {
         self.state = state
         self.role = role
+        self.lineRole = lineRole
     }
 
     public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {
@@ -78,7 +81,8 @@ public struct TextPaneWidget: Sendable {
             guard n < state.lines.count else { break }
             let line = state.lines[n]
             let y = rect.y + i
-            let style = n == current ? theme[role].over(theme[.cursorLine]) : theme[role]
+            let lineStyle = theme[lineRole?(line) ?? role]
+            let style = n == current ? lineStyle.over(theme[.cursorLine]) : lineStyle
             if n == current { buf.fill(rect.row(i), style: style) }
             buf.put(line, x: rect.x, y: y, maxWidth: rect.width, style: style, ellipsis: true)
             if let m = state.matcher {

@@ -84,7 +84,7 @@ public enum Bindings {
 
     static let diff: [Binding] = [
         Binding([.tab, .enter, .char("l"), .right], .paneRight, "read the selected diff (j/k then scroll it)", hint: "diff", hintKey: "tab"),
-        Binding([.backTab, .char("h"), .left], .paneLeft, "back to the list of differences"),
+        Binding([.backTab, .char("h"), .left], .paneLeft, "back to the list of differences", hint: "list", hintKey: "h"),
         Binding([.char("/")], .filter, "list: filter rows (regex); diff: search (regex)", hint: "filter"),
         Binding([.char("n")], .nextMatch, "next match in the diff"),
         Binding([.char("N")], .prevMatch, "previous match in the diff"),

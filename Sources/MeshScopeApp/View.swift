@@ -33,7 +33,11 @@ extension App {
         paintHints(s, &buf, layout.hints)
         switch s.mode {
         case .help: help(for: s).paint(into: &buf, Rect(size: s.size), theme: theme)
-        case .confirm(let c): c.dialog.paint(into: &buf, Rect(size: s.size), theme: theme)
+        case .confirm(let c):
+            // Over a Diff view (the apply preview) the question sits low, so the diff stays readable.
+            var area = Rect(size: s.size)
+            if case .diff? = s.top?.content, s.size.height >= 24 { area = Rect(x: 0, y: s.size.height - 11, width: s.size.width, height: 9) }
+            c.dialog.paint(into: &buf, area, theme: theme)
         default: break
         }
         return buf

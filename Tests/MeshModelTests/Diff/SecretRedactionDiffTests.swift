@@ -55,3 +55,30 @@ import Testing
         #expect(!result.resources[0].unified.contains("changed]"))
     }
 }
+
+/// apply's dry-run preview goes through the same semantic diff: server-owned fields are not
+/// changes and a Secret's data never shows.
+@Suite struct ApplyPreviewDiffTests {
+    static let ref = ObjectRef(apiVersion: "v1", kind: "Secret", name: "db", namespace: "shop")
+
+    static func tree(_ json: String) throws -> JSONTree { try JSONTree(json: Array(json.utf8)) }
+
+    @Test func secretDataChangesAreRedacted() throws {
+        let live = try Self.tree(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"shop","resourceVersion":"7","uid":"u"},"data":{"password":"aHVudGVyMg=="},"type":"Opaque"}"#)
+        let after = try Self.tree(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"shop","resourceVersion":"8","uid":"u"},"data":{"password":"czNjcjN0"},"type":"Opaque"}"#)
+        guard case .change(let diff) = ApplyComparison.preview(live: live, result: after, ref: Self.ref) else {
+            Issue.record("expected a change")
+            return
+        }
+        #expect(diff.contains("--- Secret shop/db (live)\n+++ Secret shop/db (after apply)\n"))
+        #expect(diff.contains("changed: data"), "\(diff)")
+        #expect(!diff.contains("aHVudGVyMg==") && !diff.contains("czNjcjN0"), "\(diff)")
+        #expect(diff.contains("redacted"), "\(diff)")
+    }
+
+    @Test func serverFieldsAloneAreNoChange() throws {
+        let live = try Self.tree(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"shop","resourceVersion":"7","managedFields":[{"manager":"kubectl"}]},"data":{"k":"v"}}"#)
+        let after = try Self.tree(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"shop","resourceVersion":"8","managedFields":[{"manager":"meshscope"}]},"data":{"k":"v"}}"#)
+        #expect(ApplyComparison.preview(live: live, result: after, ref: Self.ref) == .unchanged)
+    }
+}

@@ -161,11 +161,16 @@ public enum ApplyComparison {
         guard let live else { return .create }
         let a = stripped(live), b = stripped(result)
         if a.semanticallyEquals(b) { return .unchanged }
-        let diff = UnifiedDiff.render(
-            old: YAMLWriter.string(a.outputNode), new: YAMLWriter.string(b.outputNode),
-            oldLabel: "\(ref) (live)", newLabel: "\(ref) (after apply)"
-        )
-        return diff.isEmpty ? .unchanged : .change(diff: diff)
+        // Through the semantic diff every other diff uses: the same noise rules, and a
+        // Secret's data shows as "[redacted, changed]", never as its bytes.
+        guard let da = try? JSONDocument(bytes: JSONWriter.bytes(a.outputNode)),
+              let db = try? JSONDocument(bytes: JSONWriter.bytes(b.outputNode)) else { return .unchanged }
+        var options = DiffOptions()
+        options.detectRenames = false
+        let result = ConfigDiff.compare(KubernetesDiffSource.resources([da.root]), KubernetesDiffSource.resources([db.root]), options: options)
+        guard let d = result.resources.first, d.change == .changed else { return .unchanged }
+        let paths = d.paths.isEmpty ? "" : "  changed: " + d.paths.joined(separator: ", ") + "\n"
+        return .change(diff: paths + "--- \(ref) (live)\n+++ \(ref) (after apply)\n" + d.unified)
     }
 }
 

@@ -44,7 +44,7 @@ public struct TUICommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open a snapshot written by `meshscope snapshot` (or `S`), read-only and offline.", valueName: "file"))
     var snapshot: String?
 
-    @Option(help: ArgumentHelp("With --snapshot A: open the Diff view of snapshot A (old) against this snapshot B (new): proxies added, removed and changed, Kubernetes objects.", valueName: "file"))
+    @Option(help: ArgumentHelp("Open on the Diff view against this snapshot: with --snapshot A, A (old) against it (new); on a live source or the demo, it (old) against the mesh now (new). Proxies added, removed and changed, Kubernetes objects.", valueName: "file"))
     var compare: String?
 
     @OptionGroup var connection: ConnectionOptions
@@ -54,7 +54,7 @@ public struct TUICommand: AsyncParsableCommand {
     public func validate() throws {
         guard refresh > 0 else { throw ValidationError("--refresh must be a positive number of seconds") }
         if snapshot != nil && !file.isEmpty { throw ValidationError("give either --snapshot or --file, not both") }
-        if compare != nil && snapshot == nil { throw ValidationError("--compare B compares two snapshots: give --snapshot A too") }
+        if compare != nil && !file.isEmpty { throw ValidationError("--compare compares meshes (a snapshot or a live source), not --file dumps: use meshscope diff A B") }
     }
 
     /// Process start, for `--exit-after-first-frame`: /proc's start time (clock ticks
@@ -112,9 +112,18 @@ extension TUICommand {
         if !ui.readonly {
             write = { @Sendable source in try await TUICommand.writeSnapshot(source) }
         }
-        return LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,
-                              contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) },
-                              writeSnapshot: write)
+        var options = LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,
+                                     contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) },
+                                     writeSnapshot: write)
+        if let compare {
+            do {
+                options.compare = try await SnapshotMeshSource.open(path: compare)
+            } catch {
+                await conn.close()
+                throw CLIError(.badInput, error.message)
+            }
+        }
+        return options
     }
 
     /// `S`: the whole mesh the TUI shows, to `meshscope-CONTEXT-TIME.json.gz` in the working

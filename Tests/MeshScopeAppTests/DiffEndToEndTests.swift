@@ -3,7 +3,8 @@ import MeshGen
 import Testing
 
 /// The Diff view in the real binary (tmux): `D` on the demo's stale proxy shows the cluster
-/// istiod would change, and `--snapshot A --compare B` opens on two snapshots' differences.
+/// istiod would change, `--snapshot A --compare B` opens on two snapshots' differences, and
+/// `--compare A` on a live source on what changed since snapshot A.
 @Suite(.serialized) struct DiffEndToEndTests {
     static let slow = LiveEndToEndTests.slow
 
@@ -50,6 +51,16 @@ import Testing
         #expect(screen.contains("+ proxy \(added.id)"))
         #expect(screen.contains("+ v1/Service demo-00/svc-0002"))
         #expect(screen.contains("[read-only]"))
+        try LiveEndToEndTests.command(t, "q")
+        try t.waitFor("exit=0", timeout: Self.slow)
+
+        // A live mesh (the demo, grown by one service) against the snapshot taken before.
+        try t.type("clear; \(bin) --demo --demo-services 3 --demo-replicas 1 --compare a.json; echo \"exit=$?\"")
+        try t.keys("Enter")
+        let live = try t.waitFor("then → now", timeout: Self.slow) { $0.contains("PROXIES: 1 added, 0 removed, 1 changed") }
+        #expect(live.contains("Diff a.json → meshscope-demo"))
+        #expect(live.contains("+ proxy \(added.id)"))
+        #expect(!live.contains("[read-only]"))
         try LiveEndToEndTests.command(t, "q")
         try t.waitFor("exit=0", timeout: Self.slow)
     }

@@ -46,8 +46,9 @@ public struct LiveTUIOptions: Sendable {
     /// `S`: writes a snapshot of the source it is given (the current one: `:ctx` may have
     /// switched) and returns its path; nil: not offered.
     public var writeSnapshot: (@Sendable (_ source: any MeshSource) async throws -> String)?
-    /// `--compare B`: the mesh the source is compared with at start (the source is A, the
-    /// old side); the Diff view opens on top of the home view. Closed on exit.
+    /// `--compare FILE`: a snapshot the source is compared with at start; the Diff view opens
+    /// on top of the home view. Against a snapshot source the source is the old side (A → B);
+    /// against a live source the snapshot is (then → now). Closed on exit.
     public var compare: (any MeshSource)?
 
     public init(ui: TUIOptions, connection: LiveConnection, label: String? = nil, namespace: String? = nil, contexts: [Kubeconfig.Context] = [],
@@ -136,12 +137,13 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         startSource()
         if let other = options.compare {
             let source = lock.withLock { connection.source }
-            post(.flash("comparing \(source.info.name) with \(other.info.name)…", .info))
+            let (old, new) = source.info.kind == .snapshot ? (source, other) : (other, source)
+            post(.flash("comparing \(old.info.name) with \(new.info.name)…", .info))
             let task = Task {
                 do {
-                    post(.diffReady(DiffScreen.mesh(try await MeshDiffSources.compare(source, other))))
+                    post(.diffReady(DiffScreen.mesh(try await MeshDiffSources.compare(old, new))))
                 } catch {
-                    post(.diffFailed("comparing \(source.info.name) with \(other.info.name): \(LiveDriver.oneLine(error))"))
+                    post(.diffFailed("comparing \(old.info.name) with \(new.info.name): \(LiveDriver.oneLine(error))"))
                 }
             }
             lock.withLock { tasks.append(task) }

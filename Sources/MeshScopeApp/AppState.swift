@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import MeshModel
 import TerminalUI
 
@@ -111,6 +112,10 @@ public enum AppEvent: Sendable {
     case applyFailed(String)
     /// `:ctx NAME` took effect: a new source (the data follows with `.loaded`).
     case sourceChanged(SourceInfo)
+    /// Live sources: the path `.computeLayers` asked for, chained (problems inside).
+    case layersReady(LayersRequest, MeshPathSources.Result)
+    /// Live sources: no path could be chained (the pod is gone, the objects unreadable).
+    case layersFailed(String)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -135,4 +140,7 @@ public enum Effect: Sendable, Equatable {
     case applyConfirmed
     /// `:ctx NAME`: restart the live store on another kubeconfig context.
     case switchContext(String)
+    /// Live sources: chain the path from a pod to `HOST:PORT`, fetching the dumps on it
+    /// (answer: `.layersReady` or `.layersFailed`).
+    case computeLayers(LayersRequest)
 }

@@ -270,7 +270,7 @@ final class FileDriver: SourceDriver, @unchecked Sendable {
         switch effect {
         case .reload: return [reloader.reloadNow()]
         case .writeSnapshot: return [.flash("snapshots are written from a live source; a --file source is already on disk", .warn)]
-        case .computeLayers: return [.layersFailed("a path from a pod needs a live source (a cluster, --demo or --snapshot); on a --file dump use :layers HOST:PORT or :layers PORT")]
+        case .computeLayers: return [.layersFailed(LiveLayers.fileRefusal)]
         default: return []
         }
     }

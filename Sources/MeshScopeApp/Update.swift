@@ -359,7 +359,7 @@ public enum App {
             s.startApply(&fx)
         case "describe":
             s.describe()
-        case "layers" where s.data.live != nil && (words.count > 2 || words.contains("--via-ingress") || s.data.envoy == nil):
+        case "layers" where words.count > 2 || s.data.live != nil && (words.contains("--via-ingress") || s.data.envoy == nil):
             LiveLayers.run(Array(words.dropFirst()), &s, &fx)
         case "layers":
             guard !arg.isEmpty else {

@@ -69,7 +69,7 @@ import Testing
         try t.keys("Enter")
         screen = try t.waitFor("the hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(screen)
-        #expect(screen.contains("layers \(Self.productpage) → reviews.bookinfo.svc.cluster.local:9080"))
+        #expect(screen.contains(" Layers \(Self.productpage).bookinfo → reviews.bookinfo.svc.cluster.local:9080 "))
         #expect(screen.contains("path with 4 hops"))
         // ? lists the text pane's keys; Esc returns to the picker.
         try t.keys("Escape")

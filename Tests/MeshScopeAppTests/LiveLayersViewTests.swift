@@ -122,6 +122,11 @@ struct DemoMemorySource: MeshSource {
         }
         let tcp = cells("TCP"), tls = cells("TLS"), http = cells("HTTP"), hbone = cells("HBONE")
         #expect(tcp.count == 5 && tls.count == 5 && http.count == 5 && hbone.count == 5, "\(left.prefix(5))")
+        // Cell for cell what `meshscope --demo layers --from PP.bookinfo --to reviews.bookinfo.svc.cluster.local:9080` prints.
+        #expect(tcp == ["TCP", "originate", "terminate+originate [3,4,9]", "terminate+originate [14,15,21]", "terminate"], "\(tcp)")
+        #expect(tls == ["TLS", "—", "originate [4,9,10,11,12]", "terminate [15,16,22]", "—"], "\(tls)")
+        #expect(http == ["HTTP", "—", "terminate+originate [4,5,9]", "terminate+originate [15,17,21]", "terminate [24]"], "\(http)")
+        #expect(hbone == ["HBONE", "—", "—", "—", "—"], "\(hbone)")
         #expect(tls[2].hasPrefix("originate"), "\(tls)")
         #expect(tls[3].hasPrefix("terminate"), "\(tls)")
         #expect(http[2].hasPrefix("terminate+originate"), "\(http)")
@@ -189,6 +194,12 @@ struct DemoMemorySource: MeshSource {
         try await Self.answer(&h, source: DemoMemorySource(failing: Set(details)))
         let (left, right) = try Self.panes(h)
         #expect(left[0].contains("\(pp.name) sidecar"))
+        // The server sidecar is still a hop: every layer unknown, with the reason.
+        let server = try #require(details.first { left[0].contains("\($0) sidecar") }, "\(left[0])")
+        let tls = try #require(left.first { $0.hasPrefix("TLS ") }).components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(tls.count == 5 && tls[2].hasPrefix("originate [") && tls[3] == "unknown+unknown" && tls[4] == "—", "\(tls)")
+        #expect(left.contains("   TLS  downstream: unknown (the sidecar's config dump could not be read)"), "\(left)")
+        #expect(right.contains("missing: the config dump of \(server).bookinfo (sidecar)"), "\(right)")
         #expect(right.contains("PROBLEMS"))
         let problem = try #require(right.first { $0.hasPrefix("- details-v1-") })
         #expect(problem.contains(":15000/config_dump?include_eds: connection refused"), "\(problem)")
@@ -236,5 +247,26 @@ struct DemoMemorySource: MeshSource {
         d.press(.enter)
         #expect(d.crumbs.contains("layers 9080"))
         #expect(d.effects.isEmpty)
+        // The path form needs pods: on a file it is refused by the state machine, and the
+        // file runtime refuses the effect with the same advice.
+        d.press(.char(":"))
+        d.type("layers sleep.default httpbin:8000")
+        d.press(.enter)
+        #expect(d.effects.isEmpty)
+        #expect(d.state.flash?.level == .error)
+        let source = FileSource(path: Fixtures.path("envoy/sidecar/config_dump.json"))
+        let driver = FileDriver(source: source, data: try source.load(), refresh: 60)
+        let answer = driver.perform(.computeLayers(LayersRequest(from: "a.b", to: "c:1")), post: { _ in })
+        guard case .layersFailed(let why)? = answer.first else { Issue.record("no refusal: \(answer)"); return }
+        #expect(why.hasPrefix("a path from a pod needs a live source"))
+    }
+
+    @Test func proxyRowOpensThePickerToo() throws {
+        var h = try LiveDemoData.driver(width: 240)
+        try h.command("proxies")
+        try h.select(Self.productpage.name)
+        #expect(h.d.hints.contains("L layers to…"), "\(h.d.hints)")
+        h.d.press(.char("L"))
+        #expect(h.d.table?.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
     }
 }

@@ -34,6 +34,8 @@ public struct LayersRequest: Sendable, Equatable {
 public enum LiveLayers {
     static let usage = "usage: :layers POD[.NS] HOST:PORT (or :layers --via-ingress HOST:PORT); L on a pod, proxy or edge row"
 
+    static let fileRefusal = "a path from a pod needs a live source (a cluster, --demo or --snapshot); on a --file dump use :layers HOST:PORT or :layers PORT"
+
     // MARK: Keys
 
     /// Workloads (NAMESPACE, NAME, …): `L` picks a destination for the pod.
@@ -74,6 +76,10 @@ public enum LiveLayers {
 
     /// `:layers [--via-ingress] [POD[.NS]|WORKLOAD.NS] HOST[:PORT]` on a live source.
     static func run(_ args: [String], _ s: inout AppState, _ fx: inout [Effect]) {
+        guard s.data.live != nil else {
+            s.flash = Flash(fileRefusal, .error, at: s.now)
+            return
+        }
         switch request(s.data, args) {
         case .failure(let why):
             s.flash = Flash(why.message, .error, at: s.now)

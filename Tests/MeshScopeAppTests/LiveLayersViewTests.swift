@@ -220,6 +220,13 @@ struct DemoMemorySource: MeshSource {
         // An unknown host with a port is still chained (where would its traffic go?), with a note.
         Self.run(&h, "layers \(Self.productpage.name) example.com:443")
         #expect(h.d.effects.contains { if case .computeLayers(let r) = $0 { r.to == "example.com:443" && r.notes.first?.hasPrefix("no service example.com") == true } else { false } })
+        #expect(h.d.state.flash?.level == .warn)
+        h.d.effects = []
+        // A gateway's path starts outside the mesh.
+        let gw = try #require(Self.mesh.pods.first { $0.name.hasPrefix("istio-ingressgateway-") })
+        Self.run(&h, "layers \(gw.name).\(gw.namespace) productpage.bookinfo:9080")
+        #expect(h.d.effects == [.computeLayers(LayersRequest(from: "\(gw.name).\(gw.namespace)", to: "productpage.bookinfo.svc.cluster.local:9080", viaIngress: true,
+                                                             notes: ["\(gw.name) is a gateway: the path starts at a client outside the mesh (as --via-ingress)"]))])
         h.d.effects = []
         // The runtime's refusal (e.g. the pod went away meanwhile) is an error flash.
         h.d.send(.layersFailed("layers x.bookinfo → y:1: --from x.bookinfo: no running pod x in namespace bookinfo"))

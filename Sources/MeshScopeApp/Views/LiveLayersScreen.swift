@@ -87,7 +87,7 @@ public enum LiveLayers {
             fx.append(.computeLayers(r))
             var text = "computing the path \(r.from ?? "(ingress gateway)") → \(r.to) …"
             if !r.notes.isEmpty { text += " (" + r.notes.joined(separator: "; ") + ")" }
-            s.flash = Flash(text, .info, at: s.now)
+            s.flash = Flash(text, r.notes.contains { $0.hasPrefix("no service ") } ? .warn : .info, at: s.now)
         }
     }
 
@@ -116,7 +116,13 @@ public enum LiveLayers {
         case .failure(let e): return .failure(e)
         case .success(let (target, note)):
             if let note { notes.append(note) }
-            return .success(LayersRequest(from: from, to: target, viaIngress: ingress, notes: notes))
+            // A gateway's clients are outside the mesh: its path starts there (as --via-ingress).
+            var viaIngress = ingress
+            if !ingress, let pod = data.cluster?.pods.first(where: { "\($0.metadata.name).\($0.metadata.namespace ?? "")" == from }), pod.meshMode == .gateway {
+                viaIngress = true
+                notes.append("\(pod.metadata.name) is a gateway: the path starts at a client outside the mesh (as --via-ingress)")
+            }
+            return .success(LayersRequest(from: from, to: target, viaIngress: viaIngress, notes: notes))
         }
     }
 
@@ -127,8 +133,9 @@ public enum LiveLayers {
             return .failure(Refusal(message: "layers: the edge's source workload is unknown (reported without workload labels): no pod to start from"))
         }
         let pods = cluster.pods.filter { $0.phase == "Running" && $0.podIP != nil }
+        // istioctl's rule: the part after the last dot is the namespace.
         var name = text, ns: String?
-        if let dot = text.lastIndex(of: "."), cluster.namespaces.isEmpty || cluster.namespaces.contains(where: { $0.metadata.name == String(text[text.index(after: dot)...]) }) {
+        if let dot = text.lastIndex(of: ".") {
             name = String(text[..<dot])
             ns = String(text[text.index(after: dot)...])
         }

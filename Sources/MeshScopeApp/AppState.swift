@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import MeshModel
 import TerminalUI
 
@@ -115,6 +116,10 @@ public enum AppEvent: Sendable {
     case diffReady(DiffScreen)
     /// A comparison could not be made: what could not be read, and why.
     case diffFailed(String)
+    /// Live sources: the path `.computeLayers` asked for, chained (problems inside).
+    case layersReady(LayersRequest, MeshPathSources.Result)
+    /// Live sources: no path could be chained (the pod is gone, the objects unreadable).
+    case layersFailed(String)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -141,4 +146,7 @@ public enum Effect: Sendable, Equatable {
     case switchContext(String)
     /// `:diff` / `D`: read the dumps a comparison needs (answer: `.diffReady` or `.diffFailed`).
     case compare(DiffRequest)
+    /// Live sources: chain the path from a pod to `HOST:PORT`, fetching the dumps on it
+    /// (answer: `.layersReady` or `.layersFailed`).
+    case computeLayers(LayersRequest)
 }

@@ -209,6 +209,8 @@ public enum TUI {
                     apply(.flash("--readonly: copying is disabled", .warn))
                 case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .applyConfirmed, .switchContext, .compare:
                     for e in driver.perform(fx, post: post) { apply(e) }
+                case .computeLayers:
+                    for e in driver.perform(fx, post: post) { apply(e) }
                 case .suspend:
                     let size = terminal.suspend()
                     renderer.invalidate()
@@ -268,6 +270,7 @@ final class FileDriver: SourceDriver, @unchecked Sendable {
         switch effect {
         case .reload: return [reloader.reloadNow()]
         case .writeSnapshot: return [.flash("snapshots are written from a live source; a --file source is already on disk", .warn)]
+        case .computeLayers: return [.layersFailed(LiveLayers.fileRefusal)]
         default: return []
         }
     }

@@ -37,6 +37,10 @@ public enum App {
             s.flash = Flash(text, level, at: s.now)
         case .frameStats(let stats):
             s.lastFrame = stats
+        case .layersReady(let request, let path):
+            s.showLayers(request, path)
+        case .layersFailed(let message):
+            s.flash = Flash(message, .error, at: s.now)
         case .themeLoaded(let theme, let warnings):
             s.theme = theme
             s.flash = warnings.isEmpty ? Flash("theme \(theme.name)", .info, at: s.now) : Flash(warnings.joined(separator: "; "), .warn, at: s.now)
@@ -156,7 +160,9 @@ public enum App {
             }
         case .normal:
             if case .table(let t) = s.focused, let vk = t.spec.keys.first(where: { $0.key == key }) {
-                if let row = t.selectedRow, let i = t.selectedRowIndex, let screen = vk.open(s.data, row, i) {
+                if let row = t.selectedRow, let i = t.selectedRowIndex, let command = vk.command?(s.data, row, i) {
+                    runCommand(command, &s, &fx)
+                } else if let row = t.selectedRow, let i = t.selectedRowIndex, let screen = vk.open(s.data, row, i) {
                     s.push(screen)
                 }
                 return
@@ -379,6 +385,8 @@ public enum App {
             s.describe()
         case "diff":
             s.runDiffCommand(Array(words.dropFirst()), &fx)
+        case "layers" where words.count > 2 || s.data.live != nil && (words.contains("--via-ingress") || s.data.envoy == nil):
+            LiveLayers.run(Array(words.dropFirst()), &s, &fx)
         case "layers":
             guard !arg.isEmpty else {
                 s.flash = Flash("usage: :layers HOST:PORT (outbound) or :layers PORT (inbound)", .warn, at: s.now)

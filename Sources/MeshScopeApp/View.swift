@@ -216,7 +216,8 @@ extension App {
         case .confirm: hints = [("y", "yes"), ("n", "no")]
         case .normal:
             if case .table(let t) = s.focused {
-                hints += t.spec.keys.map { ($0.key.description.lowercased(), $0.label) }
+                // A letter key keeps its case: `L` is not `l`.
+                hints += t.spec.keys.map { k in (k.key.description.count == 1 ? k.key.description : k.key.description.lowercased(), k.label) }
             }
             for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
                 for b in bindings { if let h = b.hint { hints.append((b.hintKey ?? b.keys[0].description.lowercased(), h)) } }

@@ -22,10 +22,21 @@ public struct ViewKey: Sendable {
     /// Opens a screen for the selected row (nil: nothing to show for this row).
     public var open: @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?
 
+    /// Runs this `:` command for the selected row instead of opening a screen (nil: `open`).
+    public var command: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
+
     public init(_ key: Key, _ label: String, open: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?) {
         self.key = key
         self.label = label
         self.open = open
+    }
+
+    /// A key that runs a `:` command for the row (e.g. `L` on an edge: `:layers FROM TO`).
+    public init(_ key: Key, _ label: String, command: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?) {
+        self.key = key
+        self.label = label
+        self.open = { _, _, _ in nil }
+        self.command = command
     }
 }
 

@@ -194,8 +194,9 @@ import TerminalUI
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let env = KubeconfigLoader.Environment(variables: [:], home: dir, serviceAccountRoot: "/nonexistent")
         let connection = try KubeconfigLoader(environment: env).load(.init(kubeconfig: try demo.writeKubeconfig(path: dir + "/config")))
-        let client = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 10))
-        let source = ClusterMeshSource(client: client, admin: AdminClient(.apiServerProxy(client), timeout: 10, maxConcurrent: 8), namespace: nil, syncTimeout: 10)
+        // Generous timeouts: this suite runs beside the tmux suites on 2 cores.
+        let client = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 60))
+        let source = ClusterMeshSource(client: client, admin: AdminClient(.apiServerProxy(client), timeout: 60, maxConcurrent: 8), namespace: nil, syncTimeout: 60)
         func teardown() async {
             await source.close()
             await client.shutdown()
@@ -222,8 +223,9 @@ import TerminalUI
         try await Self.withDemo { demo, source in
             // The demo's istiod disagrees with reviews-v2 on exactly one cluster.
             let v2 = Self.key(demo, "reviews-v2"), v1 = Self.key(demo, "reviews-v1")
-            guard case .diffReady(let s) = await LiveDriver.compare(.istiod(proxy: v2), in: source) else {
-                Issue.record("no diff")
+            let first = await LiveDriver.compare(.istiod(proxy: v2), in: source)
+            guard case .diffReady(let s) = first else {
+                Issue.record("no diff: \(first)")
                 return
             }
             #expect(s.entries.map(\.label) == ["Σ summary", "~ cluster outbound|9080||ratings.bookinfo.svc.cluster.local"])

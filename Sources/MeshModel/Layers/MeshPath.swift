@@ -166,6 +166,8 @@ public enum MeshPath {
             for l in TrafficLayer.allCases { hop.set(l, downstream: .unknown("no config dump for the gateway"), upstream: .unknown("no config dump for the gateway")) }
             hop.lack("the gateway's config dump (--proxy \(source.name).\(source.namespace)=FILE)")
             hops.append(hop)
+        } else if let hop = unreadProxy(inputs, source.name, source.namespace) {
+            hops.append(hop)
         } else if let w = source.workload, w.protocol_ == "HBONE" {
             hops.append(ztunnelClient(w, dest: destWorkload, svc: svc, waypoint: waypoint, waypointService: waypointService, index: index))
         } else if let w = source.workload {
@@ -216,6 +218,8 @@ public enum MeshPath {
             var hop = EnvoyLayers(dump).inbound(port: targetPort, attrs: attrs, name: "\(podName) sidecar", kind: .sidecar)
             if let arrives { hop.note(arrives) }
             hops.append(hop)
+        } else if let (podName, ns) = destPod, let hop = unreadProxy(inputs, podName, ns) {
+            hops.append(hop)
         } else if let d = destWorkload {
             let serverIndex = inputs.ztunnels[d.node].map(ZtunnelIndex.init) ?? index
             hops.append(ztunnelServer(d, index: serverIndex, viaHBONE: d.protocol_ == "HBONE"))
@@ -227,6 +231,20 @@ public enum MeshPath {
         }
         hops.append(server)
         return hops
+    }
+
+    /// A pod the cluster says runs an Envoy (sidecar, gateway) whose dump is not among the
+    /// inputs (it could not be read): its hop is there, every layer unknown, rather than
+    /// left out as if the traffic did not cross it.
+    static func unreadProxy(_ inputs: MeshPathInputs, _ name: String, _ namespace: String) -> HopLayers? {
+        guard let pod = inputs.pods.first(where: { $0.name == name && $0.namespace == namespace }),
+              pod.mode == .sidecar || pod.mode == .gateway, inputs.proxy(name, namespace) == nil else { return nil }
+        let kind: HopKind = pod.mode == .gateway ? .gateway : .sidecar
+        var hop = HopLayers(name: "\(name) \(kind.rawValue)", kind: kind)
+        let why = LayerAction.unknown("the \(kind.rawValue)'s config dump could not be read")
+        for l in TrafficLayer.allCases { hop.set(l, downstream: why, upstream: why) }
+        hop.lack("the config dump of \(name).\(namespace) (\(kind.rawValue))")
+        return hop
     }
 
     static func resolveSource(_ inputs: MeshPathInputs, _ index: ZtunnelIndex?, _ from: String) throws(Failure) -> Endpoint {

@@ -310,6 +310,9 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             return []
         case .quit, .copyToClipboard, .loadTheme, .suspend:
             return []
+        case .computeLayers(let request):
+            computeLayers(request)
+            return []
         }
     }
 
@@ -446,6 +449,12 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             post(.sourceChanged(options.sourceInfo(next)))
             startSource()
         }
+    }
+
+    /// The connection in use and a `post` that drops answers once it was switched away from.
+    func current() -> (LiveConnection, post: @Sendable (AppEvent) -> Void) {
+        let (conn, gen) = lock.withLock { (connection, generation) }
+        return (conn, { [weak self] e in self?.send(gen, e) })
     }
 
     func stop() async {

@@ -40,7 +40,7 @@ public enum LiveViews {
         TableViewSpec(
             name: namespace == nil ? "pods" : "pods-\(namespace!)", aliases: namespace == nil ? ["po", "pod"] : [],
             title: namespace.map { "Workloads(\($0))" } ?? "Workloads",
-            keys: [ViewKey(.char("D"), "diff") { data, row, _ in
+            keys: [LiveLayers.podKey, ViewKey(.char("D"), "diff") { data, row, _ in
                 guard let pod = pod(data, namespace: row[0], name: row[1]) else { return nil }
                 return diffPicker(data, MeshStore.proxies(from: [pod]).first, name: "\(row[1]).\(row[0])")
             }],
@@ -89,6 +89,7 @@ public enum LiveViews {
     /// istiod's sync state per proxy and xDS type (`proxy-status -v 1`); STALE stands out.
     public static let proxies: TableViewSpec = {
         var spec = MeshViews.proxies
+        spec.keys.append(LiveLayers.proxyKey)
         spec.drill = { data, row, index in
             if let proxy = data.live?.proxies.first(where: { $0.proxyID == row[0] }) { return proxyScreen(data, proxy) }
             guard let raw = data.proxyStatus?.first(where: { $0.proxyID == row[0] })?.raw else { return nil }
@@ -121,7 +122,7 @@ public enum LiveViews {
 
     /// Traffic edges with per-second rates that update in place, and a TREND sparkline.
     public static let edges = TableViewSpec(
-        name: "edges", aliases: ["edge", "traffic", "connections", "conn"], title: "Connections", identityColumns: 3,
+        name: "edges", aliases: ["edge", "traffic", "connections", "conn"], title: "Connections", keys: [LiveLayers.edgeKey], identityColumns: 3,
         build: { data in
             guard let state = data.live else { throw SourceData.Unavailable(description: "connections need a live source") }
             var table = LiveTables.edges(state)

@@ -57,9 +57,12 @@ public struct TableScreen: Sendable {
 
     public var selectedRowIndex: Int? { order.indices.contains(selected) ? order[selected] : nil }
     public var selectedRow: [String]? { selectedRowIndex.map { table.rows[$0] } }
-    public var selectedValue: OutputNode? {
-        guard let i = selectedRowIndex, let v = rowValues, v.indices.contains(i) else { return nil }
-        return v[i]
+    public var selectedValue: OutputNode? { selectedRowIndex.flatMap(value(at:)) }
+
+    /// The object behind row `i` of `table.rows`, as the view shows it.
+    public func value(at i: Int) -> OutputNode? {
+        guard let v = rowValues, v.indices.contains(i) else { return nil }
+        return spec.presentValue.map { $0(v[i]) } ?? v[i]
     }
 
     func identity(of row: [String]) -> [String] { Array(row.prefix(spec.identityColumns)) }
@@ -92,10 +95,27 @@ public struct TableScreen: Sendable {
 
     public mutating func setFilter(_ m: TextMatcher?) {
         let keep = selectedRowIndex
+        let previous = filter
         filter = (m?.isEmpty ?? true) ? nil : m
-        recompute()
+        if let old = previous?.literalBytes, previous?.inverted == false, let new = filter?.literalBytes, filter?.inverted == false,
+           let index = rowIndex, TableScreen.contains(new, old) {
+            // Typing on: a row containing the longer text contains the shorter one, so only the
+            // rows kept so far are scanned, and they are already in order.
+            order = index.rows(order, containing: new)
+            selected = Scroll.clamp(selected, count: order.count)
+        } else {
+            recompute()
+        }
         selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
         top = 0
+    }
+
+    /// Whether `needle` occurs in `hay` (byte strings; short).
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= hay.count else { return false }
+        if needle.isEmpty { return true }
+        for i in 0...(hay.count - needle.count) where hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        return false
     }
 
     /// The NAMESPACE column, if the view has one.
@@ -215,11 +235,15 @@ public struct TableScreen: Sendable {
     static func sortedOrder(_ table: Table, column c: Int, ascending: Bool) -> [Int] {
         var rows = Array(table.rows.indices)
         if table.columns[c].numeric {
-            let keys = table.rows.map { TableScreen.numericKey(c < $0.count ? $0[c] : "") }
-            rows.sort { a, b in
-                keys[a] != keys[b] ? (ascending ? keys[a] < keys[b] : keys[a] > keys[b]) : a < b
+            // Values as order-preserving integers (inverted for descending) through a stable
+            // radix sort: ties keep table order both ways.
+            var keys = [UInt64]()
+            keys.reserveCapacity(table.rows.count)
+            for row in table.rows {
+                let k = RadixOrder.key(TableScreen.numericKey(c < row.count ? row[c] : ""))
+                keys.append(ascending ? k : ~k)
             }
-            return rows
+            return RadixOrder.order(keys: keys).map(Int.init)
         }
         // Every cell's UTF-8 in one buffer, sorted most-significant-bytes first: by the 8 bytes
         // after the column's common prefix as one integer, then runs that tie on those by the
@@ -261,10 +285,16 @@ public struct TableScreen: Sendable {
         }
         func sortRun(_ run: [Int], at offset: Int) -> [Int] {
             var keys = run.map { key($0, at: offset) }
-            keys.sort { a, b in
-                if a.word != b.word { return a.word < b.word }
-                if a.rest != b.rest { return a.rest < b.rest }
-                return a.row < b.row
+            if keys.count > 256 {
+                // Runs come in row order, so the radix sort's stability breaks ties by row too.
+                let order = RadixOrder.order(keys: keys.map(\.word), then: keys.map(\.rest))
+                keys = order.map { keys[Int($0)] }
+            } else {
+                keys.sort { a, b in
+                    if a.word != b.word { return a.word < b.word }
+                    if a.rest != b.rest { return a.rest < b.rest }
+                    return a.row < b.row
+                }
             }
             var out: [Int] = []
             out.reserveCapacity(keys.count)
@@ -287,12 +317,70 @@ public struct TableScreen: Sendable {
     }
 
     /// The number a cell starts with (`12`, `3.5ms`, `-`); cells without one sort first.
+    /// Unit suffixes count: compact rates (`1.2k`, `3M`) and binary sizes (`12.5KiB`, `512B`,
+    /// `128Mi`) sort by value, `<0.01` just below 0.01. Parsed from the bytes (a sort reads
+    /// every row's cell, so no `Double(String)` per cell unless it has an exponent or 19+ digits).
     static func numericKey(_ s: String) -> Double {
-        if let d = Double(s) { return d }
-        var n = 0
-        for b in s.utf8 {
-            if (b >= 0x30 && b <= 0x39) || b == 0x2E || (n == 0 && b == 0x2D) { n += 1 } else { break }
+        var s = s
+        return s.withUTF8 { numericKey(bytes: $0) }
+    }
+
+    static func numericKey(bytes b: UnsafeBufferPointer<UInt8>) -> Double {
+        let n = b.count
+        var i = 0
+        let below = i < n && b[i] == 0x3C  // "<0.01"
+        if below { i += 1 }
+        let negative = i < n && b[i] == 0x2D
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        var point = false
+        while i < n {
+            let c = b[i]
+            if c >= 0x30 && c <= 0x39 {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(c - 0x30); if point { fraction += 1 } } else if !point { return fallback(b) }
+                digits += 1
+            } else if c == 0x2E && !point {
+                point = true
+            } else {
+                break
+            }
+            i += 1
         }
-        return n == 0 ? -Double.infinity : Double(s.utf8.prefix(n).map { Character(Unicode.Scalar($0)) }.reduce(into: "") { $0.append($1) }) ?? -Double.infinity
+        guard digits > 0 else { return -Double.infinity }
+        if i < n && (b[i] == 0x65 || b[i] == 0x45) { return fallback(b) }  // an exponent: let the full parser read it
+        var value = Double(mantissa) / pow10[min(fraction, pow10.count - 1)]
+        if i < n {
+            // A unit right after the number: k/M/G/T/P (×1000), or Ki/Mi/… and KiB/MiB/… (×1024).
+            let binary = i + 1 < n && b[i + 1] == 0x69
+            let ends = i + 1 == n || binary || b[i + 1] == 0x42 || b[i + 1] == 0x20
+            if ends {
+                switch b[i] {
+                case 0x6B, 0x4B: value *= binary ? 1024 : 1000
+                case 0x4D: value *= binary ? 1_048_576 : 1e6
+                case 0x47: value *= binary ? 1_073_741_824 : 1e9
+                case 0x54: value *= binary ? 1_099_511_627_776 : 1e12
+                case 0x50: value *= binary ? 1_125_899_906_842_624 : 1e15
+                default: break
+                }
+            }
+        }
+        if below { value /= 2 }
+        return negative ? -value : value
+    }
+
+    private static let pow10: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
+
+    /// Exponents and very long digit runs: the standard parser on the longest numeric prefix.
+    private static func fallback(_ b: UnsafeBufferPointer<UInt8>) -> Double {
+        let text = String(decoding: b, as: UTF8.self)
+        if let d = Double(text) { return d }
+        var n = 0
+        for c in b {
+            if (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x65 || c == 0x45 || c == 0x2B || (n == 0 && (c == 0x2D || c == 0x3C)) { n += 1 } else { break }
+        }
+        var prefix = String(decoding: UnsafeBufferPointer(rebasing: b[0..<n]), as: UTF8.self)
+        if prefix.hasPrefix("<") { prefix.removeFirst() }
+        return Double(prefix) ?? -Double.infinity
     }
 }

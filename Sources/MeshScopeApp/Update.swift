@@ -744,8 +744,8 @@ extension App {
     static func drillScreen(_ t: TableScreen, rowIndex: Int, _ data: SourceData) -> Screen? {
         let row = t.table.rows[rowIndex]
         if let drill = t.spec.drill { return drill(data, row, rowIndex) }
-        if let v = t.rowValues, v.indices.contains(rowIndex) {
-            return Screen.detail(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : "", node: v[rowIndex])
+        if let v = t.value(at: rowIndex) {
+            return Screen.detail(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : "", node: v)
         }
         return nil
     }

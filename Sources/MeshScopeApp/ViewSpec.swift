@@ -70,6 +70,9 @@ public struct TableViewSpec: Sendable {
     public var describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
     /// Enter runs this `:` command for the row instead of drilling in (`:ctx NAME` on a context).
     public var enterCommand: (@Sendable (_ row: [String]) -> String?)?
+    /// How a row's object is shown (`y`, `c`, `d`, Enter), applied to the selected row only:
+    /// Kubernetes objects lose managedFields and credentials (``KubeObject/displayed(_:)``).
+    public var presentValue: (@Sendable (OutputNode) -> OutputNode)?
 
     public init(
         name: String, aliases: [String] = [], title: String,
@@ -79,6 +82,7 @@ public struct TableViewSpec: Sendable {
         nameColumn: Int = 0,
         describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)? = nil,
         drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)? = nil,
+        presentValue: (@Sendable (OutputNode) -> OutputNode)? = nil,
         build: @escaping @Sendable (SourceData) throws -> ViewTable
     ) {
         self.name = name
@@ -91,6 +95,7 @@ public struct TableViewSpec: Sendable {
         self.identityColumns = identityColumns
         self.nameColumn = nameColumn
         self.describe = describe
+        self.presentValue = presentValue
     }
 }
 

@@ -66,9 +66,16 @@ import Testing
         }
     }
 
+    /// The admin server holds its answer for a minute; the client's own 0.3 s deadline ends
+    /// the request. What proves it is the error (a timeout naming 0.3 s; an answer would have
+    /// been a success), not a tight wall-clock bound: under a loaded full-suite run
+    /// the awaiting task can resume seconds late (once 22.8 s) while the deadline itself,
+    /// kept by NIO's event loop, fired on time. The elapsed bound only has to show that the
+    /// request did not last until the server's answer.
     @Test func perRequestTimeout() async throws {
+        let hang = 60.0
         try await withCluster { cluster in
-            let envoy = try await Self.setup(cluster, delay: 3)
+            let envoy = try await Self.setup(cluster, delay: hang)
             let client = try cluster.client()
             await withClient(client) { client in
                 let admin = AdminClient(.apiServerProxy(client), timeout: 0.3)
@@ -81,9 +88,9 @@ import Testing
                     #expect(error.message.hasPrefix("timed out after 0.3s waiting for \(cluster.server.url) to get pods/proxy \"web-0:15000\" in namespace \"shop\" (admin /server_info)"))
                     #expect(error.message.hasSuffix("; raise --request-timeout"))
                 }
-                // Well before the admin server's 3 s answer (with slack for a loaded machine).
-                #expect(Date().timeIntervalSince(start) < 2.5)
+                #expect(Date().timeIntervalSince(start) < hang / 2)
             }
+            // Closing the admin server's connections ends its held answer (no minute-long wait).
             await envoy.shutdown()
         }
     }

@@ -191,13 +191,29 @@ import Testing
         #expect(!screen.contains(" OPENED ") && !screen.contains(" RECEIVED "))
         // Every edge's connections open and close at the same pace between two ticks, so its
         // OPENED/S and CLOSED/S agree; TCP-only metrics have no request rates.
-        let first = try #require(Self.rows(screen).dropFirst().first)
-        let rates = first.split(separator: " ").compactMap { $0.contains(".") ? Double($0) : nil }
-        #expect(rates.count >= 2, "rates in \(first)")   // wide rates may be cut to fit
-        #expect(rates.first.map { $0 > 0 } == true && rates.count > 1 && rates[0] == rates[1], "OPENED/S = CLOSED/S > 0 in \(first)")
+        // Rate cells are compact (`9`, `8.5`, `1.2k`) and right-aligned under their headers.
+        let table = Self.rows(screen)
+        let header = try #require(table.first), first = try #require(table.dropFirst().first)
+        func cell(under name: String) -> Double? {
+            guard let r = header.range(of: name) else { return nil }
+            let end = header.distance(from: header.startIndex, to: r.upperBound)
+            let text = Array(first.prefix(end)).split(separator: " ").last.map { String($0) } ?? ""
+            return RateText.value(text)
+        }
+        let opened = cell(under: "OPENED/S"), closed = cell(under: "CLOSED/S")
+        #expect(opened.map { $0 > 0 } == true && opened == closed, "OPENED/S = CLOSED/S > 0 in\n\(header)\n\(first)")
 
         try t.keys("C-c")
         try EndToEndTests().expectRestored(t, exit: "0")
+    }
+
+    /// A compact rate cell (`RateFormat.rate`) back to a number: `8.5` → 8.5, `1.2k` → 1200.
+    enum RateText {
+        static func value(_ text: String) -> Double? {
+            let units: [Character: Double] = ["k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
+            if let u = text.last, let m = units[u] { return Double(text.dropLast()).map { $0 * m } }
+            return Double(text)
+        }
     }
 
     /// `meshscope generate …` outside tmux (it needs no terminal).

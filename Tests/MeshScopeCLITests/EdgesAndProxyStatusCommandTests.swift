@@ -1,5 +1,6 @@
 import Foundation
 import MeshGen
+import MeshModel
 import Testing
 @testable import MeshScopeCLI
 
@@ -12,13 +13,13 @@ import Testing
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("SOURCE          DESTINATION     SERVICE"))
-        #expect(lines[0].hasSuffix("REQUESTS   ERRORS   OPENED/S   CLOSED/S   SENT/S     RECEIVED/S   REQUESTS/S   ERRORS/S"))
+        #expect(lines[0].hasSuffix("REQUESTS   ERRORS   OPENED/S   CLOSED/S   SENT/S   RECEIVED/S   REQUESTS/S   ERRORS/S"))
         let c0 = MetricsGenerator.counters(edge: 0, seed: 1, tick: 0)
         let c2 = MetricsGenerator.counters(edge: 0, seed: 1, tick: 2)
         let row = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         #expect(row[0...3] == ["client-0.ns-0", "server-0.ns-0", "server-0.ns-0.svc.cluster.local", "plaintext"])
         #expect(row[4...8] == [String(c2.opened - c2.closed), String(c2.opened), String(c2.closed), String(c2.sent), String(c2.received)])
-        #expect(row[11] == String(format: "%.2f", Double(c2.opened - c0.opened) / 20))
+        #expect(row[11] == RateFormat.rate(Double(c2.opened - c0.opened) / 20))
     }
 
     @Test func malformedLinesAreCountedNotFatal() async throws {

@@ -52,7 +52,7 @@ extension TrafficEdges {
         return String(v)
     }
 
-    static func rate(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func rate(_ v: Double) -> String { RateFormat.rate(v) }
 
     /// The edges as data for `-o json|yaml`.
     public static func output(_ edges: [TrafficEdge]) -> OutputNode {

@@ -24,8 +24,8 @@ public enum LiveTables {
             return [
                 e.source, e.destination, e.service, e.security.rawValue, e.protocols.joined(separator: ","),
                 TrafficEdges.count(max(0, e.open)),
-                r.map { CounterRate.format($0.opened) } ?? "-",
-                r?.requests.map { CounterRate.format($0) } ?? "-",
+                r.map { RateFormat.rate($0.opened) } ?? "-",
+                r?.requests.map(RateFormat.rate) ?? "-",
                 errorPercent(e),
                 r.map { bytes($0.received) } ?? "-",
                 r.map { bytes($0.sent) } ?? "-",
@@ -45,26 +45,15 @@ public enum LiveTables {
     /// Errors per request over the interval (totals before there are two samples).
     static func errorPercent(_ e: TrafficEdge) -> String {
         if let r = e.rates, let rq = r.requests {
-            guard rq > 0 else { return "0.00" }
-            return CounterRate.format(100 * (r.errors ?? 0) / rq)
+            guard rq > 0 else { return "0" }
+            return RateFormat.rate(100 * (r.errors ?? 0) / rq)
         }
         guard let rq = e.requests, rq > 0 else { return "-" }
-        return CounterRate.format(100 * (e.errors ?? 0) / rq)
+        return RateFormat.rate(100 * (e.errors ?? 0) / rq)
     }
 
-    /// Bytes per second with a binary unit: `512B`, `12.5KiB`, `3.2MiB`.
-    public static func bytes(_ v: Double) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var x = max(0, v)
-        var u = 0
-        while x >= 1024 && u < units.count - 1 {
-            x /= 1024
-            u += 1
-        }
-        if u == 0 { return String(Int(x.rounded())) + "B" }
-        let tenths = (x * 10).rounded()
-        return "\(Int(tenths) / 10).\(Int(tenths) % 10)\(units[u])"
-    }
+    /// Bytes per second with a binary unit: `512B`, `12.5KiB`, `3MiB` (``RateFormat/bytes(_:)``).
+    public static func bytes(_ v: Double) -> String { RateFormat.bytes(v) }
 
     /// ztunnel connections of every node (or of the node running `-n` namespace's pods):
     /// NODE then istioctl's WORKLOAD, DIRECTION, LOCAL, REMOTE, REMOTE TARGET, PROTOCOL.

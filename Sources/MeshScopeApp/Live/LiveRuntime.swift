@@ -431,6 +431,15 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                 post(.flash("cannot switch to context \(name): \(LiveDriver.oneLine(error))", .error))
                 return
             }
+            // Opening a context only reads the kubeconfig: ask its API server before leaving
+            // the current one, so an unreachable context is refused instead of switched to.
+            do {
+                _ = try await next.source.serverVersion()
+            } catch {
+                await next.close()
+                post(.flash("cannot switch to context \(name): \(LiveDriver.oneLine(error))", .error))
+                return
+            }
             let (old, oldTasks, oldFocus) = lock.withLock { () -> (LiveConnection, [Task<Void, Never>], Task<Void, Never>?) in
                 defer {
                     connection = next

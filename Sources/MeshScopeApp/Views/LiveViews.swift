@@ -51,21 +51,39 @@ public enum LiveViews {
                       let proxy = MeshStore.proxies(from: [pod]).first else { return nil }
                 return proxyScreen(data, proxy)
             },
+            presentValue: kubeObject,
             build: { data in
-                var list = try requireCluster(data).pods
+                let c = try requireCluster(data)
+                var list = c.pods
                 if let namespace { list = list.filter { $0.metadata.namespace == namespace } }
                 list.sort { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
-                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.producedAt ?? Date()))
+                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.producedAt ?? Date()),
+                                 rowValues: listed(c, "pods", list.map(\.metadata)))
             })
     }
 
     public static let services = TableViewSpec(
-        name: "services", aliases: ["svc", "service"], title: "Services", identityColumns: 2, nameColumn: 1,
+        name: "services", aliases: ["svc", "service"], title: "Services", identityColumns: 2, nameColumn: 1, presentValue: kubeObject,
         build: { data in
             let c = try requireCluster(data)
             let list = c.services.sorted { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
-            return ViewTable(LiveTables.services(list, endpointSlices: c.endpointSlices, namespaces: c.namespaces, now: data.producedAt ?? Date()))
+            return ViewTable(LiveTables.services(list, endpointSlices: c.endpointSlices, namespaces: c.namespaces, now: data.producedAt ?? Date()),
+                             rowValues: listed(c, "services", list.map(\.metadata)))
         })
+
+    /// The listed objects behind typed rows (the cluster keeps pods and services typed), in
+    /// the rows' order; `y` shows them through ``kubeObject``.
+    static func listed(_ c: ClusterSnapshot, _ resource: String, _ rows: [ObjectMeta]) -> [OutputNode] {
+        var byKey: [String: JSONValue] = [:]
+        for o in c.rawObjects[resource] ?? [] { byKey[o.key] = o.raw }
+        return rows.map { m in byKey[m.namespace.map { "\($0)/\(m.name)" } ?? m.name].map(OutputNode.json) ?? .null }
+    }
+
+    /// Kubernetes objects as `y`, `c` and Enter show them: no managedFields, no credentials.
+    static let kubeObject: @Sendable (OutputNode) -> OutputNode = { node in
+        if case .json(let v) = node { return .json(KubeObject.displayed(v)) }
+        return node
+    }
 
     /// The Istio and Gateway API kinds the cluster serves; Enter lists one kind's objects
     /// with the columns `kubectl get` prints for it.
@@ -75,7 +93,7 @@ public enum LiveViews {
         build: { data in ViewTable(LiveTables.meshKinds(try requireCluster(data).meshObjects)) })
 
     static func objects(_ qualifiedName: String) -> TableViewSpec {
-        TableViewSpec(name: qualifiedName, title: qualifiedName, identityColumns: 2, nameColumn: 1) { data in
+        TableViewSpec(name: qualifiedName, title: qualifiedName, identityColumns: 2, nameColumn: 1, presentValue: kubeObject) { data in
             let list = (try requireCluster(data).meshObjects[qualifiedName] ?? [])
                 .sorted { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
             let resource = LiveTables.resource(qualifiedName: qualifiedName, sample: list.first)

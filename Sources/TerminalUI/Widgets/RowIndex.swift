@@ -63,6 +63,27 @@ public struct RowIndex: Sendable {
         return out
     }
 
+    /// Those of `candidates` (row numbers, in any order; the order is kept) whose text contains
+    /// `needle` (already lowercased). What a filter keystroke that extends the pattern scans:
+    /// only the rows the shorter pattern kept.
+    public func rows(_ candidates: [Int], containing needle: [UInt8]) -> [Int] {
+        guard !needle.isEmpty else { return candidates }
+        var out: [Int] = []
+        out.reserveCapacity(candidates.count)
+        bytes.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { n in
+                starts.withUnsafeBufferPointer { st in
+                    guard let base = hay.baseAddress, let nb = n.baseAddress else { return }
+                    for r in candidates where r >= 0 && r < st.count - 1 {
+                        // The row's text without its trailing separator.
+                        if RowIndex.find(nb, n.count, in: base, from: st[r], count: st[r + 1] - 1) != nil { out.append(r) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// First occurrence of the needle at or after `from` (memchr for the first byte, then memcmp).
     static func find(_ needle: UnsafePointer<UInt8>, _ n: Int, in hay: UnsafePointer<UInt8>, from: Int, count: Int) -> Int? {
         var i = from

@@ -51,8 +51,8 @@ import Testing
         let t = EndpointHostsTable.build(current, rates: .init(previous: Self.model, interval: 10))
         let rqs = try #require(t.columns.firstIndex { $0.name == "RQ/S" })
         let errs = try #require(t.columns.firstIndex { $0.name == "ERR/S" })
-        #expect(t.rows.map { $0[rqs] } == ["5.00", "0.60 (reset)", "0.00", "0.00"])
-        #expect(t.rows.map { $0[errs] } == ["0.50", "0.60 (reset)", "0.00", "0.00"])
+        #expect(t.rows.map { $0[rqs] } == ["5", "0.6 (reset)", "0", "0"])
+        #expect(t.rows.map { $0[errs] } == ["0.5", "0.6 (reset)", "0", "0"])
         // A host that was not there before has no rate yet.
         let empty = EnvoyClusters()
         let fresh = EndpointHostsTable.build(current, rates: .init(previous: empty, interval: 10))

@@ -173,11 +173,11 @@ import Testing
 
         """)
         #expect(t.render(wide: true) == """
-        NAME                           TYPE      RATE/s         VALUE
-        cluster.a.upstream_rq_total    counter   6.00           160
-        cluster.a.upstream_cx_active   gauge     -              3
-        cluster.b.upstream_rq_total    counter   2.00 (reset)   20
-        cluster.c.upstream_rq_total    counter   new            7
+        NAME                           TYPE      RATE/s      VALUE
+        cluster.a.upstream_rq_total    counter   6           160
+        cluster.a.upstream_cx_active   gauge     -           3
+        cluster.b.upstream_rq_total    counter   2 (reset)   20
+        cluster.c.upstream_rq_total    counter   new         7
 
         """)
     }

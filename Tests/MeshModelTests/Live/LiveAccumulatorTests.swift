@@ -165,6 +165,6 @@ import MeshGen
     @Test func bytesFormatting() {
         #expect(LiveTables.bytes(512) == "512B")
         #expect(LiveTables.bytes(12_800) == "12.5KiB")
-        #expect(LiveTables.bytes(3 * 1_048_576) == "3.0MiB")
+        #expect(LiveTables.bytes(3 * 1_048_576) == "3MiB")
     }
 }

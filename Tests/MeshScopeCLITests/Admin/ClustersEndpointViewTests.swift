@@ -79,7 +79,7 @@ import Testing
         #expect(r.error == nil)
         let cells = r.stdout.split(separator: "\n")[1].split(separator: " ", omittingEmptySubsequences: true)
         #expect(cells[6] == "1733")
-        #expect(cells[7] == "5.00")
+        #expect(cells[7] == "5")
     }
 
     @Test func garbageNamesFileAndLine() throws {

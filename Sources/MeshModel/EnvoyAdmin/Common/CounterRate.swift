@@ -51,17 +51,18 @@ public enum CounterRate: Sendable, Equatable {
 
     public var isReset: Bool { if case .reset = self { true } else { false } }
 
-    /// Table cell: `12.50`, `3.00 (reset)`, `new`, or `-`.
+    /// Table cell (``RateFormat/rate(_:)``): `12.5`, `3 (reset)`, `new`, or `-`.
     public var cell: String {
         switch self {
-        case .rate(let r): CounterRate.format(r)
-        case .reset(let r): CounterRate.format(r) + " (reset)"
+        case .rate(let r): RateFormat.rate(r)
+        case .reset(let r): RateFormat.rate(r) + " (reset)"
         case .new: "new"
         case .notCounter: "-"
         }
     }
 
-    /// Two decimals, without Foundation's locale-dependent formatting.
+    /// Two decimals, without Foundation's locale-dependent formatting (Envoy's success rate,
+    /// a percentage that is not a per-second rate; rates use ``RateFormat``).
     static func format(_ r: Double) -> String {
         guard r.isFinite else { return String(r) }
         let hundredths = (r * 100).rounded()

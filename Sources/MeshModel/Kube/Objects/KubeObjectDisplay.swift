@@ -1,0 +1,30 @@
+extension KubeObject {
+    /// A Kubernetes object as meshscope shows it to a person (the TUI's `y`, `c`, `d` and
+    /// Enter): the rules snapshots follow, applied to the one object on screen.
+    /// `managedFields` are dropped (bulk without debugging value), container `env` values
+    /// whose name looks like a credential become `[redacted]` (`valueFrom` references stay),
+    /// PEM private keys and Envoy key material are replaced by markers; a `Secret` keeps only
+    /// its kind and name, never its data.
+    ///
+    /// ```swift
+    /// let pod = try JSONDocument(bytes: podJSON).root
+    /// YAMLWriter.string(.json(KubeObject.displayed(pod)))   // no managedFields, no passwords
+    /// ```
+    public static func displayed(_ v: JSONValue) -> JSONValue {
+        var bytes: [UInt8]
+        if v["kind"]?.string == "Secret" {
+            var meta: [(String, OutputNode?)] = [("name", v["metadata"]?["name"]?.string.map { .string($0) })]
+            meta.append(("namespace", v["metadata"]?["namespace"]?.string.map { .string($0) }))
+            bytes = JSONWriter.bytes(.compact([
+                ("apiVersion", .string(v["apiVersion"]?.string ?? "v1")), ("kind", .string("Secret")),
+                ("metadata", .compact(meta)), ("data", .string(SnapshotRedaction.redactedText)),
+            ]), indent: 0)
+        } else {
+            var c = SnapshotRedaction.Copier(mode: .kubernetes)
+            c.copy(v)
+            bytes = c.out
+        }
+        // The copier writes valid JSON from a parsed value; `null` only if that ever failed.
+        return (try? JSONDocument(bytes: bytes))?.root ?? (try! JSONDocument("null")).root
+    }
+}

@@ -61,11 +61,13 @@ enum DemoBench {
             let source = ClusterMeshSource(client: client, admin: admin, namespace: nil)
             _ = try await source.cluster()
             let synced = seconds(clock.now - t0)
-            let store = MeshStore.over(source, options: .init(refresh: refresh, maxConcurrent: concurrency))
+            let options = MeshStore.Options(refresh: refresh, maxConcurrent: concurrency)
+            let store = MeshStore.over(source, options: options)
             let poller = Task { await store.run() }
             var complete: (Double, MeshState)?
             var withRates: (Double, MeshState)?
             var dumps: Double?
+            var upstreams: Double?
             var steadyStart: (ContinuousClock.Instant, Double, Int)?
             var steady: (Double, Double, Int)?
             for await state in await store.states() {
@@ -75,6 +77,7 @@ enum DemoBench {
                     withRates = (t, state)
                 }
                 if dumps == nil, state.configDumpsComplete { dumps = t }
+                if upstreams == nil, state.upstreamsComplete { upstreams = t }
                 if withRates != nil, steadyStart == nil { steadyStart = (clock.now, cpuSeconds(), state.generation) }
                 if let (at, cpu, generation) = steadyStart, state.generation >= generation + rounds {
                     steady = (seconds(clock.now - at), cpuSeconds() - cpu, state.generation - generation)
@@ -89,9 +92,10 @@ enum DemoBench {
             func f(_ x: Double) -> String { String(format: "%.2f", x) }
             lines.append("client: cache synced (\(first[1]) pods) in \(f(synced)) s")
             if let (t, s) = complete {
-                lines.append("client: first complete MeshState (every stats/clusters/ztunnel/istiod source answered once) at \(f(t)) s: \(s.proxies.count) proxies, \(s.edges.count) edges")
+                lines.append("client: first complete MeshState (every stats/ztunnel/istiod source and focused /clusters answered once) at \(f(t)) s: \(s.proxies.count) proxies, \(s.edges.count) edges")
             }
             if let (t, s) = withRates { lines.append("client: first complete MeshState with rates at \(f(t)) s (generation \(s.generation))") }
+            lines.append("client: every /clusters fetched once (unfocused: every \(options.unfocusedClustersEvery) refreshes): \(upstreams.map { "at \(f($0)) s" } ?? "not within the run")")
             lines.append("client: every config dump fetched once: \(dumps.map { "at \(f($0)) s" } ?? "not within the run")")
             if let (wall, cpu, n) = steady {
                 lines.append("client: steady state \(n) snapshots in \(f(wall)) s (refresh \(refresh) s): \(f(cpu)) s CPU = \(String(format: "%.0f", 100 * cpu / wall))% of one core; \(failing) failing sources")

@@ -89,8 +89,9 @@ import Testing
         try await withDemoStore(adminTimeout: adminTimeout) { demo, store in
             let pod = demo.mesh.pods.first { $0.namespace == "bookinfo" && $0.name.hasPrefix("productpage-v1") }!
             let key = pod.namespace + "/" + pod.name
-            // Every source, config dumps included, has answered once: what fails next is the fault.
-            _ = try #require(await Self.state(store, timeout: 60) { $0.configDumpsComplete && $0.failing.isEmpty })
+            // Every source, config dumps and the slow `/clusters` lane included, has answered once:
+            // what fails next is the fault.
+            _ = try #require(await Self.state(store, timeout: 60) { $0.configDumpsComplete && $0.upstreamsComplete && $0.failing.isEmpty })
             try demo.setFault(fault, pod: pod.name, namespace: pod.namespace)
             let faultAt = Date()
             func failed(_ s: MeshState, _ e: LiveSource.Endpoint) -> Bool { s.sources[LiveSource(proxy: key, endpoint: e)]?.isFailing == true }
@@ -180,6 +181,34 @@ import Testing
                     #expect((r.requests ?? 0) >= 0 && (r.errors ?? 0) >= 0, "\(e.source) → \(e.destination)")
                 }
             }
+        }
+    }
+
+    /// `/clusters` of the focused proxy every refresh (0.5 s here), the others' every 5th;
+    /// unfocused upstreams do not hold up the first complete state but arrive soon after.
+    @Test func focusedProxyClustersEveryRefreshOthersEveryFifth() async throws {
+        try await Self.withDemoStore { demo, store in
+            let pods = demo.mesh.pods.filter { $0.namespace == "bookinfo" }
+            let focused = try #require(pods.first { $0.name.hasPrefix("productpage-v1") })
+            let other = try #require(pods.first { $0.name.hasPrefix("details-v1") })
+            let fKey = focused.namespace + "/" + focused.name, oKey = other.namespace + "/" + other.name
+            await store.setFocus([fKey])
+            let first = try #require(await Self.state(store) { $0.focused == [fKey] && $0.upstreams[fKey] != nil && $0.upstreamsComplete })
+            #expect(first.upstreams[oKey] != nil)
+            func success(_ s: MeshState, _ key: String) -> Date? { s.sources[LiveSource(proxy: key, endpoint: .clusters)]?.lastSuccess }
+            var focusedTimes: Set<Date> = [], otherTimes: Set<Date> = []
+            // Watch 2.4 s (under five refreshes): the focused answers about every 0.5 s, the other
+            // at most once more than what it had.
+            let until = Date().addingTimeInterval(2.4)
+            while Date() < until {
+                if let s = await store.current {
+                    if let t = success(s, fKey) { focusedTimes.insert(t) }
+                    if let t = success(s, oKey) { otherTimes.insert(t) }
+                }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            #expect(focusedTimes.count >= 3, "\(focusedTimes)")
+            #expect(otherTimes.count <= 2, "\(otherTimes)")
         }
     }
 

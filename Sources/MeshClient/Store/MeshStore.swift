@@ -6,6 +6,12 @@ import MeshModel
 /// timeouts, backoff per failing source), joins the answers in a ``LiveAccumulator`` and
 /// publishes immutable ``MeshState`` snapshots, one per refresh round.
 ///
+/// What is polled when: `/stats/prometheus` of every Envoy, ztunnel's dump and metrics and
+/// istiod's syncz and connections every refresh; `/clusters?format=json` every refresh only
+/// for the focused proxies (``setFocus(_:)``: the proxy a user opened) and every
+/// ``Options/unfocusedClustersEvery`` refreshes for the rest; the config dump when a proxy is
+/// first seen, its pod changes or istiod's sync state for it changes.
+///
 /// The I/O is two closures, so the same store runs against a cluster (``kubernetes(cache:admin:options:)``)
 /// or anything else that can list proxies and fetch bytes.
 ///
@@ -20,11 +26,16 @@ public actor MeshStore {
         public var refresh: Double
         public var maxConcurrent: Int
         public var maxBackoff: Double
+        /// `/clusters` of proxies nobody is looking at is polled every this many refreshes
+        /// (a host going unhealthy anywhere still shows within `refresh × this`); focused
+        /// proxies' every refresh.
+        public var unfocusedClustersEvery: Int
 
-        public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30) {
+        public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, unfocusedClustersEvery: Int = 5) {
             self.refresh = refresh
             self.maxConcurrent = maxConcurrent
             self.maxBackoff = maxBackoff
+            self.unfocusedClustersEvery = unfocusedClustersEvery
         }
     }
 
@@ -47,7 +58,19 @@ public actor MeshStore {
         self.options = options
         self.listProxies = listProxies
         self.fetch = fetch
-        scheduler = PollScheduler(config: .init(interval: options.refresh, maxConcurrent: options.maxConcurrent, maxBackoff: options.maxBackoff))
+        scheduler = PollScheduler(config: .init(interval: options.refresh, maxConcurrent: options.maxConcurrent, maxBackoff: options.maxBackoff,
+                                                unfocusedClustersEvery: options.unfocusedClustersEvery))
+    }
+
+    /// The proxies (`namespace/name`) a user is looking at: their `/clusters` is polled every
+    /// refresh, starting at once (the running poll loop picks it up within a quarter second).
+    ///
+    /// ```swift
+    /// await store.setFocus(["bookinfo/productpage-v1-7d4b9"])   // the TUI opened this proxy
+    /// await store.setFocus([])                                  // and closed it
+    /// ```
+    public func setFocus(_ proxies: Set<String>) {
+        scheduler.setFocus(proxies, now: now)
     }
 
     /// The last published snapshot.
@@ -111,18 +134,18 @@ public actor MeshStore {
                     }
                 }
                 guard let outcome = await group.next() else { break }
-                var periodicFinished = false
+                var roundFinished = false
                 switch outcome {
                 case .tick:
                     ticking = false
                 case .fetched(let source, let result):
-                    handle(source, result)
+                    roundFinished = handle(source, result) == .round
                     changedSincePublish = true
-                    periodicFinished = source.endpoint.isPeriodic
                 }
-                // A round ends with its last periodic fetch; config dumps finishing beside the
-                // rounds are published with the next round (or after one refresh interval).
-                let roundDone = periodicFinished && scheduler.periodicInFlightCount == 0
+                // A round ends with its last round fetch; config dumps and unfocused `/clusters`
+                // finishing beside the rounds are published with the next round (or after one
+                // refresh interval).
+                let roundDone = roundFinished && scheduler.periodicInFlightCount == 0
                 if changedSincePublish && (roundDone || now - lastPublish >= options.refresh) {
                     publish()
                     lastPublish = now
@@ -152,13 +175,15 @@ public actor MeshStore {
         }
     }
 
-    func handle(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>) {
+    /// Records one fetch; returns the lane it ran in.
+    func handle(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>) -> PollScheduler.Lane? {
         switch result {
         case .success(let decoded):
-            scheduler.finished(source, now: now, error: nil)
+            let lane = scheduler.finished(source, now: now, error: nil)
             for key in accumulator.apply(source, decoded, at: Date()) { scheduler.markDirty(proxy: key, now: now) }
+            return lane
         case .failure(let e):
-            scheduler.finished(source, now: now, error: e.message)
+            return scheduler.finished(source, now: now, error: e.message)
         }
     }
 
@@ -171,6 +196,8 @@ public actor MeshStore {
         }
         var state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
         state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
+        state.upstreamsComplete = !proxies.isEmpty && scheduler.allSlowSettled && scheduler.allSettled
+        state.focused = scheduler.focused
         latest = state
         for l in listeners.values { l.yield(state) }
     }

@@ -75,12 +75,19 @@ public struct MeshState: Sendable {
     public var syncz: IstiodSyncz?
     public var connections: IstiodConnections?
     public var sources: [LiveSource: SourceStatus] = [:]
-    /// Every polled source (stats, clusters, ztunnel and istiod endpoints) was tried at least
-    /// once: the live tables are whole. Config dumps are fetched beside the rounds and may
-    /// still be on their way (``configDumpsComplete``).
+    /// Every source polled each refresh (stats, focused proxies' clusters, ztunnel and istiod
+    /// endpoints) was tried at least once: the live tables are whole. Config dumps and the
+    /// unfocused proxies' `/clusters` are fetched beside the rounds and may still be on their
+    /// way (``configDumpsComplete``, ``upstreamsComplete``).
     public var complete = false
     /// Every proxy's config dump was tried at least once.
     public var configDumpsComplete = false
+    /// Every Envoy's `/clusters` was tried at least once. Only focused proxies' `/clusters`
+    /// (``focused``) is part of ``complete`` and polled every refresh; the others' is polled
+    /// every few refreshes and may still be on its way, so ``upstreams`` can lack them.
+    public var upstreamsComplete = false
+    /// The proxies (`namespace/name`) whose `/clusters` is polled every refresh.
+    public var focused: Set<String> = []
 
     public init() {}
 

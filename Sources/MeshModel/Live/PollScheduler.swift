@@ -11,6 +11,11 @@ import Foundation
 ///   state for the proxy changed, the pod changed), after every due periodic source, with at
 ///   most `maxConcurrentDumps` of them in flight: dumps are large and the live tables do not
 ///   need them, so they never hold up a round;
+/// - `/clusters` (per-host upstream stats, read for one proxy at a time: the TUI's Endpoints
+///   tab, `connections --hosts`) is polled every round only for *focused* proxies
+///   (``setFocus(_:now:)``); for the others every `unfocusedClustersEvery` rounds, after the
+///   round's sources, with at most `maxConcurrentSlow` in flight, so they never hold up a
+///   round or ``allSettled``. A newly focused proxy's `/clusters` is due at once;
 /// - at most `maxConcurrent` fetches run at once; the rest wait in order of due time;
 /// - a failing source backs off exponentially (`interval × 2^(failures−1)`, at most
 ///   `maxBackoff`); other sources are not affected.
@@ -31,18 +36,34 @@ public struct PollScheduler: Sendable {
         public var maxBackoff: Double
         /// Config dumps in flight at once (within `maxConcurrent`).
         public var maxConcurrentDumps: Int
+        /// Unfocused proxies' `/clusters` are polled every this many rounds (1: every round,
+        /// like every other periodic source).
+        public var unfocusedClustersEvery: Int
+        /// Unfocused `/clusters` fetches in flight at once (within `maxConcurrent`).
+        public var maxConcurrentSlow: Int
 
-        public init(interval: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, maxConcurrentDumps: Int? = nil) {
+        public init(interval: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, maxConcurrentDumps: Int? = nil,
+                    unfocusedClustersEvery: Int = 1, maxConcurrentSlow: Int? = nil) {
             self.interval = max(0.05, interval)
             self.maxConcurrent = max(1, maxConcurrent)
             self.maxBackoff = max(self.interval, maxBackoff)
             self.maxConcurrentDumps = min(self.maxConcurrent, max(1, maxConcurrentDumps ?? self.maxConcurrent / 4))
+            self.unfocusedClustersEvery = max(1, unfocusedClustersEvery)
+            self.maxConcurrentSlow = min(self.maxConcurrent, max(1, maxConcurrentSlow ?? self.maxConcurrent / 4))
         }
+    }
+
+    /// Which queue a source waits in: the round (polled every interval, holds up
+    /// ``allSettled``), the slow lane (unfocused `/clusters`), or config dumps (on change).
+    public enum Lane: Int, Sendable, CaseIterable {
+        case round, slow, dump
     }
 
     struct Entry {
         var due: Double?
-        var inFlight = false
+        /// The lane it was started in, while in flight.
+        var running: Lane?
+        var inFlight: Bool { running != nil }
         var failures = 0
         var status = SourceStatus()
         /// Attempted at least once (success or failure).
@@ -53,12 +74,12 @@ public struct PollScheduler: Sendable {
 
     public let config: Config
     private var entries: [LiveSource: Entry] = [:]
+    private var focus: Set<String> = []
     private var inFlight = 0
-    private var dumpsInFlight = 0
-    private var unsettledPeriodic = 0
-    private var unsettledDumps = 0
-    private var periodic = DueHeap()
-    private var dumps = DueHeap()
+    /// Per lane: fetches in flight, sources never tried, due sources.
+    private var running = [0, 0, 0]
+    private var unsettled = [0, 0, 0]
+    private var heaps = [DueHeap(), DueHeap(), DueHeap()]
 
     public init(config: Config = Config()) { self.config = config }
 
@@ -80,22 +101,55 @@ public struct PollScheduler: Sendable {
         if !added && next.count == entries.count { return }
         entries = next
         inFlight = 0
-        dumpsInFlight = 0
-        unsettledPeriodic = 0
-        unsettledDumps = 0
-        periodic = DueHeap()
-        dumps = DueHeap()
+        running = [0, 0, 0]
+        unsettled = [0, 0, 0]
+        heaps = [DueHeap(), DueHeap(), DueHeap()]
         for (s, e) in entries {
-            let isDump = !s.endpoint.isPeriodic
-            if e.inFlight {
+            if let lane = e.running {
                 inFlight += 1
-                if isDump { dumpsInFlight += 1 }
+                running[lane.rawValue] += 1
             } else if let due = e.due {
                 push(s, due: due, stamp: e.stamp)
             }
+            if !e.settled { unsettled[lane(of: s).rawValue] += 1 }
+        }
+    }
+
+    /// The proxies (`namespace/name`) whose `/clusters` is polled every round: the ones a
+    /// user is looking at. A proxy that becomes focused has its `/clusters` fetched at once
+    /// (unless it is backing off after a failure); one that loses focus goes back to every
+    /// `unfocusedClustersEvery` rounds after its next fetch.
+    public mutating func setFocus(_ proxies: Set<String>, now: Double) {
+        let changed = focus.symmetricDifference(proxies)
+        let before = focus
+        focus = proxies
+        guard config.unfocusedClustersEvery > 1 else { return }
+        for proxy in changed {
+            let key = LiveSource(proxy: proxy, endpoint: .clusters)
+            guard var e = entries[key] else { continue }
+            let from: Lane = before.contains(proxy) ? .round : .slow
+            let to = lane(of: key)
             if !e.settled {
-                if isDump { unsettledDumps += 1 } else { unsettledPeriodic += 1 }
+                unsettled[from.rawValue] -= 1
+                unsettled[to.rawValue] += 1
             }
+            if to == .round, e.failures == 0, !e.inFlight { e.due = min(e.due ?? now, now) }
+            e.stamp += 1
+            entries[key] = e
+            if !e.inFlight, let due = e.due { push(key, due: due, stamp: e.stamp) }
+        }
+        trim()
+    }
+
+    /// The focused proxies (see ``setFocus(_:now:)``).
+    public var focused: Set<String> { focus }
+
+    /// The lane `source` waits in now.
+    public func lane(of source: LiveSource) -> Lane {
+        switch source.endpoint {
+        case .configDump: .dump
+        case .clusters where config.unfocusedClustersEvery > 1 && !focus.contains(source.proxy): .slow
+        default: .round
         }
     }
 
@@ -113,32 +167,40 @@ public struct PollScheduler: Sendable {
         trim()
     }
 
-    /// Fetches to start now, periodic sources first, each kind oldest due first, within the
-    /// concurrency limits; they are marked in flight.
+    /// Fetches to start now: the round's sources first, then config dumps, then unfocused
+    /// `/clusters`, each lane oldest due first, within the concurrency limits; they are
+    /// marked in flight.
     public mutating func next(now: Double) -> [LiveSource] {
         var chosen: [LiveSource] = []
-        while inFlight < config.maxConcurrent, let s = takeDue(dump: false, now: now) {
-            start(s, dump: false)
-            chosen.append(s)
-        }
-        while inFlight < config.maxConcurrent, dumpsInFlight < config.maxConcurrentDumps, let s = takeDue(dump: true, now: now) {
-            start(s, dump: true)
-            chosen.append(s)
+        for lane in [Lane.round, .dump, .slow] {
+            while inFlight < config.maxConcurrent, running[lane.rawValue] < limit(lane), let s = takeDue(lane, now: now) {
+                start(s, lane: lane)
+                chosen.append(s)
+            }
         }
         trim()
         return chosen
     }
 
-    /// Records the outcome of a fetch; `error` is a one-line reason.
-    public mutating func finished(_ source: LiveSource, now: Double, wallClock: Date = Date(), error: String?) {
-        guard var e = entries[source], e.inFlight else { return }
-        let isDump = !source.endpoint.isPeriodic
-        e.inFlight = false
+    private func limit(_ lane: Lane) -> Int {
+        switch lane {
+        case .round: config.maxConcurrent
+        case .slow: config.maxConcurrentSlow
+        case .dump: config.maxConcurrentDumps
+        }
+    }
+
+    /// Records the outcome of a fetch; `error` is a one-line reason. Returns the lane the
+    /// fetch ran in (nil for a source no longer known or not in flight).
+    @discardableResult
+    public mutating func finished(_ source: LiveSource, now: Double, wallClock: Date = Date(), error: String?) -> Lane? {
+        guard var e = entries[source], let ran = e.running else { return nil }
+        e.running = nil
         inFlight -= 1
-        if isDump { dumpsInFlight -= 1 }
+        running[ran.rawValue] -= 1
         if !e.settled {
             e.settled = true
-            if isDump { unsettledDumps -= 1 } else { unsettledPeriodic -= 1 }
+            unsettled[lane(of: source).rawValue] -= 1
         }
         if let error {
             e.failures += 1
@@ -153,12 +215,17 @@ public struct PollScheduler: Sendable {
             e.status.failingSince = nil
             e.status.consecutiveFailures = 0
             // A dump marked dirty while in flight (due set again) is fetched again.
-            if source.endpoint.isPeriodic { e.due = nextRound(after: now) }
+            switch lane(of: source) {
+            case .round: e.due = nextRound(after: now)
+            case .slow: e.due = nextRound(after: now) + config.interval * Double(config.unfocusedClustersEvery - 1)
+            case .dump: break
+            }
         }
         e.stamp += 1
         entries[source] = e
         if let due = e.due { push(source, due: due, stamp: e.stamp) }
         trim()
+        return ran
     }
 
     /// Backoff after `failures` consecutive failures: the interval, doubled per failure, capped.
@@ -181,27 +248,30 @@ public struct PollScheduler: Sendable {
 
     public var inFlightCount: Int { inFlight }
 
-    /// Periodic fetches in flight (a round is done when this is zero; dumps run beside rounds).
-    public var periodicInFlightCount: Int { inFlight - dumpsInFlight }
+    /// Round fetches in flight (a round is done when this is zero; config dumps and
+    /// unfocused `/clusters` run beside the rounds).
+    public var periodicInFlightCount: Int { running[Lane.round.rawValue] }
 
-    /// Every periodic source has been tried at least once: the live tables are complete.
-    /// (Config dumps may still be on their way; see ``allDumpsSettled``.)
-    public var allSettled: Bool { unsettledPeriodic == 0 }
+    /// Every source of the round (stats, focused `/clusters`, ztunnel, istiod) has been tried
+    /// at least once: the live tables are complete. Config dumps (``allDumpsSettled``) and
+    /// unfocused `/clusters` (``allSlowSettled``) may still be on their way.
+    public var allSettled: Bool { unsettled[Lane.round.rawValue] == 0 }
 
     /// Every config dump has been tried at least once.
-    public var allDumpsSettled: Bool { unsettledDumps == 0 }
+    public var allDumpsSettled: Bool { unsettled[Lane.dump.rawValue] == 0 }
+
+    /// Every unfocused proxy's `/clusters` has been tried at least once.
+    public var allSlowSettled: Bool { unsettled[Lane.slow.rawValue] == 0 }
 
     /// When the next fetch that could start becomes due (nil when nothing is scheduled or
     /// every slot is taken, so the next finished fetch is what to wait for).
     public var nextDue: Double? {
         guard inFlight < config.maxConcurrent else { return nil }
-        let p = periodic.top?.due
-        let d = dumpsInFlight < config.maxConcurrentDumps ? dumps.top?.due : nil
-        switch (p, d) {
-        case (let a?, let b?): return min(a, b)
-        case (let a?, nil): return a
-        case (nil, let b): return b
+        var due: Double?
+        for lane in Lane.allCases where running[lane.rawValue] < limit(lane) {
+            if let t = heaps[lane.rawValue].top?.due { due = min(due ?? t, t) }
         }
+        return due
     }
 
     public var sources: [LiveSource] { Array(entries.keys) }
@@ -209,30 +279,32 @@ public struct PollScheduler: Sendable {
     // MARK: Heaps
 
     private mutating func push(_ s: LiveSource, due: Double, stamp: Int) {
-        if s.endpoint.isPeriodic { periodic.push(.init(due: due, source: s, stamp: stamp)) } else { dumps.push(.init(due: due, source: s, stamp: stamp)) }
+        heaps[lane(of: s).rawValue].push(.init(due: due, source: s, stamp: stamp))
     }
 
     /// Drops stale nodes from the heap tops, so a top is always a real due time.
     private mutating func trim() {
-        while let t = periodic.top, !DueHeap.isValid(t, entries) { periodic.pop() }
-        while let t = dumps.top, !DueHeap.isValid(t, entries) { dumps.pop() }
+        for i in heaps.indices {
+            while let t = heaps[i].top, !DueHeap.isValid(t, entries) { heaps[i].pop() }
+        }
     }
 
-    private mutating func start(_ s: LiveSource, dump: Bool) {
-        entries[s]!.inFlight = true
+    private mutating func start(_ s: LiveSource, lane: Lane) {
+        entries[s]!.running = lane
         // Not due while in flight; a dump marked dirty meanwhile gets a due time again.
         entries[s]!.due = nil
         entries[s]!.stamp += 1
         inFlight += 1
-        if dump { dumpsInFlight += 1 }
+        running[lane.rawValue] += 1
     }
 
-    /// The oldest valid due source of one heap at `now`, removed; stale nodes are dropped on the way.
-    private mutating func takeDue(dump: Bool, now: Double) -> LiveSource? {
-        while let top = dump ? dumps.top : periodic.top {
+    /// The oldest valid due source of one lane at `now`, removed; stale nodes are dropped on the way.
+    private mutating func takeDue(_ lane: Lane, now: Double) -> LiveSource? {
+        let i = lane.rawValue
+        while let top = heaps[i].top {
             let valid = DueHeap.isValid(top, entries)
             if valid && top.due > now { return nil }
-            if dump { dumps.pop() } else { periodic.pop() }
+            heaps[i].pop()
             if valid { return top.source }
         }
         return nil

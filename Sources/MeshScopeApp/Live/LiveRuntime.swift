@@ -118,6 +118,9 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     private var feed: LiveFeed
     private var tasks: [Task<Void, Never>] = []
     private var focusTask: Task<Void, Never>?
+    /// The running store (live sources only), told which proxy is open.
+    private var store: MeshStore?
+    private var focusedKey: String?
     private var paused = false
     private var generation = 0
     private var pendingApply: [ApplyEntry]?
@@ -186,7 +189,14 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         }
         let store = MeshStore.over(conn.source, options: .init(refresh: refresh))
         let refresh = self.refresh
-        let run = Task { await store.run() }
+        let focused = lock.withLock { () -> String? in
+            self.store = store
+            return focusedKey
+        }
+        let run = Task {
+            if let focused { await store.setFocus([focused]) }
+            await store.run()
+        }
         let states = Task {
             for await s in await store.states() {
                 self.update(gen) { $0.record(s) }
@@ -317,14 +327,20 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     }
 
     /// Opens a proxy: fetch its dump now (and again when the store sees a newer one), its
-    /// `/stats` every refresh; the store already polls its `/clusters`.
+    /// `/stats` every refresh; the store is told to poll its `/clusters` every refresh
+    /// (unfocused proxies' only every few).
     private func focus(_ key: String?) {
-        let (proxy, gen, source) = lock.withLock { () -> (MeshState.Proxy?, Int, any MeshSource) in
+        let (proxy, gen, source, store) = lock.withLock { () -> (MeshState.Proxy?, Int, any MeshSource, MeshStore?) in
             focusTask?.cancel()
             focusTask = nil
             let p = key.flatMap { feed.proxy($0) }
             feed.setFocus(p)
-            return (p, generation, connection.source)
+            focusedKey = p?.key
+            return (p, generation, connection.source, self.store)
+        }
+        if let store {
+            let keys: Set<String> = proxy.map { [$0.key] } ?? []
+            Task { await store.setFocus(keys) }
         }
         guard let proxy, proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else { return }
         let refresh = self.refresh
@@ -446,6 +462,8 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                     generation += 1
                     tasks = []
                     focusTask = nil
+                    store = nil
+                    focusedKey = nil
                     pendingApply = nil
                     clusterStamp = nil
                     feed = LiveFeed(label: options.label ?? name)

@@ -57,6 +57,12 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 return
             }
             let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency))
+            if let target = hosts {
+                // The one proxy whose upstream hosts are shown: its `/clusters` every refresh
+                // and in the first complete state; the others' only every few refreshes.
+                let ref = PodReference(target, defaultNamespace: source.defaultNamespace(src))
+                await store.setFocus([ref.namespace + "/" + ref.name])
+            }
             let poller = Task { await store.run() }
             var printed = 0
             var failure: CLIError?

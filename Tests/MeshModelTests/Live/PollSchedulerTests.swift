@@ -88,4 +88,120 @@ import Testing
         s.finished(f[0], now: 0.1, error: nil)
         #expect(s.next(now: 0.1).map(\.proxy) == ["ns/p1"])
     }
+
+    // MARK: Focus: `/clusters` every round for focused proxies, every Nth for the others
+
+    func envoys(_ n: Int) -> [LiveSource] { sources(n, .stats) + sources(n, .clusters) }
+
+    /// Runs the plan from `from` to `to` in half-second steps, every fetch answering at once;
+    /// returns when each source was fetched.
+    func drive(_ s: inout PollScheduler, from: Double, to: Double, fail: Set<LiveSource> = []) -> [LiveSource: [Double]] {
+        var times: [LiveSource: [Double]] = [:]
+        var t = from
+        while t <= to {
+            for f in s.next(now: t) {
+                times[f, default: []].append(t)
+                s.finished(f, now: t, error: fail.contains(f) ? "HTTP 500" : nil)
+            }
+            t += 0.5
+        }
+        return times
+    }
+
+    @Test func focusedClustersEveryRoundOthersEveryNth() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 10, unfocusedClustersEvery: 5))
+        s.setSources(envoys(2), now: 0)
+        s.setFocus(["ns/p0"], now: 0)
+        let times = drive(&s, from: 0, to: 20)
+        let rounds: [Double] = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]
+        #expect(times[LiveSource(proxy: "ns/p0", endpoint: .clusters)] == rounds)
+        #expect(times[LiveSource(proxy: "ns/p1", endpoint: .clusters)] == [0, 10, 20])
+        #expect(times[LiveSource(proxy: "ns/p0", endpoint: .stats)] == rounds)
+        #expect(times[LiveSource(proxy: "ns/p1", endpoint: .stats)] == rounds)
+        #expect(s.lane(of: LiveSource(proxy: "ns/p0", endpoint: .clusters)) == .round)
+        #expect(s.lane(of: LiveSource(proxy: "ns/p1", endpoint: .clusters)) == .slow)
+        #expect(s.lane(of: LiveSource(proxy: "ns/p1", endpoint: .stats)) == .round)
+    }
+
+    @Test func everyRoundWhenNIsOne() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 10))
+        s.setSources(envoys(2), now: 0)
+        let times = drive(&s, from: 0, to: 6)
+        #expect(times[LiveSource(proxy: "ns/p1", endpoint: .clusters)] == [0, 2, 4, 6])
+        #expect(s.lane(of: LiveSource(proxy: "ns/p1", endpoint: .clusters)) == .round)
+    }
+
+    @Test func completeDoesNotWaitForUnfocusedClusters() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 4, unfocusedClustersEvery: 5, maxConcurrentSlow: 1))
+        s.setSources(envoys(3), now: 0)
+        s.setFocus(["ns/p2"], now: 0)
+        // The round (3 stats + focused clusters) takes every slot first; the slow lane waits.
+        let first = s.next(now: 0)
+        #expect(Set(first) == Set(sources(3, .stats) + [LiveSource(proxy: "ns/p2", endpoint: .clusters)]))
+        for f in first { #expect(s.finished(f, now: 0.1, error: nil) == .round) }
+        #expect(s.allSettled)
+        #expect(!s.allSlowSettled)
+        #expect(s.periodicInFlightCount == 0)
+        // Then one unfocused `/clusters` at a time, beside the rounds; it does not count as a round fetch.
+        let slow = s.next(now: 0.1)
+        #expect(slow == [LiveSource(proxy: "ns/p0", endpoint: .clusters)])
+        #expect(s.periodicInFlightCount == 0)
+        #expect(s.inFlightCount == 1)
+        #expect(s.finished(slow[0], now: 0.2, error: "HTTP 500") == .slow)
+        #expect(!s.allSlowSettled)
+        let last = s.next(now: 0.2)
+        #expect(last == [LiveSource(proxy: "ns/p1", endpoint: .clusters)])
+        s.finished(last[0], now: 0.3, error: nil)
+        // Tried once each (one failed): the upstreams are as complete as they get.
+        #expect(s.allSlowSettled)
+        #expect(s.status(slow[0])?.state == .failing(reason: "HTTP 500"))
+    }
+
+    @Test func newlyFocusedProxyIsFetchedAtOnceThenEveryRound() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 10, unfocusedClustersEvery: 5))
+        s.setSources(envoys(2), now: 0)
+        let p1 = LiveSource(proxy: "ns/p1", endpoint: .clusters)
+        var times = drive(&s, from: 0, to: 2.5)
+        #expect(times[p1] == [0])
+        s.setFocus(["ns/p1"], now: 3)
+        #expect(s.focused == ["ns/p1"])
+        #expect(s.next(now: 3) == [p1])
+        s.finished(p1, now: 3, error: nil)
+        times = drive(&s, from: 3.5, to: 8.5)
+        #expect(times[p1] == [4, 6, 8])
+        // Losing focus: the next fetch is at the next round as planned, then every 5th.
+        s.setFocus([], now: 9)
+        times = drive(&s, from: 9, to: 26)
+        #expect(times[p1] == [10, 20])
+        #expect(times[LiveSource(proxy: "ns/p0", endpoint: .clusters)] == [10, 20])
+    }
+
+    @Test func focusDoesNotCutAFailingSourcesBackoff() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 10, maxBackoff: 16, unfocusedClustersEvery: 5))
+        let p0 = LiveSource(proxy: "ns/p0", endpoint: .clusters)
+        s.setSources(envoys(1), now: 0)
+        var times = drive(&s, from: 0, to: 2, fail: [p0])
+        // Failing in the slow lane backs off as any source does: 0, +2.
+        #expect(times[p0] == [0, 2])
+        s.setFocus(["ns/p0"], now: 3)
+        #expect(s.next(now: 3).isEmpty)
+        times = drive(&s, from: 3, to: 14, fail: [p0])
+        #expect(times[p0] == [6, 14])
+    }
+
+    @Test func focusBeforeTheFirstFetchCountsTowardsComplete() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 10, unfocusedClustersEvery: 5))
+        s.setSources(envoys(2), now: 0)
+        s.setFocus(["ns/p0"], now: 0)
+        s.setFocus(["ns/p1"], now: 0)
+        let fetches = s.next(now: 0)
+        for f in fetches where s.lane(of: f) == .round { s.finished(f, now: 0.1, error: nil) }
+        #expect(s.allSettled)
+        #expect(!s.allSlowSettled)
+        for f in fetches where s.lane(of: f) == .slow { s.finished(f, now: 0.1, error: nil) }
+        #expect(s.allSlowSettled)
+        // Removing a proxy keeps the others' plans (nothing due before the next round).
+        s.setSources(sources(1, .stats) + sources(1, .clusters), now: 1)
+        #expect(s.next(now: 1).isEmpty)
+    }
 }

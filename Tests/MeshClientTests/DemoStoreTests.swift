@@ -39,7 +39,7 @@ import Testing
             client = c
             let k = try await ClusterCache.start(client: c, namespace: nil)
             cache = k
-            try await k.waitForSync(timeout: 10)
+            try await k.waitForSync(timeout: 30)
             let a = AdminClient(.apiServerProxy(c), timeout: adminTimeout, maxConcurrent: 16)
             admin = a
             let store = MeshStore.kubernetes(cache: k, admin: a, options: .init(refresh: refresh, maxConcurrent: 16, maxBackoff: 2))

@@ -102,7 +102,7 @@ import Testing
                 let informer = Informer(client: client, resource: Resources.pods, namespace: "shop", pageSize: 50, watchTimeoutSeconds: 1,
                                         backoff: Backoff(initial: 0.05, cap: 0.2))
                 await informer.start()
-                try await informer.waitForSync(timeout: 10)
+                try await informer.waitForSync(timeout: 30)
                 #expect(await informer.count == 120)
                 #expect(await informer.stats.listPages == 3)
 
@@ -211,7 +211,7 @@ import Testing
             ]), manager: "test")
             try await withClient(try cluster.client()) { client in
                 let cache = try await ClusterCache.start(client: client, namespace: nil)
-                try await cache.waitForSync(timeout: 10)
+                try await cache.waitForSync(timeout: 30)
                 let snap = await cache.snapshot()
                 #expect(snap.pods.count == 7)
                 #expect(snap.services.count == 4)

@@ -52,7 +52,7 @@ import Testing
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
-            screen = try t.capture()
+            screen = try await t.capture()
             if predicate(screen) { return screen }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
@@ -78,35 +78,35 @@ import Testing
             let onlyInBeta = try #require(beta.mesh.pods.first { $0.namespace == "demo-00" })
             #expect(betaPods > alphaPods && !alpha.mesh.pods.contains { $0.namespace == "demo-00" })
 
-            try t.start()
-            try t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) --kubeconfig \(config) --refresh 1; echo \"exit=$?\"; stty -g > stty.after")
-            try t.keys("Enter")
+            try await t.start()
+            try await t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) --kubeconfig \(config) --refresh 1; echo \"exit=$?\"; stty -g > stty.after")
+            try await t.keys("Enter")
             var screen = try await Self.waitFor(t, "alpha's workloads") { $0.contains("Workloads[\(alphaPods)]") }
             #expect(Self.header(screen).contains("alpha @ alpha-cluster  ns: all"))
 
             // A context whose API server does not answer: refused, alpha stays.
-            try LiveEndToEndTests.command(t, "ctx dead")
+            try await LiveEndToEndTests.command(t, "ctx dead")
             screen = try await Self.waitFor(t, "the refused switch") { $0.contains("cannot switch to context dead") }
             #expect(Self.header(screen).contains("alpha @ alpha-cluster"))
             #expect(screen.contains("Workloads[\(alphaPods)]"))
 
             // The second cluster: its header, its pods, a namespace only it has.
-            try LiveEndToEndTests.command(t, "ctx beta")
+            try await LiveEndToEndTests.command(t, "ctx beta")
             screen = try await Self.waitFor(t, "beta's workloads") { Self.header($0).contains("beta @ beta-cluster") && $0.contains("Workloads[\(betaPods)]") }
-            try LiveEndToEndTests.filter(t, onlyInBeta.name)
+            try await LiveEndToEndTests.filter(t, onlyInBeta.name)
             screen = try await Self.waitFor(t, "a pod only beta has") { LiveEndToEndTests.line($0, onlyInBeta.name)?.contains("demo-00") == true }
-            try LiveEndToEndTests.command(t, "namespaces")
+            try await LiveEndToEndTests.command(t, "namespaces")
             screen = try await Self.waitFor(t, "beta's namespaces") { LiveEndToEndTests.line($0, "demo-00") != nil }
             #expect(Self.header(screen).contains("beta @ beta-cluster"))
 
             // And back: alpha has no demo-00.
-            try LiveEndToEndTests.command(t, "ctx alpha")
+            try await LiveEndToEndTests.command(t, "ctx alpha")
             screen = try await Self.waitFor(t, "alpha again") { Self.header($0).contains("alpha @ alpha-cluster") && $0.contains("Workloads[\(alphaPods)]") }
-            try LiveEndToEndTests.command(t, "namespaces")
+            try await LiveEndToEndTests.command(t, "namespaces")
             screen = try await Self.waitFor(t, "alpha's namespaces") { LiveEndToEndTests.line($0, "bookinfo") != nil }
             #expect(LiveEndToEndTests.line(screen, "demo-00") == nil)
 
-            try LiveEndToEndTests.command(t, "q")
+            try await LiveEndToEndTests.command(t, "q")
             screen = try await Self.waitFor(t, "the shell after exit") { s in s.split(separator: "\n").contains { $0.hasPrefix("exit=") } }
             #expect(screen.split(separator: "\n").contains("exit=0"))
         } catch {

@@ -6,57 +6,57 @@ import Testing
 @Suite(.serialized) struct EndToEndTests {
     static let dump = Fixtures.path("envoy/waypoint/config_dump.json")
 
-    func launch(_ t: Tmux, extra: String = "", env: String = "", waitForFrame: Bool = true) throws {
+    func launch(_ t: Tmux, extra: String = "", env: String = "", waitForFrame: Bool = true) async throws {
         let bin = try Tmux.binary()
-        try t.start()
-        try t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) --view sections \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
-        try t.keys("Enter")
-        if waitForFrame { try t.waitFor("Sections[7]") }
+        try await t.start()
+        try await t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) --view sections \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
+        try await t.keys("Enter")
+        if waitForFrame { try await t.waitFor("Sections[7]") }
     }
 
     /// After meshscope ends: the shell is back, the alternate screen is off, tty modes match.
-    func expectRestored(_ t: Tmux, exit code: String) throws {
-        let screen = try t.waitFor("the shell after exit") { Self.exitLine($0) != nil }
+    func expectRestored(_ t: Tmux, exit code: String) async throws {
+        let screen = try await t.waitFor("the shell after exit") { Self.exitLine($0) != nil }
         #expect(Self.exitLine(screen) == "exit=\(code)")
         #expect(!screen.contains("Sections["))
-        #expect(try t.display("#{alternate_on}") == "0")
-        #expect(try t.display("#{cursor_flag}") == "1")
-        try t.type("cmp stty.before.$$ stty.after.$$ && echo modes-same && rm stty.before.$$ stty.after.$$")
-        try t.keys("Enter")
-        try t.waitFor("modes-same")
+        #expect(try await t.display("#{alternate_on}") == "0")
+        #expect(try await t.display("#{cursor_flag}") == "1")
+        try await t.type("cmp stty.before.$$ stty.after.$$ && echo modes-same && rm stty.before.$$ stty.after.$$")
+        try await t.keys("Enter")
+        try await t.waitFor("modes-same")
     }
 
-    @Test func navigateFilterDrillHelpAndQuit() throws {
+    @Test func navigateFilterDrillHelpAndQuit() async throws {
         let t = Tmux()
         defer { t.kill() }
-        try launch(t)
-        let screen = try t.waitFor("│  7  Secrets", "Source:   file /")
+        try await launch(t)
+        let screen = try await t.waitFor("│  7  Secrets", "Source:   file /")
         #expect(screen.contains("│  4  Listeners              2  2023-12-26T05:57:39Z/1   42110  envoy.admin.v3.ListenersConfigDump"))
         // Navigate and drill in.
-        try t.keys("j", "j", "j", "Enter")
-        try t.waitFor("Listeners[2]", " main_internal ")
-        try t.keys("G", "Enter")
-        try t.waitFor(" 1 JSON   2 YAML", "\"name\": \"main_internal\"")
-        try t.keys("Tab")
-        try t.waitFor("'@type': type.googleapis.com/envoy.config.listener.v3.Listener")
+        try await t.keys("j", "j", "j", "Enter")
+        try await t.waitFor("Listeners[2]", " main_internal ")
+        try await t.keys("G", "Enter")
+        try await t.waitFor(" 1 JSON   2 YAML", "\"name\": \"main_internal\"")
+        try await t.keys("Tab")
+        try await t.waitFor("'@type': type.googleapis.com/envoy.config.listener.v3.Listener")
         // Back out twice, then filter.
-        try t.keys("Escape", "Escape")
-        try t.waitFor("Sections[7]")
-        try t.type("/route")
-        try t.keys("Enter")
-        try t.waitFor("the filtered rows only") { s in
+        try await t.keys("Escape", "Escape")
+        try await t.waitFor("Sections[7]")
+        try await t.type("/route")
+        try await t.keys("Enter")
+        try await t.waitFor("the filtered rows only") { s in
             s.contains("Sections[2/7]") && s.contains("ScopedRoutes") && s.contains("  Routes ") && !s.contains("Listeners ")
         }
         // Esc and ? sent together are two keys (Esc clears the filter, ? opens help).
         // Help lists the keys of this view; any key closes it.
-        try t.keys("Escape", "?")
-        try t.waitFor("Help: sections", "filter rows (regex, !inverts)", "Ctrl-C", ":q")
-        try t.keys("Escape")
-        try t.waitFor("no help, no filter") { !$0.contains("Help: sections") && $0.contains("Sections[7]") }
+        try await t.keys("Escape", "?")
+        try await t.waitFor("Help: sections", "filter rows (regex, !inverts)", "Ctrl-C", ":q")
+        try await t.keys("Escape")
+        try await t.waitFor("no help, no filter") { !$0.contains("Help: sections") && $0.contains("Sections[7]") }
         // :q quits and gives the terminal back.
-        try t.type(":q")
-        try t.keys("Enter")
-        try expectRestored(t, exit: "0")
+        try await t.type(":q")
+        try await t.keys("Enter")
+        try await expectRestored(t, exit: "0")
     }
 
     /// The `exit=N` line the shell prints after meshscope ends (not the echoed command).
@@ -73,32 +73,32 @@ import Testing
             && bottom?.count == width && bottom?.hasSuffix("┘") == true
     }
 
-    @Test func resizeRedrawsForTheNewSize() throws {
+    @Test func resizeRedrawsForTheNewSize() async throws {
         let t = Tmux()
         defer { t.kill() }
-        try launch(t)
-        try t.tmux(["resize-window", "-x", "80", "-y", "24"])
-        var screen = try t.waitFor("an 80-column frame") { Self.isCompleteFrame($0, width: 80) }
+        try await launch(t)
+        try await t.tmux(["resize-window", "-x", "80", "-y", "24"])
+        var screen = try await t.waitFor("an 80-column frame") { Self.isCompleteFrame($0, width: 80) }
         #expect(screen.split(separator: "\n").count == 24)
         #expect(!screen.contains("ListenersConfigDump"))  // TYPE (wide-only) no longer fits
         // A burst of resizes settles on the last size.
         for (w, h) in [(100, 30), (90, 28), (130, 45), (110, 35)] {
-            try t.tmux(["resize-window", "-x", "\(w)", "-y", "\(h)"])
+            try await t.tmux(["resize-window", "-x", "\(w)", "-y", "\(h)"])
         }
-        screen = try t.waitFor("a 110-column frame") { Self.isCompleteFrame($0, width: 110) }
+        screen = try await t.waitFor("a 110-column frame") { Self.isCompleteFrame($0, width: 110) }
         #expect(screen.contains("ListenersConfigDump"))
         // Too small: a clear message instead of a broken frame; growing back restores it.
-        try t.tmux(["resize-window", "-x", "30", "-y", "6"])
-        try t.waitFor("terminal too small")
-        try t.tmux(["resize-window", "-x", "120", "-y", "40"])
-        try t.waitFor("Sections[7]")
-        try t.keys("C-c")
-        try expectRestored(t, exit: "0")
+        try await t.tmux(["resize-window", "-x", "30", "-y", "6"])
+        try await t.waitFor("terminal too small")
+        try await t.tmux(["resize-window", "-x", "120", "-y", "40"])
+        try await t.waitFor("Sections[7]")
+        try await t.keys("C-c")
+        try await expectRestored(t, exit: "0")
     }
 
     /// The file changes on disk; the view updates in place, and the terminal receives only
     /// the changed cells (measured on the real output stream with `pipe-pane`).
-    @Test func fileChangeRedrawsOnlyWhatChanged() throws {
+    @Test func fileChangeRedrawsOnlyWhatChanged() async throws {
         let dir = NSTemporaryDirectory() + "meshscope-e2e-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -110,25 +110,25 @@ import Testing
         let t = Tmux()
         defer { t.kill() }
         let bin = try Tmux.binary()
-        try t.start()
-        try t.type("\(bin) --file \(copy) --view sections --refresh 0.3")
-        try t.keys("Enter")
-        try t.waitFor("Sections[7]", "│  7  Secrets")
-        try t.tmux(["pipe-pane", "-o", "cat >> \(out)"])
+        try await t.start()
+        try await t.type("\(bin) --file \(copy) --view sections --refresh 0.3")
+        try await t.keys("Enter")
+        try await t.waitFor("Sections[7]", "│  7  Secrets")
+        try await t.tmux(["pipe-pane", "-o", "cat >> \(out)"])
         // Same length, one character different: what a counter refresh looks like.
         let changed = original.replacingOccurrences(of: "2023-12-26T05:56:10Z/3", with: "2023-12-26T05:56:10Z/4")
         #expect(changed != original)
         try changed.write(toFile: copy, atomically: true, encoding: .utf8)
-        try t.waitFor("2023-12-26T05:56:10Z/4")
-        try t.tmux(["pipe-pane"])
+        try await t.waitFor("2023-12-26T05:56:10Z/4")
+        try await t.tmux(["pipe-pane"])
         let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
         // The version cell plus the header clock ("Loaded: HH:MM:SS (Ns ago)"): a few dozen
         // bytes, against ~15 KB for a full 120×40 frame.
         print("a one-cell change on disk: \(bytes) bytes written to the terminal")
         #expect(bytes > 0)
         #expect(bytes < 480, "a one-cell change wrote \(bytes) bytes")
-        try t.keys("C-c")
-        try t.waitFor("the shell") { Self.lastLine($0) == "$" }
+        try await t.keys("C-c")
+        try await t.waitFor("the shell") { Self.lastLine($0) == "$" }
     }
 
     /// A child process by name, from /proc (no procps needed).
@@ -150,33 +150,33 @@ import Testing
 
     /// 256 colours by default; `NO_COLOR` keeps attributes only; a missing theme is named
     /// on screen and the default is used.
-    @Test func coloursNoColorAndThemeFallback() throws {
+    @Test func coloursNoColorAndThemeFallback() async throws {
         let bin = try Tmux.binary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start()
-        try t.type("\(bin) --file \(Self.dump) --view sections --theme no-such-theme")
-        try t.keys("Enter")
-        try t.waitFor("Sections[7]", "theme \"no-such-theme\" (from --theme) not found")
-        let styled = try t.captureStyled()
+        try await t.start()
+        try await t.type("\(bin) --file \(Self.dump) --view sections --theme no-such-theme")
+        try await t.keys("Enter")
+        try await t.waitFor("Sections[7]", "theme \"no-such-theme\" (from --theme) not found")
+        let styled = try await t.captureStyled()
         #expect(styled.contains("38;5;"))   // xterm-256 foreground colours in use
-        try t.keys("C-c")
-        try t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
+        try await t.keys("C-c")
+        try await t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
 
-        try t.type("NO_COLOR=1 \(bin) --file \(Self.dump) --view sections")
-        try t.keys("Enter")
-        try t.waitFor("Sections[7]", "│  7  Secrets")
-        let plain = try t.captureStyled()
+        try await t.type("NO_COLOR=1 \(bin) --file \(Self.dump) --view sections")
+        try await t.keys("Enter")
+        try await t.waitFor("Sections[7]", "│  7  Secrets")
+        let plain = try await t.captureStyled()
         #expect(!plain.contains("38;5;") && !plain.contains("48;5;"))
         #expect(plain.contains("\u{1B}[1m"))   // bold headers remain
         #expect(plain.contains("\u{1B}[1;7m 1  Bootstrap"))   // the selection is bold reverse video
-        try t.keys("C-c")
-        try t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
+        try await t.keys("C-c")
+        try await t.waitFor("the shell") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
     }
 
     /// Wide characters line up on a real terminal, and a C locale (no LANG) falls back
     /// to C.UTF-8 instead of printing question marks.
-    @Test func wideCharactersWithoutALocale() throws {
+    @Test func wideCharactersWithoutALocale() async throws {
         let dir = NSTemporaryDirectory() + "meshscope-e2e-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -185,12 +185,12 @@ import Testing
             .write(toFile: file, atomically: true, encoding: .utf8)
         let t = Tmux()
         defer { t.kill() }
-        try t.start(environment: ["LANG": ""])
-        try t.type("\(try Tmux.binary()) --file \(file) --view sections")
-        try t.keys("Enter")
-        try t.waitFor("Sections[1]")
-        try t.keys("Enter")
-        let screen = try t.waitFor("workloads[2]", "日本語-svc")
+        try await t.start(environment: ["LANG": ""])
+        try await t.type("\(try Tmux.binary()) --file \(file) --view sections")
+        try await t.keys("Enter")
+        try await t.waitFor("Sections[1]")
+        try await t.keys("Enter")
+        let screen = try await t.waitFor("workloads[2]", "日本語-svc")
         let lines = screen.split(separator: "\n")
         let wide = try #require(lines.first { $0.contains("日本語-svc") })
         let ascii = try #require(lines.first { $0.contains("ascii-svc") })
@@ -201,69 +201,69 @@ import Testing
         }
         #expect(column(wide, of: "workloads") == column(ascii, of: "workloads"))
         #expect(wide.hasSuffix("│") && ascii.hasSuffix("│"))
-        try t.keys("C-c")
-        try t.waitFor("the shell") { !$0.contains("workloads[2]") && Self.lastLine($0) == "$" }
+        try await t.keys("C-c")
+        try await t.waitFor("the shell") { !$0.contains("workloads[2]") && Self.lastLine($0) == "$" }
     }
 
-    @Test func ctrlZSuspendsAndFgResumes() throws {
+    @Test func ctrlZSuspendsAndFgResumes() async throws {
         let t = Tmux()
         defer { t.kill() }
-        try t.start()
+        try await t.start()
         // Alone on the command line: a stopped job would let a `; echo` list run on.
-        try t.type("\(try Tmux.binary()) --file \(Self.dump) --view sections")
-        try t.keys("Enter")
-        try t.waitFor("Sections[7]", "│  7  Secrets")
-        try t.keys("C-z")
-        try t.waitFor("the shell with meshscope stopped") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
-        #expect(try t.display("#{alternate_on}") == "0")
-        try t.type("fg")
-        try t.keys("Enter")
-        try t.waitFor("Sections[7]", "│  7  Secrets", "space pause")
-        try t.keys("j", "Enter")
-        try t.waitFor("Clusters[3]", "prometheus_stats")
-        try t.keys("C-c")
-        try t.waitFor("the shell after quitting") { !$0.contains("Clusters[3]") && Self.lastLine($0) == "$" }
-        #expect(try t.display("#{alternate_on}") == "0")
+        try await t.type("\(try Tmux.binary()) --file \(Self.dump) --view sections")
+        try await t.keys("Enter")
+        try await t.waitFor("Sections[7]", "│  7  Secrets")
+        try await t.keys("C-z")
+        try await t.waitFor("the shell with meshscope stopped") { !$0.contains("Sections[7]") && Self.lastLine($0) == "$" }
+        #expect(try await t.display("#{alternate_on}") == "0")
+        try await t.type("fg")
+        try await t.keys("Enter")
+        try await t.waitFor("Sections[7]", "│  7  Secrets", "space pause")
+        try await t.keys("j", "Enter")
+        try await t.waitFor("Clusters[3]", "prometheus_stats")
+        try await t.keys("C-c")
+        try await t.waitFor("the shell after quitting") { !$0.contains("Clusters[3]") && Self.lastLine($0) == "$" }
+        #expect(try await t.display("#{alternate_on}") == "0")
     }
 
-    @Test func sigtermRestoresTheTerminal() throws {
+    @Test func sigtermRestoresTheTerminal() async throws {
         let t = Tmux()
         defer { t.kill() }
-        try launch(t)
-        let shell = try t.display("#{pane_pid}")
+        try await launch(t)
+        let shell = try await t.display("#{pane_pid}")
         // meshscope is the shell's child; signal that one process by its id.
         let n = Self.childProcess(of: Int32(shell) ?? -1, named: "meshscope")
         try #require(n != nil, "meshscope child of \(shell) not found")
         Foundation.kill(n!, SIGTERM)
-        try expectRestored(t, exit: "143")
+        try await expectRestored(t, exit: "143")
     }
 
-    @Test func crashRestoresTheTerminal() throws {
+    @Test func crashRestoresTheTerminal() async throws {
         let t = Tmux()
         defer { t.kill() }
-        try launch(t, env: "MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME=1 SWIFT_BACKTRACE=enable=no", waitForFrame: false)
+        try await launch(t, env: "MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME=1 SWIFT_BACKTRACE=enable=no", waitForFrame: false)
         // fatalError traps (SIGILL on x86_64, SIGTRAP on arm64): 128 + signal.
-        let screen = try t.waitFor("the shell after the crash", timeout: 20) { Self.exitLine($0) != nil }
+        let screen = try await t.waitFor("the shell after the crash", timeout: 20) { Self.exitLine($0) != nil }
         #expect(Self.exitLine(screen) == "exit=132" || Self.exitLine(screen) == "exit=133")
         #expect(screen.contains("Fatal error: MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"))
-        #expect(try t.display("#{alternate_on}") == "0")
-        try t.type("cmp stty.before.$$ stty.after.$$ && echo modes-same && rm stty.before.$$ stty.after.$$")
-        try t.keys("Enter")
-        try t.waitFor("modes-same")
+        #expect(try await t.display("#{alternate_on}") == "0")
+        try await t.type("cmp stty.before.$$ stty.after.$$ && echo modes-same && rm stty.before.$$ stty.after.$$")
+        try await t.keys("Enter")
+        try await t.waitFor("modes-same")
     }
 
-    @Test func badTermSaysSoAndExits() throws {
+    @Test func badTermSaysSoAndExits() async throws {
         let t = Tmux()
         defer { t.kill() }
         let bin = try Tmux.binary()
-        try t.start()
-        try t.type("TERM=no-such-term \(bin) --file \(Self.dump); echo \"exit=$?\"")
-        try t.keys("Enter")
-        let screen = try t.waitFor("exit=1")
+        try await t.start()
+        try await t.type("TERM=no-such-term \(bin) --file \(Self.dump); echo \"exit=$?\"")
+        try await t.keys("Enter")
+        let screen = try await t.waitFor("exit=1")
         #expect(screen.contains("meshscope: TERM=no-such-term: unknown terminal type"))
     }
 
-    @Test func withoutATerminalItExitsWithAMessage() throws {
+    @Test func withoutATerminalItExitsWithAMessage() async throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try Tmux.binary())
         p.arguments = ["--file", Self.dump]
@@ -278,7 +278,7 @@ import Testing
         #expect(stderr.hasPrefix("meshscope: the terminal UI needs a terminal"))
     }
 
-    @Test func missingFileAndNoSourceAreClearErrors() throws {
+    @Test func missingFileAndNoSourceAreClearErrors() async throws {
         for (args, code, message) in [
             (["--file", "/nonexistent/dump.json"], Int32(1), "meshscope: /nonexistent/dump.json: no such file"),
             // No --file: the current kubeconfig context; with none, say so and what else works.

@@ -15,23 +15,23 @@ import Testing
     /// Generous: first frame, first store round, apply round trips.
     static let slow: TimeInterval = 90
 
-    static func launch(_ t: Tmux, _ args: String = "", environment: [String: String] = [:]) throws -> String {
+    static func launch(_ t: Tmux, _ args: String = "", environment: [String: String] = [:]) async throws -> String {
         let dir = NSTemporaryDirectory() + "meshscope-live-e2e-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try t.start(environment: environment)
-        try t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) --demo --refresh 1 \(args); echo \"exit=$?\"; stty -g > stty.after")
-        try t.keys("Enter")
+        try await t.start(environment: environment)
+        try await t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) --demo --refresh 1 \(args); echo \"exit=$?\"; stty -g > stty.after")
+        try await t.keys("Enter")
         return dir
     }
 
-    static func command(_ t: Tmux, _ text: String) throws {
-        try t.type(":" + text)
-        try t.keys("Enter")
+    static func command(_ t: Tmux, _ text: String) async throws {
+        try await t.type(":" + text)
+        try await t.keys("Enter")
     }
 
-    static func filter(_ t: Tmux, _ text: String) throws {
-        try t.type("/" + text)
-        try t.keys("Enter")
+    static func filter(_ t: Tmux, _ text: String) async throws {
+        try await t.type("/" + text)
+        try await t.keys("Enter")
     }
 
     /// The table line holding `text`.
@@ -39,61 +39,61 @@ import Testing
         screen.split(separator: "\n").map(String.init).first { $0.hasPrefix("│") && $0.contains(text) }
     }
 
-    static func quitAndCheckRestored(_ t: Tmux) throws {
-        try command(t, "q")
-        let screen = try t.waitFor("the shell after exit", timeout: slow) { s in s.split(separator: "\n").contains { $0.hasPrefix("exit=") } }
+    static func quitAndCheckRestored(_ t: Tmux) async throws {
+        try await command(t, "q")
+        let screen = try await t.waitFor("the shell after exit", timeout: slow) { s in s.split(separator: "\n").contains { $0.hasPrefix("exit=") } }
         #expect(screen.split(separator: "\n").contains("exit=0"))
-        #expect(try t.display("#{alternate_on}") == "0")
-        try t.type("cmp stty.before stty.after && echo modes-same")
-        try t.keys("Enter")
-        try t.waitFor("modes-same")
+        #expect(try await t.display("#{alternate_on}") == "0")
+        try await t.type("cmp stty.before stty.after && echo modes-same")
+        try await t.keys("Enter")
+        try await t.waitFor("modes-same")
     }
 
-    @Test func findTheStaleProxyAndTheUnhealthyEndpoint() throws {
+    @Test func findTheStaleProxyAndTheUnhealthyEndpoint() async throws {
         let t = Tmux()
         defer { t.kill() }
-        let dir = try Self.launch(t)
+        let dir = try await Self.launch(t)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Header and the Workloads view with every mesh mode.
-        var screen = try t.waitFor("the demo's workloads", timeout: Self.slow) { s in
+        var screen = try await t.waitFor("the demo's workloads", timeout: Self.slow) { s in
             s.contains("meshscope-demo @ meshscope-demo") && s.contains("Workloads[\(Self.demo.pods.count)]")
                 && s.contains(" sidecar ") && s.contains(" ambient ") && s.contains(" waypoint ")
         }
         #expect(screen.contains("Source:   demo mesh"))
         #expect(screen.contains("Refresh:  1s"))
         // The store's first round: proxies counted in the header.
-        try t.waitFor("the store's first round", timeout: Self.slow) { $0.contains(" proxies") }
+        try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains(" proxies") }
 
         // Proxies: reviews-v2 is STALE.
-        try Self.command(t, "proxies")
-        screen = try t.waitFor("a STALE proxy", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
-        try Self.filter(t, Self.stalePod)
+        try await Self.command(t, "proxies")
+        screen = try await t.waitFor("a STALE proxy", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
+        try await Self.filter(t, Self.stalePod)
         // The NAME column is cut to fit the type columns: match its start.
-        screen = try t.waitFor("the stale proxy's row", timeout: Self.slow) { Self.line($0, "reviews-v2-")?.contains("STALE") == true }
+        screen = try await t.waitFor("the stale proxy's row", timeout: Self.slow) { Self.line($0, "reviews-v2-")?.contains("STALE") == true }
 
         // Drill in: its tabs, fed by its config dump.
-        try t.keys("Enter")
-        screen = try t.waitFor("the proxy's listeners", timeout: Self.slow) { $0.contains(" Listeners[") && $0.contains(" 4 Endpoints") && !$0.contains("fetching") }
+        try await t.keys("Enter")
+        screen = try await t.waitFor("the proxy's listeners", timeout: Self.slow) { $0.contains(" Listeners[") && $0.contains(" 4 Endpoints") && !$0.contains("fetching") }
         #expect(screen.contains(Self.stalePod))
         // Endpoints: ratings-v1's host is UNHEALTHY.
-        try t.keys("4")
-        try t.waitFor(" Endpoints[", timeout: Self.slow)
-        try Self.filter(t, Self.unhealthyIP)
-        screen = try t.waitFor("the unhealthy ratings host", timeout: Self.slow) { Self.line($0, Self.unhealthyIP)?.contains("UNHEALTHY") == true }
+        try await t.keys("4")
+        try await t.waitFor(" Endpoints[", timeout: Self.slow)
+        try await Self.filter(t, Self.unhealthyIP)
+        screen = try await t.waitFor("the unhealthy ratings host", timeout: Self.slow) { Self.line($0, Self.unhealthyIP)?.contains("UNHEALTHY") == true }
         #expect(Self.line(screen, Self.unhealthyIP)?.contains("ratings") == true)
 
         // Back out to the proxies, then Workloads.
-        try t.keys("Escape", "Escape")
-        try t.waitFor("the proxies again", timeout: Self.slow) { $0.contains("Proxies[") && !$0.contains(" Endpoints[") }
-        try Self.command(t, "pods")
-        try Self.filter(t, "bookinfo-ambient")
-        screen = try t.waitFor("ambient pods", timeout: Self.slow) { s in
+        try await t.keys("Escape", "Escape")
+        try await t.waitFor("the proxies again", timeout: Self.slow) { $0.contains("Proxies[") && !$0.contains(" Endpoints[") }
+        try await Self.command(t, "pods")
+        try await Self.filter(t, "bookinfo-ambient")
+        screen = try await t.waitFor("ambient pods", timeout: Self.slow) { s in
             s.split(separator: "\n").contains { $0.hasPrefix("│") && $0.contains("bookinfo-ambient") && $0.contains(" ambient ") }
         }
-        try Self.quitAndCheckRestored(t)
+        try await Self.quitAndCheckRestored(t)
     }
 
-    @Test func applyFromTheClipboardWithPreviewAndConfirm() throws {
+    @Test func applyFromTheClipboardWithPreviewAndConfirm() async throws {
         let t = Tmux()
         defer { t.kill() }
         let manifest = """
@@ -110,78 +110,78 @@ import Testing
 
         """
         // The session's shell has a clean environment (no $TMUX), so name the buffer's server.
-        let dir = try Self.launch(t, environment: ["MESHSCOPE_CLIPBOARD_CMD": "tmux -L \(t.socket) save-buffer -"])
+        let dir = try await Self.launch(t, environment: ["MESHSCOPE_CLIPBOARD_CMD": "tmux -L \(t.socket) save-buffer -"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") }
-        try t.tmux(["set-buffer", manifest])
+        try await t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") }
+        try await t.tmux(["set-buffer", manifest])
 
         // Preview: one object to create, then the question.
-        try t.keys("A")
-        var screen = try t.waitFor("the dry run", timeout: Self.slow) { $0.contains("Dry run of 1 object") && $0.contains("Apply 1 change (1 create, 0 change)") }
+        try await t.keys("A")
+        var screen = try await t.waitFor("the dry run", timeout: Self.slow) { $0.contains("Dry run of 1 object") && $0.contains("Apply 1 change (1 create, 0 change)") }
         #expect(screen.contains("(clipboard: $MESHSCOPE_CLIPBOARD_CMD (tmux -L \(t.socket)"))
         #expect(Self.line(screen, "ratings-e2e")?.contains("create") == true)
-        try t.keys("y")
-        screen = try t.waitFor("the result", timeout: Self.slow) { $0.contains("Applied to context \"meshscope-demo\"") && $0.contains("applied: 1 created") }
+        try await t.keys("y")
+        screen = try await t.waitFor("the result", timeout: Self.slow) { $0.contains("Applied to context \"meshscope-demo\"") && $0.contains("applied: 1 created") }
         #expect(Self.line(screen, "ratings-e2e")?.contains("created") == true)
 
         // The object is in the cluster: the Istio view lists it (through the informers).
-        try Self.command(t, "istio")
-        try Self.filter(t, "destinationrules")
-        try t.waitFor("a DestinationRule", timeout: Self.slow) { Self.line($0, "destinationrules.networking.istio.io")?.hasSuffix("1 │") == true || Self.line($0, "destinationrules.networking.istio.io")?.contains(" 1 ") == true }
-        try t.keys("Enter")
-        screen = try t.waitFor("ratings-e2e listed", timeout: Self.slow) { Self.line($0, "ratings-e2e") != nil }
+        try await Self.command(t, "istio")
+        try await Self.filter(t, "destinationrules")
+        try await t.waitFor("a DestinationRule", timeout: Self.slow) { Self.line($0, "destinationrules.networking.istio.io")?.hasSuffix("1 │") == true || Self.line($0, "destinationrules.networking.istio.io")?.contains(" 1 ") == true }
+        try await t.keys("Enter")
+        screen = try await t.waitFor("ratings-e2e listed", timeout: Self.slow) { Self.line($0, "ratings-e2e") != nil }
         #expect(Self.line(screen, "ratings-e2e")?.contains("ratings.bookinfo.svc.cluster.local") == true)
 
         // Applying the same manifest again: unchanged, nothing to confirm.
-        try t.keys("A")
-        try t.waitFor("the second dry run", timeout: Self.slow) { $0.contains("nothing to apply: 1 unchanged") }
-        try t.keys("Escape")
+        try await t.keys("A")
+        try await t.waitFor("the second dry run", timeout: Self.slow) { $0.contains("nothing to apply: 1 unchanged") }
+        try await t.keys("Escape")
 
         // A broken manifest: the YAML error names where.
-        try t.tmux(["set-buffer", "kind: [unclosed\n"])
-        try t.keys("A")
-        screen = try t.waitFor("the YAML error", timeout: Self.slow) { $0.contains("Apply from the clipboard failed") }
+        try await t.tmux(["set-buffer", "kind: [unclosed\n"])
+        try await t.keys("A")
+        screen = try await t.waitFor("the YAML error", timeout: Self.slow) { $0.contains("Apply from the clipboard failed") }
         #expect(screen.contains("line"))
-        try Self.quitAndCheckRestored(t)
+        try await Self.quitAndCheckRestored(t)
     }
 
-    @Test func readOnlyRefusesApply() throws {
+    @Test func readOnlyRefusesApply() async throws {
         let t = Tmux()
         defer { t.kill() }
-        let dir = try Self.launch(t, "--readonly")
+        let dir = try await Self.launch(t, "--readonly")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains("[read-only]") }
-        try t.keys("A")
-        try t.waitFor("--readonly: apply is disabled", timeout: Self.slow)
-        try Self.quitAndCheckRestored(t)
+        try await t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains("[read-only]") }
+        try await t.keys("A")
+        try await t.waitFor("--readonly: apply is disabled", timeout: Self.slow)
+        try await Self.quitAndCheckRestored(t)
     }
 
     /// `S` on the demo writes a snapshot; `meshscope --snapshot FILE` reopens it read-only
     /// with the same findings (the STALE proxy), offline.
-    @Test func snapshotKeyThenReopenOffline() throws {
+    @Test func snapshotKeyThenReopenOffline() async throws {
         let t = Tmux()
         defer { t.kill() }
-        let dir = try Self.launch(t)
+        let dir = try await Self.launch(t)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
-        try t.keys("S")
-        let written = try t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
+        try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
+        try await t.keys("S")
+        let written = try await t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
         #expect(written.contains("meshscope-meshscope-demo-"))
-        try Self.quitAndCheckRestored(t)
+        try await Self.quitAndCheckRestored(t)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json.gz") }
         #expect(files.count == 1)
         let file = try #require(files.first)
 
-        try t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
-        try t.keys("Enter")
-        let screen = try t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
+        try await t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
+        try await t.keys("Enter")
+        let screen = try await t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
         #expect(screen.contains("[read-only]"))
         #expect(screen.contains("Source:   snapshot \(file.prefix(40))"))
-        try Self.command(t, "proxies")
-        try t.waitFor("the STALE proxy, offline", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
-        try t.keys("A")
-        try t.waitFor("apply refused on a snapshot", timeout: Self.slow) { $0.contains("read-only") && $0.contains("apply") }
-        try Self.command(t, "q")
-        try t.waitFor("exit=0", timeout: Self.slow)
+        try await Self.command(t, "proxies")
+        try await t.waitFor("the STALE proxy, offline", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
+        try await t.keys("A")
+        try await t.waitFor("apply refused on a snapshot", timeout: Self.slow) { $0.contains("read-only") && $0.contains("apply") }
+        try await Self.command(t, "q")
+        try await t.waitFor("exit=0", timeout: Self.slow)
     }
 }

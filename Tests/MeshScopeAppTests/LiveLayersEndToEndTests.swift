@@ -14,12 +14,12 @@ import Testing
     static let slow = LiveEndToEndTests.slow
 
     /// Wide enough for four hop columns beside the evidence pane.
-    static func launch(_ t: Tmux, _ args: String = "") throws -> String {
+    static func launch(_ t: Tmux, _ args: String = "") async throws -> String {
         let dir = NSTemporaryDirectory() + "meshscope-layers-e2e-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try t.start(width: 260, height: 50)
-        try t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) \(args); echo \"exit=$?\"; stty -g > stty.after")
-        try t.keys("Enter")
+        try await t.start(width: 260, height: 50)
+        try await t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) \(args); echo \"exit=$?\"; stty -g > stty.after")
+        try await t.keys("Enter")
         return dir
     }
 
@@ -49,67 +49,67 @@ import Testing
         #expect(screen.contains("Istio mTLS, SNI outbound_.9080_._.reviews.bookinfo.svc.cluster.loc"), "\(screen)")
     }
 
-    @Test func fromAPodPickReviewsAndSeeTheHops() throws {
+    @Test func fromAPodPickReviewsAndSeeTheHops() async throws {
         let t = Tmux()
         defer { t.kill() }
-        let dir = try Self.launch(t, "--demo --refresh 1")
+        let dir = try await Self.launch(t, "--demo --refresh 1")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try t.waitFor("the demo's workloads", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains(" sidecar ") }
-        try LiveEndToEndTests.filter(t, Self.productpage)
-        try t.waitFor("productpage's row", timeout: Self.slow) { LiveEndToEndTests.line($0, Self.productpage) != nil }
+        try await t.waitFor("the demo's workloads", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains(" sidecar ") }
+        try await LiveEndToEndTests.filter(t, Self.productpage)
+        try await t.waitFor("productpage's row", timeout: Self.slow) { LiveEndToEndTests.line($0, Self.productpage) != nil }
         // The hints bar and ? name the key.
-        try t.waitFor("L in the hints", timeout: Self.slow) { $0.contains("L layers to…") }
-        try t.keys("L")
-        var screen = try t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
+        try await t.waitFor("L in the hints", timeout: Self.slow) { $0.contains("L layers to…") }
+        try await t.keys("L")
+        var screen = try await t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
         #expect(LiveEndToEndTests.line(screen, "reviews.bookinfo.svc.cluster.local:9080")?.contains(" 9080 ") == true)
-        try LiveEndToEndTests.filter(t, "reviews.bookinfo.svc")
-        try t.waitFor("reviews' row", timeout: Self.slow) { s in
+        try await LiveEndToEndTests.filter(t, "reviews.bookinfo.svc")
+        try await t.waitFor("reviews' row", timeout: Self.slow) { s in
             Self.lines(s).filter { $0.hasPrefix("│ bookinfo ") }.count == 1 && LiveEndToEndTests.line(s, "reviews.bookinfo.svc.cluster.local:9080") != nil
         }
-        try t.keys("Enter")
-        screen = try t.waitFor("the hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
+        try await t.keys("Enter")
+        screen = try await t.waitFor("the hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(screen)
         #expect(screen.contains(" Layers \(Self.productpage).bookinfo → reviews.bookinfo.svc.cluster.local:9080 "))
         #expect(screen.contains("path with 4 hops"))
         // ? lists the text pane's keys; Esc returns to the picker.
-        try t.keys("Escape")
-        try t.waitFor("the picker again", timeout: Self.slow) { $0.contains("pick a destination") }
-        try LiveEndToEndTests.quitAndCheckRestored(t)
+        try await t.keys("Escape")
+        try await t.waitFor("the picker again", timeout: Self.slow) { $0.contains("pick a destination") }
+        try await LiveEndToEndTests.quitAndCheckRestored(t)
     }
 
-    @Test func fromAnEdgeThenOnASnapshot() throws {
+    @Test func fromAnEdgeThenOnASnapshot() async throws {
         let t = Tmux()
         defer { t.kill() }
-        let dir = try Self.launch(t, "--demo --refresh 1")
+        let dir = try await Self.launch(t, "--demo --refresh 1")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
-        try LiveEndToEndTests.command(t, "edges")
-        try t.waitFor("the edges", timeout: Self.slow) { $0.contains("Connections[") && $0.contains("productpage-") }
+        try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
+        try await LiveEndToEndTests.command(t, "edges")
+        try await t.waitFor("the edges", timeout: Self.slow) { $0.contains("Connections[") && $0.contains("productpage-") }
         // productpage → reviews (the first such row; every reviews version takes the same layers).
-        try LiveEndToEndTests.filter(t, "productpage-v1.bookinfo.*reviews.bookinfo.svc")
-        try t.waitFor("a productpage → reviews edge", timeout: Self.slow) { s in
+        try await LiveEndToEndTests.filter(t, "productpage-v1.bookinfo.*reviews.bookinfo.svc")
+        try await t.waitFor("a productpage → reviews edge", timeout: Self.slow) { s in
             let rows = Self.lines(s).filter { $0.hasPrefix("│ productpage-") }
             return !rows.isEmpty && !Self.lines(s).contains { $0.hasPrefix("│ istio-ingres") || $0.hasPrefix("│ curl-") }
         }
-        try t.keys("L")
-        let screen = try t.waitFor("the edge's hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
+        try await t.keys("L")
+        let screen = try await t.waitFor("the edge's hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(screen)
         // The edge has no port: the choice is said in the evidence pane.
         #expect(screen.contains("CHOSEN"))
         #expect(screen.contains("the edge names no port: using reviews's first port 9080 (http-reviews)"))
 
         // A snapshot of the demo: the same path, offline.
-        try t.keys("S")
-        try t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
-        try LiveEndToEndTests.quitAndCheckRestored(t)
+        try await t.keys("S")
+        try await t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
+        try await LiveEndToEndTests.quitAndCheckRestored(t)
         let file = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".json.gz") })
-        try t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
-        try t.keys("Enter")
-        try t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
-        try LiveEndToEndTests.command(t, "layers \(Self.productpage).bookinfo reviews:9080")
-        let offline = try t.waitFor("the hop table from the snapshot", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
+        try await t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
+        try await t.keys("Enter")
+        try await t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
+        try await LiveEndToEndTests.command(t, "layers \(Self.productpage).bookinfo reviews:9080")
+        let offline = try await t.waitFor("the hop table from the snapshot", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(offline)
-        try LiveEndToEndTests.command(t, "q")
-        try t.waitFor("exit=0", timeout: Self.slow)
+        try await LiveEndToEndTests.command(t, "q")
+        try await t.waitFor("exit=0", timeout: Self.slow)
     }
 }

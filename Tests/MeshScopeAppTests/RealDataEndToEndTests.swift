@@ -33,20 +33,20 @@ import Testing
 
     /// Runs `meshscope ARGS` from a shell that records `stty -g` before and after, so
     /// ``EndToEndTests/expectRestored(_:exit:)`` can check the terminal afterwards.
-    static func launch(_ t: Tmux, in dir: String, _ args: String) throws {
-        try t.start()
-        try t.type("cd \(dir); stty -g > stty.before.$$; \(try Tmux.binary()) \(args); echo \"exit=$?\"; stty -g > stty.after.$$")
-        try t.keys("Enter")
+    static func launch(_ t: Tmux, in dir: String, _ args: String) async throws {
+        try await t.start()
+        try await t.type("cd \(dir); stty -g > stty.before.$$; \(try Tmux.binary()) \(args); echo \"exit=$?\"; stty -g > stty.after.$$")
+        try await t.keys("Enter")
     }
 
-    static func command(_ t: Tmux, _ text: String) throws {
-        try t.type(":" + text)
-        try t.keys("Enter")
+    static func command(_ t: Tmux, _ text: String) async throws {
+        try await t.type(":" + text)
+        try await t.keys("Enter")
     }
 
-    static func filter(_ t: Tmux, _ text: String) throws {
-        try t.type("/" + text)
-        try t.keys("Enter")
+    static func filter(_ t: Tmux, _ text: String) async throws {
+        try await t.type("/" + text)
+        try await t.keys("Enter")
     }
 
     /// The table rows on screen (lines inside the frame that are not the header or tabs).
@@ -54,100 +54,100 @@ import Testing
         screen.split(separator: "\n").map(String.init).filter { $0.hasPrefix("│") }
     }
 
-    @Test func envoyDumpClustersEndpointsProxiesLayersHelpQuit() throws {
+    @Test func envoyDumpClustersEndpointsProxiesLayersHelpQuit() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let clusters = try Self.clustersWithAFailedHost(in: dir)
         let t = Tmux()
         defer { t.kill() }
-        try Self.launch(t, in: dir, "--file \(Self.dump) --file \(clusters) --file \(Self.stats) --file \(Self.proxyStatus)")
+        try await Self.launch(t, in: dir, "--file \(Self.dump) --file \(clusters) --file \(Self.stats) --file \(Self.proxyStatus)")
 
         // The proxy opens on its Listeners tab; all eight tabs are there.
         // Every expected text in one wait: a capture can catch a frame half drawn.
-        var screen = try t.waitFor(" Listeners[3] ", "1 Listeners   2 Clusters   3 Routes   4 Endpoints   5 Secrets   6 Stats   7 Bootstrap   8 Raw config",
+        var screen = try await t.waitFor(" Listeners[3] ", "1 Listeners   2 Clusters   3 Routes   4 Endpoints   5 Secrets   6 Stats   7 Bootstrap   8 Raw config",
                                    "0.0.0.0      8080  ALL     Route: http.80", "0.0.0.0     15090  ALL     Inline Route: /stats/prometheus*")
         #expect(screen.contains("Source:   file \(Self.dump.prefix(40))"))
 
         // Tab: Clusters, the `pc cluster` columns.
-        try t.keys("Tab")
-        screen = try t.waitFor(" Clusters[62] ", "SERVICE FQDN", "DESTINATION RULE", "BlackHoleCluster", "istiod.istio-system.svc.cluster.local")
+        try await t.keys("Tab")
+        screen = try await t.waitFor(" Clusters[62] ", "SERVICE FQDN", "DESTINATION RULE", "BlackHoleCluster", "istiod.istio-system.svc.cluster.local")
         #expect(screen.contains("BlackHoleCluster") && screen.contains("istiod.istio-system.svc.cluster.local"))
 
         // Shift+P sorts by PORT (ascending, marked ↑); again inverts (↓).
-        try t.keys("P")
-        screen = try t.waitFor("PORT↑")
-        try t.keys("P")
-        screen = try t.waitFor("PORT↓")
+        try await t.keys("P")
+        screen = try await t.waitFor("PORT↑")
+        try await t.keys("P")
+        screen = try await t.waitFor("PORT↓")
         let byPortDown = Self.rows(screen).dropFirst(2).first ?? ""
         #expect(byPortDown.contains("50051"), "largest port first, got: \(byPortDown)")
 
         // `/reviews`: only the reviews clusters; Enter opens one as JSON, Esc comes back.
-        try Self.filter(t, "reviews")
-        screen = try t.waitFor("only reviews rows") { s in
+        try await Self.filter(t, "reviews")
+        screen = try await t.waitFor("only reviews rows") { s in
             s.contains("</reviews>") && !s.contains("details.default") && s.contains("reviews.default.svc.cluster.local")
         }
-        try t.keys("Enter")
-        screen = try t.waitFor(" 1 JSON   2 YAML", "\"name\": \"outbound|9080||reviews.default.svc.cluster.local\"")
-        try t.keys("Escape")
-        try t.waitFor("</reviews>", "SERVICE FQDN")
-        try t.keys("Escape")   // clears the filter
-        try t.waitFor("the unfiltered clusters") { !$0.contains("</reviews>") && $0.contains("details.default.svc.cluster.local") }
+        try await t.keys("Enter")
+        screen = try await t.waitFor(" 1 JSON   2 YAML", "\"name\": \"outbound|9080||reviews.default.svc.cluster.local\"")
+        try await t.keys("Escape")
+        try await t.waitFor("</reviews>", "SERVICE FQDN")
+        try await t.keys("Escape")   // clears the filter
+        try await t.waitFor("the unfiltered clusters") { !$0.contains("</reviews>") && $0.contains("details.default.svc.cluster.local") }
 
         // Endpoints tab: live hosts from /clusters. A host failing its active health check
         // keeps EDS status HEALTHY (istioctl's STATUS); its HEALTH FLAGS say why it gets no traffic.
-        try t.keys("4")
-        screen = try t.waitFor(" Endpoints[76] ", "STATUS", "OUTLIER CHECK", "HEALTH FLAGS")
-        try Self.filter(t, "failed_active_hc")
-        screen = try t.waitFor(" Endpoints[1/76] ", Self.badHost, "/failed_active_hc │")
+        try await t.keys("4")
+        screen = try await t.waitFor(" Endpoints[76] ", "STATUS", "OUTLIER CHECK", "HEALTH FLAGS")
+        try await Self.filter(t, "failed_active_hc")
+        screen = try await t.waitFor(" Endpoints[1/76] ", Self.badHost, "/failed_active_hc │")
         let bad = try #require(Self.rows(screen).first { $0.contains(Self.badHost) })
         #expect(bad.contains("/failed_active_hc"))
         #expect(bad.contains("outbound|9080||reviews.default.svc"))   // CLUSTER, cut to fit
         #expect(bad.contains("HEALTHY  OK"))   // EDS status and outlier check say nothing is wrong
-        try t.keys("Escape")
+        try await t.keys("Escape")
 
         // :proxies: istiod's view of its proxies (CSDS from proxy-status.json); proxy1's CDS is
         // STALE and its RDS was never sent.
-        try Self.command(t, "proxies")
-        screen = try t.waitFor(" Proxies[1] ", "NAME    CLUSTER   CDS    ECDS    EDS     LDS     RDS")
-        try Self.filter(t, "STALE")
-        screen = try t.waitFor(" Proxies[1] </STALE> ", "proxy1  cluster1", "NOT SENT  istiod1  1.20")
+        try await Self.command(t, "proxies")
+        screen = try await t.waitFor(" Proxies[1] ", "NAME    CLUSTER   CDS    ECDS    EDS     LDS     RDS")
+        try await Self.filter(t, "STALE")
+        screen = try await t.waitFor(" Proxies[1] </STALE> ", "proxy1  cluster1", "NOT SENT  istiod1  1.20")
         let stale = try #require(Self.rows(screen).first { $0.contains("proxy1") })
         #expect(stale.contains("proxy1  cluster1  STALE  SYNCED  SYNCED  SYNCED  NOT SENT  istiod1  1.20"))
-        try t.keys("Escape", "Escape")
+        try await t.keys("Escape", "Escape")
 
         // :layers 8080: the gateway's inbound listener, layer by layer, with its evidence.
-        try Self.command(t, "layers 8080")
-        screen = try t.waitFor(" Layers inbound :8080 ", "LAYER  inbound :8080", "EVIDENCE", "[1] listener: 0.0.0.0_8080")
+        try await Self.command(t, "layers 8080")
+        screen = try await t.waitFor(" Layers inbound :8080 ", "LAYER  inbound :8080", "EVIDENCE", "[1] listener: 0.0.0.0_8080")
         #expect(screen.contains("HTTP   terminate [3,4]"))
         #expect(screen.contains("[5] route config: http.80 (RDS)"))
 
         // ? lists this view's keys; any key closes it.
-        try t.keys("?")
-        try t.waitFor("Help: layers 8080", "search (regex)", "next match")
-        try t.keys("Escape")
-        try t.waitFor("help closed") { !$0.contains("Help: layers") && $0.contains("EVIDENCE") }
+        try await t.keys("?")
+        try await t.waitFor("Help: layers 8080", "search (regex)", "next match")
+        try await t.keys("Escape")
+        try await t.waitFor("help closed") { !$0.contains("Help: layers") && $0.contains("EVIDENCE") }
 
-        try Self.command(t, "q")
-        try EndToEndTests().expectRestored(t, exit: "0")
+        try await Self.command(t, "q")
+        try await EndToEndTests().expectRestored(t, exit: "0")
     }
 
-    @Test func ztunnelWorkloadsNamespaceAndCertificates() throws {
+    @Test func ztunnelWorkloadsNamespaceAndCertificates() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let t = Tmux()
         defer { t.kill() }
-        try Self.launch(t, in: dir, "--file \(Self.ztunnel)")
+        try await Self.launch(t, in: dir, "--file \(Self.ztunnel)")
         // Every expected text in one wait: a capture can catch a frame half drawn.
-        var screen = try t.waitFor(" Workloads[27] ", "1 Workloads   2 Services   3 Policies   4 Certificates   5 Connections",
+        var screen = try await t.waitFor(" Workloads[27] ", "1 Workloads   2 Services   3 Policies   4 Certificates   5 Connections",
                                    "10.244.2.51", "kube-system", "local-path-storage", "10.244.1.16")
         // POD NAME is cut to fit 120 columns; the address identifies the pod.
         let details = try #require(Self.rows(screen).first { $0.contains("10.244.2.51") })
         #expect(details.contains("bookinfo") && details.contains("details-v1-698d88b") && details.contains("namespace-istio-waypoint") && details.contains("HBONE"))
         #expect(screen.contains("kube-system") && screen.contains("local-path-storage"))
 
-        try Self.command(t, "ns bookinfo")
+        try await Self.command(t, "ns bookinfo")
         // Waited for as a whole: a capture can catch the new title over the old rows.
-        screen = try t.waitFor("bookinfo's 8 workloads only") { s in
+        screen = try await t.waitFor("bookinfo's 8 workloads only") { s in
             s.contains(" Workloads[8/27] <ns:bookinfo> ") && s.contains("ns: bookinfo")
                 && s.contains("10.244.1.39")       // reviews-v3 in bookinfo
                 && !s.contains("10.244.1.40")      // httpbin in default
@@ -156,28 +156,28 @@ import Testing
         #expect(Self.rows(screen).filter { $0.hasPrefix("│ bookinfo ") }.count == 8)
 
         // Certificates (tab 4): ztunnel's leaf and root for istiod, and the pending ones.
-        try t.keys("4")
-        screen = try t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "SERIAL NUMBER", "e5dfb59150b2ba7f10", "8a516645c40ce76c2c", "Initializing")
+        try await t.keys("4")
+        screen = try await t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "SERIAL NUMBER", "e5dfb59150b2ba7f10", "8a516645c40ce76c2c", "Initializing")
         let leaf = try #require(Self.rows(screen).first { $0.contains("Leaf") })
         #expect(leaf.contains("Available") && leaf.contains("true") && leaf.contains("e5dfb59150b2ba7f10"))
         #expect(Self.rows(screen).contains { $0.contains("Root") && $0.contains("8a516645c40ce76c2c") })
         #expect(Self.rows(screen).filter { $0.contains("Unavailable") }.count == 2)
         #expect(Self.rows(screen).contains { $0.contains("Initializing") })
 
-        try t.keys("C-c")
-        try EndToEndTests().expectRestored(t, exit: "0")
+        try await t.keys("C-c")
+        try await EndToEndTests().expectRestored(t, exit: "0")
     }
 
-    @Test func edgesShowRatesWhenTheMetricsFileIsRewritten() throws {
+    @Test func edgesShowRatesWhenTheMetricsFileIsRewritten() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let metrics = dir + "/metrics.txt"
         try Self.generate(["generate", "ztunnel-metrics", "--series", "200", "--tick", "0", "-o", metrics])
         let t = Tmux()
         defer { t.kill() }
-        try Self.launch(t, in: dir, "--file \(metrics) --refresh 0.3")
+        try await Self.launch(t, in: dir, "--file \(metrics) --refresh 0.3")
         // 200 series over 4 TCP families: 50 edges.
-        var screen = try t.waitFor(" Edges[50] ", "SOURCE", "DESTINATION", "SECURITY", "OPENED", "client-1")
+        var screen = try await t.waitFor(" Edges[50] ", "SOURCE", "DESTINATION", "SECURITY", "OPENED", "client-1")
         #expect(!screen.contains("OPENED/S"))
 
         // The next tick on disk: counters move, so the rates (and their sparkline) appear.
@@ -186,7 +186,7 @@ import Testing
         // connections (tick 0 → 1), its rate is that delta over the rewrite interval.
         // (REQUESTS/S and ERRORS/S, "-" for TCP metrics, are the columns a 120-column screen drops
         // from the right so the names stay readable.)
-        screen = try t.waitFor("OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/S")
+        screen = try await t.waitFor("OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/S")
         #expect(screen.contains(" Edges[50] "))
         #expect(!screen.contains(" OPENED ") && !screen.contains(" RECEIVED "))
         // Every edge's connections open and close at the same pace between two ticks, so its
@@ -203,8 +203,8 @@ import Testing
         let opened = cell(under: "OPENED/S"), closed = cell(under: "CLOSED/S")
         #expect(opened.map { $0 > 0 } == true && opened == closed, "OPENED/S = CLOSED/S > 0 in\n\(header)\n\(first)")
 
-        try t.keys("C-c")
-        try EndToEndTests().expectRestored(t, exit: "0")
+        try await t.keys("C-c")
+        try await EndToEndTests().expectRestored(t, exit: "0")
     }
 
     /// A compact rate cell (`RateFormat.rate`) back to a number: `8.5` → 8.5, `1.2k` → 1200.

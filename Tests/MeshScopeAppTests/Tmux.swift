@@ -43,6 +43,20 @@ final class Tmux {
 
     deinit { kill() }
 
+    /// Runs a tmux client command and waits for it with `waitpid` on a thread of its own.
+    ///
+    /// Async because the test runner's task pool has one thread per core: a test that
+    /// blocked one in `waitpid` or `usleep` for its whole run starved every other test
+    /// in the process (CI saw an informer miss its 10 s sync deadline that way).
+    @discardableResult
+    func tmux(_ args: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<String, any Error>) in
+            let socket = self.socket
+            let thread = Thread { done.resume(with: Result { try Tmux.run(args, socket: socket) }) }
+            thread.start()
+        }
+    }
+
     /// Runs a tmux client command and waits for it with `waitpid`.
     ///
     /// Not with Foundation's `Process`: it learns that a child exited when a descriptor it
@@ -50,7 +64,7 @@ final class Tmux {
     /// that descriptor and keeps it open for its whole life, so `waitUntilExit` never
     /// returns. Here every descriptor above 2 is close-on-exec and output goes to a file.
     @discardableResult
-    func tmux(_ args: [String]) throws -> String {
+    static func run(_ args: [String], socket: String) throws -> String {
         let outPath = NSTemporaryDirectory() + "meshscope-\(socket)-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         // -u: UTF-8 whatever the runner's locale (CI may have no LANG at all).
@@ -103,45 +117,45 @@ final class Tmux {
     }
 
     /// A 120×40 session running a plain shell with a `$ ` prompt.
-    func start(width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+    func start(width: Int = 120, height: Int = 40, environment: [String: String] = [:]) async throws {
         var env = ["HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "TERM": "tmux-256color", "LANG": "C.UTF-8", "PS1": "$ "]
         for (k, v) in environment { env[k] = v }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "env -i \(assignments) sh"])
+        try await tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "env -i \(assignments) sh"])
         started = true
-        _ = try waitFor("the shell prompt") { $0.contains("$") }
+        _ = try await waitFor("the shell prompt") { $0.contains("$") }
     }
 
-    func capture() throws -> String { try tmux(["capture-pane", "-p"]) }
+    func capture() async throws -> String { try await tmux(["capture-pane", "-p"]) }
 
     /// The screen with its SGR escape sequences (colours and attributes) kept.
-    func captureStyled() throws -> String { try tmux(["capture-pane", "-p", "-e"]) }
+    func captureStyled() async throws -> String { try await tmux(["capture-pane", "-p", "-e"]) }
 
-    func display(_ format: String) throws -> String {
-        try tmux(["display-message", "-p", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    func display(_ format: String) async throws -> String {
+        try await tmux(["display-message", "-p", format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Sends keys (tmux names: `Enter`, `Escape`, `C-c`, `Down`, or literal text with `-l`).
-    func keys(_ keys: String...) throws { try tmux(["send-keys"] + keys) }
-    func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
+    func keys(_ keys: String...) async throws { try await tmux(["send-keys"] + keys) }
+    func type(_ text: String) async throws { try await tmux(["send-keys", "-l", text]) }
 
     /// Polls the screen every 30 ms until `predicate` holds (10 s at most).
     @discardableResult
-    func waitFor(_ what: String, timeout: TimeInterval = 10, _ predicate: (String) -> Bool) throws -> String {
+    func waitFor(_ what: String, timeout: TimeInterval = 10, _ predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
-            screen = try capture()
+            screen = try await capture()
             if predicate(screen) { return screen }
-            usleep(30_000)
+            try await Task.sleep(nanoseconds: 30_000_000)
         }
         throw Timeout(what: what, screen: screen)
     }
 
     /// Waits until every text is on screen at once (a frame can be captured half-drawn).
     @discardableResult
-    func waitFor(_ texts: String..., timeout: TimeInterval = 10) throws -> String {
-        try waitFor(texts.map { "\"\($0)\"" }.joined(separator: " and "), timeout: timeout) { screen in
+    func waitFor(_ texts: String..., timeout: TimeInterval = 10) async throws -> String {
+        try await waitFor(texts.map { "\"\($0)\"" }.joined(separator: " and "), timeout: timeout) { screen in
             texts.allSatisfy { screen.contains($0) }
         }
     }
@@ -149,7 +163,8 @@ final class Tmux {
     func kill() {
         guard started else { return }
         started = false
-        _ = try? tmux(["kill-server"])
+        // Blocking, so it can run from `defer` and `deinit`; it is one short command.
+        _ = try? Tmux.run(["kill-server"], socket: socket)
         // The server ends on SIGTERM without unlinking its socket; do not leave it behind.
         let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
         try? FileManager.default.removeItem(atPath: "\(dir)/tmux-\(getuid())/\(socket)")

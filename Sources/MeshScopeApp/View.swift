@@ -183,7 +183,11 @@ extension App {
             }
         }
         pair(live != nil ? "Updated:" : "Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, freshStyle)
-        let refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
+        var refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
+        if !s.paused, let every = live?.statsEvery, every > 1 {
+            // A mesh too large for the request budget: unfocused proxies' rates are this old at most.
+            refresh += " · mesh \(formatInterval(s.source.refreshInterval * Double(every)))"
+        }
         pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil)
         if case .table(let t) = s.focused {
             pair("Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", rightX, r.y + 1, rightWidth)

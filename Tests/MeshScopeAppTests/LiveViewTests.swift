@@ -252,6 +252,21 @@ struct LiveDriverHarness {
         #expect(h.d.table!.table.columns[h.d.table!.sortColumn!].name == "RQ/S")
     }
 
+    /// At 120 columns the sidecar and ambient edges (same workload names, namespaces
+    /// `bookinfo` and `bookinfo-ambient`) stay different rows on screen: a cut name keeps the
+    /// workload and shows both ends of the namespace.
+    @Test func edgesAt120ColumnsTellNamespacesApart() throws {
+        var h = try LiveDemoData.driver(width: 120)
+        try h.command("edges")
+        let lines = h.d.screen.lines
+        let rows = lines.filter { $0.hasPrefix("│ productpage-v1.") }
+        let destinations = rows.compactMap { $0.dropFirst(2).split(separator: " ").dropFirst().first.map(String.init) }
+        #expect(destinations.contains("reviews-v1.bo…nfo") && destinations.contains("reviews-v1.bo…ent"), "\(rows.joined(separator: "\n"))")
+        // Every edge is its own row: no two rows read the same up to the protocol.
+        let identities = rows.map { $0.prefix(80) }
+        #expect(Set(identities).count == identities.count, "\(rows.joined(separator: "\n"))")
+    }
+
     @Test func namespacesDrillIntoTheirWorkloadsAndNsFilters() throws {
         var h = try LiveDemoData.driver()
         try h.command("namespaces")

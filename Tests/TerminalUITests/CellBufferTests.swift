@@ -72,5 +72,13 @@ import Testing
         #expect(DisplayWidth.of("\u{200B}") == 0)
         #expect(DisplayWidth.of(Unicode.Scalar(0x07)) == -1)
         #expect(DisplayWidth.truncate("日本語", to: 5) == "日本")
+        #expect(DisplayWidth.truncateMiddle("productpage-v1.bookinfo-ambient", to: 17) == "productp…-ambient")
+        #expect(DisplayWidth.truncateQualified("reviews-v1.bookinfo-ambient", to: 17) == "reviews-v1.bo…ent")
+        #expect(DisplayWidth.truncateQualified("reviews-v1.bookinfo", to: 17) == "reviews-v1.bo…nfo")
+        #expect(DisplayWidth.truncateQualified("istio-ingressgateway.istio-system", to: 17) == "istio-ingressgat…")
+        #expect(DisplayWidth.truncateQualified("no-namespace-here-at-all", to: 10) == "no-namesp…")
+        #expect(DisplayWidth.truncateMiddle("short", to: 17) == "short")
+        #expect(DisplayWidth.truncateMiddle("日本語のなまえ", to: 8) == "日…まえ")
+        #expect(DisplayWidth.truncateMiddle("abcdef", to: 2) == "ab")
     }
 }

@@ -6,11 +6,14 @@ import MeshModel
 /// timeouts, backoff per failing source), joins the answers in a ``LiveAccumulator`` and
 /// publishes immutable ``MeshState`` snapshots, one per refresh round.
 ///
-/// What is polled when: `/stats/prometheus` of every Envoy, ztunnel's dump and metrics and
-/// istiod's syncz and connections every refresh; `/clusters?format=json` every refresh only
-/// for the focused proxies (``setFocus(_:)``: the proxy a user opened) and every
-/// ``Options/unfocusedClustersEvery`` refreshes for the rest; the config dump when a proxy is
-/// first seen, its pod changes or istiod's sync state for it changes.
+/// What is polled when: ztunnel's dump and metrics and istiod's syncz and connections every
+/// refresh; `/stats/prometheus` of every Envoy every refresh while the mesh is small enough
+/// for ``Options/maxRequestsPerSecond`` (else every few refreshes, spread evenly, and every
+/// refresh for focused proxies); `/clusters?format=json` every refresh for the focused
+/// proxies (``setFocus(_:)``: the proxy a user opened) and every
+/// ``Options/unfocusedClustersEvery`` refreshes (or more, within the budget) for the rest;
+/// the config dump of a focused proxy when it becomes focused, its pod changes or istiod's
+/// sync state for it changes.
 ///
 /// The I/O is two closures, so the same store runs against a cluster (``kubernetes(cache:admin:options:)``)
 /// or anything else that can list proxies and fetch bytes.
@@ -30,12 +33,20 @@ public actor MeshStore {
         /// (a host going unhealthy anywhere still shows within `refresh × this`); focused
         /// proxies' every refresh.
         public var unfocusedClustersEvery: Int
+        /// Steady admin requests per second for proxies nobody is looking at (nil or 0: no
+        /// limit). Every request goes through the API server's pod proxy, so a tool must not
+        /// turn 6,000 sidecars into 3,000 requests a second; 200/s keeps a 100-proxy mesh at
+        /// every refresh and sweeps 6,000 proxies every ~40 s (focused ones, ztunnels and
+        /// istiod stay at every refresh).
+        public var maxRequestsPerSecond: Double?
 
-        public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, unfocusedClustersEvery: Int = 5) {
+        public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, unfocusedClustersEvery: Int = 5,
+                    maxRequestsPerSecond: Double? = 200) {
             self.refresh = refresh
             self.maxConcurrent = maxConcurrent
             self.maxBackoff = maxBackoff
             self.unfocusedClustersEvery = unfocusedClustersEvery
+            self.maxRequestsPerSecond = maxRequestsPerSecond
         }
     }
 
@@ -59,7 +70,8 @@ public actor MeshStore {
         self.listProxies = listProxies
         self.fetch = fetch
         scheduler = PollScheduler(config: .init(interval: options.refresh, maxConcurrent: options.maxConcurrent, maxBackoff: options.maxBackoff,
-                                                unfocusedClustersEvery: options.unfocusedClustersEvery))
+                                                unfocusedClustersEvery: options.unfocusedClustersEvery,
+                                                maxRequestsPerSecond: options.maxRequestsPerSecond))
     }
 
     /// The proxies (`namespace/name`) a user is looking at: their `/clusters` is polled every
@@ -198,6 +210,7 @@ public actor MeshStore {
         state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
         state.upstreamsComplete = !proxies.isEmpty && scheduler.allSlowSettled && scheduler.allSettled
         state.focused = scheduler.focused
+        state.statsEvery = scheduler.statsEvery
         latest = state
         for l in listeners.values { l.yield(state) }
     }

@@ -102,8 +102,15 @@ final class DemoAdminState: @unchecked Sendable {
         let id = "\(namespace)/\(serviceAccount)"
         if let pem = lock.withLock({ leaves[id] }) { return (pem, f.rootPEM) }
         guard let pem = try? f.leafPEM(namespace: namespace, serviceAccount: serviceAccount, serial: UInt64(truncatingIfNeeded: id.hashValue & 0xFFFF_FFFF)) else { return nil }
-        lock.withLock { leaves[id] = pem }
-        return (pem, f.rootPEM)
+        // Two first requests can race here, each with its own fresh key: the first one stored
+        // is the identity's certificate from then on, so every answer agrees (a snapshot
+        // taken during the race once disagreed with the live dump after it).
+        let kept = lock.withLock { () -> String in
+            if let first = leaves[id] { return first }
+            leaves[id] = pem
+            return pem
+        }
+        return (kept, f.rootPEM)
     }
 
     func handle(_ req: DemoHTTPRequest) async -> DemoHTTPResponse {

@@ -11,7 +11,7 @@ extension TrafficEdges {
     public static func table(_ edges: [TrafficEdge]) -> Table {
         let withRates = edges.contains { $0.rates != nil }
         var columns: [Table.Column] = [
-            .init("SOURCE"), .init("DESTINATION"), .init("SERVICE"), .init("SECURITY"),
+            .init("SOURCE", keepsEnd: true), .init("DESTINATION", keepsEnd: true), .init("SERVICE"), .init("SECURITY"),
             .init("OPEN", numeric: true), .init("OPENED", numeric: true), .init("CLOSED", numeric: true),
             .init("SENT", numeric: true), .init("RECEIVED", numeric: true),
             .init("REQUESTS", numeric: true), .init("ERRORS", numeric: true),

@@ -13,7 +13,7 @@ public enum LiveTables {
     public static func edges(_ state: MeshState, namespace: String? = nil) -> Table {
         let edges = filterEdges(state.edges, namespace: namespace)
         var table = Table(columns: [
-            .init("SOURCE"), .init("DESTINATION"), .init("SERVICE"), .init("SECURITY"), .init("PROTOCOL"),
+            .init("SOURCE", keepsEnd: true), .init("DESTINATION", keepsEnd: true), .init("SERVICE"), .init("SECURITY"), .init("PROTOCOL"),
             .init("OPEN", numeric: true), .init("CONN/S", numeric: true), .init("RQ/S", numeric: true), .init("ERR%", numeric: true),
             .init("RX/S", numeric: true), .init("TX/S", numeric: true),
             .init("REQUESTS", wideOnly: true, numeric: true), .init("ERRORS", wideOnly: true, numeric: true),

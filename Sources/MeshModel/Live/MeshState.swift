@@ -80,7 +80,7 @@ public struct MeshState: Sendable {
     /// unfocused proxies' `/clusters` are fetched beside the rounds and may still be on their
     /// way (``configDumpsComplete``, ``upstreamsComplete``).
     public var complete = false
-    /// Every proxy's config dump was tried at least once.
+    /// Every focused proxy's config dump was tried at least once (unfocused proxies' dumps are not fetched).
     public var configDumpsComplete = false
     /// Every Envoy's `/clusters` was tried at least once. Only focused proxies' `/clusters`
     /// (``focused``) is part of ``complete`` and polled every refresh; the others' is polled
@@ -88,6 +88,9 @@ public struct MeshState: Sendable {
     public var upstreamsComplete = false
     /// The proxies (`namespace/name`) whose `/clusters` is polled every refresh.
     public var focused: Set<String> = []
+    /// Refreshes between two stats reads of an unfocused Envoy (1: every refresh). More on a
+    /// mesh too large for the store's request budget; the header says how old rates can be.
+    public var statsEvery = 1
 
     public init() {}
 

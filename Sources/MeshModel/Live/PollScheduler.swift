@@ -7,10 +7,18 @@ import Foundation
 /// Rules:
 /// - periodic sources are due once per `interval`, aligned to rounds so a round's results
 ///   arrive together and become one snapshot;
-/// - the Envoy config dump is fetched only when marked dirty (first sight, istiod's sync
-///   state for the proxy changed, the pod changed), after every due periodic source, with at
-///   most `maxConcurrentDumps` of them in flight: dumps are large and the live tables do not
-///   need them, so they never hold up a round;
+/// - the Envoy config dump is fetched only for *focused* proxies (``setFocus(_:now:)``: the
+///   ones someone reads a dump of), when they become focused and again when marked dirty
+///   (istiod's sync state for the proxy changed, the pod changed), after every due periodic
+///   source, with at most `maxConcurrentDumps` of them in flight. Nothing reads an unfocused
+///   proxy's dump (snapshots collect dumps themselves), and at 6,000 proxies fetching them
+///   all cost two minutes of a core at startup and again on every istiod push;
+/// - with a request budget (`maxRequestsPerSecond`), unfocused Envoys' stats are polled every
+///   ``statsEvery`` rounds and their `/clusters` every ``clustersEvery`` rounds, each source in
+///   its own slot (a stable hash), so every round costs about the same and the steady polling
+///   stays within the budget however large the mesh; the first sweep is not held back, so
+///   the live tables are whole as fast as the concurrency allows. Without a budget, or on a
+///   mesh small enough, stats are polled every round;
 /// - `/clusters` (per-host upstream stats, read for one proxy at a time: the TUI's Endpoints
 ///   tab, `connections --hosts`) is polled every round only for *focused* proxies
 ///   (``setFocus(_:now:)``); for the others every `unfocusedClustersEvery` rounds, after the
@@ -41,15 +49,19 @@ public struct PollScheduler: Sendable {
         public var unfocusedClustersEvery: Int
         /// Unfocused `/clusters` fetches in flight at once (within `maxConcurrent`).
         public var maxConcurrentSlow: Int
+        /// Steady-state admin requests per second for unfocused Envoys (nil: no budget).
+        /// Four fifths go to stats, one fifth to `/clusters`.
+        public var maxRequestsPerSecond: Double?
 
         public init(interval: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, maxConcurrentDumps: Int? = nil,
-                    unfocusedClustersEvery: Int = 1, maxConcurrentSlow: Int? = nil) {
+                    unfocusedClustersEvery: Int = 1, maxConcurrentSlow: Int? = nil, maxRequestsPerSecond: Double? = nil) {
             self.interval = max(0.05, interval)
             self.maxConcurrent = max(1, maxConcurrent)
             self.maxBackoff = max(self.interval, maxBackoff)
             self.maxConcurrentDumps = min(self.maxConcurrent, max(1, maxConcurrentDumps ?? self.maxConcurrent / 4))
             self.unfocusedClustersEvery = max(1, unfocusedClustersEvery)
             self.maxConcurrentSlow = min(self.maxConcurrent, max(1, maxConcurrentSlow ?? self.maxConcurrent / 4))
+            self.maxRequestsPerSecond = maxRequestsPerSecond.flatMap { $0 > 0 ? $0 : nil }
         }
     }
 
@@ -80,8 +92,37 @@ public struct PollScheduler: Sendable {
     private var running = [0, 0, 0]
     private var unsettled = [0, 0, 0]
     private var heaps = [DueHeap(), DueHeap(), DueHeap()]
+    /// Stats and `/clusters` sources of proxies that are not focused (what the budget spreads).
+    private var unfocusedStats = 0
+    private var unfocusedClusters = 0
 
     public init(config: Config = Config()) { self.config = config }
+
+    /// Rounds between two stats fetches of an unfocused Envoy: 1 without a budget, else as
+    /// many as it takes to keep them within four fifths of it.
+    public var statsEvery: Int {
+        guard let rps = config.maxRequestsPerSecond else { return 1 }
+        return max(1, Int((Double(unfocusedStats) / (rps * config.interval * 0.8)).rounded(.up)))
+    }
+
+    /// Rounds between two `/clusters` fetches of an unfocused Envoy: `unfocusedClustersEvery`,
+    /// or more when that would not fit in a fifth of the budget.
+    public var clustersEvery: Int {
+        let base = config.unfocusedClustersEvery
+        guard let rps = config.maxRequestsPerSecond, base > 1 else { return base }
+        return max(base, Int((Double(unfocusedClusters) / (rps * config.interval * 0.2)).rounded(.up)))
+    }
+
+    private mutating func recount() {
+        unfocusedStats = 0
+        unfocusedClusters = 0
+        for s in entries.keys where !focus.contains(s.proxy) {
+            if s.endpoint == .stats { unfocusedStats += 1 } else if s.endpoint == .clusters { unfocusedClusters += 1 }
+        }
+    }
+
+    /// Whether `source` is an unfocused proxy's config dump, which is never fetched.
+    private func parked(_ source: LiveSource) -> Bool { source.endpoint == .configDump && !focus.contains(source.proxy) }
 
     /// Replaces the set of sources (proxies come and go). New sources are due now; removed
     /// ones are forgotten (a fetch still in flight is ignored when it finishes).
@@ -93,13 +134,14 @@ public struct PollScheduler: Sendable {
             if let e = entries[s] {
                 next[s] = e
             } else {
-                next[s] = Entry(due: now)
+                next[s] = parked(s) ? Entry(due: nil, settled: true) : Entry(due: now)
                 added = true
             }
         }
         // The usual case: the same proxies as last time, nothing to rebuild.
         if !added && next.count == entries.count { return }
         entries = next
+        recount()
         inFlight = 0
         running = [0, 0, 0]
         unsettled = [0, 0, 0]
@@ -121,9 +163,35 @@ public struct PollScheduler: Sendable {
     /// `unfocusedClustersEvery` rounds after its next fetch.
     public mutating func setFocus(_ proxies: Set<String>, now: Double) {
         let changed = focus.symmetricDifference(proxies)
+        guard !changed.isEmpty else { return }
         let before = focus
         focus = proxies
-        guard config.unfocusedClustersEvery > 1 else { return }
+        recount()
+        // The dump: fetched at once for a newly focused proxy, parked for one that is not any more.
+        for proxy in changed {
+            let key = LiveSource(proxy: proxy, endpoint: .configDump)
+            guard var e = entries[key], !e.inFlight else { continue }
+            if proxies.contains(proxy) {
+                if e.settled {
+                    e.settled = false
+                    unsettled[Lane.dump.rawValue] += 1
+                }
+                e.due = e.failures > 0 ? max(now, e.due ?? now) : now
+            } else {
+                if !e.settled {
+                    e.settled = true
+                    unsettled[Lane.dump.rawValue] -= 1
+                }
+                e.due = nil
+            }
+            e.stamp += 1
+            entries[key] = e
+            if let due = e.due { push(key, due: due, stamp: e.stamp) }
+        }
+        guard config.unfocusedClustersEvery > 1 else {
+            trim()
+            return
+        }
         for proxy in changed {
             let key = LiveSource(proxy: proxy, endpoint: .clusters)
             guard var e = entries[key] else { continue }
@@ -156,7 +224,8 @@ public struct PollScheduler: Sendable {
     /// Asks for a fresh config dump of `proxy` (its sync state or its pod changed).
     public mutating func markDirty(proxy: String, now: Double) {
         let key = LiveSource(proxy: proxy, endpoint: .configDump)
-        guard var e = entries[key] else { return }
+        // Not focused: nothing reads it now, and focusing fetches it fresh.
+        guard var e = entries[key], !parked(key) else { return }
         guard e.due == nil || e.due! > now else { return }
         let due = e.failures > 0 ? max(now, e.due ?? now) : now
         guard due != e.due else { return }
@@ -202,7 +271,11 @@ public struct PollScheduler: Sendable {
             e.settled = true
             unsettled[lane(of: source).rawValue] -= 1
         }
-        if let error {
+        if parked(source) {
+            // Unfocused while in flight: the answer is recorded, nothing more is due.
+            e.due = nil
+            if error != nil { e.failures += 1 } else { e.failures = 0 }
+        } else if let error {
             e.failures += 1
             if e.status.failingSince == nil || !e.status.isFailing { e.status.failingSince = wallClock }
             e.status.state = .failing(reason: error)
@@ -216,8 +289,10 @@ public struct PollScheduler: Sendable {
             e.status.consecutiveFailures = 0
             // A dump marked dirty while in flight (due set again) is fetched again.
             switch lane(of: source) {
+            case .round where source.endpoint == .stats && !focus.contains(source.proxy):
+                e.due = nextSlot(after: now, every: statsEvery, source)
             case .round: e.due = nextRound(after: now)
-            case .slow: e.due = nextRound(after: now) + config.interval * Double(config.unfocusedClustersEvery - 1)
+            case .slow: e.due = nextSlot(after: now, every: clustersEvery, source)
             case .dump: break
             }
         }
@@ -242,9 +317,36 @@ public struct PollScheduler: Sendable {
         return t
     }
 
+    /// The first round boundary after `now` (as ``nextRound(after:)``) in `source`'s slot of
+    /// every `n` rounds, so sources polled every `n` rounds are spread evenly over them.
+    func nextSlot(after now: Double, every n: Int, _ source: LiveSource) -> Double {
+        let t = nextRound(after: now)
+        guard n > 1 else { return t }
+        let round = Int((t / config.interval).rounded())
+        let slot = Int(PollScheduler.stableHash(source) % UInt64(n))
+        return t + config.interval * Double(((slot - round) % n + n) % n)
+    }
+
+    /// FNV-1a over the source's name: the same slot in every run (`hashValue` is seeded per process).
+    static func stableHash(_ s: LiveSource) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.proxy.utf8 + [0] + s.endpoint.rawValue.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
+
     public func status(_ s: LiveSource) -> SourceStatus? { entries[s]?.status }
 
-    public var statuses: [LiveSource: SourceStatus] { entries.mapValues(\.status) }
+    /// Every source's status, except unfocused proxies' config dumps never fetched (not polled,
+    /// so neither pending nor failing).
+    public var statuses: [LiveSource: SourceStatus] {
+        var out: [LiveSource: SourceStatus] = [:]
+        out.reserveCapacity(entries.count)
+        for (k, e) in entries where !(e.status.state == .pending && parked(k)) { out[k] = e.status }
+        return out
+    }
 
     public var inFlightCount: Int { inFlight }
 

@@ -14,11 +14,16 @@ public struct Table: Sendable {
         public var wideOnly: Bool
         /// Sorts numerically, aligns right in the TUI.
         public var numeric: Bool
+        /// A `name.namespace` value: a TUI cell too narrow for it keeps the name and cuts the
+        /// namespace in its middle, so `reviews-v1.bo…nfo` and `reviews-v1.bo…ent` stay two
+        /// workloads instead of two identical `reviews-v1.booki…`.
+        public var keepsEnd: Bool
 
-        public init(_ name: String, wideOnly: Bool = false, numeric: Bool = false) {
+        public init(_ name: String, wideOnly: Bool = false, numeric: Bool = false, keepsEnd: Bool = false) {
             self.name = name
             self.wideOnly = wideOnly
             self.numeric = numeric
+            self.keepsEnd = keepsEnd
         }
     }
 

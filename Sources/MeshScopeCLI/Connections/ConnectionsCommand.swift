@@ -30,6 +30,8 @@ struct ConnectionsCommand: AsyncParsableCommand {
     @Flag(help: "Redraw every refresh until interrupted.") var watch = false
     @Option(help: ArgumentHelp("Refresh interval, e.g. 2s, 500ms.", valueName: "duration")) var refresh = "2s"
     @Option(help: "Stop after this many tables with --watch (0: until interrupted).") var count = 0
+    @Option(name: .customLong("max-rps"), help: ArgumentHelp("Steady admin requests per second for the proxies' stats (0: no limit); a larger mesh is swept every few refreshes.", valueName: "n"))
+    var maxRPS: Double = 200
     @Option(name: .shortAndLong, help: "Output format: table, wide or json.") var output: OutputFormat = .table
     @OptionGroup var source: SourceOptions
 
@@ -42,6 +44,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
         guard let r = ConnectionOptions.DurationText.seconds(refresh), r >= 0.1 else {
             throw ValidationError("--refresh \"\(refresh)\": expected a duration of at least 100ms, such as 2s")
         }
+        if maxRPS < 0 { throw ValidationError("--max-rps \(maxRPS): expected 0 (no limit) or more") }
         if output == .yaml || output == .short { throw ValidationError("-o \(output.rawValue) is not supported here: use table, wide or json") }
     }
 
@@ -56,7 +59,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 if watch { Console.current.error("meshscope: \(src.info.name) is a snapshot taken \(Timestamp.rfc3339(state.time)): nothing to watch") }
                 return
             }
-            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency))
+            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency, maxRequestsPerSecond: maxRPS))
             if let target = hosts {
                 // The one proxy whose upstream hosts are shown: its `/clusters` every refresh
                 // and in the first complete state; the others' only every few refreshes.

@@ -57,9 +57,9 @@ public struct TableWidget: Sendable {
 
     /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
     /// when space is short; then the widest columns shrink, but never below a readable
-    /// floor (16 cells, a quarter of a small window, or the header, for text; the whole value for numbers up to 12);
-    /// when even the floors do not fit, columns are dropped from the right, so a narrow
-    /// terminal shows fewer whole columns rather than every column cut to a stub.
+    /// floor (16 cells, a quarter of a small window, or the header, for text; the whole value
+    /// for numbers up to 12); when even the floors do not fit, columns are dropped from the
+    /// right, so a narrow terminal shows fewer whole columns rather than every column cut to a stub.
     public func layout(width: Int) -> [(column: Int, width: Int)] {
         var cols = table.visibleColumnIndices(wide: true)
         func total(_ c: [Int]) -> Int { c.reduce(0) { $0 + widths[$1] } + gap * max(0, c.count - 1) }
@@ -124,7 +124,8 @@ public struct TableWidget: Sendable {
             if isSelected { buf.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: rowStyle) }
             var x = rect.x
             for (n, (c, w)) in cols.enumerated() {
-                let text = c < row.count ? row[c] : ""
+                var text = c < row.count ? row[c] : ""
+                if table.columns[c].keepsEnd, DisplayWidth.of(text) > w { text = DisplayWidth.truncateQualified(text, to: w) }
                 var style = rowStyle
                 if !isSelected, let role = cellRole?(table.columns[c].name, text) { style = theme[role].over(base) }
                 let tw = min(DisplayWidth.of(text), w)
@@ -151,6 +152,48 @@ public struct TableWidget: Sendable {
 }
 
 extension DisplayWidth {
+    /// A `name.namespace` cut to `width` columns keeping the name whole and cutting the
+    /// namespace in its middle, so `reviews-v1.bo…nfo` and `reviews-v1.bo…ent` (bookinfo,
+    /// bookinfo-ambient) stay apart; when the name leaves no room for three cells of namespace,
+    /// the end is cut as usual (`istio-ingressgat…`).
+    ///
+    /// ```swift
+    /// DisplayWidth.truncateQualified("reviews-v1.bookinfo-ambient", to: 17)   // "reviews-v1.bo…ent"
+    /// ```
+    public static func truncateQualified(_ text: String, to width: Int) -> String {
+        if of(text) <= width { return text }
+        guard let dot = text.lastIndex(of: ".") else { return truncateWithEllipsis(text, to: width) }
+        let name = String(text[...dot])
+        let room = width - of(name)
+        guard room >= 3 else { return truncateWithEllipsis(text, to: width) }
+        return name + truncateMiddle(String(text[text.index(after: dot)...]), to: room)
+    }
+
+    /// `text` cut at the end to `width` columns, the last one an `…`.
+    public static func truncateWithEllipsis(_ text: String, to width: Int) -> String {
+        if of(text) <= width { return text }
+        guard width > 1 else { return truncate(text, to: width) }
+        return truncate(text, to: width - 1) + "…"
+    }
+
+    /// `text` cut in the middle to `width` columns with one `…`: the end gets the odd column.
+    public static func truncateMiddle(_ text: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if of(text) <= width { return text }
+        guard width > 2 else { return truncate(text, to: width) }
+        let room = width - 1
+        let head = truncate(text, to: room / 2)
+        var tail: [Character] = []
+        var w = 0
+        for ch in text.reversed() {
+            let cw = of(grapheme: ch)
+            if w + cw > room - of(head) { break }
+            tail.append(ch)
+            w += cw
+        }
+        return head + "…" + String(tail.reversed())
+    }
+
     /// The longest prefix of `text` that fits in `width` columns.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }

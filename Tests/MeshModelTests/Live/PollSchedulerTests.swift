@@ -68,6 +68,7 @@ import Testing
         var s = PollScheduler(config: .init(interval: 2))
         let dump = LiveSource(proxy: "ns/p0", endpoint: .configDump)
         s.setSources([dump, LiveSource(proxy: "ns/p0", endpoint: .stats)], now: 0)
+        s.setFocus(["ns/p0"], now: 0)
         #expect(s.next(now: 0).count == 2)
         s.finished(dump, now: 0.1, error: nil)
         s.finished(LiveSource(proxy: "ns/p0", endpoint: .stats), now: 0.1, error: nil)
@@ -76,6 +77,71 @@ import Testing
         #expect(s.next(now: 10).map(\.endpoint) == [.stats])
         s.markDirty(proxy: "ns/p0", now: 10.5)
         #expect(s.next(now: 10.5) == [dump])
+    }
+
+    @Test func unfocusedConfigDumpsAreNotFetched() {
+        var s = PollScheduler(config: .init(interval: 2))
+        let d0 = LiveSource(proxy: "ns/p0", endpoint: .configDump)
+        s.setSources(sources(2, .stats) + sources(2, .configDump), now: 0)
+        #expect(Set(s.next(now: 0).map(\.endpoint)) == [.stats])
+        #expect(s.allDumpsSettled)
+        #expect(s.statuses[d0] == nil)
+        s.markDirty(proxy: "ns/p0", now: 1)
+        #expect(s.next(now: 1).isEmpty)
+        // Focused: fetched at once, and again when istiod pushes to it.
+        s.setFocus(["ns/p0"], now: 1)
+        #expect(!s.allDumpsSettled)
+        #expect(s.next(now: 1) == [d0])
+        s.finished(d0, now: 1.1, error: nil)
+        #expect(s.allDumpsSettled)
+        #expect(s.statuses[d0]?.isOK == true)
+        s.markDirty(proxy: "ns/p0", now: 1.5)
+        #expect(s.next(now: 1.5) == [d0])
+        s.finished(d0, now: 1.6, error: nil)
+        // Unfocused again: a push is noted by nobody; the next focus fetches it fresh.
+        s.setFocus([], now: 1.7)
+        s.markDirty(proxy: "ns/p0", now: 1.8)
+        #expect(s.next(now: 1.8).isEmpty)
+        s.setFocus(["ns/p0"], now: 3)
+        #expect(s.next(now: 3).contains(d0))
+    }
+
+    /// 100 Envoys with a budget of 10 requests/s at 2 s: 16 stats per round, so each unfocused
+    /// proxy's stats every 7 rounds, spread evenly; the focused one every round; the first
+    /// sweep at once.
+    @Test func requestBudgetSpreadsUnfocusedStatsEvenly() {
+        var s = PollScheduler(config: .init(interval: 2, maxConcurrent: 200, maxRequestsPerSecond: 10))
+        s.setSources(sources(100, .stats) + [LiveSource(proxy: "istio-system/ztunnel-a", endpoint: .ztunnelMetrics)], now: 0)
+        s.setFocus(["ns/p0"], now: 0)
+        #expect(s.statsEvery == 7)
+        var perRound: [Double: Int] = [:]
+        var times: [LiveSource: [Double]] = [:]
+        var t = 0.0
+        while t <= 60 {
+            for f in s.next(now: t) {
+                times[f, default: []].append(t)
+                if f.endpoint == .stats && f.proxy != "ns/p0" { perRound[t, default: 0] += 1 }
+                s.finished(f, now: t + 0.1, error: nil)
+            }
+            t += 0.5
+        }
+        #expect(perRound[0] == 99)
+        // After the first sweep no round carries more than its share (99 / 7 → at most 24 with hash clumping).
+        let later = perRound.filter { $0.key > 0 }.values
+        #expect(later.allSatisfy { $0 <= 24 }, "\(perRound.sorted { $0.key < $1.key })")
+        #expect(later.reduce(0, +) >= 99 * 3)
+        for i in 1..<100 {
+            let ts = times[LiveSource(proxy: "ns/p\(i)", endpoint: .stats)] ?? []
+            #expect(Self.everyNth(ts, from: 0, step: 14), "p\(i): \(ts)")
+        }
+        let rounds = stride(from: 0.0, through: 60, by: 2).map { $0 }
+        #expect(times[LiveSource(proxy: "ns/p0", endpoint: .stats)] == rounds)
+        #expect(times[LiveSource(proxy: "istio-system/ztunnel-a", endpoint: .ztunnelMetrics)] == rounds)
+        // Without a budget, or a mesh that fits in it: every round.
+        #expect(PollScheduler(config: .init(interval: 2)).statsEvery == 1)
+        var small = PollScheduler(config: .init(interval: 2, maxRequestsPerSecond: 200))
+        small.setSources(sources(100, .stats), now: 0)
+        #expect(small.statsEvery == 1)
     }
 
     @Test func removedSourcesAreForgotten() {
@@ -115,12 +181,19 @@ import Testing
         let times = drive(&s, from: 0, to: 20)
         let rounds: [Double] = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]
         #expect(times[LiveSource(proxy: "ns/p0", endpoint: .clusters)] == rounds)
-        #expect(times[LiveSource(proxy: "ns/p1", endpoint: .clusters)] == [0, 10, 20])
+        // Unfocused: first sweep at once, then in its own slot of every 5 rounds.
+        #expect(Self.everyNth(times[LiveSource(proxy: "ns/p1", endpoint: .clusters)] ?? [], from: 0, step: 10))
         #expect(times[LiveSource(proxy: "ns/p0", endpoint: .stats)] == rounds)
         #expect(times[LiveSource(proxy: "ns/p1", endpoint: .stats)] == rounds)
         #expect(s.lane(of: LiveSource(proxy: "ns/p0", endpoint: .clusters)) == .round)
         #expect(s.lane(of: LiveSource(proxy: "ns/p1", endpoint: .clusters)) == .slow)
         #expect(s.lane(of: LiveSource(proxy: "ns/p1", endpoint: .stats)) == .round)
+    }
+
+    /// Fetched at `from`, next within one `step` (its slot), then exactly every `step`.
+    static func everyNth(_ times: [Double], from: Double, step: Double) -> Bool {
+        guard times.first == from, times.count >= 2, times[1] - from <= step else { return false }
+        return zip(times.dropFirst(), times.dropFirst(2)).allSatisfy { $1 - $0 == step }
     }
 
     @Test func everyRoundWhenNIsOne() {
@@ -162,18 +235,19 @@ import Testing
         s.setSources(envoys(2), now: 0)
         let p1 = LiveSource(proxy: "ns/p1", endpoint: .clusters)
         var times = drive(&s, from: 0, to: 2.5)
-        #expect(times[p1] == [0])
+        #expect(times[p1]?.first == 0)
         s.setFocus(["ns/p1"], now: 3)
         #expect(s.focused == ["ns/p1"])
         #expect(s.next(now: 3) == [p1])
         s.finished(p1, now: 3, error: nil)
         times = drive(&s, from: 3.5, to: 8.5)
         #expect(times[p1] == [4, 6, 8])
-        // Losing focus: the next fetch is at the next round as planned, then every 5th.
+        // Losing focus: the next fetch is at the next round as planned, then in its slot of every 5th.
         s.setFocus([], now: 9)
-        times = drive(&s, from: 9, to: 26)
-        #expect(times[p1] == [10, 20])
-        #expect(times[LiveSource(proxy: "ns/p0", endpoint: .clusters)] == [10, 20])
+        times = drive(&s, from: 9, to: 36)
+        #expect(Self.everyNth(times[p1] ?? [], from: 10, step: 10), "\(times[p1] ?? [])")
+        let p0 = times[LiveSource(proxy: "ns/p0", endpoint: .clusters)] ?? []
+        #expect(p0.count >= 2 && zip(p0, p0.dropFirst()).allSatisfy { $1 - $0 == 10 }, "\(p0)")
     }
 
     @Test func focusDoesNotCutAFailingSourcesBackoff() {

@@ -25,8 +25,9 @@ public struct TableScreen: Sendable {
     public private(set) var ascending = true
     /// Indices into `table.rows`, filtered and sorted.
     public private(set) var order: [Int]
-    /// Built on the first filter, reused while typing (the table does not change then).
-    private var rowIndex: RowIndex?
+    /// Built on the first filter, reused while typing (the table does not change then), and
+    /// rebuilt with each refresh once the screen has been filtered.
+    private(set) var rowIndex: RowIndex?
     /// The whole table sorted by the last sort column, reused by every filter change.
     private var sortCache: SortCache?
 
@@ -84,6 +85,10 @@ public struct TableScreen: Sendable {
         fresh.sortColumn = sortColumn.flatMap { $0 < fresh.table.columns.count ? $0 : nil }
         fresh.ascending = ascending
         fresh.top = top
+        // A screen that was filtered once is likely filtered again: index the new rows now, on
+        // the refresh, so the next `/` keystroke is a scan (a few ms at 100,000 rows) instead of
+        // an index build (~60 ms) on the key path.
+        if old.rowIndex != nil && fresh.rowIndex == nil { fresh.rowIndex = RowIndex(rows: fresh.table.rows) }
         fresh.recompute()
         if let keep, let pos = fresh.order.firstIndex(where: { fresh.identity(of: fresh.table.rows[$0]) == keep }) {
             fresh.selected = pos

@@ -117,5 +117,11 @@ import Testing
         #expect(typed.order == fresh.order && typed.order.count > 0)
         typed.setFilter(try TextMatcher("!reviews-v1"))
         #expect(typed.order.count == table.rows.filter { !$0[0].contains("reviews-v1") }.count)
+        // A refresh of a screen filtered once (even if cleared since) indexes the new rows
+        // up front; one never filtered does not pay for it.
+        typed.setFilter(nil)
+        let refreshed = TableScreen(spec: spec, data: SourceData(name: "test")).carrying(typed)
+        #expect(refreshed.rowIndex?.count == table.rows.count)
+        #expect(TableScreen(spec: spec, data: SourceData(name: "test")).carrying(TableScreen(spec: spec, data: SourceData(name: "test"))).rowIndex == nil)
     }
 }

@@ -85,28 +85,28 @@ import Testing
             #expect(Self.header(screen).contains("alpha @ alpha-cluster  ns: all"))
 
             // A context whose API server does not answer: refused, alpha stays.
-            try await LiveEndToEndTests.command(t, "ctx dead")
+            try await t.command("ctx dead")
             screen = try await Self.waitFor(t, "the refused switch") { $0.contains("cannot switch to context dead") }
             #expect(Self.header(screen).contains("alpha @ alpha-cluster"))
             #expect(screen.contains("Workloads[\(alphaPods)]"))
 
             // The second cluster: its header, its pods, a namespace only it has.
-            try await LiveEndToEndTests.command(t, "ctx beta")
+            try await t.command("ctx beta")
             screen = try await Self.waitFor(t, "beta's workloads") { Self.header($0).contains("beta @ beta-cluster") && $0.contains("Workloads[\(betaPods)]") }
-            try await LiveEndToEndTests.filter(t, onlyInBeta.name)
+            try await t.filter(onlyInBeta.name)
             screen = try await Self.waitFor(t, "a pod only beta has") { LiveEndToEndTests.line($0, onlyInBeta.name)?.contains("demo-00") == true }
-            try await LiveEndToEndTests.command(t, "namespaces")
+            try await t.command("namespaces")
             screen = try await Self.waitFor(t, "beta's namespaces") { LiveEndToEndTests.line($0, "demo-00") != nil }
             #expect(Self.header(screen).contains("beta @ beta-cluster"))
 
             // And back: alpha has no demo-00.
-            try await LiveEndToEndTests.command(t, "ctx alpha")
+            try await t.command("ctx alpha")
             screen = try await Self.waitFor(t, "alpha again") { Self.header($0).contains("alpha @ alpha-cluster") && $0.contains("Workloads[\(alphaPods)]") }
-            try await LiveEndToEndTests.command(t, "namespaces")
+            try await t.command("namespaces")
             screen = try await Self.waitFor(t, "alpha's namespaces") { LiveEndToEndTests.line($0, "bookinfo") != nil }
             #expect(LiveEndToEndTests.line(screen, "demo-00") == nil)
 
-            try await LiveEndToEndTests.command(t, "q")
+            try await t.command("q")
             screen = try await Self.waitFor(t, "the shell after exit") { s in s.split(separator: "\n").contains { $0.hasPrefix("exit=") } }
             #expect(screen.split(separator: "\n").contains("exit=0"))
         } catch {

@@ -14,8 +14,8 @@ import Testing
         let dir = try await LiveEndToEndTests.launch(t)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
-        try await LiveEndToEndTests.command(t, "proxies")
-        try await LiveEndToEndTests.filter(t, "reviews-v2-")
+        try await t.command("proxies")
+        try await t.filter("reviews-v2-")
         try await t.waitFor("the stale proxy", timeout: Self.slow) { LiveEndToEndTests.line($0, "reviews-v2-")?.contains("STALE") == true }
         try await t.keys("D")
         var screen = try await t.waitFor("the picker", timeout: Self.slow) { $0.contains("Compare \(LiveEndToEndTests.stalePod) with") }
@@ -51,7 +51,7 @@ import Testing
         #expect(screen.contains("+ proxy \(added.id)"))
         #expect(screen.contains("+ v1/Service demo-00/svc-0002"))
         #expect(screen.contains("[read-only]"))
-        try await LiveEndToEndTests.command(t, "q")
+        try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)
 
         // A live mesh (the demo, grown by one service) against the snapshot taken before.
@@ -61,7 +61,7 @@ import Testing
         #expect(live.contains("Diff a.json → meshscope-demo"))
         #expect(live.contains("+ proxy \(added.id)"))
         #expect(!live.contains("[read-only]"))
-        try await LiveEndToEndTests.command(t, "q")
+        try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)
     }
 }

@@ -24,23 +24,13 @@ import Testing
         return dir
     }
 
-    static func command(_ t: Tmux, _ text: String) async throws {
-        try await t.type(":" + text)
-        try await t.keys("Enter")
-    }
-
-    static func filter(_ t: Tmux, _ text: String) async throws {
-        try await t.type("/" + text)
-        try await t.keys("Enter")
-    }
-
     /// The table line holding `text`.
     static func line(_ screen: String, _ text: String) -> String? {
         screen.split(separator: "\n").map(String.init).first { $0.hasPrefix("│") && $0.contains(text) }
     }
 
     static func quitAndCheckRestored(_ t: Tmux) async throws {
-        try await command(t, "q")
+        try await t.command("q")
         let screen = try await t.waitFor("the shell after exit", timeout: slow) { s in s.split(separator: "\n").contains { $0.hasPrefix("exit=") } }
         #expect(screen.split(separator: "\n").contains("exit=0"))
         #expect(try await t.display("#{alternate_on}") == "0")
@@ -65,9 +55,9 @@ import Testing
         try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains(" proxies") }
 
         // Proxies: reviews-v2 is STALE.
-        try await Self.command(t, "proxies")
+        try await t.command("proxies")
         screen = try await t.waitFor("a STALE proxy", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
-        try await Self.filter(t, Self.stalePod)
+        try await t.filter(Self.stalePod)
         // The NAME column is cut to fit the type columns: match its start.
         screen = try await t.waitFor("the stale proxy's row", timeout: Self.slow) { Self.line($0, "reviews-v2-")?.contains("STALE") == true }
 
@@ -78,15 +68,15 @@ import Testing
         // Endpoints: ratings-v1's host is UNHEALTHY.
         try await t.keys("4")
         try await t.waitFor(" Endpoints[", timeout: Self.slow)
-        try await Self.filter(t, Self.unhealthyIP)
+        try await t.filter(Self.unhealthyIP)
         screen = try await t.waitFor("the unhealthy ratings host", timeout: Self.slow) { Self.line($0, Self.unhealthyIP)?.contains("UNHEALTHY") == true }
         #expect(Self.line(screen, Self.unhealthyIP)?.contains("ratings") == true)
 
         // Back out to the proxies, then Workloads.
         try await t.keys("Escape", "Escape")
         try await t.waitFor("the proxies again", timeout: Self.slow) { $0.contains("Proxies[") && !$0.contains(" Endpoints[") }
-        try await Self.command(t, "pods")
-        try await Self.filter(t, "bookinfo-ambient")
+        try await t.command("pods")
+        try await t.filter("bookinfo-ambient")
         screen = try await t.waitFor("ambient pods", timeout: Self.slow) { s in
             s.split(separator: "\n").contains { $0.hasPrefix("│") && $0.contains("bookinfo-ambient") && $0.contains(" ambient ") }
         }
@@ -125,8 +115,8 @@ import Testing
         #expect(Self.line(screen, "ratings-e2e")?.contains("created") == true)
 
         // The object is in the cluster: the Istio view lists it (through the informers).
-        try await Self.command(t, "istio")
-        try await Self.filter(t, "destinationrules")
+        try await t.command("istio")
+        try await t.filter("destinationrules")
         try await t.waitFor("a DestinationRule", timeout: Self.slow) { Self.line($0, "destinationrules.networking.istio.io")?.hasSuffix("1 │") == true || Self.line($0, "destinationrules.networking.istio.io")?.contains(" 1 ") == true }
         try await t.keys("Enter")
         screen = try await t.waitFor("ratings-e2e listed", timeout: Self.slow) { Self.line($0, "ratings-e2e") != nil }
@@ -177,11 +167,11 @@ import Testing
         let screen = try await t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
         #expect(screen.contains("[read-only]"))
         #expect(screen.contains("Source:   snapshot \(file.prefix(40))"))
-        try await Self.command(t, "proxies")
+        try await t.command("proxies")
         try await t.waitFor("the STALE proxy, offline", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
         try await t.keys("A")
         try await t.waitFor("apply refused on a snapshot", timeout: Self.slow) { $0.contains("read-only") && $0.contains("apply") }
-        try await Self.command(t, "q")
+        try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)
     }
 }

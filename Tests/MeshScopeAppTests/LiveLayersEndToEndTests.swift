@@ -55,14 +55,14 @@ import Testing
         let dir = try await Self.launch(t, "--demo --refresh 1")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await t.waitFor("the demo's workloads", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains(" sidecar ") }
-        try await LiveEndToEndTests.filter(t, Self.productpage)
+        try await t.filter(Self.productpage)
         try await t.waitFor("productpage's row", timeout: Self.slow) { LiveEndToEndTests.line($0, Self.productpage) != nil }
         // The hints bar and ? name the key.
         try await t.waitFor("L in the hints", timeout: Self.slow) { $0.contains("L layers to…") }
         try await t.keys("L")
         var screen = try await t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
         #expect(LiveEndToEndTests.line(screen, "reviews.bookinfo.svc.cluster.local:9080")?.contains(" 9080 ") == true)
-        try await LiveEndToEndTests.filter(t, "reviews.bookinfo.svc")
+        try await t.filter("reviews.bookinfo.svc")
         try await t.waitFor("reviews' row", timeout: Self.slow) { s in
             Self.lines(s).filter { $0.hasPrefix("│ bookinfo ") }.count == 1 && LiveEndToEndTests.line(s, "reviews.bookinfo.svc.cluster.local:9080") != nil
         }
@@ -83,10 +83,10 @@ import Testing
         let dir = try await Self.launch(t, "--demo --refresh 1")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
-        try await LiveEndToEndTests.command(t, "edges")
+        try await t.command("edges")
         try await t.waitFor("the edges", timeout: Self.slow) { $0.contains("Connections[") && $0.contains("productpage-") }
         // productpage → reviews (the first such row; every reviews version takes the same layers).
-        try await LiveEndToEndTests.filter(t, "productpage-v1.bookinfo.*reviews.bookinfo.svc")
+        try await t.filter("productpage-v1.bookinfo.*reviews.bookinfo.svc")
         try await t.waitFor("a productpage → reviews edge", timeout: Self.slow) { s in
             let rows = Self.lines(s).filter { $0.hasPrefix("│ productpage-") }
             return !rows.isEmpty && !Self.lines(s).contains { $0.hasPrefix("│ istio-ingres") || $0.hasPrefix("│ curl-") }
@@ -106,10 +106,10 @@ import Testing
         try await t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
         try await t.keys("Enter")
         try await t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
-        try await LiveEndToEndTests.command(t, "layers \(Self.productpage).bookinfo reviews:9080")
+        try await t.command("layers \(Self.productpage).bookinfo reviews:9080")
         let offline = try await t.waitFor("the hop table from the snapshot", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(offline)
-        try await LiveEndToEndTests.command(t, "q")
+        try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)
     }
 }

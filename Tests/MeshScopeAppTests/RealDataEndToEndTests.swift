@@ -39,16 +39,6 @@ import Testing
         try await t.keys("Enter")
     }
 
-    static func command(_ t: Tmux, _ text: String) async throws {
-        try await t.type(":" + text)
-        try await t.keys("Enter")
-    }
-
-    static func filter(_ t: Tmux, _ text: String) async throws {
-        try await t.type("/" + text)
-        try await t.keys("Enter")
-    }
-
     /// The table rows on screen (lines inside the frame that are not the header or tabs).
     static func rows(_ screen: String) -> [String] {
         screen.split(separator: "\n").map(String.init).filter { $0.hasPrefix("│") }
@@ -82,7 +72,7 @@ import Testing
         #expect(byPortDown.contains("50051"), "largest port first, got: \(byPortDown)")
 
         // `/reviews`: only the reviews clusters; Enter opens one as JSON, Esc comes back.
-        try await Self.filter(t, "reviews")
+        try await t.filter("reviews")
         screen = try await t.waitFor("only reviews rows") { s in
             s.contains("</reviews>") && !s.contains("details.default") && s.contains("reviews.default.svc.cluster.local")
         }
@@ -97,7 +87,7 @@ import Testing
         // keeps EDS status HEALTHY (istioctl's STATUS); its HEALTH FLAGS say why it gets no traffic.
         try await t.keys("4")
         screen = try await t.waitFor(" Endpoints[76] ", "STATUS", "OUTLIER CHECK", "HEALTH FLAGS")
-        try await Self.filter(t, "failed_active_hc")
+        try await t.filter("failed_active_hc")
         screen = try await t.waitFor(" Endpoints[1/76] ", Self.badHost, "/failed_active_hc │")
         let bad = try #require(Self.rows(screen).first { $0.contains(Self.badHost) })
         #expect(bad.contains("/failed_active_hc"))
@@ -107,16 +97,16 @@ import Testing
 
         // :proxies: istiod's view of its proxies (CSDS from proxy-status.json); proxy1's CDS is
         // STALE and its RDS was never sent.
-        try await Self.command(t, "proxies")
+        try await t.command("proxies")
         screen = try await t.waitFor(" Proxies[1] ", "NAME    CLUSTER   CDS    ECDS    EDS     LDS     RDS")
-        try await Self.filter(t, "STALE")
+        try await t.filter("STALE")
         screen = try await t.waitFor(" Proxies[1] </STALE> ", "proxy1  cluster1", "NOT SENT  istiod1  1.20")
         let stale = try #require(Self.rows(screen).first { $0.contains("proxy1") })
         #expect(stale.contains("proxy1  cluster1  STALE  SYNCED  SYNCED  SYNCED  NOT SENT  istiod1  1.20"))
         try await t.keys("Escape", "Escape")
 
         // :layers 8080: the gateway's inbound listener, layer by layer, with its evidence.
-        try await Self.command(t, "layers 8080")
+        try await t.command("layers 8080")
         screen = try await t.waitFor(" Layers inbound :8080 ", "LAYER  inbound :8080", "EVIDENCE", "[1] listener: 0.0.0.0_8080")
         #expect(screen.contains("HTTP   terminate [3,4]"))
         #expect(screen.contains("[5] route config: http.80 (RDS)"))
@@ -127,7 +117,7 @@ import Testing
         try await t.keys("Escape")
         try await t.waitFor("help closed") { !$0.contains("Help: layers") && $0.contains("EVIDENCE") }
 
-        try await Self.command(t, "q")
+        try await t.command("q")
         try await EndToEndTests().expectRestored(t, exit: "0")
     }
 
@@ -145,7 +135,7 @@ import Testing
         #expect(details.contains("bookinfo") && details.contains("details-v1-698d88b") && details.contains("namespace-istio-waypoint") && details.contains("HBONE"))
         #expect(screen.contains("kube-system") && screen.contains("local-path-storage"))
 
-        try await Self.command(t, "ns bookinfo")
+        try await t.command("ns bookinfo")
         // Waited for as a whole: a capture can catch the new title over the old rows.
         screen = try await t.waitFor("bookinfo's 8 workloads only") { s in
             s.contains(" Workloads[8/27] <ns:bookinfo> ") && s.contains("ns: bookinfo")

@@ -139,6 +139,18 @@ final class Tmux {
     func keys(_ keys: String...) async throws { try await tmux(["send-keys"] + keys) }
     func type(_ text: String) async throws { try await tmux(["send-keys", "-l", text]) }
 
+    /// `:TEXT` Enter in meshscope's command line.
+    func command(_ text: String) async throws {
+        try await type(":" + text)
+        try await keys("Enter")
+    }
+
+    /// `/TEXT` Enter: meshscope's filter.
+    func filter(_ text: String) async throws {
+        try await type("/" + text)
+        try await keys("Enter")
+    }
+
     /// Polls the screen every 30 ms until `predicate` holds (10 s at most).
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 10, _ predicate: (String) -> Bool) async throws -> String {

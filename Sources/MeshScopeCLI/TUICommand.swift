@@ -28,6 +28,9 @@ public struct TUICommand: AsyncParsableCommand {
     @Option(help: "Seconds between source refreshes.")
     var refresh: Double = 2
 
+    @Option(name: .customLong("max-rps"), help: ArgumentHelp("Live sources: steady admin requests per second for proxies you are not looking at (0: no limit); a larger mesh is swept every few refreshes.", valueName: "n"))
+    var maxRPS: Double = 200
+
     @Option(help: "The view to start on (a : command such as clusters, stats, proxies, sections); default: the source's main view.")
     var view: String?
 
@@ -53,6 +56,7 @@ public struct TUICommand: AsyncParsableCommand {
 
     public func validate() throws {
         guard refresh > 0 else { throw ValidationError("--refresh must be a positive number of seconds") }
+        guard maxRPS >= 0 else { throw ValidationError("--max-rps must be 0 (no limit) or more") }
         if snapshot != nil && !file.isEmpty { throw ValidationError("give either --snapshot or --file, not both") }
         if compare != nil && !file.isEmpty { throw ValidationError("--compare compares meshes (a snapshot or a live source), not --file dumps: use meshscope diff A B") }
     }
@@ -115,6 +119,7 @@ extension TUICommand {
         var options = LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,
                                      contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) },
                                      writeSnapshot: write)
+        options.maxRequestsPerSecond = maxRPS > 0 ? maxRPS : nil
         if let compare {
             do {
                 options.compare = try await SnapshotMeshSource.open(path: compare)

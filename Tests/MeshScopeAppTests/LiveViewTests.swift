@@ -267,6 +267,21 @@ struct LiveDriverHarness {
         #expect(Set(identities).count == identities.count, "\(rows.joined(separator: "\n"))")
     }
 
+    /// A mesh larger than the store's request budget: the header says how often every
+    /// Envoy's stats are read, beside the refresh.
+    @Test func headerShowsTheMeshSweep() throws {
+        var h = try LiveDemoData.driver(width: 160)
+        #expect(!h.text.contains("· mesh"))
+        var feed = h.feed
+        var s = feed.state!
+        s.generation += 1
+        s.statsEvery = 19
+        feed.record(s)
+        h.d.send(.loaded(feed.data(), at: LiveDemoData.t0.addingTimeInterval(2)))
+        let header = try #require(h.d.screen.lines.first { $0.contains("Refresh:") })
+        #expect(header.contains("Refresh:  2s · mesh 38s"), "\(header)")
+    }
+
     @Test func namespacesDrillIntoTheirWorkloadsAndNsFilters() throws {
         var h = try LiveDemoData.driver()
         try h.command("namespaces")

@@ -50,6 +50,8 @@ public struct LiveTUIOptions: Sendable {
     /// on top of the home view. Against a snapshot source the source is the old side (A → B);
     /// against a live source the snapshot is (then → now). Closed on exit.
     public var compare: (any MeshSource)?
+    /// `--max-rps`: the store's request budget for proxies nobody is looking at (0: none).
+    public var maxRequestsPerSecond: Double? = MeshStore.Options().maxRequestsPerSecond
 
     public init(ui: TUIOptions, connection: LiveConnection, label: String? = nil, namespace: String? = nil, contexts: [Kubeconfig.Context] = [],
                 connect: (@Sendable (_ context: String) async throws -> LiveConnection)? = nil,
@@ -187,7 +189,7 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             startRecorded(conn.source, gen)
             return
         }
-        let store = MeshStore.over(conn.source, options: .init(refresh: refresh))
+        let store = MeshStore.over(conn.source, options: .init(refresh: refresh, maxRequestsPerSecond: options.maxRequestsPerSecond))
         let refresh = self.refresh
         let focused = lock.withLock { () -> String? in
             self.store = store

@@ -455,6 +455,11 @@ extension AppState {
     }
 
     mutating func push(_ screen: Screen) {
+        var screen = screen
+        if let ns = namespace, case .table(var t) = screen.content, t.spec.followsNamespace {
+            t.setNamespace(ns)
+            screen.content = .table(t)
+        }
         stack.append(screen)
         mode = .normal
     }

@@ -70,6 +70,10 @@ public struct TableViewSpec: Sendable {
     public var describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
     /// Enter runs this `:` command for the row instead of drilling in (`:ctx NAME` on a context).
     public var enterCommand: (@Sendable (_ row: [String]) -> String?)?
+    /// Opened by a key, it starts filtered to the `:ns` namespace (the layers destination
+    /// picker: a user in `:ns bookinfo` wants bookinfo's services first). Off for pickers
+    /// whose rows must stay whole (the diff picker lists istiod from istio-system).
+    public var followsNamespace = false
     /// How a row's object is shown (`y`, `c`, `d`, Enter), applied to the selected row only:
     /// Kubernetes objects lose managedFields and credentials (``KubeObject/displayed(_:)``).
     public var presentValue: (@Sendable (OutputNode) -> OutputNode)?

@@ -99,6 +99,22 @@ struct DemoMemorySource: MeshSource {
         #expect(h.text.contains("reviews.bookinfo.svc.cluster.local:9080"))
     }
 
+    /// Under `:ns bookinfo` the picker opens on bookinfo's services; `:ns all` (or `:ns`)
+    /// widens it again.
+    @Test func pickerFollowsTheNamespaceFilter() throws {
+        var h = try LiveDemoData.driver(width: 240)
+        try h.command("ns bookinfo")
+        try h.select(Self.productpage.name)
+        h.d.press(.char("L"))
+        let t = try #require(h.d.table)
+        #expect(t.spec.name == "layers-to")
+        #expect(!t.order.isEmpty && t.order.allSatisfy { t.table.rows[$0][0] == "bookinfo" })
+        #expect(t.order.count < t.table.rows.count)
+        try h.command("ns all")
+        let all = try #require(h.d.table)
+        #expect(all.order.count == all.table.rows.count)
+    }
+
     @Test func enterOnAPortComputesThePathAndDrawsTheHopDiagram() async throws {
         var h = try LiveDemoData.driver(width: 260, height: 50)
         let pp = Self.productpage

@@ -63,6 +63,7 @@ public enum LiveLayers {
             return ViewTable(LiveTables.layersDestinations(c.services, namespaces: c.namespaces))
         }
         spec.enterCommand = { row in row.last.map { "layers \(from) \($0)" } }
+        spec.followsNamespace = true
         return spec
     }
 

@@ -103,7 +103,7 @@ public enum Bindings {
         Binding([.escape], .back, "back / clear the filter", hint: "back"),
         Binding([.char("?")], .help, "this help", hint: "help"),
         Binding([.char(" ")], .pause, "pause/resume live updates", hint: "pause"),
-        Binding([.ctrl("r")], .reload, "reload the source now"),
+        Binding([.ctrl("r")], .reload, "reload the source now (a diff or layers screen: compute it again)"),
         Binding([.char("S")], .snapshot, "write a snapshot"),
         Binding([.char("A")], .apply, "apply a manifest from the clipboard (cluster sources)"),
         Binding([.char("D")], .diff, "diff the open proxy against istiod or another proxy"),

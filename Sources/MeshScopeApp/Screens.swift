@@ -11,6 +11,9 @@ public struct Screen: Sendable {
     /// Live sources: the proxy (`namespace/name`) this screen shows; the innermost one on
     /// the stack is the runtime's focus (its dump and stats are fetched).
     public var proxyKey: String?
+    /// A screen computed once from fetched dumps (a proxy diff, a layers path): what Ctrl-R
+    /// asks for again; the answer replaces this screen instead of stacking on it.
+    public var recompute: Effect?
 
     /// A group's tabs rebuild themselves page by page on refresh (no `reload` needed).
     var rebuildsItself: Bool {

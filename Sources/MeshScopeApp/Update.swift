@@ -38,6 +38,7 @@ public enum App {
         case .frameStats(let stats):
             s.lastFrame = stats
         case .layersReady(let request, let path):
+            s.dropRecomputed(.computeLayers(request))
             s.showLayers(request, path)
         case .layersFailed(let message):
             s.flash = Flash(message, .error, at: s.now)
@@ -62,7 +63,10 @@ public enum App {
             s.resetToHome()
             s.flash = Flash("switched to context \(info.context)", .info, at: s.now)
         case .diffReady(let d):
-            s.push(Screen(crumb: "diff", content: .diff(d)))
+            var screen = Screen(crumb: "diff", content: .diff(d))
+            screen.recompute = d.request.map(Effect.compare)
+            if let again = screen.recompute { s.dropRecomputed(again) }
+            s.push(screen)
             s.flash = Flash("\(d.entries.count - 1) row\(d.entries.count == 2 ? "" : "s"); Tab reads the selected diff, / filters", .info, at: s.now)
         case .diffFailed(let message):
             s.push(Screen.text("diff", "The comparison could not be made:\n\n" + message + "\n"))
@@ -309,8 +313,13 @@ public enum App {
                 s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
             }
         case .reload:
-            fx.append(.reload)
-            s.flash = Flash("reloading \(s.source.label)", .info, at: s.now)
+            if let again = s.stack.last?.recompute {
+                fx.append(again)
+                s.flash = Flash("computing \(s.stack.last?.crumb ?? "it") again…", .info, at: s.now)
+            } else {
+                fx.append(.reload)
+                s.flash = Flash("reloading \(s.source.label)", .info, at: s.now)
+            }
         case .quit:
             s.quitting = true
             fx.append(.quit)
@@ -452,6 +461,11 @@ extension AppState {
         names += contexts.map { "ctx " + $0.name }
         names += (data.cluster?.namespaces ?? []).map { "ns " + $0.metadata.name }
         return names
+    }
+
+    /// The answer to a Ctrl-R on a computed screen replaces it (same request on top).
+    mutating func dropRecomputed(_ request: Effect) {
+        if stack.count > 1, stack.last?.recompute == request { stack.removeLast() }
     }
 
     mutating func push(_ screen: Screen) {

@@ -36,6 +36,32 @@ import TerminalUI
         d.press(.enter)
     }
 
+    /// A proxy diff knows its request: Ctrl-R reads the dumps again and the answer replaces
+    /// the screen; a diff without one (the apply preview, `--compare`) reloads the source.
+    @Test func ctrlRComputesAProxyDiffAgain() throws {
+        var d = try Driver("envoy/sidecar/config_dump.json", width: 160, height: 40)
+        var screen = try Self.fixtureScreen()
+        screen.request = .proxies("bookinfo/a", "bookinfo/b")
+        d.send(.diffReady(screen))
+        let depth = d.state.stack.count
+        d.press(.char("j"))
+        d.effects = []
+        d.press(.ctrl("r"))
+        #expect(d.effects == [.compare(.proxies("bookinfo/a", "bookinfo/b"))])
+        d.send(.diffReady(screen))
+        #expect(d.state.stack.count == depth)
+        #expect(d.frameTitle.contains("Diff a → b"))
+        // Not the same request: a new screen on top.
+        var other = screen
+        other.request = .istiod(proxy: "bookinfo/a")
+        d.send(.diffReady(other))
+        #expect(d.state.stack.count == depth + 1)
+        d.effects = []
+        d.send(.diffReady(try Self.fixtureScreen()))
+        d.press(.ctrl("r"))
+        #expect(d.effects == [.reload])
+    }
+
     @Test func listsExactlyTheChangedResourcesWithTheirDiffs() throws {
         var d = try Driver("envoy/sidecar/config_dump.json", width: 160, height: 40)
         d.send(.diffReady(try Self.fixtureScreen()))

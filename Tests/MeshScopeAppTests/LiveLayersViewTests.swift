@@ -160,6 +160,14 @@ struct DemoMemorySource: MeshSource {
         #expect(screen.split(separator: "\n").contains { $0.contains("TLS ") && $0.contains("originate") && $0.contains("terminate") })
         #expect(h.d.state.top?.crumb == "layers \(pp.name) → reviews.bookinfo.svc.cluster.local:9080")
         #expect(h.d.state.flash?.text == "path with 4 hops from \(pp.name).bookinfo to reviews.bookinfo.svc.cluster.local:9080")
+        // Ctrl-R computes it again; the answer replaces the screen (Esc still leads to the picker).
+        let depth = h.d.state.stack.count
+        h.d.effects = []
+        h.d.press(.ctrl("r"))
+        #expect(h.d.effects == [.computeLayers(request)], "\(h.d.effects)")
+        try await Self.answer(&h)
+        #expect(h.d.state.stack.count == depth)
+        #expect(h.d.state.top?.crumb == "layers \(pp.name) → reviews.bookinfo.svc.cluster.local:9080")
         // Esc goes back to the picker.
         h.d.press(.escape)
         #expect(h.d.table?.spec.name == "layers-to")

@@ -318,7 +318,14 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             return []
         case .compare(let request):
             let source = lock.withLock { connection.source }
-            Task { post(await LiveDriver.compare(request, in: source)) }
+            Task {
+                var event = await LiveDriver.compare(request, in: source)
+                if case .diffReady(var d) = event {
+                    d.request = request
+                    event = .diffReady(d)
+                }
+                post(event)
+            }
             return []
         case .quit, .copyToClipboard, .loadTheme, .suspend:
             return []

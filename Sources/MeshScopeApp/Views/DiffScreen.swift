@@ -44,6 +44,9 @@ public struct DiffScreen: Sendable {
 
     public var title: String
     public var entries: [Entry]
+    /// The comparison this screen shows (nil: the apply preview, a whole-mesh `--compare`):
+    /// Ctrl-R reads the dumps again and redraws it.
+    public var request: DiffRequest?
     /// Indices into `entries` that pass the filter, in order.
     public private(set) var visible: [Int]
     /// Position in `visible`.

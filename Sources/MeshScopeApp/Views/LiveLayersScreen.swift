@@ -214,7 +214,9 @@ public enum LiveLayers {
             content = .text(t)
         }
         let pod = path.from.split(separator: ".").first.map(String.init) ?? path.from
-        return Screen(crumb: "layers \(pod) → \(path.to)", content: content)
+        var screen = Screen(crumb: "layers \(pod) → \(path.to)", content: content)
+        screen.recompute = .computeLayers(request)
+        return screen
     }
 }
 

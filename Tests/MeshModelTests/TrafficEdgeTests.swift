@@ -71,6 +71,18 @@ import Testing
         #expect(at.allSatisfy { !table.columns[$0].wideOnly })
     }
 
+    /// The previous scrape in another order (and with labels in another order) gives the same
+    /// rates: series are matched by name and label set, not by position.
+    @Test func previousSeriesInAnyOrderGiveTheSameRates() {
+        let inOrder = TrafficEdges.build(current: PrometheusText.parse(Self.ztunnelNow), previous: PrometheusText.parse(Self.ztunnelBefore), interval: 10)
+        var before = PrometheusText.parse(Self.ztunnelBefore)
+        before.samples.reverse()
+        for i in before.samples.indices { before.samples[i].labels.reverse() }
+        let shuffled = TrafficEdges.build(current: PrometheusText.parse(Self.ztunnelNow), previous: before, interval: 10)
+        #expect(shuffled.map(\.rates) == inOrder.map(\.rates))
+        #expect(inOrder[0].rates?.opened == 0.6)
+    }
+
     static let envoyStats = """
         # TYPE istio_requests_total counter
         istio_requests_total{reporter="destination",source_workload="productpage-v1",source_workload_namespace="bookinfo",destination_workload="reviews-v2",destination_workload_namespace="bookinfo",destination_service="reviews.bookinfo.svc.cluster.local",request_protocol="http",response_code="200",connection_security_policy="mutual_tls"} 90

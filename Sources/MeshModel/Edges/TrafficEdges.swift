@@ -125,11 +125,27 @@ public enum TrafficEdges {
     /// a series that went down was reset: its increase is its current value, never negative.
     public static func build(current: PrometheusText, previous: PrometheusText? = nil, interval: Double? = nil, origin: Origin = .auto) -> [TrafficEdge] {
         let origin = origin == .auto ? detect(current) : origin
+        // The previous value of each series. Exporters print the same series in the same order
+        // scrape after scrape, so the next previous sample is almost always the one: a label
+        // comparison, no sorting or hashing. Only when the order changed (a series came or went)
+        // is every previous series keyed by name and sorted labels, once.
+        var previousSamples: [PrometheusText.Sample]?
+        if let previous { previousSamples = previous.samples.filter { Family($0.name) != nil } }
+        var cursor = 0
         var previousValues: [SeriesKey: Double]?
-        if let previous {
-            var values: [SeriesKey: Double] = [:]
-            for s in previous.samples where Family(s.name) != nil { values[SeriesKey(s)] = s.value }
-            previousValues = values
+        func previousValue(_ s: PrometheusText.Sample) -> Double? {
+            guard let list = previousSamples else { return nil }
+            if cursor < list.count, list[cursor].name == s.name, list[cursor].labels == s.labels {
+                cursor += 1
+                return list[cursor - 1].value
+            }
+            if previousValues == nil {
+                var values: [SeriesKey: Double] = [:]
+                values.reserveCapacity(list.count)
+                for p in list { values[SeriesKey(p)] = p.value }
+                previousValues = values
+            }
+            return previousValues?[SeriesKey(s)]
         }
         var groups: [GroupKey: Accumulator] = [:]
         groups.reserveCapacity(current.samples.count / 4)
@@ -164,9 +180,9 @@ public enum TrafficEdges {
                 }
             }
             var delta: Double?
-            if let previousValues {
+            if previousSamples != nil {
                 // A new series started inside the interval; a smaller value means a reset.
-                delta = previousValues[SeriesKey(s)].map { s.value >= $0 ? s.value - $0 : s.value } ?? s.value
+                delta = previousValue(s).map { s.value >= $0 ? s.value - $0 : s.value } ?? s.value
             }
             groups[GroupKey(edge: edge, reporter: reporter, security: security), default: Accumulator()].add(
                 family, value: s.value, delta: delta, isError: isError, sourcePrincipal: srcPrincipal,
@@ -197,7 +213,7 @@ public enum TrafficEdges {
             e.received = acc.values.received
             e.requests = acc.values.requests
             e.errors = acc.values.errors
-            if previousValues != nil, let interval, interval > 0 {
+            if previousSamples != nil, let interval, interval > 0 {
                 let d = acc.deltas
                 e.rates = TrafficEdge.Rates(
                     opened: d.opened / interval, closed: d.closed / interval, sent: d.sent / interval,

@@ -30,22 +30,39 @@ public struct RowIndex: Sendable {
         var at = 0
         bytes.withUnsafeMutableBufferPointer { out in
             starts.withUnsafeMutableBufferPointer { st in
+                guard let base = out.baseAddress else { return }
                 for (r, row) in rows.enumerated() {
                     st[r] = at
                     for (i, cell) in row.enumerated() {
-                        if i > 0 { out[at] = 0x20; at += 1 }
-                        var cell = cell
-                        cell.withUTF8 { u in
-                            for b in u {
-                                out[at] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : (b == 0x0A ? 0x20 : b)
-                                at += 1
-                            }
+                        if i > 0 { base[at] = 0x20; at += 1 }
+                        // A cell's bytes in one copy; a newline inside a cell (rare) becomes a space
+                        // so it never reads as a row separator.
+                        let copied = cell.utf8.withContiguousStorageIfAvailable { u -> Int in
+                            guard let src = u.baseAddress, !u.isEmpty else { return 0 }
+                            (base + at).update(from: src, count: u.count)
+                            return u.count
+                        } ?? {
+                            var n = 0
+                            for b in cell.utf8 { base[at + n] = b; n += 1 }
+                            return n
+                        }()
+                        var from = at
+                        while let nl = memchr(base + from, 0x0A, at + copied - from) {
+                            let k = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                            base[k] = 0x20
+                            from = k + 1
                         }
+                        at += copied
                     }
-                    out[at] = 0x0A
+                    base[at] = 0x0A
                     at += 1
                 }
                 st[rows.count] = at
+                // ASCII lowercase in one pass over the whole buffer (the compiler vectorizes it).
+                for k in 0..<at {
+                    let b = base[k]
+                    base[k] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
             }
         }
     }

@@ -30,41 +30,37 @@ public struct RowIndex: Sendable {
         var at = 0
         bytes.withUnsafeMutableBufferPointer { out in
             starts.withUnsafeMutableBufferPointer { st in
-                guard let base = out.baseAddress else { return }
-                for (r, row) in rows.enumerated() {
-                    st[r] = at
-                    for (i, cell) in row.enumerated() {
-                        if i > 0 { base[at] = 0x20; at += 1 }
-                        // A cell's bytes in one copy; a newline inside a cell (rare) becomes a space
-                        // so it never reads as a row separator.
-                        let copied = cell.utf8.withContiguousStorageIfAvailable { u -> Int in
-                            guard let src = u.baseAddress, !u.isEmpty else { return 0 }
-                            (base + at).update(from: src, count: u.count)
-                            return u.count
-                        } ?? {
-                            var n = 0
-                            for b in cell.utf8 { base[at + n] = b; n += 1 }
-                            return n
-                        }()
-                        var from = at
-                        while let nl = memchr(base + from, 0x0A, at + copied - from) {
-                            let k = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-                            base[k] = 0x20
-                            from = k + 1
+                RowIndex.fold.withUnsafeBufferPointer { fold in
+                    guard let base = out.baseAddress else { return }
+                    for (r, row) in rows.enumerated() {
+                        st[r] = at
+                        for (i, cell) in row.enumerated() {
+                            if i > 0 { base[at] = 0x20; at += 1 }
+                            // One table lookup per byte: ASCII lowercase, and a newline inside a
+                            // cell becomes a space so it never reads as a row separator.
+                            if let n = cell.utf8.withContiguousStorageIfAvailable({ u -> Int in
+                                for (k, b) in u.enumerated() { base[at + k] = fold[Int(b)] }
+                                return u.count
+                            }) {
+                                at += n
+                            } else {
+                                for b in cell.utf8 { base[at] = fold[Int(b)]; at += 1 }
+                            }
                         }
-                        at += copied
+                        base[at] = 0x0A
+                        at += 1
                     }
-                    base[at] = 0x0A
-                    at += 1
-                }
-                st[rows.count] = at
-                // ASCII lowercase in one pass over the whole buffer (the compiler vectorizes it).
-                for k in 0..<at {
-                    let b = base[k]
-                    base[k] = b &- 0x41 < 26 ? b | 0x20 : b
+                    st[rows.count] = at
                 }
             }
         }
+    }
+
+    /// Byte → indexed byte: `A`–`Z` lowercased, `\n` a space, everything else itself.
+    static let fold: [UInt8] = (0..<256).map { (i: Int) -> UInt8 in
+        let b = UInt8(i)
+        if b >= 0x41 && b <= 0x5A { return b | 0x20 }
+        return b == 0x0A ? 0x20 : b
     }
 
     public var count: Int { starts.count - 1 }

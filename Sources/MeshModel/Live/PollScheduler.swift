@@ -271,11 +271,7 @@ public struct PollScheduler: Sendable {
             e.settled = true
             unsettled[lane(of: source).rawValue] -= 1
         }
-        if parked(source) {
-            // Unfocused while in flight: the answer is recorded, nothing more is due.
-            e.due = nil
-            if error != nil { e.failures += 1 } else { e.failures = 0 }
-        } else if let error {
+        if let error {
             e.failures += 1
             if e.status.failingSince == nil || !e.status.isFailing { e.status.failingSince = wallClock }
             e.status.state = .failing(reason: error)
@@ -296,6 +292,8 @@ public struct PollScheduler: Sendable {
             case .dump: break
             }
         }
+        // Unfocused while in flight: its status is recorded, nothing more is due.
+        if parked(source) { e.due = nil }
         e.stamp += 1
         entries[source] = e
         if let due = e.due { push(source, due: due, stamp: e.stamp) }
@@ -330,10 +328,13 @@ public struct PollScheduler: Sendable {
     /// FNV-1a over the source's name: the same slot in every run (`hashValue` is seeded per process).
     static func stableHash(_ s: LiveSource) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.proxy.utf8 + [0] + s.endpoint.rawValue.utf8 {
+        func mix(_ b: UInt8) {
             h ^= UInt64(b)
             h = h &* 0x100_0000_01b3
         }
+        for b in s.proxy.utf8 { mix(b) }
+        mix(0)
+        for b in s.endpoint.rawValue.utf8 { mix(b) }
         return h
     }
 

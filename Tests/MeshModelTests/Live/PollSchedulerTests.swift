@@ -104,6 +104,11 @@ import Testing
         #expect(s.next(now: 1.8).isEmpty)
         s.setFocus(["ns/p0"], now: 3)
         #expect(s.next(now: 3).contains(d0))
+        // Unfocused while in flight: the answer's status is kept, and it is not fetched again.
+        s.setFocus([], now: 3.1)
+        s.finished(d0, now: 3.2, error: "HTTP 500")
+        #expect(s.status(d0)?.state == .failing(reason: "HTTP 500"))
+        #expect(!s.next(now: 60).contains(d0))
     }
 
     /// 100 Envoys with a budget of 10 requests/s at 2 s: 16 stats per round, so each unfocused

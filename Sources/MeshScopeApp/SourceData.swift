@@ -20,6 +20,11 @@ public struct SourceData: Sendable {
     public var byteCount: Int
     /// When the source produced this data (newest file mtime, poll time).
     public var producedAt: Date?
+    /// The order in which a live runtime took this data (1, 2, …, never reused within a
+    /// run, across context switches too); 0 for sources that post in order anyway (files).
+    /// `App.update` drops a `.loaded` older than the data it shows, so a slow round that
+    /// arrives late never replaces a newer one.
+    public var sequence: UInt64 = 0
 
     /// Envoy `/config_dump`.
     public var envoy: EnvoyConfigDump?

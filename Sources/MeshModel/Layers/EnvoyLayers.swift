@@ -106,7 +106,7 @@ public struct EnvoyLayers: Sendable {
     func terminateHBONE(_ l: EnvoyListener, into hop: inout HopLayers, innerListener: String) {
         guard let chain = l.filterChains.first else { return }
         let chainEv = Evidence(.filterChain, "\(l.name): \(chain.name.isEmpty ? "#0" : chain.name)")
-        hop.set(.tcp, downstream: .terminate("port \(l.address?.port ?? 0)"), [Evidence(.listener, EnvoyLayers.describe(l))])
+        hop.set(.tcp, downstream: .terminate("port \(l.address?.portNumber ?? .valid(0))"), [Evidence(.listener, EnvoyLayers.describe(l))])
         if let ts = chain.transportSocket {
             let s = TransportSocketSummary(ts)
             if case .downstreamTLS = s.kind {
@@ -216,7 +216,7 @@ public struct EnvoyLayers: Sendable {
             return
         }
         if !viaHBONE {
-            hop.set(.tcp, downstream: .terminate(l.isInternal ? "internal" : "port \(l.address?.port ?? 0)"), [Evidence(.listener, EnvoyLayers.describe(l)), chainEv])
+            hop.set(.tcp, downstream: .terminate(l.isInternal ? "internal" : "port \(l.address?.portNumber ?? .valid(0))"), [Evidence(.listener, EnvoyLayers.describe(l)), chainEv])
         } else {
             hop.note(Evidence(.listener, EnvoyLayers.describe(l)))
             hop.note(chainEv)

@@ -63,13 +63,15 @@ public struct JSONValue: Sendable {
     }
 
     /// The number as Int. Proto JSON prints 64-bit integers as strings, so a
-    /// string holding an integer is accepted too.
+    /// string holding an integer is accepted too. A value Int cannot hold is nil, never
+    /// wrapped; `80.0` and `8e1` are 80, but only below 2^53, where a Double is still exact
+    /// (`-9223372036854775809` would otherwise round to Int.min).
     public var int: Int? {
         let e = entry
         switch Tape.kind(e) {
         case .number, .string:
             return JSONValue.parseInt(document.bytes, Tape.offset(e), Tape.length(e))
-                ?? (Tape.kind(e) == .number ? double.flatMap { $0.rounded() == $0 ? Int(exactly: $0) : nil } : nil)
+                ?? (Tape.kind(e) == .number ? double.flatMap { $0.rounded() == $0 && abs($0) < 9_007_199_254_740_992 ? Int(exactly: $0) : nil } : nil)
         default: return nil
         }
     }

@@ -294,14 +294,14 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     /// Taken and posted under the lock, so the queue holds the data in the order taken.
     private func update(_ gen: Int, _ change: (inout LiveFeed) -> Void) {
         lock.withLock {
-            guard gen == generation else { return }
+            guard gen == generation, !stopped else { return }
             change(&feed)
             if !paused { post?(.loaded(takeData(), at: Date())) }
         }
     }
 
     private func send(_ gen: Int, _ e: AppEvent) {
-        lock.withLock { if gen == generation { post?(e) } }
+        lock.withLock { if gen == generation && !stopped { post?(e) } }
     }
 
     func setPaused(_ p: Bool) {

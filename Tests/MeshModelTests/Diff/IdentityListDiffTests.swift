@@ -25,7 +25,8 @@ import Testing
     static func extensionNames() throws -> [(category: String, name: String)] {
         let doc = try JSONDocument(Fixtures.text(is160))
         let boot = try #require(doc.root["configs"]?.elements.first { $0["@type"]?.string?.hasSuffix("BootstrapConfigDump") == true })
-        return (boot["bootstrap"]?["node"]?["extensions"]?.elements ?? []).map { ($0["category"]?.string ?? "", $0["name"]?.string ?? "") }
+        let list = try #require(boot["bootstrap"]?["node"]?["extensions"])
+        return list.elements.map { ($0["category"]?.string ?? "", $0["name"]?.string ?? "") }
     }
 
     @Test func oneInsertedExtensionIsOneAddedItem() throws {

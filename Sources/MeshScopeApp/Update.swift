@@ -25,7 +25,8 @@ public enum App {
         case .tick(let now):
             s.now = now
             if let f = s.flash, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
-        case .loaded(let data, let at):
+        case .loaded(var data, let at):
+            data.origin = s.source.kind
             s.data = data
             s.loadedAt = at
             s.loadError = nil
@@ -59,6 +60,7 @@ public enum App {
             s.loadedAt = nil
             s.loadError = nil
             s.data = SourceData(name: info.label)
+            s.data.origin = info.kind
             s.data.live = MeshState()
             s.resetToHome()
             s.flash = Flash("switched to context \(info.context)", .info, at: s.now)

@@ -128,6 +128,19 @@ import TerminalUI
         #expect(message(refused).hasPrefix("no ztunnel config dump from the cluster prod-east: ztunnel \(zt.key) :15000/config_dump failed: connection refused"))
     }
 
+    @Test func endpointsOfALiveProxyNameItsClustersAnswer() throws {
+        let snap = try Self.cluster()
+        let sidecar = try #require(MeshStore.proxies(from: snap.pods).first { $0.kind == .sidecar })
+        var data = Self.data(snap, name: "prod-east", sources: [LiveSource(proxy: sidecar.key, endpoint: .clusters): Self.failing("HTTP 502")])
+        data.origin = .cluster
+        data.focus = ProxyFocus(proxy: sidecar)
+        #expect(EmptyStates.endpoints(data)
+            == "no endpoints for \(sidecar.proxyID) in the cluster prod-east: its :15000/clusters?format=json failed: HTTP 502, and its config dump has no EDS section")
+        var file = SourceData(name: "dump.json")
+        file.origin = .file
+        #expect(EmptyStates.endpoints(file).hasSuffix("no /clusters file was given (--file clusters.txt)"))
+    }
+
     @Test func liveOnlyViewsOnAFile() throws {
         var file = SourceData(name: "dump.json")
         file.origin = .file

@@ -50,6 +50,21 @@ enum EmptyStates {
         }
     }
 
+    /// A proxy's endpoints tab with neither `/clusters` nor an EDS section in its dump.
+    static func endpoints(_ data: SourceData) -> String {
+        guard let live = data.live, data.origin != .file, let proxy = data.focus?.proxy else {
+            return "no endpoints: the dump has no EDS section (capture /config_dump?include_eds) and no /clusters file was given (--file clusters.txt)"
+        }
+        let (port, path) = LiveSource.Endpoint.clusters.request
+        let answer: String
+        switch live.sources[LiveSource(proxy: proxy.key, endpoint: .clusters)]?.state {
+        case .failing(let reason)?: answer = "failed: \(reason)"
+        case .ok?: answer = "answered, but not for this refresh yet"
+        case .pending?, nil: answer = "has not answered yet"
+        }
+        return "no endpoints for \(proxy.proxyID) in \(sourceName(data)): its :\(port)\(path) \(answer), and its config dump has no EDS section"
+    }
+
     /// Views that only a live source has (`:xds`, live `:edges`), opened on a file.
     static func needsLive(_ what: String) -> String {
         "\(what) need a live source (a cluster, --demo or --snapshot FILE); a --file source has no mesh to poll"

@@ -25,9 +25,10 @@ public enum App {
         case .tick(let now):
             s.now = now
             if let f = s.flash, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
-        case .loaded(let data, let at):
+        case .loaded(var data, let at):
             // Taken before what is shown (it was queued behind a newer answer): drop it.
             if data.sequence != 0, data.sequence < s.data.sequence { break }
+            data.origin = s.source.kind
             s.data = data
             s.loadedAt = at
             s.loadError = nil
@@ -62,6 +63,7 @@ public enum App {
             s.loadError = nil
             let sequence = s.data.sequence
             s.data = SourceData(name: info.label)
+            s.data.origin = info.kind
             s.data.live = MeshState()
             s.data.sequence = sequence
             s.resetToHome()

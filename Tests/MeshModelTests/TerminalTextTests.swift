@@ -80,6 +80,13 @@ import Yams
         #expect(big < small * 8 + 0.2, "200 rows \(small) s, 800 rows \(big) s")
     }
 
+    /// A coloured diff escapes the data before its own colour codes go round it.
+    @Test func colouredDiffLinesEscapeTheirData() {
+        let out = DiffPrinter.colorize("-name: a\u{1B}]0;x\u{7}\n context \u{1B}[2J\n", DiffPrinter.Options(color: true))
+        #expect(out == "\u{1B}[31m-name: a" + #"\u001b]0;x\u0007"# + "\u{1B}[0m\n" + #" context \u001b[2J"# + "\n")
+        #expect(TerminalText.escapedKeepingColors(out) == out)
+    }
+
     @Test func cellLimitComesFromInputLimits() {
         var limits = InputLimits.current
         limits.maxCellWidth = 10

@@ -123,7 +123,7 @@ public enum TerminalText {
         let utf8 = text.utf8
         // Fast path: short printable ASCII (the common cell) is returned as is.
         if utf8.count <= limit, utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
-        let maxScalars = limit &* 4
+        let maxScalars = limit > Int.max / 4 ? Int.max : limit * 4
         var out = String.UnicodeScalarView()
         var columns = 0
         var scalars = 0  // also how many scalars `out` holds

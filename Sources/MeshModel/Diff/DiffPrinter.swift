@@ -105,7 +105,9 @@ public enum DiffPrinter {
 
     static func paint(_ line: String, _ code: String, _ options: Options) -> String {
         guard options.color else { return line }
-        let body = line.hasSuffix("\n") ? String(line.dropLast()) : line
+        // The data is escaped before our colour codes go round it: the terminal gets
+        // only our SGR sequences (see TerminalText.escapedKeepingColors).
+        let body = TerminalText.escaped(line.hasSuffix("\n") ? String(line.dropLast()) : line, keepLayout: true)
         return code + body + reset + (line.hasSuffix("\n") ? "\n" : "")
     }
 
@@ -118,7 +120,7 @@ public enum DiffPrinter {
             case "-": out += paint(String(line), red, options)
             case "+": out += paint(String(line), green, options)
             case "@": out += paint(String(line), cyan, options)
-            default: out += line
+            default: out += TerminalText.escaped(String(line), keepLayout: true)
             }
         }
         return out

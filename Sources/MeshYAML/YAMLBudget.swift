@@ -21,9 +21,11 @@ enum YAMLBudget {
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-        // libyaml's own bound (a process-wide C global) is set just above ours, so the
-        // message that names our flag is the one a user sees.
-        yaml_set_max_nest_level(Int32(clamping: limits.maxJSONDepth + 8))
+        // libyaml's own bound (a process-wide C global) is set above ours, so the message
+        // that names our flag is the one a user sees. libyaml compares its indent stack plus
+        // the scanner's flow level, and the scanner runs up to 1024 characters (the longest
+        // simple key) ahead of the events.
+        yaml_set_max_nest_level(Int32(clamping: min(limits.maxJSONDepth, Int(Int32.max / 4)) * 2 + 1100))
 
         /// An open sequence or mapping: how many nodes it holds so far, and its anchor.
         struct Open { var nodes: Int; var anchor: String? }

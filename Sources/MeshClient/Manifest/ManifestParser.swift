@@ -65,7 +65,7 @@ public enum ManifestParser {
         if let metadata = d.object["metadata"], !metadata.isNull, metadata.objectValue == nil {
             throw fail("\(kind): metadata must be a mapping, got \(article(metadata.typeName))")
         }
-        guard let name = try text("metadata.name", d.object["metadata"]?["name"]) else {
+        guard let name = try text("\(kind): metadata.name", d.object["metadata"]?["name"]) else {
             if d.object["metadata"]?["generateName"] != nil { throw fail("\(kind) uses metadata.generateName, which server-side apply cannot use; set metadata.name") }
             throw fail("\(kind): metadata.name is missing")
         }

@@ -274,9 +274,9 @@ enum JSONTapeBuilder {
 
 enum JSONPath {
     /// Components kept at each end of a path that is too deep to print whole.
-    static let keptComponents = 4
+    static let keptComponents = 3
     /// Characters of a key kept in a path; longer keys are cut with `…`.
-    static let maxKeyLength = 48
+    static let maxKeyLength = 24
 
     /// `$` followed by the components; a deep path keeps its first and last few around
     /// `…` and says how deep it is, so an error line stays short whatever the input.

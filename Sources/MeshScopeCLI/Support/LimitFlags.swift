@@ -18,28 +18,28 @@ enum LimitFlags {
     }
 
     static let flags: [Flag] = [
-        Flag(name: "--max-json-depth", valueName: "N", help: "deepest JSON or YAML nesting read") { l, v in
+        Flag(name: "--max-json-depth", valueName: "N", help: "JSON/YAML nesting depth") { l, v in
             positive(v).map { l.maxJSONDepth = $0 } != nil
         },
-        Flag(name: "--max-yaml-nodes", valueName: "N", help: "nodes a YAML document may expand to through aliases") { l, v in
+        Flag(name: "--max-yaml-nodes", valueName: "N", help: "YAML nodes after aliases") { l, v in
             positive(v).map { l.maxYAMLNodes = $0 } != nil
         },
-        Flag(name: "--max-document-size", valueName: "SIZE", help: "largest file read (manifest, kubeconfig, dump, snapshot)") { l, v in
+        Flag(name: "--max-document-size", valueName: "SIZE", help: "size of a file read") { l, v in
             size(v).map { l.maxDocumentBytes = $0 } != nil
         },
-        Flag(name: "--max-decompressed-size", valueName: "SIZE", help: "most bytes a gzip input may expand to") { l, v in
+        Flag(name: "--max-decompressed-size", valueName: "SIZE", help: "gzip output size") { l, v in
             size(v).map { l.maxDecompressedBytes = $0 } != nil
         },
-        Flag(name: "--max-decompression-ratio", valueName: "N", help: "expanded/compressed ratio allowed past 64Mi") { l, v in
+        Flag(name: "--max-decompression-ratio", valueName: "N", help: "gzip ratio, past 64Mi of output") { l, v in
             positive(v).map { l.maxDecompressionRatio = $0 } != nil
         },
-        Flag(name: "--max-cell-width", valueName: "N", help: "widest table cell, in columns") { l, v in
+        Flag(name: "--max-cell-width", valueName: "N", help: "table cell width, in columns") { l, v in
             positive(v).map { l.maxCellWidth = $0 } != nil
         },
-        Flag(name: "--exec-timeout", valueName: "DURATION", help: "time an exec credential plugin may run") { l, v in
+        Flag(name: "--exec-timeout", valueName: "DURATION", help: "exec credential plugin run time") { l, v in
             duration(v).map { l.execTimeout = $0 } != nil
         },
-        Flag(name: "--connect-timeout", valueName: "DURATION", help: "time to connect (TCP and TLS) to a server") { l, v in
+        Flag(name: "--connect-timeout", valueName: "DURATION", help: "TCP and TLS connect time") { l, v in
             duration(v).map { l.connectTimeout = $0 } != nil
         },
     ]
@@ -84,19 +84,21 @@ enum LimitFlags {
 
     static func expectation(_ valueName: String) -> String {
         switch valueName {
-        case "SIZE": "expected a size in bytes (1048576, 512Mi, 1Gi, 2G)"
-        case "DURATION": "expected a duration (30s, 2m, 500ms)"
-        default: "expected a whole number of at least 1"
+        case "SIZE": "expected a size in bytes up to 1Pi (1048576, 512Mi, 1Gi, 2G)"
+        case "DURATION": "expected a duration up to a year (30s, 2m, 500ms)"
+        default: "expected a whole number from 1 to \(Int32.max)"
         }
     }
 
+    // Upper bounds keep every later computation with a limit (a limit plus a margin, a
+    // width times a row count) far from overflow.
     static func positive(_ text: String) -> Int? {
-        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(text), n >= 1 else { return nil }
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(text), n >= 1, n <= Int32.max else { return nil }
         return n
     }
 
     static func size(_ text: String) -> Int? {
-        InputLimits.parseSize(text).flatMap { $0 >= 1 ? $0 : nil }
+        InputLimits.parseSize(text).flatMap { $0 >= 1 && $0 <= 1 << 50 ? $0 : nil }
     }
 
     static func duration(_ text: String) -> Double? {
@@ -113,10 +115,11 @@ enum LimitFlags {
             "--max-decompression-ratio": String(d.maxDecompressionRatio), "--max-cell-width": String(d.maxCellWidth),
             "--exec-timeout": InputLimits.durationText(d.execTimeout), "--connect-timeout": InputLimits.durationText(d.connectTimeout),
         ]
+        // One line per flag, under the 80 columns where ArgumentParser wraps.
         var lines = ["Limits (any command and the terminal UI; before or after the subcommand):"]
         for f in flags {
             let left = "  \(f.name) \(f.valueName)"
-            lines.append(left.padding(toLength: max(left.count + 1, 36), withPad: " ", startingAt: 0) + "\(f.help) (default \(defaults[f.name] ?? "?"))")
+            lines.append(left.padding(toLength: max(left.count + 1, 32), withPad: " ", startingAt: 0) + "\(f.help) (default \(defaults[f.name] ?? "?"))")
         }
         return lines.joined(separator: "\n")
     }

@@ -59,8 +59,10 @@ let package = Package(
         // Cell buffer, widgets, diffing renderer, curses backend, input decoding, themes.
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcurses", "MeshModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CNcurses", "MeshModel", "MeshYAML", .product(name: "Yams", package: "Yams")]
         ),
+        // The one YAML loader: Yams behind the InputLimits checks (size, depth, alias expansion).
+        .target(name: "MeshYAML", dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]),
         // The TUI as a pure state machine plus the runtime that drives it.
         .target(name: "MeshScopeApp", dependencies: ["TerminalUI", "MeshModel", "MeshClient"]),
         // I/O: kubeconfig and auth, the Kubernetes client (discovery, list/watch, apply),
@@ -75,6 +77,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),
+                "MeshYAML",
                 .product(name: "Logging", package: "swift-log"),
                 "CZlib",
             ]
@@ -100,7 +103,7 @@ let package = Package(
         .executableTarget(name: "MeshBench", dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshGen"]),
         .testTarget(
             name: "MeshClientTests",
-            dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI"]
+            dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI", "MeshYAML"]
         ),
         // Shared by the test targets: the path to ../shared/fixtures (a missing fixture fails).
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport"),

@@ -1,11 +1,33 @@
 import ArgumentParser
 import Foundation
+import MeshModel
 
 /// Runs meshscope with arguments; maps errors to one stderr line and meshscope's exit codes
 /// (0 ok, 1 bad input, 2 usage).
 public enum MeshScopeMain {
     public static func run(_ arguments: [String]) async -> Int32 {
-        if let code = await DemoHook.run(arguments, { await run($0) }) { return code }
+        await run(arguments, processWide: true)
+    }
+
+    /// Takes the limit flags out first (``LimitFlags``) and runs the rest with those limits
+    /// in force: for this task and its children always, and for the whole process
+    /// (threads, detached tasks) when `processWide` (the real process, not a test).
+    static func run(_ arguments: [String], processWide: Bool) async -> Int32 {
+        let extracted: LimitFlags.Extracted
+        do {
+            extracted = try LimitFlags.extract(arguments, base: InputLimits.current)
+        } catch {
+            Console.current.error("meshscope: \(error.message)")
+            return error.exitCode
+        }
+        if processWide { InputLimits.current = extracted.limits }
+        return await InputLimits.withLimits(extracted.limits) {
+            await runCommand(extracted.rest, processWide: processWide)
+        }
+    }
+
+    static func runCommand(_ arguments: [String], processWide: Bool) async -> Int32 {
+        if let code = await DemoHook.run(arguments, { await run($0, processWide: processWide) }) { return code }
         let console = Console.current
         do {
             var command = try MeshScope.parseAsRoot(arguments)
@@ -34,7 +56,7 @@ public enum MeshScopeMain {
     /// Runs in-process with output captured (for tests).
     public static func invoke(_ arguments: [String], stdin: [UInt8]? = nil) async -> (code: Int32, stdout: String, stderr: String) {
         let console = Console(capture: true, stdin: stdin)
-        let code = await Console.$current.withValue(console) { await run(arguments) }
+        let code = await Console.$current.withValue(console) { await run(arguments, processWide: false) }
         return (code, console.capturedOut, console.capturedErr)
     }
 }

@@ -187,7 +187,7 @@ import Testing
             let file = try cluster.write("broken.yaml", manifest)
             let out = await MeshScopeMain.invoke(["apply", "-f", file, "--kubeconfig", try cluster.kubeconfig(), "--yes"])
             #expect(out.code == 1)
-            #expect(out.stderr == "meshscope: \(file): document 2: line 17:2: did not find expected key (while parsing a block mapping at line 13:1)\n")
+            #expect(out.stderr == "meshscope: \(file):17:2: document 2: did not find expected key (while parsing a block mapping at line 13:1)\n")
             #expect(cluster.server.requestLog.isEmpty)  // nothing sent for a broken manifest
         }
     }

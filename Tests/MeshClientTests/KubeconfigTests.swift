@@ -203,7 +203,7 @@ import Testing
             Issue.record("expected an error")
         } catch {
             #expect(error.kind == .config)
-            #expect(error.message.hasPrefix("invalid kubeconfig: \(dir)/config: document 1: line 4:1:"))
+            #expect(error.message.hasPrefix("invalid kubeconfig: \(dir)/config:4:1: document 1:"))
         }
     }
 

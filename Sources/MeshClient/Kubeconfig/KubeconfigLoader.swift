@@ -92,6 +92,10 @@ public struct KubeconfigLoader: Sendable {
     }
 
     func readFile(_ path: String) throws(KubeClientError) -> KubeconfigFile {
+        let limit = InputLimits.current.maxDocumentBytes
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+            throw KubeClientError(.config, "\(path): kubeconfig file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KubeClientError(.config, "\(path): cannot read kubeconfig file")
         }

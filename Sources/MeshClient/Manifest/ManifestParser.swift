@@ -35,6 +35,9 @@ public enum ManifestParser {
                 throw ManifestError(source: source, document: index, line: line, column: nil, message: "expected a Kubernetes object (a mapping), found \(tree.typeName)")
             }
             if let kind = tree["kind"]?.string, kind == "List" || (kind.hasSuffix("List") && tree["items"]?.arrayValue != nil) {
+                if let items = tree["items"], !items.isNull, items.arrayValue == nil {
+                    throw ManifestError(source: source, document: index, line: line, column: nil, message: "\(kind): items must be a list, got \(article(items.typeName))")
+                }
                 for item in tree["items"]?.arrayValue ?? [] {
                     try out.append(check(ManifestDocument(source: source, index: index, line: line, object: item)))
                 }
@@ -51,13 +54,27 @@ public enum ManifestParser {
     static func check(_ d: ManifestDocument) throws(ManifestError) -> ManifestDocument {
         func fail(_ m: String) -> ManifestError { ManifestError(source: d.source, document: d.index, line: d.line, column: nil, message: m) }
         guard case .object = d.object else { throw fail("expected a Kubernetes object (a mapping), found \(d.object.typeName)") }
-        guard let apiVersion = d.object["apiVersion"]?.string, !apiVersion.isEmpty else { throw fail("apiVersion is missing") }
-        guard let kind = d.object["kind"]?.string, !kind.isEmpty else { throw fail("kind is missing (apiVersion \(apiVersion))") }
-        guard let name = d.object["metadata"]?["name"]?.string, !name.isEmpty else {
+        /// A string field: nil when absent, null or empty; an error when of another type.
+        func text(_ field: String, _ value: JSONTree?) throws(ManifestError) -> String? {
+            guard let value, !value.isNull else { return nil }
+            guard let s = value.string else { throw fail("\(field) must be a string, got \(article(value.typeName))") }
+            return s.isEmpty ? nil : s
+        }
+        guard let apiVersion = try text("apiVersion", d.object["apiVersion"]) else { throw fail("apiVersion is missing") }
+        guard let kind = try text("kind", d.object["kind"]) else { throw fail("kind is missing (apiVersion \(apiVersion))") }
+        if let metadata = d.object["metadata"], !metadata.isNull, metadata.objectValue == nil {
+            throw fail("\(kind): metadata must be a mapping, got \(article(metadata.typeName))")
+        }
+        guard let name = try text("\(kind): metadata.name", d.object["metadata"]?["name"]) else {
             if d.object["metadata"]?["generateName"] != nil { throw fail("\(kind) uses metadata.generateName, which server-side apply cannot use; set metadata.name") }
             throw fail("\(kind): metadata.name is missing")
         }
         return d
+    }
+
+    /// `a number`, `an object`: a JSON type name for a message.
+    static func article(_ typeName: String) -> String {
+        (typeName.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + typeName
     }
 
     static func line(of offset: Int, in bytes: [UInt8]) -> Int {

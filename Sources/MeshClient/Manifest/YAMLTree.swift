@@ -1,11 +1,12 @@
 import Foundation
 import MeshModel
+import MeshYAML
 import Yams
 
-/// A YAML or JSON problem, naming the source, the document and the line:column.
+/// A YAML or JSON problem, on one line, naming the source, the place and the document.
 ///
 /// ```
-/// manifest.yaml: document 2: line 7:3: mapping values are not allowed in this context
+/// manifest.yaml:7:3: document 2: mapping values are not allowed in this context
 /// ```
 public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var source: String
@@ -22,10 +23,14 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
+    init(_ error: YAMLLoadError, source: String) {
+        self.init(source: source, document: error.document, line: error.line, column: error.column, message: error.message)
+    }
+
     public var description: String {
         var s = source
+        if let line { s += ":\(line)" + (column.map { ":\($0)" } ?? "") }
         if let document { s += ": document \(document)" }
-        if let line { s += ": line \(line)" + (column.map { ":\($0)" } ?? "") }
         return s + ": " + message
     }
 }
@@ -33,22 +38,20 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
 /// Converts YAML (Yams nodes) into ``JSONTree`` values the way Kubernetes reads YAML
 /// (`sigs.k8s.io/yaml` over yaml.v2): YAML 1.1 booleans, integers in any base become
 /// decimal, timestamps stay strings, duplicate keys are errors.
+///
+/// The text goes through ``BoundedYAML`` first, so the conversion (which expands every
+/// alias) only sees documents within ``InputLimits``.
 public enum YAMLTree {
     /// All documents of a YAML stream, with their 1-based index and starting line.
     /// Empty documents are counted but not returned.
     public static func documents(_ text: String, source: String) throws(ManifestError) -> [(index: Int, line: Int, tree: JSONTree)] {
-        let parser: Parser
-        do { parser = try Parser(yaml: text) } catch { throw convert(error, source: source, document: 1) }
+        let roots: [Node]
+        do { roots = try BoundedYAML.documents(text) } catch { throw ManifestError(error, source: source) }
         var out: [(Int, Int, JSONTree)] = []
-        var index = 0
-        while true {
-            index += 1
-            let node: Node?
-            do { node = try parser.nextRoot() } catch { throw convert(error, source: source, document: index) }
-            guard let node else { break }
-            let tree = try convert(node, source: source, document: index)
+        for (i, node) in roots.enumerated() {
+            let tree = try convert(node, source: source, document: i + 1)
             if tree.isNull { continue }
-            out.append((index, node.mark?.line ?? 1, tree))
+            out.append((i + 1, node.mark?.line ?? 1, tree))
         }
         return out
     }
@@ -128,25 +131,5 @@ public enum YAMLTree {
         else if s.count > 1, s.hasPrefix("0") { value = Int(s.dropFirst(), radix: 8) }  // YAML 1.1 octal
         else { value = Int(s) }
         return value.map { $0 * sign }
-    }
-
-    static func convert(_ error: any Error, source: String, document: Int) -> ManifestError {
-        guard let y = error as? YamlError else {
-            return ManifestError(source: source, document: document, line: nil, column: nil, message: "\(error)")
-        }
-        switch y {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
-            var message = problem
-            if let context { message += " (\(context.text) at line \(context.mark.line):\(context.mark.column))" }
-            return ManifestError(source: source, document: document, line: mark.line, column: mark.column, message: message)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
-            return ManifestError(source: source, document: document, line: context.mark.line, column: context.mark.column,
-                                 message: duplicates.count == 1 ? "mapping key \(keys) is defined more than once (the first is here)" : "mapping keys \(keys) are defined more than once (the first is here)")
-        case .reader(let problem, let offset, _, _):
-            return ManifestError(source: source, document: document, line: nil, column: nil, message: problem + (offset.map { " at byte \($0)" } ?? ""))
-        default:
-            return ManifestError(source: source, document: document, line: nil, column: nil, message: "\(y)")
-        }
     }
 }

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import MeshModel
 
 /// gzip through the system zlib: a streaming compressor (snapshots are written in chunks)
 /// and a whole-buffer decompressor (a snapshot is indexed in memory anyway).
@@ -76,13 +77,26 @@ public enum Gzip {
     /// Whether `bytes` start with the gzip magic number.
     public static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
 
+    /// Output size past which ``InputLimits/maxDecompressionRatio`` applies: small inputs
+    /// may compress extremely well (a file of spaces), large real ones do not.
+    public static let ratioThreshold = 64 << 20
+
     /// Decompresses a gzip file (concatenated members too).
-    public static func decompress(_ input: [UInt8]) throws(GzipError) -> [UInt8] {
+    ///
+    /// Stops at `limits.maxDecompressedBytes` and, once past ``ratioThreshold``, when the
+    /// output outgrows `limits.maxDecompressionRatio` times the input: a 2 MB gzip bomb
+    /// fails after a few hundred MB instead of filling memory. The output grows as it
+    /// is produced; nothing is allocated for a size the input merely claims.
+    public static func decompress(_ input: [UInt8], limits: InputLimits = .current) throws(GzipError) -> [UInt8] {
+        let maxBytes = max(0, limits.maxDecompressedBytes)
+        let (ratioBytes, overflow) = max(1, input.count).multipliedReportingOverflow(by: max(1, limits.maxDecompressionRatio))
+        let maxForRatio = overflow ? Int.max : max(ratioBytes, ratioThreshold)
         var out: [UInt8] = []
-        out.reserveCapacity(input.count * 4)
+        out.reserveCapacity(min(min(input.count, Int.max / 4) * 4, maxBytes, maxForRatio, 256 << 20))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var offset = 0
         var failure: String?
+        let compressedBytes = input.count
         var input = input
         input.withUnsafeMutableBufferPointer { inBuf in
             while offset < inBuf.count && failure == nil {
@@ -99,7 +113,16 @@ public enum Gzip {
                         sp.pointee.next_out = outBuf.baseAddress
                         sp.pointee.avail_out = UInt32(outBuf.count)
                         let rc = inflate(sp, Z_NO_FLUSH)
-                        out.append(contentsOf: outBuf[0..<(outBuf.count - Int(sp.pointee.avail_out))])
+                        let produced = outBuf.count - Int(sp.pointee.avail_out)
+                        if out.count + produced > maxBytes {
+                            failure = "the decompressed data is larger than allowed " + InputLimits.hint(InputLimits.sizeText(maxBytes), flag: "--max-decompressed-size")
+                            return
+                        }
+                        if out.count + produced > maxForRatio {
+                            failure = "expands more than \(limits.maxDecompressionRatio) times its \(compressedBytes) compressed bytes (a gzip bomb?) " + InputLimits.hint(String(limits.maxDecompressionRatio), flag: "--max-decompression-ratio")
+                            return
+                        }
+                        out.append(contentsOf: outBuf[0..<produced])
                         if rc == Z_STREAM_END { ended = true; break }
                         if rc != Z_OK {
                             let at = offset + Int(sp.pointee.total_in)
@@ -108,6 +131,7 @@ public enum Gzip {
                         }
                     }
                 }
+                if failure != nil { return }
                 offset += Int(sp.pointee.total_in)
                 // Trailing zero padding after the last member is allowed.
                 while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }

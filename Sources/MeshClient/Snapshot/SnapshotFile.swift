@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import MeshModel
 
 /// A snapshot file being written: a temporary file next to the final name, renamed over it
 /// only by ``commit()``. A crash, an error or an interrupt leaves at most the temporary file
@@ -93,6 +94,10 @@ public final class SnapshotFile: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
         let size = Int(st.st_size)
         if size == 0 { return ([], 0, false) }
+        let limit = InputLimits.current.maxDocumentBytes
+        if size > limit {
+            throw FileError(message: "\(path): the file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
+        }
         var failure: String?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             var offset = 0

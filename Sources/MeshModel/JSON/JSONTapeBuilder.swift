@@ -3,8 +3,6 @@
 /// Iterative, so hostile nesting cannot overflow the stack; errors carry the
 /// byte offset, line/column and the JSON path that was being read.
 enum JSONTapeBuilder {
-    static let maxDepth = 10_000
-
     static func build(_ bytes: [UInt8]) throws(JSONParseError) -> [UInt64] {
         if bytes.count >= 1 << 32 {
             throw JSONParseError(message: "input larger than 4 GiB", offset: 0, line: 1, column: 1, path: "$")
@@ -13,8 +11,10 @@ enum JSONTapeBuilder {
         tape.reserveCapacity(bytes.count / 8 + 16)
         var stack: [Int] = []
         var failure: (String, Int)?
+        // Read once per document: `current` takes a lock.
+        let maxDepth = max(1, InputLimits.current.maxJSONDepth)
         bytes.withUnsafeBufferPointer { buf in
-            failure = run(buf, &tape, &stack)
+            failure = run(buf, maxDepth, &tape, &stack)
         }
         if let (message, offset) = failure {
             let (line, column) = lineColumn(bytes, offset)
@@ -28,12 +28,12 @@ enum JSONTapeBuilder {
     // Returns nil on success or (message, offset) on failure. Kept non-throwing so the
     // hot loop has no error-propagation overhead.
     private static func run(
-        _ b: UnsafeBufferPointer<UInt8>, _ tape: inout [UInt64], _ stack: inout [Int]
+        _ b: UnsafeBufferPointer<UInt8>, _ maxDepth: Int, _ tape: inout [UInt64], _ stack: inout [Int]
     ) -> (String, Int)? {
         // The scanner is a struct with mutating methods rather than nested closures:
         // closures capturing the mutable cursor force a dynamic exclusivity check on
         // every byte, which cost ~45% of the parse.
-        var scanner = Scanner(b: b, tape: tape, stack: stack)
+        var scanner = Scanner(b: b, maxDepth: maxDepth, tape: tape, stack: stack)
         tape = []
         stack = []
         let result = scanner.run()
@@ -44,12 +44,16 @@ enum JSONTapeBuilder {
 
     private struct Scanner {
         let b: UnsafeBufferPointer<UInt8>
+        /// ``InputLimits/maxJSONDepth``: the stack is a heap array, but every later reader
+        /// (trees, writers, decoders) recurses, and real data never nests this deep.
+        let maxDepth: Int
         var tape: [UInt64]
         var stack: [Int]
         var i = 0
 
-        init(b: UnsafeBufferPointer<UInt8>, tape: [UInt64], stack: [Int]) {
+        init(b: UnsafeBufferPointer<UInt8>, maxDepth: Int, tape: [UInt64], stack: [Int]) {
             self.b = b
+            self.maxDepth = maxDepth
             self.tape = tape
             self.stack = stack
         }
@@ -138,7 +142,9 @@ enum JSONTapeBuilder {
         }
 
         @inline(__always) mutating func open(_ kind: TapeKind) -> (String, Int)? {
-            if stack.count >= maxDepth { return ("nesting deeper than \(maxDepth)", i) }
+            if stack.count >= maxDepth {
+                return ("JSON nested deeper than \(maxDepth) levels " + InputLimits.hint(String(maxDepth), flag: "--max-json-depth"), i)
+            }
             stack.append(tape.count)
             tape.append((kind.rawValue << 60) | UInt64(i))
             i += 1
@@ -239,7 +245,8 @@ enum JSONTapeBuilder {
 
     /// Rebuilds the path of the value being read when parsing stopped, from the partial tape.
     static func pathAt(bytes: [UInt8], tape: [UInt64], stack: [Int]) -> String {
-        var path = "$"
+        var path: [String] = []
+        path.reserveCapacity(stack.count)
         for (level, c) in stack.enumerated() {
             let isObject = Tape.kind(tape[c]) == .object
             let limit = level + 1 < stack.count ? stack[level + 1] : tape.count
@@ -255,18 +262,32 @@ enum JSONTapeBuilder {
             if isObject {
                 if let k = lastKey {
                     let key = JSONValue(document: JSONDocument(bytes: bytes, tape: tape), index: k)
-                    path += JSONPath.member(key.string ?? "?")
+                    path.append(JSONPath.member(key.string ?? "?"))
                 }
             } else {
-                path += "[\(count)]"
+                path.append("[\(count)]")
             }
         }
-        return path
+        return JSONPath.joined(path)
     }
 }
 
 enum JSONPath {
-    static func member(_ key: String) -> String {
+    /// Components kept at each end of a path that is too deep to print whole.
+    static let keptComponents = 3
+    /// Characters of a key kept in a path; longer keys are cut with `…`.
+    static let maxKeyLength = 24
+
+    /// `$` followed by the components; a deep path keeps its first and last few around
+    /// `…` and says how deep it is, so an error line stays short whatever the input.
+    static func joined(_ components: [String]) -> String {
+        guard components.count > 3 * keptComponents else { return "$" + components.joined() }
+        return "$" + components.prefix(keptComponents).joined() + "…" + components.suffix(keptComponents).joined()
+            + " (depth \(components.count))"
+    }
+
+    static func member(_ whole: String) -> String {
+        let key = whole.count > maxKeyLength ? whole.prefix(maxKeyLength) + "…" : whole
         let simple = !key.isEmpty && key.utf8.allSatisfy { c in
             (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F
         }

@@ -224,13 +224,13 @@ public struct JSONValue: Sendable {
     /// JSON path of this value from the document root, e.g. `$.configs[1].bootstrap`.
     /// Walks from the root, so it is meant for error messages, not hot loops.
     public var path: String {
-        var path = "$"
+        var path: [String] = []
         var current = document.root
         while current.index != index {
             var found = false
             if current.isObject {
                 for (k, v) in current.members where v.index <= index && index < v.nextIndex {
-                    path += JSONPath.member(k)
+                    path.append(JSONPath.member(k))
                     current = v
                     found = true
                     break
@@ -239,7 +239,7 @@ public struct JSONValue: Sendable {
                 var n = 0
                 for v in current.elements {
                     if v.index <= index && index < v.nextIndex {
-                        path += "[\(n)]"
+                        path.append("[\(n)]")
                         current = v
                         found = true
                         break
@@ -249,7 +249,7 @@ public struct JSONValue: Sendable {
             }
             if !found { break }
         }
-        return path
+        return JSONPath.joined(path)
     }
 
     // MARK: Decoding helpers

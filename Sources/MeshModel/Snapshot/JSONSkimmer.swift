@@ -39,6 +39,7 @@ public enum JSONSkimmer {
         switch b[start] {
         case 0x22: return try stringEnd(b, start)
         case 0x7B, 0x5B:
+            let maxDepth = InputLimits.current.maxJSONDepth
             var depth = 0
             var i = start
             while i < b.count {
@@ -49,6 +50,9 @@ public enum JSONSkimmer {
                 }
                 if c == 0x7B || c == 0x5B {
                     depth += 1
+                    if depth > maxDepth {
+                        throw SkimError(message: "JSON nested deeper than \(maxDepth) levels " + InputLimits.hint(String(maxDepth), flag: "--max-json-depth"), offset: i)
+                    }
                 } else if c == 0x7D || c == 0x5D {
                     depth -= 1
                     if depth == 0 { return i + 1 }

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// The process sets ``current`` once from the command line (`MeshScopeMain`) before any
 /// reader runs; tests that need other bounds pass an explicit value where a reader takes
-/// one, or set ``current`` inside ``withLimits(_:_:)``.
+/// one, or run inside ``withLimits(_:_:)`` (task-local, so parallel tests do not mix).
 ///
 /// ```swift
 /// var limits = InputLimits.current
@@ -43,18 +43,26 @@ public struct InputLimits: Sendable, Equatable {
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var _current = InputLimits()
+    /// Limits for one task tree (``withLimits(_:_:)``): tests and in-process runs running
+    /// side by side each see their own bounds without touching the process-wide value.
+    @TaskLocal private static var scoped: InputLimits?
 
-    /// The limits in force for this process.
+    /// The limits in force: those of the enclosing ``withLimits(_:_:)``, else the
+    /// process-wide ones. Setting changes the process-wide ones.
     public static var current: InputLimits {
-        get { lock.withLock { _current } }
+        get { scoped ?? lock.withLock { _current } }
         set { lock.withLock { _current = newValue } }
     }
 
-    /// Runs `body` with `limits` in force, then restores the previous ones (tests).
+    /// Runs `body` with `limits` in force for this task and the tasks it starts.
     public static func withLimits<T>(_ limits: InputLimits, _ body: () throws -> T) rethrows -> T {
-        let saved = current
-        current = limits
-        defer { current = saved }
-        return try body()
+        try $scoped.withValue(limits, operation: body)
+    }
+
+    /// Runs `body` with `limits` in force for this task and the tasks it starts.
+    public static func withLimits<T>(
+        _ limits: InputLimits, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async rethrows -> T {
+        try await $scoped.withValue(limits, operation: body, isolation: isolation)
     }
 }

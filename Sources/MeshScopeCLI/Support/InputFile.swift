@@ -4,26 +4,41 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import MeshModel
 
 /// Reads a whole input (a path, or `-` for stdin) as bytes, with errors that name the file.
 public enum InputFile {
     /// Display name used in messages: the path, or `<stdin>`.
     public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
+    /// Reads the whole input; more than ``InputLimits/maxDocumentBytes`` is refused (a
+    /// file by its size before reading, stdin as soon as it passes the limit).
     public static func read(_ path: String) throws(CLIError) -> [UInt8] {
+        let limit = InputLimits.current.maxDocumentBytes
         if path == "-" {
-            if let bytes = Console.current.stdinBytes { return try nonEmpty(bytes, path) }
-            return try nonEmpty(readAll(fd: 0, sizeHint: 1 << 20), path)
+            if let bytes = Console.current.stdinBytes {
+                if bytes.count > limit { throw tooLarge(path, "has \(bytes.count) bytes, more", limit) }
+                return try nonEmpty(bytes, path)
+            }
+            guard let bytes = readAll(fd: 0, sizeHint: 1 << 20, limit: limit) else { throw tooLarge(path, "is larger", limit) }
+            return try nonEmpty(bytes, path)
         }
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw .badInput(path, errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw .badInput(path, "is a directory, not a file") }
+        if Int(st.st_size) > limit { throw tooLarge(path, "has \(st.st_size) bytes, more", limit) }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .badInput(path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        return try nonEmpty(readAll(fd: fd, sizeHint: Int(st.st_size)), path)
+        // A pipe or device has no size up front: the limit also stops the read.
+        guard let bytes = readAll(fd: fd, sizeHint: Int(st.st_size), limit: limit) else { throw tooLarge(path, "is larger", limit) }
+        return try nonEmpty(bytes, path)
+    }
+
+    private static func tooLarge(_ path: String, _ what: String, _ limit: Int) -> CLIError {
+        .badInput(displayName(path), "the input \(what) than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
     }
 
     private static func nonEmpty(_ bytes: [UInt8], _ path: String) throws(CLIError) -> [UInt8] {
@@ -33,10 +48,11 @@ public enum InputFile {
         return bytes
     }
 
-    static func readAll(fd: Int32, sizeHint: Int) -> [UInt8] {
+    /// Everything up to end of file; nil once more than `limit` bytes arrived.
+    static func readAll(fd: Int32, sizeHint: Int, limit: Int = .max) -> [UInt8]? {
         // Read straight into uninitialised capacity: zero-filling a 100 MB buffer first
         // cost ~10% of a whole `proxy-config` run.
-        var capacity = max(sizeHint, 4096) + 1
+        var capacity = min(max(sizeHint, 4096), limit) + 1
         var result: [UInt8] = []
         while true {
             var eof = false
@@ -61,8 +77,9 @@ public enum InputFile {
                 }
                 count = used
             }
+            if result.count > limit { return nil }
             if eof { return result }
-            capacity *= 2
+            capacity = min(capacity, limit) * 2 + 1
         }
     }
 }

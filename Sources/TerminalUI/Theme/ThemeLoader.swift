@@ -1,4 +1,5 @@
 import Foundation
+import MeshYAML
 import Yams
 
 /// Picks and loads the theme: `--theme NAME`, else `$MESHSCOPE_THEME`, else `theme: NAME`
@@ -35,14 +36,14 @@ public struct ThemeLoader: Sendable {
         var warnings: [String] = []
         if let text = try? String(contentsOfFile: configFile, encoding: .utf8) {
             do {
-                if let root = try Yams.compose(yaml: text), let map = root.mapping {
+                if let root = try BoundedYAML.first(text), let map = root.mapping {
                     for (k, v) in map where k.string == "theme" {
                         if let s = v.scalar?.string, !s.isEmpty { return (s, configFile, []) }
                         warnings.append("\(configFile):\(v.mark?.line ?? 0): theme: expected a theme name")
                     }
                 }
             } catch {
-                warnings.append("\(configFile): not valid YAML: \(error)")
+                warnings.append("\(configFile):\(error.place.map { "\($0):" } ?? "") not valid YAML: \(error.message)")
             }
         }
         return ("default-dark", "default", warnings)

@@ -1,3 +1,4 @@
+import MeshYAML
 import Yams
 
 /// A theme file that could not be used: where (file, line) and which key.
@@ -10,10 +11,12 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var line: Int?
     public var key: String?
     public var message: String
+    /// Set for YAML syntax errors, which know the column too.
+    public var column: Int? = nil
 
     public var description: String {
         var s = file
-        if let line { s += ":\(line)" }
+        if let line { s += ":\(line)" + (column.map { ":\($0)" } ?? "") }
         s += ": "
         if let key { s += "\(key): " }
         return s + message
@@ -35,11 +38,9 @@ public enum ThemeParser {
     public static func parse(_ yaml: String, file: String, fallback: Theme? = Theme.defaultDark) throws(ThemeError) -> Theme {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let e as YamlError {
-            throw ThemeError(file: file, line: Self.line(of: e), key: nil, message: "not valid YAML: \(Self.problem(of: e))")
+            root = try BoundedYAML.first(yaml)
         } catch {
-            throw ThemeError(file: file, line: nil, key: nil, message: "not valid YAML: \(error)")
+            throw ThemeError(file: file, line: error.line, key: nil, message: "not valid YAML: \(error.message)", column: error.column)
         }
         guard let root, let top = root.mapping else {
             throw ThemeError(file: file, line: root?.mark?.line, key: nil, message: "expected a mapping with `name` and `styles`")
@@ -108,23 +109,5 @@ public enum ThemeParser {
             }
         }
         return style
-    }
-
-    static func line(of e: YamlError) -> Int? {
-        switch e {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
-        default:
-            return nil
-        }
-    }
-
-    static func problem(of e: YamlError) -> String {
-        switch e {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            return problem
-        default:
-            return "\(e)"
-        }
     }
 }

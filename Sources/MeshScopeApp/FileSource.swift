@@ -50,6 +50,12 @@ public struct FileSource: Sendable {
             throw TUIError(.badInput, "\(path): no such file")
         }
         guard !isDir.boolValue else { throw TUIError(.badInput, "\(path): is a directory, not a file") }
+        // Checked before reading: a huge file is refused without being loaded into memory.
+        let limit = InputLimits.current.maxDocumentBytes
+        if let size = stamp(path)?.1, size > limit {
+            throw TUIError(.badInput, "\(path): the input has \(size) bytes, more than allowed "
+                + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TUIError(.badInput, "\(path): cannot read file")
         }

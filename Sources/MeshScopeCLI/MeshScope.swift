@@ -6,6 +6,7 @@ public struct MeshScope: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "meshscope",
         abstract: "An interactive debugging terminal for Istio/Envoy service meshes.",
+        version: MeshScopeVersion.text,
         subcommands: MeshScope.subcommandTypes,
         defaultSubcommand: TUICommand.self
     )

@@ -43,9 +43,9 @@ public struct PrinterColumn: Sendable {
     }
 }
 
-enum PrinterColumns {
+public enum PrinterColumns {
     /// Columns between NAME and AGE for a resource.
-    static func forResource(_ r: APIResource) -> [PrinterColumn] {
+    public static func forResource(_ r: APIResource) -> [PrinterColumn] {
         switch (r.group, r.kind) {
         case ("networking.istio.io", "VirtualService"):
             return [.path("GATEWAYS", "spec.gateways"), .path("HOSTS", "spec.hosts")]

@@ -30,7 +30,7 @@ public enum MeshScopeMain {
         if let code = await DemoHook.run(arguments, { await run($0, processWide: processWide) }) { return code }
         let console = Console.current
         do {
-            var command = try MeshScope.parseAsRoot(arguments)
+            var command = try MeshScope.parseAsRoot(ArgumentOrder.normalize(arguments))
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {

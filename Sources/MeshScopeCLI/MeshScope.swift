@@ -7,6 +7,7 @@ public struct MeshScope: AsyncParsableCommand {
         commandName: "meshscope",
         abstract: "An interactive debugging terminal for Istio/Envoy service meshes.",
         discussion: LimitFlags.helpText,
+        version: MeshScopeVersion.text,
         subcommands: MeshScope.subcommandTypes,
         defaultSubcommand: TUICommand.self
     )

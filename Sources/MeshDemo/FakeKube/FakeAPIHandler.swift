@@ -80,18 +80,28 @@ extension FakeAPIServer {
         }
         if let f = injected { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
 
+        // Content negotiation for reads: a Table (kubectl get) or plain JSON.
+        let negotiated = FakeTables.negotiate(req.headers.first(name: "Accept"))
+        if req.method == .GET, negotiated == .notAcceptable {
+            switch route {
+            case .collection, .object: return notAcceptable()
+            default: break
+            }
+        }
+        let table: String? = if case .table(let v) = negotiated, req.method == .GET, req.query["watch"] != "true" && req.query["watch"] != "1" { v } else { nil }
+
         switch route {
         case .collection(let r, let ns):
             switch req.method {
             case .GET:
                 if req.query["watch"] == "true" || req.query["watch"] == "1" { return watch(r, namespace: ns, req) }
-                return list(r, namespace: ns, req)
+                return list(r, namespace: ns, req, table: table)
             case .POST: return create(r, namespace: ns, req)
             default: return methodNotAllowed(req)
             }
         case .object(let r, let ns, let name):
             switch req.method {
-            case .GET: return get(r, namespace: ns, name: name)
+            case .GET: return get(r, namespace: ns, name: name, req, table: table)
             case .PATCH: return patch(r, namespace: ns, name: name, req)
             case .PUT: return put(r, namespace: ns, name: name, req)
             case .DELETE: return deleteObject(r, namespace: ns, name: name)
@@ -203,12 +213,16 @@ extension FakeAPIServer {
 
     // MARK: Reads
 
-    func get(_ r: APIResource, namespace: String?, name: String) -> DemoHTTPResponse {
+    /// One object, or (`table`: the Table's apiVersion) its one-row Table.
+    func get(_ r: APIResource, namespace: String?, name: String, _ req: DemoHTTPRequest, table: String? = nil) -> DemoHTTPResponse {
         guard let entry = store.withLock({ store.getLocked(r, namespace: namespace, name: name) }) else { return notFound(r, name) }
-        return .json(.ok, entry.bytes)
+        guard let table else { return .json(.ok, entry.bytes) }
+        let rv = (try? JSONTree(json: entry.bytes))?["metadata"]?["resourceVersion"] ?? .string("")
+        return .json(.ok, FakeTables.render(r, objects: [entry.bytes], apiVersion: table, includeObject: req.query["includeObject"], metadata: .object([("resourceVersion", rv)])))
     }
 
-    func list(_ r: APIResource, namespace: String?, _ req: DemoHTTPRequest) -> DemoHTTPResponse {
+    /// A page of a list; with `table` (the Table's apiVersion), the same page as a Table with the same metadata.
+    func list(_ r: APIResource, namespace: String?, _ req: DemoHTTPRequest, table: String? = nil) -> DemoHTTPResponse {
         let selector: LabelSelector
         do { selector = try LabelSelector.parse(req.query["labelSelector"] ?? "") } catch {
             return status(KubeStatus(code: 400, reason: "BadRequest", message: "unable to parse requirement: \(error.message)"))
@@ -239,6 +253,7 @@ extension FakeAPIServer {
                 let mid = (lo + hi) / 2
                 if keys[mid] < floor || (!start.isEmpty && keys[mid] == start) { lo = mid + 1 } else { hi = mid }
             }
+            var tableObjects: [[UInt8]] = []
             var body = Array(#"{"kind":"\#(r.kind)List","apiVersion":"\#(r.apiVersion)","metadata":{"resourceVersion":"\#(rv)""#.utf8)
             var items: [UInt8] = []
             items.reserveCapacity(min(limit ?? 500, 500) * 2048)
@@ -255,8 +270,12 @@ extension FakeAPIServer {
                     more = true
                     break
                 }
-                if count > 0 { items.append(0x2C) }
-                items += e.bytes
+                if table != nil {
+                    tableObjects.append(e.bytes)
+                } else {
+                    if count > 0 { items.append(0x2C) }
+                    items += e.bytes
+                }
                 count += 1
                 lastKey = key
             }
@@ -271,6 +290,11 @@ extension FakeAPIServer {
                     }
                     body += Array(#","remainingItemCount":\#(remaining)"#.utf8)
                 }
+            }
+            if let table {
+                // The list's metadata (resourceVersion, continue, remainingItemCount) as is.
+                let metadata = (try? JSONTree(json: body + Array("}}".utf8)))?["metadata"] ?? .object(JSONObject([]))
+                return .json(.ok, FakeTables.render(r, objects: tableObjects, apiVersion: table, includeObject: req.query["includeObject"], metadata: metadata))
             }
             body += Array(#"},"items":["#.utf8) + items + Array("]}".utf8)
             return .json(.ok, body)
@@ -539,6 +563,10 @@ extension FakeAPIServer {
         s.kind = "namespaces"
         s.name = ns
         return status(s)
+    }
+
+    func notAcceptable() -> DemoHTTPResponse {
+        status(KubeStatus(code: 406, reason: "NotAcceptable", message: "only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io, application/json;as=Table;v=v1beta1;g=meta.k8s.io"))
     }
 
     func methodNotAllowed(_ req: DemoHTTPRequest) -> DemoHTTPResponse {

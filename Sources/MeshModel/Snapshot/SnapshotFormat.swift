@@ -23,8 +23,9 @@ public enum SnapshotFormat {
     public static let version = 1
     /// The member that marks a meshscope snapshot and holds its format version.
     public static let versionKey = "meshscopeSnapshot"
-    /// meshscope's own version, recorded in every snapshot.
-    public static let meshscopeVersion = "0.2.0"
+    /// meshscope's own version (the one `meshscope --version` prints), recorded in every
+    /// snapshot. Bumped with each release.
+    public static let meshscopeVersion = "0.15.0"
 
     /// Admin responses a snapshot keeps per proxy, by the key they are stored under (the
     /// `AdminRequest` case names) and whether the endpoint answers JSON.

@@ -71,8 +71,10 @@ enum DemoMode {
             return 0
         }
         // No subcommand (or only TUI flags): the terminal UI, labelled as the demo.
-        let tui = args.rest.first.map { $0 == "tui" || $0.hasPrefix("-") } ?? true
-        let code = await run(args.rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] : []))
+        // Decided on the arguments as they will be parsed (source options may precede the command).
+        let rest = ArgumentOrder.normalize(args.rest)
+        let tui = rest.first.map { $0 == "tui" || $0.hasPrefix("-") } ?? true
+        let code = await run(rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] : []))
         await cluster.shutdown()
         return code
     }

@@ -52,6 +52,9 @@ struct GetCommand: AsyncParsableCommand {
         do {
             let resource = try await client.resource(type)
             let namespace: String? = connection.allNamespaces || !resource.namespaced ? nil : client.connection.namespace
+            if output.output != .json && output.output != .yaml && !GetCommand.hasOwnView(resource) {
+                return try await runServerTable(client, resource: resource, namespace: namespace)
+            }
             var items: [JSONValue] = []
             if names.isEmpty {
                 items = try await client.listAll(resource, namespace: namespace, labelSelector: selector).items
@@ -73,6 +76,48 @@ struct GetCommand: AsyncParsableCommand {
         } catch let e as KubeClientError {
             throw CLIError(.unavailable, e.message)
         }
+    }
+
+    /// Kinds with a printer of our own: kubectl's columns plus ours (MODE, MESH). Every other
+    /// kind prints the columns the server renders for it, as kubectl does.
+    static func hasOwnView(_ r: APIResource) -> Bool {
+        r.group.isEmpty && (r.name == "pods" || r.name == "services" || r.name == "namespaces")
+    }
+
+    /// Table output of any other kind: the server's `Table` (kubectl's columns for built-in
+    /// kinds, CRDs' printer columns, aggregated APIs'); plain objects from a server that
+    /// cannot render tables go through our own printers.
+    func runServerTable(_ client: KubeClient, resource: APIResource, namespace: String?) async throws {
+        let console = Console.current
+        var table: ServerTable?
+        var objects: [JSONValue] = []
+        func take(_ answer: TableAnswer) {
+            switch answer {
+            case .table(let t): if table == nil { table = t } else { table?.append(t) }
+            case .objects(let o): objects += o
+            }
+        }
+        if names.isEmpty {
+            take(try await client.listTable(resource, namespace: namespace, labelSelector: selector))
+        } else {
+            for name in names {
+                let ns = namespace ?? client.connection.namespace
+                if let answer = try await client.getTable(resource, name: name, namespace: ns) {
+                    take(answer)
+                } else {
+                    console.error("meshscope: \(resource.qualifiedName) \"\(name)\" not found\(resource.namespaced ? " in namespace \"\(ns)\"" : "")")
+                }
+            }
+        }
+        guard let table else { return try printItems(objects, resource: resource, namespace: namespace, now: Date()) }
+        let found = table.rows.count + objects.count
+        if found == 0 && names.isEmpty {
+            console.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
+            return
+        }
+        if found == 0 { throw ExitCode(1) }
+        console.write(KubeTables.server(table, allNamespaces: namespace == nil && resource.namespaced).render(wide: output.isWide))
+        if found < names.count { throw ExitCode(1) }
     }
 
     /// A snapshot (or any source without an API server): the objects it holds, filtered here

@@ -1,6 +1,6 @@
-/// The `additionalPrinterColumns` of the Istio and Gateway API CRDs, so `get` on those
-/// kinds shows what `kubectl get` shows (kubectl gets them from the server's Table
-/// output; meshscope asks for plain JSON and renders them itself).
+/// The `additionalPrinterColumns` of the Istio and Gateway API CRDs. On a cluster `get`
+/// prints the server's Table (which has them); these render the same columns where no
+/// server answers (snapshots) and are what the fake API server's Tables serve.
 public struct PrinterColumn: Sendable {
     public var name: String
     public var wideOnly: Bool
@@ -43,9 +43,9 @@ public struct PrinterColumn: Sendable {
     }
 }
 
-enum PrinterColumns {
+public enum PrinterColumns {
     /// Columns between NAME and AGE for a resource.
-    static func forResource(_ r: APIResource) -> [PrinterColumn] {
+    public static func forResource(_ r: APIResource) -> [PrinterColumn] {
         switch (r.group, r.kind) {
         case ("networking.istio.io", "VirtualService"):
             return [.path("GATEWAYS", "spec.gateways"), .path("HOSTS", "spec.hosts")]

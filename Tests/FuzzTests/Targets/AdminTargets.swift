@@ -50,7 +50,7 @@ extension FuzzTargets {
 
     static func certs() -> FuzzTarget {
         FuzzTarget(name: .certs, seeds: Seeds.certs.map { FuzzCase($0) }, formats: [.json], iterations: 80) { c in
-            _ = try? CertsDecoder.decode(c.parts[0], now: Date(timeIntervalSince1970: 1_767_225_600))
+            _ = try? EnvoyCerts.decode(c.parts[0], now: Date(timeIntervalSince1970: 1_767_225_600))
             let path = CLIHarness.file(.certs, "certs.json", c.parts[0])
             let out = CLIHarness.outputFormat(c)
             return await CLIHarness.run(["certs", "--file", path, "-o", out.flag], output: out.kind)

@@ -1,3 +1,4 @@
+import MeshGen
 import MeshModel
 
 /// Envoy config dumps: the decoder, every `proxy-config` view and printer, diff and layers.

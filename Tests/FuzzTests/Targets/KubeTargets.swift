@@ -21,7 +21,7 @@ extension FuzzTargets {
             do {
                 _ = try loader.load(.init(kubeconfig: path, context: context, namespace: nil))
             } catch {
-                checkErrorLine(error.description, "kubeconfig", into: &o)
+                checkErrorLine(String(describing: error), "kubeconfig", into: &o)
             }
             return o
         }
@@ -33,7 +33,7 @@ extension FuzzTargets {
             do {
                 _ = try ManifestParser.parse(c.parts[0], source: "fuzz.yaml")
             } catch {
-                checkErrorLine(error.description, "manifest", into: &o)
+                checkErrorLine(String(describing: error), "manifest", into: &o)
             }
             return o
         }

@@ -34,38 +34,38 @@ enum KnownIssue: String, CaseIterable, Sendable {
 }
 
 extension KnownIssue {
-    /// Whether `bytes` hold a number of magnitude 1e17 or more (digits, point, exponent), the
-    /// inputs that trip ``rateFormatTraps`` in a rate or success-rate cell.
-    static func hasHugeNumber(_ parts: [[UInt8]]) -> Bool {
+    /// The number literals of magnitude 1e17 or more in `parts` (digits, point, exponent):
+    /// the values that trip ``rateFormatTraps`` in a rate or success-rate cell.
+    static func hugeNumbers(_ parts: [[UInt8]]) -> Set<[UInt8]> {
+        var found: Set<[UInt8]> = []
         for b in parts {
             var i = 0
             while i < b.count {
                 guard b[i] >= 0x30 && b[i] <= 0x39 else { i += 1; continue }
-                var j = i, digitsBeforePoint = 0, sawPoint = false
-                while j < b.count {
+                var j = i, digitsBeforePoint = 0, sawPoint = false, exponent = 0
+                scan: while j < b.count {
                     let c = b[j]
                     if c >= 0x30 && c <= 0x39 {
                         if !sawPoint { digitsBeforePoint += 1 }
-                    } else if c == 0x2E {
+                    } else if c == 0x2E && !sawPoint {
                         sawPoint = true
-                    } else if (c | 0x20) == 0x65 {  // exponent
+                    } else if (c | 0x20) == 0x65 {
                         var k = j + 1
+                        let negative = k < b.count && b[k] == 0x2D
                         if k < b.count && (b[k] == 0x2B || b[k] == 0x2D) { k += 1 }
-                        var exp = 0, negative = k > 0 && b[k - 1] == 0x2D
-                        while k < b.count && b[k] >= 0x30 && b[k] <= 0x39 { exp = min(10_000, exp * 10 + Int(b[k] - 0x30)); k += 1 }
-                        if negative { exp = -exp; negative = false }
-                        if digitsBeforePoint + exp >= 17 { return true }
+                        while k < b.count && b[k] >= 0x30 && b[k] <= 0x39 { exponent = min(10_000, exponent * 10 + Int(b[k] - 0x30)); k += 1 }
+                        if negative { exponent = -exponent }
                         j = k
-                        break
+                        break scan
                     } else {
-                        break
+                        break scan
                     }
                     j += 1
                 }
-                if digitsBeforePoint >= 17 { return true }
+                if digitsBeforePoint + exponent >= 17 { found.insert(Array(b[i..<j])) }
                 i = max(j, i + 1)
             }
         }
-        return false
+        return found
     }
 }

@@ -5,8 +5,12 @@ import MeshModel
 extension FuzzTargets {
     /// While ``KnownIssue/rateFormatTraps`` is open, inputs with huge numbers are not run
     /// where a rate or success-rate cell is printed.
-    static let skipHugeNumbers: @Sendable (FuzzCase) -> Bool = { c in
-        !FuzzConfig.current.generates(.rateFormatTraps) && KnownIssue.hasHugeNumber(c.parts)
+    /// Huge numbers already in the seeds (version hashes near UInt64.max in real `/stats`)
+    /// are run: the seeds pass. New ones are what mutation wrote.
+    static func skipHugeNumbers(_ seeds: [FuzzCase]) -> @Sendable (FuzzCase) -> Bool {
+        guard !FuzzConfig.current.generates(.rateFormatTraps) else { return { _ in false } }
+        let known = seeds.reduce(into: Set<[UInt8]>()) { $0.formUnion(KnownIssue.hugeNumbers($1.parts)) }
+        return { c in !KnownIssue.hugeNumbers(c.parts).isSubset(of: known) }
     }
 
     static func clustersDecode() -> FuzzTarget {
@@ -18,7 +22,7 @@ extension FuzzTargets {
 
     static func endpointClusters() -> FuzzTarget {
         let seeds = Seeds.clusters(small: true).map { FuzzCase(parts: [$0, $0]) }
-        return FuzzTarget(name: .endpointClusters, seeds: seeds, formats: [.text, .text], iterations: 90, skip: skipHugeNumbers) { c in
+        return FuzzTarget(name: .endpointClusters, seeds: seeds, formats: [.text, .text], iterations: 60, skip: skipHugeNumbers(seeds)) { c in
             let now = CLIHarness.file(.endpointClusters, "clusters.txt", c.parts[0])
             let before = CLIHarness.file(.endpointClusters, "previous.txt", c.parts[1])
             let out = CLIHarness.outputFormat(c)
@@ -38,7 +42,7 @@ extension FuzzTargets {
 
     static func stats() -> FuzzTarget {
         let seeds = Seeds.stats(small: true).map { FuzzCase(parts: [$0, $0]) }
-        return FuzzTarget(name: .stats, seeds: seeds, formats: [.text, .text], iterations: 90, skip: skipHugeNumbers) { c in
+        return FuzzTarget(name: .stats, seeds: seeds, formats: [.text, .text], iterations: 60, skip: skipHugeNumbers(seeds)) { c in
             let now = CLIHarness.file(.stats, "stats.txt", c.parts[0]), before = CLIHarness.file(.stats, "previous.txt", c.parts[1])
             let out = CLIHarness.outputFormat(c)
             var args = ["stats", "--file", now, "-o", out.flag]
@@ -49,7 +53,7 @@ extension FuzzTargets {
     }
 
     static func certs() -> FuzzTarget {
-        FuzzTarget(name: .certs, seeds: Seeds.certs.map { FuzzCase($0) }, formats: [.json], iterations: 80) { c in
+        FuzzTarget(name: .certs, seeds: Seeds.certs.map { FuzzCase($0) }, formats: [.json], iterations: 50) { c in
             _ = try? EnvoyCerts.decode(c.parts[0], now: Date(timeIntervalSince1970: 1_767_225_600))
             let path = CLIHarness.file(.certs, "certs.json", c.parts[0])
             let out = CLIHarness.outputFormat(c)

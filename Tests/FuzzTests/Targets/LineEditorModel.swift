@@ -7,6 +7,10 @@ import TerminalUI
 /// string's) are not sent; with it fixed or enabled every key is sent and only traps,
 /// cursor bounds and painting are checked (the fix may define joining differently).
 enum LineEditorModel {
+    /// Keys per input: a prompt is typed, not pasted with megabytes; the editor indexes
+    /// by offset (linear per key), so 70,000 keys would take minutes in a debug build.
+    static let maxKeys = 1_500
+
     static let completions = ["sections", "quit", "help", "❤️love", "e\u{301}t"]
 
     static func run(keys: [Key], width: Int, graphemeMerges: Bool) -> FuzzOutcome {

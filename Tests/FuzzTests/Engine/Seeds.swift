@@ -35,13 +35,18 @@ enum Seeds {
     ]
 
     /// Envoy config dumps; `small` leaves out the ones over 100 KB.
-    static func envoyDumps(small: Bool) -> [[UInt8]] {
-        var out = envoyDumpFixtures.map(fixture).filter { !small || $0.count < 100_000 }
+    static func envoyDumps(small: Bool) -> [[UInt8]] { allEnvoyDumps.filter { !small || $0.count < 100_000 } }
+
+    /// Built once: every target that reads dumps shares them.
+    private static let allEnvoyDumps: [[UInt8]] = {
+        var out = envoyDumpFixtures.map(fixture)
         out.append(EnvoyDumpGenerator(mesh: SyntheticMesh(services: 3, replicas: 1, namespaces: 2, seed: 7)).generate())
-        out.append(demo.envoyConfigDump(pod: sidecarPod, certificates: nil))
+        out.append(demoSidecarDump)
         if let w = waypointPod { out.append(demo.waypointConfigDump(pod: w, certificates: nil)) }
         return out
-    }
+    }()
+
+    static let demoSidecarDump = demo.envoyConfigDump(pod: sidecarPod, certificates: nil)
 
     static let adminCaptures = ["is160", "pp11", "egress"]
 
@@ -155,7 +160,7 @@ enum Seeds {
         let objects = demo.kubernetesObjects().prefix(2).compactMap { try? JSONDocument(bytes: $0).root }
         let p = SnapshotWriter.Proxy(
             name: "web-0", namespace: "bookinfo", kind: "sidecar", node: "n1", ip: "10.0.0.1",
-            responses: ["configDump": .init(fetchedAt: at, body: head(demo.envoyConfigDump(pod: sidecarPod, certificates: nil), lines: 400)),
+            responses: ["configDump": .init(fetchedAt: at, body: head(demoSidecarDump, lines: 400)),
                         "statsPrometheus": .init(fetchedAt: at, body: head(demo.envoyPrometheus(pod: sidecarPod, tick: 2), lines: 40)),
                         "clusters": .init(fetchedAt: at, body: demo.envoyClustersJSON(pod: sidecarPod, tick: 2))],
             earlier: ["statsPrometheus": .init(fetchedAt: at.addingTimeInterval(-1), body: head(demo.envoyPrometheus(pod: sidecarPod, tick: 1), lines: 40))])

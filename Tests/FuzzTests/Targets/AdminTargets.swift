@@ -14,7 +14,7 @@ extension FuzzTargets {
     }
 
     static func clustersDecode() -> FuzzTarget {
-        FuzzTarget(name: .clustersDecode, seeds: Seeds.clusters(small: false).map { FuzzCase($0) }, formats: [.text], iterations: 120) { c in
+        FuzzTarget(name: .clustersDecode, seeds: Seeds.clusters(small: false).map { FuzzCase($0) }, formats: [.text], iterations: 250) { c in
             if let clusters = try? EnvoyClusters.decode(c.parts[0]) { _ = clusters }
             return .ok
         }
@@ -22,7 +22,7 @@ extension FuzzTargets {
 
     static func endpointClusters() -> FuzzTarget {
         let seeds = Seeds.clusters(small: true).map { FuzzCase(parts: [$0, $0]) }
-        return FuzzTarget(name: .endpointClusters, seeds: seeds, formats: [.text, .text], iterations: 60, skip: skipHugeNumbers(seeds)) { c in
+        return FuzzTarget(name: .endpointClusters, seeds: seeds, formats: [.text, .text], iterations: 40, skip: skipHugeNumbers(seeds)) { c in
             let now = CLIHarness.file(.endpointClusters, "clusters.txt", c.parts[0])
             let before = CLIHarness.file(.endpointClusters, "previous.txt", c.parts[1])
             let out = CLIHarness.outputFormat(c)
@@ -42,7 +42,7 @@ extension FuzzTargets {
 
     static func stats() -> FuzzTarget {
         let seeds = Seeds.stats(small: true).map { FuzzCase(parts: [$0, $0]) }
-        return FuzzTarget(name: .stats, seeds: seeds, formats: [.text, .text], iterations: 60, skip: skipHugeNumbers(seeds)) { c in
+        return FuzzTarget(name: .stats, seeds: seeds, formats: [.text, .text], iterations: 40, skip: skipHugeNumbers(seeds)) { c in
             let now = CLIHarness.file(.stats, "stats.txt", c.parts[0]), before = CLIHarness.file(.stats, "previous.txt", c.parts[1])
             let out = CLIHarness.outputFormat(c)
             var args = ["stats", "--file", now, "-o", out.flag]
@@ -53,7 +53,7 @@ extension FuzzTargets {
     }
 
     static func certs() -> FuzzTarget {
-        FuzzTarget(name: .certs, seeds: Seeds.certs.map { FuzzCase($0) }, formats: [.json], iterations: 50) { c in
+        FuzzTarget(name: .certs, seeds: Seeds.certs.map { FuzzCase($0) }, formats: [.json], iterations: 40) { c in
             _ = try? EnvoyCerts.decode(c.parts[0], now: Date(timeIntervalSince1970: 1_767_225_600))
             let path = CLIHarness.file(.certs, "certs.json", c.parts[0])
             let out = CLIHarness.outputFormat(c)
@@ -63,7 +63,7 @@ extension FuzzTargets {
 
     static func serverInfo() -> FuzzTarget {
         let seeds = [Seeds.demo.envoyServerInfo(pod: Seeds.sidecarPod, tick: 3)].map { FuzzCase($0) }
-        return FuzzTarget(name: .serverInfo, seeds: seeds, formats: [.json], iterations: 200) { c in
+        return FuzzTarget(name: .serverInfo, seeds: seeds, formats: [.json], iterations: 400) { c in
             _ = try? EnvoyServerInfo.decode(c.parts[0])
             return .ok
         }

@@ -6,7 +6,7 @@ extension FuzzTargets {
     static let zcViews = ["workload", "service", "policy", "certificate", "connections", "all"]
 
     static func ztunnelConfig() -> FuzzTarget {
-        FuzzTarget(name: .ztunnelConfig, seeds: Seeds.ztunnelDumps.map { FuzzCase($0) }, formats: [.json], iterations: 40) { c in
+        FuzzTarget(name: .ztunnelConfig, seeds: Seeds.ztunnelDumps.map { FuzzCase($0) }, formats: [.json], iterations: 16) { c in
             let path = CLIHarness.file(.ztunnelConfig, "ztunnel.json", c.parts[0])
             let view = zcViews[c.choose(zcViews.count, salt: 10)]
             let out = CLIHarness.outputFormat(c)
@@ -18,7 +18,7 @@ extension FuzzTargets {
     }
 
     static func ztunnelEdges() -> FuzzTarget {
-        FuzzTarget(name: .ztunnelEdges, seeds: Seeds.ztunnelMetrics, formats: [.text, .text], iterations: 90, skip: skipHugeNumbers(Seeds.ztunnelMetrics)) { c in
+        FuzzTarget(name: .ztunnelEdges, seeds: Seeds.ztunnelMetrics, formats: [.text, .text], iterations: 60, skip: skipHugeNumbers(Seeds.ztunnelMetrics)) { c in
             let now = CLIHarness.file(.ztunnelEdges, "metrics.txt", c.parts[0]), before = CLIHarness.file(.ztunnelEdges, "previous.txt", c.parts[1])
             let out = CLIHarness.outputFormat(c)
             var args = ["ztunnel-config", "edges", "--file", now, "-o", out.flag]
@@ -30,14 +30,14 @@ extension FuzzTargets {
     static func liveDecode() -> FuzzTarget {
         let seeds = Seeds.ztunnelMetrics.map { FuzzCase($0.parts[0]) } + Seeds.istiod.flatMap { $0.parts.map { FuzzCase($0) } }
             + [FuzzCase(Seeds.ztunnelDumps[1]), FuzzCase(Seeds.demo.envoyClustersJSON(pod: Seeds.sidecarPod, tick: 1))]
-        return FuzzTarget(name: .liveDecode, seeds: seeds, formats: [.json], iterations: 150) { c in
+        return FuzzTarget(name: .liveDecode, seeds: seeds, formats: [.json], iterations: 300) { c in
             for endpoint in LiveSource.Endpoint.allCases { _ = try? LiveDecoded.decode(endpoint, c.parts[0]) }
             return .ok
         }
     }
 
     static func proxyStatus() -> FuzzTarget {
-        FuzzTarget(name: .proxyStatus, seeds: Seeds.istiod, formats: [.json, .json], iterations: 80) { c in
+        FuzzTarget(name: .proxyStatus, seeds: Seeds.istiod, formats: [.json, .json], iterations: 35) { c in
             let syncz = CLIHarness.file(.proxyStatus, "syncz.json", c.parts[0])
             let connections = CLIHarness.file(.proxyStatus, "connections.json", c.parts[1])
             let out = CLIHarness.outputFormat(c)

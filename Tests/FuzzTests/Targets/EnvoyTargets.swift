@@ -4,7 +4,7 @@ import MeshModel
 /// Envoy config dumps: the decoder, every `proxy-config` view and printer, diff and layers.
 extension FuzzTargets {
     static func configDumpDecode() -> FuzzTarget {
-        FuzzTarget(name: .configDumpDecode, seeds: Seeds.envoyDumps(small: false).map { FuzzCase($0) }, formats: [.json], iterations: 150) { c in
+        FuzzTarget(name: .configDumpDecode, seeds: Seeds.envoyDumps(small: false).map { FuzzCase($0) }, formats: [.json], iterations: 400) { c in
             _ = try? EnvoyConfigDump(bytes: c.parts[0])
             return .ok
         }
@@ -13,7 +13,7 @@ extension FuzzTargets {
     static let views = ["cluster", "listener", "route", "endpoint", "secret", "bootstrap", "ecds", "all"]
 
     static func proxyConfig() -> FuzzTarget {
-        FuzzTarget(name: .proxyConfig, seeds: Seeds.envoyDumps(small: true).map { FuzzCase($0) }, formats: [.json], iterations: 50) { c in
+        FuzzTarget(name: .proxyConfig, seeds: Seeds.envoyDumps(small: true).map { FuzzCase($0) }, formats: [.json], iterations: 30) { c in
             let path = CLIHarness.file(.proxyConfig, "dump.json", c.parts[0])
             // Seeds (variant 0) run `all`, which reads any dump; other views need their section.
             let view = c.variant == 0 ? "all" : views[c.choose(views.count, salt: 1)]
@@ -31,7 +31,7 @@ extension FuzzTargets {
         let gen = { (seed: UInt64) in EnvoyDumpGenerator(mesh: SyntheticMesh(services: 2, replicas: 1, namespaces: 2, seed: seed)).generate() }
         let seeds = [FuzzCase(parts: [sidecar, changed]), FuzzCase(parts: [gen(1), gen(2)]),
                      FuzzCase(parts: [Seeds.ztunnelDumps[1], Seeds.ztunnelDumps[3]])]
-        return FuzzTarget(name: .diff, seeds: seeds, formats: [.json, .json], iterations: 30) { c in
+        return FuzzTarget(name: .diff, seeds: seeds, formats: [.json, .json], iterations: 20) { c in
             let a = CLIHarness.file(.diff, "a.json", c.parts[0]), b = CLIHarness.file(.diff, "b.json", c.parts[1])
             let out = CLIHarness.outputFormat(c, ["table", "json", "yaml"])
             var args = ["diff", a, b, "-o", out.flag]
@@ -45,11 +45,11 @@ extension FuzzTargets {
 
     static func layers() -> FuzzTarget {
         let seeds = [Seeds.fixture("envoy/waypoint/config_dump.json"), Seeds.fixture("envoy/sidecar/config_dump.json"),
-                     Seeds.demo.envoyConfigDump(pod: Seeds.sidecarPod, certificates: nil)].map { FuzzCase($0) }
+                     Seeds.demoSidecarDump].map { FuzzCase($0) }
         let destinations = [["--inbound", "8000"], ["--inbound", "httpbin.default.svc.cluster.local:8000"], ["--inbound", "9080"],
                             ["--outbound", "reviews.default.svc.cluster.local:9080"], ["--outbound", "productpage:9080", "--path", "/x"],
                             ["--outbound", "10.0.0.1:80", "--ip", "10.0.0.1"], ["--inbound", "15006"]]
-        return FuzzTarget(name: .layers, seeds: seeds, formats: [.json], iterations: 40) { c in
+        return FuzzTarget(name: .layers, seeds: seeds, formats: [.json], iterations: 30) { c in
             let path = CLIHarness.file(.layers, "dump.json", c.parts[0])
             let out = CLIHarness.outputFormat(c, ["table", "json"])
             return await CLIHarness.run(["layers", "--file", path] + destinations[c.choose(destinations.count, salt: 5)] + ["-o", out.flag], output: out.kind)

@@ -12,7 +12,7 @@ extension FuzzTargets {
     }
 
     static func kubeconfig() -> FuzzTarget {
-        FuzzTarget(name: .kubeconfig, seeds: Seeds.kubeconfigs.map { FuzzCase($0) }, formats: [.yaml], iterations: 150) { c in
+        FuzzTarget(name: .kubeconfig, seeds: Seeds.kubeconfigs.map { FuzzCase($0) }, formats: [.yaml], iterations: 400) { c in
             let dir = CLIHarness.directory(.kubeconfig)
             let path = CLIHarness.file(.kubeconfig, "config", c.parts[0])
             let loader = KubeconfigLoader(environment: .init(variables: [:], home: dir, serviceAccountRoot: dir + "/no-service-account"))
@@ -28,7 +28,7 @@ extension FuzzTargets {
     }
 
     static func manifest() -> FuzzTarget {
-        FuzzTarget(name: .manifest, seeds: Seeds.manifests.map { FuzzCase($0) }, formats: [.yaml], iterations: 150) { c in
+        FuzzTarget(name: .manifest, seeds: Seeds.manifests.map { FuzzCase($0) }, formats: [.yaml], iterations: 400) { c in
             var o = FuzzOutcome()
             do {
                 _ = try ManifestParser.parse(c.parts[0], source: "fuzz.yaml")
@@ -46,7 +46,7 @@ extension FuzzTargets {
 
     /// The snapshot is written as it is, gzipped, or gzipped and then damaged (variant).
     static func snapshot() -> FuzzTarget {
-        FuzzTarget(name: .snapshot, seeds: [FuzzCase(Seeds.snapshot)], formats: [.json], iterations: 60) { c in
+        FuzzTarget(name: .snapshot, seeds: [FuzzCase(Seeds.snapshot)], formats: [.json], iterations: 35) { c in
             var bytes = c.parts[0]
             let form = c.choose(4, salt: 21)
             if form >= 1 { bytes = gzip(bytes) }

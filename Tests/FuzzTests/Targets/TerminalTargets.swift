@@ -55,7 +55,7 @@ extension FuzzTargets {
     }
 
     static func lineEditor() -> FuzzTarget {
-        FuzzTarget(name: .lineEditor, seeds: keySeeds.map { FuzzCase($0) }, formats: [.text], iterations: 400) { c in
+        FuzzTarget(name: .lineEditor, seeds: keySeeds.map { FuzzCase($0) }, formats: [.text], iterations: 200) { c in
             LineEditorModel.run(keys: Array(KeyDecoder.decode(raws(c.parts[0])).prefix(LineEditorModel.maxKeys)), width: 1 + c.choose(40, salt: 30),
                                 graphemeMerges: FuzzConfig.current.generates(.lineEditorGraphemes))
         }

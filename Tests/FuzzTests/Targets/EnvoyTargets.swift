@@ -4,7 +4,7 @@ import MeshModel
 /// Envoy config dumps: the decoder, every `proxy-config` view and printer, diff and layers.
 extension FuzzTargets {
     static func configDumpDecode() -> FuzzTarget {
-        FuzzTarget(name: .configDumpDecode, seeds: Seeds.envoyDumps(small: false).map { FuzzCase($0) }, formats: [.json], iterations: 400) { c in
+        FuzzTarget(name: .configDumpDecode, seeds: Seeds.envoyDumps(small: false).map { FuzzCase($0) }, formats: [.json], iterations: 150) { c in
             _ = try? EnvoyConfigDump(bytes: c.parts[0])
             return .ok
         }

@@ -41,8 +41,9 @@ while [ "$(date +%s)" -lt "$end" ]; do
     log="$findings/round-$seed.log"
     echo "fuzz: round $((rounds + 1)), seed $seed, ${budget}s"
     MESHSCOPE_FUZZ_SECONDS=$budget MESHSCOPE_FUZZ_SEED=$seed MESHSCOPE_FUZZ_DIR=$work \
-        swift test --skip-build --filter 'FuzzTests.Fuzz' >"$log" 2>&1
+        setsid -w swift test --skip-build --filter "FuzzTests.Fuzz/" >"$log" 2>&1
     status=$?
+    # (setsid: swift test ends its process group when it exits; the loop must outlive it.)
     # Inputs that failed a check were saved under their target's name.
     for f in "$work"/*.fuzz; do
         [ -e "$f" ] || continue

@@ -32,9 +32,11 @@ enum CLIHarness {
         // Exit 2 is ArgumentParser's usage message (`Error: …` and the usage lines); the
         // fuzzer's command lines are valid, so a seed that exits 2 fails on its own.
         if !r.stderr.isEmpty && r.code != 2 {
-            if !r.stderr.hasSuffix("\n") { o.problem("\(command): stderr does not end with a newline") }
-            for line in r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() where !line.hasPrefix("meshscope: ") {
-                o.problem("\(command): stderr line not starting with 'meshscope: ': \(line.prefix(200))")
+            // By bytes: "\r\n" is one Character, so String's hasSuffix("\n") would miss it.
+            let bytes = Array(r.stderr.utf8)
+            if bytes.last != 0x0A { o.problem("\(command): stderr does not end with a newline") }
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() where !line.starts(with: Array("meshscope: ".utf8)) {
+                o.problem("\(command): stderr line not starting with 'meshscope: ': \(String(decoding: line.prefix(200), as: UTF8.self))")
                 break
             }
         }

@@ -136,6 +136,14 @@ let package = Package(
             name: "MeshScopeAppTests",
             dependencies: ["MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "MeshClient", "MeshDemo", "MeshGen", "meshscope"]
         ),
+        // Seeded mutation fuzzing of every decoder and printer (docs/fuzzing.md).
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: [
+                "MeshTestSupport", "MeshScopeCLI", "MeshClient", "MeshModel", "MeshGen", "TerminalUI",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // System zlib for .json.gz snapshots (a shim: deflateInit2/inflateInit2 are macros).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     ]

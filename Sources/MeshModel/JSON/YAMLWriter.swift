@@ -123,12 +123,13 @@ public enum YAMLWriter {
         // Anything a terminal would obey (ESC, C1, bidi overrides) is double-quoted and
         // escaped, so YAML printed to a terminal is inert and still reads back the same.
         if !TerminalText.isInert(s.utf8, keepLayout: true) { return doubleQuoted(s) }
-        if s.contains("\n") && !s.contains(where: { $0 == "\t" || $0 == "\r" }) && !s.hasPrefix(" ") {
+        if s.contains("\n") && !s.contains(where: { $0 == "\t" || $0 == "\r" }) && !s.hasPrefix(" ")
+            && !s.unicodeScalars.contains(where: { $0 != "\n" && mustEscape($0) }) {
             return literalMarker + s
         }
         if s.isEmpty || resolvesToNonString(s) { return doubleQuoted(s) }
         if plainAllowed(s) { return s }
-        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return doubleQuoted(s) }
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || mustEscape($0) }) { return doubleQuoted(s) }
         return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
     }
 
@@ -158,16 +159,28 @@ public enum YAMLWriter {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if u.value <= 0xFF && TerminalText.isUnsafe(u) {
-                    out += "\\x" + String(format2: u.value)
-                } else if TerminalText.isUnsafe(u) {
-                    out += "\\u" + String(UInt16(u.value), radix: 16, uppercase: true)
-                } else {
+                // What YAML cannot carry raw, and what a terminal would obey, is escaped.
+                if !mustEscape(u) && !TerminalText.isUnsafe(u) {
                     out.unicodeScalars.append(u)
+                } else if u.value <= 0xFF {
+                    out += "\\x" + String(format2: u.value)
+                } else {
+                    let hex = String(u.value, radix: 16, uppercase: true)
+                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 }
             }
         }
         return out + "\""
+    }
+
+    /// Scalars YAML does not allow unescaped (outside its printable set: C0 but tab and
+    /// newline, DEL, C1, U+FFFE/U+FFFF) or reads as line breaks (NEL, LS, PS): written
+    /// raw, the output would not parse (or not read back the same); `\x`/`\u` keep them exact.
+    static func mustEscape(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09, 0x0A, 0x20...0x7E, 0xA0...0x2027, 0x202A...0xFFFD, 0x10000...: false
+        default: true
+        }
     }
 
     private static let yaml11Bools: Set<String> = [
@@ -237,7 +250,7 @@ public enum YAMLWriter {
             if scalars.count == 1 || scalars[1] == " " { return false }
         }
         for (i, c) in scalars.enumerated() {
-            if c.value < 0x20 || c.value == 0x7F { return false }
+            if c.value < 0x20 || mustEscape(c) { return false }
             if c == ":" && (i + 1 == scalars.count || scalars[i + 1] == " ") { return false }
             if c == "#" && i > 0 && scalars[i - 1] == " " { return false }
         }

@@ -1,0 +1,26 @@
+import MeshModel
+import Testing
+import Yams
+
+/// Regression tests for what the fuzzer found and was fixed here (docs/fuzzing.md). The
+/// expected values come from the input (and Yams reading the output back), not from our
+/// own writer.
+@Suite struct FuzzFindingsTests {
+    /// `certs -o yaml` / `proxy-status -o yaml` on data holding C1 controls, DEL or NEL
+    /// wrote them raw: the output did not parse ("control characters are not allowed") or,
+    /// with NEL/LS/PS, read back as a line break.
+    @Test(arguments: ["a\u{9B}31m", "x\u{7F}y", "line\u{85}break", "ls\u{2028}ps\u{2029}", "bom\u{FFFE}", "evil\u{1B}]0;PWNED\u{07}",
+                      "two\nlines\u{85}", "tab\tand\u{80}", "plain-\u{9F}"])
+    func yamlEscapesWhatYAMLCannotCarryRaw(_ value: String) throws {
+        let yaml = YAMLWriter.string(.object([(value, .string(value)), ("list", .array([.string(value)]))]))
+        let back = try #require(try Yams.load(yaml: yaml) as? [String: Any])
+        #expect(back[value] as? String == value)
+        #expect((back["list"] as? [String]) == [value])
+    }
+
+    /// Ordinary strings keep istioctl's (yaml.v2's) spelling.
+    @Test func ordinaryStringsAreUnchanged() {
+        #expect(YAMLWriter.string(.object([("a", .string("tab\there")), ("b", .string("x: y")), ("c", .string("é字"))]))
+                    == "a: \"tab\\there\"\nb: 'x: y'\nc: é字\n")
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import MeshClient
+import MeshModel
+
+/// Files a user points meshscope at: kubeconfigs, manifests (apply's parser), snapshots.
+/// None of them touches the network.
+extension FuzzTargets {
+    /// An error that reaches the terminal as `meshscope: …` must be one safe line.
+    static func checkErrorLine(_ message: String, _ what: String, into o: inout FuzzOutcome) {
+        if message.contains("\n") { o.terminal.append("\(what): error message over several lines: \(message.prefix(200))") }
+        TerminalSafety.expectTerminalSafe(message, what: "\(what) error", into: &o)
+    }
+
+    static func kubeconfig() -> FuzzTarget {
+        FuzzTarget(name: .kubeconfig, seeds: Seeds.kubeconfigs.map { FuzzCase($0) }, formats: [.yaml], iterations: 400) { c in
+            let dir = CLIHarness.directory(.kubeconfig)
+            let path = CLIHarness.file(.kubeconfig, "config", c.parts[0])
+            let loader = KubeconfigLoader(environment: .init(variables: [:], home: dir, serviceAccountRoot: dir + "/no-service-account"))
+            let context = [nil, "prod", "dev", "a", "missing"][c.choose(5, salt: 20)]
+            var o = FuzzOutcome()
+            do {
+                _ = try loader.load(.init(kubeconfig: path, context: context, namespace: nil))
+            } catch {
+                checkErrorLine(String(describing: error), "kubeconfig", into: &o)
+            }
+            return o
+        }
+    }
+
+    static func manifest() -> FuzzTarget {
+        FuzzTarget(name: .manifest, seeds: Seeds.manifests.map { FuzzCase($0) }, formats: [.yaml], iterations: 400) { c in
+            var o = FuzzOutcome()
+            do {
+                _ = try ManifestParser.parse(c.parts[0], source: "fuzz.yaml")
+            } catch {
+                checkErrorLine(String(describing: error), "manifest", into: &o)
+            }
+            return o
+        }
+    }
+
+    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
+        guard let z = try? GzipCompressor(), let body = try? z.compress(bytes), let tail = try? z.finish() else { return [] }
+        return body + tail
+    }
+
+    /// The snapshot is written as it is, gzipped, or gzipped and then damaged (variant).
+    static func snapshot() -> FuzzTarget {
+        FuzzTarget(name: .snapshot, seeds: [FuzzCase(Seeds.snapshot)], formats: [.json], iterations: 35) { c in
+            var bytes = c.parts[0]
+            let form = c.choose(4, salt: 21)
+            if form >= 1 { bytes = gzip(bytes) }
+            if form == 3, !bytes.isEmpty {
+                var rng = FuzzRandom(seed: c.variant)
+                bytes = Mutator(.binary, config: FuzzConfig.current).bytes(bytes, other: [], &rng)
+            }
+            let path = CLIHarness.file(.snapshot, form >= 1 ? "snapshot.json.gz" : "snapshot.json", bytes)
+            var o = FuzzOutcome()
+            if let read = try? SnapshotFile.read(path: path), let index = try? SnapshotIndex(bytes: read.bytes, name: path) {
+                for p in index.proxies {
+                    for key in (try? index.responseKeys(p)) ?? [] { _ = try? index.response(p, key: key) }
+                    for key in (try? index.responseKeys(p, earlier: true)) ?? [] { _ = try? index.response(p, key: key, earlier: true) }
+                }
+                _ = try? index.kubernetes()
+            }
+            o.merge(await CLIHarness.run(["snapshot", "--summary", path], output: .terminal))
+            return o
+        }
+    }
+}

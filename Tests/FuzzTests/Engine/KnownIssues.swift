@@ -24,8 +24,9 @@ enum KnownIssue: String, CaseIterable, Sendable {
     case terminalEscapes = "terminal-escapes"
 
     var isFixed: Bool {
+        // All landed with issue 14 (numbers, terminal, limits branches): CI fuzzes every case.
         switch self {
-        case .rateFormatTraps, .lineEditorGraphemes, .yamlAliasBombs, .deepNesting, .gzipBombs, .terminalEscapes: false
+        case .rateFormatTraps, .lineEditorGraphemes, .yamlAliasBombs, .deepNesting, .gzipBombs, .terminalEscapes: true
         }
     }
 

@@ -195,9 +195,10 @@ public struct EnvoyLayers: Sendable {
         analyzeChain(l, choice, attrs: attrs, host: host, hop: &hop, viaHBONE: viaHBONE, path: path, outboundPort: outboundPort)
         // The chain was picked under conditions on what the client sends: where another
         // reachable chain does otherwise, the cells say so instead of stating one outcome.
-        if choices.count > 1, !choice.conditions.isEmpty {
+        // Chains the dump lacks say nothing about behaviour (they are `missing:` lines).
+        if choices.count > 1, !choice.conditions.isEmpty, choice.chain != nil {
             var outcomes = [LayerConditions.Outcome(conditions: choice.conditions, cells: hop.cells)]
-            for other in choices.dropFirst() {
+            for other in choices.dropFirst() where other.chain != nil {
                 var scratch = before
                 analyzeChain(l, other, attrs: attrs, host: host, hop: &scratch, viaHBONE: viaHBONE, path: path, outboundPort: outboundPort)
                 outcomes.append(LayerConditions.Outcome(conditions: other.conditions, cells: scratch.cells))

@@ -57,7 +57,9 @@ enum LayerConditions {
 
     static let httpALPN: Set<String> = ["http/1.0", "http/1.1", "h2", "h2c", "istio-http/1.0", "istio-http/1.1", "istio-h2"]
 
-    static func word(_ c: String) -> String? {
+    static func word(_ condition: String) -> String? {
+        // xds matchers quote their values ('h2c').
+        let c = condition.replacingOccurrences(of: "'", with: "")
         func value(after prefix: String) -> String? { c.hasPrefix(prefix) ? String(c.dropFirst(prefix.count)) : nil }
         if let v = value(after: "transport protocol = ") { return v == "tls" ? "TLS" : v == "raw_buffer" ? "plaintext" : "transport \(v)" }
         if let v = value(after: "transport protocol not ") { return v == "tls" ? "not TLS" : v == "raw_buffer" ? "not plaintext" : "transport not \(v)" }

@@ -147,7 +147,7 @@ extension EnvoyLayers {
         } else {
             hop.set(.tls, downstream: .none, [chainEv])
         }
-        var ev = [chainEv, e.connect.filterEvidence, Evidence(.routeConfig, "\(e.connect.routeConfig.name) (\(e.connect.source))"), e.connect.routeEvidence]
+        var ev = [chainEv, e.connect.filterEvidence, e.connect.routeEvidence]
         if let how = e.innerHow { ev.append(how) }
         hop.set(.hbone, downstream: .terminate("CONNECT on \(l.name)"), ev)
     }

@@ -39,6 +39,8 @@ public struct AppState: Sendable {
 
     public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
         self.registry = registry
+        var data = data
+        data.origin = source.kind
         self.data = data
         self.source = source
         self.home = home

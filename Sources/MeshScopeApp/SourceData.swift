@@ -14,12 +14,20 @@ import MeshModel
 public struct SourceData: Sendable {
     /// What the data came from, for the header (`dump.json`, `demo`, a context name).
     public var name: String
+    /// The kind of source (set by the app from its ``SourceInfo``), so that an empty view
+    /// gives advice that fits it (``EmptyStates``). Nil: a file when there is no live state.
+    public var origin: SourceInfo.Kind?
     /// The first JSON document loaded (the raw config pane and the generic views).
     public var document: JSONDocument?
     /// Size of the raw input in bytes (all files).
     public var byteCount: Int
     /// When the source produced this data (newest file mtime, poll time).
     public var producedAt: Date?
+    /// The order in which a live runtime took this data (1, 2, …, never reused within a
+    /// run, across context switches too); 0 for sources that post in order anyway (files).
+    /// `App.update` drops a `.loaded` older than the data it shows, so a slow round that
+    /// arrives late never replaces a newer one.
+    public var sequence: UInt64 = 0
 
     /// Envoy `/config_dump`.
     public var envoy: EnvoyConfigDump?
@@ -83,10 +91,7 @@ public struct SourceData: Sendable {
     }
 
     public func requireZtunnel() throws(Unavailable) -> ZtunnelIndex {
-        guard let ztunnel else {
-            if live != nil { throw Unavailable(description: "no ztunnel has answered yet (ztunnel pods run on nodes with ambient workloads)") }
-            throw Unavailable(description: "no ztunnel config dump loaded (give --file ztunnel_config_dump.json)")
-        }
+        guard let ztunnel else { throw Unavailable(description: EmptyStates.ztunnel(self)) }
         return ztunnel
     }
 

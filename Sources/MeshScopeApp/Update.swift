@@ -25,7 +25,10 @@ public enum App {
         case .tick(let now):
             s.now = now
             if let f = s.flash, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
-        case .loaded(let data, let at):
+        case .loaded(var data, let at):
+            // Taken before what is shown (it was queued behind a newer answer): drop it.
+            if data.sequence != 0, data.sequence < s.data.sequence { break }
+            data.origin = s.source.kind
             s.data = data
             s.loadedAt = at
             s.loadError = nil
@@ -58,8 +61,11 @@ public enum App {
             s.pendingApply = nil
             s.loadedAt = nil
             s.loadError = nil
+            let sequence = s.data.sequence
             s.data = SourceData(name: info.label)
+            s.data.origin = info.kind
             s.data.live = MeshState()
+            s.data.sequence = sequence
             s.resetToHome()
             s.flash = Flash("switched to context \(info.context)", .info, at: s.now)
         case .diffReady(let d):

@@ -25,7 +25,7 @@ public enum MeshScopeMain {
                 if !message.isEmpty { console.write(message + "\n") }
                 return 0
             }
-            if !message.isEmpty { console.error(message) }
+            if !message.isEmpty { console.errorBlock(message) }
             // ArgumentParser uses EX_USAGE (64) for parse errors; meshscope promises 2.
             return code == .validationFailure ? 2 : code.rawValue
         }

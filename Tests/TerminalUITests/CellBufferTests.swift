@@ -41,7 +41,7 @@ import Testing
     @Test func combiningMarksStayWithTheirBase() {
         var buf = CellBuffer(size: Size(width: 6, height: 1))
         buf.put("e\u{301}x", x: 0, y: 0)
-        #expect(buf[0, 0].combining == "\u{301}")
+        #expect(buf[0, 0].tail == "\u{301}")
         #expect(buf[1, 0].scalar == 0x78)
         #expect(buf.line(0) == "e\u{301}x")
     }

@@ -91,6 +91,6 @@ import Testing
         b.put("e\u{301}", x: 0, y: 0)
         let plan = r.plan(b)
         #expect(plan.runs.count == 1)
-        #expect(plan.runs[0].combining == "\u{301}")
+        #expect(plan.runs[0].tail == "\u{301}")
     }
 }

@@ -145,8 +145,9 @@ public enum ConfigDiff {
         let changedSecrets = nb.redactedDigests.subtracting(na.redactedDigests)
         let ya = YAMLWriter.string(na.outputNode())
         let yb = YAMLWriter.string(nb.outputNode(changedSecrets: changedSecrets))
-        return ResourceDiff(type: old.type, name: old.name, change: .changed, paths: FieldPaths.between(na, nb),
-                            unified: UnifiedDiff.hunks(old: ya, new: yb, context: options.context))
+        let changes = FieldPaths.changes(na, nb)
+        return ResourceDiff(type: old.type, name: old.name, change: .changed, paths: changes.map(\.path),
+                            unified: UnifiedDiff.hunks(old: ya, new: yb, context: options.context), changes: changes)
     }
 
     /// Resources by key, keeping input order; a key seen twice gets `#2`, `#3`….

@@ -15,8 +15,10 @@ public indirect enum DiffNode: Sendable, Equatable {
     /// Key material: a digest of the value, so a changed key is seen as changed, but the
     /// value itself is gone. Printed as `[redacted]`.
     case redacted(UInt64)
-    /// `ids` is set for lists whose order has no meaning: the elements are sorted by it,
-    /// and paths name elements by it (`[name=default]`).
+    /// `ids` is set for lists whose elements have an identity: paths name elements by it
+    /// (`[name=default]`) and elements are matched by it. Lists whose order has no meaning
+    /// are sorted by it; ordered ones (filters, routes) keep their order. Purely positional
+    /// ids (`"0"`, `"1"`, …) mean "no identity".
     case array([DiffNode], ids: [String]?)
     /// Members sorted by key.
     case object([DiffMember])

@@ -51,10 +51,10 @@ public struct DiffNormalizer: Sendable {
             return .string(s)
         case .array:
             let items = v.elements.map { convert($0, key: key, parentKey: parentKey, opaque: opaque, sensitive: sensitive, depth: depth + 1) }
-            guard !includeNoise, !opaque, let key, let identity = orderFree(key, parentKey: parentKey) else {
-                return .array(items, ids: nil)
-            }
-            return DiffNormalizer.sorted(items, identity: identity)
+            guard !includeNoise, !opaque, let key else { return .array(items, ids: nil) }
+            if let identity = orderFree(key, parentKey: parentKey) { return DiffNormalizer.sorted(items, identity: identity) }
+            if let identity = orderedIdentity(key, parentKey: parentKey) { return DiffNormalizer.keyed(items, identity: identity) }
+            return .array(items, ids: nil)
         case .object:
             var members: [DiffMember] = []
             for (rawKey, child) in v.members {
@@ -149,6 +149,8 @@ public struct DiffNormalizer: Sendable {
     enum Identity {
         /// By a member (`name`), else by content.
         case field(String)
+        /// By several members together (`category` and `name` of a node extension).
+        case fields([String])
         /// An Envoy socket address: `ip:port`.
         case endpointAddress
         /// Envoy's locality and priority.
@@ -159,7 +161,8 @@ public struct DiffNormalizer: Sendable {
 
     /// Lists whose order has no meaning, by field name (and parent where the name is ambiguous).
     /// Lists not named here keep their order: routes, http_filters, network filters, listener
-    /// filters and transport_socket_matches are all first-match or run in order.
+    /// filters and transport_socket_matches are all first-match or run in order (their
+    /// elements are still matched by name: ``orderedIdentity(_:parentKey:)``).
     func orderFree(_ key: String, parentKey: String?) -> Identity? {
         switch rules {
         case .envoy:
@@ -178,7 +181,12 @@ public struct DiffNormalizer: Sendable {
             case "headers": return parentKey == "match" ? .field("name") : nil
             case "thresholds": return .field("priority")
             case "trust_domains": return .field("name")
-            case "clusters": return parentKey == "weighted_clusters" ? .field("name") : nil
+            case "clusters": return parentKey == "weighted_clusters" || parentKey == "static_resources" ? .field("name") : nil
+            // The extensions an Envoy build has (node metadata), and the type URLs each accepts: sets.
+            case "extensions": return parentKey == "node" ? .fields(["category", "name"]) : nil
+            case "type_urls": return parentKey == "extensions" ? .content : nil
+            // Bootstrap static resources are looked up by name, like their dynamic counterparts.
+            case "listeners", "secrets": return parentKey == "static_resources" ? .field("name") : nil
             default: return nil
             }
         case .ztunnel:
@@ -198,6 +206,35 @@ public struct DiffNormalizer: Sendable {
         case .plain:
             return nil
         }
+    }
+
+    /// Lists whose order matters (a filter chain runs in order, the first matching route
+    /// wins) but whose elements have an identity: kept in order, and matched by identity so
+    /// an inserted filter is one added element and a reorder reads as a move.
+    func orderedIdentity(_ key: String, parentKey: String?) -> Identity? {
+        guard rules == .envoy else { return nil }
+        switch key {
+        case "http_filters", "filters", "listener_filters", "transport_socket_matches", "routes", "access_log",
+             "tls_certificate_sds_secret_configs", "retry_host_predicate", "upstream_http_filters":
+            return .field("name")
+        case "upgrade_configs": return .field("upgrade_type")
+        case "stats_tags": return .field("tag_name")
+        case "custom_tags": return .field("tag")
+        default: return nil
+        }
+    }
+
+    /// Order kept; identities set only when every element has one and none repeats
+    /// (otherwise elements are matched by position, as for lists without identity).
+    static func keyed(_ items: [DiffNode], identity: Identity) -> DiffNode {
+        var ids: [String] = []
+        ids.reserveCapacity(items.count)
+        var seen = Set<String>()
+        for item in items {
+            guard let id = DiffNormalizer.id(item, identity), seen.insert(id).inserted else { return .array(items, ids: nil) }
+            ids.append(id)
+        }
+        return .array(items, ids: ids)
     }
 
     static func sorted(_ items: [DiffNode], identity: Identity) -> DiffNode {
@@ -223,12 +260,14 @@ public struct DiffNormalizer: Sendable {
             default: return nil
             }
         case .field(let f):
-            guard let v = node[f] else { return nil }
-            switch v {
-            case .string(let s): return "\(f)=\(s)"
-            case .number(let n): return "\(f)=\(n)"
-            default: return nil
+            return member(node, f)
+        case .fields(let fs):
+            var parts: [String] = []
+            for f in fs {
+                guard let part = member(node, f) else { return nil }
+                parts.append(part)
             }
+            return parts.joined(separator: ",")
         case .endpointAddress:
             guard case .object = node, let sa = node["endpoint"]?["address"]?["socket_address"] else {
                 if case .string(let p)? = node["endpoint"]?["address"]?["pipe"]?["path"] { return "address=\(p)" }
@@ -247,6 +286,17 @@ public struct DiffNormalizer: Sendable {
             var priority = "0"
             if case .number(let n)? = node["priority"] { priority = n }
             return "locality=\(parts.joined(separator: "/"))/p\(priority)"
+        }
+    }
+}
+
+extension DiffNormalizer {
+    /// `field=value` of a scalar member, the identity's text in paths (`[name=default]`).
+    static func member(_ node: DiffNode, _ f: String) -> String? {
+        switch node[f] {
+        case .string(let s)?: return "\(f)=\(s)"
+        case .number(let n)?: return "\(f)=\(n)"
+        default: return nil
         }
     }
 }

@@ -43,14 +43,21 @@ public enum DiffPrinter {
     /// One resource's part of ``render(_:_:)``: its header, changed field paths and unified diff
     /// (what the TUI's Diff view shows for the selected row).
     public static func resource(_ r: ResourceDiff, labels: (old: String, new: String), _ options: Options = Options()) -> String {
-        var out = header(r, options)
-        if !r.paths.isEmpty { out += "  changed: " + r.paths.joined(separator: ", ") + "\n" }
+        var out = header(r, options) + changedLine(r)
         // Like git: the side a resource is missing from is /dev/null.
         let old = r.change == .added ? "/dev/null" : "\(labels.old)/\(r.type)/\(r.previousName ?? r.name)"
         let new = r.change == .removed ? "/dev/null" : "\(labels.new)/\(r.type)/\(r.name)"
         out += paint("--- \(old)\n+++ \(new)\n", bold, options)
         out += colorize(r.unified, options)
         return out
+    }
+
+    /// `  changed: PATHS\n` (nothing when no paths): every path when they fit, else grouped
+    /// and counted (``ChangedPathSummary``); the structured output keeps every path.
+    public static func changedLine(_ r: ResourceDiff) -> String {
+        guard !r.paths.isEmpty else { return "" }
+        let changes = r.changes.isEmpty ? r.paths.map { FieldChange($0, .changed) } : r.changes
+        return "  changed: " + ChangedPathSummary.line(changes) + "\n"
     }
 
     public static func summaryTable(_ diff: ConfigDiffResult) -> Table {
@@ -98,7 +105,9 @@ public enum DiffPrinter {
 
     static func paint(_ line: String, _ code: String, _ options: Options) -> String {
         guard options.color else { return line }
-        let body = line.hasSuffix("\n") ? String(line.dropLast()) : line
+        // The data is escaped before our colour codes go round it: the terminal gets
+        // only our SGR sequences (see TerminalText.escapedKeepingColors).
+        let body = TerminalText.escaped(line.hasSuffix("\n") ? String(line.dropLast()) : line, keepLayout: true)
         return code + body + reset + (line.hasSuffix("\n") ? "\n" : "")
     }
 
@@ -111,7 +120,7 @@ public enum DiffPrinter {
             case "-": out += paint(String(line), red, options)
             case "+": out += paint(String(line), green, options)
             case "@": out += paint(String(line), cyan, options)
-            default: out += line
+            default: out += TerminalText.escaped(String(line), keepLayout: true)
             }
         }
         return out

@@ -51,6 +51,9 @@ public struct ResourceDiff: Sendable {
     public var paths: [String]
     /// Unified hunks of the normalized YAML (`@@ … @@` onwards, no file headers).
     public var unified: String
+    /// ``paths`` with what happened at each (added, removed, changed, moved): what the
+    /// printer groups and counts when the paths do not fit on a line.
+    public var changes: [FieldChange] = []
 
     /// `type/name`, as ``DiffResource/key``.
     public var key: String { type + "/" + name }

@@ -182,7 +182,8 @@ public enum TrafficEdges {
             var delta: Double?
             if previousSamples != nil {
                 // A new series started inside the interval; a smaller value means a reset.
-                delta = previousValue(s).map { s.value >= $0 ? s.value - $0 : s.value } ?? s.value
+                // Counters are never negative: a negative sample counts as zero, so no rate is.
+                delta = previousValue(s).map { s.value >= $0 ? s.value - $0 : max(0, s.value) } ?? max(0, s.value)
             }
             groups[GroupKey(edge: edge, reporter: reporter, security: security), default: Accumulator()].add(
                 family, value: s.value, delta: delta, isError: isError, sourcePrincipal: srcPrincipal,

@@ -63,13 +63,15 @@ public struct JSONValue: Sendable {
     }
 
     /// The number as Int. Proto JSON prints 64-bit integers as strings, so a
-    /// string holding an integer is accepted too.
+    /// string holding an integer is accepted too. A value Int cannot hold is nil, never
+    /// wrapped; `80.0` and `8e1` are 80, but only below 2^53, where a Double is still exact
+    /// (`-9223372036854775809` would otherwise round to Int.min).
     public var int: Int? {
         let e = entry
         switch Tape.kind(e) {
         case .number, .string:
             return JSONValue.parseInt(document.bytes, Tape.offset(e), Tape.length(e))
-                ?? (Tape.kind(e) == .number ? double.flatMap { $0.rounded() == $0 ? Int(exactly: $0) : nil } : nil)
+                ?? (Tape.kind(e) == .number ? double.flatMap { $0.rounded() == $0 && abs($0) < 9_007_199_254_740_992 ? Int(exactly: $0) : nil } : nil)
         default: return nil
         }
     }
@@ -253,7 +255,7 @@ public struct JSONValue: Sendable {
     // MARK: Decoding helpers
 
     static func parseInt(_ bytes: [UInt8], _ off: Int, _ len: Int) -> Int? {
-        guard len > 0, len <= 19 else { return nil }
+        guard len > 0, len <= 20 else { return nil }
         var i = off
         let end = off + len
         var negative = false
@@ -262,14 +264,20 @@ public struct JSONValue: Sendable {
             i += 1
             if i == end { return nil }
         }
+        // Accumulated negatively so that Int.min parses; a value beyond Int is nil, never
+        // wrapped (9223372036854775808 used to come out negative).
         var v = 0
         while i < end {
             let d = Int(bytes[i]) &- 0x30
             guard d >= 0 && d <= 9 else { return nil }
-            v = v &* 10 &+ d
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (r, o2) = m.subtractingReportingOverflow(d)
+            if o1 || o2 { return nil }
+            v = r
             i += 1
         }
-        return negative ? -v : v
+        if negative { return v }
+        return v == Int.min ? nil : -v
     }
 
     static func decodeString(_ bytes: [UInt8], _ off: Int, _ len: Int, _ escapes: Bool) -> String {

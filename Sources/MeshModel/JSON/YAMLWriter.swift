@@ -120,6 +120,9 @@ public enum YAMLWriter {
 
     static func quote(_ s: String) -> String {
         if isObviouslyPlain(s) { return s }
+        // Anything a terminal would obey (ESC, C1, bidi overrides) is double-quoted and
+        // escaped, so YAML printed to a terminal is inert and still reads back the same.
+        if !TerminalText.isInert(s.utf8, keepLayout: true) { return doubleQuoted(s) }
         if s.contains("\n") && !s.contains(where: { $0 == "\t" || $0 == "\r" }) && !s.hasPrefix(" ") {
             return literalMarker + s
         }
@@ -155,7 +158,13 @@ public enum YAMLWriter {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if u.value < 0x20 { out += "\\x" + String(format2: u.value) } else { out.unicodeScalars.append(u) }
+                if u.value <= 0xFF && TerminalText.isUnsafe(u) {
+                    out += "\\x" + String(format2: u.value)
+                } else if TerminalText.isUnsafe(u) {
+                    out += "\\u" + String(UInt16(u.value), radix: 16, uppercase: true)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out + "\""

@@ -136,7 +136,7 @@ extension EnvoyLayers {
     func terminateHBONE(_ e: HBONEEntry, into hop: inout HopLayers) {
         let l = e.listener
         let chainEv = Evidence(.filterChain, "\(l.name): \(e.chainLabel)")
-        hop.set(.tcp, downstream: .terminate("port \(l.address?.port ?? 0)"), [Evidence(.listener, EnvoyLayers.describe(l)), chainEv])
+        hop.set(.tcp, downstream: .terminate("port \(l.address?.portNumber ?? .valid(0))"), [Evidence(.listener, EnvoyLayers.describe(l)), chainEv])
         if let ts = e.chain.transportSocket {
             let s = TransportSocketSummary(ts)
             if case .downstreamTLS = s.kind {

@@ -221,7 +221,7 @@ public struct EnvoyLayers: Sendable {
             return
         }
         if !viaHBONE {
-            hop.set(.tcp, downstream: .terminate(l.isInternal ? "internal" : "port \(l.address?.port ?? 0)"), [Evidence(.listener, EnvoyLayers.describe(l)), chainEv])
+            hop.set(.tcp, downstream: .terminate(l.isInternal ? "internal" : "port \(l.address?.portNumber ?? .valid(0))"), [Evidence(.listener, EnvoyLayers.describe(l)), chainEv])
         } else {
             hop.note(Evidence(.listener, EnvoyLayers.describe(l)))
             hop.note(chainEv)

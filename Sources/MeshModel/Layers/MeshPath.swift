@@ -97,7 +97,7 @@ public enum MeshPath {
         var vip = svc?.vipAddresses.first ?? extraSvc?.vip
         if IPAddress.isLiteral(host), svc == nil, extraSvc == nil { vip = nil }
         let hostname = svc?.hostname ?? extraSvc?.hostname ?? host
-        let targetPort = svc?.ports.first { $0.port == String(port) }?.target ?? extraSvc?.ports[port] ?? port
+        let targetPort = svc?.ports.first { $0.port == String(port) }?.target.number ?? extraSvc?.ports[port] ?? port
         var destWorkload: ZtunnelWorkload?
         if let svc, let uid = svc.endpoints.first?.workloadUID { destWorkload = index?.workload(uid: uid) }
         if svc == nil, let z { destWorkload = z.workloads.first { $0.workloadIPs.contains(host) } }
@@ -118,9 +118,15 @@ public enum MeshPath {
                            pod: destPod, podNotReady: podNotReady, waypoint: waypoint, waypointService: waypointService)
     }
 
-    static func hostPort(_ to: String) throws(Failure) -> (String, Int) {
-        guard let colon = to.lastIndex(of: ":"), let port = Int(to[to.index(after: colon)...]) else {
+    /// `--to HOST:PORT` (`[v6]:PORT`); the port must be 1...65535, so a typo such as
+    /// `host:99999999999` or `host:0` is refused rather than chained as a path to nowhere.
+    public static func hostPort(_ to: String) throws(Failure) -> (String, Int) {
+        guard let colon = to.lastIndex(of: ":") else {
             throw Failure(message: "--to: expected HOST:PORT, got \(to)")
+        }
+        let portText = to[to.index(after: colon)...]
+        guard let port = PortNumber(text: portText).number, port > 0 else {
+            throw Failure(message: "--to: port must be 1-65535, got \(portText.isEmpty ? "nothing" : String(portText)) in \(to)")
         }
         var host = String(to[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

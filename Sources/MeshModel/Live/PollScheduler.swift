@@ -102,7 +102,7 @@ public struct PollScheduler: Sendable {
     /// many as it takes to keep them within four fifths of it.
     public var statsEvery: Int {
         guard let rps = config.maxRequestsPerSecond else { return 1 }
-        return max(1, Int((Double(unfocusedStats) / (rps * config.interval * 0.8)).rounded(.up)))
+        return max(1, Int(saturating: (Double(unfocusedStats) / (rps * config.interval * 0.8)).rounded(.up)))
     }
 
     /// Rounds between two `/clusters` fetches of an unfocused Envoy: `unfocusedClustersEvery`,
@@ -110,7 +110,7 @@ public struct PollScheduler: Sendable {
     public var clustersEvery: Int {
         let base = config.unfocusedClustersEvery
         guard let rps = config.maxRequestsPerSecond, base > 1 else { return base }
-        return max(base, Int((Double(unfocusedClusters) / (rps * config.interval * 0.2)).rounded(.up)))
+        return max(base, Int(saturating: (Double(unfocusedClusters) / (rps * config.interval * 0.2)).rounded(.up)))
     }
 
     private mutating func recount() {
@@ -320,7 +320,7 @@ public struct PollScheduler: Sendable {
     func nextSlot(after now: Double, every n: Int, _ source: LiveSource) -> Double {
         let t = nextRound(after: now)
         guard n > 1 else { return t }
-        let round = Int((t / config.interval).rounded())
+        let round = Int(saturating: (t / config.interval).rounded()) % n
         let slot = Int(PollScheduler.stableHash(source) % UInt64(n))
         return t + config.interval * Double(((slot - round) % n + n) % n)
     }

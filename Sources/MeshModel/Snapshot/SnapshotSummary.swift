@@ -94,5 +94,8 @@ public struct SnapshotSummary: Sendable {
 }
 
 enum LiveTablesFormat {
-    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))s" : String(format: "%.1fs", s) }
+    static func seconds(_ s: Double) -> String {
+        guard s.isFinite, abs(s) < 1e15 else { return "\(s)s" }
+        return s == s.rounded() ? "\(Int(s))s" : String(format: "%.1fs", s)
+    }
 }

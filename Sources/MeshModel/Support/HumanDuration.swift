@@ -8,7 +8,8 @@ import Foundation
 /// ```
 public enum HumanDuration {
     public static func format(seconds d: Double) -> String {
-        let seconds = Int(d.rounded(.towardZero))
+        if d.isNaN { return "<invalid>" }
+        let seconds = Int(saturating: d)
         if seconds < -1 { return "<invalid>" }
         if seconds < 0 { return "0s" }
         if seconds < 60 * 2 { return "\(seconds)s" }

@@ -4,7 +4,8 @@ import Foundation
 /// DateFormatter (slow, locale-sensitive) and without fractional seconds.
 public enum Timestamp {
     public static func rfc3339(_ date: Date) -> String {
-        let t = Int(floor(date.timeIntervalSince1970))
+        // Clamped to ±10^13 s (years ±300,000): a date out of any range must not trap here.
+        let t = Int(saturating: max(-1e13, min(1e13, floor(date.timeIntervalSince1970))))
         let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
         let secs = t - days * 86_400
         let (y, m, d) = civil(fromDays: days)

@@ -18,8 +18,18 @@ public struct TabWriter: Sendable, Equatable {
         self.padding = padding
     }
 
-    public func format(_ lines: [[String]]) -> String {
-        let cells = lines.map { $0.map { Cell(text: $0, width: $0.unicodeScalars.count) } }
+    /// Lays out `lines` for a terminal. Every cell goes through ``TerminalText/cell(_:maxWidth:)``
+    /// first: control and bidi characters escaped (`\u001b`), and cut with `…` past
+    /// `maxCellWidth` display columns (`InputLimits.current.maxCellWidth` by default), so one
+    /// hostile value can neither drive the terminal nor pad every row to its megabytes.
+    /// Columns are measured in display columns (Go counts runes; the same for ASCII).
+    public func format(_ lines: [[String]], maxCellWidth: Int = InputLimits.current.maxCellWidth) -> String {
+        let cells = lines.map {
+            $0.map { raw in
+                let text = TerminalText.cell(raw, maxWidth: maxCellWidth)
+                return Cell(text: text, width: TerminalText.width(of: text))
+            }
+        }
         var out = ""
         var widths: [Int] = []
         formatBlock(cells, 0, cells.count, &widths, &out)

@@ -96,8 +96,9 @@ public struct ZtunnelService: Sendable {
     public var hostname: String = ""
     /// `network/ip` entries, as given.
     public var vips: [String] = []
-    /// service port → target port, in document order.
-    public var ports: [(port: String, target: Int)] = []
+    /// service port → target port, in document order (a target that is not a port stays
+    /// visible as ``PortNumber/invalid(_:)``).
+    public var ports: [(port: String, target: PortNumber)] = []
     public var endpoints: [ZtunnelEndpoint] = []
     public var waypoint: ZtunnelGatewayAddress?
     public var subjectAltNames: [String] = []

@@ -87,7 +87,7 @@ extension ZtunnelDump {
             case "vips", "addresses": s.vips = r.strings(f)
             case "ports":
                 if f.isObject {
-                    for (p, t) in f.members { s.ports.append((p, t.int ?? 0)) }
+                    for (p, t) in f.members { s.ports.append((p, PortNumber(json: t))) }
                 } else if !f.isNull {
                     r.fail(f, "expected an object of port → target port, found \(f.describedKind)")
                 }

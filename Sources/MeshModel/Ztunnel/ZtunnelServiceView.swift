@@ -22,7 +22,7 @@ extension ZtunnelViews {
         table.rows.reserveCapacity(services.count)
         for s in services {
             let healthy = s.endpoints.reduce(0) { n, e in n + (index.workload(uid: e.workloadUID)?.status == "Healthy" ? 1 : 0) }
-            let ports = s.ports.map { $0.port == String($0.target) ? $0.port : "\($0.port)→\($0.target)" }.joined(separator: ",")
+            let ports = s.ports.map { $0.port == $0.target.description ? $0.port : "\($0.port)→\($0.target)" }.joined(separator: ",")
             table.rows.append([
                 s.namespace, s.name, s.vipAddresses.joined(separator: ","), index.waypointName(s.waypoint),
                 "\(healthy)/\(s.endpoints.count)", s.hostname, ports,

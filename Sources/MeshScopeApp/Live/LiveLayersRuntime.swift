@@ -7,7 +7,7 @@ extension LiveDriver {
     /// does the same), fetching only the dumps on it; the answer is posted as an event.
     func computeLayers(_ request: LayersRequest) {
         let (conn, post) = current()
-        Task {
+        spawn {
             do {
                 let path = try await MeshPathSources.path(conn.source, from: request.from, to: request.to, ingress: request.viaIngress,
                                                           defaultNamespace: conn.info.namespace)

@@ -113,13 +113,30 @@ extension TUI {
 /// Feeds the loop from a live source and performs its effects. State shared with the
 /// background tasks sits behind one lock; a context switch bumps `generation` so answers
 /// from the old source are dropped.
+///
+/// Ordering: every ``SourceData`` handed to the loop is numbered (``SourceData/sequence``)
+/// under the lock at the moment it is taken from the feed, and posted under that same lock,
+/// so the queue holds them in the order taken and `App.update` drops one older than what it
+/// shows (an answer `perform` returned at once may be newer than one still queued).
+///
+/// Tasks: every task started here runs in a ``TaskRegistry``: the source's (polling, the
+/// focused proxy, `S`, apply, compare, layers) in one that a context switch replaces and
+/// shuts down, the switches themselves in another; `stop` (`:q`) shuts both down, so no
+/// task reads a source or posts once it returns.
 final class LiveDriver: SourceDriver, @unchecked Sendable {
     let options: LiveTUIOptions
     private let lock = NSLock()
     private var connection: LiveConnection
     private var feed: LiveFeed
-    private var tasks: [Task<Void, Never>] = []
+    /// The current source's tasks; replaced (and the old one shut down) on a context switch.
+    private var sourceTasks = TaskRegistry()
+    /// `:ctx` switches in progress.
+    private let switchTasks = TaskRegistry()
     private var focusTask: Task<Void, Never>?
+    /// The last ``SourceData/sequence`` given out.
+    private var sequence: UInt64 = 0
+    /// Set by `stop`: a switch finishing afterwards closes what it opened instead of starting it.
+    private var stopped = false
     /// The running store (live sources only), told which proxy is open.
     private var store: MeshStore?
     private var focusedKey: String?
@@ -144,15 +161,35 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             let source = lock.withLock { connection.source }
             let (old, new) = source.info.kind == .snapshot ? (source, other) : (other, source)
             post(.flash("comparing \(old.info.name) with \(new.info.name)…", .info))
-            let task = Task {
+            let (_, post) = current()
+            spawn { [self] in
                 do {
                     post(.diffReady(DiffScreen.mesh(try await MeshDiffSources.compare(old, new))))
                 } catch {
                     post(.diffFailed("comparing \(old.info.name) with \(new.info.name): \(LiveDriver.oneLine(error))"))
                 }
             }
-            lock.withLock { tasks.append(task) }
         }
+    }
+
+    /// Starts a task of the current source (cancelled on `:ctx` and `:q`).
+    @discardableResult
+    func spawn(_ operation: @escaping @Sendable () async -> Void) -> Task<Void, Never>? {
+        lock.withLock { sourceTasks }.spawn(operation)
+    }
+
+    /// Tasks still running (tests: none after `stop`).
+    var runningTasks: Int {
+        let (source, switches) = lock.withLock { (sourceTasks, switchTasks) }
+        return source.count + switches.count
+    }
+
+    /// The feed's data, numbered in the order taken. Call with `lock` held.
+    private func takeData() -> SourceData {
+        sequence += 1
+        var data = feed.data()
+        data.sequence = sequence
+        return data
     }
 
     /// Reads what a Diff view compares and builds it; a dump that cannot be read says whose and why.
@@ -195,16 +232,16 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             self.store = store
             return focusedKey
         }
-        let run = Task {
+        spawn { [self] in
             if let focused { await store.setFocus([focused]) }
             await store.run()
         }
-        let states = Task {
+        spawn { [self] in
             for await s in await store.states() {
                 self.update(gen) { $0.record(s) }
             }
         }
-        let objects = Task {
+        spawn { [self] in
             while !Task.isCancelled {
                 do {
                     let snap = try await conn.source.cluster()
@@ -220,13 +257,12 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                 try? await Task.sleep(nanoseconds: UInt64(refresh * 1e9))
             }
         }
-        lock.withLock { tasks += [run, states, objects] }
     }
 
     /// A snapshot does not change: its objects and its recorded state (rates from the two
     /// samples it holds) are read once, instead of polling the file as if it were a cluster.
     private func startRecorded(_ source: any MeshSource, _ gen: Int) {
-        let task = Task {
+        spawn { [self] in
             do {
                 let objects = try await source.cluster()
                 let state = try source.recordedState()
@@ -238,7 +274,6 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                 self.send(gen, .loadFailed("\(source.info.name): \(LiveDriver.oneLine(error))", at: Date()))
             }
         }
-        lock.withLock { tasks.append(task) }
     }
 
     /// A cheap fingerprint of the cluster's objects: unchanged objects are not re-posted.
@@ -256,44 +291,45 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     }
 
     /// Changes the feed and posts the views' new data (unless paused or from an old source).
+    /// Taken and posted under the lock, so the queue holds the data in the order taken.
     private func update(_ gen: Int, _ change: (inout LiveFeed) -> Void) {
-        let out: (SourceData, (@Sendable (AppEvent) -> Void)?)? = lock.withLock {
-            guard gen == generation else { return nil }
+        lock.withLock {
+            guard gen == generation, !stopped else { return }
             change(&feed)
-            return paused ? nil : (feed.data(), post)
+            if !paused { post?(.loaded(takeData(), at: Date())) }
         }
-        if let (data, post) = out { post?(.loaded(data, at: Date())) }
     }
 
     private func send(_ gen: Int, _ e: AppEvent) {
-        let post = lock.withLock { gen == generation ? self.post : nil }
-        post?(e)
+        lock.withLock { if gen == generation && !stopped { post?(e) } }
     }
 
     func setPaused(_ p: Bool) {
-        let resume: (SourceData, (@Sendable (AppEvent) -> Void)?)? = lock.withLock {
+        lock.withLock {
             defer { paused = p }
-            return paused && !p ? (feed.data(), post) : nil
+            if paused && !p { post?(.loaded(takeData(), at: Date())) }
         }
-        if let (data, post) = resume { post?(.loaded(data, at: Date())) }
     }
 
-    func perform(_ effect: Effect, post: @escaping @Sendable (AppEvent) -> Void) -> [AppEvent] {
+    func perform(_ effect: Effect, post loopPost: @escaping @Sendable (AppEvent) -> Void) -> [AppEvent] {
+        // Answers of the tasks started here are dropped once the source is switched away from
+        // (or the runtime stopped), like the polling's.
+        let (_, post) = current()
         switch effect {
         case .reload:
             let data = lock.withLock { () -> SourceData in
                 feed.dumpFetchedFor = nil
-                return feed.data()
+                return takeData()
             }
             return [.loaded(data, at: Date())]
         case .focusProxy(let key):
             focus(key)
-            return [.loaded(lock.withLock { feed.data() }, at: Date())]
+            return [.loaded(lock.withLock { takeData() }, at: Date())]
         case .writeSnapshot:
             guard let write = options.writeSnapshot else { return [.flash("writing snapshots is not available in this build", .warn)] }
             let source = lock.withLock { connection.source }
             post(.flash("writing a snapshot…", .info))
-            Task {
+            spawn { [self] in
                 do {
                     let path = try await write(source)
                     post(.flash("snapshot written: \(path)", .info))
@@ -311,14 +347,14 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                 return (pendingApply, connection.applier)
             }
             guard let entries, let applier else { return [.applyFailed("nothing to apply: the preview is gone")] }
-            Task { post(.applyFinished(await applier.apply(entries, force: false))) }
+            spawn { post(.applyFinished(await applier.apply(entries, force: false))) }
             return []
         case .switchContext(let name):
-            switchContext(name, post: post)
+            switchContext(name, post: loopPost)
             return []
         case .compare(let request):
             let source = lock.withLock { connection.source }
-            Task {
+            spawn { [self] in
                 var event = await LiveDriver.compare(request, in: source)
                 if case .diffReady(var d) = event {
                     d.request = request
@@ -349,11 +385,11 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         }
         if let store {
             let keys: Set<String> = proxy.map { [$0.key] } ?? []
-            Task { await store.setFocus(keys) }
+            spawn { await store.setFocus(keys) }
         }
         guard let proxy, proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else { return }
         let refresh = self.refresh
-        let task = Task {
+        let task = spawn { [self] in
             var prometheusOnly = false
             while !Task.isCancelled {
                 if lock.withLock({ feed.dumpIsStale }) {
@@ -415,7 +451,8 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             return
         }
         let environment = options.ui.environment
-        Task {
+        let (_, post) = current()
+        spawn { [self] in
             let contents: MeshClient.Clipboard.Contents
             do {
                 contents = try await MeshClient.Clipboard(environment: environment).read()
@@ -442,13 +479,19 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     }
 
     /// `:ctx NAME`: opens the new context first (a failure keeps the current one), then
-    /// stops the old store and starts one on the new source.
-    private func switchContext(_ name: String, post: @escaping @Sendable (AppEvent) -> Void) {
+    /// shuts the old source's tasks down and starts a store on the new source. The switch
+    /// runs in ``switchTasks``, so `:q` cancels it too; one finishing after `stop` closes the
+    /// connection it opened instead of starting it.
+    private func switchContext(_ name: String, post loopPost: @escaping @Sendable (AppEvent) -> Void) {
         guard let connect = options.connect else {
-            post(.flash("switching contexts is not offered for this source", .warn))
+            loopPost(.flash("switching contexts is not offered for this source", .warn))
             return
         }
-        Task {
+        let post: @Sendable (AppEvent) -> Void = { [weak self] e in
+            guard let self else { return }
+            self.lock.withLock { if !self.stopped { self.post?(e) } }
+        }
+        switchTasks.spawn { [self] in
             let next: LiveConnection
             do {
                 next = try await connect(name)
@@ -460,32 +503,42 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             // the current one, so an unreachable context is refused instead of switched to.
             do {
                 _ = try await next.source.serverVersion()
+                try Task.checkCancellation()
             } catch {
                 await next.close()
                 post(.flash("cannot switch to context \(name): \(LiveDriver.oneLine(error))", .error))
                 return
             }
-            let (old, oldTasks, oldFocus) = lock.withLock { () -> (LiveConnection, [Task<Void, Never>], Task<Void, Never>?) in
+            // Swapped, and the change posted, under the lock: no answer of the old source
+            // can be queued behind `.sourceChanged` (its generation no longer matches).
+            let old: (LiveConnection, TaskRegistry)? = lock.withLock {
+                guard !stopped else { return nil }
                 defer {
                     connection = next
                     generation += 1
-                    tasks = []
+                    sourceTasks = TaskRegistry()
                     focusTask = nil
                     store = nil
                     focusedKey = nil
                     pendingApply = nil
                     clusterStamp = nil
                     feed = LiveFeed(label: options.label ?? name)
+                    self.post?(.sourceChanged(options.sourceInfo(next)))
                 }
-                return (connection, tasks, focusTask)
+                return (connection, sourceTasks)
             }
-            for t in oldTasks { t.cancel() }
-            oldFocus?.cancel()
-            await old.close()
-            post(.sourceChanged(options.sourceInfo(next)))
+            guard let (oldConnection, oldTasks) = old else {
+                await next.close()
+                return
+            }
             startSource()
+            await oldTasks.shutdown(within: LiveDriver.shutdownWait)
+            await oldConnection.close()
         }
     }
+
+    /// How long `:q` and `:ctx` wait for cancelled tasks to end before going on without them.
+    static let shutdownWait: Double = 2
 
     /// The connection in use and a `post` that drops answers once it was switched away from.
     func current() -> (LiveConnection, post: @Sendable (AppEvent) -> Void) {
@@ -493,13 +546,19 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         return (conn, { [weak self] e in self?.send(gen, e) })
     }
 
+    /// `:q`: cancels every task (switches first, so none starts a source afterwards), waits
+    /// for them to end, then closes the source; nothing is posted from then on.
     func stop() async {
-        let (conn, all) = lock.withLock { () -> (LiveConnection, [Task<Void, Never>]) in
+        let switches = lock.withLock { () -> TaskRegistry in
+            stopped = true
             generation += 1
-            defer { tasks = []; focusTask = nil }
-            return (connection, tasks + [focusTask].compactMap { $0 })
+            focusTask = nil
+            return switchTasks
         }
-        for t in all { t.cancel() }
+        await switches.shutdown(within: LiveDriver.shutdownWait)
+        // No switch commits once `stopped` is set, so these are the last source and its tasks.
+        let (tasks, conn) = lock.withLock { (sourceTasks, connection) }
+        await tasks.shutdown(within: LiveDriver.shutdownWait)
         await conn.close()
         await options.compare?.close()
     }

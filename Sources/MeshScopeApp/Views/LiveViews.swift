@@ -134,7 +134,8 @@ public enum LiveViews {
     public static let xds = TableViewSpec(
         name: "xds", aliases: ["clients"], title: "xDS clients", cellRole: MeshViews.syncRole, identityColumns: 1,
         build: { data in
-            guard let state = data.live else { throw SourceData.Unavailable(description: "xDS clients need a live source") }
+            guard let state = data.live else { throw SourceData.Unavailable(description: EmptyStates.needsLive("xDS clients")) }
+            guard state.connections != nil else { throw SourceData.Unavailable(description: EmptyStates.istiodSync(data, endpoint: .connections)) }
             return ViewTable(LiveTables.xds(state, now: data.producedAt ?? Date()))
         })
 
@@ -142,7 +143,7 @@ public enum LiveViews {
     public static let edges = TableViewSpec(
         name: "edges", aliases: ["edge", "traffic", "connections", "conn"], title: "Connections", keys: [LiveLayers.edgeKey], identityColumns: 3,
         build: { data in
-            guard let state = data.live else { throw SourceData.Unavailable(description: "connections need a live source") }
+            guard let state = data.live else { throw SourceData.Unavailable(description: EmptyStates.needsLive("connections")) }
             var table = LiveTables.edges(state)
             if !data.edgeHistory.isEmpty {
                 // Presentation only: the sparkline is the TUI's picture of the rate columns.
@@ -191,7 +192,7 @@ public enum LiveViews {
 
     static func requireCluster(_ data: SourceData) throws(SourceData.Unavailable) -> ClusterSnapshot {
         guard let c = data.cluster else {
-            throw SourceData.Unavailable(description: data.live == nil ? "Kubernetes views need a live source (start meshscope without --file)" : "waiting for the cluster's objects…")
+            throw SourceData.Unavailable(description: EmptyStates.clusterObjects(data))
         }
         return c
     }

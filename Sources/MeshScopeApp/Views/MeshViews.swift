@@ -68,7 +68,7 @@ public enum MeshViews {
         cellRole: syncRole, identityColumns: 2,
         build: { data in
             guard let list = data.proxyStatus else {
-                throw SourceData.Unavailable(description: "no istiod sync status loaded (add --file syncz.json: istiod /debug/syncz or a CSDS response)")
+                throw SourceData.Unavailable(description: EmptyStates.istiodSync(data))
             }
             return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.producedAt ?? Date()),
                              rowValues: list.map { $0.raw.map(OutputNode.json) ?? .null })

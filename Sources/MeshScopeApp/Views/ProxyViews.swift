@@ -73,7 +73,7 @@ public enum ProxyViews {
             }
             let dump = try data.requireEnvoy()
             guard dump.sectionValues[.endpoints] != nil else {
-                throw SourceData.Unavailable(description: "no endpoints: the dump has no EDS section (capture /config_dump?include_eds) and no /clusters file was given (--file clusters.txt)")
+                throw SourceData.Unavailable(description: EmptyStates.endpoints(data))
             }
             return ViewTable(EndpointView.table(rows: EndpointView.rows(EndpointView.assignments(dump)), options: .init(wide: true)))
         })

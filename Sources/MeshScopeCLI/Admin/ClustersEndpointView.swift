@@ -24,7 +24,7 @@ public struct ClustersEndpointOptions: ParsableArguments, Sendable {
         if clustersFile != nil, interval != nil, previousClustersFile == nil {
             throw ValidationError("--previous-clusters-file and --interval go together")
         }
-        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+        try IntervalOption.validate(interval)
     }
 }
 
@@ -43,7 +43,7 @@ public enum ClustersEndpointView {
         let clusters = try decode(try InputFile.read(path), name: InputFile.displayName(path))
         var before: (EnvoyClusters, String)?
         if let previous {
-            guard let interval, interval > 0 else { throw CLIError(.usage, "--interval must be a positive number of seconds") }
+            guard let interval, interval.isFinite, interval > 0 else { throw CLIError(.usage, "--interval must be a finite number of seconds above 0, got \(interval.map { String($0) } ?? "none")") }
             before = (try decode(try InputFile.read(previous), name: InputFile.displayName(previous)), InputFile.displayName(previous))
         }
         render(clusters, name: InputFile.displayName(path), previous: before, interval: interval, filters: filters, output: output)

@@ -41,9 +41,7 @@ struct StatsCommand: AsyncParsableCommand {
         if file != nil, (previous == nil) != (interval == nil) {
             throw ValidationError("--previous and --interval go together")
         }
-        if let interval, !(interval > 0) {
-            throw ValidationError("--interval must be a positive number of seconds")
-        }
+        try IntervalOption.validate(interval)
         if let filter {
             do { _ = try Regex(filter) } catch { throw ValidationError("--filter: invalid regular expression: \(error)") }
         }
@@ -105,7 +103,7 @@ struct StatsCommand: AsyncParsableCommand {
             }
             var samples = [first]
             if let interval {
-                try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                try await Task.sleep(nanoseconds: IntervalOption.nanoseconds(interval))
                 samples.append(try await s.admin(ref, request))
             }
             return (samples, ref.description)

@@ -120,18 +120,19 @@ struct ConnectionsCommand: AsyncParsableCommand {
             table = LiveTables.edges(state, namespace: namespace)
             data = LiveTables.edgesOutput(state, namespace: namespace)
         }
-        var out = redraw ? "\u{1B}[H" : ""
+        var out = ""
         switch output {
         case .json: out += JSONWriter.string(data)
         case .wide: out += table.render(wide: true)
         default: out += table.render(wide: false)
         }
         if redraw {
-            out += "\n\(state.time) · refresh \(refresh) · \(state.proxies.count) proxies · \(state.failing.count) failing\n\u{1B}[J"
-        } else if watch {
-            out += "\n"
+            out += "\n\(state.time) · refresh \(refresh) · \(state.proxies.count) proxies · \(state.failing.count) failing\n"
+            // Home and clear-below are ours; the data between them is made inert first.
+            console.writeControl("\u{1B}[H" + TerminalText.escaped(out, keepLayout: true) + "\u{1B}[J")
+        } else {
+            console.write(watch ? out + "\n" : out)
         }
-        console.write(out)
         if !redraw {
             for problem in LiveTables.problems(state) { console.error("meshscope: warning: \(problem)") }
         }

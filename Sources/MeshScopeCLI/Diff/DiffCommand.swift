@@ -121,7 +121,7 @@ public struct DiffCommand: AsyncParsableCommand {
                 throw CLIError(.badInput, "--istiod compares two Envoy config dumps; \(a.kind.isEnvoy ? b.source : a.source) is a ztunnel dump")
             }
             let text = IstiodEnvoyComparison.render(istiod: istiodDump, envoy: envoyDump, context: context ?? 7, color: color)
-            console.write(text)
+            console.writeStyled(text)
             try a.finish()
             try b.finish()
             if exitCode && text.contains("Don't Match") { throw ExitCode(3) }
@@ -139,7 +139,7 @@ public struct DiffCommand: AsyncParsableCommand {
         var result = ConfigDiff.compare(resources.0, resources.1, options: options)
         result.labels = proxy.count == 2 ? (a.source, b.source) : ("a", "b")
         switch output {
-        case .table: console.write(DiffPrinter.render(result, DiffPrinter.Options(color: color)))
+        case .table: console.writeStyled(DiffPrinter.render(result, DiffPrinter.Options(color: color)))
         case .json: console.write(JSONWriter.bytes(DiffPrinter.structured(result)))
         case .yaml: console.write(YAMLWriter.string(DiffPrinter.structured(result)))
         }

@@ -23,7 +23,7 @@ enum MeshDiffCLI {
         switch format {
         case .table:
             let color = console.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            console.write(MeshDiff.render(result, DiffPrinter.Options(color: color)))
+            console.writeStyled(MeshDiff.render(result, DiffPrinter.Options(color: color)))
         case .json: console.write(JSONWriter.bytes(MeshDiff.structured(result)))
         case .yaml: console.write(YAMLWriter.string(MeshDiff.structured(result)))
         }

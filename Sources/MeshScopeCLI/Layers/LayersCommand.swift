@@ -59,6 +59,16 @@ public struct LayersCommand: AsyncParsableCommand {
             }
         }
         if output.output == .yaml || output.output == .wide { throw ValidationError("layers prints -o table or -o json") }
+        // Ports are checked here so a bad one is a usage error before any file or cluster is read.
+        do {
+            if let inbound { _ = try Self.hostPort(inbound, option: "--inbound", portOnly: true) }
+            if let outbound { _ = try Self.hostPort(outbound, option: "--outbound", portOnly: false) }
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if let to {
+            do { _ = try MeshPath.hostPort(to) } catch { throw ValidationError(error.message) }
+        }
     }
 
     public func run() async throws {
@@ -114,12 +124,20 @@ public struct LayersCommand: AsyncParsableCommand {
         try Problems.finish(problems)
     }
 
-    /// `PORT`, `HOST:PORT`, `[v6]:PORT`.
+    /// `PORT`, `HOST:PORT`, `[v6]:PORT`, the port in 1...65535 (``PortNumber``): `99999999999`,
+    /// `-1`, `0` or `65536` are usage errors naming the flag and the value.
     static func hostPort(_ s: String, option: String, portOnly: Bool) throws(CLIError) -> (String?, Int) {
-        if portOnly, let p = Int(s) { return (nil, p) }
-        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), port > 0, port < 65536 else {
+        func port<S: StringProtocol>(_ text: S) throws(CLIError) -> Int {
+            guard let p = PortNumber(text: text).number, p > 0 else {
+                throw CLIError(.usage, "\(option): port must be 1-65535, got \(text.isEmpty ? "nothing" : String(text))\(text == s ? "" : " in \(s)")")
+            }
+            return p
+        }
+        if portOnly, !s.contains(":") { return (nil, try port(s)) }
+        guard let colon = s.lastIndex(of: ":") else {
             throw CLIError(.usage, "\(option): expected \(portOnly ? "PORT or " : "")HOST:PORT, got \(s)")
         }
+        let port = try port(s[s.index(after: colon)...])
         var host = String(s[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host, port)

@@ -177,7 +177,7 @@ struct ProxyConfigEndpoint: AsyncParsableCommand {
                 let ref = PodReference(pod, defaultNamespace: source.defaultNamespace(s))
                 var samples = [try await s.admin(ref, .clusters)]
                 if let interval = clusters.interval {
-                    try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                    try await Task.sleep(nanoseconds: IntervalOption.nanoseconds(interval))
                     samples.append(try await s.admin(ref, .clusters))
                 }
                 return (samples, ref.description)

@@ -31,7 +31,7 @@ enum ProxyStatusCompare {
         let console = Console.current
         let useColor = color ?? (console.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         let text = IstiodEnvoyComparison.render(istiod: istiodDump.dump, envoy: envoyDump.dump, context: context, color: useColor)
-        console.write(text)
+        console.writeStyled(text)
         try istiodDump.finish(needed: [.clusters, .listeners, .routes])
         try envoyDump.finish(needed: [.clusters, .listeners, .routes])
         return text.contains("Don't Match")

@@ -35,7 +35,7 @@ struct ZtunnelEdgesCommand: ParsableCommand {
     func validate() throws {
         if previous != nil && interval == nil { throw ValidationError("--previous needs --interval (seconds between the samples)") }
         if interval != nil && previous == nil { throw ValidationError("--interval needs --previous") }
-        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+        try IntervalOption.validate(interval)
     }
 
     func run() throws {

@@ -77,10 +77,9 @@ public final class CursesTerminal {
         var buffer: [UInt32] = []
         for run in plan.runs {
             let (attrs, pair) = attributes(run.style)
-            if let combining = run.combining {
-                var chars = [run.scalars[0]] + combining.unicodeScalars.map(\.value)
-                if Int(ms_wcwidth(chars[0])) != run.columns { chars = [0x3F] }
-                _ = ms_put_cluster(Int32(run.y), Int32(run.x), &chars, Int32(chars.count), attrs, pair)
+            if let tail = run.tail {
+                var chars = Self.cluster(run.scalars[0], tail, columns: run.columns)
+                _ = ms_put(Int32(run.y), Int32(run.x), &chars, Int32(chars.count), attrs, pair)
                 continue
             }
             buffer.removeAll(keepingCapacity: true)
@@ -104,6 +103,29 @@ public final class CursesTerminal {
             _ = ms_put(Int32(run.y), Int32(run.x), &buffer, Int32(buffer.count), attrs, pair)
         }
         refresh()
+    }
+
+    /// What to hand curses for one grapheme cluster so that curses, the terminal and the
+    /// cell buffer agree on where the next cell starts: the whole cluster when the C
+    /// library's widths of its scalars add up to the columns the buffer gave it (a flag's
+    /// two regional indicators: 1 + 1), padded with blanks when they add up to fewer (`❤️`:
+    /// glibc says 1, Unicode's emoji presentation 2; curses keeps the selector on the heart),
+    /// and `?` padded when the C library cannot print a scalar or counts more columns.
+    nonisolated static func cluster(_ base: UInt32, _ tail: String, columns: Int, wcwidth: (UInt32) -> Int = { Int(ms_wcwidth($0)) }) -> [UInt32] {
+        var chars = [base]
+        chars.append(contentsOf: tail.unicodeScalars.lazy.map(\.value))
+        var sum = 0
+        for c in chars {
+            let w = wcwidth(c)
+            if w < 0 {
+                sum = Int.max
+                break
+            }
+            sum += w
+        }
+        if sum == 0 || sum > columns { chars = [0x3F]; sum = 1 }
+        chars.append(contentsOf: repeatElement(0x20, count: max(0, columns - sum)))
+        return chars
     }
 
     private func attributes(_ style: Style) -> (UInt32, Int32) {

@@ -1,3 +1,5 @@
+import MeshModel
+
 /// A grid of cells that widgets paint into and the renderer diffs against the previous
 /// frame. Pure value: painting and comparing need no terminal.
 ///
@@ -79,7 +81,8 @@ public struct CellBuffer: Equatable, Sendable {
     }
 
     /// Writes text at (x, y) on one line, at most `maxWidth` columns (default: to the
-    /// right edge). Control characters show as `?`. With `ellipsis`, text that does not
+    /// right edge), one grapheme cluster per cell at its display width. Control characters
+    /// and bidi overrides (``TerminalText/isUnsafe(_:)``) show as `?`. With `ellipsis`, text that does not
     /// fit ends in `…`. Returns the number of columns written.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, style: Style = .plain, ellipsis: Bool = false) -> Int {
@@ -99,20 +102,28 @@ public struct CellBuffer: Equatable, Sendable {
             for ch in text {
                 var scalars = ch.unicodeScalars.makeIterator()
                 guard let first = scalars.next() else { continue }
-                var w = DisplayWidth.of(first)
                 var base = first.value
-                if w < 0 {
-                    base = 0x3F  // "?": never send control characters to the terminal
-                    w = 1
-                }
-                if w == 0 { continue }  // a stray combining mark with nothing to sit on
-                if col + w > budget { break }
+                var w: Int
                 var tail: String?
-                while let s = scalars.next() {
-                    if DisplayWidth.of(s) == 0 { tail = (tail ?? "") + String(Character(s)) }
+                if TerminalText.isUnsafe(first) {
+                    base = 0x3F  // "?": never send control or bidi characters to the terminal
+                    w = 1
+                } else {
+                    w = min(2, DisplayWidth.of(grapheme: ch))
+                    if w == 0 { continue }  // a stray combining mark with nothing to sit on
+                    // The rest of the cluster, bounded: a hostile cluster may stack
+                    // thousands of marks, and curses keeps only a few per cell anyway.
+                    var rest = String.UnicodeScalarView()
+                    var n = 0
+                    while let s = scalars.next(), n < Cell.maxTailScalars {
+                        if !TerminalText.isUnsafe(s) { rest.append(s) }
+                        n += 1
+                    }
+                    if !rest.isEmpty { tail = String(rest) }
                 }
+                if col + w > budget { break }
                 if x + col >= 0 {
-                    set(x + col, y, Cell(scalar: base, width: UInt8(w), style: style, combining: tail))
+                    set(x + col, y, Cell(scalar: base, width: UInt8(w), style: style, tail: tail))
                 }
                 col += w
             }

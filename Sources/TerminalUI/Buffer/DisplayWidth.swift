@@ -1,81 +1,30 @@
-/// How many terminal columns a character takes: 0 (combining marks, zero-width
-/// characters), 1, or 2 (East Asian wide and fullwidth characters, emoji).
+import MeshModel
+
+/// How many terminal columns text takes, for widgets: the TUI's name for MeshModel's
+/// ``TerminalText`` widths, so the CLI's tables and the cell buffer measure alike.
 ///
-/// The table follows Unicode's East Asian Width and emoji presentation properties the
-/// way glibc's `wcwidth` does in a UTF-8 locale, so the cell buffer agrees with where
-/// ncurses and the terminal put the cursor. The curses backend double-checks each wide
-/// or non-ASCII character against the C library's `wcwidth` before writing it.
+/// Widths go by grapheme cluster: a flag (two regional indicators) is 2, `❤️` (U+2764 with
+/// the emoji selector U+FE0F) is 2, `e` + U+0301 is 1, CJK is 2. A cluster that starts with a
+/// control character counts 1 (the cell buffer shows it as `?`). The curses backend
+/// double-checks each non-ASCII character against the C library's `wcwidth` before writing it.
 ///
 /// ```swift
 /// DisplayWidth.of("a")          // 1
 /// DisplayWidth.of("界")         // 2
 /// DisplayWidth.of("\u{301}")    // 0 (combining acute accent)
 /// DisplayWidth.of("日本語ok")    // 8
+/// DisplayWidth.of("🇩🇪")         // 2
 /// ```
 public enum DisplayWidth {
     /// Width of one scalar; -1 for control characters (which are not printed as-is).
-    public static func of(_ s: Unicode.Scalar) -> Int {
-        let v = s.value
-        if v < 0x7F { return v >= 0x20 ? 1 : -1 }
-        if v < 0xA0 { return -1 }
-        if v == 0xAD { return 1 }
-        if v == 0x200B || (v >= 0x1160 && v <= 0x11FF) || v == 0x200D || (v >= 0xFE00 && v <= 0xFE0F) { return 0 }
-        switch s.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return 0
-        default: break
-        }
-        if isWide(v) { return 2 }
-        return 1
-    }
+    @inline(__always)
+    public static func of(_ s: Unicode.Scalar) -> Int { TerminalText.width(of: s) }
 
-    /// Width of a string as the terminal lays it out (control characters count 0).
-    public static func of(_ text: String) -> Int {
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
-        var w = 0
-        for s in text.unicodeScalars { w += max(0, of(s)) }
-        return w
-    }
+    /// Width of a string as the cell buffer lays it out, cluster by cluster.
+    @inline(__always)
+    public static func of(_ text: String) -> Int { TerminalText.width(of: text) }
 
-    /// Width of a string's first grapheme (its first scalar decides).
-    public static func of(grapheme c: Character) -> Int {
-        guard let first = c.unicodeScalars.first else { return 0 }
-        return max(0, of(first))
-    }
-
-    static func isWide(_ v: UInt32) -> Bool {
-        if v < 0x1100 { return false }
-        // Sorted, inclusive ranges of East Asian Wide/Fullwidth and emoji-presentation blocks.
-        var lo = 0
-        var hi = wideRanges.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            let r = wideRanges[mid]
-            if v < r.0 { hi = mid - 1 } else if v > r.1 { lo = mid + 1 } else { return true }
-        }
-        return false
-    }
-
-    static let wideRanges: [(UInt32, UInt32)] = [
-        (0x1100, 0x115F), (0x231A, 0x231B), (0x2329, 0x232A), (0x23E9, 0x23EC), (0x23F0, 0x23F0),
-        (0x23F3, 0x23F3), (0x25FD, 0x25FE), (0x2614, 0x2615), (0x2648, 0x2653), (0x267F, 0x267F),
-        (0x2693, 0x2693), (0x26A1, 0x26A1), (0x26AA, 0x26AB), (0x26BD, 0x26BE), (0x26C4, 0x26C5),
-        (0x26CE, 0x26CE), (0x26D4, 0x26D4), (0x26EA, 0x26EA), (0x26F2, 0x26F3), (0x26F5, 0x26F5),
-        (0x26FA, 0x26FA), (0x26FD, 0x26FD), (0x2705, 0x2705), (0x270A, 0x270B), (0x2728, 0x2728),
-        (0x274C, 0x274C), (0x274E, 0x274E), (0x2753, 0x2755), (0x2757, 0x2757), (0x2795, 0x2797),
-        (0x27B0, 0x27B0), (0x27BF, 0x27BF), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55),
-        (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA4CF),
-        (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE10, 0xFE19), (0xFE30, 0xFE6F),
-        (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x16FE0, 0x16FE4), (0x17000, 0x18CFF), (0x1B000, 0x1B2FF),
-        (0x1F004, 0x1F004), (0x1F0CF, 0x1F0CF), (0x1F18E, 0x1F18E), (0x1F191, 0x1F19A),
-        (0x1F200, 0x1F202), (0x1F210, 0x1F23B), (0x1F240, 0x1F248), (0x1F250, 0x1F251),
-        (0x1F260, 0x1F265), (0x1F300, 0x1F320), (0x1F32D, 0x1F335), (0x1F337, 0x1F37C),
-        (0x1F37E, 0x1F393), (0x1F3A0, 0x1F3CA), (0x1F3CF, 0x1F3D3), (0x1F3E0, 0x1F3F0),
-        (0x1F3F4, 0x1F3F4), (0x1F3F8, 0x1F43E), (0x1F440, 0x1F440), (0x1F442, 0x1F4FC),
-        (0x1F4FF, 0x1F53D), (0x1F54B, 0x1F54E), (0x1F550, 0x1F567), (0x1F57A, 0x1F57A),
-        (0x1F595, 0x1F596), (0x1F5A4, 0x1F5A4), (0x1F5FB, 0x1F64F), (0x1F680, 0x1F6C5),
-        (0x1F6CC, 0x1F6CC), (0x1F6D0, 0x1F6D2), (0x1F6D5, 0x1F6D7), (0x1F6DC, 0x1F6DF),
-        (0x1F6EB, 0x1F6EC), (0x1F6F4, 0x1F6FC), (0x1F7E0, 0x1F7EB), (0x1F7F0, 0x1F7F0),
-        (0x1F90C, 0x1F93A), (0x1F93C, 0x1F945), (0x1F947, 0x1F9FF), (0x1FA70, 0x1FAFF),
-        (0x20000, 0x2FFFD), (0x30000, 0x3FFFD),
-    ]
+    /// Width of one grapheme cluster.
+    @inline(__always)
+    public static func of(grapheme c: Character) -> Int { TerminalText.width(of: c) }
 }

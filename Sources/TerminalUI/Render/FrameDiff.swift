@@ -10,8 +10,9 @@ public struct FramePlan: Sendable, Equatable {
         public var scalars: [UInt32]
         /// Columns the run covers.
         public var columns: Int
-        /// Set for a single cell whose grapheme has combining characters (written as a cluster).
-        public var combining: String?
+        /// Set for a single cell whose grapheme cluster has more than one scalar: the
+        /// scalars after the first (the backend writes the cluster whole).
+        public var tail: String?
     }
 
     public var runs: [Run] = []
@@ -99,9 +100,9 @@ public struct Renderer: Sendable {
                     }
                 }
                 let style = cells[rowStart + start].style
-                if let combining = cells[rowStart + start].combining {
+                if let tail = cells[rowStart + start].tail {
                     let c = cells[rowStart + start]
-                    plan.runs.append(FramePlan.Run(x: start, y: y, style: style, scalars: [c.scalar], columns: Int(c.width), combining: combining))
+                    plan.runs.append(FramePlan.Run(x: start, y: y, style: style, scalars: [c.scalar], columns: Int(c.width), tail: tail))
                     x = start + max(1, Int(c.width))
                     continue
                 }
@@ -109,7 +110,7 @@ public struct Renderer: Sendable {
                 var j = start
                 while j < w {
                     let c = cells[rowStart + j]
-                    if c.style != style || c.combining != nil { break }
+                    if c.style != style || c.tail != nil { break }
                     if j > start, c.width != 0 {
                         let differs = old.map { $0[rowStart + j] != c } ?? true
                         let halfDiffers = c.width == 2 && j + 1 < w && (old.map { $0[rowStart + j + 1] != cells[rowStart + j + 1] } ?? true)
@@ -145,7 +146,7 @@ public struct Renderer: Sendable {
             if cursor.x != run.x || cursor.y != run.y { bytes += 4 + digits(run.y + 1) + digits(run.x + 1) }
             if lastStyle != run.style { bytes += Renderer.sgrLength(run.style) }
             for s in run.scalars { bytes += s < 0x80 ? 1 : s < 0x800 ? 2 : s < 0x10000 ? 3 : 4 }
-            if let c = run.combining { bytes += c.utf8.count }
+            if let c = run.tail { bytes += c.utf8.count }
             plan.stats.estimatedBytes += bytes
             lastStyle = run.style
             cursor = (run.x + run.columns, run.y)

@@ -10,7 +10,8 @@
 public struct LineEditor: Sendable, Equatable {
     public var prefix: String
     public private(set) var text: String = ""
-    /// Cursor position in characters.
+    /// Cursor position in grapheme clusters (Characters): every edit and move goes by
+    /// cluster, so a flag, `❤️` or `e` + U+0301 is one step and one Backspace.
     public private(set) var cursor: Int = 0
     /// Candidates for completion; the first one extending `text` is suggested.
     public var completions: [String] = []
@@ -49,30 +50,30 @@ public struct LineEditor: Sendable, Equatable {
             complete()
         case .backspace:
             if cursor > 0 {
-                let i = text.index(text.startIndex, offsetBy: cursor - 1)
-                text.remove(at: i)
+                text.remove(at: index(cursor - 1))
                 cursor -= 1
             } else if text.isEmpty {
                 return .cancel
             }
         case .delete, .ctrl("d"):
-            if cursor < text.count { text.remove(at: text.index(text.startIndex, offsetBy: cursor)) }
+            if cursor < text.count { text.remove(at: index(cursor)) }
         case .left, .ctrl("b"): cursor = max(0, cursor - 1)
         case .right, .ctrl("f"): cursor = min(text.count, cursor + 1)
         case .home, .ctrl("a"): cursor = 0
         case .end, .ctrl("e"): cursor = text.count
         case .ctrl("u"):
-            text.removeFirst(cursor)
+            text.removeSubrange(..<index(cursor))
             cursor = 0
         case .ctrl("k"):
-            text = String(text.prefix(cursor))
+            text.removeSubrange(index(cursor)...)
         case .ctrl("w"):
-            let head = text.prefix(cursor)
-            var cut = head.count
-            while cut > 0, head[head.index(head.startIndex, offsetBy: cut - 1)] == " " { cut -= 1 }
-            while cut > 0, head[head.index(head.startIndex, offsetBy: cut - 1)] != " " { cut -= 1 }
-            text = String(head.prefix(cut)) + text.dropFirst(cursor)
-            cursor = cut
+            let head = text[..<index(cursor)]
+            var cut = head.endIndex
+            while cut > head.startIndex, head[head.index(before: cut)] == " " { cut = head.index(before: cut) }
+            while cut > head.startIndex, head[head.index(before: cut)] != " " { cut = head.index(before: cut) }
+            let kept = head.distance(from: head.startIndex, to: cut)
+            text.removeSubrange(cut..<head.endIndex)
+            cursor = kept
         default:
             break
         }
@@ -84,10 +85,28 @@ public struct LineEditor: Sendable, Equatable {
         if let s = suggestion { set(s) }
     }
 
+    /// The string index `n` grapheme clusters in, clamped to the text.
+    private func index(_ n: Int) -> String.Index {
+        text.index(text.startIndex, offsetBy: max(0, n), limitedBy: text.endIndex) ?? text.endIndex
+    }
+
+    /// Inserts a key's character at the cursor. Keys arrive one scalar at a time, so a
+    /// scalar may join the cluster before the cursor (U+FE0F after `❤`, U+0301 after `e`,
+    /// the second regional indicator of a flag) or after it: the cursor is recounted in
+    /// clusters as the text now reads, never assumed to have moved by one.
     private mutating func insert(_ c: Character) {
-        let i = text.index(text.startIndex, offsetBy: cursor)
-        text.insert(c, at: i)
-        cursor += 1
+        let head = String(text[..<index(cursor)]) + String(c)
+        text = head + text[index(cursor)...]
+        // Clusters that start before the end of what was typed, as `text` now breaks: when
+        // the scalar merged into the cluster after it, the cursor goes after that cluster.
+        let typedEnd = text.utf8.index(text.startIndex, offsetBy: head.utf8.count)
+        var i = text.startIndex
+        var n = 0
+        while i < typedEnd {
+            i = text.index(after: i)
+            n += 1
+        }
+        cursor = n
     }
 
     /// Paints `prefix text▌suggestion` on one row.

@@ -23,12 +23,16 @@ import Testing
     }
 
     @Test func orderedListsKeepTheirOrder() throws {
-        // http_filters run in order; transport_socket_matches and routes are first-match.
-        #expect(try paths(#"{"http_filters":[{"name":"a"},{"name":"b"}]}"#, #"{"http_filters":[{"name":"b"},{"name":"a"}]}"#)
-            == ["http_filters[0].name", "http_filters[1].name"])
-        #expect(try paths(#"{"transport_socket_matches":[{"name":"a"},{"name":"b"}]}"#, #"{"transport_socket_matches":[{"name":"b"},{"name":"a"}]}"#).count == 2)
+        // http_filters run in order; transport_socket_matches and routes are first-match:
+        // a swap is a change (one element moved), matched by name rather than position.
+        let swapped = try diff(#"{"http_filters":[{"name":"a"},{"name":"b"}]}"#, #"{"http_filters":[{"name":"b"},{"name":"a"}]}"#)
+        #expect(swapped.resources.first?.changes.map(\.kind) == [.moved])
+        #expect(try paths(#"{"transport_socket_matches":[{"name":"a"},{"name":"b"}]}"#, #"{"transport_socket_matches":[{"name":"b"},{"name":"a"}]}"#).count == 1)
         // An inserted element names only itself, not every element after it.
         #expect(try paths(#"{"http_filters":[{"name":"a"},{"name":"b"}]}"#, #"{"http_filters":[{"name":"x"},{"name":"a"},{"name":"b"}]}"#)
+            == ["http_filters[name=x]"])
+        // Unnamed elements are aligned by content, then named by position.
+        #expect(try paths(#"{"http_filters":[{"k":1},{"k":2}]}"#, #"{"http_filters":[{"k":0},{"k":1},{"k":2}]}"#)
             == ["http_filters[0]"])
     }
 
@@ -46,7 +50,7 @@ import Testing
         let a = #"{"name":"c","transport_socket_matches":[{"name":"tlsMode-istio","match":{"tlsMode":"istio"}}]}"#
         let b = #"{"name":"c","transport_socket_matches":[{"name":"tlsMode-istio","match":{"tlsMode":"disabled"}}]}"#
         let d = try diff(a, b)
-        #expect(d.resources.first?.paths == ["transport_socket_matches[0].match.tlsMode"])
+        #expect(d.resources.first?.paths == ["transport_socket_matches[name=tlsMode-istio].match.tlsMode"])
         #expect(d.resources.first?.unified.split(separator: "\n").contains { $0.hasPrefix("+") && $0.hasSuffix("tlsMode: disabled") } == true)
         #expect(d.resources.first?.unified.contains("tls_mode") == false)
     }

@@ -17,9 +17,9 @@ import Testing
         let got = result.resources.map { "\($0.type) \($0.previousName.map { $0 + " -> " } ?? "")\($0.name) \($0.change.rawValue): \($0.paths.joined(separator: ", "))" }
         #expect(got == [
             "cluster inbound-vip|9080|http|ratings.default.svc.cluster.local -> inbound-vip|9999|http|ratings.default.svc.cluster.local changed: eds_cluster_config, name",
-            "listener connect_terminate changed: filter_chains[name=default].filters[0].typed_config.use_remote_address",
-            "listener main_internal changed: filter_chains[name=inbound-vip|9080||details.default.svc.cluster.local-http].filters[0].typed_config.stat_prefix",
-            "route inbound-vip|9080|http|reviews-v3.default.svc.cluster.local -> inbound-vip|9999|http|reviews-v3.default.svc.cluster.local changed: name, virtual_hosts[name=inbound|http|9080].routes[0].route.max_stream_duration.max_stream_duration",
+            "listener connect_terminate changed: filter_chains[name=default].filters[name=envoy.filters.network.http_connection_manager].typed_config.use_remote_address",
+            "listener main_internal changed: filter_chains[name=inbound-vip|9080||details.default.svc.cluster.local-http].filters[name=envoy.filters.network.http_connection_manager].typed_config.stat_prefix",
+            "route inbound-vip|9080|http|reviews-v3.default.svc.cluster.local -> inbound-vip|9999|http|reviews-v3.default.svc.cluster.local changed: name, virtual_hosts[name=inbound|http|9080].routes[name=default].route.max_stream_duration.max_stream_duration",
         ])
     }
 
@@ -121,7 +121,7 @@ import Testing
         let changed = try EnvoyConfigDump(document: JSONDocument(DiffFixtures.sidecarChanged()))
         let text = IstiodEnvoyComparison.render(istiod: istiod, envoy: changed)
         #expect(text.hasPrefix("Clusters Don't Match\n- cluster inbound-vip|9080|http|ratings.default.svc.cluster.local (removed)\n--- Istiod Clusters/cluster/"))
-        #expect(text.contains("\nListeners Don't Match\n~ listener connect_terminate\n  changed: filter_chains[name=default].filters[0].typed_config.use_remote_address\n"))
+        #expect(text.contains("\nListeners Don't Match\n~ listener connect_terminate\n  changed: filter_chains[name=default].filters[name=envoy.filters.network.http_connection_manager].typed_config.use_remote_address\n"))
         #expect(text.contains("\nRoutes Don't Match (RDS last loaded at Mon, 04 Mar 2024 08:37:44 UTC)\n"))
         #expect(text.contains("+++ Envoy Routes/route/inbound-vip|9999|http|reviews-v3.default.svc.cluster.local\n"))
     }

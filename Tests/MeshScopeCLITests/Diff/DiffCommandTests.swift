@@ -41,7 +41,7 @@ import Testing
         #expect(doc.root["summary"]?.count == 1)
         #expect(doc.root["resources"]?.elements.compactMap { $0["name"]?.string } == ["connect_terminate", "main_internal"])
         #expect(doc.root["resources"]?[1]?["paths"]?[0]?.string
-            == "filter_chains[name=inbound-vip|9080||details.default.svc.cluster.local-http].filters[0].typed_config.stat_prefix")
+            == "filter_chains[name=inbound-vip|9080||details.default.svc.cluster.local-http].filters[name=envoy.filters.network.http_connection_manager].typed_config.stat_prefix")
         let yaml = await MeshScopeMain.invoke(["diff", "-o", "yaml", "--type", "cluster", a, b])
         #expect(yaml.stdout.contains("previousName: inbound-vip|9080|http|ratings.default.svc.cluster.local\n"))
     }

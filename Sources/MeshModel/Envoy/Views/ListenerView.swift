@@ -56,7 +56,7 @@ public enum ListenerView {
         var rows: [[String]] = []
         for l in sorted(listeners) {
             let addresses = ([host(l)] + additionalHosts(l)).joined(separator: ",")
-            let portText = String(port(l))
+            let portText = (l.address?.portNumber ?? .valid(0)).description
             let prefix = options.typePrefix ? ["listener/" + l.name] : []
             if verbose {
                 var chains = l.filterChains.map { (match: describeMatch($0.match), destination: destination($0.filters), name: $0.name) }

@@ -131,7 +131,7 @@ extension EnvoyClusters {
 
     static func decodeAddress(_ a: JSONValue) throws(JSONShapeError) -> UpstreamHostAddress {
         if let s = a["socket_address"] {
-            return .socket(address: s["address"]?.string ?? "", port: UInt32(clamping: s["port_value"]?.uint64 ?? 0))
+            return .socket(address: s["address"]?.string ?? "", port: PortNumber(json: s["port_value"]))
         }
         if let p = a["pipe"] {
             // The streaming writer nests the path as `pipe.pipe`; protobuf JSON as `pipe.path`.

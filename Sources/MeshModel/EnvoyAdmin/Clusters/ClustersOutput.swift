@@ -110,7 +110,12 @@ extension UpstreamHostAddress {
         switch self {
         case .socket(let address, let port):
             var s: [(String, OutputNode)] = [("address", .string(address))]
-            if port != 0 { s.append(("port_value", .int(Int(port)))) }
+            switch port {
+            case .valid(0): break
+            case .valid(let n): s.append(("port_value", .int(n)))
+            // Not a port: the text as the capture had it, never a clamped number.
+            case .invalid(let raw): s.append(("port_value", .string(raw)))
+            }
             return .object([("socket_address", .object(s))])
         case .pipe(let path):
             return .object([("pipe", .object([("path", .string(path))]))])

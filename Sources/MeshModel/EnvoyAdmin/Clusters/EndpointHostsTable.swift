@@ -16,7 +16,7 @@ public struct EndpointHostFilter: Sendable, Equatable {
 
     public func matches(_ host: EnvoyHostStatus, cluster name: String) -> Bool {
         if let address, !address.isEmpty, !EndpointHostFilter.equalFold(host.address.istioctlAddress, address) { return false }
-        if let port, port != 0, host.address.port != port { return false }
+        if let port, port != 0, host.address.port != .valid(Int(port)) { return false }
         if let cluster, !cluster.isEmpty, !EndpointHostFilter.equalFold(name, cluster) { return false }
         if let status, !status.isEmpty, !EndpointHostFilter.equalFold(host.health.edsHealthStatus.rawValue, status) { return false }
         return true
@@ -138,6 +138,6 @@ public enum EndpointHostsTable {
     static func endpointCell(_ address: UpstreamHostAddress, envoyStyle: Bool) -> String {
         if envoyStyle { return address.description }
         let port = address.port
-        return port != 0 ? address.istioctlAddress + ":" + String(port) : address.istioctlAddress
+        return port != .valid(0) ? address.istioctlAddress + ":" + port.description : address.istioctlAddress
     }
 }

@@ -9,7 +9,7 @@
 /// UpstreamHostAddress(text: "[::1]:8080").description   // "[::1]:8080"
 /// ```
 public enum UpstreamHostAddress: Sendable, Hashable, CustomStringConvertible {
-    case socket(address: String, port: UInt32)
+    case socket(address: String, port: PortNumber)
     case pipe(path: String)
     case envoyInternal(serverListenerName: String, endpointID: String)
 
@@ -32,12 +32,13 @@ public enum UpstreamHostAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `[v6]:port` or `v4:port`; anything else (pipe paths, names) is not a socket address.
-    static func splitHostPort(_ text: String) -> (String, UInt32)? {
+    /// Digits beyond 65535 still make a socket address, with the port marked invalid.
+    static func splitHostPort(_ text: String) -> (String, PortNumber)? {
         let u = text.utf8
         guard let colon = u.lastIndex(of: 0x3A) else { return nil }
         let portBytes = u[u.index(after: colon)...]
-        guard !portBytes.isEmpty, portBytes.count <= 5, portBytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let port = UInt32(Substring(portBytes)), port <= 65535 else { return nil }
+        guard !portBytes.isEmpty, portBytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let port = PortNumber(text: Substring(portBytes))
         let host = u[..<colon]
         if host.first == 0x5B {  // [v6]
             guard host.count >= 2, host.last == 0x5D else { return nil }
@@ -74,8 +75,8 @@ public enum UpstreamHostAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The port istioctl shows; 0 for non-socket addresses.
-    public var port: UInt32 {
+    public var port: PortNumber {
         if case .socket(_, let port) = self { return port }
-        return 0
+        return .valid(0)
     }
 }

@@ -32,13 +32,26 @@ public enum CounterRate: Sendable, Equatable {
         }
     }
 
+    /// Counters read as reals (Prometheus samples, JSON values with a fraction or beyond
+    /// 2^64). A counter is never below zero, so a negative current value (broken or hostile
+    /// data) counts as zero after a reset rather than giving a negative rate; NaN and
+    /// infinities, which carry no rate, are `notCounter` (`-`).
     public init(previous: Double?, current: Double, interval: Double) {
         guard let previous else {
             self = .new
             return
         }
         precondition(interval > 0, "rate interval must be positive")
-        self = current >= previous ? .rate((current - previous) / interval) : .reset(current / interval)
+        guard previous.isFinite, current.isFinite else {
+            self = .notCounter
+            return
+        }
+        if current >= previous {
+            // The difference of two finite values may still overflow to +inf; RateFormat saturates it.
+            self = .rate((current - previous) / interval)
+        } else {
+            self = .reset(max(0, current) / interval)
+        }
     }
 
     /// Per-second value, when there is one.
@@ -62,9 +75,12 @@ public enum CounterRate: Sendable, Equatable {
     }
 
     /// Two decimals, without Foundation's locale-dependent formatting (Envoy's success rate,
-    /// a percentage that is not a per-second rate; rates use ``RateFormat``).
+    /// a percentage that is not a per-second rate; rates use ``RateFormat``). A value no
+    /// percentage reaches (`success_rate::1e300` in a broken capture) or a non-finite one is
+    /// printed as Swift spells the Double (`1e+300`, `inf`, `nan`) instead of being forced
+    /// into an integer.
     static func format(_ r: Double) -> String {
-        guard r.isFinite else { return String(r) }
+        guard r.isFinite, abs(r) < 1e15 else { return String(r) }
         let hundredths = (r * 100).rounded()
         let whole = Int(hundredths / 100)
         let frac = Int(abs(hundredths.truncatingRemainder(dividingBy: 100)))

@@ -169,8 +169,7 @@ public enum ApplyComparison {
         options.detectRenames = false
         let result = ConfigDiff.compare(KubernetesDiffSource.resources([da.root]), KubernetesDiffSource.resources([db.root]), options: options)
         guard let d = result.resources.first, d.change == .changed else { return .unchanged }
-        let paths = d.paths.isEmpty ? "" : "  changed: " + d.paths.joined(separator: ", ") + "\n"
-        return .change(diff: paths + "--- \(ref) (live)\n+++ \(ref) (after apply)\n" + d.unified)
+        return .change(diff: DiffPrinter.changedLine(d) + "--- \(ref) (live)\n+++ \(ref) (after apply)\n" + d.unified)
     }
 }
 

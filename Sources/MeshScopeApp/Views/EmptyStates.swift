@@ -1,0 +1,130 @@
+import MeshClient
+import MeshModel
+
+/// What a view says when it has nothing to show, for the kind of source it reads.
+///
+/// Advice for one kind of source is wrong for another: "add --file syncz.json" means nothing
+/// on a cluster of 6,000 sidecars whose istiod cannot be reached. A file source says which
+/// file to give; a live source (a cluster, the demo, a snapshot) says what was looked for
+/// (pods with istiod's labels, an admin endpoint) and what answered, from the store's
+/// ``MeshState`` (its proxies and each endpoint's ``SourceStatus``).
+///
+/// ```swift
+/// EmptyStates.istiodSync(data)
+/// // file:    "no istiod sync status loaded (add --file syncz.json: istiod /debug/syncz or a CSDS response)"
+/// // cluster: "no istiod found: no running pod labelled app=istiod or istio=pilot in any readable namespace (6000 pods read)"
+/// // cluster: "no istiod sync status: istiod istio-system/istiod-abc :15014/debug/syncz failed: connection refused"
+/// ```
+enum EmptyStates {
+    /// How the store recognizes istiod and ztunnel pods (`MeshStore.proxies(from:)`).
+    static let istiodSelector = "app=istiod or istio=pilot"
+    static let ztunnelSelector = "app=ztunnel"
+
+    /// `:proxies` (and `:xds`) without istiod's answer.
+    static func istiodSync(_ data: SourceData, endpoint: LiveSource.Endpoint = .syncz) -> String {
+        guard let live = data.live, data.origin != .file else {
+            return "no istiod sync status loaded (add --file syncz.json: istiod /debug/syncz or a CSDS response)"
+        }
+        return polled(data, live, kind: .istiod, selector: istiodSelector, endpoint: endpoint,
+                      what: endpoint == .syncz ? "istiod sync status" : "istiod xDS connections")
+    }
+
+    /// ztunnel tabs without a ztunnel dump.
+    static func ztunnel(_ data: SourceData) -> String {
+        guard let live = data.live, data.origin != .file else {
+            return "no ztunnel config dump loaded (give --file ztunnel_config_dump.json)"
+        }
+        return polled(data, live, kind: .ztunnel, selector: ztunnelSelector, endpoint: .ztunnelDump, what: "ztunnel config dump")
+    }
+
+    /// Kubernetes views before (or without) the cluster's objects.
+    static func clusterObjects(_ data: SourceData) -> String {
+        guard let live = data.live, data.origin != .file else {
+            return "Kubernetes views need a live source (start meshscope without --file, or with --demo or --snapshot FILE)"
+        }
+        if let reason = discoveryFailure(live) { return "\(sourceName(data)): the pods could not be listed: \(reason)" }
+        switch data.origin {
+        case .snapshot: return "this snapshot (\(data.name)) holds no Kubernetes objects"
+        case .demo: return "waiting for the demo's Kubernetes objects…"
+        default: return "waiting for the cluster's objects (listing namespaces, pods, services from \(data.name))…"
+        }
+    }
+
+    /// A proxy's endpoints tab with neither `/clusters` nor an EDS section in its dump.
+    static func endpoints(_ data: SourceData) -> String {
+        guard let live = data.live, data.origin != .file, let proxy = data.focus?.proxy else {
+            return "no endpoints: the dump has no EDS section (capture /config_dump?include_eds) and no /clusters file was given (--file clusters.txt)"
+        }
+        let (port, path) = LiveSource.Endpoint.clusters.request
+        let answer: String
+        switch live.sources[LiveSource(proxy: proxy.key, endpoint: .clusters)]?.state {
+        case .failing(let reason)?: answer = "failed: \(reason)"
+        case .ok?: answer = "answered, but not for this refresh yet"
+        case .pending?, nil: answer = "has not answered yet"
+        }
+        return "no endpoints for \(proxy.proxyID) in \(sourceName(data)): its :\(port)\(path) \(answer), and its config dump has no EDS section"
+    }
+
+    /// Views that only a live source has (`:xds`, live `:edges`), opened on a file.
+    static func needsLive(_ what: String) -> String {
+        "\(what) need a live source (a cluster, --demo or --snapshot FILE); a --file source has no mesh to poll"
+    }
+
+    // MARK: Live
+
+    /// What was looked for (pods of `kind`, their `endpoint`) and what answered.
+    static func polled(_ data: SourceData, _ live: MeshState, kind: MeshState.ProxyKind, selector: String,
+                       endpoint: LiveSource.Endpoint, what: String) -> String {
+        let source = sourceName(data)
+        if let reason = discoveryFailure(live) { return "no \(what): \(source): the pods could not be listed: \(reason)" }
+        let pods = live.proxies.filter { $0.kind == kind }
+        guard !pods.isEmpty else {
+            let read = data.cluster.map { " (\($0.pods.count) pods read)" } ?? ""
+            if data.cluster == nil && live.generation == 0 {
+                return "looking for \(kind.rawValue) in \(source): pods labelled \(selector)…"
+            }
+            switch data.origin {
+            case .snapshot: return "no \(kind.rawValue) in this snapshot: none of its pods is labelled \(selector)\(read)"
+            case .demo: return "no \(kind.rawValue) in the demo mesh: no pod labelled \(selector)\(read)"
+            default: return "no \(kind.rawValue) found: no running pod labelled \(selector) in any readable namespace\(read)"
+            }
+        }
+        let (port, path) = endpoint.request
+        var failing: [String] = []
+        var pending: [String] = []
+        for p in pods {
+            let status = live.sources[LiveSource(proxy: p.key, endpoint: endpoint)] ?? SourceStatus()
+            switch status.state {
+            case .failing(let reason): failing.append("\(kind.rawValue) \(p.key) :\(port)\(path) failed: \(reason)")
+            case .pending: pending.append(p.key)
+            case .ok: break
+            }
+        }
+        if !failing.isEmpty {
+            let shown = failing.prefix(3).joined(separator: "; ")
+            let more = failing.count > 3 ? "; and \(failing.count - 3) more" : ""
+            return "no \(what) from \(source): \(shown)\(more)"
+        }
+        if !pending.isEmpty {
+            let more = pending.count > 1 ? " and \(pending.count - 1) more" : ""
+            return "asking \(kind.rawValue) \(pending[0])\(more) for :\(port)\(path)…"
+        }
+        return "\(kind.rawValue) \(pods[0].key) answered :\(port)\(path), but with nothing to show"
+    }
+
+    /// The store could not list pods (the API server refused, or the snapshot has none).
+    static func discoveryFailure(_ live: MeshState) -> String? {
+        guard case .failing(let reason)? = live.sources[LiveSource(proxy: "kubernetes", endpoint: .syncz)]?.state else { return nil }
+        return reason
+    }
+
+    /// `the cluster ctx`, `the demo`, `the snapshot f.json`.
+    static func sourceName(_ data: SourceData) -> String {
+        switch data.origin {
+        case .snapshot: return "the snapshot \(data.name)"
+        case .demo: return "the demo"
+        case .file: return "the file \(data.name)"
+        case .cluster, nil: return data.name.isEmpty ? "the cluster" : "the cluster \(data.name)"
+        }
+    }
+}

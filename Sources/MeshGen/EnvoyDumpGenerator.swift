@@ -231,7 +231,8 @@ public struct EnvoyDumpGenerator: Sendable {
             ("connect_timeout", .string("10s")),
             ("lb_policy", .string("LEAST_REQUEST")),
             ("circuit_breakers", circuitBreakers()),
-            ("common_lb_config", .object(["locality_weighted_lb_config": .object([])])),
+            // healthy_panic_threshold 0%: Istio's setting when it sends unready endpoints (no panic routing).
+            ("common_lb_config", .object(["healthy_panic_threshold": .object([]), "locality_weighted_lb_config": .object([])])),
             ("metadata", .object(["filter_metadata": .object(["istio": .compact([
                 ("config", key.subset.isEmpty ? nil : .string("/apis/networking.istio.io/v1/namespaces/\(svc.namespace)/destination-rule/\(svc.name)")),
                 ("default_original_port", .int(key.port.number)),
@@ -586,7 +587,7 @@ public struct EnvoyDumpGenerator: Sendable {
                                 "address": socket(pod.ip, key.port.targetPort),
                                 "health_check_config": .object([:]),
                             ]),
-                            "health_status": .string("HEALTHY"),
+                            "health_status": .string(pod.healthy ? "HEALTHY" : "UNHEALTHY"),
                             "metadata": .object(["filter_metadata": .object([
                                 "envoy.transport_socket_match": .object(["tlsMode": .string("istio")]),
                                 "istio": .object(["workload": .string("\(key.service.name)-\(pod.version);\(pod.namespace);\(key.service.name);\(pod.version);Kubernetes")]),

@@ -22,6 +22,8 @@ public struct SyntheticMesh: Sendable {
         public var node: String
         public var version: String
         public var zone: String
+        /// false: not ready, written to EDS as UNHEALTHY (Istio sends unready endpoints so).
+        public var healthy = true
     }
 
     public struct Service: Sendable {

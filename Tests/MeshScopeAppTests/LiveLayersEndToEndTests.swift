@@ -41,7 +41,7 @@ import Testing
         let tls = row(screen, "TLS") ?? "", http = row(screen, "HTTP") ?? "", hbone = row(screen, "HBONE") ?? ""
         // TLS: — (app), originate (client sidecar), terminate (server sidecar).
         let tlsCells = tls.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        #expect(tlsCells.count >= 4 && tlsCells[1] == "—" && tlsCells[2].hasPrefix("originate [") && tlsCells[3].hasPrefix("terminate ["), "\(tls)")
+        #expect(tlsCells.count >= 4 && tlsCells[1] == "—" && tlsCells[2].hasPrefix("originate ") && tlsCells[3].hasPrefix("terminate ["), "\(tls)")
         #expect(http.contains("terminate+originate ["), "\(http)")
         #expect(!hbone.contains("originate") && !hbone.contains("terminate"), "\(hbone)")
         // The evidence pane, right of the rule.

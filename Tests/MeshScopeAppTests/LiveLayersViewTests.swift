@@ -140,8 +140,9 @@ struct DemoMemorySource: MeshSource {
         #expect(tcp.count == 5 && tls.count == 5 && http.count == 5 && hbone.count == 5, "\(left.prefix(5))")
         // Cell for cell what `meshscope --demo layers --from PP.bookinfo --to reviews.bookinfo.svc.cluster.local:9080` prints.
         #expect(tcp == ["TCP", "originate", "terminate+originate [3,4,9]", "terminate+originate [14,15,21]", "terminate"], "\(tcp)")
-        #expect(tls == ["TLS", "—", "originate [4,9,10,11,12]", "terminate [15,16,22]", "—"], "\(tls)")
-        #expect(http == ["HTTP", "—", "terminate+originate [4,5,9]", "terminate+originate [15,17,21]", "terminate [24]"], "\(http)")
+        // The client sidecar's chain #0 takes HTTP; anything else falls to PassthroughFilterChain.
+        #expect(tls == ["TLS", "—", "originate if HTTP, else — [4,9,10,11,12]", "terminate [15,16,22]", "—"], "\(tls)")
+        #expect(http == ["HTTP", "—", "terminate+originate if HTTP, else — [4,5,9]", "terminate+originate [15,17,21]", "terminate [24]"], "\(http)")
         #expect(hbone == ["HBONE", "—", "—", "—", "—"], "\(hbone)")
         #expect(tls[2].hasPrefix("originate"), "\(tls)")
         #expect(tls[3].hasPrefix("terminate"), "\(tls)")
@@ -221,7 +222,7 @@ struct DemoMemorySource: MeshSource {
         // The server sidecar is still a hop: every layer unknown, with the reason.
         let server = try #require(details.first { left[0].contains("\($0) sidecar") }, "\(left[0])")
         let tls = try #require(left.first { $0.hasPrefix("TLS ") }).components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        #expect(tls.count == 5 && tls[2].hasPrefix("originate [") && tls[3] == "unknown+unknown" && tls[4] == "—", "\(tls)")
+        #expect(tls.count == 5 && tls[2].hasPrefix("originate ") && tls[2].hasSuffix("]") && tls[3] == "unknown+unknown" && tls[4] == "—", "\(tls)")
         #expect(left.contains("   TLS  downstream: unknown (the sidecar's config dump could not be read)"), "\(left)")
         #expect(right.contains("missing: the config dump of \(server).bookinfo (sidecar)"), "\(right)")
         #expect(right.contains("PROBLEMS"))

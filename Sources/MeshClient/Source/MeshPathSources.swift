@@ -102,7 +102,8 @@ public enum MeshPathSources {
         return (String(text[..<dot]), String(text[text.index(after: dot)...]))
     }
 
-    /// Pods and services as the path model takes them (endpoints from EndpointSlices).
+    /// Pods and services as the path model takes them (endpoints from EndpointSlices, ready
+    /// and not ready apart).
     public static func inputs(_ cluster: ClusterSnapshot) -> MeshPathInputs {
         var inputs = MeshPathInputs()
         for pod in cluster.pods where pod.phase == "Running" {
@@ -111,10 +112,13 @@ public enum MeshPathSources {
                                                   node: pod.nodeName ?? "", mode: pod.meshMode))
         }
         var endpoints: [String: [String]] = [:]
+        var notReady: [String: [String]] = [:]
         for slice in cluster.endpointSlices {
             guard let name = slice.serviceName else { continue }
             let key = "\(slice.metadata.namespace ?? "")/\(name)"
-            for e in slice.endpoints where e.ready { endpoints[key, default: []].append(contentsOf: e.addresses) }
+            for e in slice.endpoints {
+                if e.ready { endpoints[key, default: []].append(contentsOf: e.addresses) } else { notReady[key, default: []].append(contentsOf: e.addresses) }
+            }
         }
         for svc in cluster.services {
             let ns = svc.metadata.namespace ?? ""
@@ -122,7 +126,8 @@ public enum MeshPathSources {
             for p in svc.ports { ports[p.port] = p.targetPort.flatMap { Int($0) } ?? p.port }
             inputs.services.append(MeshPathInputs.Service(
                 hostname: "\(svc.metadata.name).\(ns).svc.cluster.local", vip: svc.clusterIP ?? "", ports: ports,
-                endpointIPs: (endpoints["\(ns)/\(svc.metadata.name)"] ?? []).sorted()))
+                endpointIPs: (endpoints["\(ns)/\(svc.metadata.name)"] ?? []).sorted(),
+                notReadyEndpointIPs: (notReady["\(ns)/\(svc.metadata.name)"] ?? []).sorted()))
         }
         return inputs
     }

@@ -151,7 +151,8 @@ extension DemoMesh {
             return SyntheticMesh.Service(name: svc.name, namespace: svc.namespace, clusterIP: svc.clusterIP, ports: [port], pods: members.map { m in
                 let mp = pods[m]
                 return SyntheticMesh.Pod(name: mp.name, namespace: mp.namespace, ip: mp.ip, node: mp.node,
-                                         version: workloads[mp.workload].version.isEmpty ? "v1" : workloads[mp.workload].version, zone: mp.zone)
+                                         version: workloads[mp.workload].version.isEmpty ? "v1" : workloads[mp.workload].version, zone: mp.zone,
+                                         healthy: m != unhealthyPod)
             })
         }
         var mesh = SyntheticMesh(services: 0)

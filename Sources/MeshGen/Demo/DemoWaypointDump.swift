@@ -138,6 +138,7 @@ extension DemoMesh {
                 ("eds_cluster_config", .object([("eds_config", .object([("ads", .object([])), ("resource_api_version", .string("V3"))])),
                                                 ("service_name", .string(clusterName(s)))])),
                 ("transport_socket", internalUpstream),
+                ("common_lb_config", .object([("healthy_panic_threshold", .object([]))])),
                 ("metadata", .object([("filter_metadata", .object([("istio", .object([("services", .array([.object([
                     ("host", .string(services[s].fqdn)), ("name", .string(services[s].name)), ("namespace", .string(services[s].namespace)),
                 ])]))]))]))])),

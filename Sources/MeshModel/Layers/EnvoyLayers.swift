@@ -47,8 +47,10 @@ public struct EnvoyLayers: Sendable {
     // MARK: Inbound
 
     /// A connection arriving for `port` (and, when given, the service `host` or the
-    /// destination IP in `attrs`): sidecars take it on `virtualInbound` (15006), waypoints on
-    /// `connect_terminate` (15008, HBONE) and then the internal listener `main_internal`.
+    /// destination IP in `attrs`). A listener bound to the port takes it; the HBONE listener
+    /// (``hboneEntry()``, Istio's `connect_terminate` on 15008) ends the tunnel and hands the
+    /// payload to its internal listener (`main_internal`); a waypoint takes every service port
+    /// that way; a sidecar takes the others on `virtualInbound` (15006), iptables' target.
     public func inbound(port: Int, host: String? = nil, attrs given: ConnectionAttributes = ConnectionAttributes(),
                         name: String = "proxy", kind: HopKind = .proxy) -> HopLayers {
         var hop = HopLayers(name: name, kind: kind)
@@ -60,74 +62,57 @@ public struct EnvoyLayers: Sendable {
             if hasClusters { hop.note(Evidence(.input, "clusters section present (\(clusterByName.count) clusters)")) }
             return hop
         }
-        let hbone = connectTerminateListener()
+        let hbone = hboneEntry()
         let matcherListener = listeners.first { $0.isInternal && $0.filterChainMatcher != nil }
-        if let bound = listeners.first(where: { !$0.isInternal && $0.address?.port == port && $0.bindToPort && !$0.useOriginalDst }), bound.name != hbone?.name || matcherListener == nil {
+        let virtual = listeners.first(where: { $0.name == "virtualInbound" }) ?? listeners.first(where: { $0.address?.port == 15006 })
+        let bound = listeners.first { !$0.isInternal && $0.address?.port == port && $0.bindToPort && !$0.useOriginalDst }
+        if let bound, bound.name != hbone?.listener.name {
             hop.note(Evidence(.listener, "\(EnvoyLayers.describe(bound)) is bound to port \(port)"))
             analyze(listener: bound, attrs: attrs, host: host, hop: &hop)
             return hop
         }
-        if let inner = matcherListener {
-            if let hbone {
-                terminateHBONE(hbone, into: &hop, innerListener: inner.name)
-            } else {
-                hop.lack("listener connect_terminate")
-                hop.set(.hbone, downstream: .unknown("\(inner.name) is an internal listener, reached through an HBONE-terminating listener (connect_terminate) that is not in the dump"),
-                        [Evidence(.missing, "listener connect_terminate")])
-                hop.set(.tls, downstream: .unknown("the HBONE listener that terminates mTLS is not in the dump"))
-                hop.set(.tcp, downstream: .unknown("the listener that accepts the connection is not in the dump"))
+        if let hbone {
+            // The HBONE port itself, or a service port of a proxy that takes services only
+            // through the tunnel (a waypoint: no virtualInbound).
+            let tunnelPort = bound != nil
+            if tunnelPort || matcherListener != nil || virtual == nil {
+                terminateHBONE(hbone, into: &hop)
+                guard let inner = hbone.inner else {
+                    let cluster = hbone.connect.route.cluster ?? "?"
+                    hop.lack("the internal listener cluster \(cluster) delivers to")
+                    hop.set(.http, downstream: .unknown("the listener the tunnel's payload reaches (through cluster \(cluster)) is not in the dump"))
+                    hop.set(.tcp, upstream: .unknown("the listener the tunnel's payload reaches is not in the dump"))
+                    return hop
+                }
+                var inside = attrs
+                if tunnelPort {
+                    inside.destinationPort = nil
+                    hop.note(Evidence(.assumption, "the tunnelled connection's destination (the CONNECT authority, IP:port) picks the chain of \(inner.name)"))
+                }
+                analyze(listener: inner, attrs: inside, host: host, hop: &hop, viaHBONE: true)
+                return hop
             }
+        }
+        if let inner = matcherListener {
+            hop.lack("listener connect_terminate")
+            hop.set(.hbone, downstream: .unknown("\(inner.name) is an internal listener, reached through an HBONE-terminating listener (connect_terminate) that is not in the dump"),
+                    [Evidence(.missing, "listener connect_terminate")])
+            hop.set(.tls, downstream: .unknown("the HBONE listener that terminates mTLS is not in the dump"))
+            hop.set(.tcp, downstream: .unknown("the listener that accepts the connection is not in the dump"))
             analyze(listener: inner, attrs: attrs, host: host, hop: &hop, viaHBONE: true)
             return hop
         }
-        if let virtual = listeners.first(where: { $0.name == "virtualInbound" }) ?? listeners.first(where: { $0.address?.port == 15006 }) {
+        if let virtual {
             hop.note(Evidence(.assumption, "inbound traffic is redirected to \(EnvoyLayers.describe(virtual)) (Istio's iptables capture); the original destination port \(port) picks the chain"))
             analyze(listener: virtual, attrs: attrs, host: host, hop: &hop)
+            if let hbone, let inner = hbone.inner {
+                hop.alternatives.append("if tunnelled in HBONE (port \(hbone.listener.address?.port ?? 15008)): \(hbone.listener.name) ends the tunnel and \(inner.name) picks the chain for port \(port)")
+            }
             return hop
         }
         hop.lack("a listener for inbound port \(port): none is bound to it, and there is no virtualInbound (15006) or internal listener with a filter_chain_matcher")
         hop.set(.tcp, downstream: .unknown("no listener takes port \(port)"))
         return hop
-    }
-
-    /// An HTTP connection manager listener that accepts CONNECT: Istio's `connect_terminate`.
-    func connectTerminateListener() -> EnvoyListener? {
-        listeners.first { l in
-            !l.isInternal && l.filterChains.contains { c in
-                c.filters.contains { f in
-                    guard let hcm = f.httpConnectionManager else { return false }
-                    return hcm.json["upgrade_configs"]?.elements.contains { $0["upgrade_type"]?.string == "CONNECT" } ?? false
-                }
-            }
-        }
-    }
-
-
-    func terminateHBONE(_ l: EnvoyListener, into hop: inout HopLayers, innerListener: String) {
-        guard let chain = l.filterChains.first else { return }
-        let chainEv = Evidence(.filterChain, "\(l.name): \(chain.name.isEmpty ? "#0" : chain.name)")
-        hop.set(.tcp, downstream: .terminate("port \(l.address?.portNumber ?? .valid(0))"), [Evidence(.listener, EnvoyLayers.describe(l))])
-        if let ts = chain.transportSocket {
-            let s = TransportSocketSummary(ts)
-            if case .downstreamTLS = s.kind {
-                hop.set(.tls, downstream: .terminate(s.tlsDetail), [chainEv, Evidence(.transportSocket, s.evidenceText)])
-            }
-        } else {
-            hop.set(.tls, downstream: .none, [chainEv])
-        }
-        if let hcm = chain.filters.first(where: { $0.httpConnectionManager != nil })?.httpConnectionManager {
-            let route = hcm.routeConfig?.virtualHosts.flatMap(\.routes).first { $0.match.hasConnectMatcher }
-            var ev = [chainEv, Evidence(.filter, "\(EnvoyFilter.httpConnectionManagerName) with upgrade_configs CONNECT")]
-            if let route {
-                ev.append(Evidence(.route, "CONNECT route (connect_matcher) → cluster \(route.cluster ?? "?")"))
-                if let c = route.cluster, c != innerListener {
-                    ev.append(Evidence(.assumption, "cluster \(c) delivers to internal listener \(innerListener)"))
-                } else if let c = route.cluster, clusterByName[c] == nil {
-                    ev.append(Evidence(.assumption, "cluster \(c) is not in the dump; Istio's cluster of that name delivers to the internal listener of the same name"))
-                }
-            }
-            hop.set(.hbone, downstream: .terminate("CONNECT on \(l.name)"), ev)
-        }
     }
 
     // MARK: Outbound
@@ -200,11 +185,31 @@ public struct EnvoyLayers: Sendable {
             hop.set(.tcp, downstream: .terminate("then closed: no filter chain matches"), [Evidence(.listener, EnvoyLayers.describe(l)),
                 Evidence(.missing, "no filter chain of \(l.name) matches port \(attrs.destinationPort.map(String.init) ?? "?") and there is no default_filter_chain")])
             hop.missing.append("a filter chain of \(l.name) for this connection")
+            hop.stopHere(.noRoute, http: false, "no filter chain of \(l.name) matches the connection: Envoy closes it")
             return
         }
         for other in choices.dropFirst() {
             hop.alternatives.append("if \(other.conditions.joined(separator: " and ")): chain \(other.label)\(other.chain.map { " → " + chainSummary($0) } ?? "")")
         }
+        let before = hop
+        analyzeChain(l, choice, attrs: attrs, host: host, hop: &hop, viaHBONE: viaHBONE, path: path, outboundPort: outboundPort)
+        // The chain was picked under conditions on what the client sends: where another
+        // reachable chain does otherwise, the cells say so instead of stating one outcome.
+        // Chains the dump lacks say nothing about behaviour (they are `missing:` lines).
+        if choices.count > 1, !choice.conditions.isEmpty, choice.chain != nil {
+            var outcomes = [LayerConditions.Outcome(conditions: choice.conditions, cells: hop.cells)]
+            for other in choices.dropFirst() where other.chain != nil {
+                var scratch = before
+                analyzeChain(l, other, attrs: attrs, host: host, hop: &scratch, viaHBONE: viaHBONE, path: path, outboundPort: outboundPort)
+                outcomes.append(LayerConditions.Outcome(conditions: other.conditions, cells: scratch.cells))
+            }
+            LayerConditions.apply(outcomes, to: &hop)
+        }
+    }
+
+    /// What one filter chain of `l` does with the connection.
+    func analyzeChain(_ l: EnvoyListener, _ choice: FilterChainChoice, attrs: ConnectionAttributes, host: String?, hop: inout HopLayers,
+                      viaHBONE: Bool, path: String, outboundPort: Int?) {
         let chainEv = Evidence(.filterChain, "\(l.name): \(choice.label)")
         if !choice.conditions.isEmpty {
             hop.note(Evidence(.assumption, "chain taken when \(choice.conditions.joined(separator: " and "))"))
@@ -311,8 +316,9 @@ public struct EnvoyLayers: Sendable {
         var authority = host ?? "*"
         if let port, host != nil, !(rc.json["ignore_port_in_host_matching"]?.bool ?? false) { authority += ":\(port)" }
         guard let vh = EnvoyLayers.virtualHost(rc.virtualHosts, authority: authority) else {
-            hop.lack("a virtual host of \(rc.name) for \(authority) (domains do not match: Envoy answers 404)")
+            hop.note(Evidence(.routeConfig, "\(rc.name): no virtual host's domains match \(authority)"))
             hop.set(.http, upstream: .none)
+            hop.stopHere(.noRoute, http: true, "no virtual host of \(rc.name) matches \(authority)")
             return
         }
         hop.note(Evidence(.virtualHost, "\(vh.name) (domains \(vh.domains.prefix(4).joined(separator: ", "))\(vh.domains.count > 4 ? ", …" : "")) matches \(authority)"))
@@ -331,8 +337,9 @@ public struct EnvoyLayers: Sendable {
             if ok { picked = r; break }
         }
         guard let r = picked else {
-            hop.lack("a route in \(vh.name) for path \(path)")
+            hop.note(Evidence(.virtualHost, "\(vh.name): no route matches path \(path)"))
             hop.set(.http, upstream: .none)
+            hop.stopHere(.noRoute, http: true, "no route of virtual host \(vh.name) matches path \(path)")
             return
         }
         let matchText = !r.match.path.isEmpty ? "path \(r.match.path)" : "prefix \(r.match.prefix)"
@@ -384,6 +391,11 @@ public struct EnvoyLayers: Sendable {
             hop.set(.tcp, upstream: .unknown(why))
             hop.set(.tls, upstream: .unknown(why))
             if http == true { hop.set(.http, upstream: .originate("")) }
+            // An active cluster missing from a dump that has the clusters section: Envoy has
+            // no such cluster. Internal hand-offs (depth > 0) are Istio's own and assumed.
+            if hasClusters, depth == 0 {
+                hop.stopHere(.noCluster, http: http == true, "cluster \(name) is not among the dump's clusters")
+            }
             return
         }
         let clusterEv = Evidence(.cluster, "\(c.name) (\(c.effectiveType))")
@@ -414,6 +426,46 @@ public struct EnvoyLayers: Sendable {
         } else if depth <= 1 {
             hop.set(.tls, upstream: .none, [Evidence(.cluster, "\(c.name): no transport_socket (plaintext)")])
         }
+        if depth == 0 { checkHealth(c, endpoints, http: http, clusterEv, &hop) }
+    }
+
+    /// Envoy picks a host among the healthy ones (HEALTHY, or UNKNOWN: no health checking);
+    /// with none, the request ends here with UH (503 for HTTP). Below the panic threshold
+    /// (`common_lb_config.healthy_panic_threshold`: Envoy's default 50% when unset, Istio sets
+    /// 0% — no panic — when it sends unready endpoints) Envoy ignores health and balances
+    /// over every host. Only a list of endpoints the dump holds is judged.
+    func checkHealth(_ c: EnvoyCluster, _ endpoints: [EnvoyLbEndpoint]?, http: Bool?, _ clusterEv: Evidence, _ hop: inout HopLayers) {
+        guard let endpoints, c.discoveryType != "ORIGINAL_DST" else { return }
+        let healthy = endpoints.filter { ["HEALTHY", "UNKNOWN"].contains($0.healthStatus) }.count
+        let degraded = endpoints.filter { $0.healthStatus == "DEGRADED" }.count
+        let panicJSON = c.json["common_lb_config"]?["healthy_panic_threshold"]
+        let panic = panicJSON.map { $0["value"]?.double ?? 0 } ?? 50
+        let panicText = panicJSON == nil ? "panic threshold unset: Envoy's default 50%" : "healthy_panic_threshold \(EnvoyLayers.percent(panic))"
+        let states = Dictionary(grouping: endpoints, by: \.healthStatus).map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
+        let count = "\(healthy) healthy of \(endpoints.count) endpoints\(states.isEmpty ? "" : " (\(states))")"
+        if endpoints.isEmpty {
+            hop.set(.tcp, [clusterEv, Evidence(.endpoint, "\(c.name) has no endpoints")])
+            hop.stopHere(.noHealthyUpstream, http: http == true, "cluster \(c.name) has no endpoints")
+            return
+        }
+        let available = healthy + degraded
+        guard available * 100 < endpoints.count * 100 else { return }
+        let availablePercent = Double(available) * 100 / Double(endpoints.count)
+        if availablePercent < panic {
+            hop.set(.tcp, [clusterEv, Evidence(.endpoint, "\(c.name): \(count); below the panic threshold (\(panicText)) Envoy balances over every host, healthy or not")])
+            return
+        }
+        guard available == 0 else {
+            hop.note(Evidence(.endpoint, "\(c.name): \(count)"))
+            return
+        }
+        hop.set(.tcp, [clusterEv, Evidence(.endpoint, "\(c.name): \(count); \(panicText), so no panic routing")])
+        hop.stopHere(.noHealthyUpstream, http: http == true, "cluster \(c.name) has \(count)")
+    }
+
+    /// `0%`, `50%`, `12.5%`.
+    static func percent(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e9 ? "\(Int(v))%" : "\(v)%"
     }
 
     static func upstreamHTTP(_ c: EnvoyCluster) -> String {

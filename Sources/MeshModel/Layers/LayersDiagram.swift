@@ -31,7 +31,7 @@ public struct LayersDiagram: Sendable {
 
     /// The layer × hop table (Go tabwriter layout, padding 2).
     public var table: Table {
-        let columns = [Table.Column("LAYER")] + hops.map { Table.Column($0.name) }
+        let columns = [Table.Column("LAYER")] + hops.map { Table.Column($0.title) }
         let rows = TrafficLayer.allCases.map { layer in
             [layer.rawValue] + hops.indices.map { cellText($0, layer) }
         }
@@ -58,6 +58,7 @@ public struct LayersDiagram: Sendable {
             }
             for m in hop.missing { out += "   missing: \(m)\n" }
             for a in hop.alternatives { out += "   otherwise: \(a)\n" }
+            for line in hop.outcomeLines { out += "   \(line)\n" }
         }
         return out
     }
@@ -74,8 +75,10 @@ public struct LayersDiagram: Sendable {
                 ("kind", .string(hop.kind.rawValue)),
                 ("layers", .object(TrafficLayer.allCases.map { layer in
                     let c = hop.cell(layer)
-                    return (layer.rawValue, .object([
+                    return (layer.rawValue, .compact([
                         ("summary", .string(c.summary == "—" ? "none" : c.summary)),
+                        ("condition", c.condition.map(OutputNode.string)),
+                        ("otherwise", c.otherwise.isEmpty ? nil : .array(c.otherwise.map { .string($0 == "—" ? "none" : $0) })),
                         ("downstream", LayersDiagram.actionNode(c.downstream)),
                         ("upstream", LayersDiagram.actionNode(c.upstream)),
                         ("evidence", .array(c.evidence.map { .int(offsets[h] + $0 + 1) })),
@@ -86,6 +89,10 @@ public struct LayersDiagram: Sendable {
                 })),
                 ("missing", .array(hop.missing.map(OutputNode.string))),
                 ("alternatives", .array(hop.alternatives.map(OutputNode.string))),
+                ("stop", hop.stop.map { s in
+                    .compact([("flag", .string(s.flag.rawValue)), ("status", s.status.map(OutputNode.int)), ("reason", .string(s.reason))])
+                } ?? .null),
+                ("reached", .bool(hop.notReached == nil)),
             ])
         }))])
     }

@@ -30,11 +30,14 @@ public struct MeshPathInputs: Sendable {
         public var hostname: String, vip: String
         /// service port → target port.
         public var ports: [Int: Int]
-        /// IPs of the pods behind it (Kubernetes endpoints), in a stable order.
+        /// IPs of the ready pods behind it (Kubernetes endpoints), in a stable order.
         public var endpointIPs: [String] = []
+        /// IPs of the pods behind it that are not ready: the hop a request would reach if it
+        /// got past the client (whose proxy has no healthy host for them).
+        public var notReadyEndpointIPs: [String] = []
         public init(hostname: String, vip: String, ports: [Int: Int]) { (self.hostname, self.vip, self.ports) = (hostname, vip, ports) }
-        public init(hostname: String, vip: String, ports: [Int: Int], endpointIPs: [String]) {
-            (self.hostname, self.vip, self.ports, self.endpointIPs) = (hostname, vip, ports, endpointIPs)
+        public init(hostname: String, vip: String, ports: [Int: Int], endpointIPs: [String], notReadyEndpointIPs: [String] = []) {
+            (self.hostname, self.vip, self.ports, self.endpointIPs, self.notReadyEndpointIPs) = (hostname, vip, ports, endpointIPs, notReadyEndpointIPs)
         }
     }
 
@@ -81,6 +84,8 @@ public enum MeshPath {
         var targetPort: Int
         var workload: ZtunnelWorkload?
         var pod: (String, String)?
+        /// The pod is among the service's endpoints but not ready (no ready one exists).
+        var podNotReady = false
         var waypoint: ZtunnelGatewayAddress?
         var waypointService: ZtunnelService?
     }
@@ -98,14 +103,19 @@ public enum MeshPath {
         if svc == nil, let z { destWorkload = z.workloads.first { $0.workloadIPs.contains(host) } }
         // Without ztunnel's view, the first Kubernetes endpoint of the service (one pod of
         // several: which one the load balancer picks does not change the layers).
-        let endpointIP = extraSvc?.endpointIPs.first { ip in inputs.pods.contains { $0.ip == ip } }
+        // With no ready endpoint, the first one that is not ready: the hop the request would
+        // reach, shown as not reached when the client's proxy stops it.
+        let readyIP = extraSvc?.endpointIPs.first { ip in inputs.pods.contains { $0.ip == ip } }
+        let notReadyIP = readyIP == nil ? extraSvc?.notReadyEndpointIPs.first { ip in inputs.pods.contains { $0.ip == ip } } : nil
+        let endpointIP = readyIP ?? notReadyIP
         let destPod = destWorkload.map { ($0.name, $0.namespace) }
             ?? inputs.pods.first { $0.ip == host }.map { ($0.name, $0.namespace) }
             ?? endpointIP.flatMap { ip in inputs.pods.first { $0.ip == ip } }.map { ($0.name, $0.namespace) }
+        let podNotReady = destWorkload == nil && !inputs.pods.contains { $0.ip == host } && notReadyIP != nil
         let waypoint = svc?.waypoint ?? destWorkload?.waypoint
         let waypointService = waypoint.flatMap { w in z?.services.first { $0.key == w.destination || $0.vips.contains(w.destination) || "\($0.namespace)/\($0.hostname)" == w.destination } }
         return Destination(svc: svc, extraSvc: extraSvc, vip: vip, hostname: hostname, targetPort: targetPort, workload: destWorkload,
-                           pod: destPod, waypoint: waypoint, waypointService: waypointService)
+                           pod: destPod, podNotReady: podNotReady, waypoint: waypoint, waypointService: waypointService)
     }
 
     /// `--to HOST:PORT` (`[v6]:PORT`); the port must be 1...65535, so a typo such as
@@ -162,6 +172,7 @@ public enum MeshPath {
         let dest = destination(inputs, index, host: host, port: port)
         let (svc, vip, hostname, targetPort, destWorkload, destPod) = (dest.svc, dest.vip, dest.hostname, dest.targetPort, dest.workload, dest.pod)
         let (waypoint, waypointService) = (dest.waypoint, dest.waypointService)
+        let notReady = Evidence(.assumption, "\(destPod.map { "\($0.0).\($0.1)" } ?? "the pod") is an endpoint of \(hostname) but not ready (Kubernetes), and no endpoint is: the hop a request would reach")
 
         // Client side: sidecar (or the ingress gateway), node ztunnel, or nothing.
         if let dump = inputs.proxy(source.name, source.namespace) {
@@ -212,7 +223,7 @@ public enum MeshPath {
             // from an app without a proxy. That picks the server sidecar's filter chain.
             var arrives: Evidence?
             if let prev = hops.last {
-                if case .originate(let how) = prev.cell(.tls).upstream, how.contains("mTLS") {
+                if case .originate(let how) = prev.sends(.tls), how.contains("mTLS") {
                     attrs.transportProtocol = "tls"
                     attrs.applicationProtocols = ["istio-peer-exchange", "istio"]
                     arrives = Evidence(.assumption, "\(prev.name) sends Istio mTLS (transport tls, ALPN istio-peer-exchange,istio)")
@@ -223,6 +234,7 @@ public enum MeshPath {
             }
             var hop = EnvoyLayers(dump).inbound(port: targetPort, attrs: attrs, name: "\(podName) sidecar", kind: .sidecar)
             if let arrives { hop.note(arrives) }
+            if dest.podNotReady { hop.note(notReady) }
             hops.append(hop)
         } else if let (podName, ns) = destPod, let hop = unreadProxy(inputs, podName, ns) {
             hops.append(hop)
@@ -232,11 +244,22 @@ public enum MeshPath {
         }
         var server = HopLayers(name: "\(destPod?.0 ?? host) app", kind: .serverApp)
         server.set(.tcp, downstream: .terminate("port \(targetPort)"), destWorkload.map { [Evidence(.workload, "\($0.uid) (\($0.workloadIPs.joined(separator: ",")))")] } ?? [])
-        if let last = hops.last, case .originate = last.cell(.http).upstream {
+        if let last = hops.last, case .originate = last.sends(.http) {
             server.set(.http, downstream: .terminate(""), [Evidence(.input, "the previous hop originates HTTP to it")])
         }
+        if dest.podNotReady { server.note(notReady) }
         hops.append(server)
+        markNotReached(&hops)
         return hops
+    }
+
+    /// Every hop after the first that stops the request is marked as not reached (each still
+    /// shows what it would do), so a path always ends where the request ends.
+    static func markNotReached(_ hops: inout [HopLayers]) {
+        guard let i = hops.firstIndex(where: { $0.stop != nil }), let stop = hops[i].stop else { return }
+        for j in hops.indices where j > i {
+            hops[j].notReached = "the request stops at \(hops[i].name) (\(stop.code), \(stop.flag.meaning))"
+        }
     }
 
     /// A pod the cluster says runs an Envoy (sidecar, gateway) whose dump is not among the

@@ -46,6 +46,7 @@ public enum LayersScreen {
             }
             for m in hop.missing { right.append("missing: \(m)") }
             for a in hop.alternatives { right.append("otherwise: \(a)") }
+            right += hop.outcomeLines
         }
         return .text(TextScreen(title: title, pane: TextPaneState(lines: left), side: TextPaneState(lines: right)))
     }

@@ -80,6 +80,26 @@ extension LiveForms {
             }
         }
 
+        /// ratings (bookinfo) has one endpoint, not ready: the EndpointSlice says ready false,
+        /// the client's EDS says UNHEALTHY, and its cluster sets no panic routing. The path
+        /// stops at the client sidecar (503 UH) and names the server sidecar it would reach.
+        @Test func unhealthyServiceStopsAtTheClientSidecar() async throws {
+            try await LiveDemo.with { d in
+                let client = d.pod("reviews-v2")
+                let ratings = d.pod("ratings-v1")
+                let r = await d.run(["layers", "--from", client.id, "--to", "ratings.bookinfo:9080"])
+                #expect(r.code == 0, "\(r.stderr)")
+                let (hops, _) = Self.grid(r.stdout)
+                #expect(hops == ["\(client.name) app", "\(client.name) sidecar (stops: 503 UH)",
+                                 "\(ratings.name) sidecar (not reached)", "\(ratings.name) app (not reached)"], "\(hops)")
+                #expect(r.stdout.contains("   stops here: 503 UH (no healthy upstream): cluster outbound|9080||ratings.bookinfo.svc.cluster.local has 0 healthy of 1 endpoints (1 UNHEALTHY)\n"), "\(r.stdout)")
+                #expect(r.stdout.contains("   not reached: the request stops at \(client.name) sidecar (503 UH, no healthy upstream)\n"))
+                #expect(!r.stdout.contains("missing:"))
+                // The server sidecar hop is what it would do: mTLS from the client sidecar on port 9080's chain.
+                #expect(r.stdout.contains("filter chain: virtualInbound: inbound|9080|| (#0)"))
+            }
+        }
+
         @Test func ingressToProductpage() async throws {
             try await LiveDemo.with { d in
                 let r = await d.run(["layers", "--via-ingress", "--to", "productpage.bookinfo:9080"])

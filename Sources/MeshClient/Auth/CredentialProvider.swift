@@ -16,14 +16,17 @@ actor CredentialProvider {
 
     let connection: ClusterConnection
     let environment: [String: String]
+    /// Seconds a plugin may run (`InputLimits.execTimeout`, `--exec-timeout`).
+    let execTimeout: Double
     private var tokenFileCache: (token: Redacted, readAt: Date)?
     private var execCache: ExecCredential?
     /// Concurrent requests share one plugin run.
     private var execInFlight: Task<ExecCredential, any Error>?
 
-    init(connection: ClusterConnection, environment: [String: String]) {
+    init(connection: ClusterConnection, environment: [String: String], execTimeout: Double) {
         self.connection = connection
         self.environment = environment
+        self.execTimeout = execTimeout
     }
 
     var isRefreshable: Bool {
@@ -34,7 +37,7 @@ actor CredentialProvider {
     }
 
     /// The credentials for one request. `within` is the time left to the request's deadline:
-    /// an exec plugin gets the smaller of that and `InputLimits.current.execTimeout`.
+    /// an exec plugin gets the smaller of that and ``execTimeout``.
     func credentials(within: Double? = nil) async throws(KubeClientError) -> Credentials {
         switch connection.auth {
         case .none, .clientCertificate:
@@ -75,7 +78,7 @@ actor CredentialProvider {
         if let running = execInFlight {
             do { return try await running.value } catch { throw error as? KubeClientError ?? KubeClientError(.credentials, "\(error)") }
         }
-        let limit = PluginTimeout(exec: InputLimits.current.execTimeout, request: within)
+        let limit = PluginTimeout(exec: execTimeout, request: within)
         let task = Task { [connection, environment] () async throws -> ExecCredential in
             try await CredentialProvider.runPlugin(config, connection: connection, environment: environment, timeout: limit)
         }

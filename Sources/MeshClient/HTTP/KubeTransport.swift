@@ -17,23 +17,28 @@ public struct TransportOptions: Sendable {
     public var userAgent: String
     /// Environment for exec credential plugins.
     public var environment: [String: String]
+    /// The bounds in force (connect and exec plugin timeouts); `InputLimits.current` unless
+    /// a caller (a test) passes its own.
+    public var limits: InputLimits
 
     /// The total per-request bound when `--request-timeout` is not given. kubectl has none and
     /// relies on HTTP/2 pings to notice a dead server; over HTTP/1 a server that accepts and
     /// never answers would hang for ever, so meshscope bounds every request by default.
     public static let defaultRequestTimeout: Double = 60
 
-    public init(requestTimeout: Double? = TransportOptions.defaultRequestTimeout, maxThrottleRetries: Int = 5, userAgent: String = "meshscope/0.1", environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(requestTimeout: Double? = TransportOptions.defaultRequestTimeout, maxThrottleRetries: Int = 5, userAgent: String = "meshscope/0.1",
+                environment: [String: String] = ProcessInfo.processInfo.environment, limits: InputLimits = .current) {
         self.requestTimeout = requestTimeout
+        self.limits = limits
         self.maxThrottleRetries = maxThrottleRetries
         self.userAgent = userAgent
         self.environment = environment
     }
 
-    /// Time allowed for TCP connect plus the TLS handshake: `InputLimits.current.connectTimeout`,
-    /// or the request timeout when that is shorter (so `--request-timeout 3s` never waits 10 s).
+    /// Time allowed for TCP connect plus the TLS handshake: `limits.connectTimeout`, or the
+    /// request timeout when that is shorter (so `--request-timeout 3s` never waits 10 s).
     public var connectTimeout: Double {
-        let limit = InputLimits.current.connectTimeout
+        let limit = limits.connectTimeout
         guard let requestTimeout, requestTimeout > 0 else { return limit }
         return min(limit, requestTimeout)
     }
@@ -77,7 +82,7 @@ public final class KubeTransport: Sendable {
         }
         if let proxy = connection.proxyURL { config.proxy = try KubeTransport.proxy(proxy, connection) }
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
-        self.credentials = CredentialProvider(connection: connection, environment: options.environment)
+        self.credentials = CredentialProvider(connection: connection, environment: options.environment, execTimeout: options.limits.execTimeout)
     }
 
     public func shutdown() async {
@@ -129,7 +134,9 @@ public final class KubeTransport: Sendable {
         var reauthenticated = false
         while true {
             let left = limit.map { $0 - Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-            let response = try await execute(request, deadline: TimeBound.deadline(left), within: left, progress: progress)
+            // AsyncHTTPClient's deadline gets the same grace as the bound in `send`, so its
+            // connect timeout (which names the step) fires first when connecting hangs.
+            let response = try await execute(request, deadline: TimeBound.deadline(left.map { $0 + 0.1 }), within: left, progress: progress)
             progress.phase = .body
             let body: [UInt8]
             do {
@@ -201,7 +208,10 @@ public final class KubeTransport: Sendable {
     func mapTransportError(_ error: any Error, _ request: KubeRequest, timeout: Double?) -> KubeClientError {
         if let e = error as? KubeClientError { return e }
         if let e = error as? HTTPClientError, e == .connectTimeout {
-            return KubeClientError(.timeout, "cannot reach \(connection.server) (\(contextDescription)): no TCP connection within \(KubeTransport.seconds(options.connectTimeout)) (\(connectFlag))")
+            // AsyncHTTPClient reports a stalled TLS handshake as a connect timeout too: one
+            // deadline covers both, so for https the message names both steps.
+            let steps = connection.server.hasPrefix("https://") ? "the TCP connection and TLS handshake did not complete" : "no TCP connection"
+            return KubeClientError(.timeout, "cannot reach \(connection.server) (\(contextDescription)): \(steps) within \(KubeTransport.seconds(options.connectTimeout)) (\(connectFlag))")
         }
         if let e = error as? HTTPClientError, e == .tlsHandshakeTimeout {
             return KubeClientError(.timeout, "TLS with \(connection.server) failed (\(contextDescription)): the server accepted the connection but did not complete the TLS handshake within \(KubeTransport.seconds(options.connectTimeout)) (\(connectFlag))")
@@ -231,14 +241,14 @@ public final class KubeTransport: Sendable {
 
     /// The flag that sets the connect bound in force.
     private var connectFlag: String {
-        options.connectTimeout < InputLimits.current.connectTimeout ? "--request-timeout" : "--connect-timeout"
+        options.connectTimeout < options.limits.connectTimeout ? "--request-timeout" : "--connect-timeout"
     }
 
     /// A request that ran out of time, saying how long it really waited and where it was.
     func timeoutError(_ request: KubeRequest, waited: Double, limit: Double?, phase: RequestProgress.Phase) -> KubeClientError {
         let what: String
         switch phase {
-        case .credentials: what = "while getting credentials"
+        case .credentials: what = "while getting credentials (\(connection.auth.label))"
         case .response: what = "with no response from the server"
         case .body: what = "while reading the response body"
         }

@@ -115,6 +115,10 @@ public final class KubeTransport: Sendable {
         // 0 (or less) means no total bound, as kubectl's --request-timeout 0 does.
         let limit = (request.timeout ?? options.requestTimeout).flatMap { $0 > 0 ? $0 : nil }
         let progress = RequestProgress()
+        // Credentials first, outside the race below: an exec plugin is bounded by its own
+        // timeout (the smaller of --exec-timeout and this request's), killed when it runs
+        // out, and its error names the plugin. The result is cached for the request itself.
+        _ = try await credentials.credentials(within: limit)
         do {
             // A moment of grace, so AsyncHTTPClient's own connect or TLS timeout (set to the
             // same bound) reports first when it applies: its message says which step hung.

@@ -115,7 +115,9 @@ enum Subprocess {
             }
             close(inFD)
         }
+        LiveGroups.add(pid)
         let collected = collect(pid: pid, stdoutFD: outPipe[0], stderrFD: errPipe[0], timeout: timeout)
+        LiveGroups.remove(pid)
         close(outPipe[0])
         close(errPipe[0])
         if collected.timedOut { return .failure(.timedOut(command, timeout)) }
@@ -228,6 +230,36 @@ enum Subprocess {
     }
     #endif
 }
+
+#if canImport(Glibc)
+/// Process groups of helpers still running. A helper has a group of its own (so a timeout
+/// can end everything it started), which also means it would outlive meshscope when
+/// meshscope exits first (another request failed, the user quit): an `atexit` handler ends
+/// the groups still listed.
+private enum LiveGroups {
+    nonisolated(unsafe) private static var groups: Set<pid_t> = []
+    nonisolated(unsafe) private static var registered = false
+    private static let lock = NSLock()
+
+    static func add(_ pid: pid_t) {
+        lock.withLock {
+            groups.insert(pid)
+            if !registered {
+                registered = true
+                atexit { LiveGroups.killAll() }
+            }
+        }
+    }
+
+    static func remove(_ pid: pid_t) { _ = lock.withLock { groups.remove(pid) } }
+
+    static func killAll() {
+        // No lock: at exit, other threads may hold it for ever; a stale read only sends a
+        // signal to a group that has already gone.
+        for pid in groups { kill(-pid, SIGKILL) }
+    }
+}
+#endif
 
 /// A one-shot byte buffer handed from the stderr reader thread.
 private final class LockedBytes: @unchecked Sendable {

@@ -118,11 +118,13 @@ public final class KubeTransport: Sendable {
         // Credentials first, outside the race below: an exec plugin is bounded by its own
         // timeout (the smaller of --exec-timeout and this request's), killed when it runs
         // out, and its error names the plugin. The result is cached for the request itself.
-        _ = try await credentials.credentials(within: limit)
+        let first = try await credentials.credentials(within: limit)
         do {
             // A moment of grace, so AsyncHTTPClient's own connect or TLS timeout (set to the
             // same bound) reports first when it applies: its message says which step hung.
-            return try await TimeBound.run(seconds: limit.map { $0 + 0.1 }) { [self] in try await self.sendUnbounded(request, limit: limit, progress: progress) }
+            return try await TimeBound.run(seconds: limit.map { $0 + 0.1 }) { [self] in
+                try await self.sendUnbounded(request, limit: limit, credentials: first, progress: progress)
+            }
         } catch let e as KubeClientError {
             throw e
         } catch let e as TimeBound.Exceeded {
@@ -132,15 +134,17 @@ public final class KubeTransport: Sendable {
         }
     }
 
-    private func sendUnbounded(_ request: KubeRequest, limit: Double?, progress: RequestProgress) async throws(KubeClientError) -> KubeResponse {
+    private func sendUnbounded(_ request: KubeRequest, limit: Double?, credentials first: CredentialProvider.Credentials, progress: RequestProgress) async throws(KubeClientError) -> KubeResponse {
         let start = DispatchTime.now().uptimeNanoseconds
+        var prefetched: CredentialProvider.Credentials? = first
         var throttled = 0
         var reauthenticated = false
         while true {
             let left = limit.map { $0 - Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
             // AsyncHTTPClient's deadline gets the same grace as the bound in `send`, so its
             // connect timeout (which names the step) fires first when connecting hangs.
-            let response = try await execute(request, deadline: TimeBound.deadline(left.map { $0 + 0.1 }), within: left, progress: progress)
+            let response = try await execute(request, deadline: TimeBound.deadline(left.map { $0 + 0.1 }), within: left, credentials: prefetched, progress: progress)
+            prefetched = nil
             progress.phase = .body
             let body: [UInt8]
             do {
@@ -171,7 +175,7 @@ public final class KubeTransport: Sendable {
     public func open(_ request: KubeRequest, deadline: NIODeadline) async throws(KubeClientError) -> HTTPClientResponse {
         var reauthenticated = false
         while true {
-            let response = try await execute(request, deadline: deadline, within: nil, progress: RequestProgress())
+            let response = try await execute(request, deadline: deadline, within: nil, credentials: nil, progress: RequestProgress())
             let code = Int(response.status.code)
             if code < 400 { return response }
             let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
@@ -184,14 +188,17 @@ public final class KubeTransport: Sendable {
         }
     }
 
-    private func execute(_ request: KubeRequest, deadline: NIODeadline, within: Double?, progress: RequestProgress) async throws(KubeClientError) -> HTTPClientResponse {
+    /// One HTTP exchange; `prefetched` credentials are used when given (the first attempt of
+    /// ``send(_:)``), else fetched (a retry after 401 gets fresh ones).
+    private func execute(_ request: KubeRequest, deadline: NIODeadline, within: Double?, credentials prefetched: CredentialProvider.Credentials?, progress: RequestProgress) async throws(KubeClientError) -> HTTPClientResponse {
         var req = HTTPClientRequest(url: baseURL + request.pathAndQuery)
         req.method = request.method
         req.headers.add(name: "Accept", value: request.accept)
         req.headers.add(name: "User-Agent", value: options.userAgent)
         if let ct = request.contentType { req.headers.add(name: "Content-Type", value: ct) }
         progress.phase = .credentials
-        let creds = try await credentials.credentials(within: within)
+        let creds: CredentialProvider.Credentials
+        if let prefetched { creds = prefetched } else { creds = try await credentials.credentials(within: within) }
         progress.phase = .response
         if let auth = creds.authorization { req.headers.add(name: "Authorization", value: auth.value) }
         if let cert = creds.execClientCertificate {
@@ -248,16 +255,17 @@ public final class KubeTransport: Sendable {
         options.connectTimeout < options.limits.connectTimeout ? "--request-timeout" : "--connect-timeout"
     }
 
-    /// A request that ran out of time, saying how long it really waited and where it was.
+    /// A request that ran out of time: the bound it hit (which the race in ``send(_:)`` makes
+    /// the time really waited) and what it was still waiting for.
     func timeoutError(_ request: KubeRequest, waited: Double, limit: Double?, phase: RequestProgress.Phase) -> KubeClientError {
         let what: String
         switch phase {
-        case .credentials: what = "while getting credentials (\(connection.auth.label))"
-        case .response: what = "with no response from the server"
-        case .body: what = "while reading the response body"
+        case .credentials: what = ": still getting credentials (\(connection.auth.label))"
+        case .response: what = ": no response"
+        case .body: what = ": the response body was still arriving"
         }
         let flag = limit != nil ? "; raise --request-timeout" : ""
-        return KubeClientError(.timeout, "timed out after \(KubeTransport.seconds(waited)) \(what) to \(request.verb) \(request.target) from \(connection.server) (\(contextDescription))\(flag)")
+        return KubeClientError(.timeout, "timed out after \(KubeTransport.seconds(limit ?? waited)) waiting for \(connection.server) to \(request.verb) \(request.target) (\(contextDescription))\(what)\(flag)")
     }
 
     func statusError(_ code: Int, _ body: [UInt8], _ headers: HTTPHeaders, _ request: KubeRequest) -> KubeClientError {
@@ -285,10 +293,10 @@ public final class KubeTransport: Sendable {
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }
 
-    /// `3s`, `2.5s`, `500ms`: a duration for messages (never traps, whatever the value).
+    /// `3s`, `2.5s`, `0.3s`: a duration for messages (never traps, whatever the value).
     static func seconds(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "\(s)s" }
-        if s < 1 { return "\(Int((s * 1000).rounded()))ms" }
+        if s < 1 { return "\((s * 100).rounded() / 100)s" }
         if s >= 1e9 { return "\(s)s" }
         let tenths = (s * 10).rounded() / 10
         return tenths == tenths.rounded() ? "\(Int(tenths))s" : "\(tenths)s"

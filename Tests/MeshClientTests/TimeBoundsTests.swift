@@ -28,6 +28,12 @@ import Testing
         try KubeClient(connection: try cluster.connection(path), options: TransportOptions(requestTimeout: requestTimeout, limits: limits))
     }
 
+    /// Upper bound on elapsed seconds for a 1–1.5 s limit. Alone these take 1.0–1.6 s; under a
+    /// loaded full-suite run an awaiting task can resume many seconds late while the bound
+    /// itself fired on time, so what proves the bound is the error (a timeout naming the
+    /// limit; the servers here never answer), and the elapsed time only shows it did not hang.
+    static let loaded = 30.0
+
     static func noBuildPaths(_ message: String) -> Bool {
         !message.contains(".build") && !message.contains("checkouts") && !message.contains(".cc:") && !message.contains("OPENSSL_internal")
     }
@@ -48,7 +54,7 @@ import Testing
             let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: 1))
             let e = try #require(error)
             #expect(e.kind == .timeout)
-            #expect(seconds >= 0.9 && seconds < 2.5, "took \(seconds)s")
+            #expect(seconds >= 0.9 && seconds < Self.loaded, "took \(seconds)s")
             #expect(e.message == "timed out after 1s waiting for \(url) to list namespaces (context \"test\", from \(path): clusters[\"fake\"].cluster.server): no response; raise --request-timeout")
         }
     }
@@ -58,10 +64,13 @@ import Testing
         try await withCluster { cluster in
             let url = "http://127.0.0.1:\(port)"
             let path = try cluster.kubeconfig(server: url)
-            let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: nil))
+            // A connect timeout far above the elapsed bound: re-dialling until it would fail the test.
+            var limits = InputLimits()
+            limits.connectTimeout = 120
+            let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: nil, limits: limits))
             let e = try #require(error)
             #expect(e.kind == .unreachable)
-            #expect(seconds < 1.5, "took \(seconds)s")
+            #expect(seconds < Self.loaded / 3, "took \(seconds)s (a refused port must not be re-dialled until the connect timeout)")
             #expect(e.message.hasPrefix("cannot reach \(url) (context \"test\""), "\(e.message)")
             #expect(e.message.lowercased().hasSuffix("connection refused"), "\(e.message)")
         }
@@ -76,7 +85,7 @@ import Testing
             let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: 1.5))
             let e = try #require(error)
             #expect(e.kind == .timeout)
-            #expect(seconds >= 1.4 && seconds < 3, "took \(seconds)s")
+            #expect(seconds >= 1.4 && seconds < Self.loaded, "took \(seconds)s")
             #expect(e.message.contains("1.5s"), "\(e.message)")
             #expect(e.message == "cannot reach \(url) (context \"test\", from \(path): clusters[\"fake\"].cluster.server): the TCP connection and TLS handshake did not complete within 1.5s (--request-timeout)")
         }
@@ -93,7 +102,7 @@ import Testing
             let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: nil, limits: limits))
             let e = try #require(error)
             #expect(e.kind == .timeout)
-            #expect(seconds >= 0.9 && seconds < 2.5, "took \(seconds)s")
+            #expect(seconds >= 0.9 && seconds < Self.loaded, "took \(seconds)s")
             #expect(e.message == "cannot reach \(url) (context \"test\", from \(path): clusters[\"fake\"].cluster.server): the TCP connection and TLS handshake did not complete within 1s (--connect-timeout)")
         }
     }
@@ -110,9 +119,9 @@ import Testing
         } catch {
             #expect(error.kind == .timeout)
             #expect(error.message.hasPrefix("GET http://127.0.0.1:\(silent.port)/stats: no "), "\(error.message)")
-            #expect(error.message.contains(" 1s (raise --request-timeout)") || error.message.contains(" 1.1s (raise --request-timeout)"), "\(error.message)")
+            #expect(error.message.hasSuffix(" 1s (raise --request-timeout)"), "\(error.message)")
         }
-        #expect(clock.now - start < .milliseconds(2500))
+        #expect(clock.now - start < .seconds(Self.loaded))
         await admin.shutdown()
     }
 
@@ -146,7 +155,7 @@ import Testing
             let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: nil, limits: limits))
             let e = try #require(error)
             #expect(e.kind == .timeout)
-            #expect(seconds >= 0.9 && seconds < 3, "took \(seconds)s")
+            #expect(seconds >= 0.9 && seconds < Self.loaded, "took \(seconds)s")
             #expect(e.message == "exec plugin \"\(plugin)\" (user \"alice\", context \"test\") did not finish within 1s and was killed; raise --exec-timeout if it needs longer")
             // The whole process group went: the script and the sleep it started.
             #expect(await eventually(timeout: 3) { Self.isGone(cluster.dir + "/parent.pid") && Self.isGone(cluster.dir + "/child.pid") })
@@ -160,7 +169,7 @@ import Testing
             let (error, seconds) = await Self.failure(try Self.client(cluster, path, requestTimeout: 1))
             let e = try #require(error)
             #expect(e.kind == .timeout)
-            #expect(seconds >= 0.9 && seconds < 3, "took \(seconds)s")
+            #expect(seconds >= 0.9 && seconds < Self.loaded, "took \(seconds)s")
             #expect(e.message.contains("exec plugin"), "\(e.message)")
             #expect(e.message.contains("--request-timeout"), "\(e.message)")
             #expect(await eventually(timeout: 3) { Self.isGone(cluster.dir + "/parent.pid") && Self.isGone(cluster.dir + "/child.pid") })

@@ -102,8 +102,8 @@ public final class AdminClient: Sendable {
                 }
             } catch let e as KubeClientError {
                 throw e
-            } catch let e as TimeBound.Exceeded {
-                throw KubeClientError(.timeout, "GET \(url): no complete answer after \(KubeTransport.seconds(e.seconds)) (raise --request-timeout)")
+            } catch is TimeBound.Exceeded {
+                throw KubeClientError(.timeout, "GET \(url): no complete answer within \(KubeTransport.seconds(timeout)) (raise --request-timeout)")
             } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout {
                 throw KubeClientError(.timeout, "GET \(url): no answer within \(KubeTransport.seconds(timeout)) (raise --request-timeout)")
             } catch let e as HTTPClientError where e == .connectTimeout {

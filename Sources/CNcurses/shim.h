@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <errno.h>
 #include <sys/ioctl.h>
+#include <execinfo.h>
 #include <ncursesw/curses.h>
 
 // MARK: globals and macros
@@ -226,8 +227,98 @@ static void ms_winch_signal(int sig) {
     errno = saved;
 }
 
-/// Installs the restore handlers (atexit; SIGINT, SIGTERM, SIGHUP, SIGQUIT and the crash
-/// signals) and a SIGWINCH handler that writes to a non-blocking self-pipe. Returns the
+// MARK: crashes
+
+/// Where the crash handler writes the backtrace, and the line it prints: both made when it is
+/// installed, so the handler itself only copies bytes (async-signal-safe).
+/// (Function-local statics, like ms_previous: Swift's importer does not emit file-scope arrays.)
+static inline char *ms_crash_path_buffer(void) { static char path[512]; return path; }
+static inline char *ms_crash_program_buffer(void) { static char program[64]; return program; }
+#define ms_crash_path (ms_crash_path_buffer())
+#define ms_crash_program (ms_crash_program_buffer())
+
+static inline size_t ms_strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
+static inline void ms_write_all(int fd, const char *s) {
+    size_t n = ms_strlen(s), off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, s + off, n - off);
+        if (w <= 0) { if (w < 0 && errno == EINTR) continue; return; }
+        off += (size_t)w;
+    }
+}
+
+/// The signal's name and what it usually means in a Swift program.
+static inline const char *ms_crash_name(int sig) {
+    switch (sig) {
+    case SIGILL: return "SIGILL, illegal instruction: a Swift runtime trap";
+    case SIGTRAP: return "SIGTRAP, trace trap: a Swift runtime trap";
+    case SIGSEGV: return "SIGSEGV, segmentation fault: invalid memory access";
+    case SIGBUS: return "SIGBUS, bus error: invalid memory access";
+    case SIGFPE: return "SIGFPE, arithmetic exception";
+    case SIGABRT: return "SIGABRT, aborted";
+    default: return "fatal signal";
+    }
+}
+
+/// A crash: give the terminal back first, write a backtrace to a file, say so in one line
+/// on stderr, and exit at once with 128 + the signal (what a shell reports for a death by
+/// that signal). Nothing here waits: no core dump, no interactive backtracer prompt.
+static void ms_crash_signal(int sig) {
+    ms_restore_terminal();
+    int fd = ms_crash_path[0] ? open(ms_crash_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+    if (fd >= 0) {
+        ms_write_all(fd, ms_crash_program);
+        ms_write_all(fd, ": crashed (");
+        ms_write_all(fd, ms_crash_name(sig));
+        ms_write_all(fd, ")\nbacktrace (innermost first; symbolize with swift demangle / addr2line):\n");
+        void *frames[128];
+        int n = backtrace(frames, 128);
+        backtrace_symbols_fd(frames, n, fd);
+        close(fd);
+    }
+    ms_write_all(2, ms_crash_program);
+    ms_write_all(2, ": crashed (");
+    ms_write_all(2, ms_crash_name(sig));
+    if (fd >= 0) {
+        ms_write_all(2, "); backtrace in ");
+        ms_write_all(2, ms_crash_path);
+        ms_write_all(2, "\n");
+    } else {
+        ms_write_all(2, "); no backtrace written\n");
+    }
+    _exit(128 + sig);
+}
+
+/// Installs ms_crash_signal for SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE and SIGABRT,
+/// replacing the Swift runtime's backtracer handlers (installed before main; the last
+/// sigaction wins). `path` is where a backtrace goes. Runs on an alternate stack, so a
+/// stack overflow on the main thread still reports.
+static inline void ms_install_crash_handlers(const char *program, const char *path) {
+    strncpy(ms_crash_program, program, 63);
+    strncpy(ms_crash_path, path, 511);
+    // backtrace() loads libgcc_s on first use (which allocates): do that now, not in the handler.
+    void *warm[2];
+    (void)backtrace(warm, 2);
+    static char altstack[65536];
+    stack_t ss;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_sp = altstack;
+    ss.ss_size = sizeof altstack;
+    sigaltstack(&ss, NULL);
+    int sigs[] = {SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = ms_crash_signal;
+        sigemptyset(&sa.sa_mask);
+        // A fault inside the handler kills the process with the default action.
+        sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/// Installs the restore handlers (atexit; SIGINT, SIGTERM, SIGHUP, SIGQUIT and, unless the
+/// crash handler above is in place, the crash signals) and a SIGWINCH handler that writes to a non-blocking self-pipe. Returns the
 /// pipe's read end, to be polled beside stdin, or -1.
 static inline int ms_install_handlers(void) {
     static int installed = 0;
@@ -235,7 +326,9 @@ static inline int ms_install_handlers(void) {
         installed = 1;
         atexit(ms_atexit_handler);
         int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
-        for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        // With the crash handler installed it already restores the terminal on crash signals.
+        unsigned count = ms_crash_program[0] ? 4 : sizeof(sigs) / sizeof(sigs[0]);
+        for (unsigned i = 0; i < count; i++) {
             struct sigaction sa;
             memset(&sa, 0, sizeof(sa));
             sa.sa_handler = ms_fatal_signal;

@@ -168,7 +168,7 @@ extension TUICommand {
         let conn = try flags.connection()
         let client: KubeClient
         do {
-            client = try KubeClient(connection: conn, options: TransportOptions(requestTimeout: flags.timeoutSeconds))
+            client = try KubeClient(connection: conn, options: flags.transportOptions)
         } catch {
             throw CLIError(.unavailable, error.message)
         }

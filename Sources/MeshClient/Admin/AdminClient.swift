@@ -42,8 +42,8 @@ public final class AdminClient: Sendable {
         self.timeout = timeout
         self.limiter = ConcurrencyLimiter(limit: maxConcurrent)
         if case .direct = mode {
-            directHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: HTTPClient.Configuration(
-                redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil), decompression: .disabled))
+            let connect = timeout > 0 ? min(InputLimits.current.connectTimeout, timeout) : InputLimits.current.connectTimeout
+            directHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: KubeTransport.httpConfiguration(connectTimeout: connect))
         } else {
             directHTTP = nil
         }
@@ -85,20 +85,31 @@ public final class AdminClient: Sendable {
             while trimmed.hasSuffix("/") { trimmed.removeLast() }
             let url = trimmed + normalized
             let request = HTTPClientRequest(url: url)
+            let http = directHTTP!
+            let timeout = self.timeout
             do {
-                let response = try await directHTTP!.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-                let body = Array(try await response.body.collect(upTo: 1 << 30).readableBytesView)
-                let code = Int(response.status.code)
-                guard code < 400 else {
-                    let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                    throw KubeClientError(KubeClientError.kind(forCode: code), "GET \(url): \(code) \(response.status.reasonPhrase)\(text.isEmpty ? "" : ": \(text)")")
+                // The whole read (connect, head and body) is bounded: AsyncHTTPClient's own
+                // deadline stops at the response head.
+                return try await TimeBound.run(seconds: timeout > 0 ? timeout + 0.1 : nil) {
+                    let response = try await http.execute(request, deadline: TimeBound.deadline(timeout > 0 ? timeout : nil))
+                    let body = Array(try await response.body.collect(upTo: 1 << 30).readableBytesView)
+                    let code = Int(response.status.code)
+                    guard code < 400 else {
+                        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                        throw KubeClientError(KubeClientError.kind(forCode: code), "GET \(url): \(code) \(response.status.reasonPhrase)\(text.isEmpty ? "" : ": \(text)")")
+                    }
+                    return body
                 }
-                return body
             } catch let e as KubeClientError {
                 throw e
-            } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
+            } catch is TimeBound.Exceeded {
+                throw KubeClientError(.timeout, "GET \(url): no complete answer within \(KubeTransport.seconds(timeout)) (raise --request-timeout)")
+            } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout {
                 throw KubeClientError(.timeout, "GET \(url): no answer within \(KubeTransport.seconds(timeout)) (raise --request-timeout)")
+            } catch let e as HTTPClientError where e == .connectTimeout {
+                throw KubeClientError(.timeout, "cannot reach admin URL \(url): no TCP connection within \(KubeTransport.seconds(min(timeout, InputLimits.current.connectTimeout)))")
             } catch {
+                if let reason = TLSFailure.reason(error) { throw KubeClientError(.tls, "TLS with admin URL \(url) failed: \(reason)") }
                 throw KubeClientError(.unreachable, "cannot reach admin URL \(url): \(KubeTransport.shortReason(String(describing: error)))")
             }
         }

@@ -8,19 +8,39 @@ import NIOSSL
 
 /// Options for talking to the API server.
 public struct TransportOptions: Sendable {
-    /// Per-request timeout in seconds (`--request-timeout`); nil: no limit beyond connect.
+    /// Total time for each non-watch request in seconds, from connecting to the last byte of
+    /// the body (`--request-timeout`); nil: no total bound (`--request-timeout 0`, kubectl's
+    /// default). Connecting is bounded either way by `InputLimits.current.connectTimeout`.
     public var requestTimeout: Double?
     /// How many times a 429 is retried (after its Retry-After) before giving up.
     public var maxThrottleRetries: Int
     public var userAgent: String
     /// Environment for exec credential plugins.
     public var environment: [String: String]
+    /// The bounds in force (connect and exec plugin timeouts); `InputLimits.current` unless
+    /// a caller (a test) passes its own.
+    public var limits: InputLimits
 
-    public init(requestTimeout: Double? = nil, maxThrottleRetries: Int = 5, userAgent: String = "meshscope/0.1", environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// The total per-request bound when `--request-timeout` is not given. kubectl has none and
+    /// relies on HTTP/2 pings to notice a dead server; over HTTP/1 a server that accepts and
+    /// never answers would hang for ever, so meshscope bounds every request by default.
+    public static let defaultRequestTimeout: Double = 60
+
+    public init(requestTimeout: Double? = TransportOptions.defaultRequestTimeout, maxThrottleRetries: Int = 5, userAgent: String = "meshscope/0.1",
+                environment: [String: String] = ProcessInfo.processInfo.environment, limits: InputLimits = .current) {
         self.requestTimeout = requestTimeout
+        self.limits = limits
         self.maxThrottleRetries = maxThrottleRetries
         self.userAgent = userAgent
         self.environment = environment
+    }
+
+    /// Time allowed for TCP connect plus the TLS handshake: `limits.connectTimeout`, or the
+    /// request timeout when that is shorter (so `--request-timeout 3s` never waits 10 s).
+    public var connectTimeout: Double {
+        let limit = limits.connectTimeout
+        guard let requestTimeout, requestTimeout > 0 else { return limit }
+        return min(limit, requestTimeout)
     }
 }
 
@@ -48,15 +68,11 @@ public final class KubeTransport: Sendable {
         self.logger = logger
         let (url, dnsOverride) = try KubeTransport.baseURL(connection)
         self.baseURL = url
-        var config = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil),
-            decompression: .disabled
-        )
+        var config = KubeTransport.httpConfiguration(connectTimeout: options.connectTimeout)
         config.dnsOverride = dnsOverride
         // Watches each hold an HTTP/1 connection for minutes; with the default 8 per host,
         // a cache's informers take them all and admin reads through the pod proxy starve.
-        config.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 96)
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 96
         if connection.server.hasPrefix("https://") {
             let tls = try KubeTransport.tlsConfiguration(connection, execClientCertificate: nil)
             config.tlsConfiguration = tls
@@ -66,11 +82,29 @@ public final class KubeTransport: Sendable {
         }
         if let proxy = connection.proxyURL { config.proxy = try KubeTransport.proxy(proxy, connection) }
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
-        self.credentials = CredentialProvider(connection: connection, environment: options.environment)
+        self.credentials = CredentialProvider(connection: connection, environment: options.environment, execTimeout: options.limits.execTimeout)
     }
 
     public func shutdown() async {
         try? await http.shutdown()
+    }
+
+    /// The client settings every connection meshscope opens shares.
+    ///
+    /// - The connect timeout covers TCP connect and the TLS handshake (AsyncHTTPClient gives
+    ///   the TLS handler the same deadline).
+    /// - No connection retry: with retries on, AsyncHTTPClient keeps re-dialling a refused
+    ///   port with backoff until the connect timeout, so "connection refused" took 10 s to
+    ///   report. kubectl (Go's dialer) fails at once; so do we.
+    static func httpConfiguration(connectTimeout: Double) -> HTTPClient.Configuration {
+        var config = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: TimeBound.timeAmount(connectTimeout), read: nil),
+            decompression: .disabled
+        )
+        config.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
+        config.connectionPool.retryConnectionEstablishment = false
+        return config
     }
 
     // MARK: Requests
@@ -78,23 +112,52 @@ public final class KubeTransport: Sendable {
     /// Sends a request and returns the whole response; HTTP errors are thrown as
     /// ``KubeClientError`` with the server's Status.
     public func send(_ request: KubeRequest) async throws(KubeClientError) -> KubeResponse {
+        // 0 (or less) means no total bound, as kubectl's --request-timeout 0 does.
+        let limit = (request.timeout ?? options.requestTimeout).flatMap { $0 > 0 ? $0 : nil }
+        let progress = RequestProgress()
+        // Credentials first, outside the race below: an exec plugin is bounded by its own
+        // timeout (the smaller of --exec-timeout and this request's), killed when it runs
+        // out, and its error names the plugin. The result is cached for the request itself.
+        let first = try await credentials.credentials(within: limit)
+        do {
+            // A moment of grace, so AsyncHTTPClient's own connect or TLS timeout (set to the
+            // same bound) reports first when it applies: its message says which step hung.
+            return try await TimeBound.run(seconds: limit.map { $0 + 0.1 }) { [self] in
+                try await self.sendUnbounded(request, limit: limit, credentials: first, progress: progress)
+            }
+        } catch let e as KubeClientError {
+            throw e
+        } catch let e as TimeBound.Exceeded {
+            throw timeoutError(request, waited: e.seconds, limit: limit, phase: progress.phase)
+        } catch {
+            throw mapTransportError(error, request, timeout: limit)
+        }
+    }
+
+    private func sendUnbounded(_ request: KubeRequest, limit: Double?, credentials first: CredentialProvider.Credentials, progress: RequestProgress) async throws(KubeClientError) -> KubeResponse {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var prefetched: CredentialProvider.Credentials? = first
         var throttled = 0
         var reauthenticated = false
         while true {
-            let deadline = request.timeout ?? options.requestTimeout
-            let response = try await execute(request, deadline: deadline.map { NIODeadline.now() + .milliseconds(Int64($0 * 1000)) } ?? .distantFuture)
+            let left = limit.map { $0 - Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+            // AsyncHTTPClient's deadline gets the same grace as the bound in `send`, so its
+            // connect timeout (which names the step) fires first when connecting hangs.
+            let response = try await execute(request, deadline: TimeBound.deadline(left.map { $0 + 0.1 }), within: left, credentials: prefetched, progress: progress)
+            prefetched = nil
+            progress.phase = .body
             let body: [UInt8]
             do {
                 let buffer = try await response.body.collect(upTo: 1 << 30)
                 body = Array(buffer.readableBytesView)
             } catch {
-                throw mapTransportError(error, request, timeout: deadline)
+                throw mapTransportError(error, request, timeout: limit)
             }
             let code = Int(response.status.code)
             if code == 429, throttled < options.maxThrottleRetries {
                 throttled += 1
                 let wait = RetryAfter.seconds(response.headers.first(name: "Retry-After")) ?? Backoff().delay(attempt: throttled)
-                try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                try? await Task.sleep(nanoseconds: TimeBound.nanoseconds(wait))
                 continue
             }
             if code == 401, !reauthenticated, await credentials.isRefreshable {
@@ -112,7 +175,7 @@ public final class KubeTransport: Sendable {
     public func open(_ request: KubeRequest, deadline: NIODeadline) async throws(KubeClientError) -> HTTPClientResponse {
         var reauthenticated = false
         while true {
-            let response = try await execute(request, deadline: deadline)
+            let response = try await execute(request, deadline: deadline, within: nil, credentials: nil, progress: RequestProgress())
             let code = Int(response.status.code)
             if code < 400 { return response }
             let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
@@ -125,13 +188,18 @@ public final class KubeTransport: Sendable {
         }
     }
 
-    private func execute(_ request: KubeRequest, deadline: NIODeadline) async throws(KubeClientError) -> HTTPClientResponse {
+    /// One HTTP exchange; `prefetched` credentials are used when given (the first attempt of
+    /// ``send(_:)``), else fetched (a retry after 401 gets fresh ones).
+    private func execute(_ request: KubeRequest, deadline: NIODeadline, within: Double?, credentials prefetched: CredentialProvider.Credentials?, progress: RequestProgress) async throws(KubeClientError) -> HTTPClientResponse {
         var req = HTTPClientRequest(url: baseURL + request.pathAndQuery)
         req.method = request.method
         req.headers.add(name: "Accept", value: request.accept)
         req.headers.add(name: "User-Agent", value: options.userAgent)
         if let ct = request.contentType { req.headers.add(name: "Content-Type", value: ct) }
-        let creds = try await credentials.credentials()
+        progress.phase = .credentials
+        let creds: CredentialProvider.Credentials
+        if let prefetched { creds = prefetched } else { creds = try await credentials.credentials(within: within) }
+        progress.phase = .response
         if let auth = creds.authorization { req.headers.add(name: "Authorization", value: auth.value) }
         if let cert = creds.execClientCertificate {
             req.tlsConfiguration = try KubeTransport.tlsConfiguration(connection, execClientCertificate: cert)
@@ -150,12 +218,19 @@ public final class KubeTransport: Sendable {
 
     func mapTransportError(_ error: any Error, _ request: KubeRequest, timeout: Double?) -> KubeClientError {
         if let e = error as? KubeClientError { return e }
-        let text = String(describing: error)
-        if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
-            let limit = timeout.map { " after \(KubeTransport.seconds($0))" } ?? ""
-            return KubeClientError(.timeout, "timed out\(limit) waiting for \(connection.server) to \(request.verb) \(request.target) (\(contextDescription))\(timeout != nil ? "; raise --request-timeout" : "")")
+        if let e = error as? HTTPClientError, e == .connectTimeout {
+            // AsyncHTTPClient reports a stalled TLS handshake as a connect timeout too: one
+            // deadline covers both, so for https the message names both steps.
+            let steps = connection.server.hasPrefix("https://") ? "the TCP connection and TLS handshake did not complete" : "no TCP connection"
+            return KubeClientError(.timeout, "cannot reach \(connection.server) (\(contextDescription)): \(steps) within \(KubeTransport.seconds(options.connectTimeout)) (\(connectFlag))")
         }
-        if error is NIOSSLError || error is BoringSSLError || text.contains("SSL") || text.contains("certificate") {
+        if let e = error as? HTTPClientError, e == .tlsHandshakeTimeout {
+            return KubeClientError(.timeout, "TLS with \(connection.server) failed (\(contextDescription)): the server accepted the connection but did not complete the TLS handshake within \(KubeTransport.seconds(options.connectTimeout)) (\(connectFlag))")
+        }
+        if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout {
+            return timeoutError(request, waited: timeout ?? 0, limit: timeout, phase: .response)
+        }
+        if let reason = TLSFailure.reason(error) {
             let hint: String
             if connection.tls.insecureSkipVerify {
                 hint = ""
@@ -164,12 +239,33 @@ public final class KubeTransport: Sendable {
             } else {
                 hint = "; check certificate-authority(-data) and tls-server-name for this cluster"
             }
-            return KubeClientError(.tls, "TLS with \(connection.server) failed (\(contextDescription)): \(KubeTransport.shortReason(text))\(hint)")
+            return KubeClientError(.tls, "TLS with \(connection.server) failed (\(contextDescription)): \(reason)\(hint)")
         }
         if let e = error as? HTTPClientError, e == .cancelled {
             return KubeClientError(.unreachable, "request to \(connection.server) was cancelled")
         }
-        return KubeClientError(.unreachable, "cannot reach \(connection.server) (\(contextDescription)): \(KubeTransport.shortReason(text))")
+        if error is CancellationError {
+            return KubeClientError(.unreachable, "request to \(connection.server) was cancelled")
+        }
+        return KubeClientError(.unreachable, "cannot reach \(connection.server) (\(contextDescription)): \(KubeTransport.shortReason(String(describing: error)))")
+    }
+
+    /// The flag that sets the connect bound in force.
+    private var connectFlag: String {
+        options.connectTimeout < options.limits.connectTimeout ? "--request-timeout" : "--connect-timeout"
+    }
+
+    /// A request that ran out of time: the bound it hit (which the race in ``send(_:)`` makes
+    /// the time really waited) and what it was still waiting for.
+    func timeoutError(_ request: KubeRequest, waited: Double, limit: Double?, phase: RequestProgress.Phase) -> KubeClientError {
+        let what: String
+        switch phase {
+        case .credentials: what = ": still getting credentials (\(connection.auth.label))"
+        case .response: what = ": no response"
+        case .body: what = ": the response body was still arriving"
+        }
+        let flag = limit != nil ? "; raise --request-timeout" : ""
+        return KubeClientError(.timeout, "timed out after \(KubeTransport.seconds(limit ?? waited)) waiting for \(connection.server) to \(request.verb) \(request.target) (\(contextDescription))\(what)\(flag)")
     }
 
     func statusError(_ code: Int, _ body: [UInt8], _ headers: HTTPHeaders, _ request: KubeRequest) -> KubeClientError {
@@ -197,7 +293,14 @@ public final class KubeTransport: Sendable {
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }
 
-    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))s" : "\(s)s" }
+    /// `3s`, `2.5s`, `0.3s`: a duration for messages (never traps, whatever the value).
+    static func seconds(_ s: Double) -> String {
+        guard s.isFinite, s >= 0 else { return "\(s)s" }
+        if s < 1 { return "\((s * 100).rounded() / 100)s" }
+        if s >= 1e9 { return "\(s)s" }
+        let tenths = (s * 10).rounded() / 10
+        return tenths == tenths.rounded() ? "\(Int(tenths))s" : "\(tenths)s"
+    }
 
     // MARK: Setup
 
@@ -280,5 +383,16 @@ public final class KubeTransport: Sendable {
         default:
             throw KubeClientError(.config, "proxy-url \"\(text)\" of cluster \"\(c.clusterName)\": scheme \(scheme) is not supported (use http:// or socks5://)")
         }
+    }
+}
+
+/// Where a request is, so a timeout can say what it was waiting for.
+final class RequestProgress: @unchecked Sendable {
+    enum Phase: Sendable { case credentials, response, body }
+    private let lock = NSLock()
+    private var _phase = Phase.response
+    var phase: Phase {
+        get { lock.withLock { _phase } }
+        set { lock.withLock { _phase = newValue } }
     }
 }

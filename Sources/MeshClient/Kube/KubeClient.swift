@@ -142,22 +142,29 @@ public final class KubeClient: Sendable {
         let transport = self.transport
         return AsyncThrowingStream { continuation in
             let task = Task {
+                // The server ends the watch after timeoutSeconds; a connection still open 30 s
+                // later is dead (or the server is broken): give up on it so the informer
+                // re-watches instead of waiting for ever on a silent socket.
+                let bound = Double(max(0, timeoutSeconds)) + 30
                 do {
-                    let deadline = NIODeadline.now() + .seconds(Int64(timeoutSeconds) + 30)
-                    let response = try await transport.open(req, deadline: deadline)
-                    var splitter = LineSplitter()
-                    func emit(_ line: [UInt8]) throws {
-                        let event = try WatchEvent(line: line)
-                        if event.type == .error, let status = event.status {
-                            throw KubeClientError(KubeClientError.kind(forCode: status.code), "watch \(req.target): \(status.code) \(status.reason): \(status.message)", status: status)
+                    try await TimeBound.run(seconds: bound) {
+                        let response = try await transport.open(req, deadline: TimeBound.deadline(bound))
+                        var splitter = LineSplitter()
+                        func emit(_ line: [UInt8]) throws {
+                            let event = try WatchEvent(line: line)
+                            if event.type == .error, let status = event.status {
+                                throw KubeClientError(KubeClientError.kind(forCode: status.code), "watch \(req.target): \(status.code) \(status.reason): \(status.message)", status: status)
+                            }
+                            continuation.yield(event)
                         }
-                        continuation.yield(event)
+                        for try await chunk in response.body {
+                            for line in splitter.feed(chunk.readableBytesView) { try emit(line) }
+                        }
+                        if let rest = splitter.finish() { try emit(rest) }
                     }
-                    for try await chunk in response.body {
-                        for line in splitter.feed(chunk.readableBytesView) { try emit(line) }
-                    }
-                    if let rest = splitter.finish() { try emit(rest) }
                     continuation.finish()
+                } catch let error as TimeBound.Exceeded {
+                    continuation.finish(throwing: KubeClientError(.timeout, "watch \(req.target): still open after \(KubeTransport.seconds(error.seconds)), past its \(timeoutSeconds)s server timeout; the connection to \(transport.connection.server) is presumed dead"))
                 } catch let error as KubeClientError {
                     continuation.finish(throwing: error)
                 } catch let error as JSONShapeError {

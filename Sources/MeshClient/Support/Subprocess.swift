@@ -73,7 +73,9 @@ enum Subprocess {
         sigdelset(&all, SIGKILL)
         sigdelset(&all, SIGSTOP)
         posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // A process group of its own, so a timeout can end the plugin and everything it started.
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         let argv = ([executable] + args).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -99,9 +101,8 @@ enum Subprocess {
             return .failure(.couldNotStart(command, String(cString: strerror(rc))))
         }
 
-        // Feed stdin and drain stderr on their own threads so no pipe can fill up and stall.
-        let errData = LockedBytes()
-        let inFD = inPipe[1], errFD = errPipe[0]
+        // Feed stdin on its own thread so a full pipe cannot stall the reads below.
+        let inFD = inPipe[1]
         let input = stdin ?? []
         Thread.detachNewThread {
             input.withUnsafeBytes { raw in
@@ -114,41 +115,82 @@ enum Subprocess {
             }
             close(inFD)
         }
-        Thread.detachNewThread {
-            errData.set(readAll(errFD))
-            close(errFD)
-        }
-        let timedOut = LockedBytes()
-        let childPID = pid
-        let timer = DispatchWorkItem {
-            timedOut.set([1])
-            kill(childPID, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { kill(childPID, SIGKILL) }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-        let stdout = readAll(outPipe[0])
+        LiveGroups.add(pid)
+        let collected = collect(pid: pid, stdoutFD: outPipe[0], stderrFD: errPipe[0], timeout: timeout)
+        LiveGroups.remove(pid)
         close(outPipe[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        timer.cancel()
-        let stderr = errData.wait()
-        if timedOut.peek() != nil { return .failure(.timedOut(command, timeout)) }
+        close(errPipe[0])
+        if collected.timedOut { return .failure(.timedOut(command, timeout)) }
+        let status = collected.status
         // WIFEXITED / WEXITSTATUS, and 128+signal for a signal (as shells report it).
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return .success(Result(status: exitStatus, stdout: stdout, stderr: stderr))
+        return .success(Result(status: exitStatus, stdout: collected.stdout, stderr: collected.stderr))
     }
 
-    private static func readAll(_ fd: Int32) -> [UInt8] {
-        var out: [UInt8] = []
+    /// Reads stdout and stderr until both close and the child has exited, or until `timeout`.
+    ///
+    /// On timeout the child's whole process group gets SIGTERM, then SIGKILL a second later
+    /// (a shell script's `sleep` dies with it). Reading never outlasts the timeout: a
+    /// grandchild that left the group and still holds a pipe open is abandoned, not waited for.
+    private static func collect(pid: pid_t, stdoutFD: Int32, stderrFD: Int32, timeout: Double) -> (status: Int32, stdout: [UInt8], stderr: [UInt8], timedOut: Bool) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let limit = TimeBound.nanoseconds(timeout)
+        func elapsed() -> UInt64 { DispatchTime.now().uptimeNanoseconds &- start }
+        var out: [UInt8] = [], err: [UInt8] = []
+        var open: [Int32: Bool] = [stdoutFD: true, stderrFD: true]
+        var status: Int32 = 0
+        var exited = false
+        var exitedAt: UInt64 = 0
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 { if errno == EINTR { continue } else { break } }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+            if !exited {
+                let r = waitpid(pid, &status, WNOHANG)
+                if r == pid || (r < 0 && errno == ECHILD) { exited = true; exitedAt = elapsed() }
+            }
+            let stillOpen = open.filter(\.value).map(\.key)
+            if exited && (stillOpen.isEmpty || elapsed() &- exitedAt > 200_000_000) { break }
+            if elapsed() >= limit {
+                terminateGroup(pid)
+                if !exited { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+                return (status, out, err, true)
+            }
+            if stillOpen.isEmpty {
+                usleep(10_000)
+                continue
+            }
+            var fds = stillOpen.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let slice = Int32(min(100, max(1, (limit &- elapsed()) / 1_000_000)))
+            let n = poll(&fds, nfds_t(fds.count), slice)
+            if n < 0 && errno != EINTR { break }
+            for p in fds where p.revents != 0 {
+                let got = buffer.withUnsafeMutableBytes { read(p.fd, $0.baseAddress!, $0.count) }
+                if got > 0 {
+                    if p.fd == stdoutFD { out.append(contentsOf: buffer[0..<got]) } else { err.append(contentsOf: buffer[0..<got]) }
+                } else if got == 0 || errno != EINTR {
+                    open[p.fd] = false
+                }
+            }
         }
-        return out
+        return (status, out, err, false)
     }
+
+    /// SIGTERM to the child's process group, SIGKILL a second later if anything is left.
+    private static func terminateGroup(_ pid: pid_t) {
+        kill(-pid, SIGTERM)
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<20 {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                // The leader is gone; make sure nothing else of the group outlives it.
+                kill(-pid, SIGKILL)
+                return
+            }
+            usleep(50_000)
+        }
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+    }
+
     #else
     private static func runBlocking(_ executable: String, _ command: String, _ args: [String], _ env: [String: String], _ stdin: [UInt8]?, _ timeout: Double) -> Swift.Result<Result, Failure> {
         let process = Process()
@@ -188,6 +230,36 @@ enum Subprocess {
     }
     #endif
 }
+
+#if canImport(Glibc)
+/// Process groups of helpers still running. A helper has a group of its own (so a timeout
+/// can end everything it started), which also means it would outlive meshscope when
+/// meshscope exits first (another request failed, the user quit): an `atexit` handler ends
+/// the groups still listed.
+private enum LiveGroups {
+    nonisolated(unsafe) private static var groups: Set<pid_t> = []
+    nonisolated(unsafe) private static var registered = false
+    private static let lock = NSLock()
+
+    static func add(_ pid: pid_t) {
+        lock.withLock {
+            groups.insert(pid)
+            if !registered {
+                registered = true
+                atexit { LiveGroups.killAll() }
+            }
+        }
+    }
+
+    static func remove(_ pid: pid_t) { _ = lock.withLock { groups.remove(pid) } }
+
+    static func killAll() {
+        // No lock: at exit, other threads may hold it for ever; a stale read only sends a
+        // signal to a group that has already gone.
+        for pid in groups { kill(-pid, SIGKILL) }
+    }
+}
+#endif
 
 /// A one-shot byte buffer handed from the stderr reader thread.
 private final class LockedBytes: @unchecked Sendable {

@@ -21,7 +21,7 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Across all namespaces.")
     public var allNamespaces = false
 
-    @Option(help: ArgumentHelp("Timeout for each request, e.g. 500ms, 30s, 2m (0: none; admin reads default to 30s).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Total time for each request, connect to last byte, e.g. 500ms, 30s, 2m (default: 60s for API requests, 30s for admin reads; 0: no total limit). Connecting alone is bounded by --connect-timeout.", valueName: "duration"))
     public var requestTimeout: String?
 
     @Option(name: .customLong("admin-url"), help: ArgumentHelp("Read admin endpoints from this URL (a port-forward or local proxy) instead of through the API server.", valueName: "url"))
@@ -44,6 +44,13 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
         return s
     }
 
+    /// The transport settings these flags ask for: `--request-timeout` as the total bound for
+    /// each API request (unset: ``TransportOptions/defaultRequestTimeout``; `0`: none).
+    public var transportOptions: TransportOptions {
+        guard let t = requestTimeout, let s = DurationText.seconds(t) else { return TransportOptions() }
+        return TransportOptions(requestTimeout: s > 0 ? s : nil)
+    }
+
     /// Resolves the kubeconfig (or in-cluster) connection.
     public func connection(environment: KubeconfigLoader.Environment = .process) throws(CLIError) -> ClusterConnection {
         do {
@@ -57,7 +64,7 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     public func withClient<T: Sendable>(_ body: (KubeClient) async throws -> T) async throws -> T {
         let conn = try connection()
         do {
-            return try await KubeClient.with(conn, options: TransportOptions(requestTimeout: timeoutSeconds)) { client in try await body(client) }
+            return try await KubeClient.with(conn, options: transportOptions) { client in try await body(client) }
         } catch let e as KubeClientError {
             throw CLIError(.unavailable, e.message)
         }

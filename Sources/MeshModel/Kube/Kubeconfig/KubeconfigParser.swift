@@ -88,8 +88,14 @@ struct KubeconfigParser {
             guard let n = try string(e["name"], f + ".name") else { throw fail(f + ".name", "missing") }
             env.append(ExecConfig.EnvVar(name: n, value: try string(e["value"], f + ".value") ?? ""))
         }
-        // client-go resolves a relative command only when it names a path (./plugin), not a $PATH lookup.
-        let resolvedCommand = command.contains("/") ? (path(command) ?? command) : command
+        // client-go resolves a relative command against the kubeconfig's directory only when it
+        // names a path (./plugin); a bare name is a $PATH lookup. The resolved path must keep a
+        // slash: a kubeconfig given as a relative path (`--kubeconfig kc.yaml`) has directory
+        // ".", and "./hang.sh" would otherwise clean to "hang.sh" and be looked up on PATH.
+        var resolvedCommand = command
+        if command.contains("/"), let resolved = path(command) {
+            resolvedCommand = resolved.contains("/") ? resolved : "./" + resolved
+        }
         return ExecConfig(
             apiVersion: apiVersion, command: resolvedCommand, args: args, env: env,
             installHint: try string(exec["installHint"], field + ".installHint"),

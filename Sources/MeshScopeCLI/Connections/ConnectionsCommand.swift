@@ -127,7 +127,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
         default: out += table.render(wide: false)
         }
         if redraw {
-            out += "\n\(state.time) · refresh \(refresh) · \(state.proxies.count) proxies · \(state.failing.count) failing\n\u{1B}[J"
+            out += "\n\(state.time) · refresh \(refresh) · \(state.proxyCount) proxies · \(state.failing.count) failing\n\u{1B}[J"
         } else if watch {
             out += "\n"
         }

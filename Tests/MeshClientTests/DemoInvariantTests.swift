@@ -221,7 +221,8 @@ import Testing
         for s in w.cluster.services {
             let ns = s.metadata.namespace ?? ""
             let isWaypoint = s.metadata.labels["istio.io/waypoint-for"] != nil
-            expected["\(ns)/\(s.metadata.name)"] = s.metadata.labels["istio.io/use-waypoint"] ?? (isWaypoint ? nil : nsLabel[ns])
+            let waypoint: String? = s.metadata.labels["istio.io/use-waypoint"] ?? (isWaypoint ? nil : nsLabel[ns])
+            expected["\(ns)/\(s.metadata.name)"] = .some(waypoint)
         }
         let svcTable = try LiveViews.services.build(w.data).table
         let svcWaypoint = try #require(svcTable.columns.firstIndex { $0.name == "WAYPOINT" })

@@ -183,16 +183,15 @@ public struct EnvoyDumpGenerator: Sendable {
         var name: String { "outbound|\(port.number)|\(subset)|\(service.fqdn)" }
     }
 
-    /// Every fifth service has a DestinationRule with v1/v2 subsets, as real meshes do.
+    /// A service's DestinationRule subsets, as the service says; unsaid, every fifth service
+    /// has v1/v2 subsets, as real meshes do.
     func outboundClusterKeys() -> [ClusterKey] {
         var keys: [ClusterKey] = []
         for (i, svc) in mesh.services.enumerated() {
+            let subsets = svc.subsets ?? (i % 5 == 0 ? ["v1", "v2"] : [])
             for port in svc.ports {
                 keys.append(ClusterKey(service: svc, port: port, subset: ""))
-                if i % 5 == 0 {
-                    keys.append(ClusterKey(service: svc, port: port, subset: "v1"))
-                    keys.append(ClusterKey(service: svc, port: port, subset: "v2"))
-                }
+                for subset in subsets { keys.append(ClusterKey(service: svc, port: port, subset: subset)) }
             }
         }
         return keys

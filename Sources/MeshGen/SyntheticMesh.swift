@@ -32,7 +32,19 @@ public struct SyntheticMesh: Sendable {
         public var clusterIP: String
         public var ports: [Port]
         public var pods: [Pod]
+        /// Subsets of the service's DestinationRule (one cluster each); nil leaves the choice
+        /// to the generator (every fifth service, v1 and v2), empty means no DestinationRule.
+        public var subsets: [String]?
         public var fqdn: String { "\(name).\(namespace).svc.cluster.local" }
+
+        public init(name: String, namespace: String, clusterIP: String, ports: [Port], pods: [Pod], subsets: [String]? = nil) {
+            self.name = name
+            self.namespace = namespace
+            self.clusterIP = clusterIP
+            self.ports = ports
+            self.pods = pods
+            self.subsets = subsets
+        }
     }
 
     public var trustDomain = "cluster.local"

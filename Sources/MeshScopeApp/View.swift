@@ -173,7 +173,7 @@ extension App {
         var freshStyle = s.loadError != nil ? theme[.flashError] : nil
         if let live, s.loadedAt != nil {
             // Freshness of a live source: how many proxies answer, how many sources fail.
-            fresh += " · \(live.proxies.count) proxies"
+            fresh += " · \(live.proxyCount) proxies"
             let failing = live.failing.count
             if failing > 0 {
                 fresh += " · \(failing) source\(failing == 1 ? "" : "s") failing"

@@ -260,7 +260,7 @@ import Testing
             let healthy = index.proxies.filter { ![broken.name, garbage.name, reset.name].contains($0.name) }
             #expect(healthy.count >= 10)
             for p in healthy where p.kind == "sidecar" {
-                #expect(try index.responseKeys(p) == ["certs", "clusters", "configDump", "serverInfo", "statsJSON", "statsPrometheus"])
+                #expect(try index.responseKeys(p) == ["certs", "clusters", "configDump", "istiodConfigDump", "serverInfo", "statsJSON", "statsPrometheus"])
                 #expect(index.failures(of: p).isEmpty)
             }
             #expect(index.proxy(name: broken.name, namespace: broken.namespace) != nil)
@@ -285,7 +285,8 @@ import Testing
             #expect(Set(index.proxies.map(\.kind)) == ["sidecar", "ztunnel"])
             #expect(index.proxies.filter { $0.kind == "sidecar" }.allSatisfy { $0.name.hasPrefix("productpage") })
             let pp = try #require(index.proxies.first { $0.kind == "sidecar" })
-            #expect(try index.responseKeys(pp) == ["certs", "clusters", "configDump", "serverInfo"])
+            // istiod's view of the proxy is kept with it even when istiod itself is not selected.
+            #expect(try index.responseKeys(pp) == ["certs", "clusters", "configDump", "istiodConfigDump", "serverInfo"])
             let stats = await MeshScopeMain.invoke(["admin", "\(pp.name).\(pp.namespace)", "/stats/prometheus", "--snapshot", file])
             #expect(stats.code == 1)
             #expect(stats.stderr == "meshscope: snapshot \(file) has no /stats/prometheus for \(pp.name).\(pp.namespace) (taken with --no-stats)\n")

@@ -117,7 +117,11 @@ import Testing
         // The object is in the cluster: the Istio view lists it (through the informers).
         try await t.command("istio")
         try await t.filter("destinationrules")
-        try await t.waitFor("a DestinationRule", timeout: Self.slow) { Self.line($0, "destinationrules.networking.istio.io")?.hasSuffix("1 │") == true || Self.line($0, "destinationrules.networking.istio.io")?.contains(" 1 ") == true }
+        // The demo's own DestinationRules (one per service with several versions) and the applied one.
+        let rules = Self.demo.destinationRules.count + 1
+        try await t.waitFor("a DestinationRule", timeout: Self.slow) {
+            Self.line($0, "destinationrules.networking.istio.io")?.hasSuffix("\(rules) │") == true || Self.line($0, "destinationrules.networking.istio.io")?.contains(" \(rules) ") == true
+        }
         try await t.keys("Enter")
         screen = try await t.waitFor("ratings-e2e listed", timeout: Self.slow) { Self.line($0, "ratings-e2e") != nil }
         #expect(Self.line(screen, "ratings-e2e")?.contains("ratings.bookinfo.svc.cluster.local") == true)

@@ -130,7 +130,8 @@ struct LiveDriverHarness {
         #expect(header.contains("meshscope-demo @ meshscope-demo  ns: all"))
         #expect(header.contains("Source:   demo mesh"))
         #expect(header.contains("Updated:"))
-        #expect(header.contains("\(h.feed.state!.proxies.count) proxies"))
+        #expect(header.contains("\(h.feed.state!.proxyCount) proxies"))
+        #expect(h.feed.state!.proxyCount == LiveDemoData.mesh.xdsClients.count)
         #expect(header.contains("Refresh:  2s"))
         #expect(h.d.frameTitle.contains(" Workloads[\(LiveDemoData.mesh.pods.count)] "))
     }

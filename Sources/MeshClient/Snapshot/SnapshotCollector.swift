@@ -93,6 +93,7 @@ public enum SnapshotCollector {
             return sel.matches(podsByKey[p.key]?.metadata.labels ?? [:])
         }
         let proxyKeys = Set(proxies.map(\.key))
+        let istiodOf = await connectedIstiods(source, proxies: proxies)
 
         var metadata = SnapshotMetadata(
             takenAt: started, sourceKind: source.info.kind.rawValue, sourceName: source.info.name, context: source.info.context,
@@ -133,7 +134,9 @@ public enum SnapshotCollector {
         var done = 0
         progress(SnapshotProgress(phase: .proxies, done: 0, total: proxies.count, failures: failures.count))
         try await forEachBounded(proxies, concurrency: options.concurrency) { p in
-            await fetch(source, p, AdminRequest.collected(for: p.kind, stats: options.stats))
+            var fetched = await fetch(source, p, AdminRequest.collected(for: p.kind, stats: options.stats))
+            if let istiod = istiodOf(p) { await fetchIstiodView(source, of: p, from: istiod, into: &fetched) }
+            return fetched
         } handle: { p, fetched in
             failures.append(contentsOf: fetched.failures)
             let earlier = (firstSamples.removeValue(forKey: p.key) ?? [:]).filter { fetched.responses[$0.key] != nil }
@@ -181,6 +184,36 @@ public enum SnapshotCollector {
             }
         }
         return out
+    }
+
+    /// Which istiod each Envoy is connected to: the only one, or (with several) the one whose
+    /// `/debug/syncz` lists it, read once per istiod.
+    static func connectedIstiods(_ source: any MeshSource, proxies: [MeshState.Proxy]) async -> @Sendable (MeshState.Proxy) -> MeshState.Proxy? {
+        let istiods = ((try? await source.proxies()) ?? proxies).filter { $0.kind == .istiod }
+        if istiods.count <= 1 {
+            let only = istiods.first
+            return { p in [.sidecar, .gateway, .waypoint].contains(p.kind) ? only : nil }
+        }
+        var byProxyID: [String: MeshState.Proxy] = [:]
+        for i in istiods {
+            guard let bytes = try? await source.admin(pod: i.name, namespace: i.namespace, request: .syncz),
+                  let doc = try? JSONDocument(bytes: bytes) else { continue }
+            for s in IstiodSyncz.decode(doc, istiod: i.name).proxies where byProxyID[s.proxyID] == nil { byProxyID[s.proxyID] = i }
+        }
+        let map = byProxyID
+        return { p in [.sidecar, .gateway, .waypoint].contains(p.kind) ? map[p.proxyID] : nil }
+    }
+
+    /// istiod's view of `p` (what it would push), stored with `p` under `istiodConfigDump`.
+    static func fetchIstiodView(_ source: any MeshSource, of p: MeshState.Proxy, from istiod: MeshState.Proxy, into out: inout Fetched) async {
+        let r = AdminRequest.istiodConfigDump(proxyID: p.proxyID)
+        guard let key = r.snapshotKey else { return }
+        do {
+            let body = try await source.admin(pod: istiod.name, namespace: istiod.namespace, request: r)
+            out.responses[key] = SnapshotResponse(fetchedAt: Date(), body: body)
+        } catch {
+            out.failures.append(SnapshotFailure(proxy: p.key, request: key, target: "\(istiod.name)\(target(r))", reason: error.message))
+        }
     }
 
     static func target(_ r: AdminRequest?) -> String { r.map { ":\($0.port)\($0.path)" } ?? "?" }

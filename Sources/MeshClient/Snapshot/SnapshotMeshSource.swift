@@ -65,6 +65,7 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
     }
 
     public func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8] {
+        if case .istiodConfigDump(let proxyID) = request { return try istiodView(istiod: pod, namespace: namespace, proxyID: proxyID) }
         let id = "\(pod).\(namespace)"
         guard let p = index.proxy(name: pod, namespace: namespace) else {
             let pods = (try? await cluster().pods) ?? []
@@ -88,6 +89,25 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
             throw MeshSourceError(.unavailable, "snapshot \(path) has no \(request.path) for \(id) (taken with --no-stats)")
         }
         throw MeshSourceError(.unavailable, "snapshot \(path) has no \(request.path) for \(id) (a \(p.kind) proxy: not collected for this kind)")
+    }
+
+    /// istiod's view of a proxy, kept with that proxy (see ``SnapshotFormat/responseKinds``).
+    private func istiodView(istiod: String, namespace: String, proxyID: String) throws(MeshSourceError) -> [UInt8] {
+        guard index.proxy(name: istiod, namespace: namespace) != nil else {
+            throw MeshSourceError(.notFound, "snapshot \(path) has no istiod \(istiod).\(namespace)")
+        }
+        // A proxy ID is `name.namespace`; namespaces have no dots.
+        guard let dot = proxyID.lastIndex(of: "."),
+              let p = index.proxy(name: String(proxyID[..<dot]), namespace: String(proxyID[proxyID.index(after: dot)...])) else {
+            throw MeshSourceError(.notFound, "snapshot \(path) has no proxy \(proxyID)")
+        }
+        let found: SnapshotResponse?
+        do { found = try index.response(p, key: "istiodConfigDump") } catch { throw MeshSourceError(.failed, error.message) }
+        if let found { return found.body }
+        if let f = index.failures(of: p).first(where: { $0.request == "istiodConfigDump" }) {
+            throw MeshSourceError(.unavailable, "snapshot \(path) has no istiod view of \(proxyID): collecting it failed: \(f.reason)")
+        }
+        throw MeshSourceError(.unavailable, "snapshot \(path) has no istiod view of \(proxyID) (taken by a meshscope that did not collect it, or not an Envoy)")
     }
 
     public func close() async {}

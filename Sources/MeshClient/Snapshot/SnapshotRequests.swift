@@ -19,7 +19,8 @@ extension AdminRequest {
         case .ztunnelMetrics: "ztunnelMetrics"
         case .syncz: "syncz"
         case .connections: "connections"
-        case .istiodConfigDump: nil
+        // Stored with the proxy it is about, not with the istiod that answered.
+        case .istiodConfigDump: "istiodConfigDump"
         case .path(let port, let path): AdminRequest.collected(for: port).first { $0.port == port && $0.path == path }?.snapshotKey
         }
     }

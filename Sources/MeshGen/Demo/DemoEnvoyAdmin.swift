@@ -17,13 +17,14 @@ extension DemoMesh {
         let wl = workloads[pod.workload]
         if pod.mode == .waypoint {
             // The waypoint sees every edge into its namespace's workloads that goes through it.
-            for e in edges where e.viaWaypoint && workloads[e.destination].namespace == pod.namespace {
+            for e in edges where e.viaWaypoint && !e.noHealthyUpstream && workloads[e.destination].namespace == pod.namespace {
                 var sum = DemoTraffic.Counters()
                 for r in workloads[e.destination].pods.indices { sum.add(DemoTraffic.counters(e, pod: r, tick: tick, since: since, http: true)) }
                 writeIstio(&w, e, reporter: "waypoint", security: "mutual_tls", counters: sum, http: services[e.service].protocolName != "tcp", tcpOnly: false)
             }
         } else {
-            for i in inbound(pod.workload) where !edges[i].viaWaypoint {
+            // Requests the client failed locally (no healthy host) never arrive.
+            for i in inbound(pod.workload) where !edges[i].viaWaypoint && !edges[i].noHealthyUpstream {
                 let e = edges[i]
                 let http = services[e.service].protocolName != "tcp"
                 let c = DemoTraffic.counters(e, pod: pod.replica, tick: tick, since: since, http: http)
@@ -36,16 +37,16 @@ extension DemoMesh {
             let c = DemoTraffic.counters(e, pod: 1_000 + pod.replica, tick: tick, since: since, http: http)
             writeIstio(&w, e, reporter: "source", security: "unknown", counters: c, http: http, tcpOnly: false)
         }
-        for (cluster, hosts) in upstreamHosts(pod: p, tick: tick, since: since) {
-            let labels = [("cluster_name", cluster)]
-            let total = hosts.reduce(0) { $0 + $1.total }
-            let errors = hosts.reduce(0) { $0 + $1.errors }
-            w.add("envoy_cluster_upstream_rq_total", help: "", labels: labels, value: total)
-            w.add("envoy_cluster_upstream_rq_5xx", help: "", labels: labels, value: errors)
-            w.add("envoy_cluster_upstream_cx_total", help: "", labels: labels, value: total / 50)
-            w.add("envoy_cluster_upstream_cx_active", type: "gauge", help: "", labels: labels, value: hosts.filter { $0.healthy }.count)
-            w.add("envoy_cluster_membership_healthy", type: "gauge", help: "", labels: labels, value: hosts.filter { $0.healthy }.count)
-            w.add("envoy_cluster_membership_total", type: "gauge", help: "", labels: labels, value: hosts.count)
+        for c in upstreamHosts(pod: p, tick: tick, since: since) {
+            let labels = [("cluster_name", c.name)]
+            w.add("envoy_cluster_upstream_rq_total", help: "", labels: labels, value: c.upstreamRequests)
+            w.add("envoy_cluster_upstream_rq_5xx", help: "", labels: labels, value: c.responses503)
+            w.add("envoy_cluster_upstream_rq", help: "", labels: labels + [("response_code", "503")], value: c.responses503)
+            w.add("envoy_cluster_upstream_cx_none_healthy", help: "", labels: labels, value: c.noHealthy)
+            w.add("envoy_cluster_upstream_cx_total", help: "", labels: labels, value: c.upstreamRequests / 50)
+            w.add("envoy_cluster_upstream_cx_active", type: "gauge", help: "", labels: labels, value: c.healthyHosts)
+            w.add("envoy_cluster_membership_healthy", type: "gauge", help: "", labels: labels, value: c.healthyHosts)
+            w.add("envoy_cluster_membership_total", type: "gauge", help: "", labels: labels, value: c.hosts.count)
         }
         w.add("envoy_server_live", type: "gauge", help: "", labels: [], value: 1)
         w.add("envoy_server_uptime", type: "gauge", help: "", labels: [], value: max(0, tick - since))
@@ -60,8 +61,24 @@ extension DemoMesh {
         var healthy: Bool
     }
 
+    /// One outbound cluster of a client Envoy as its stats count it.
+    struct UpstreamCluster {
+        var name: String
+        var hosts: [UpstreamHost]
+        /// Requests failed locally for want of a healthy host (Envoy's `upstream_cx_none_healthy`;
+        /// each is also a 503 but never an upstream request). The same count the client's
+        /// `istio_requests_total{response_code="503",response_flags="UH"}` carries.
+        var noHealthy: Int
+
+        /// `upstream_rq_total`: requests that reached a host.
+        var upstreamRequests: Int { hosts.reduce(0) { $0 + $1.total } }
+        /// `upstream_rq_503`: the hosts' 503s plus the local ones.
+        var responses503: Int { hosts.reduce(0) { $0 + $1.errors } + noHealthy }
+        var healthyHosts: Int { hosts.filter(\.healthy).count }
+    }
+
     /// Outbound clusters of a pod (one per called service) and their hosts with request counts.
-    func upstreamHosts(pod p: Int, tick: Int, since: Int) -> [(String, [UpstreamHost])] {
+    func upstreamHosts(pod p: Int, tick: Int, since: Int) -> [UpstreamCluster] {
         let pod = pods[p]
         guard pod.mode.hasEnvoy else { return [] }
         var byService: [Int: [Int]] = [:]
@@ -73,15 +90,19 @@ extension DemoMesh {
         return order.map { s in
             let svc = services[s]
             var hosts: [UpstreamHost] = []
+            // The same counters the pod reports as source for these edges.
+            let noHealthy = byService[s]!.filter { edges[$0].noHealthyUpstream }.reduce(0) { sum, i in
+                sum + DemoTraffic.counters(edges[i], pod: 1_000 + pod.replica, tick: tick, since: since, http: true).requests
+            }
             for w in svc.workloads {
                 let edge = byService[s]!.first { edges[$0].destination == w }.map { edges[$0] }
                 for h in workloads[w].pods {
-                    let healthy = h != unhealthyPod
+                    let healthy = isHealthy(pod: h)
                     let counts = edge.map { healthy ? DemoTraffic.hostRequests($0, sourcePod: pod.replica, host: pods[h].replica, tick: tick, since: since) : (0, 0) } ?? (0, 0)
                     hosts.append(UpstreamHost(pod: h, port: svc.targetPort, total: counts.0, errors: counts.1, healthy: healthy))
                 }
             }
-            return ("outbound|\(svc.port)||\(svc.fqdn)", hosts)
+            return UpstreamCluster(name: "outbound|\(svc.port)||\(svc.fqdn)", hosts: hosts, noHealthy: noHealthy)
         }
     }
 
@@ -124,11 +145,11 @@ extension DemoMesh {
         let istiodPod = pods[istiod]
         statuses.append(.object(["name": .string("xds-grpc"), "circuit_breakers": thresholds, "observability_name": .string("xds-grpc"),
                                  "host_statuses": .array([host(istiodPod.ip, 15012, zone: istiodPod.zone, total: 1, errors: 0, active: 1, healthy: true)])]))
-        for (cluster, hosts) in upstreamHosts(pod: p, tick: tick, since: since) {
+        for c in upstreamHosts(pod: p, tick: tick, since: since) {
             statuses.append(.object([
-                "name": .string(cluster), "added_via_api": .bool(true), "circuit_breakers": thresholds, "observability_name": .string(cluster),
-                "eds_service_name": .string(cluster),
-                "host_statuses": .array(hosts.map { h in
+                "name": .string(c.name), "added_via_api": .bool(true), "circuit_breakers": thresholds, "observability_name": .string(c.name),
+                "eds_service_name": .string(c.name),
+                "host_statuses": .array(c.hosts.map { h in
                     host(pods[h.pod].ip, h.port, zone: pods[h.pod].zone, total: h.total, errors: h.errors, active: h.healthy ? 1 : 0, healthy: h.healthy)
                 }),
             ]))
@@ -148,12 +169,15 @@ extension DemoMesh {
             var members = svc.workloads.flatMap { workloads[$0].pods }
             if let first, let k = members.firstIndex(of: first) { members.swapAt(0, k) }
             let port = SyntheticMesh.Port(name: svc.portName, number: svc.port, targetPort: svc.targetPort, protocolName: svc.protocolName)
-            return SyntheticMesh.Service(name: svc.name, namespace: svc.namespace, clusterIP: svc.clusterIP, ports: [port], pods: members.map { m in
+            var out = SyntheticMesh.Service(name: svc.name, namespace: svc.namespace, clusterIP: svc.clusterIP, ports: [port], pods: members.map { m in
                 let mp = pods[m]
                 return SyntheticMesh.Pod(name: mp.name, namespace: mp.namespace, ip: mp.ip, node: mp.node,
                                          version: workloads[mp.workload].version.isEmpty ? "v1" : workloads[mp.workload].version, zone: mp.zone,
                                          healthy: m != unhealthyPod)
             })
+            // Subset clusters exactly for the DestinationRules the API server holds.
+            out.subsets = destinationRules.first { $0.service == s }?.subsets ?? []
+            return out
         }
         var mesh = SyntheticMesh(services: 0)
         // The generator writes the view of the first pod of the first service.

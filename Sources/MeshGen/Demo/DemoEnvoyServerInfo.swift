@@ -46,15 +46,17 @@ extension DemoMesh {
         func add(_ name: String, _ value: Int) {
             stats.append(.object([("name", .string(name)), ("value", .int(value))]))
         }
-        for (cluster, hosts) in upstreamHosts(pod: p, tick: tick, since: since) {
-            let total = hosts.reduce(0) { $0 + $1.total }
-            let healthy = hosts.filter(\.healthy).count
-            add("cluster.\(cluster).membership_healthy", healthy)
-            add("cluster.\(cluster).membership_total", hosts.count)
-            add("cluster.\(cluster).upstream_cx_active", healthy)
-            add("cluster.\(cluster).upstream_cx_total", total / 50)
-            add("cluster.\(cluster).upstream_rq_5xx", hosts.reduce(0) { $0 + $1.errors })
-            add("cluster.\(cluster).upstream_rq_total", total)
+        for c in upstreamHosts(pod: p, tick: tick, since: since) {
+            let cluster = c.name
+            add("cluster.\(cluster).membership_healthy", c.healthyHosts)
+            add("cluster.\(cluster).membership_total", c.hosts.count)
+            add("cluster.\(cluster).upstream_cx_active", c.healthyHosts)
+            add("cluster.\(cluster).upstream_cx_none_healthy", c.noHealthy)
+            add("cluster.\(cluster).upstream_cx_total", c.upstreamRequests / 50)
+            add("cluster.\(cluster).upstream_rq_503", c.responses503)
+            add("cluster.\(cluster).upstream_rq_5xx", c.responses503)
+            add("cluster.\(cluster).upstream_rq_completed", c.upstreamRequests + c.noHealthy)
+            add("cluster.\(cluster).upstream_rq_total", c.upstreamRequests)
         }
         add("server.live", 1)
         add("server.uptime", max(0, tick - since))

@@ -1,8 +1,8 @@
 import MeshModel
 
 /// The demo's Kubernetes objects as JSON documents the API server would return: namespaces,
-/// pods (with the labels, annotations and containers that tell the mesh mode), services and
-/// endpointslices.
+/// pods (with the labels, annotations and containers that tell the mesh mode), services,
+/// endpointslices, and the Istio objects the proxies' config names (DestinationRules).
 ///
 /// ```swift
 /// let objects = demo.kubernetesObjects()   // [[UInt8]], one JSON object each
@@ -21,6 +21,7 @@ extension DemoMesh {
             out.append(encode(serviceObject(s)))
             out.append(encode(endpointSliceObject(s)))
         }
+        for rule in destinationRules { out.append(encode(destinationRuleObject(rule))) }
         return out
     }
 
@@ -124,7 +125,9 @@ extension DemoMesh {
     func serviceObject(_ s: Int) -> OutputNode {
         let svc = services[s]
         var svcLabels: [(String, String)] = [("app", svc.app)]
-        if svc.name == "waypoint" { svcLabels = [("gateway.istio.io/managed", "istio.io-mesh-controller"), ("istio.io/waypoint-for", "service")] }
+        if svc.workloads.contains(where: { workloads[$0].mode == .waypoint }) {
+            svcLabels = [("gateway.istio.io/managed", "istio.io-mesh-controller"), ("istio.io/waypoint-for", DemoMesh.waypointFor)]
+        }
         return .object([
             "apiVersion": .string("v1"), "kind": .string("Service"),
             "metadata": .object(["name": .string(svc.name), "namespace": .string(svc.namespace), "labels": labels(svcLabels),
@@ -152,12 +155,25 @@ extension DemoMesh {
             "endpoints": .array(members.map { m in
                 .object([
                     "addresses": .array([.string(pods[m].ip)]),
-                    "conditions": .object(["ready": .bool(m != unhealthyPod), "serving": .bool(true), "terminating": .bool(false)]),
+                    "conditions": .object(["ready": .bool(isHealthy(pod: m)), "serving": .bool(true), "terminating": .bool(false)]),
                     "nodeName": .string(pods[m].node), "zone": .string(pods[m].zone),
                     "targetRef": .object(["kind": .string("Pod"), "name": .string(pods[m].name), "namespace": .string(pods[m].namespace), "uid": .string(pods[m].uid)]),
                 ])
             }),
             "ports": .array([.object(["name": .string(svc.portName), "port": .int(svc.targetPort), "protocol": .string("TCP")])]),
+        ])
+    }
+
+    /// A DestinationRule as `kubectl apply` leaves it: host and one subset per version label.
+    func destinationRuleObject(_ rule: DestinationRule) -> OutputNode {
+        .object([
+            "apiVersion": .string("networking.istio.io/v1"), "kind": .string("DestinationRule"),
+            "metadata": .object(["name": .string(rule.name), "namespace": .string(rule.namespace),
+                                 "creationTimestamp": .string(DemoMesh.creationTimestamp)]),
+            "spec": .object([
+                "host": .string(services[rule.service].fqdn),
+                "subsets": .array(rule.subsets.map { .object(["name": .string($0), "labels": .object(["version": .string($0)])]) }),
+            ]),
         ])
     }
 }

@@ -5,8 +5,14 @@
 /// so they agree with each other.
 ///
 /// Things are broken on purpose so there is something to find: one proxy is stale in istiod's
-/// syncz (``stalePod``), one endpoint is unhealthy (``unhealthyPod``), one edge is plaintext
-/// (``plaintextEdge``: a non-mesh client calling a sidecar in PERMISSIVE mode).
+/// syncz (``stalePod``), one endpoint is unhealthy (``unhealthyPod``; a client that sees no
+/// healthy endpoint of a service fails its requests locally, ``Edge/noHealthyUpstream``), one
+/// edge is plaintext (``plaintextEdge``: a non-mesh client calling a sidecar in PERMISSIVE mode).
+///
+/// Facts are stated once here and derived everywhere else: which waypoint a service uses
+/// (``waypoint(forService:)``, from its namespace's `istio.io/use-waypoint` label), which
+/// DestinationRules exist (``destinationRules``), which endpoints are healthy, and which
+/// pods are xDS proxies (``xdsClients``).
 ///
 /// ```swift
 /// let demo = DemoMesh(DemoMesh.Options(services: 10, replicas: 2))
@@ -97,9 +103,25 @@ public struct DemoMesh: Sendable {
         /// Share of HTTP requests answered 503, in permille.
         public var errorPermille: Int
         public var mtls: Bool
-        /// Goes through the destination namespace's waypoint (ambient with a waypoint).
+        /// Goes through the destination service's waypoint (``DemoMesh/waypoint(forService:)``).
         public var viaWaypoint: Bool
         public var seed: UInt64
+        /// The client's Envoy sees no healthy endpoint of the service: with Istio's defaults
+        /// (no panic routing, `minHealthPercent: 0`) it answers every request itself with 503
+        /// and response flag UH, and nothing reaches the destination.
+        public var noHealthyUpstream = false
+
+        /// Istio's `response_flags` label for this edge's 503s: UH when the client had no
+        /// healthy host, UF (upstream failure) otherwise.
+        public var errorResponseFlags: String { noHealthyUpstream ? "UH" : "UF" }
+    }
+
+    /// A DestinationRule with one subset per version of the service's workloads.
+    public struct DestinationRule: Sendable {
+        public var name: String
+        public var namespace: String
+        public var service: Int
+        public var subsets: [String]
     }
 
     public let options: Options
@@ -110,6 +132,8 @@ public struct DemoMesh: Sendable {
     public private(set) var pods: [Pod] = []
     public private(set) var services: [Service] = []
     public private(set) var edges: [Edge] = []
+    /// The Istio config objects the proxies' config names (cluster metadata `config`).
+    public private(set) var destinationRules: [DestinationRule] = []
     public let nodes: [String]
     /// The proxy istiod has not heard an ACK from for its last EDS push.
     public private(set) var stalePod = 0
@@ -120,6 +144,11 @@ public struct DemoMesh: Sendable {
 
     public static let sidecarNamespace = "bookinfo"
     public static let ambientNamespace = "bookinfo-ambient"
+    /// The label that binds a namespace's (or a service's) traffic to a waypoint.
+    public static let useWaypointLabel = "istio.io/use-waypoint"
+    /// What the demo's waypoints capture (`istio.io/waypoint-for`): both service and workload
+    /// traffic, so ztunnel names the waypoint for the services and the workloads alike.
+    public static let waypointFor = "all"
 
     public init(_ options: Options = Options()) {
         self.options = options
@@ -143,6 +172,31 @@ public struct DemoMesh: Sendable {
     /// The istiod pod.
     public var istiod: Int { istiodPod }
 
+    /// The waypoint service (an index into ``services``) that traffic to service `s` goes
+    /// through: the one its namespace's `istio.io/use-waypoint` label names, never the
+    /// waypoint's own service. Both the namespace label and ztunnel's view read this.
+    public func waypoint(forService s: Int) -> Int? {
+        let svc = services[s]
+        guard let name = namespaces.first(where: { $0.name == svc.namespace })?.labels.first(where: { $0.0 == DemoMesh.useWaypointLabel })?.1,
+              let w = services.firstIndex(where: { $0.namespace == svc.namespace && $0.name == name && $0.workloads.contains { workloads[$0].mode == .waypoint } }),
+              w != s else { return nil }
+        return w
+    }
+
+    /// The waypoint a workload's own traffic goes through (``waypointFor`` `all`): its service's.
+    public func waypoint(forWorkload w: Int) -> Int? {
+        guard workloads[w].mode == .ambient, let s = workloads[w].service else { return nil }
+        return waypoint(forService: s)
+    }
+
+    /// Whether the endpoint is HEALTHY in its clients' EDS (and ready in its EndpointSlice).
+    public func isHealthy(pod p: Int) -> Bool { p != unhealthyPod }
+
+    /// Healthy endpoints of a service, over every workload it selects.
+    public func healthyEndpoints(service s: Int) -> [Int] {
+        services[s].workloads.flatMap { workloads[$0].pods }.filter(isHealthy)
+    }
+
     /// Edges whose destination workload is `w`, and whose source workload is `w`.
     public func inbound(_ w: Int) -> [Int] { inboundEdges[w] ?? [] }
     public func outbound(_ w: Int) -> [Int] { outboundEdges[w] ?? [] }
@@ -160,7 +214,7 @@ public struct DemoMesh: Sendable {
         namespaces = [
             Namespace(name: "istio-system", labels: [("kubernetes.io/metadata.name", "istio-system")]),
             Namespace(name: sc, labels: [("istio-injection", "enabled"), ("kubernetes.io/metadata.name", sc)]),
-            Namespace(name: am, labels: [("istio.io/dataplane-mode", "ambient"), ("istio.io/use-waypoint", "waypoint"), ("kubernetes.io/metadata.name", am)]),
+            Namespace(name: am, labels: [("istio.io/dataplane-mode", "ambient"), (DemoMesh.useWaypointLabel, "waypoint"), ("kubernetes.io/metadata.name", am)]),
             Namespace(name: "legacy", labels: [("kubernetes.io/metadata.name", "legacy")]),
         ]
         let extraNamespaces = options.services == 0 ? 0 : min(20, max(1, options.services / 100))
@@ -220,19 +274,19 @@ public struct DemoMesh: Sendable {
         _ = addPods(legacy, count: 1, &rng)
 
         // Edges.
-        for (ns, viaWaypoint) in [(sc, false), (am, true)] {
+        for ns in [sc, am] {
             let w = bookinfo[ns]!
-            addEdge(w["productpage-v1"]!, to: w["details-v1"]!, rate: 30, errors: 0, viaWaypoint: viaWaypoint, &rng)
+            addEdge(w["productpage-v1"]!, to: w["details-v1"]!, rate: 30, errors: 0, &rng)
             for v in ["v1", "v2", "v3"] {
-                addEdge(w["productpage-v1"]!, to: w["reviews-\(v)"]!, rate: 10, errors: v == "v3" ? 40 : 0, viaWaypoint: viaWaypoint, &rng)
+                addEdge(w["productpage-v1"]!, to: w["reviews-\(v)"]!, rate: 10, errors: v == "v3" ? 40 : 0, &rng)
             }
-            addEdge(w["reviews-v2"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, viaWaypoint: viaWaypoint, &rng)
-            addEdge(w["reviews-v3"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, viaWaypoint: viaWaypoint, &rng)
-            if let mongo = w["mongodb-v1"] { addEdge(w["ratings-v1"]!, to: mongo, rate: 3, errors: 0, viaWaypoint: false, &rng) }
+            addEdge(w["reviews-v2"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, &rng)
+            addEdge(w["reviews-v3"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, &rng)
+            if let mongo = w["mongodb-v1"] { addEdge(w["ratings-v1"]!, to: mongo, rate: 3, errors: 0, &rng) }
         }
-        addEdge(gw, to: bookinfo[sc]!["productpage-v1"]!, rate: 30, errors: 5, viaWaypoint: false, &rng)
+        addEdge(gw, to: bookinfo[sc]!["productpage-v1"]!, rate: 30, errors: 5, &rng)
         plaintextEdge = edges.count
-        addEdge(legacy, to: bookinfo[sc]!["details-v1"]!, rate: 2, errors: 0, viaWaypoint: false, mtls: false, &rng)
+        addEdge(legacy, to: bookinfo[sc]!["details-v1"]!, rate: 2, errors: 0, mtls: false, &rng)
 
         // Generated services: svc-i calls svc-(i+1); every fourth one speaks TCP.
         if options.services > 0 {
@@ -249,12 +303,23 @@ public struct DemoMesh: Sendable {
                 generated.append(id)
             }
             for (k, id) in generated.enumerated() where generated.count > 1 {
-                addEdge(id, to: generated[(k + 1) % generated.count], rate: 1 + rng.next(below: 20), errors: k % 10 == 0 ? 20 : 0, viaWaypoint: false, &rng)
+                addEdge(id, to: generated[(k + 1) % generated.count], rate: 1 + rng.next(below: 20), errors: k % 10 == 0 ? 20 : 0, &rng)
             }
         }
 
         stalePod = workloads[bookinfo[sc]!["reviews-v2"]!].pods[0]
         unhealthyPod = workloads[bookinfo[sc]!["ratings-v1"]!].pods[0]
+        // A client Envoy with no healthy host for the service fails every request itself.
+        for i in edges.indices where workloads[edges[i].source].mode.hasEnvoy && healthyEndpoints(service: edges[i].service).isEmpty
+            && services[edges[i].service].protocolName != "tcp" {
+            edges[i].noHealthyUpstream = true
+            edges[i].errorPermille = 1000
+        }
+        // A DestinationRule with version subsets for every service with more than one version.
+        for (s, svc) in services.enumerated() {
+            let versions = svc.workloads.map { workloads[$0].version }.filter { !$0.isEmpty }
+            if versions.count > 1 { destinationRules.append(DestinationRule(name: svc.name, namespace: svc.namespace, service: s, subsets: versions)) }
+        }
         for (i, e) in edges.enumerated() {
             inboundEdges[e.destination, default: []].append(i)
             outboundEdges[e.source, default: []].append(i)
@@ -297,10 +362,10 @@ public struct DemoMesh: Sendable {
         return p
     }
 
-    private mutating func addEdge(_ from: Int, to: Int, rate: Int, errors: Int, viaWaypoint: Bool, mtls: Bool = true, _ rng: inout SeededRandom) {
+    private mutating func addEdge(_ from: Int, to: Int, rate: Int, errors: Int, mtls: Bool = true, _ rng: inout SeededRandom) {
         guard let service = workloads[to].service else { return }
         edges.append(Edge(source: from, service: service, destination: to, rate: rate, errorPermille: errors, mtls: mtls,
-                          viaWaypoint: viaWaypoint, seed: rng.next()))
+                          viaWaypoint: waypoint(forService: service) != nil, seed: rng.next()))
     }
 
     static func uid(_ rng: inout SeededRandom) -> String {

@@ -56,7 +56,7 @@ extension DemoMesh {
             ("request_protocol", svc.protocolName == "tcp" ? "tcp" : "http"),
         ]
         if let code { labels.append(("response_code", code)) }
-        labels.append(("response_flags", code == "503" ? "UF" : "-"))
+        labels.append(("response_flags", code == "503" ? e.errorResponseFlags : "-"))
         labels.append(("connection_security_policy", security))
         return labels
     }
@@ -66,13 +66,15 @@ extension DemoMesh {
     func writeIstio(_ w: inout DemoPrometheusWriter, _ e: Edge, reporter: String, security: String, counters c: DemoTraffic.Counters,
                     http: Bool, tcpOnly: Bool) {
         if http && !tcpOnly {
-            w.add("istio_requests_total", help: "Total requests.", labels: istioLabels(e, reporter: reporter, security: security, code: "200"),
-                  value: c.requests - c.errors)
+            if e.errorPermille < 1000 {
+                w.add("istio_requests_total", help: "Total requests.", labels: istioLabels(e, reporter: reporter, security: security, code: "200"),
+                      value: c.requests - c.errors)
+            }
             if e.errorPermille > 0 {
                 w.add("istio_requests_total", help: "Total requests.", labels: istioLabels(e, reporter: reporter, security: security, code: "503"),
                       value: c.errors)
             }
-            let labels = istioLabels(e, reporter: reporter, security: security, code: "200")
+            let labels = istioLabels(e, reporter: reporter, security: security, code: e.errorPermille < 1000 ? "200" : "503")
             w.add("istio_request_bytes_sum", help: "Request sizes.", labels: labels, value: c.requestBytes)
             w.add("istio_request_bytes_count", help: "Request sizes.", labels: labels, value: c.requests)
             w.add("istio_response_bytes_sum", help: "Response sizes.", labels: labels, value: c.responseBytes)

@@ -21,6 +21,9 @@ public enum DemoTraffic {
         public var sent: Int = 0
     }
 
+    /// The body of Envoy's local reply when a cluster has no healthy host.
+    public static let noHealthyUpstreamBody = "no healthy upstream"
+
     /// Counters of `edge` towards its destination pod number `pod` (a replica index), as seen
     /// by a proxy that started at tick `since`.
     public static func counters(_ edge: DemoMesh.Edge, pod: Int, tick: Int, since: Int = 0, http: Bool) -> Counters {
@@ -33,10 +36,15 @@ public enum DemoTraffic {
             c.requests = total
             c.errors = total * edge.errorPermille / 1000
             c.requestBytes = total * 320
-            c.responseBytes = total * 4_180
-            // HTTP/1.1 keep-alive and HTTP/2: about one new connection per 50 requests.
-            c.opened = total / 50
-            c.closed = max(0, c.opened - 2)
+            if edge.noHealthyUpstream {
+                // Envoy's local reply, `no healthy upstream`; no upstream connection is opened.
+                c.responseBytes = total * DemoTraffic.noHealthyUpstreamBody.utf8.count
+            } else {
+                c.responseBytes = total * 4_180
+                // HTTP/1.1 keep-alive and HTTP/2: about one new connection per 50 requests.
+                c.opened = total / 50
+                c.closed = max(0, c.opened - 2)
+            }
             c.received = c.requestBytes
             c.sent = c.responseBytes
         } else {

@@ -9,14 +9,16 @@ extension DemoMesh {
 
     public func ztunnelConfigDump(node: String, tick: Int, certificates: [String: String] = [:], root: String? = nil) -> [UInt8] {
         let captured = ztunnelWorkloads()
-        let waypointService = services.firstIndex { $0.namespace == DemoMesh.ambientNamespace && $0.name == "waypoint" }
+        /// ztunnel's waypoint reference: the waypoint service's VIP on the HBONE port.
+        func waypointRef(_ w: Int?) -> OutputNode? {
+            w.map { .object(["destination": .string("/" + services[$0].clusterIP), "hboneMtlsPort": .int(15008)]) }
+        }
         let workloadNodes: [OutputNode] = captured.map { p in
             let pod = pods[p], wl = workloads[pod.workload]
             return .compact([
                 ("uid", .string(podUID(p))),
                 ("workloadIps", .array([.string(pod.ip)])),
-                ("waypoint", pod.mode == .ambient && waypointService != nil
-                    ? .object(["destination": .string("/" + services[waypointService!].clusterIP), "hboneMtlsPort": .int(15008)]) : nil),
+                ("waypoint", waypointRef(waypoint(forWorkload: pod.workload))),
                 ("protocol", .string("HBONE")),
                 ("name", .string(pod.name)), ("namespace", .string(pod.namespace)),
                 ("trustDomain", .string(trustDomain)), ("serviceAccount", .string(wl.serviceAccount)),
@@ -31,17 +33,18 @@ extension DemoMesh {
         let serviceNodes: [OutputNode] = ambientServices.map { s in
             let svc = services[s]
             let members = svc.workloads.flatMap { workloads[$0].pods }
-            return .object([
-                "name": .string(svc.name), "namespace": .string(svc.namespace), "hostname": .string(svc.fqdn),
-                "vips": .array([.string("/" + svc.clusterIP)]),
-                "ports": .object([(String(svc.port), .int(svc.targetPort))]),
-                "endpoints": .object(members.map { m in
+            return .compact([
+                ("name", .string(svc.name)), ("namespace", .string(svc.namespace)), ("hostname", .string(svc.fqdn)),
+                ("vips", .array([.string("/" + svc.clusterIP)])),
+                ("ports", .object([(String(svc.port), .int(svc.targetPort))])),
+                ("waypoint", waypointRef(waypoint(forService: s))),
+                ("endpoints", .object(members.map { m in
                     (podUID(m) + ":/" + pods[m].ip, .object([
                         "workloadUid": .string(podUID(m)), "service": .string(svc.namespace + "/" + svc.fqdn),
                         "address": .string("/" + pods[m].ip), "port": .object([(String(svc.port), .int(svc.targetPort))]),
                     ]))
-                }),
-                "subjectAltNames": .array([]), "ipFamilies": .string("IPv4"),
+                })),
+                ("subjectAltNames", .array([])), ("ipFamilies", .string("IPv4")),
             ])
         }
         let local = captured.filter { pods[$0].node == node }
@@ -72,7 +75,8 @@ extension DemoMesh {
             }
             let outbound: [OutputNode] = outbound(pod.workload).map { i in
                 let svc = services[edges[i].service]
-                let target = edges[i].viaWaypoint ? workloads[services[waypointService!].workloads[0]].pods.first : workloads[edges[i].destination].pods.first
+                let target = waypoint(forService: edges[i].service).flatMap { workloads[services[$0].workloads[0]].pods.first }
+                    ?? workloads[edges[i].destination].pods.first
                 return .object([
                     "src": .string("\(pod.ip):\(32_768 + rng.next(below: 28_000))"),
                     "originalDst": .string("\(svc.clusterIP):\(svc.port)"),

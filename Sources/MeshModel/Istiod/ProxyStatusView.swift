@@ -70,11 +70,10 @@ public enum ProxyStatusView {
     /// SYNCED, STALE, ERROR (with the age of the last push when known), NOT SENT, IGNORED.
     public static func cell(_ s: XdsTypeStatus, now: Date) -> String {
         switch s.state {
-        case .unknown: return "IGNORED"
-        case .notSent: return "NOT SENT"
+        case .unknown, .notSent: return s.state.description
         default:
-            guard let t = s.lastUpdated else { return s.state.rawValue }
-            return "\(s.state.rawValue) (\(HumanDuration.format(seconds: now.timeIntervalSince(t))))"
+            guard let t = s.lastUpdated else { return s.state.description }
+            return "\(s.state) (\(HumanDuration.format(seconds: now.timeIntervalSince(t))))"
         }
     }
 

@@ -31,9 +31,27 @@ public struct ProxySyncStatus: Sendable {
 }
 
 public struct XdsTypeStatus: Sendable, Equatable {
-    /// CSDS `ConfigStatus`.
-    public enum State: String, Sendable, Equatable {
+    /// CSDS `ConfigStatus`. The raw value is the wire name (CSDS JSON `configStatus`, what
+    /// `proxy-status -o json` prints, as istioctl does); ``description`` is the one spelling
+    /// every table, describe and status line shows (istioctl's `proxy-status` table words).
+    public enum State: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
         case synced = "SYNCED", stale = "STALE", notSent = "NOT_SENT", error = "ERROR", unknown = "UNKNOWN"
+
+        public var description: String {
+            switch self {
+            case .synced: "SYNCED"
+            case .stale: "STALE"
+            case .notSent: "NOT SENT"
+            case .error: "ERROR"
+            case .unknown: "IGNORED"
+            }
+        }
+
+        /// The state a displayed cell starts with (`STALE (5m)`, `NOT SENT`), for colouring.
+        public init?(cell: String) {
+            guard let s = State.allCases.first(where: { cell == $0.description || cell.hasPrefix($0.description + " (") }) else { return nil }
+            self = s
+        }
     }
 
     public var typeURL: String

@@ -141,7 +141,10 @@ public struct LiveAccumulator: Sendable {
             configDumps[proxy.key] = MeshState.ConfigDumpInfo(bytes: bytes, fetchedAt: now, syncVersion: syncVersions[proxy.proxyID] ?? "")
         case .ztunnelDump(let index):
             ztunnels[proxy.node] = index
-        case .syncz(let s):
+        case .syncz(var s):
+            // syncz lists never name their istiod: it is the pod that answered, the one
+            // `proxy-status` and the Diff view ask for config.
+            for i in s.proxies.indices where s.proxies[i].istiod.isEmpty { s.proxies[i].istiod = proxy.name }
             syncz = s
             var dirty: [String] = []
             var byID: [String: String] = [:]

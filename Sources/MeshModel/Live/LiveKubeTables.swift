@@ -52,7 +52,9 @@ extension LiveTables {
         table.columns += [Table.Column("WAYPOINT"), Table.Column("ENDPOINTS", numeric: true)]
         for (i, svc) in services.enumerated() {
             let ns = svc.metadata.namespace ?? ""
-            let waypoint = svc.metadata.labels[waypointLabel] ?? nsWaypoint[ns] ?? "<none>"
+            // A waypoint's own service (labelled `istio.io/waypoint-for`) never goes through a waypoint.
+            let isWaypoint = svc.metadata.labels["istio.io/waypoint-for"] != nil
+            let waypoint = svc.metadata.labels[waypointLabel] ?? (isWaypoint ? nil : nsWaypoint[ns]) ?? "<none>"
             let c = counts[ns + "/" + svc.metadata.name]
             table.rows[i] += [waypoint, c.map { "\($0.ready)/\($0.total)" } ?? "<none>"]
         }

@@ -102,7 +102,7 @@ public enum LiveTables {
     static func syncCell(_ s: ProxySyncStatus) -> String {
         let bad = s.types.filter { $0.state != .synced && $0.state != .notSent }
         if bad.isEmpty { return "SYNCED" }
-        return bad.map { "\($0.shortType) \($0.state.rawValue)" }.joined(separator: ",")
+        return bad.map { "\($0.shortType) \($0.state)" }.joined(separator: ",")
     }
 
     /// Sources that are not OK, for a warning block under the table.

@@ -14,6 +14,10 @@ public struct MeshState: Sendable {
     public enum ProxyKind: String, Sendable, Hashable, CaseIterable {
         case sidecar, gateway, waypoint, ztunnel, istiod
 
+        /// Whether this is a data-plane proxy (an xDS client of istiod, a row of `proxy-status`);
+        /// istiod is polled too but is not one.
+        public var isProxy: Bool { self != .istiod }
+
         /// The admin endpoints polled for this kind of proxy.
         public var endpoints: [LiveSource.Endpoint] {
             switch self {
@@ -64,9 +68,13 @@ public struct MeshState: Sendable {
     }
 
     public var generation = 0
+    /// How many data-plane proxies the mesh has (istiod's xDS clients, the rows of
+    /// `proxy-status`): what a header says when it says "proxies".
+    public var proxyCount: Int { proxies.reduce(0) { $0 + ($1.kind.isProxy ? 1 : 0) } }
     public var time = Date(timeIntervalSince1970: 0)
     /// Seconds between the samples rates were computed from (the refresh interval, measured).
     public var interval: Double?
+    /// Every pod polled: the data-plane proxies and istiod (see ``proxyCount``).
     public var proxies: [Proxy] = []
     public var edges: [TrafficEdge] = []
     public var upstreams: [String: Upstreams] = [:]

@@ -28,10 +28,13 @@ public enum SnapshotFormat {
     public static let meshscopeVersion = "0.15.0"
 
     /// Admin responses a snapshot keeps per proxy, by the key they are stored under (the
-    /// `AdminRequest` case names) and whether the endpoint answers JSON.
+    /// `AdminRequest` case names) and whether the endpoint answers JSON. `istiodConfigDump`
+    /// is istiod's view of an Envoy (`/debug/config_dump?proxyID=`), kept with the proxy it
+    /// is about so the Diff view (`D`) works on a snapshot.
     public static let responseKinds: [String: Bool] = [
         "configDump": true, "clusters": true, "statsJSON": true, "statsPrometheus": false, "serverInfo": true,
         "certs": true, "ztunnelConfigDump": true, "ztunnelMetrics": false, "syncz": true, "connections": true,
+        "istiodConfigDump": true,
     ]
 
     /// RFC 3339 with milliseconds (rates need sub-second sample times).

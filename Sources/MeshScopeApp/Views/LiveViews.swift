@@ -217,7 +217,7 @@ public enum LiveViews {
         ]
         if let s = data.live?.syncz?.proxies.first(where: { $0.proxyID == "\(name).\(namespace)" }) {
             lines.append("istiod:     \(s.istiod) (\(s.version))")
-            for t in s.types { lines.append("  \(t.shortType.padding(toLength: 6, withPad: " ", startingAt: 0)) \(t.state.rawValue)") }
+            for t in s.types { lines.append("  \(t.shortType.padding(toLength: 6, withPad: " ", startingAt: 0)) \(t.state)") }
         }
         if let labels = Optional(pod.metadata.labels), !labels.isEmpty {
             lines.append("Labels:")

@@ -76,9 +76,12 @@ public enum MeshViews {
 
     /// `STALE (5m)` and `NOT SENT` stand out; SYNCED is calm.
     public static let syncRole: @Sendable (String, String) -> Role? = { column, value in
-        if value.hasPrefix("STALE") || value == "NOT SENT" { return .statusWarn }
-        if value.hasPrefix("ERROR") { return .statusError }
-        if value.hasPrefix("SYNCED") { return .statusOK }
+        switch XdsTypeStatus.State(cell: value) {
+        case .stale?, .notSent?: return .statusWarn
+        case .error?: return .statusError
+        case .synced?: return .statusOK
+        case .unknown?, nil: break
+        }
         return StatusColors.role(column, value)
     }
 

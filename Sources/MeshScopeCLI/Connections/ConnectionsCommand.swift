@@ -127,7 +127,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
         default: out += table.render(wide: false)
         }
         if redraw {
-            out += "\n\(state.time) · refresh \(refresh) · \(state.proxies.count) proxies · \(state.failing.count) failing\n"
+            out += "\n\(state.time) · refresh \(refresh) · \(state.proxyCount) proxies · \(state.failing.count) failing\n"
             // Home and clear-below are ours; the data between them is made inert first.
             console.writeControl("\u{1B}[H" + TerminalText.escaped(out, keepLayout: true) + "\u{1B}[J")
         } else {

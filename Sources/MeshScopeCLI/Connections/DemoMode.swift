@@ -58,7 +58,7 @@ enum DemoMode {
         defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
         if args.rest == ["serve"] {
             console.write("""
-            meshscope demo mesh: \(cluster.mesh.pods.count) pods, \(cluster.mesh.proxyPods.count) proxies, API server \(cluster.api.url)
+            meshscope demo mesh: \(cluster.mesh.pods.count) pods, \(cluster.mesh.xdsClients.count) proxies, API server \(cluster.api.url)
               export KUBECONFIG=\(kubeconfig)
               meshscope connections --edges --watch      (or kubectl get pods -A)
             Serving until interrupted (Ctrl-C).

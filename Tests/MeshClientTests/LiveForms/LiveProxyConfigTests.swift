@@ -21,12 +21,16 @@ extension LiveForms {
                     #expect(live.stdout == file.stdout, "\(view)")
                     #expect(!live.stdout.isEmpty)
                 }
-                // Concrete rows: productpage calls details and reviews; DestinationRule subsets on its own service.
+                // Concrete rows: productpage calls details and reviews; reviews (three versions) has a
+                // DestinationRule with one subset per version, productpage (one version) none.
                 let clusters = tableRows(await d.run(["pc", "cluster", pp]).stdout)
                 #expect(clusters.first == ["SERVICE FQDN", "PORT", "SUBSET", "DIRECTION", "TYPE", "DESTINATION RULE"])
                 #expect(clusters.contains(["reviews.bookinfo.svc.cluster.local", "9080", "-", "outbound", "EDS"]))
                 #expect(clusters.contains(["details.bookinfo.svc.cluster.local", "9080", "-", "outbound", "EDS"]))
-                #expect(clusters.contains(["productpage.bookinfo.svc.cluster.local", "9080", "v1", "outbound", "EDS", "productpage.bookinfo"]))
+                for v in ["v1", "v2", "v3"] {
+                    #expect(clusters.contains(["reviews.bookinfo.svc.cluster.local", "9080", v, "outbound", "EDS", "reviews.bookinfo"]))
+                }
+                #expect(!clusters.contains { $0.first == "productpage.bookinfo.svc.cluster.local" && $0.count > 2 && $0[2] != "-" })
                 let version = await d.run(["pc", "bootstrap", pp, "-o", "short"])
                 #expect(version.stdout.hasPrefix("Istio Version:       1.24.2\n"), "\(version.stdout)")
             }

@@ -75,7 +75,8 @@ import MeshGen
 
     /// Both sidecars of a sidecar-to-sidecar edge report it (the client as `source` with
     /// security `unknown`, the server as `destination` with `mutual_tls`): one row, mTLS,
-    /// the destination's counts. Every demo edge is exactly one row.
+    /// the destination's counts. Every demo edge is exactly one row. An edge whose client has
+    /// no healthy host never reaches the server: only the client reports it (`unknown`).
     @Test func oneRowPerEdgeWhenBothSidecarsReport() throws {
         var acc = LiveAccumulator()
         acc.setProxies(proxies())
@@ -85,7 +86,9 @@ import MeshGen
         let pairs = state.edges.map { "\($0.source) \($0.destination) \($0.service)" }
         #expect(Set(pairs).count == pairs.count, "\(pairs)")
         #expect(state.edges.count == demo.edges.count)
-        #expect(!state.edges.contains { $0.security == .unknown })
+        let clientOnly = Set(demo.edges.filter(\.noHealthyUpstream).map { "\(demo.workloads[$0.source].name).\(demo.workloads[$0.source].namespace)" })
+        #expect(!clientOnly.isEmpty)
+        #expect(state.edges.filter { $0.security == .unknown }.allSatisfy { clientOnly.contains($0.source) && $0.reporter == "source" })
         let gw = try #require(state.edges.first { $0.source.hasPrefix("istio-ingressgateway.") && $0.destination == "productpage-v1.bookinfo" })
         #expect(gw.security == .mutualTLS && gw.reporter == "destination")
         // The gateway's own (source) report would say the same requests; the row holds the server's.

@@ -1,0 +1,302 @@
+import Foundation
+import MeshClient
+import MeshDemo
+import MeshGen
+import MeshModel
+import MeshScopeCLI
+import Testing
+@testable import MeshScopeApp
+
+/// The demo agrees with itself: the facts one view shows are the facts every other view
+/// shows. Walked as a user would, through the real client over loopback (API server, pod
+/// proxy, admin servers, the store), then again over a snapshot of it written by the
+/// snapshot collector and reopened as a snapshot source. Expected values come from what the
+/// demo was built from (namespace labels, EndpointSlice readiness, the traffic plan, which pod
+/// runs istiod), never from the views under test.
+@Suite(.serialized) struct DemoInvariantTests {
+    /// One walk: a source, the state a store published from it, and its cluster objects.
+    struct Walk {
+        var mesh: DemoMesh
+        var source: any MeshSource
+        var state: MeshState
+        var cluster: ClusterSnapshot
+        /// Admin answers are read as they are now (live) or as recorded (snapshot).
+        var live: Bool
+
+        /// What the TUI's views read (as `LiveFeed.data()` assembles it).
+        var data: SourceData {
+            var d = SourceData(name: "demo")
+            d.cluster = cluster
+            d.live = state
+            d.producedAt = state.time
+            d.proxyStatus = state.syncz?.proxies
+            d.edges = state.edges
+            d.ztunnel = state.ztunnels.min { $0.key < $1.key }?.value
+            return d
+        }
+
+        func pod(_ ns: String, _ prefix: String) throws -> DemoMesh.Pod {
+            try #require(mesh.pods.first { $0.namespace == ns && $0.name.hasPrefix(prefix) })
+        }
+    }
+
+    // MARK: Running the walks
+
+    static func withDemoSource<T>(_ body: (DemoCluster, ClusterMeshSource, String) async throws -> T) async throws -> T {
+        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
+        let dir = NSTemporaryDirectory() + "meshscope-invariants-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var source: ClusterMeshSource?
+        var client: KubeClient?
+        func teardown() async {
+            await source?.close()
+            await client?.shutdown()
+            await demo.shutdown()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        do {
+            let env = KubeconfigLoader.Environment(variables: [:], home: dir + "/home", serviceAccountRoot: dir + "/sa")
+            let connection = try KubeconfigLoader(environment: env).load(.init(kubeconfig: try demo.writeKubeconfig(path: dir + "/config")))
+            let c = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 30))
+            client = c
+            let s = ClusterMeshSource(client: c, admin: AdminClient(.apiServerProxy(c), timeout: 30, maxConcurrent: 8), namespace: nil, syncTimeout: 30)
+            source = s
+            let r = try await body(demo, s, dir)
+            await teardown()
+            return r
+        } catch {
+            await teardown()
+            throw error
+        }
+    }
+
+    /// The first complete state with rates and no failing source, from a store over `source`.
+    static func liveState(_ source: any MeshSource) async throws -> MeshState {
+        let store = MeshStore.over(source, options: .init(refresh: 0.5, maxConcurrent: 8, maxBackoff: 2))
+        let poller = Task { await store.run() }
+        defer { poller.cancel() }
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            if let s = await store.current, s.complete, s.interval != nil, s.failing.isEmpty, s.syncz != nil, !s.ztunnels.isEmpty {
+                poller.cancel()
+                await poller.value
+                return s
+            }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        poller.cancel()
+        await poller.value
+        throw FailedWalk("no complete live state without failures in 90 s")
+    }
+
+    struct FailedWalk: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
+    @Test func liveDemoAgreesWithItself() async throws {
+        try await Self.withDemoSource { demo, source, _ in
+            let walk = Walk(mesh: demo.mesh, source: source, state: try await Self.liveState(source), cluster: try await source.cluster(), live: true)
+            try await Self.checkAll(walk)
+        }
+    }
+
+    @Test func snapshotOfTheDemoAgreesWithItself() async throws {
+        try await Self.withDemoSource { demo, source, dir in
+            let file = dir + "/demo-snapshot.json"
+            let result = try await SnapshotCollector.write(source: source, to: file, options: SnapshotOptions(rateInterval: 1))
+            #expect(result.failures.isEmpty, "\(result.failures.map { "\($0.proxy) \($0.request): \($0.reason)" })")
+            let snapshot = try await SnapshotMeshSource.open(path: file)
+            let state = try snapshot.meshState()
+            let walk = Walk(mesh: demo.mesh, source: snapshot, state: state, cluster: try await snapshot.cluster(), live: false)
+            try await Self.checkAll(walk)
+        }
+    }
+
+    static func checkAll(_ w: Walk) async throws {
+        try headerCountsTheRowsOfProxies(w)
+        try await everyDestinationRuleNamedExists(w)
+        try await noHealthyEndpointMeans503UH(w)
+        try ztunnelWaypointIsTheServicesWaypoint(w)
+        try await istiodColumnIsTheIstiodDiffUses(w)
+        try syncStatesAreSpelledOnce(w)
+    }
+
+    // MARK: Invariants
+
+    /// The header's "N proxies" is the number of rows of `:proxies`: istiod's xDS clients.
+    static func headerCountsTheRowsOfProxies(_ w: Walk) throws {
+        let rows = try MeshViews.proxies.build(w.data).table.rows.count
+        // Pods that run an Envoy or a ztunnel (an `istio-proxy` container), from the pods' own specs.
+        let expected = w.cluster.pods.filter { p in p.containers.contains { $0.name == "istio-proxy" } }.count
+        #expect(w.state.proxyCount == rows, "header says \(w.state.proxyCount) proxies, :proxies has \(rows) rows")
+        #expect(rows == expected)
+    }
+
+    /// Every DestinationRule a cluster's Istio metadata names is an object of `:istio`.
+    static func everyDestinationRuleNamedExists(_ w: Walk) async throws {
+        let held = Set((w.cluster.meshObjects["destinationrules.networking.istio.io"] ?? []).map { "\($0.metadata.namespace ?? "")/\($0.metadata.name)" })
+        var named: Set<String> = []
+        for p in w.mesh.pods where p.mode.hasEnvoy {
+            let dump = try EnvoyConfigDump(document: JSONDocument(bytes: try await w.source.admin(pod: p.name, namespace: p.namespace, request: .configDump)))
+            for c in ClusterView.clusters(dump, includeWarming: true) {
+                guard let path = c.istioConfigPath else { continue }
+                // /apis/networking.istio.io/v1/namespaces/NS/destination-rule/NAME
+                let parts = path.split(separator: "/")
+                guard let i = parts.firstIndex(of: "namespaces"), parts.count >= i + 4 else { Issue.record("bad config path \(path)"); continue }
+                #expect(parts[i + 2] == "destination-rule", "\(path)")
+                named.insert("\(parts[i + 1])/\(parts[i + 3])")
+            }
+        }
+        #expect(!named.isEmpty, "no cluster names a DestinationRule: the invariant checks nothing")
+        #expect(named.subtracting(held).isEmpty, "named but missing from the API server: \(named.subtracting(held).sorted())")
+        let istio = try LiveViews.istio.build(w.data).table
+        let row = try #require(istio.rows.first { $0[0] == "destinationrules.networking.istio.io" })
+        #expect(row.last == String(held.count))
+    }
+
+    /// A client that sees no healthy endpoint of the service fails every request itself: the
+    /// edge is 100% errors as the client reports it (503, UH), and its Envoy stats agree.
+    static func noHealthyEndpointMeans503UH(_ w: Walk) async throws {
+        // Services whose EndpointSlices have endpoints and none ready.
+        var ready: [String: (ready: Int, total: Int)] = [:]
+        for s in w.cluster.endpointSlices {
+            guard let name = s.serviceName else { continue }
+            let key = "\(s.metadata.namespace ?? "")/\(name)"
+            for e in s.endpoints { ready[key, default: (0, 0)].total += 1; if e.ready { ready[key, default: (0, 0)].ready += 1 } }
+        }
+        let dead = Set(ready.filter { $0.value.total > 0 && $0.value.ready == 0 }.map(\.key))
+        #expect(!dead.isEmpty, "no service without a healthy endpoint: the invariant checks nothing")
+        let table = LiveTables.edges(w.state)
+        let errColumn = try #require(table.columns.firstIndex { $0.name == "ERR%" })
+        var checked = 0
+        for e in w.mesh.edges {
+            let svc = w.mesh.services[e.service], src = w.mesh.workloads[e.source], dst = w.mesh.workloads[e.destination]
+            guard dead.contains("\(svc.namespace)/\(svc.name)"), src.mode.hasEnvoy, svc.protocolName == "http" else { continue }
+            checked += 1
+            let source = "\(src.name).\(src.namespace)", destination = "\(dst.name).\(dst.namespace)"
+            let edge = try #require(w.state.edges.first { $0.source == source && $0.destination == destination }, "no edge \(source) → \(destination)")
+            #expect(edge.reporter == "source", "\(source) → \(destination) reported by \(edge.reporter)")
+            #expect((edge.requests ?? 0) > 0)
+            #expect(edge.errors == edge.requests, "\(source) → \(destination): \(edge.errors ?? -1) errors of \(edge.requests ?? -1)")
+            if let r = edge.rates, let requests = r.requests, requests > 0 { #expect(r.errors == requests) }
+            let row = try #require(table.rows.first { $0[0] == source && $0[1] == destination })
+            #expect(row[errColumn] == "100", "ERR% \(row[errColumn])")
+
+            // The client's own words: metrics first, then its Envoy stats, then metrics again.
+            let client = try #require(src.pods.first.map { w.mesh.pods[$0] })
+            func uh() async throws -> Double {
+                let text = PrometheusText.parse(try await w.source.admin(pod: client.name, namespace: client.namespace, request: .statsPrometheus))
+                var sum = 0.0
+                for s in text.samples where s.name == "istio_requests_total" {
+                    let l = Dictionary(s.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+                    guard l["reporter"] == "source", l["destination_service"] == svc.fqdn, l["destination_workload"] == dst.name else { continue }
+                    #expect(l["response_code"] == "503" && l["response_flags"] == "UH", "\(l)")
+                    sum += s.value
+                }
+                return sum
+            }
+            let before = try await uh()
+            let stats = try StatsSnapshot.decode(try await w.source.admin(pod: client.name, namespace: client.namespace, request: .statsJSON))
+            let after = try await uh()
+            let cluster = "cluster.outbound|\(svc.port)||\(svc.fqdn)"
+            #expect(stats.stat("\(cluster).upstream_rq_total")?.value == .integer(0))
+            let noneHealthy = try #require(stats.stat("\(cluster).upstream_cx_none_healthy")?.value.doubleValue)
+            let rq503 = try #require(stats.stat("\(cluster).upstream_rq_503")?.value.doubleValue)
+            #expect(noneHealthy > 0 && rq503 == noneHealthy)
+            // Counters only grow: what the stats said lies between the two metrics readings
+            // (a snapshot recorded the stats first, the metrics after).
+            #expect(noneHealthy <= after)
+            if w.live { #expect(before <= noneHealthy) }
+        }
+        #expect(checked > 0)
+    }
+
+    /// ztunnel's WAYPOINT for a service is the waypoint its `istio.io/use-waypoint` names
+    /// (its own label, else its namespace's); a waypoint's own service has none.
+    static func ztunnelWaypointIsTheServicesWaypoint(_ w: Walk) throws {
+        var nsLabel: [String: String] = [:]
+        for ns in w.cluster.namespaces { nsLabel[ns.metadata.name] = ns.metadata.labels["istio.io/use-waypoint"] }
+        var expected: [String: String?] = [:]
+        for s in w.cluster.services {
+            let ns = s.metadata.namespace ?? ""
+            let isWaypoint = s.metadata.labels["istio.io/waypoint-for"] != nil
+            let waypoint: String? = s.metadata.labels["istio.io/use-waypoint"] ?? (isWaypoint ? nil : nsLabel[ns])
+            expected["\(ns)/\(s.metadata.name)"] = .some(waypoint)
+        }
+        let svcTable = try LiveViews.services.build(w.data).table
+        let svcWaypoint = try #require(svcTable.columns.firstIndex { $0.name == "WAYPOINT" })
+        var withWaypoint = 0
+        #expect(!w.state.ztunnels.isEmpty)
+        for (node, index) in w.state.ztunnels {
+            let table = ZtunnelViews.serviceTable(ZtunnelViews.services(index), index: index)
+            for row in table.rows {
+                let key = "\(row[0])/\(row[1])"
+                let want = try #require(expected[key], "ztunnel on \(node) knows \(key), the API server does not")
+                #expect(row[3] == (want ?? "None"), "ztunnel on \(node): \(key) WAYPOINT \(row[3]), its label says \(want ?? "none")")
+                if want != nil { withWaypoint += 1 }
+                let svcRow = try #require(svcTable.rows.first { $0[0] == row[0] && $0[1] == row[1] })
+                #expect(svcRow[svcWaypoint] == (want ?? "<none>"), ":svc \(key) WAYPOINT \(svcRow[svcWaypoint])")
+            }
+        }
+        #expect(withWaypoint > 0, "no service with a waypoint: the invariant checks nothing")
+    }
+
+    /// The ISTIOD column of `:proxies` names the istiod `D` asks for the proxy's config, and
+    /// `D` works on the source (live or snapshot).
+    static func istiodColumnIsTheIstiodDiffUses(_ w: Walk) async throws {
+        let istiodPod = try #require(w.cluster.pods.first { $0.metadata.labels["app"] == "istiod" })
+        let table = try MeshViews.proxies.build(w.data).table
+        let column = try #require(table.columns.firstIndex { $0.name == "ISTIOD" })
+        #expect(!table.rows.isEmpty)
+        for row in table.rows { #expect(row[column] == istiodPod.metadata.name, "\(row[0]): ISTIOD \(row[column])") }
+        let stale = w.mesh.pods[w.mesh.stalePod]
+        let connected = try await ProxyDumps.connectedIstiod(name: stale.name, namespace: stale.namespace, in: w.source)
+        #expect(connected.name == istiodPod.metadata.name)
+        let (istiod, envoy, from) = try await ProxyDumps.istiodAndEnvoy(name: stale.name, namespace: stale.namespace, in: w.source)
+        #expect(from.name == istiodPod.metadata.name)
+        #expect(IstiodEnvoyComparison.render(istiod: istiod, envoy: envoy).hasPrefix("Clusters Don't Match"))
+    }
+
+    /// A sync state reads the same in the `:proxies` table, in describe, and in the JSON of
+    /// `connections --xds`; CSDS JSON keeps the wire names, which decode to the same state.
+    static func syncStatesAreSpelledOnce(_ w: Walk) throws {
+        let stale = w.mesh.pods[w.mesh.stalePod]
+        let id = "\(stale.name).\(stale.namespace)"
+        let table = try MeshViews.proxies.build(w.data).table
+        let eds = try #require(table.columns.firstIndex { $0.name == "EDS" })
+        let row = try #require(table.rows.first { $0[0] == id })
+        let tableState = try #require(XdsTypeStatus.State(cell: row[eds]), "\(row[eds])")
+        #expect(tableState == .stale)
+        #expect(row[eds].hasPrefix(tableState.description))
+
+        let describe = try #require(LiveViews.describePod(w.data, namespace: stale.namespace, name: stale.name))
+        let line = try #require(describe.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("EDS") })
+        #expect(line.trimmingCharacters(in: .whitespaces) == "EDS    \(tableState.description)", "\(line)")
+
+        let xds = LiveTables.xds(w.state, now: w.state.time)
+        let sync = try #require(xds.columns.firstIndex { $0.name == "SYNC" })
+        let xdsRow = try #require(xds.rows.first { $0[0] == id })
+        #expect(xdsRow[sync] == "EDS \(tableState.description)")
+
+        // Every state word any view prints is the enum's description; none spells the wire name.
+        for r in table.rows {
+            for cell in r[2..<column(table, "ISTIOD")] {
+                let s = try #require(XdsTypeStatus.State(cell: cell), "\(cell)")
+                #expect(cell.hasPrefix(s.description))
+            }
+        }
+        let csds = JSONWriter.string(ProxyStatusView.output(w.state.syncz?.proxies ?? []))
+        let doc = try JSONDocument(bytes: Array(csds.utf8))
+        var statuses: [String] = []
+        func walk(_ v: JSONValue) {
+            if v.isArray { for e in v.elements { walk(e) } }
+            if v.isObject { for (k, m) in v.members { if k == "configStatus", let s = m.string { statuses.append(s) } else { walk(m) } } }
+        }
+        walk(doc.root)
+        #expect(statuses.contains("STALE"))
+        for s in statuses { #expect(XdsTypeStatus.State(rawValue: s) != nil, "\(s)") }
+    }
+
+    static func column(_ t: Table, _ name: String) -> Int { t.columns.firstIndex { $0.name == name } ?? t.columns.count }
+}

@@ -85,13 +85,13 @@ import Testing
     /// Injects `fault` into productpage's sidecar and waits until its sources fail; checks
     /// that only they fail, with `reason` in the status, and that every other source kept
     /// answering after the fault was set (their last success is later).
-    static func expectOnlyThatSourceFails(_ fault: DemoFault, adminTimeout: Double = 2, reason: @escaping (LiveSource, String) -> Bool) async throws {
+    static func expectOnlyThatSourceFails(_ fault: DemoFault, adminTimeout: Double = 5, reason: @escaping (LiveSource, String) -> Bool) async throws {
         try await withDemoStore(adminTimeout: adminTimeout) { demo, store in
             let pod = demo.mesh.pods.first { $0.namespace == "bookinfo" && $0.name.hasPrefix("productpage-v1") }!
             let key = pod.namespace + "/" + pod.name
             // Every source, config dumps and the slow `/clusters` lane included, has answered once:
             // what fails next is the fault.
-            _ = try #require(await Self.state(store, timeout: 60) { $0.configDumpsComplete && $0.upstreamsComplete && $0.failing.isEmpty })
+            _ = try #require(await Self.state(store, timeout: 120) { $0.configDumpsComplete && $0.upstreamsComplete && $0.failing.isEmpty })
             try demo.setFault(fault, pod: pod.name, namespace: pod.namespace)
             let faultAt = Date()
             func failed(_ s: MeshState, _ e: LiveSource.Endpoint) -> Bool { s.sources[LiveSource(proxy: key, endpoint: e)]?.isFailing == true }

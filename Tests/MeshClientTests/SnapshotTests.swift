@@ -148,7 +148,7 @@ import Testing
     static func maskSeconds(_ text: String) -> String {
         // Column widths may follow a changed age, so runs of spaces are collapsed too.
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.split(separator: " ").map { $0.wholeMatch(of: /\d{1,2}s/) != nil ? "NNs" : String($0) }.joined(separator: " ")
+            line.split(separator: " ").map { $0.wholeMatch(of: /(\d+m)?\d+s/) != nil ? "NNs" : String($0) }.joined(separator: " ")
         }.joined(separator: "\n")
     }
 

@@ -35,8 +35,9 @@ import Testing
         try await t.keys("Enter")
         let screen = try await t.waitFor("the shell after the crash", timeout: 20) { EndToEndTests.exitLine($0) != nil }
         let seconds = Date().timeIntervalSince(start)
-        // Start-up, the first frame and the crash: well under the runtime backtracer's ~50 s.
-        #expect(seconds < 4, "took \(seconds)s")
+        // Start-up, the first frame and the crash: 1-3 s alone, up to ~10 s beside the rest of
+        // the suite on 2 cores; the runtime's interactive backtracer held the terminal ~50 s.
+        #expect(seconds < 20, "took \(seconds)s")
         #expect(EndToEndTests.exitLine(screen) == "exit=132" || EndToEndTests.exitLine(screen) == "exit=133")
         #expect(screen.contains("Fatal error: MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"))
         let crash = Self.crashLine(in: screen)
@@ -59,7 +60,9 @@ import Testing
         let status = try Tmux.spawnAndWait(["/bin/sh", "-c", "TMPDIR=\(dir) MESHSCOPE_TEST_CRASH_IN_COMMAND=1 exec \(bin) version >\(dir)/out 2>\(dir)/err"], output: dir + "/sh")
         let seconds = Date().timeIntervalSince(start)
         #expect(status == 132 || status == 133)
-        #expect(seconds < 2, "took \(seconds)s")
+        // A process start and a trap: well under a second alone; the bound leaves room for a
+        // loaded 2-core run and is still far from the backtracer's ~50 s.
+        #expect(seconds < 15, "took \(seconds)s")
         let err = try String(contentsOfFile: dir + "/err", encoding: .utf8)
         let lines = err.split(separator: "\n").map(String.init)
         // The runtime's own `Fatal error:` line (the cause), then ours; no backtracer output.

@@ -48,6 +48,9 @@ enum FuzzRunner {
                 continue
             }
             await runOne(target, c, iteration: i, config: config, summary: &summary)
+            // Decoding is synchronous CPU work: give the two-thread task pool back between
+            // inputs so the suites running beside this one (timers, servers) are not starved.
+            await Task.yield()
         }
         summary.print(name, config: config)
     }

@@ -5,7 +5,8 @@ import Glibc
 
 /// A TCP listener on 127.0.0.1 that accepts connections and never says a word: the server
 /// that hangs clients (an API server wedged after accept, a TLS port that never answers the
-/// handshake). It stops on ``stop()`` or by itself after `lifetime` seconds.
+/// handshake). It stops on ``stop()`` or by itself after `lifetime` seconds (long enough
+/// for a test that starts a fake cluster on a loaded machine before it connects).
 final class SilentListener: @unchecked Sendable {
     let port: Int
     private let fd: Int32
@@ -13,7 +14,7 @@ final class SilentListener: @unchecked Sendable {
     private var stopped = false
     private var accepted: [Int32] = []
 
-    init(lifetime: Double = 30) throws {
+    init(lifetime: Double = 300) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         var addr = sockaddr_in()

@@ -305,7 +305,7 @@ public struct DemoMesh: Sendable {
             }
             addEdge(w["reviews-v2"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, &rng)
             addEdge(w["reviews-v3"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, &rng)
-            // ratings reads from the one MongoDB (in bookinfo): a connection per seven requests.
+            // ratings reads from the one MongoDB (in bookinfo): 150 connections per 1,000 requests.
             addEdge(w["ratings-v1"]!, to: bookinfo[sc]!["mongodb-v1"]!, rate: 0, errors: 0, perThousandInbound: 150, &rng)
         }
         addEdge(gw, to: bookinfo[sc]!["productpage-v1"]!, rate: 30, errors: 5, &rng)

@@ -120,6 +120,7 @@ import Testing
         try ztunnelWaypointIsTheServicesWaypoint(w)
         try await istiodColumnIsTheIstiodDiffUses(w)
         try syncStatesAreSpelledOnce(w)
+        try noCallsWithoutSuccessfulRequests(w)
     }
 
     // MARK: Invariants
@@ -296,6 +297,43 @@ import Testing
         walk(doc.root)
         #expect(statuses.contains("STALE"))
         for s in statuses { #expect(XdsTypeStatus.State(rawValue: s) != nil, "\(s)") }
+    }
+
+    /// A workload makes calls only because calls reach it: every source of an edge is an entry
+    /// point (an ingress gateway, or pods no Service selects: their clients are outside the
+    /// mesh) or is the destination of an edge with successful requests or opened connections.
+    /// A workload whose clients all fail locally (503 UH) has no outbound edge.
+    static func noCallsWithoutSuccessfulRequests(_ w: Walk) throws {
+        var reached: [String: Double] = [:]
+        for e in w.state.edges { reached[e.destination, default: 0] += max(0, (e.requests ?? 0) - (e.errors ?? 0)) + e.opened }
+        func pods(of workload: String) -> [KubePod] {
+            // Workload ids are `deployment.namespace`; a deployment's pods are `deployment-<hash>-<hash>`.
+            w.cluster.pods.filter { p in
+                guard let ns = p.metadata.namespace, workload.hasSuffix("." + ns) else { return false }
+                return p.metadata.name.hasPrefix(workload.dropLast(ns.count + 1) + "-")
+            }
+        }
+        func isEntryPoint(_ workload: String) -> Bool {
+            let members = pods(of: workload)
+            let selected = members.contains { p in
+                w.cluster.services.contains { s in
+                    s.metadata.namespace == p.metadata.namespace && !s.selector.isEmpty && s.selector.allSatisfy { p.metadata.labels[$0.key] == $0.value }
+                }
+            }
+            return !selected || members.contains { $0.metadata.labels["istio"] == "ingressgateway" }
+        }
+        var checked = 0
+        for e in w.state.edges where !isEntryPoint(e.source) {
+            checked += 1
+            #expect((reached[e.source] ?? 0) > 0, "\(e.source) calls \(e.destination) though no request reaches it")
+        }
+        #expect(checked > 0, "every edge comes from an entry point: the invariant checks nothing")
+        // The demo's unhealthy service (no ready endpoint) is such a workload: it calls nothing.
+        let unhealthy = w.mesh.pods[w.mesh.unhealthyPod]
+        let id = "\(w.mesh.workloads[unhealthy.workload].name).\(unhealthy.namespace)"
+        #expect(!pods(of: id).isEmpty)
+        #expect((reached[id] ?? 0) == 0 && w.state.edges.contains { $0.destination == id })
+        #expect(!w.state.edges.contains { $0.source == id }, "\(id) gets no successful request yet calls \(w.state.edges.filter { $0.source == id }.map(\.destination))")
     }
 
     static func column(_ t: Table, _ name: String) -> Int { t.columns.firstIndex { $0.name == name } ?? t.columns.count }

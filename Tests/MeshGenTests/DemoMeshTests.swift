@@ -32,6 +32,30 @@ import MeshModel
         #expect(demo.workloads[e.destination].name == "details-v1")
     }
 
+    /// Only entry points call on their own; the sidecar ratings gets no request that reaches
+    /// it (its one pod is unhealthy), so it calls nothing, and the ambient ratings, which gets
+    /// reviews-v2's and reviews-v3's 10 rq/s each, opens 150 MongoDB connections per thousand.
+    @Test func trafficFollowsRequests() throws {
+        func workload(_ name: String, _ ns: String) throws -> Int {
+            try #require(demo.workloads.firstIndex { $0.name == name && $0.namespace == ns })
+        }
+        let sidecarRatings = try workload("ratings-v1", "bookinfo"), ambientRatings = try workload("ratings-v1", "bookinfo-ambient")
+        let mongo = try workload("mongodb-v1", "bookinfo")
+        #expect(demo.outbound(sidecarRatings).isEmpty)
+        let toMongo = demo.edges.filter { $0.destination == mongo }
+        #expect(toMongo.count == 1)
+        #expect(toMongo.first?.source == ambientRatings)
+        #expect(toMongo.first?.rate == (10 + 10) * 150 / 1000)
+        #expect(demo.services[toMongo.first?.service ?? 0].protocolName == "tcp")
+        for (w, _) in demo.workloads.enumerated() where !demo.isTrafficOrigin(w) && !demo.outbound(w).isEmpty {
+            #expect(demo.inbound(w).contains { !demo.edges[$0].noHealthyUpstream }, "\(demo.workloads[w].name) calls without being reached")
+        }
+        // With a second, healthy ratings pod the sidecar ratings is reached and calls MongoDB.
+        let two = DemoMesh(.init(replicas: 2))
+        let ratings2 = try #require(two.workloads.firstIndex { $0.name == "ratings-v1" && $0.namespace == "bookinfo" })
+        #expect(two.outbound(ratings2).map { two.workloads[two.edges[$0].destination].name } == ["mongodb-v1"])
+    }
+
     @Test func scalesWithServicesAndReplicas() {
         let big = DemoMesh(.init(services: 100, replicas: 3))
         let generated = big.pods.filter { $0.namespace.hasPrefix("demo-") }

@@ -141,6 +141,60 @@ import TerminalUI
         #expect(EmptyStates.endpoints(file).hasSuffix("no /clusters file was given (--file clusters.txt)"))
     }
 
+    /// Live `:edges` with no edge says which metrics were read (counted from the pods the
+    /// store found: Envoys and ztunnels), which failed, or that none has answered yet.
+    @Test func emptyLiveEdgesSayWhatWasRead() throws {
+        let snap = try Self.cluster()
+        let proxies = MeshStore.proxies(from: snap.pods)
+        // Expected counts from the pods' own specs: an `istio-proxy` container, ztunnels labelled app=ztunnel.
+        let ztunnels = snap.pods.filter { $0.metadata.labels["app"] == "ztunnel" }
+        let envoys = snap.pods.filter { p in p.containers.contains { $0.name == "istio-proxy" } && p.metadata.labels["app"] != "ztunnel" }
+        #expect(!envoys.isEmpty && !ztunnels.isEmpty)
+        func key(_ p: KubePod) -> String { "\(p.metadata.namespace ?? "")/\(p.metadata.name)" }
+        func sources(_ status: (KubePod, Bool) -> SourceStatus) -> [LiveSource: SourceStatus] {
+            var out: [LiveSource: SourceStatus] = [:]
+            for p in envoys { out[LiveSource(proxy: key(p), endpoint: .stats)] = status(p, false) }
+            for p in ztunnels { out[LiveSource(proxy: key(p), endpoint: .ztunnelMetrics)] = status(p, true) }
+            return out
+        }
+        var ok = SourceStatus()
+        ok.state = .ok
+        func text(_ data: SourceData, _ info: SourceInfo = Self.clusterInfo) -> String {
+            var d = data
+            d.origin = info.kind
+            do { _ = try LiveViews.edges.build(d); return "" } catch { return "\(error)" }
+        }
+
+        // Every metrics endpoint answered, none with Istio's counters.
+        let read = text(Self.data(snap, name: "prod-east", sources: sources { _, _ in ok }))
+        #expect(read.contains("no traffic yet in the cluster prod-east: \(envoys.count) Envoys and \(ztunnels.count) ztunnels read, "
+            + "none reports istio_requests_total or istio_tcp_connections_opened_total"), "\(read)")
+        #expect(!read.contains("--file"))
+
+        // Nothing answered yet.
+        let waiting = text(Self.data(snap, name: "demo mesh"), SourceInfo(kind: .demo, label: "demo mesh"))
+        #expect(waiting == "waiting for the first metrics from \(envoys.count) Envoys and \(ztunnels.count) ztunnels in the demo…", "\(waiting)")
+        // The app shows it where the table would be.
+        #expect(Self.screen(Self.data(snap, name: "demo mesh"), SourceInfo(kind: .demo, label: "demo mesh"), home: "edges").contains(waiting))
+
+        // Every one refused: the first three are named.
+        let refused = text(Self.data(snap, name: "prod-east", sources: sources { _, _ in Self.failing("connection refused") }))
+        let first = try #require(proxies.first { $0.kind != .istiod })
+        #expect(refused.contains("no traffic metrics from the cluster prod-east: \(first.kind.rawValue) \(first.key) :"), "\(refused)")
+        #expect(refused.contains("failed: connection refused; and \(envoys.count + ztunnels.count - 3) more"))
+
+        // Envoys read, ztunnels failing: both said.
+        let mixed = text(Self.data(snap, name: "mesh.json.gz", sources: sources { _, z in z ? Self.failing("HTTP 503") : ok }),
+                         SourceInfo(kind: .snapshot, label: "mesh.json.gz"))
+        #expect(mixed.contains("no traffic in the snapshot mesh.json.gz: \(envoys.count) Envoys and 0 ztunnels read, none reports"), "\(mixed)")
+        #expect(mixed.contains("; \(ztunnels.count) failed (ztunnel "))
+
+        // A cluster without any proxy pod.
+        let bare = try Self.cluster(dropping: { p in p.containers.contains { $0.name == "istio-proxy" } })
+        #expect(text(Self.data(bare, name: "prod-east")).contains(
+            "no traffic: no Envoy (sidecar, gateway, waypoint) or ztunnel pod in the cluster prod-east (\(bare.pods.count) pods read)"))
+    }
+
     @Test func liveOnlyViewsOnAFile() throws {
         var file = SourceData(name: "dump.json")
         file.origin = .file

@@ -9,6 +9,11 @@
 /// healthy endpoint of a service fails its requests locally, ``Edge/noHealthyUpstream``), one
 /// edge is plaintext (``plaintextEdge``: a non-mesh client calling a sidecar in PERMISSIVE mode).
 ///
+/// Traffic follows requests: only the entry points (the ingress gateway, and clients no
+/// Service selects) call on their own; every other workload calls downstream in proportion
+/// to the requests that reach it (``Edge/perThousandInbound``), so one whose inbound requests
+/// all fail before reaching it, or that gets none, calls nothing (``isTrafficOrigin(_:)``).
+///
 /// Facts are stated once here and derived everywhere else: which waypoint a service uses
 /// (``waypoint(forService:)``, from its namespace's `istio.io/use-waypoint` label), which
 /// DestinationRules exist (``destinationRules``), which endpoints are healthy, and which
@@ -110,6 +115,10 @@ public struct DemoMesh: Sendable {
         /// (no panic routing, `minHealthPercent: 0`) it answers every request itself with 503
         /// and response flag UH, and nothing reaches the destination.
         public var noHealthyUpstream = false
+        /// Calls (requests or connections) per thousand requests that reach the source, or
+        /// nil for a planned rate. The rate is derived from the source's inbound traffic once
+        /// every edge's health is known, so the edge disappears when nothing reaches the source.
+        public var perThousandInbound: Int?
 
         /// Istio's `response_flags` label for this edge's 503s: UH when the client had no
         /// healthy host, UF (upstream failure) otherwise.
@@ -197,6 +206,20 @@ public struct DemoMesh: Sendable {
         services[s].workloads.flatMap { workloads[$0].pods }.filter(isHealthy)
     }
 
+    /// Whether workload `w` calls others on its own rather than because it was called: the
+    /// ingress gateway (its clients are outside the mesh) and workloads no Service selects.
+    public func isTrafficOrigin(_ w: Int) -> Bool { workloads[w].mode == .gateway || workloads[w].service == nil }
+
+    /// Requests (or connections) per second that reach workload `w` and succeed, over all its
+    /// pods: what its inbound edges deliver, less what the clients fail locally or answer 503.
+    public func successfulInboundRate(_ w: Int) -> Int {
+        edges.reduce(0) { sum, e in
+            guard e.destination == w, !e.noHealthyUpstream else { return sum }
+            let total = e.rate * workloads[w].pods.count
+            return sum + total - total * e.errorPermille / 1000
+        }
+    }
+
     /// Edges whose destination workload is `w`, and whose source workload is `w`.
     public func inbound(_ w: Int) -> [Int] { inboundEdges[w] ?? [] }
     public func outbound(_ w: Int) -> [Int] { outboundEdges[w] ?? [] }
@@ -282,10 +305,13 @@ public struct DemoMesh: Sendable {
             }
             addEdge(w["reviews-v2"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, &rng)
             addEdge(w["reviews-v3"]!, to: w["ratings-v1"]!, rate: 10, errors: 0, &rng)
-            if let mongo = w["mongodb-v1"] { addEdge(w["ratings-v1"]!, to: mongo, rate: 3, errors: 0, &rng) }
+            // ratings reads from the one MongoDB (in bookinfo): 150 connections per 1,000 requests.
+            addEdge(w["ratings-v1"]!, to: bookinfo[sc]!["mongodb-v1"]!, rate: 0, errors: 0, perThousandInbound: 150, &rng)
         }
         addEdge(gw, to: bookinfo[sc]!["productpage-v1"]!, rate: 30, errors: 5, &rng)
-        plaintextEdge = edges.count
+        // The gateway also routes to the ambient bookinfo; without `istio.io/ingress-use-waypoint`
+        // on the service it goes straight to the pods (ztunnel), not through the waypoint.
+        addEdge(gw, to: bookinfo[am]!["productpage-v1"]!, rate: 30, errors: 5, viaWaypoint: false, &rng)
         addEdge(legacy, to: bookinfo[sc]!["details-v1"]!, rate: 2, errors: 0, mtls: false, &rng)
 
         // Generated services: svc-i calls svc-(i+1); every fourth one speaks TCP.
@@ -315,6 +341,8 @@ public struct DemoMesh: Sendable {
             edges[i].noHealthyUpstream = true
             edges[i].errorPermille = 1000
         }
+        deriveCalledTraffic()
+        plaintextEdge = edges.firstIndex { !$0.mtls } ?? 0
         // A DestinationRule with version subsets for every service with more than one version.
         for (s, svc) in services.enumerated() {
             let versions = svc.workloads.map { workloads[$0].version }.filter { !$0.isEmpty }
@@ -323,6 +351,29 @@ public struct DemoMesh: Sendable {
         for (i, e) in edges.enumerated() {
             inboundEdges[e.destination, default: []].append(i)
             outboundEdges[e.source, default: []].append(i)
+        }
+    }
+
+    /// Sets the rate of every derived edge from its source's successful inbound traffic, and
+    /// removes the calls of workloads nothing successfully reaches, until nothing changes
+    /// (a removed edge can leave its destination without inbound traffic in turn).
+    private mutating func deriveCalledTraffic() {
+        // Each pass settles at least one more step of the call graph; a cycle of derived
+        // edges would never settle, so the passes are bounded.
+        for _ in 0...edges.count {
+            var kept: [Edge] = []
+            for var e in edges {
+                if isTrafficOrigin(e.source) { kept.append(e); continue }
+                let inbound = successfulInboundRate(e.source)
+                if let k = e.perThousandInbound {
+                    // Spread over the destination's pods, as ``Edge/rate`` counts.
+                    e.rate = inbound * k / 1000 / max(1, workloads[e.destination].pods.count)
+                }
+                if inbound > 0, e.rate > 0 { kept.append(e) }
+            }
+            let changed = kept.count != edges.count || zip(kept, edges).contains { $0.rate != $1.rate }
+            edges = kept
+            if !changed { return }
         }
     }
 
@@ -362,10 +413,11 @@ public struct DemoMesh: Sendable {
         return p
     }
 
-    private mutating func addEdge(_ from: Int, to: Int, rate: Int, errors: Int, mtls: Bool = true, _ rng: inout SeededRandom) {
+    private mutating func addEdge(_ from: Int, to: Int, rate: Int, errors: Int, mtls: Bool = true, viaWaypoint: Bool = true,
+                                  perThousandInbound: Int? = nil, _ rng: inout SeededRandom) {
         guard let service = workloads[to].service else { return }
         edges.append(Edge(source: from, service: service, destination: to, rate: rate, errorPermille: errors, mtls: mtls,
-                          viaWaypoint: waypoint(forService: service) != nil, seed: rng.next()))
+                          viaWaypoint: viaWaypoint && waypoint(forService: service) != nil, seed: rng.next(), perThousandInbound: perThousandInbound))
     }
 
     static func uid(_ rng: inout SeededRandom) -> String {

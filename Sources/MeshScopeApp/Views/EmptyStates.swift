@@ -65,6 +65,53 @@ enum EmptyStates {
         return "no endpoints for \(proxy.proxyID) in \(sourceName(data)): its :\(port)\(path) \(answer), and its config dump has no EDS section"
     }
 
+    /// Live `:edges` with no edge: which proxies' metrics were read, and that none of them
+    /// reports Istio's traffic counters; or which failed, or that none has answered yet.
+    static func edges(_ data: SourceData, _ live: MeshState) -> String {
+        let source = sourceName(data)
+        if let reason = discoveryFailure(live) { return "no traffic: \(source): the pods could not be listed: \(reason)" }
+        let polled = live.proxies.compactMap { p -> (MeshState.Proxy, LiveSource.Endpoint)? in
+            switch p.kind {
+            case .sidecar, .gateway, .waypoint: (p, .stats)
+            case .ztunnel: (p, .ztunnelMetrics)
+            case .istiod: nil
+            }
+        }
+        guard !polled.isEmpty else {
+            if data.cluster == nil && live.generation == 0 { return "looking for Envoys and ztunnels in \(source)…" }
+            let read = data.cluster.map { " (\($0.pods.count) pods read)" } ?? ""
+            return "no traffic: no Envoy (sidecar, gateway, waypoint) or ztunnel pod in \(source)\(read)"
+        }
+        var read = (envoys: 0, ztunnels: 0)
+        var failing: [String] = []
+        var pending = 0
+        for (p, endpoint) in polled {
+            switch (live.sources[LiveSource(proxy: p.key, endpoint: endpoint)] ?? SourceStatus()).state {
+            case .ok: if p.kind == .ztunnel { read.ztunnels += 1 } else { read.envoys += 1 }
+            case .failing(let reason):
+                let (port, path) = endpoint.request
+                failing.append("\(p.kind.rawValue) \(p.key) :\(port)\(path) failed: \(reason)")
+            case .pending: pending += 1
+            }
+        }
+        let failed = failing.isEmpty ? "" : "; \(failing.count) failed (\(failing[0]))"
+        if read.envoys + read.ztunnels == 0 {
+            if !failing.isEmpty {
+                let more = failing.count > 3 ? "; and \(failing.count - 3) more" : ""
+                return "no traffic metrics from \(source): \(failing.prefix(3).joined(separator: "; "))\(more)"
+            }
+            let envoys = polled.filter { $0.0.kind != .ztunnel }.count
+            return "waiting for the first metrics from \(count(envoys, "Envoy")) and \(count(polled.count - envoys, "ztunnel")) in \(source)…"
+        }
+        let none = data.origin == .snapshot ? "no traffic in \(source)" : "no traffic yet in \(source)"
+        let waiting = pending > 0 ? "; \(pending) not answered yet" : ""
+        return "\(none): \(count(read.envoys, "Envoy")) and \(count(read.ztunnels, "ztunnel")) read, none reports istio_requests_total "
+            + "or istio_tcp_connections_opened_total\(failed)\(waiting)"
+    }
+
+    /// `1 Envoy`, `3 Envoys`.
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// Views that only a live source has (`:xds`, live `:edges`), opened on a file.
     static func needsLive(_ what: String) -> String {
         "\(what) need a live source (a cluster, --demo or --snapshot FILE); a --file source has no mesh to poll"

@@ -144,6 +144,7 @@ public enum LiveViews {
         name: "edges", aliases: ["edge", "traffic", "connections", "conn"], title: "Connections", keys: [LiveLayers.edgeKey], identityColumns: 3,
         build: { data in
             guard let state = data.live else { throw SourceData.Unavailable(description: EmptyStates.needsLive("connections")) }
+            guard !state.edges.isEmpty else { throw SourceData.Unavailable(description: EmptyStates.edges(data, state)) }
             var table = LiveTables.edges(state)
             if !data.edgeHistory.isEmpty {
                 // Presentation only: the sparkline is the TUI's picture of the rate columns.

@@ -99,7 +99,7 @@ public enum MeshPath {
         let hostname = svc?.hostname ?? extraSvc?.hostname ?? host
         let targetPort = svc?.ports.first { $0.port == String(port) }?.target.number ?? extraSvc?.ports[port] ?? port
         var destWorkload: ZtunnelWorkload?
-        if let svc, let uid = svc.endpoints.first?.workloadUID { destWorkload = index?.workload(uid: uid) }
+        if let svc, let uid = ZtunnelUpstream.pick(svc, index)?.workloadUID { destWorkload = index?.workload(uid: uid) }
         if svc == nil, let z { destWorkload = z.workloads.first { $0.workloadIPs.contains(host) } }
         // Without ztunnel's view, the first Kubernetes endpoint of the service (one pod of
         // several: which one the load balancer picks does not change the layers).
@@ -186,7 +186,9 @@ public enum MeshPath {
         } else if let hop = unreadProxy(inputs, source.name, source.namespace) {
             hops.append(hop)
         } else if let w = source.workload, w.protocol_ == "HBONE" {
-            hops.append(ztunnelClient(w, dest: destWorkload, svc: svc, waypoint: waypoint, waypointService: waypointService, index: index))
+            var hop = ztunnelClient(w, dest: destWorkload, svc: svc, waypoint: waypoint, waypointService: waypointService, index: index)
+            stopWithoutHealthyEndpoint(&hop, svc: svc, waypointService: waypointService, port: port, index: index)
+            hops.append(hop)
         } else if let w = source.workload {
             var note = HopLayers(name: "(no client proxy)", kind: .ztunnel)
             note.set(.tcp, downstream: .passthrough("not captured"), [Evidence(.workload, "\(w.uid): protocol \(w.protocol_) — not captured by ztunnel, and no sidecar dump was given")])
@@ -316,6 +318,23 @@ public enum MeshPath {
         }
         if let svc { hop.note(Evidence(.service, "\(svc.namespace)/\(svc.name) (\(svc.vipAddresses.joined(separator: ",")))")) }
         return hop
+    }
+
+    /// A client ztunnel load-balances over the healthy endpoints of the service it connects
+    /// to (the service's waypoint when it has a service waypoint, else the service itself;
+    /// a workload waypoint is reached through the service's endpoint). With none, ztunnel
+    /// closes the connection with `no healthy upstream: ADDR`: an L4 stop, flag UH, no status.
+    static func stopWithoutHealthyEndpoint(_ hop: inout HopLayers, svc: ZtunnelService?, waypointService: ZtunnelService?, port: Int, index: ZtunnelIndex?) {
+        guard let svc else { return }
+        let target = svc.waypoint != nil ? waypointService : svc
+        guard let target else { return }
+        let up = ZtunnelUpstream(service: target, index: index)
+        guard up.healthy.isEmpty, !up.passthrough else { return }
+        let addr = svc.vipAddresses.first.map { IPAddress.isLiteral($0) && $0.contains(":") ? "[\($0)]:\(port)" : "\($0):\(port)" } ?? "\(svc.hostname):\(port)"
+        let role = svc.waypoint != nil ? " (the waypoint of \(svc.namespace)/\(svc.name))" : ""
+        hop.note(Evidence(.service, "\(target.namespace)/\(target.name)\(role): \(up.summary) in ztunnel's config"))
+        hop.stopHere(.noHealthyUpstream, http: false,
+                     "ztunnel has no healthy endpoint for \(target.namespace)/\(target.name)\(role): \(up.summary); it closes the connection (\"no healthy upstream: \(addr)\")")
     }
 
     static func ztunnelServer(_ d: ZtunnelWorkload, index: ZtunnelIndex?, viaHBONE: Bool) -> HopLayers {

@@ -119,6 +119,9 @@ public struct ZtunnelEndpoint: Sendable, Equatable {
     public var workloadUID: String
     public var service: String
     public var address: String
+    /// `Healthy` or `Unhealthy` as current ztunnel reports it per endpoint; empty in older
+    /// dumps, where the workload's own `status` says it.
+    public var status: String = ""
 }
 
 public struct ZtunnelPolicy: Sendable {

@@ -96,7 +96,8 @@ extension ZtunnelDump {
                 s.endpoints = r.collection(f, layout: &ignored) { _, e, r in
                     guard r.expectObject(e, "endpoint") else { return nil }
                     return ZtunnelEndpoint(
-                        workloadUID: r.string(e["workload_uid"]), service: r.string(e["service"]), address: r.string(e["address"]))
+                        workloadUID: r.string(e["workload_uid"]), service: r.string(e["service"]), address: r.string(e["address"]),
+                        status: r.string(e["status"]))
                 }
             case "waypoint": s.waypoint = r.gateway(f)
             case "subjectAltNames", "subject_alt_names": s.subjectAltNames = r.strings(f)

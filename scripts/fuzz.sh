@@ -50,7 +50,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
         case $(basename "$f") in last-input-*) continue ;; esac
         mv "$f" "$findings/"; mv "$f".part* "$findings/" 2>/dev/null
     done
-    if [ "$status" -ne 0 ] && ! grep -q "fuzz .*input saved to" "$log"; then
+    if [ "$status" -ne 0 ] && ! grep -q "input saved to" "$log"; then
         # No saved finding but a failed run: a trap. The newest last-input file is the culprit.
         last=$(ls -t "$work"/last-input-*.fuzz 2>/dev/null | head -1)
         if [ -n "$last" ]; then

@@ -90,7 +90,12 @@ enum JSONTapeBuilder {
                             return ("invalid \\u escape", j + k)
                         }
                         j += 6
-                    default: return ("invalid escape '\\\(Character(Unicode.Scalar(e)))'", j)
+                    default:
+                        // The byte is the input's: shown as itself only when printable ASCII,
+                        // so a message never carries a control or half a UTF-8 sequence.
+                        if e > 0x20 && e < 0x7F { return ("invalid escape '\\\(Character(Unicode.Scalar(e)))'", j) }
+                        let hex = String(e, radix: 16, uppercase: true)
+                        return ("invalid escape: '\\' followed by byte 0x\(hex.count < 2 ? "0" : "")\(hex)", j)
                     }
                     continue
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import MeshModel
 import Testing
 import Yams
@@ -22,5 +23,20 @@ import Yams
     @Test func ordinaryStringsAreUnchanged() {
         #expect(YAMLWriter.string(.object([("a", .string("tab\there")), ("b", .string("x: y")), ("c", .string("é字"))]))
                     == "a: \"tab\\there\"\nb: 'x: y'\nc: é字\n")
+    }
+
+    /// A manifest (JSON) with `\` before a control byte or a lone C1 byte: the parse error
+    /// quoted the byte raw (`invalid escape '\u{14}'`). It is named by its hex value.
+    @Test(arguments: [UInt8(0x14), 0x9B, 0x1B, 0xC3])
+    func invalidEscapeNamesTheByteNotItself(_ byte: UInt8) {
+        let input: [UInt8] = Array("{\"a\": \"x\\".utf8) + [byte] + Array("\"}".utf8)
+        do {
+            _ = try JSONDocument(bytes: input)
+            Issue.record("parsed an invalid escape")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains(String(format: "followed by byte 0x%02X", byte)), "\(text)")
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(text)")
+        }
     }
 }

@@ -173,8 +173,8 @@ public enum StatusColors {
     public static let role: @Sendable (String, String) -> Role? = { _, value in
         switch value {
         case "SYNCED", "HEALTHY", "ACTIVE", "Available", "Running", "True", "OK", "ready": .statusOK
-        case "STALE", "NOT SENT", "WARMING", "Initializing", "Pending", "DRAINING": .statusWarn
-        case "ERROR", "UNHEALTHY", "Unavailable", "Failed", "CrashLoopBackOff", "False", "NACKED", "ERRORED": .statusError
+        case "WARMING", "Initializing", "Pending", "DRAINING": .statusWarn
+        case "STALE", "ERROR", "UNHEALTHY", "Unavailable", "Failed", "CrashLoopBackOff", "False", "NACKED", "ERRORED": .statusError
         default: nil
         }
     }

@@ -102,8 +102,12 @@ import TerminalUI
         let proxy1 = try #require(t.table.rows.first { $0[0] == "proxy1" })
         let cds = try #require(header.firstIndex(of: "CDS"))
         #expect(proxy1[cds].hasPrefix("STALE"))
-        #expect(MeshViews.syncRole("CDS", proxy1[cds]) == .statusWarn)
+        // STALE is drawn as a problem, apart from NOT SENT; NOT SENT warns only for the
+        // types every proxy must receive.
+        #expect(MeshViews.syncRole("CDS", proxy1[cds]) == .statusError)
         #expect(MeshViews.syncRole("LDS", "NOT SENT") == .statusWarn)
+        #expect(MeshViews.syncRole("ECDS", "NOT SENT") == nil)
+        #expect(StatusColors.role("STATUS", "STALE") == .statusError)
         // Filtering STALE finds the unsynced proxy.
         d.press(.char("/"))
         d.type("STALE")

@@ -172,12 +172,12 @@ struct LiveDriverHarness {
         var h = try LiveDemoData.driver()
         try h.command("proxies")
         #expect(h.d.frameTitle.contains(" Proxies["))
-        // STALE is painted in the warning colour (on a row that is not selected).
+        // STALE is painted in the error colour, apart from NOT SENT (on a row that is not selected).
         let lines = h.d.screen.lines
         let y = try #require(lines.firstIndex { $0.hasPrefix("│") && $0.contains(Self.stalePod) })
         let stale = try #require(lines[y].range(of: "STALE"))
         let col = lines[y].distance(from: lines[y].startIndex, to: stale.lowerBound)
-        #expect(h.d.screen[col, y].style == h.d.state.theme[.statusWarn])
+        #expect(h.d.screen[col, y].style == h.d.state.theme[.statusError])
         try h.select(Self.stalePod)
         let row = h.d.table!.selectedRow!
         #expect(row.contains { $0.hasPrefix("STALE") })

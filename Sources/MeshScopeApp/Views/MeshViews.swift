@@ -74,11 +74,13 @@ public enum MeshViews {
                              rowValues: list.map { $0.raw.map(OutputNode.json) ?? .null })
         })
 
-    /// `STALE (5m)` and `NOT SENT` stand out; SYNCED is calm.
+    /// A proxy behind istiod (`STALE (5m)`) or refusing its config (`ERROR`) is a problem.
+    /// `NOT SENT` is one only for the types every proxy must receive (CDS, LDS); for the
+    /// optional ones (ECDS, …) it is what every proxy shows, so it stays plain. SYNCED is calm.
     public static let syncRole: @Sendable (String, String) -> Role? = { column, value in
         switch XdsTypeStatus.State(cell: value) {
-        case .stale?, .notSent?: return .statusWarn
-        case .error?: return .statusError
+        case .stale?, .error?: return .statusError
+        case .notSent?: return column == "CDS" || column == "LDS" ? .statusWarn : nil
         case .synced?: return .statusOK
         case .unknown?, nil: break
         }

@@ -1,0 +1,79 @@
+import Foundation
+
+/// What a run of the rules found, and which rules could not run.
+public struct FindingsReport: Sendable {
+    public struct NotEvaluated: Sendable, Hashable {
+        public var code: String
+        public var title: String
+        public var reason: String
+    }
+
+    /// Sorted: most severe first, then by code, then by the objects named.
+    public var findings: [Finding] = []
+    public var notEvaluated: [NotEvaluated] = []
+    /// Codes of the rules that ran.
+    public var evaluated: [String] = []
+
+    public init() {}
+
+    public func count(_ severity: FindingSeverity) -> Int {
+        findings.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) }
+    }
+}
+
+/// Runs rules over facts. Pure: the TUI calls it off the render path after a refresh, the
+/// CLI once.
+public enum FindingsEngine {
+    /// The code of the finding that says a rule failed on odd data.
+    public static let ruleFailedCode = "MS0000"
+
+    public static func evaluate(_ facts: MeshFacts, rules: [FindingRule] = FindingRules.all,
+                                options: FindingOptions = FindingOptions()) -> FindingsReport {
+        var report = FindingsReport()
+        for rule in rules {
+            if let missing = rule.reads.sorted().first(where: { !facts.has($0) }) {
+                report.notEvaluated.append(.init(code: rule.code, title: rule.title, reason: facts.reasonMissing(missing)))
+                continue
+            }
+            do {
+                report.findings += try rule.evaluate(facts, options)
+                report.evaluated.append(rule.code)
+            } catch {
+                report.findings.append(Finding(
+                    code: ruleFailedCode, severity: .warning, title: "Rule could not be evaluated",
+                    objects: [], message: "\(rule.code) \(rule.title): \(error)",
+                    evidence: [FindingEvidence("rule \(rule.code)", "\(error)")]))
+            }
+        }
+        link(&report.findings)
+        report.findings.sort(by: order)
+        return report
+    }
+
+    static func order(_ a: Finding, _ b: Finding) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        if a.code != b.code { return a.code < b.code }
+        return a.id < b.id
+    }
+
+    /// Findings of different rules that name the same object point at each other, so the
+    /// TUI can group a config mistake with the runtime failure it causes. Indexed by object,
+    /// so linear in findings (not pairwise).
+    static func link(_ findings: inout [Finding]) {
+        var byObject: [String: [Int]] = [:]
+        for (i, f) in findings.enumerated() {
+            for o in Set(f.objects.map(\.description)) { byObject[o, default: []].append(i) }
+        }
+        var related = [Set<String>](repeating: [], count: findings.count)
+        for indices in byObject.values where indices.count > 1 {
+            // A single object named by very many findings (a namespace) links nothing useful.
+            guard indices.count <= 16 else { continue }
+            for i in indices {
+                for j in indices where j != i && findings[j].code != findings[i].code {
+                    related[i].insert(findings[j].id)
+                }
+            }
+        }
+        for i in findings.indices where !related[i].isEmpty { findings[i].related = related[i].sorted() }
+    }
+}

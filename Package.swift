@@ -22,10 +22,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // The bottom of the graph, knowing nothing of meshes: terminal-safe text and widths,
+        // tables of text cells (Go's tabwriter), and the input limits every reader checks.
+        .target(name: "MeshBase"),
         // Pure values and functions: decoders, joins, analyses, table builders. No I/O, no curses.
         .target(
             name: "MeshModel",
             dependencies: [
+                "MeshBase",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
@@ -54,15 +58,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "meshscope", dependencies: ["MeshScopeCLI"]),
-        // ncursesw behind a tiny C shim (macros and C globals do not import into Swift 6).
-        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // ncursesw behind a small C target: macros and C globals that do not import into Swift 6
+        // become functions, and the terminal-restore and crash-handler state lives once, in shim.c.
+        .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Cell buffer, widgets, diffing renderer, curses backend, input decoding, themes.
+        // Knows nothing of meshes: text widths and tables come from MeshBase.
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcurses", "MeshModel", "MeshYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CNcurses", "MeshBase", "MeshYAML", .product(name: "Yams", package: "Yams")]
         ),
         // The one YAML loader: Yams behind the InputLimits checks (size, depth, alias expansion).
-        .target(name: "MeshYAML", dependencies: ["MeshModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "MeshYAML", dependencies: ["MeshBase", .product(name: "Yams", package: "Yams")]),
         // The TUI as a pure state machine plus the runtime that drives it.
         .target(name: "MeshScopeApp", dependencies: ["TerminalUI", "MeshModel", "MeshClient"]),
         // I/O: kubeconfig and auth, the Kubernetes client (discovery, list/watch, apply),
@@ -99,8 +105,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Benchmark for docs/benchmarks.md: list+cache 10k pods / 2k services, apply 200 objects.
-        .executableTarget(name: "MeshBench", dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshGen"]),
         .testTarget(
             name: "MeshClientTests",
             dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI", "MeshYAML"]
@@ -117,6 +121,13 @@ let package = Package(
             path: "Benchmarks/MeshScopeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Benchmark for docs/benchmarks.md: list+cache 10k pods / 2k services, apply 200 objects,
+        // the live store over the demo mesh.
+        .executableTarget(
+            name: "MeshBench",
+            dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshGen"],
+            path: "Benchmarks/MeshBench"
+        ),
         // Release-mode TUI measurements (key to frame at 100k rows, rates-only refresh): docs/benchmarks.md.
         .executableTarget(
             name: "meshscope-tui-bench",
@@ -130,11 +141,21 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI", "MeshModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["TerminalUI", "MeshBase", .product(name: "Yams", package: "Yams")]
+        ),
+        // meshscope with the crash tests' hooks (MESHSCOPE_TEST_CRASH_*): the real crash handler
+        // and terminal restore, made to trap on cue. Test-only: not a product, not in `meshscope`.
+        .executableTarget(
+            name: "meshscope-crashtest",
+            dependencies: ["MeshScopeCLI", "MeshScopeApp", "TerminalUI"],
+            path: "Tests/CrashHarness"
         ),
         .testTarget(
             name: "MeshScopeAppTests",
-            dependencies: ["MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "MeshClient", "MeshDemo", "MeshGen", "meshscope"]
+            dependencies: [
+                "MeshTestSupport", "MeshScopeApp", "TerminalUI", "MeshModel", "MeshClient", "MeshDemo", "MeshGen",
+                "meshscope", "meshscope-crashtest",
+            ]
         ),
         // Seeded mutation fuzzing of every decoder and printer (docs/fuzzing.md).
         .testTarget(

@@ -161,10 +161,7 @@ public enum TUI {
             FileHandle.standardError.write(Data("first frame: \(String(format: "%.1f", ms)) ms (\(state.lastFrame?.description ?? "-"))\n".utf8))
             return
         }
-        // Test hook for the crash-restore test: trap after the first frame is on screen.
-        if options.environment["MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME"] == "1" {
-            fatalError("MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME")
-        }
+        RuntimeHooks.afterFirstFrame?()
 
         while !state.quitting {
             var batch = await queue.next()

@@ -1,4 +1,4 @@
-import MeshModel
+import MeshBase
 import Yams
 
 /// The one way meshscope loads YAML (manifests, kubeconfigs, themes, its config file):

@@ -1,5 +1,5 @@
 import CYaml
-import MeshModel
+import MeshBase
 
 /// Checks a YAML stream against ``InputLimits`` before anything builds nodes from it.
 ///

@@ -4,7 +4,9 @@ import Testing
 /// A crash never holds the terminal: a Swift runtime trap in the TUI or in a CLI command
 /// restores the terminal, prints one line naming the crash and where the backtrace went, and
 /// exits at once with 128 + the signal, instead of the runtime's interactive backtracer.
-/// Nothing here sets SWIFT_BACKTRACE: the default environment must behave.
+/// Nothing here sets SWIFT_BACKTRACE: the default environment must behave. The traps come from
+/// `meshscope-crashtest` (Tests/CrashHarness): `meshscope`'s entry point, crash handler and
+/// runtime with a trap on cue, so the shipping binary carries no test hook.
 @Suite(.serialized) struct CrashTests {
     /// `meshscope: crashed (SIGILL, …); backtrace in /tmp/meshscope-crash-N.txt` (SIGTRAP on arm64).
     static func crashLine(in text: String) -> (line: String, file: String)? {
@@ -27,7 +29,7 @@ import Testing
     @Test func trapInTheTUIRestoresTheTerminalAndExitsAtOnce() async throws {
         let t = Tmux()
         defer { t.kill() }
-        let bin = try Tmux.binary()
+        let bin = try Tmux.binary("meshscope-crashtest")
         try await t.start(width: 200)
         let dump = EndToEndTests.dump
         try await t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME=1 \(bin) --file \(dump) --view sections; echo \"exit=$?\"; stty -g > stty.after.$$")
@@ -52,7 +54,7 @@ import Testing
     }
 
     @Test func trapInACommandPrintsOneLineAndExits() throws {
-        let bin = try Tmux.binary()
+        let bin = try Tmux.binary("meshscope-crashtest")
         let dir = NSTemporaryDirectory() + "meshscope-crash-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

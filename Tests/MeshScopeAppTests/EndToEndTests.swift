@@ -6,8 +6,8 @@ import Testing
 @Suite(.serialized) struct EndToEndTests {
     static let dump = Fixtures.path("envoy/waypoint/config_dump.json")
 
-    func launch(_ t: Tmux, extra: String = "", env: String = "", waitForFrame: Bool = true) async throws {
-        let bin = try Tmux.binary()
+    func launch(_ t: Tmux, binary: String = "meshscope", extra: String = "", env: String = "", waitForFrame: Bool = true) async throws {
+        let bin = try Tmux.binary(binary)
         try await t.start()
         try await t.type("cd \(NSTemporaryDirectory()); stty -g > stty.before.$$; \(env) \(bin) --file \(Self.dump) --view sections \(extra); echo \"exit=$?\"; stty -g > stty.after.$$")
         try await t.keys("Enter")
@@ -241,7 +241,7 @@ import Testing
     @Test func crashRestoresTheTerminal() async throws {
         let t = Tmux()
         defer { t.kill() }
-        try await launch(t, env: "MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME=1 SWIFT_BACKTRACE=enable=no", waitForFrame: false)
+        try await launch(t, binary: "meshscope-crashtest", env: "MESHSCOPE_TEST_CRASH_AFTER_FIRST_FRAME=1 SWIFT_BACKTRACE=enable=no", waitForFrame: false)
         // fatalError traps (SIGILL on x86_64, SIGTRAP on arm64): 128 + signal.
         let screen = try await t.waitFor("the shell after the crash", timeout: 20) { Self.exitLine($0) != nil }
         #expect(Self.exitLine(screen) == "exit=132" || Self.exitLine(screen) == "exit=133")

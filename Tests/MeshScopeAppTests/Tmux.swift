@@ -10,19 +10,22 @@ final class Tmux {
     nonisolated(unsafe) static var counter = 0
 
     /// The built `meshscope` next to this test bundle (`swift test` builds it: the test
-    /// target depends on the executable target). `MESHSCOPE_BIN` overrides.
-    static func binary() throws -> String {
-        if let env = ProcessInfo.processInfo.environment["MESHSCOPE_BIN"], !env.isEmpty { return env }
+    /// target depends on the executable target). `MESHSCOPE_BIN` overrides; the crash tests'
+    /// `meshscope-crashtest` (Tests/CrashHarness) is looked for beside it.
+    static func binary(_ name: String = "meshscope") throws -> String {
+        if let env = ProcessInfo.processInfo.environment["MESHSCOPE_BIN"], !env.isEmpty {
+            return name == "meshscope" ? env : URL(fileURLWithPath: env).deletingLastPathComponent().appendingPathComponent(name).path
+        }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         // On Linux the test bundle is an executable (…/debug/meshscopePackageTests.xctest);
         // on macOS it is a bundle directory several levels deep.
         for _ in 0..<5 {
-            let candidate = dir.appendingPathComponent("meshscope").path
+            let candidate = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
-        throw Missing(message: "the meshscope binary was not found next to the test bundle (\(exe.path)); run `swift build` first or set MESHSCOPE_BIN")
+        throw Missing(message: "the \(name) binary was not found next to the test bundle (\(exe.path)); run `swift build` first or set MESHSCOPE_BIN")
     }
 
     struct Missing: Error, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import MeshModel
+import MeshBase
 import Testing
 @testable import TerminalUI
 

@@ -1,4 +1,4 @@
-import MeshModel
+import MeshBase
 
 /// A grid of cells that widgets paint into and the renderer diffs against the previous
 /// frame. Pure value: painting and comparing need no terminal.

@@ -1,6 +1,6 @@
-import MeshModel
+import MeshBase
 
-/// How many terminal columns text takes, for widgets: the TUI's name for MeshModel's
+/// How many terminal columns text takes, for widgets: the TUI's name for MeshBase's
 /// ``TerminalText`` widths, so the CLI's tables and the cell buffer measure alike.
 ///
 /// Widths go by grapheme cluster: a flag (two regional indicators) is 2, `❤️` (U+2764 with

@@ -1,6 +1,6 @@
-import MeshModel
+import MeshBase
 
-/// Paints a MeshModel ``Table`` as an interactive grid: header with a sort marker,
+/// Paints a MeshBase ``Table`` as an interactive grid: header with a sort marker,
 /// selection bar, scrolling, filter-match highlight, numeric columns right-aligned,
 /// cells truncated with `…`, wide-only columns shown when there is room.
 ///

@@ -1,6 +1,7 @@
 import MeshModel
 import Testing
-@testable import TerminalUI
+import TerminalUI
+@testable import MeshScopeApp
 
 @Suite struct JSONPaneTests {
     let theme = Theme.defaultDark

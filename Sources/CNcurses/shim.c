@@ -1,129 +1,17 @@
-// A thin shim over ncursesw for Swift: macros and C globals that do not import into
-// Swift 6 (COLOR_PAIR, A_*, getmaxyx, stdscr, LINES/COLS) become static inline functions,
-// and the terminal-restore plumbing (signal handlers, atexit, SIGWINCH self-pipe, stderr
-// capture, Ctrl-Z) lives here because signal handlers must be plain C functions.
-// WINDOW* stays opaque.
-//
-// The state below is `static`: every Swift object file that calls these functions gets
-// its own copy, so only TerminalUI/Backend/CursesTerminal.swift calls the stateful ones
-// (ms_start, ms_install_handlers, ms_restore_terminal, ms_suspend, ms_drain_winch).
-// SwiftPM does not track this header: after editing it, touch a Swift file in TerminalUI.
-#ifndef MESHSCOPE_CNCURSES_SHIM_H
-#define MESHSCOPE_CNCURSES_SHIM_H
-
-#define NCURSES_WIDECHAR 1
-#include <locale.h>
-#include <wchar.h>
-#include <langinfo.h>
-#include <signal.h>
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <errno.h>
-#include <sys/ioctl.h>
-#include <execinfo.h>
-#include <ncursesw/curses.h>
-
-// MARK: globals and macros
-
-static inline WINDOW *ms_stdscr(void) { return stdscr; }
-static inline int ms_lines(void) { return LINES; }
-static inline int ms_cols(void) { return COLS; }
-static inline int ms_colors(void) { return COLORS; }
-static inline int ms_color_pairs(void) { return COLOR_PAIRS; }
-static inline int ms_color_pair(int n) { return (int)COLOR_PAIR(n); }
-static inline void ms_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
-
-static inline unsigned int ms_a_normal(void) { return (unsigned int)A_NORMAL; }
-static inline unsigned int ms_a_bold(void) { return (unsigned int)A_BOLD; }
-static inline unsigned int ms_a_dim(void) { return (unsigned int)A_DIM; }
-static inline unsigned int ms_a_underline(void) { return (unsigned int)A_UNDERLINE; }
-static inline unsigned int ms_a_reverse(void) { return (unsigned int)A_REVERSE; }
-static inline unsigned int ms_a_blink(void) { return (unsigned int)A_BLINK; }
-static inline unsigned int ms_a_italic(void) {
-#ifdef A_ITALIC
-    return (unsigned int)A_ITALIC;
-#else
-    return 0;
-#endif
-}
+// The stateful half of the ncursesw shim (see include/CNcurses.h): the terminal-restore
+// plumbing and the crash handler. Its state lives here once for the whole process, so
+// whichever Swift file calls these functions, they act on the same curses session.
+// wcwidth, sigaltstack and friends are POSIX/XSI: ask glibc for them before any header.
+#define _GNU_SOURCE 1
+#include "CNcurses.h"
 
 // MARK: characters
 
-static inline int ms_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
-
-/// Writes `n` wide characters at (y, x) with the given attributes and colour pair.
-/// Pairs above 255 do not fit in the attribute bits, so the pair goes through the
-/// `opts` pointer as ncurses' extended-colour API expects.
-static inline int ms_put(int y, int x, const unsigned int *chars, int n, unsigned int attrs, int pair) {
-    attr_set((attr_t)attrs, (short)(pair < 32767 ? pair : 0), &pair);
-    if (sizeof(wchar_t) == sizeof(unsigned int)) {
-        return mvaddnwstr(y, x, (const wchar_t *)chars, n);
-    }
-    int rc = move(y, x);
-    for (int i = 0; i < n && rc != ERR; i++) {
-        wchar_t wc[2] = {(wchar_t)chars[i], 0};
-        rc = addnwstr(wc, 1);
-    }
-    return rc;
-}
-
-/// Writes one grapheme (a base character plus up to 4 combining characters) at (y, x).
-static inline int ms_put_cluster(int y, int x, const unsigned int *chars, int n, unsigned int attrs, int pair) {
-    wchar_t wc[CCHARW_MAX + 1];
-    int k = n < CCHARW_MAX ? n : CCHARW_MAX;
-    for (int i = 0; i < k; i++) wc[i] = (wchar_t)chars[i];
-    wc[k] = 0;
-    cchar_t cc;
-    if (setcchar(&cc, wc, (attr_t)attrs, (short)(pair < 32767 ? pair : 0), &pair) == ERR) return ERR;
-    return mvadd_wch(y, x, &cc);
-}
-
-static inline int ms_init_pair(int pair, int fg, int bg) {
-#if NCURSES_EXT_COLORS
-    return init_extended_pair(pair, fg, bg);
-#else
-    return init_pair((short)pair, (short)fg, (short)bg);
-#endif
-}
-
-/// Reads one key: returns OK (character in *out), KEY_CODE_YES (key code in *out) or ERR.
-static inline int ms_get_wch(unsigned int *out) {
-    wint_t w = 0;
-    int rc = get_wch(&w);
-    *out = (unsigned int)w;
-    return rc;
-}
-
-// MARK: mouse
-
-static inline unsigned long ms_mouse_all(void) { return (unsigned long)(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION); }
-static inline unsigned long ms_button1_pressed(void) { return (unsigned long)BUTTON1_PRESSED; }
-static inline unsigned long ms_button1_clicked(void) { return (unsigned long)(BUTTON1_CLICKED | BUTTON1_RELEASED); }
-static inline unsigned long ms_button1_double(void) { return (unsigned long)BUTTON1_DOUBLE_CLICKED; }
-static inline unsigned long ms_button4_pressed(void) { return (unsigned long)BUTTON4_PRESSED; }
-static inline unsigned long ms_button5_pressed(void) {
-#ifdef BUTTON5_PRESSED
-    return (unsigned long)BUTTON5_PRESSED;
-#else
-    return 0;
-#endif
-}
-/// Reads a pending mouse event: 0 on success with position and button state filled in.
-static inline int ms_getmouse(int *y, int *x, unsigned long *bstate) {
-    MEVENT ev;
-    if (getmouse(&ev) != OK) return -1;
-    *y = ev.y; *x = ev.x; *bstate = (unsigned long)ev.bstate;
-    return 0;
-}
+int ms_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
 // MARK: locale
 
-/// Sets the locale from the environment; when its codeset is not UTF-8 (e.g. LANG unset,
-/// so "C"), falls back to C.UTF-8 so wide characters work. Returns 1 when UTF-8 is active.
-static inline int ms_setup_locale(void) {
+int ms_setup_locale(void) {
     setlocale(LC_ALL, "");
     const char *cs = nl_langinfo(CODESET);
     if (cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0)) return 1;
@@ -140,11 +28,9 @@ static volatile sig_atomic_t ms_curses_active = 0;
 static int ms_winch_pipe[2] = {-1, -1};
 /// The handlers that were installed before ours (e.g. the Swift runtime's crash
 /// backtracer), run after the terminal is restored.
-/// (A function-local static: a file-scope array without initializer is a tentative
-/// definition that Swift's importer does not emit.)
-static inline struct sigaction *ms_previous(int sig) {
-    static struct sigaction previous[65];
-    return &previous[sig > 0 && sig < 65 ? sig : 0];
+static struct sigaction ms_previous_actions[65];
+static struct sigaction *ms_previous(int sig) {
+    return &ms_previous_actions[sig > 0 && sig < 65 ? sig : 0];
 }
 
 static int ms_saved_stderr = -1;
@@ -153,7 +39,7 @@ static int ms_stderr_capture = -1;
 /// While curses owns the screen, stderr goes to an unlinked temporary file, so stray
 /// messages (a Swift fatal error, a library warning) do not scribble over the frame or
 /// vanish with the alternate screen; ms_restore_terminal replays them.
-static inline void ms_capture_stderr(void) {
+static void ms_capture_stderr(void) {
     if (ms_saved_stderr >= 0) return;
     FILE *f = tmpfile();
     if (f == NULL) return;
@@ -170,7 +56,7 @@ static inline void ms_capture_stderr(void) {
 }
 
 /// Puts stderr back and copies what was written meanwhile to it (async-signal-safe calls only).
-static inline void ms_release_stderr(void) {
+static void ms_release_stderr(void) {
     if (ms_saved_stderr < 0) return;
     dup2(ms_saved_stderr, 2);
     close(ms_saved_stderr);
@@ -193,7 +79,7 @@ static inline void ms_release_stderr(void) {
 
 /// Leaves curses mode once: the terminal gets its cooked mode, cursor and main screen back,
 /// then anything written to stderr meanwhile is shown.
-static inline void ms_restore_terminal(void) {
+void ms_restore_terminal(void) {
     if (ms_curses_active) {
         ms_curses_active = 0;
         endwin();
@@ -231,14 +117,11 @@ static void ms_winch_signal(int sig) {
 
 /// Where the crash handler writes the backtrace, and the line it prints: both made when it is
 /// installed, so the handler itself only copies bytes (async-signal-safe).
-/// (Function-local statics, like ms_previous: Swift's importer does not emit file-scope arrays.)
-static inline char *ms_crash_path_buffer(void) { static char path[512]; return path; }
-static inline char *ms_crash_program_buffer(void) { static char program[64]; return program; }
-#define ms_crash_path (ms_crash_path_buffer())
-#define ms_crash_program (ms_crash_program_buffer())
+static char ms_crash_path[512];
+static char ms_crash_program[64];
 
-static inline size_t ms_strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
-static inline void ms_write_all(int fd, const char *s) {
+static size_t ms_strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
+static void ms_write_all(int fd, const char *s) {
     size_t n = ms_strlen(s), off = 0;
     while (off < n) {
         ssize_t w = write(fd, s + off, n - off);
@@ -248,7 +131,7 @@ static inline void ms_write_all(int fd, const char *s) {
 }
 
 /// The signal's name and what it usually means in a Swift program.
-static inline const char *ms_crash_name(int sig) {
+static const char *ms_crash_name(int sig) {
     switch (sig) {
     case SIGILL: return "SIGILL, illegal instruction: a Swift runtime trap";
     case SIGTRAP: return "SIGTRAP, trace trap: a Swift runtime trap";
@@ -293,7 +176,7 @@ static void ms_crash_signal(int sig) {
 /// replacing the Swift runtime's backtracer handlers (installed before main; the last
 /// sigaction wins). `path` is where a backtrace goes. Runs on an alternate stack, so a
 /// stack overflow on the main thread still reports.
-static inline void ms_install_crash_handlers(const char *program, const char *path) {
+void ms_install_crash_handlers(const char *program, const char *path) {
     strncpy(ms_crash_program, program, 63);
     strncpy(ms_crash_path, path, 511);
     // backtrace() loads libgcc_s on first use (which allocates): do that now, not in the handler.
@@ -320,7 +203,7 @@ static inline void ms_install_crash_handlers(const char *program, const char *pa
 /// Installs the restore handlers (atexit; SIGINT, SIGTERM, SIGHUP, SIGQUIT and, unless the
 /// crash handler above is in place, the crash signals) and a SIGWINCH handler that writes to a non-blocking self-pipe. Returns the
 /// pipe's read end, to be polled beside stdin, or -1.
-static inline int ms_install_handlers(void) {
+int ms_install_handlers(void) {
     static int installed = 0;
     if (!installed) {
         installed = 1;
@@ -354,7 +237,7 @@ static inline int ms_install_handlers(void) {
 
 /// Ctrl-Z: gives the terminal back, stops the process like any job (SIGTSTP), and on
 /// `fg` takes the terminal again; the caller redraws everything.
-static inline void ms_suspend(void) {
+void ms_suspend(void) {
     if (!ms_curses_active) return;
     ms_restore_terminal();
     // ncurses installs its own SIGTSTP handler; stop with the default action instead, and
@@ -380,7 +263,7 @@ static inline void ms_suspend(void) {
 }
 
 /// Drains the self-pipe; returns how many resize signals arrived.
-static inline int ms_drain_winch(void) {
+int ms_drain_winch(void) {
     char buf[64];
     int n = 0;
     ssize_t r;
@@ -389,7 +272,7 @@ static inline int ms_drain_winch(void) {
 }
 
 /// The terminal's size from the kernel (ioctl on stdout, then stdin). 0 on success.
-static inline int ms_terminal_size(int *rows, int *cols) {
+int ms_terminal_size(int *rows, int *cols) {
     struct winsize ws;
     if (ioctl(1, TIOCGWINSZ, &ws) == 0 || ioctl(0, TIOCGWINSZ, &ws) == 0) {
         if (ws.ws_row > 0 && ws.ws_col > 0) {
@@ -404,7 +287,7 @@ static inline int ms_terminal_size(int *rows, int *cols) {
 /// Starts curses on the process's terminal with `newterm` (not `initscr`, which prints and
 /// exits the process on an unknown TERM). Returns 0, or -1 when the terminal cannot be
 /// initialised (no terminfo entry for TERM, or not a terminal).
-static inline int ms_start(void) {
+int ms_start(void) {
     SCREEN *s = newterm(NULL, stdout, stdin);
     if (s == NULL) return -1;
     set_term(s);
@@ -412,5 +295,3 @@ static inline int ms_start(void) {
     ms_capture_stderr();
     return 0;
 }
-
-#endif

@@ -68,7 +68,7 @@ public enum TerminalText {
     /// Text with colours of our own (a coloured diff): like ``escaped(_:keepLayout:)`` with
     /// newlines and tabs kept, except that SGR sequences (`ESC [ 0-9;… m`: colours and bold,
     /// nothing that moves the cursor, clears or retitles) pass. Printers that colour
-    /// escape their data first (``DiffPrinter``), so an SGR from the data never gets here.
+    /// escape their data first (MeshModel's `DiffPrinter`), so an SGR from the data never gets here.
     public static func escapedKeepingColors(_ text: String) -> String {
         if isInert(text.utf8, keepLayout: true) { return text }
         var out = String.UnicodeScalarView()

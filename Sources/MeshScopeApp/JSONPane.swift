@@ -1,4 +1,5 @@
 import MeshModel
+import TerminalUI
 
 /// One visible line of a folded JSON tree.
 public struct JSONLine: Sendable {
@@ -14,7 +15,8 @@ public struct JSONLine: Sendable {
     public var node: Int { value.index }
 }
 
-/// A JSON document shown as a tree with folding and search (the raw-config pane).
+/// A JSON document shown as a tree with folding and search (the raw-config pane). It lives in
+/// MeshScopeApp, not TerminalUI, because it walks MeshModel's JSON tape (``JSONValue``).
 ///
 /// Folding state is a set of collapsed containers (by tape index); the visible lines are
 /// rebuilt when it changes, skipping folded subtrees in O(1) each, so a 50 MB dump with
@@ -287,17 +289,12 @@ public struct JSONPaneWidget: Sendable {
         }
     }
 
+    /// A member name as JSON writes it, through MeshModel's one escaper (the names come from
+    /// the document, so they may hold quotes and control characters).
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 2)
+        JSONWriter.appendString(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

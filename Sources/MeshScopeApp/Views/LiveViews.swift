@@ -187,7 +187,7 @@ public enum LiveViews {
         var spec = TableViewSpec(name: "contexts", title: "Contexts", identityColumns: 2, nameColumn: 1) { _ in
             ViewTable(LiveTables.contexts(contexts, current: current))
         }
-        spec.enterCommand = { row in "ctx " + row[1] }
+        spec.enterCommand = { row in .context(row[1]) }
         return Screen.table(spec, data: .empty, crumb: "contexts")
     }
 

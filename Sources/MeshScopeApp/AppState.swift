@@ -42,6 +42,7 @@ public struct AppState: Sendable {
         self.registry = registry
         var data = data
         data.origin = source.kind
+        data.receivedAt = data.receivedAt ?? now
         self.data = data
         self.source = source
         self.home = home

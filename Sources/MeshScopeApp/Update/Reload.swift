@@ -10,6 +10,7 @@ extension AppState {
         if fresh.sequence != 0, fresh.sequence < data.sequence { return }
         var fresh = fresh
         fresh.origin = source.kind
+        fresh.receivedAt = at
         data = fresh
         loadedAt = at
         loadError = nil
@@ -27,6 +28,7 @@ extension AppState {
         data.origin = info.kind
         data.live = MeshState()
         data.sequence = sequence
+        data.receivedAt = now
         resetToHome()
         flash = Flash("switched to context \(info.context)", .info, at: now)
     }

@@ -42,3 +42,13 @@ import Testing
         #expect(await Clipboard(environment: ["PATH": "/nonexistent"]).write("x") == nil)
     }
 }
+
+extension ClipboardWriteTests {
+    /// A tool that exits at once without reading: the write fails (EPIPE), the process lives on.
+    @Test func aToolThatReadsNothingDoesNotKillUs() async throws {
+        let dir = try Self.tool("exit 1")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let big = String(repeating: "x", count: 1 << 20)  // more than a pipe buffer
+        #expect(await Clipboard(environment: ["PATH": dir + ":/usr/bin:/bin"]).write(big) == nil)
+    }
+}

@@ -93,38 +93,45 @@ extension App {
                 }
             }
         case .normal:
-            if case .table(let t) = s.focused, let vk = t.spec.keys.first(where: { $0.key == key }) {
-                if let row = t.selectedRow, let i = t.selectedRowIndex, let command = vk.command?(s.data, row, i) {
-                    run(command, &s, &fx)
-                } else if let row = t.selectedRow, let i = t.selectedRowIndex, let screen = vk.open(s.data, row, i) {
-                    s.push(screen)
-                }
+            normalKey(key, &s, &fx)
+        }
+    }
+
+    /// A key in normal mode: the focused view's own keys first (``TableViewSpec/keys``: `L`,
+    /// `D` on a row), then a tab's number, then the bindings of what is on screen, then
+    /// Shift+letter sorting.
+    static func normalKey(_ key: Key, _ s: inout AppState, _ fx: inout [Effect]) {
+        if case .table(let t) = s.focused, let vk = t.spec.keys.first(where: { $0.key == key }) {
+            if let row = t.selectedRow, let i = t.selectedRowIndex, let command = vk.command?(s.data, row, i) {
+                run(command, &s, &fx)
+            } else if let row = t.selectedRow, let i = t.selectedRowIndex, let screen = vk.open(s.data, row, i) {
+                s.push(screen)
+            }
+            return
+        }
+        if case .tabs(let t) = s.top?.content, case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= t.pages.count {
+            perform(.tab(n - 1), &s, &fx)
+            return
+        }
+        for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
+            if let b = bindings.first(where: { $0.keys.contains(key) }) {
+                perform(b.action, &s, &fx)
                 return
             }
-            if case .tabs(let t) = s.top?.content, case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= t.pages.count {
-                perform(.tab(n - 1), &s, &fx)
-                return
+        }
+        // k9s: Shift+letter sorts by the column whose header starts with it (bound
+        // capitals such as G, I, S, A keep their meaning).
+        if case .char(let c) = key, c.isUppercase, c.isLetter, case .table = s.focused {
+            let width = s.layout.content.width
+            var found = false
+            s.updateFocused { content in
+                guard case .table(var t) = content else { return }
+                let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width - 2).map(\.column)
+                found = t.sort(byLetter: c, visibleColumns: visible)
+                content = .table(t)
             }
-            for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
-                if let b = bindings.first(where: { $0.keys.contains(key) }) {
-                    perform(b.action, &s, &fx)
-                    return
-                }
-            }
-            // k9s: Shift+letter sorts by the column whose header starts with it (bound
-            // capitals such as G, I, S, A keep their meaning).
-            if case .char(let c) = key, c.isUppercase, c.isLetter, case .table = s.focused {
-                let width = s.layout.content.width
-                var found = false
-                s.updateFocused { content in
-                    guard case .table(var t) = content else { return }
-                    let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width - 2).map(\.column)
-                    found = t.sort(byLetter: c, visibleColumns: visible)
-                    content = .table(t)
-                }
-                if !found { s.flash = Flash("no column starts with \(c)", .warn, at: s.now) }
-                s.clampScroll()
-            }
+            if !found { s.flash = Flash("no column starts with \(c)", .warn, at: s.now) }
+            s.clampScroll()
         }
     }
 

@@ -16,7 +16,13 @@ import TerminalUI
 /// in `KeyActions.swift`, `:` commands in `AppCommand.swift` (parsing) and `Commands.swift`
 /// (running), the stack and cursor in `Navigation.swift`, filters in `Filter.swift`, apply
 /// in `Apply.swift`, proxy diffs in `Diff.swift`, new data in `Reload.swift`. Effects are
-/// performed by the runtime alone (``TUI/perform(_:state:context:)``).
+/// performed by the runtime alone (``EffectPerformer``).
+///
+/// - A new view: a ``TableViewSpec`` (or a ``ViewGroup`` of them) registered in
+///   ``AppViews`` or ``LiveViews``; `:NAME` opens it with no code here.
+/// - A new `:` command: a case of ``AppCommand`` (`AppCommand.swift`), then `Commands.swift`.
+/// - A new key: an ``Action`` and its ``Binding`` (`Actions.swift`), then `KeyActions.swift`;
+///   a key of one view only: a ``ViewKey`` on its spec.
 public enum App {
     public static func update(_ state: AppState, _ event: AppEvent) -> (AppState, [Effect]) {
         var s = state

@@ -34,13 +34,15 @@ public struct AppState: Sendable {
     public var namespace: String?
     /// Kubeconfig contexts `:ctx` offers (live sources), and the one in use.
     public var contexts: [Kubeconfig.Context] = []
-    /// The manifest waiting for `y` after an apply preview (the runtime holds the entries).
+    /// The dry run's entries waiting for `y` after an apply preview: the only copy (`y`
+    /// hands them to the runtime with ``Effect/applyConfirmed``).
     public var pendingApply: [ApplyEntry]?
 
     public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
         self.registry = registry
         var data = data
         data.origin = source.kind
+        data.receivedAt = data.receivedAt ?? now
         self.data = data
         self.source = source
         self.home = home
@@ -142,7 +144,7 @@ public enum Effect: Sendable, Equatable {
     case focusProxy(String?)
     /// `A` / `:apply`: read the clipboard and dry-run it (answer: `.applyPreviewed`).
     case applyFromClipboard
-    /// `y` on the preview: apply what was previewed (answer: `.applyFinished`).
+    /// `y` on the preview: apply what was previewed, ``AppState/pendingApply`` (answer: `.applyFinished`).
     case applyConfirmed
     /// `:ctx NAME`: restart the live store on another kubeconfig context.
     case switchContext(String)

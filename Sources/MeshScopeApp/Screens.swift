@@ -1,13 +1,15 @@
 import MeshModel
 import TerminalUI
 
-/// One level of the navigation stack (a breadcrumb).
+/// One level of the navigation stack (a breadcrumb). A value: what it shows (`content`)
+/// and how it is built again from fresh data (`source`); no closures, so a state can be
+/// compared, copied and rebuilt by ``AppState/reloadScreens()`` alone.
 public struct Screen: Sendable {
     /// Breadcrumb text.
     public var crumb: String
     public var content: Content
-    /// Rebuilds the content from fresh data (nil: the screen is a fixed picture).
-    public var reload: (@Sendable (SourceData) -> Content?)?
+    /// How the content is rebuilt when new data arrives.
+    public var source: ScreenSource
     /// Live sources: the proxy (`namespace/name`) this screen shows; the innermost one on
     /// the stack is the runtime's focus (its dump and stats are fetched).
     public var proxyKey: String?
@@ -15,21 +17,21 @@ public struct Screen: Sendable {
     /// asks for again; the answer replaces this screen instead of stacking on it.
     public var recompute: Effect?
 
-    /// A group's tabs rebuild themselves page by page on refresh (no `reload` needed).
+    /// A group's tabs rebuild themselves page by page on refresh (no ``ScreenSource/drill(_:identity:)`` needed).
     var rebuildsItself: Bool {
-        if case .tabs(let t) = content { return !t.pages.isEmpty && t.pages.allSatisfy { $0.rebuild != nil } }
+        if case .tabs(let t) = content { return !t.pages.isEmpty && t.pages.allSatisfy(\.source.followsData) }
         return false
     }
 
-    public init(crumb: String, content: Content, reload: (@Sendable (SourceData) -> Content?)? = nil) {
+    public init(crumb: String, content: Content, source: ScreenSource = .content) {
         self.crumb = crumb
         self.content = content
-        self.reload = reload
+        self.source = source
     }
 
     /// A table view, built now from `data`; it rebuilds itself on every refresh.
     public static func table(_ spec: TableViewSpec, data: SourceData, crumb: String? = nil) -> Screen {
-        Screen(crumb: crumb ?? spec.name, content: .table(TableScreen(spec: spec, data: data)), reload: nil)
+        Screen(crumb: crumb ?? spec.name, content: .table(TableScreen(spec: spec, data: data)))
     }
 
     /// A JSON pane over a value (raw config): folding and search.
@@ -46,10 +48,7 @@ public struct Screen: Sendable {
     /// on a row that has an object behind it.
     public static func detail(_ title: String, node: OutputNode) -> Screen {
         let v = JSONScreen.value(of: node)
-        return Screen.tabs(title, [
-            TabPage("JSON") { .json(JSONScreen(title: title, pane: JSONPaneState(root: v))) },
-            TabPage("YAML") { .text(TextScreen(title: title, pane: TextPaneState(text: YAMLWriter.string(.json(v))))) },
-        ])
+        return Screen.tabs(title, [TabPage("JSON", .json(title: title, v)), TabPage("YAML", .yaml(title: title, v))])
     }
 
     /// A read-only text pane with search.
@@ -59,17 +58,8 @@ public struct Screen: Sendable {
 
     /// A group's tabs, built from `data`; each tab rebuilds itself on refresh.
     public static func group(_ g: ViewGroup, data: SourceData, active: Int = 0) -> Screen {
-        let pages = g.tabs.map { tab -> TabPage in
-            let build: @Sendable (SourceData) -> Content
-            switch tab {
-            case .table(let spec): build = { .table(TableScreen(spec: spec, data: $0)) }
-            case .pane(_, let make): build = make
-            }
-            var p = TabPage(tab.title) { build(data) }
-            p.rebuild = build
-            return p
-        }
-        var t = TabsScreen(pages: pages, active: min(active, max(0, pages.count - 1)))
+        let pages = g.tabs.map { TabPage($0.title, .tab($0)) }
+        var t = TabsScreen(pages: pages, active: min(active, max(0, pages.count - 1)), data: data)
         t.buildActive()
         return Screen(crumb: g.name, content: .tabs(t))
     }
@@ -82,6 +72,20 @@ public struct Screen: Sendable {
     }
 }
 
+/// How a screen's content is built again when new data arrives; a value, so that the
+/// navigation stack is plain data. ``AppState/reloadScreens()`` is the function that
+/// rebuilds: tables reload from their spec, group tabs page by page, a drilled-into
+/// screen by finding its row again.
+public enum ScreenSource: Sendable {
+    /// The content rebuilds itself (a table, a group's tabs) or is a fixed picture (a
+    /// describe, a diff, an apply result: kept as it is).
+    case content
+    /// What Enter opened on a row of `spec`: the row, found again in a table built from
+    /// the new data by its identity (``TableViewSpec/identityColumns``), is opened again
+    /// (a row that is gone keeps the last picture).
+    case drill(TableViewSpec, identity: [String])
+}
+
 public indirect enum Content: Sendable {
     case table(TableScreen)
     case json(JSONScreen)
@@ -91,27 +95,57 @@ public indirect enum Content: Sendable {
     case diff(DiffScreen)
 }
 
-/// A tab of a detail screen; its content is built the first time it is shown.
+/// A tab of a tabs screen; its content is built the first time it is shown.
 public struct TabPage: Sendable {
     public var title: String
-    public var make: @Sendable () -> Content
+    /// What the page shows, built by ``Source/build(_:)``.
+    public var source: Source
     public var built: Content?
-    /// Builds the page from fresh data (group tabs); nil for fixed pictures.
-    public var rebuild: (@Sendable (SourceData) -> Content)?
 
-    public init(_ title: String, make: @escaping @Sendable () -> Content) {
+    /// What a tab shows, as a value.
+    public enum Source: Sendable {
+        /// A group's tab: built from the data, and again from each refresh's.
+        case tab(ViewGroup.Tab)
+        /// An object's JSON tree (detail tabs): built once.
+        case json(title: String, JSONValue)
+        /// The same object as YAML text: built once, when first shown (YAML of a large
+        /// object takes a moment).
+        case yaml(title: String, JSONValue)
+
+        /// Whether the page is built again from each refresh's data.
+        var followsData: Bool { if case .tab = self { true } else { false } }
+
+        func build(_ data: SourceData) -> Content {
+            switch self {
+            case .tab(.table(let spec)): .table(TableScreen(spec: spec, data: data))
+            case .tab(.pane(_, let make)): make(data)
+            case .json(let title, let v): .json(JSONScreen(title: title, pane: JSONPaneState(root: v)))
+            case .yaml(let title, let v): .text(TextScreen(title: title, pane: TextPaneState(text: YAMLWriter.string(.json(v)))))
+            }
+        }
+    }
+
+    public init(_ title: String, _ source: Source) {
         self.title = title
-        self.make = make
+        self.source = source
     }
 }
 
 public struct TabsScreen: Sendable {
     public var pages: [TabPage]
     public var active: Int
+    /// The data group tabs are built from (the last refresh's); nil when no page follows data.
+    var data: SourceData?
+
+    init(pages: [TabPage], active: Int, data: SourceData? = nil) {
+        self.pages = pages
+        self.active = active
+        self.data = data
+    }
 
     mutating func buildActive() {
         guard pages.indices.contains(active), pages[active].built == nil else { return }
-        pages[active].built = pages[active].make()
+        pages[active].built = pages[active].source.build(data ?? .empty)
     }
 
     public var current: Content? { pages.indices.contains(active) ? pages[active].built : nil }

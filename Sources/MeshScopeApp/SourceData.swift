@@ -23,6 +23,13 @@ public struct SourceData: Sendable {
     public var byteCount: Int
     /// When the source produced this data (newest file mtime, poll time).
     public var producedAt: Date?
+    /// When the app took the data in: stamped by ``AppState`` from its own clock (its `now`
+    /// at start, the `.loaded` event's time), never read from the wall clock.
+    public var receivedAt: Date?
+    /// What ages (`AGE`, certificate expiry, last sync) are measured against: when the
+    /// source produced the data, else when the app received it. Views read this instead of
+    /// `Date()`, so a frame is a function of the state alone.
+    public var clock: Date { producedAt ?? receivedAt ?? Date(timeIntervalSince1970: 0) }
     /// The order in which a live runtime took this data (1, 2, …, never reused within a
     /// run, across context switches too); 0 for sources that post in order anyway (files).
     /// `App.update` drops a `.loaded` older than the data it shows, so a slow round that

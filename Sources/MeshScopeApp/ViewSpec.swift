@@ -23,7 +23,7 @@ public struct ViewKey: Sendable {
     public var open: @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?
 
     /// Runs this `:` command for the selected row instead of opening a screen (nil: `open`).
-    public var command: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
+    public var command: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> AppCommand?)?
 
     public init(_ key: Key, _ label: String, open: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?) {
         self.key = key
@@ -32,7 +32,7 @@ public struct ViewKey: Sendable {
     }
 
     /// A key that runs a `:` command for the row (e.g. `L` on an edge: `:layers FROM TO`).
-    public init(_ key: Key, _ label: String, command: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?) {
+    public init(_ key: Key, _ label: String, command: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> AppCommand?) {
         self.key = key
         self.label = label
         self.open = { _, _, _ in nil }
@@ -69,7 +69,7 @@ public struct TableViewSpec: Sendable {
     /// `d`: the selected resource's key facts as text (nil: the row's object as YAML).
     public var describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
     /// Enter runs this `:` command for the row instead of drilling in (`:ctx NAME` on a context).
-    public var enterCommand: (@Sendable (_ row: [String]) -> String?)?
+    public var enterCommand: (@Sendable (_ row: [String]) -> AppCommand?)?
     /// Opened by a key, it starts filtered to the `:ns` namespace (the layers destination
     /// picker: a user in `:ns bookinfo` wants bookinfo's services first). Off for pickers
     /// whose rows must stay whole (the diff picker lists istiod from istio-system).

@@ -105,6 +105,13 @@ enum Subprocess {
         let inFD = inPipe[1]
         let input = stdin ?? []
         Thread.detachNewThread {
+            // A child that exits without reading (a clipboard tool that cannot reach its
+            // display, one killed at the timeout) must not take us down with SIGPIPE: blocked
+            // on this thread, the write fails with EPIPE instead.
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
             input.withUnsafeBytes { raw in
                 var off = 0
                 while off < raw.count {

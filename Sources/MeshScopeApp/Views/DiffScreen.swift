@@ -220,10 +220,10 @@ public enum DiffRequest: Sendable, Equatable {
     case proxies(String, String)
 
     /// The `:diff` command that asks for it.
-    public var command: String {
+    public var command: AppCommand {
         switch self {
-        case .istiod(let p): "diff \(DiffRequest.proxyID(p))"
-        case .proxies(let a, let b): "diff \(DiffRequest.proxyID(a)) \(DiffRequest.proxyID(b))"
+        case .istiod(let p): .diff([DiffRequest.proxyID(p)])
+        case .proxies(let a, let b): .diff([DiffRequest.proxyID(a), DiffRequest.proxyID(b)])
         }
     }
 
@@ -249,7 +249,7 @@ extension DiffScreen {
             rows += others.map { [$0.name, $0.namespace, $0.kind.rawValue, "its /config_dump against this proxy's"] }
             return ViewTable(Table(columns: [Table.Column("WITH"), Table.Column("NAMESPACE"), Table.Column("KIND"), Table.Column("COMPARES")], rows: rows))
         }
-        spec.enterCommand = { (row: [String]) -> String? in
+        spec.enterCommand = { (row: [String]) -> AppCommand? in
             row[0] == "istiod" && row[1].isEmpty
                 ? DiffRequest.istiod(proxy: me.key).command
                 : DiffRequest.proxies(me.key, "\(row[1])/\(row[0])").command

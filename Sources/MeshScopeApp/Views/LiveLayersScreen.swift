@@ -51,7 +51,7 @@ public enum LiveLayers {
     /// Connections (SOURCE, DESTINATION, SERVICE, …): `L` chains the edge's path from one
     /// pod of the source workload to its service.
     static let edgeKey = ViewKey(.char("L"), "layers", command: { _, row, _ in
-        row.count > 2 ? "layers \(row[0]) \(row[2])" : nil
+        row.count > 2 ? .layers([row[0], row[2]]) : nil
     })
 
     // MARK: Destination picker
@@ -62,15 +62,13 @@ public enum LiveLayers {
             let c = try LiveViews.requireCluster(data)
             return ViewTable(LiveTables.layersDestinations(c.services, namespaces: c.namespaces))
         }
-        spec.enterCommand = { row in row.last.map { "layers \(from) \($0)" } }
+        spec.enterCommand = { row in row.last.map { .layers([from, $0]) } }
         spec.followsNamespace = true
         return spec
     }
 
     static func pickerScreen(_ data: SourceData, from: String) -> Screen {
-        var screen = Screen.table(picker(from: from), data: data, crumb: "layers from \(from)")
-        screen.reload = nil
-        return screen
+        Screen.table(picker(from: from), data: data, crumb: "layers from \(from)")
     }
 
     // MARK: :layers

@@ -29,7 +29,7 @@ public enum LiveViews {
         },
         build: { data in
             let list = try requireCluster(data).namespaces.sorted { $0.metadata.name < $1.metadata.name }
-            return ViewTable(KubeTables.namespaces(list, now: data.producedAt ?? Date()))
+            return ViewTable(KubeTables.namespaces(list, now: data.clock))
         })
 
     /// Pods with their mesh mode and istiod's sync state; Enter on a proxy opens it.
@@ -57,7 +57,7 @@ public enum LiveViews {
                 var list = c.pods
                 if let namespace { list = list.filter { $0.metadata.namespace == namespace } }
                 list.sort { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
-                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.producedAt ?? Date()),
+                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.clock),
                                  rowValues: listed(c, "pods", list.map(\.metadata)))
             })
     }
@@ -67,7 +67,7 @@ public enum LiveViews {
         build: { data in
             let c = try requireCluster(data)
             let list = c.services.sorted { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
-            return ViewTable(LiveTables.services(list, endpointSlices: c.endpointSlices, namespaces: c.namespaces, now: data.producedAt ?? Date()),
+            return ViewTable(LiveTables.services(list, endpointSlices: c.endpointSlices, namespaces: c.namespaces, now: data.clock),
                              rowValues: listed(c, "services", list.map(\.metadata)))
         })
 
@@ -97,7 +97,7 @@ public enum LiveViews {
             let list = (try requireCluster(data).meshObjects[qualifiedName] ?? [])
                 .sorted { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
             let resource = LiveTables.resource(qualifiedName: qualifiedName, sample: list.first)
-            return ViewTable(KubeTables.objects(list, resource: resource, now: data.producedAt ?? Date(), allNamespaces: true),
+            return ViewTable(KubeTables.objects(list, resource: resource, now: data.clock, allNamespaces: true),
                              rowValues: list.map { .json($0.raw) })
         }
     }
@@ -136,7 +136,7 @@ public enum LiveViews {
         build: { data in
             guard let state = data.live else { throw SourceData.Unavailable(description: EmptyStates.needsLive("xDS clients")) }
             guard state.connections != nil else { throw SourceData.Unavailable(description: EmptyStates.istiodSync(data, endpoint: .connections)) }
-            return ViewTable(LiveTables.xds(state, now: data.producedAt ?? Date()))
+            return ViewTable(LiveTables.xds(state, now: data.clock))
         })
 
     /// Traffic edges with per-second rates that update in place, and a TREND sparkline.
@@ -187,7 +187,7 @@ public enum LiveViews {
         var spec = TableViewSpec(name: "contexts", title: "Contexts", identityColumns: 2, nameColumn: 1) { _ in
             ViewTable(LiveTables.contexts(contexts, current: current))
         }
-        spec.enterCommand = { row in "ctx " + row[1] }
+        spec.enterCommand = { row in .context(row[1]) }
         return Screen.table(spec, data: .empty, crumb: "contexts")
     }
 
@@ -206,7 +206,7 @@ public enum LiveViews {
     static func describePod(_ data: SourceData, namespace: String, name: String) -> String? {
         guard let pod = pod(data, namespace: namespace, name: name) else { return nil }
         let (mode, evidence) = MeshMode.explain(pod)
-        let status = PodStatusSummary(pod, now: data.producedAt ?? Date())
+        let status = PodStatusSummary(pod, now: data.clock)
         var lines = [
             "Pod:        \(namespace)/\(name)",
             "Mode:       \(mode.rawValue) (\(evidence))",

@@ -51,7 +51,7 @@ public enum MeshViews {
         name: "certificates", aliases: ["certs", "cert"], title: "Certificates", identityColumns: 3,
         build: { data in
             let index = try data.requireZtunnel()
-            return ViewTable(ZtunnelViews.certificateTable(ZtunnelViews.certificateRows(ZtunnelViews.certificates(index)), now: data.producedAt ?? Date()))
+            return ViewTable(ZtunnelViews.certificateTable(ZtunnelViews.certificateRows(ZtunnelViews.certificates(index)), now: data.clock))
         })
 
     public static let connections = TableViewSpec(
@@ -70,7 +70,7 @@ public enum MeshViews {
             guard let list = data.proxyStatus else {
                 throw SourceData.Unavailable(description: EmptyStates.istiodSync(data))
             }
-            return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.producedAt ?? Date()),
+            return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.clock),
                              rowValues: list.map { $0.raw.map(OutputNode.json) ?? .null })
         })
 

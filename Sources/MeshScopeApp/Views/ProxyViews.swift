@@ -91,7 +91,7 @@ public enum ProxyViews {
             let dump = try data.requireEnvoy()
             guard SecretView.hasDynamicSecrets(dump) else { throw SourceData.Unavailable(description: SecretView.noSecretsMessage.trimmingCharacters(in: .newlines)) }
             let items = SecretView.items(dump, inlineStrings: true)
-            let table = SecretView.table(items, now: data.producedAt ?? Date(), options: .init(wide: true))
+            let table = SecretView.table(items, now: data.clock, options: .init(wide: true))
             let byName = Dictionary(dump.secrets.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             return ViewTable(table, rowValues: table.rows.map { row in
                 byName[row[0]].map { redacted($0.json ?? $0.entry) } ?? .null

@@ -1,0 +1,61 @@
+/// A `:` command, parsed once. The command line, a view's row key (`L` on an edge) and
+/// Enter on a picker row all produce one; ``App/run(_:_:_:)`` performs it.
+///
+/// A new `:` command: a case here, its words in ``parse(_:)`` (and ``names`` for
+/// completion), its effect in `Update/Commands.swift`, and a line in `AppCommandTests`.
+///
+/// ```swift
+/// AppCommand.parse("ns bookinfo")      // .namespace("bookinfo")
+/// AppCommand.parse("clusters outbound") // .view("clusters", filter: "outbound")
+/// ```
+public enum AppCommand: Sendable, Equatable {
+    case quit
+    case help
+    case reload
+    case pause
+    case resume
+    /// `:stats`: the last frame's measure.
+    case stats
+    /// `:theme NAME`; nil lists the themes.
+    case theme(String?)
+    /// `:ns NAME`; nil is every namespace (`:ns`, `:ns all`, `:ns -A`).
+    case namespace(String?)
+    /// `:ctx NAME`; nil lists the kubeconfig's contexts.
+    case context(String?)
+    case apply
+    case describe
+    /// `:diff [POD[.NS] [POD2[.NS]]]`: no argument is `D`.
+    case diff([String])
+    /// `:layers [--via-ingress] [FROM] TO` (live) or `:layers HOST:PORT|PORT` (a dump).
+    case layers([String])
+    /// `:NAME [FILTER]`: a view or group by name or alias, optionally filtered (a name no
+    /// view has is answered with the list of names).
+    case view(String, filter: String?)
+
+    /// The words of a command line (blanks collapse); nil when there are none.
+    public static func parse(_ text: String) -> AppCommand? {
+        let words = text.split(separator: " ").map(String.init)
+        guard let name = words.first else { return nil }
+        let args = Array(words.dropFirst())
+        let arg: String? = args.isEmpty ? nil : args.joined(separator: " ")
+        switch name {
+        case "q", "q!", "quit", "exit": return .quit
+        case "help", "?": return .help
+        case "reload": return .reload
+        case "pause": return .pause
+        case "resume": return .resume
+        case "stats": return .stats
+        case "theme": return .theme(arg)
+        case "ns", "namespace": return .namespace(arg == "all" || arg == "-A" ? nil : arg)
+        case "ctx", "context": return .context(arg)
+        case "apply": return .apply
+        case "describe": return .describe
+        case "diff": return .diff(args)
+        case "layers": return .layers(args)
+        default: return .view(name, filter: arg)
+        }
+    }
+
+    /// The command names `:` completes besides the views' (which the registry lists).
+    public static let names = ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
+}

@@ -1,0 +1,123 @@
+import Foundation
+import MeshModel
+import TerminalUI
+
+/// New data, and screens built again from it.
+extension AppState {
+    /// `.loaded`: the source's data replaces what is shown, unless it was taken before it
+    /// (queued behind a newer answer).
+    mutating func receive(_ fresh: SourceData, at: Date) {
+        if fresh.sequence != 0, fresh.sequence < data.sequence { return }
+        var fresh = fresh
+        fresh.origin = source.kind
+        fresh.receivedAt = at
+        data = fresh
+        loadedAt = at
+        loadError = nil
+        reloadScreens()
+    }
+
+    /// `:ctx NAME` took effect: empty data of the new source (its own follows) and the start view.
+    mutating func switchSource(_ info: SourceInfo) {
+        source = info
+        pendingApply = nil
+        loadedAt = nil
+        loadError = nil
+        let sequence = data.sequence
+        data = SourceData(name: info.label)
+        data.origin = info.kind
+        data.live = MeshState()
+        data.sequence = sequence
+        data.receivedAt = now
+        resetToHome()
+        flash = Flash("switched to context \(info.context)", .info, at: now)
+    }
+
+    /// The answer to a Ctrl-R on a computed screen replaces it (same request on top).
+    mutating func dropRecomputed(_ request: Effect) {
+        if stack.count > 1, stack.last?.recompute == request { stack.removeLast() }
+    }
+
+    /// New data: every screen on the stack rebuilds, keeping cursor, filter, sort and tab.
+    mutating func reloadScreens() {
+        for i in stack.indices {
+            switch stack[i].content {
+            case .table(var t):
+                t.reload(data)
+                stack[i].content = .table(t)
+            case let old where stack[i].isDrill:
+                guard let fresh = App.rebuild(stack[i].source, data) else { continue }
+                stack[i].content = App.carryOver(from: old, to: fresh)
+            case .tabs(var t):
+                // Group tabs: each page follows the data (unbuilt ones are built from it when shown).
+                guard t.pages.contains(where: \.source.followsData) else { continue }
+                t.data = data
+                for p in t.pages.indices where t.pages[p].source.followsData {
+                    switch t.pages[p].built {
+                    case .table(var ts)?:
+                        ts.reload(data)
+                        t.pages[p].built = .table(ts)
+                    case let old?:
+                        t.pages[p].built = App.carryOver(from: old, to: t.pages[p].source.build(data))
+                    case nil: break
+                    }
+                }
+                stack[i].content = .tabs(t)
+            default: continue
+            }
+        }
+        clampScroll()
+    }
+}
+
+extension Screen {
+    var isDrill: Bool { if case .drill = source { true } else { false } }
+}
+
+extension App {
+    /// A screen's content built again from `data` (nil: nothing to rebuild, or its row is gone).
+    static func rebuild(_ source: ScreenSource, _ data: SourceData) -> Content? {
+        guard case .drill(let spec, let identity) = source else { return nil }
+        let fresh = TableScreen(spec: spec, data: data)
+        guard let i = fresh.table.rows.firstIndex(where: { fresh.identity(of: $0) == identity }) else { return nil }
+        return drillScreen(fresh, rowIndex: i, data)?.content
+    }
+
+    /// What Enter opens on row `rowIndex`: the view's drill target, else the row's object in tabs.
+    static func drillScreen(_ t: TableScreen, rowIndex: Int, _ data: SourceData) -> Screen? {
+        let row = t.table.rows[rowIndex]
+        if let drill = t.spec.drill { return drill(data, row, rowIndex) }
+        if let v = t.value(at: rowIndex) {
+            return Screen.detail(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : "", node: v)
+        }
+        return nil
+    }
+
+    /// A row as `{column: cell}` for `y` and `c` when the view has no object behind it.
+    static func rowObject(_ table: Table, _ row: [String]) -> OutputNode {
+        .object(table.columns.enumerated().map { i, c in (c.name, .string(i < row.count ? row[i] : "")) })
+    }
+
+    /// Keeps the user's place (cursor line, tab, YAML mode) when a screen is rebuilt.
+    static func carryOver(from old: Content, to new: Content) -> Content {
+        switch (old, new) {
+        case (.json(let o), .json(var n)):
+            n.pane.moveCursor(to: o.pane.cursor, height: 1)
+            n.pane.top = o.pane.top
+            if o.yaml != nil { n.yaml = TextPaneState(text: YAMLWriter.string(.json(n.pane.root))); n.yaml!.top = o.yaml!.top }
+            return .json(n)
+        case (.text(let o), .text(var n)):
+            n.pane.top = o.pane.top
+            return .text(n)
+        case (.table(let o), .table(let n)):
+            return .table(n.carrying(o))
+        case (.tabs(let o), .tabs(var n)):
+            n.active = min(o.active, max(0, n.pages.count - 1))
+            n.buildActive()
+            if let oc = o.current, let nc = n.current { n.pages[n.active].built = carryOver(from: oc, to: nc) }
+            return .tabs(n)
+        default:
+            return new
+        }
+    }
+}

@@ -1,9 +1,10 @@
-/// A mutable JSON value for the few places that must build or rewrite documents:
-/// Kubernetes manifests, server-side apply merges, kubeconfig files.
+/// The one JSON value we build, edit and print: command output (`-o json|yaml`), Kubernetes
+/// manifests, server-side apply merges, kubeconfig files.
 ///
-/// Large read-only inputs (list responses, admin dumps) stay on the ``JSONDocument`` tape;
-/// a `JSONTree` is for objects small enough to edit. Numbers keep their original spelling
-/// so integers round-trip exactly; object members keep their order.
+/// A subtree of a parsed document can sit in the tree as `.json(JSONValue)`: the writers
+/// stream it from the tape without materialising it, so a view of a 100 MB dump costs no
+/// copy. Editing reads through it and turns the edited level into a plain object. Numbers
+/// keep their spelling so integers round-trip exactly; object members keep their order.
 ///
 /// ```swift
 /// var pod = JSONTree.object([("kind", "Pod"), ("metadata", .object([("name", "web-0")]))])
@@ -14,11 +15,13 @@
 public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
     case null
     case bool(Bool)
-    /// A number, spelled as in the source (`1`, `1.5`, `1e3`).
+    /// A number, spelled as it is printed (`1`, `1.5`, `1e3`).
     case number(String)
     case string(String)
     case array([JSONTree])
     case object(JSONObject)
+    /// A subtree of a parsed document, printed from the tape.
+    case json(JSONValue)
 
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
@@ -26,7 +29,28 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
 
     public static func object(_ pairs: [(String, JSONTree)]) -> JSONTree { .object(JSONObject(pairs)) }
 
-    /// Copies a parsed value off the tape.
+    public static func object(_ pairs: KeyValuePairs<String, JSONTree>) -> JSONTree {
+        .object(JSONObject(pairs.map { ($0.key, $0.value) }))
+    }
+
+    /// Leaves out members whose value is nil, the way `omitempty` does.
+    public static func compact(_ pairs: [(String, JSONTree?)]) -> JSONTree {
+        .object(JSONObject(pairs.compactMap { k, v in v.map { (k, $0) } }))
+    }
+
+    public static func int(_ i: Int) -> JSONTree { .number(String(i)) }
+
+    /// Shortest round-tripping text, integral values without a fraction (as Go prints
+    /// them); NaN and infinities, which JSON cannot spell, as `null`.
+    public static func double(_ d: Double) -> JSONTree { .number(JSONTree.format(d)) }
+
+    static func format(_ d: Double) -> String {
+        if d.isNaN || d.isInfinite { return "null" }
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+        return "\(d)"
+    }
+
+    /// Copies a parsed value off the tape (``json(_:)`` keeps it there instead).
     public init(_ v: JSONValue) {
         switch v.kind {
         case .null: self = .null
@@ -46,17 +70,39 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
         self = JSONTree(try JSONDocument(bytes: bytes).root)
     }
 
-    public var string: String? { if case .string(let s) = self { s } else { nil } }
-    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
-    public var int: Int? {
+    /// The same value with any `.json` subtree at this level copied off the tape.
+    var materialized: JSONTree { if case .json(let v) = self { JSONTree(v) } else { self } }
+
+    public var string: String? {
         switch self {
-        case .number(let n): Int(n) ?? Double(n).flatMap { $0.rounded() == $0 ? Int(exactly: $0) : nil }
+        case .string(let s): s
+        case .json(let v): v.kind == .string ? v.string : nil
         default: nil
         }
     }
-    public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
-    public var arrayValue: [JSONTree]? { if case .array(let a) = self { a } else { nil } }
-    public var isNull: Bool { if case .null = self { true } else { false } }
+    public var boolValue: Bool? {
+        switch self {
+        case .bool(let b): b
+        case .json(let v): v.kind == .bool ? v.bool : nil
+        default: nil
+        }
+    }
+    public var int: Int? {
+        switch self {
+        case .number(let n): Int(n) ?? Double(n).flatMap { $0.rounded() == $0 ? Int(exactly: $0) : nil }
+        case .json(let v): v.kind == .number ? JSONTree.number(v.rawText).int : nil
+        default: nil
+        }
+    }
+    public var objectValue: JSONObject? { if case .object(let o) = materialized { o } else { nil } }
+    public var arrayValue: [JSONTree]? { if case .array(let a) = materialized { a } else { nil } }
+    public var isNull: Bool {
+        switch self {
+        case .null: true
+        case .json(let v): v.isNull
+        default: false
+        }
+    }
 
     /// The JSON type name used in error messages ("string", "object", ...).
     public var typeName: String {
@@ -67,13 +113,20 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        case .json: materialized.typeName
         }
     }
 
     /// Member access on objects; `nil` for missing members and non-objects.
     /// Setting on a non-object turns it into an object; setting `nil` removes the member.
     public subscript(key: String) -> JSONTree? {
-        get { if case .object(let o) = self { o[key] } else { nil } }
+        get {
+            switch self {
+            case .object(let o): o[key]
+            case .json(let v): v.isObject ? v.member(exactly: key).map(JSONTree.json) : nil
+            default: nil
+            }
+        }
         set {
             var o = objectValue ?? JSONObject()
             o[key] = newValue
@@ -109,6 +162,7 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
     /// Structural equality that ignores member order (how Kubernetes compares objects).
     public func semanticallyEquals(_ other: JSONTree) -> Bool {
         switch (self, other) {
+        case (.json, _), (_, .json): return materialized.semanticallyEquals(other.materialized)
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b || (Double(a) != nil && Double(a) == Double(b))
@@ -125,17 +179,50 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
         }
     }
 
-    /// The value as an ``OutputNode`` for the JSON and YAML writers.
-    public var outputNode: OutputNode {
+    /// Equal when they print the same members in the same order; a `.json` subtree equals
+    /// its copy off the tape.
+    public static func == (a: JSONTree, b: JSONTree) -> Bool {
+        switch (a, b) {
+        case (.json(let x), .json(let y)) where x.rawBytes.elementsEqual(y.rawBytes): return true
+        case (.json, _), (_, .json): return a.materialized.equalsMaterialized(b.materialized)
+        default: return a.equalsMaterialized(b)
+        }
+    }
+
+    private func equalsMaterialized(_ other: JSONTree) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
         switch self {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(1); hasher.combine(b)
+        case .number(let n): hasher.combine(2); hasher.combine(n)
+        case .string(let s): hasher.combine(3); hasher.combine(s)
+        case .array(let a): hasher.combine(4); hasher.combine(a)
+        case .object(let o): hasher.combine(5); hasher.combine(o)
+        case .json: materialized.hash(into: &hasher)
+        }
+    }
+
+    /// The same tree with numbers respelled as Go prints the `int64`/`float64` it decoded
+    /// (`1e3` → `1000`, `1.50` → `1.5`), as kubectl prints a manifest it read.
+    public func respellingNumbers() -> JSONTree {
+        switch self {
+        case .null, .bool, .string, .json: return self
         case .number(let n):
             if let i = Int(n) { return .int(i) }
             return .double(Double(n) ?? 0)
-        case .string(let s): return .string(s)
-        case .array(let a): return .array(a.map(\.outputNode))
-        case .object(let o): return .object(o.map { ($0.key, $0.value.outputNode) })
+        case .array(let a): return .array(a.map { $0.respellingNumbers() })
+        case .object(let o): return .object(o.map { ($0.key, $0.value.respellingNumbers()) })
         }
     }
 
@@ -148,74 +235,9 @@ public enum JSONTree: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
     }
 
     public func writeCompact(into out: inout [UInt8]) {
-        switch self {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
-        case .number(let n): out.append(contentsOf: n.utf8)
-        case .string(let s): JSONWriter.appendString(s, to: &out)
-        case .array(let a):
-            out.append(0x5B)
-            for (i, v) in a.enumerated() {
-                if i > 0 { out.append(0x2C) }
-                v.writeCompact(into: &out)
-            }
-            out.append(0x5D)
-        case .object(let o):
-            out.append(0x7B)
-            var first = true
-            for (k, v) in o {
-                if !first { out.append(0x2C) }
-                first = false
-                JSONWriter.appendString(k, to: &out)
-                out.append(0x3A)
-                v.writeCompact(into: &out)
-            }
-            out.append(0x7D)
-        }
-    }
-
-}
-
-/// An insertion-ordered JSON object. Kubernetes objects are small (tens of members per
-/// level), so members live in one array and lookups scan it.
-public struct JSONObject: Sendable, Hashable, Sequence {
-    public private(set) var pairs: [(key: String, value: JSONTree)]
-
-    public init() { pairs = [] }
-    public init(_ pairs: [(String, JSONTree)]) {
-        self.pairs = []
-        for (k, v) in pairs { self[k] = v }
-    }
-
-    public var count: Int { pairs.count }
-    public var isEmpty: Bool { pairs.isEmpty }
-    public var keys: [String] { pairs.map(\.key) }
-
-    public subscript(key: String) -> JSONTree? {
-        get {
-            for p in pairs where p.key == key { return p.value }
-            return nil
-        }
-        set {
-            if let i = pairs.firstIndex(where: { $0.key == key }) {
-                if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
-            } else if let newValue {
-                pairs.append((key, newValue))
-            }
-        }
-    }
-
-    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONTree)]> { pairs.makeIterator() }
-
-    public static func == (a: JSONObject, b: JSONObject) -> Bool {
-        a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(pairs.count)
-        for p in pairs {
-            hasher.combine(p.key)
-            hasher.combine(p.value)
-        }
+        var w = JSONWriter(style: .compact)
+        swap(&w.out, &out)
+        w.write(self)
+        out = w.take()
     }
 }

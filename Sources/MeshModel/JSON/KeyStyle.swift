@@ -1,28 +1,5 @@
-/// A value to print as JSON or YAML: either constructed here or a subtree of a parsed
-/// document, which is streamed from the tape without being materialised.
-public indirect enum OutputNode: Sendable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([OutputNode])
-    /// Members in the order given; the YAML writer sorts keys the way Go's yaml does.
-    case object([(String, OutputNode)])
-    case json(JSONValue)
-
-    public static func object(_ pairs: KeyValuePairs<String, OutputNode>) -> OutputNode {
-        .object(pairs.map { ($0.key, $0.value) })
-    }
-
-    /// Leaves out members whose value is nil, the way `omitempty` does.
-    public static func compact(_ pairs: [(String, OutputNode?)]) -> OutputNode {
-        .object(pairs.compactMap { k, v in v.map { (k, $0) } })
-    }
-}
-
 /// How keys of parsed documents are spelled on output.
-public enum KeyStyle: Sendable {
+public enum KeyStyle: Sendable, Equatable {
     /// As in the input.
     case preserve
     /// lowerCamelCase, as Go's protojson prints proto messages (what istioctl shows).
@@ -36,25 +13,38 @@ public enum KeyStyle: Sendable {
 
     func convert(_ key: String) -> String {
         guard case .protoJSON = self, key.utf8.contains(0x5F) else { return key }
-        // Only snake_case proto field names are converted; map keys such as
-        // `ISTIO_VERSION` or `app.kubernetes.io/name` are not field names.
-        guard key.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else {
-            return key
-        }
-        var out = ""
-        out.reserveCapacity(key.utf8.count)
-        var upper = false
-        for ch in key {
-            if ch == "_" {
-                upper = true
-            } else if upper {
-                out += ch.uppercased()
-                upper = false
-            } else {
-                out.append(ch)
+        var out: [UInt8] = []
+        guard KeyStyle.appendLowerCamel(key.utf8, to: &out) else { return key }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends a snake_case proto field name in lowerCamelCase (`lb_policy` → `lbPolicy`)
+    /// and returns true; returns false, appending nothing, for any other key. Only names of
+    /// `[a-z0-9_]` with an `_` are field names to convert: map keys such as `ISTIO_VERSION`
+    /// or `app.kubernetes.io/name` are data. The one snake→camel rule, on bytes, for every writer.
+    @inline(__always)
+    static func appendLowerCamel<C: Collection>(_ key: C, to out: inout [UInt8]) -> Bool where C.Element == UInt8 {
+        var sawUnderscore = false
+        for c in key {
+            if c == 0x5F {
+                sawUnderscore = true
+            } else if !((c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)) {
+                return false
             }
         }
-        return out
+        guard sawUnderscore else { return false }
+        var upper = false
+        for c in key {
+            if c == 0x5F {
+                upper = true
+            } else if upper {
+                out.append(c >= 0x61 && c <= 0x7A ? c - 0x20 : c)
+                upper = false
+            } else {
+                out.append(c)
+            }
+        }
+        return true
     }
 
     /// Whether the members below `key` (child of `parentKey`) keep their spelling.

@@ -58,7 +58,7 @@ public struct EnvoyDumpGenerator: Sendable {
     private func adminType(_ name: String) -> String { "type.googleapis.com/envoy.admin.v3.\(name)" }
 
     /// Streams `items` as a JSON array member named `key` of an object at depth 2.
-    private func streamArray<T>(_ key: String, _ items: [T], _ w: inout JSONWriter, _ flush: (inout JSONWriter) -> Void, _ node: (T) -> OutputNode) {
+    private func streamArray<T>(_ key: String, _ items: [T], _ w: inout JSONWriter, _ flush: (inout JSONWriter) -> Void, _ node: (T) -> JSONTree) {
         w.raw(",\n      \"\(key)\": [")
         for (n, item) in items.enumerated() {
             w.raw(n == 0 ? "\n        " : ",\n        ")
@@ -68,7 +68,7 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw(items.isEmpty ? "]" : "\n      ]")
     }
 
-    func bootstrapSection() -> OutputNode {
+    func bootstrapSection() -> JSONTree {
         let pod = proxyPod
         let (major, minor, patch) = envoyVersion
         return .object([
@@ -119,7 +119,7 @@ public struct EnvoyDumpGenerator: Sendable {
         ])
     }
 
-    private func staticCluster(_ name: String, _ ip: String, _ port: Int) -> OutputNode {
+    private func staticCluster(_ name: String, _ ip: String, _ port: Int) -> JSONTree {
         .object([
             "name": .string(name),
             "type": .string("STATIC"),
@@ -131,11 +131,11 @@ public struct EnvoyDumpGenerator: Sendable {
         ])
     }
 
-    private func socket(_ ip: String, _ port: Int) -> OutputNode {
+    private func socket(_ ip: String, _ port: Int) -> JSONTree {
         .object(["socket_address": .object(["address": .string(ip), "port_value": .int(port)])])
     }
 
-    private func typed(_ type: String, _ fields: [(String, OutputNode)]) -> OutputNode {
+    private func typed(_ type: String, _ fields: [(String, JSONTree)]) -> JSONTree {
         .object([("@type", .string("type.googleapis.com/" + type))] + fields)
     }
 
@@ -148,7 +148,7 @@ public struct EnvoyDumpGenerator: Sendable {
                 "endpoints": .array([.object(["lb_endpoints": .array([.object(["endpoint": .object(["address": socket(c.1, c.2)])])])])])]))]),
                 "last_updated": .string(lastUpdated)])
         }
-        var dynamic: [OutputNode] = [
+        var dynamic: [JSONTree] = [
             wrapCluster(typed("envoy.config.cluster.v3.Cluster", [("name", .string("BlackHoleCluster")), ("type", .string("STATIC")), ("connect_timeout", .string("10s"))])),
             wrapCluster(typed("envoy.config.cluster.v3.Cluster", [("name", .string("InboundPassthroughCluster")), ("type", .string("ORIGINAL_DST")),
                 ("connect_timeout", .string("10s")), ("lb_policy", .string("CLUSTER_PROVIDED")), ("upstream_bind_config", .object(["source_address": socket("127.0.0.6", 0)]))])),
@@ -172,7 +172,7 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw("\n      ]\n    }")
     }
 
-    private func wrapCluster(_ cluster: OutputNode) -> OutputNode {
+    private func wrapCluster(_ cluster: JSONTree) -> JSONTree {
         .object(["version_info": .string(versionInfo), "cluster": cluster, "last_updated": .string(lastUpdated)])
     }
 
@@ -197,7 +197,7 @@ public struct EnvoyDumpGenerator: Sendable {
         return keys
     }
 
-    private func inboundCluster(_ port: SyntheticMesh.Port) -> OutputNode {
+    private func inboundCluster(_ port: SyntheticMesh.Port) -> JSONTree {
         let name = "inbound|\(port.targetPort)||"
         return typed("envoy.config.cluster.v3.Cluster", [
             ("name", .string(name)), ("type", .string("ORIGINAL_DST")), ("connect_timeout", .string("10s")),
@@ -210,17 +210,17 @@ public struct EnvoyDumpGenerator: Sendable {
         ])
     }
 
-    private func circuitBreakers() -> OutputNode {
+    private func circuitBreakers() -> JSONTree {
         .object(["thresholds": .array([
             .object(["max_connections": .int(4_294_967_295), "max_pending_requests": .int(4_294_967_295),
                      "max_requests": .int(4_294_967_295), "max_retries": .int(4_294_967_295), "track_remaining": .bool(true)]),
         ])])
     }
 
-    private func outboundCluster(_ key: ClusterKey) -> OutputNode {
+    private func outboundCluster(_ key: ClusterKey) -> JSONTree {
         let svc = key.service
         let sa = "spiffe://\(mesh.trustDomain)/ns/\(svc.namespace)/sa/\(svc.name)"
-        var fields: [(String, OutputNode)] = [
+        var fields: [(String, JSONTree)] = [
             ("name", .string(key.name)),
             ("type", .string("EDS")),
             ("eds_cluster_config", .object([
@@ -282,7 +282,7 @@ public struct EnvoyDumpGenerator: Sendable {
         return typed("envoy.config.cluster.v3.Cluster", fields)
     }
 
-    private func sdsConfig(_ name: String) -> OutputNode {
+    private func sdsConfig(_ name: String) -> JSONTree {
         .object([
             "name": .string(name),
             "sds_config": .object([
@@ -299,7 +299,7 @@ public struct EnvoyDumpGenerator: Sendable {
 
     private func listenersSection(_ w: inout JSONWriter, _ flush: (inout JSONWriter) -> Void) {
         w.raw("{\n      \"@type\": \"\(adminType("ListenersConfigDump"))\",\n      \"version_info\": \"\(versionInfo)\"")
-        var listeners: [OutputNode] = [virtualOutbound(), virtualInbound()]
+        var listeners: [JSONTree] = [virtualOutbound(), virtualInbound()]
         // One HTTP listener per distinct HTTP port (routes pick the service), one TCP
         // listener per service VIP and TCP port (tcp_proxy names the cluster).
         var httpPorts: [Int] = []
@@ -327,14 +327,14 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw("\n      ]\n    }")
     }
 
-    private func wrapListener(_ name: String, _ listener: OutputNode) -> OutputNode {
+    private func wrapListener(_ name: String, _ listener: JSONTree) -> JSONTree {
         .object([
             "name": .string(name),
             "active_state": .object(["version_info": .string(versionInfo), "listener": listener, "last_updated": .string(lastUpdated)]),
         ])
     }
 
-    private func tcpProxy(_ statPrefix: String, _ cluster: String) -> OutputNode {
+    private func tcpProxy(_ statPrefix: String, _ cluster: String) -> JSONTree {
         .object([
             "name": .string("envoy.filters.network.tcp_proxy"),
             "typed_config": typed("envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", [
@@ -343,7 +343,7 @@ public struct EnvoyDumpGenerator: Sendable {
         ])
     }
 
-    private func virtualOutbound() -> OutputNode {
+    private func virtualOutbound() -> JSONTree {
         wrapListener("virtualOutbound", typed("envoy.config.listener.v3.Listener", [
             ("name", .string("virtualOutbound")),
             ("address", socket("0.0.0.0", 15001)),
@@ -353,11 +353,11 @@ public struct EnvoyDumpGenerator: Sendable {
         ]))
     }
 
-    private func virtualInbound() -> OutputNode {
-        var chains: [OutputNode] = []
+    private func virtualInbound() -> JSONTree {
+        var chains: [JSONTree] = []
         for port in proxyService.ports {
             let cluster = "inbound|\(port.targetPort)||"
-            let terminal: OutputNode = port.protocolName == "tcp"
+            let terminal: JSONTree = port.protocolName == "tcp"
                 ? tcpProxy(cluster, cluster)
                 : hcm(statPrefix: "inbound_0.0.0.0_\(port.targetPort)", routeConfig: .inline(cluster))
             chains.append(.object([
@@ -409,8 +409,8 @@ public struct EnvoyDumpGenerator: Sendable {
         case inline(String)
     }
 
-    private func hcm(statPrefix: String, routeConfig: RouteSource) -> OutputNode {
-        let routeField: (String, OutputNode)
+    private func hcm(statPrefix: String, routeConfig: RouteSource) -> JSONTree {
+        let routeField: (String, JSONTree)
         switch routeConfig {
         case .rds(let name):
             routeField = ("rds", .object([
@@ -452,7 +452,7 @@ public struct EnvoyDumpGenerator: Sendable {
         ])
     }
 
-    private func httpListener(_ port: Int) -> OutputNode {
+    private func httpListener(_ port: Int) -> JSONTree {
         let name = "0.0.0.0_\(port)"
         return wrapListener(name, typed("envoy.config.listener.v3.Listener", [
             ("name", .string(name)),
@@ -473,7 +473,7 @@ public struct EnvoyDumpGenerator: Sendable {
         ]))
     }
 
-    private func tcpListener(_ svc: SyntheticMesh.Service, _ port: SyntheticMesh.Port) -> OutputNode {
+    private func tcpListener(_ svc: SyntheticMesh.Service, _ port: SyntheticMesh.Port) -> JSONTree {
         let name = "\(svc.clusterIP)_\(port.number)"
         let cluster = "outbound|\(port.number)||\(svc.fqdn)"
         return wrapListener(name, typed("envoy.config.listener.v3.Listener", [
@@ -495,7 +495,7 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw(",\n      \"dynamic_route_configs\": [")
         for (n, port) in ports.enumerated() {
             w.raw(n == 0 ? "\n        " : ",\n        ")
-            var vhosts: [OutputNode] = []
+            var vhosts: [JSONTree] = []
             for (svc, p) in byPort[port]! {
                 let cluster = "outbound|\(p.number)||\(svc.fqdn)"
                 vhosts.append(.object([
@@ -539,8 +539,8 @@ public struct EnvoyDumpGenerator: Sendable {
         w.raw("\n      ]\n    }")
     }
 
-    func secretsSection(_ certs: (chain: String, root: String)) -> OutputNode {
-        func b64(_ s: String) -> OutputNode { .string(Data(s.utf8).base64EncodedString()) }
+    func secretsSection(_ certs: (chain: String, root: String)) -> JSONTree {
+        func b64(_ s: String) -> JSONTree { .string(Data(s.utf8).base64EncodedString()) }
         return .object([
             "@type": .string(adminType("SecretsConfigDump")),
             "dynamic_active_secrets": .array([
@@ -577,7 +577,7 @@ public struct EnvoyDumpGenerator: Sendable {
             let pods = key.subset.isEmpty ? key.service.pods : key.service.pods.filter { $0.version == key.subset }
             var byZone: [String: [SyntheticMesh.Pod]] = [:]
             for p in pods { byZone[p.zone, default: []].append(p) }
-            let localities: [OutputNode] = byZone.keys.sorted().map { zone in
+            let localities: [JSONTree] = byZone.keys.sorted().map { zone in
                 .object([
                     "locality": .object(["region": .string("us-east-1"), "zone": .string(zone)]),
                     "lb_endpoints": .array(byZone[zone]!.map { pod in

@@ -40,13 +40,13 @@ public struct Screen: Sendable {
     }
 
     /// A JSON pane over a constructed value (serialised once, then shown like raw JSON).
-    public static func json(_ title: String, node: OutputNode, crumb: String? = nil) -> Screen {
+    public static func json(_ title: String, node: JSONTree, crumb: String? = nil) -> Screen {
         Screen(crumb: crumb ?? title, content: .json(JSONScreen(title: title, pane: JSONPaneState(root: JSONScreen.value(of: node)))))
     }
 
     /// An object in tabs: its JSON tree (folding, search) and its YAML. What Enter opens
     /// on a row that has an object behind it.
-    public static func detail(_ title: String, node: OutputNode) -> Screen {
+    public static func detail(_ title: String, node: JSONTree) -> Screen {
         let v = JSONScreen.value(of: node)
         return Screen.tabs(title, [TabPage("JSON", .json(title: title, v)), TabPage("YAML", .yaml(title: title, v))])
     }
@@ -157,7 +157,7 @@ public struct JSONScreen: Sendable {
     /// `y` switches between the JSON tree and YAML text of the same value.
     public var yaml: TextPaneState?
 
-    static func value(of node: OutputNode) -> JSONValue {
+    static func value(of node: JSONTree) -> JSONValue {
         if case .json(let v) = node { return v }
         let bytes = JSONWriter.bytes(node, indent: 0)
         // JSONWriter output always parses; fall back to `null` rather than trap.

@@ -11,7 +11,7 @@ import TerminalUI
 public struct TableScreen: Sendable {
     public let spec: TableViewSpec
     public private(set) var table: Table
-    public private(set) var rowValues: [OutputNode]?
+    public private(set) var rowValues: [JSONTree]?
     public private(set) var rowLabels: [[String: String]]?
     /// `/-l app=x`: rows whose labels match (views with labelled rows only).
     public private(set) var labelSelector: LabelSelector?
@@ -58,10 +58,10 @@ public struct TableScreen: Sendable {
 
     public var selectedRowIndex: Int? { order.indices.contains(selected) ? order[selected] : nil }
     public var selectedRow: [String]? { selectedRowIndex.map { table.rows[$0] } }
-    public var selectedValue: OutputNode? { selectedRowIndex.flatMap(value(at:)) }
+    public var selectedValue: JSONTree? { selectedRowIndex.flatMap(value(at:)) }
 
     /// The object behind row `i` of `table.rows`, as the view shows it.
-    public func value(at i: Int) -> OutputNode? {
+    public func value(at i: Int) -> JSONTree? {
         guard let v = rowValues, v.indices.contains(i) else { return nil }
         return spec.presentValue.map { $0(v[i]) } ?? v[i]
     }

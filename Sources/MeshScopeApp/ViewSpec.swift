@@ -5,11 +5,11 @@ import TerminalUI
 public struct ViewTable: Sendable {
     public var table: Table
     /// Aligned with `table.rows`; `.json(value)` subtrees are shown without copying.
-    public var rowValues: [OutputNode]?
+    public var rowValues: [JSONTree]?
     /// Aligned with `table.rows`: labels `/-l key=value` selects on (rows without: nil).
     public var rowLabels: [[String: String]]?
 
-    public init(_ table: Table, rowValues: [OutputNode]? = nil) {
+    public init(_ table: Table, rowValues: [JSONTree]? = nil) {
         self.table = table
         self.rowValues = rowValues
     }
@@ -76,7 +76,7 @@ public struct TableViewSpec: Sendable {
     public var followsNamespace = false
     /// How a row's object is shown (`y`, `c`, `d`, Enter), applied to the selected row only:
     /// Kubernetes objects lose managedFields and credentials (``KubeObject/displayed(_:)``).
-    public var presentValue: (@Sendable (OutputNode) -> OutputNode)?
+    public var presentValue: (@Sendable (JSONTree) -> JSONTree)?
 
     public init(
         name: String, aliases: [String] = [], title: String,
@@ -86,7 +86,7 @@ public struct TableViewSpec: Sendable {
         nameColumn: Int = 0,
         describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)? = nil,
         drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)? = nil,
-        presentValue: (@Sendable (OutputNode) -> OutputNode)? = nil,
+        presentValue: (@Sendable (JSONTree) -> JSONTree)? = nil,
         build: @escaping @Sendable (SourceData) throws -> ViewTable
     ) {
         self.name = name

@@ -155,7 +155,7 @@ public enum SnapshotCollector {
 
         var state = MeshState()
         state.edges = LiveEdges.merge(perProxyEdges)
-        let summary: OutputNode = .object([
+        let summary: JSONTree = .object([
             ("proxies", .object(kinds.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("rateInterval", rateInterval.map { .double($0) } ?? .null),
             ("edges", LiveTables.edgesOutput(state)),
@@ -285,8 +285,8 @@ public enum SnapshotCollector {
     }
 
     /// A small decoded summary per proxy, and its traffic edges (with rates when two samples exist).
-    static func summarize(_ p: MeshState.Proxy, _ responses: [String: SnapshotResponse], earlier: [String: SnapshotResponse]) -> (OutputNode?, [TrafficEdge]) {
-        var fields: [(String, OutputNode)] = []
+    static func summarize(_ p: MeshState.Proxy, _ responses: [String: SnapshotResponse], earlier: [String: SnapshotResponse]) -> (JSONTree?, [TrafficEdge]) {
+        var fields: [(String, JSONTree)] = []
         var edges: [TrafficEdge] = []
         switch p.kind {
         case .sidecar, .gateway, .waypoint:

@@ -108,17 +108,17 @@ extension DemoMesh {
 
     /// `/clusters?format=json` as Envoy writes it (proto JSON, uint64 stats as strings).
     public func envoyClustersJSON(pod p: Int, tick: Int, since: Int = 0) -> [UInt8] {
-        var statuses: [OutputNode] = []
-        let thresholds: OutputNode = .object(["thresholds": .array([
+        var statuses: [JSONTree] = []
+        let thresholds: JSONTree = .object(["thresholds": .array([
             .object(["max_connections": .int(4_294_967_295), "max_pending_requests": .int(4_294_967_295),
                      "max_requests": .int(4_294_967_295), "max_retries": .int(4_294_967_295)]),
             .object(["priority": .string("HIGH"), "max_connections": .int(1024), "max_pending_requests": .int(1024),
                      "max_requests": .int(1024), "max_retries": .int(3)]),
         ])])
-        func socket(_ ip: String, _ port: Int) -> OutputNode {
+        func socket(_ ip: String, _ port: Int) -> JSONTree {
             .object(["socket_address": .object(["address": .string(ip), "port_value": .int(port)])])
         }
-        func host(_ ip: String, _ port: Int, zone: String, total: Int, errors: Int, active: Int, healthy: Bool) -> OutputNode {
+        func host(_ ip: String, _ port: Int, zone: String, total: Int, errors: Int, active: Int, healthy: Bool) -> JSONTree {
             .object([
                 "address": socket(ip, port),
                 "stats": .array([

@@ -9,7 +9,7 @@ extension DemoMesh {
         let pod = pods[p]
         let type = pod.mode == .sidecar ? "sidecar" : "router"
         let uptime = "\(max(0, tick - since))s"
-        let node: OutputNode = .object([
+        let node: JSONTree = .object([
             ("id", .string("\(type)~\(pod.ip)~\(pod.name).\(pod.namespace)~\(pod.namespace).svc.cluster.local")),
             ("cluster", .string("\(workloads[pod.workload].name).\(pod.namespace)")),
             ("metadata", .object([
@@ -42,7 +42,7 @@ extension DemoMesh {
     /// `/stats?format=json`: Envoy's own (tag-less) names for the same counters and gauges
     /// `/stats/prometheus` carries per upstream cluster, plus the server's.
     public func envoyStatsJSON(pod p: Int, tick: Int, since: Int = 0) -> [UInt8] {
-        var stats: [OutputNode] = []
+        var stats: [JSONTree] = []
         func add(_ name: String, _ value: Int) {
             stats.append(.object([("name", .string(name)), ("value", .int(value))]))
         }

@@ -50,7 +50,7 @@ extension DemoMesh {
     }
 
     public func istiodConnections(tick: Int) -> [UInt8] {
-        let clients: [OutputNode] = xdsClients.map { p in
+        let clients: [JSONTree] = xdsClients.map { p in
             .object([
                 "connectionId": .string("\(proxyID(p))-\(p + 1)"),
                 "connectedAt": .string("2026-11-20T09:\(10 + p % 50):\(10 + p % 40).000000000Z"),

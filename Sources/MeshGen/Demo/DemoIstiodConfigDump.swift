@@ -27,11 +27,11 @@ extension DemoMesh {
         let version = "\(DemoMesh.pushVersion(tick: tick))-\(pods[p].uid.prefix(6))"
         let pushed = "2026-11-20T10:\(String(10 + DemoMesh.pushVersion(tick: tick) % 50)):00.123456789Z"
         let change = p == stalePod ? staleClusterChange : nil
-        var out: [OutputNode] = []
+        var out: [JSONTree] = []
         for section in configs {
             guard let type = section["@type"]?.string else { continue }
             if type.hasSuffix("BootstrapConfigDump") || type.hasSuffix("SecretsConfigDump") { continue }
-            var members: [(String, OutputNode)] = []
+            var members: [(String, JSONTree)] = []
             for (key, value) in section.members.reversed() {
                 if key.hasPrefix("static_") { continue }
                 if key == "version_info" {
@@ -49,9 +49,9 @@ extension DemoMesh {
 
     /// One `{version_info, last_updated, cluster|listener|route_config}` wrapper with istiod's
     /// version and time, members reversed; the planted change added to the stale cluster.
-    private func reshape(_ entry: JSONValue, version: String, pushed: String, change: (cluster: String, field: String)?) -> OutputNode {
+    private func reshape(_ entry: JSONValue, version: String, pushed: String, change: (cluster: String, field: String)?) -> JSONTree {
         guard entry.isObject else { return .json(entry) }
-        var members: [(String, OutputNode)] = []
+        var members: [(String, JSONTree)] = []
         for (key, value) in entry.members.reversed() {
             switch key {
             case "version_info": members.append((key, .string(version)))
@@ -60,7 +60,7 @@ extension DemoMesh {
                 members.append((key, reshape(value, version: version, pushed: pushed, change: change)))
             case "last_updated": members.append((key, .string(pushed)))
             case "cluster" where change != nil && value["name"]?.string == change?.cluster:
-                var fields = value.members.map { ($0.key, OutputNode.json($0.value)) }
+                var fields = value.members.map { ($0.key, JSONTree.json($0.value)) }
                 fields.append((change!.field, .object([
                     ("consecutive_5xx", .int(3)), ("interval", .string("10s")), ("base_ejection_time", .string("30s")),
                     ("max_ejection_percent", .int(100)),
@@ -74,13 +74,13 @@ extension DemoMesh {
 
     /// Envoy's `/certs` (v3 shape) for a proxy holding `chain` (its SPIFFE leaf) and `root`.
     public func envoyCerts(pod p: Int, chain: String, root: String, now: Double) -> [UInt8] {
-        func detail(_ pem: String, path: String) -> OutputNode? {
+        func detail(_ pem: String, path: String) -> JSONTree? {
             guard let cert = try? CertificateSummary.decodePEMChain(pem).first?.get() else { return nil }
             let days = Int((cert.notAfter.timeIntervalSince1970 - now) / 86_400)
             return .compact([
                 ("path", .string(path)),
                 ("serial_number", .string(cert.serialNumber.lowercased())),
-                ("subject_alt_names", .array(cert.uris.map { OutputNode.object([("uri", .string($0))]) } + cert.dnsNames.map { OutputNode.object([("dns", .string($0))]) })),
+                ("subject_alt_names", .array(cert.uris.map { JSONTree.object([("uri", .string($0))]) } + cert.dnsNames.map { JSONTree.object([("dns", .string($0))]) })),
                 ("days_until_expiration", .string(String(max(0, days)))),
                 ("valid_from", .string(Timestamp.rfc3339(cert.notBefore))),
                 ("expiration_time", .string(Timestamp.rfc3339(cert.notAfter))),
@@ -88,7 +88,7 @@ extension DemoMesh {
         }
         let ca = detail(root, path: "ROOTCA")
         let leaf = detail(chain, path: "default")
-        let context: OutputNode = .object([
+        let context: JSONTree = .object([
             ("ca_cert", .array(ca.map { [$0] } ?? [])),
             ("cert_chain", .array(leaf.map { [$0] } ?? [])),
         ])

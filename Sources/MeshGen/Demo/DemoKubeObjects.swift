@@ -25,11 +25,11 @@ extension DemoMesh {
         return out
     }
 
-    private func encode(_ node: OutputNode) -> [UInt8] { JSONWriter.bytes(node, indent: 0) }
+    private func encode(_ node: JSONTree) -> [UInt8] { JSONWriter.bytes(node, indent: 0) }
 
-    private func labels(_ pairs: [(String, String)]) -> OutputNode { .object(pairs.map { ($0.0, .string($0.1)) }) }
+    private func labels(_ pairs: [(String, String)]) -> JSONTree { .object(pairs.map { ($0.0, .string($0.1)) }) }
 
-    func namespaceObject(_ ns: Namespace) -> OutputNode {
+    func namespaceObject(_ ns: Namespace) -> JSONTree {
         .object([
             "apiVersion": .string("v1"), "kind": .string("Namespace"),
             "metadata": .object(["name": .string(ns.name), "labels": labels(ns.labels), "creationTimestamp": .string(DemoMesh.creationTimestamp)]),
@@ -38,13 +38,13 @@ extension DemoMesh {
         ])
     }
 
-    func podObject(_ p: Int) -> OutputNode {
+    func podObject(_ p: Int) -> JSONTree {
         let pod = pods[p], wl = workloads[pod.workload]
         var podLabels: [(String, String)] = [("app", wl.app)]
         if !wl.version.isEmpty { podLabels.append(("version", wl.version)) }
         var annotations: [(String, String)] = []
-        var containers: [OutputNode] = []
-        func container(_ name: String, _ image: String, args: [String] = [], ports: [(String, Int)]) -> OutputNode {
+        var containers: [JSONTree] = []
+        func container(_ name: String, _ image: String, args: [String] = [], ports: [(String, Int)]) -> JSONTree {
             .compact([
                 ("name", .string(name)), ("image", .string(image)),
                 ("args", args.isEmpty ? nil : .array(args.map { .string($0) })),
@@ -85,13 +85,13 @@ extension DemoMesh {
         case .none:
             containers.append(container(wl.app, wl.image, ports: []))
         }
-        let ready = OutputNode.array([
+        let ready = JSONTree.array([
             .object(["type": .string("Initialized"), "status": .string("True")]),
             .object(["type": .string("Ready"), "status": .string("True")]),
             .object(["type": .string("ContainersReady"), "status": .string("True")]),
             .object(["type": .string("PodScheduled"), "status": .string("True")]),
         ])
-        let statuses: [OutputNode] = containers.compactMap { c -> OutputNode? in
+        let statuses: [JSONTree] = containers.compactMap { c -> JSONTree? in
             guard case .object(let fields) = c, case .string(let name)? = fields.first(where: { $0.0 == "name" })?.1,
                   case .string(let image)? = fields.first(where: { $0.0 == "image" })?.1 else { return nil }
             return .object([
@@ -122,7 +122,7 @@ extension DemoMesh {
         ])
     }
 
-    func serviceObject(_ s: Int) -> OutputNode {
+    func serviceObject(_ s: Int) -> JSONTree {
         let svc = services[s]
         var svcLabels: [(String, String)] = [("app", svc.app)]
         if svc.workloads.contains(where: { workloads[$0].mode == .waypoint }) {
@@ -142,7 +142,7 @@ extension DemoMesh {
         ])
     }
 
-    func endpointSliceObject(_ s: Int) -> OutputNode {
+    func endpointSliceObject(_ s: Int) -> JSONTree {
         let svc = services[s]
         let members = svc.workloads.flatMap { workloads[$0].pods }
         return .object([
@@ -165,7 +165,7 @@ extension DemoMesh {
     }
 
     /// A DestinationRule as `kubectl apply` leaves it: host and one subset per version label.
-    func destinationRuleObject(_ rule: DestinationRule) -> OutputNode {
+    func destinationRuleObject(_ rule: DestinationRule) -> JSONTree {
         .object([
             "apiVersion": .string("networking.istio.io/v1"), "kind": .string("DestinationRule"),
             "metadata": .object(["name": .string(rule.name), "namespace": .string(rule.namespace),

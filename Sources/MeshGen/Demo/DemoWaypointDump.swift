@@ -15,22 +15,22 @@ extension DemoMesh {
         let served = services.indices.filter { s in
             services[s].namespace == pod.namespace && services[s].workloads.contains { workloads[$0].mode == .ambient }
         }
-        func typed(_ type: String, _ fields: [(String, OutputNode)]) -> OutputNode {
+        func typed(_ type: String, _ fields: [(String, JSONTree)]) -> JSONTree {
             .object([("@type", .string("type.googleapis.com/" + type))] + fields)
         }
-        func sds(_ name: String) -> OutputNode {
+        func sds(_ name: String) -> JSONTree {
             .object([("name", .string(name)), ("sds_config", .object([("ads", .object([])), ("resource_api_version", .string("V3"))]))])
         }
-        func socket(_ ip: String, _ port: Int) -> OutputNode {
+        func socket(_ ip: String, _ port: Int) -> JSONTree {
             .object([("socket_address", .object([("address", .string(ip)), ("port_value", .int(port))]))])
         }
-        func internalAddress(_ listener: String, _ id: String) -> OutputNode {
+        func internalAddress(_ listener: String, _ id: String) -> JSONTree {
             .object([("envoy_internal_address", .object([("server_listener_name", .string(listener)), ("endpoint_id", .string(id))]))])
         }
-        let router: OutputNode = .object([("name", .string("envoy.filters.http.router")),
+        let router: JSONTree = .object([("name", .string("envoy.filters.http.router")),
                                           ("typed_config", typed("envoy.extensions.filters.http.router.v3.Router", []))])
-        func hcm(_ statPrefix: String, _ routeConfig: OutputNode, connect: Bool) -> OutputNode {
-            var fields: [(String, OutputNode)] = [("stat_prefix", .string(statPrefix)), ("route_config", routeConfig), ("http_filters", .array([router]))]
+        func hcm(_ statPrefix: String, _ routeConfig: JSONTree, connect: Bool) -> JSONTree {
+            var fields: [(String, JSONTree)] = [("stat_prefix", .string(statPrefix)), ("route_config", routeConfig), ("http_filters", .array([router]))]
             if connect {
                 fields.append(("http2_protocol_options", .object([("allow_connect", .bool(true))])))
                 fields.append(("upgrade_configs", .array([.object([("upgrade_type", .string("CONNECT"))])])))
@@ -40,10 +40,10 @@ extension DemoMesh {
         }
         func chainName(_ s: Int) -> String { "inbound-vip|\(services[s].port)||\(services[s].fqdn)-http" }
         func clusterName(_ s: Int) -> String { "inbound-vip|\(services[s].port)|http|\(services[s].fqdn)" }
-        func wrap(_ key: String, _ node: OutputNode) -> OutputNode {
+        func wrap(_ key: String, _ node: JSONTree) -> JSONTree {
             .object([("version_info", .string(version)), (key, node), ("last_updated", .string(updated))])
         }
-        func listenerEntry(_ node: OutputNode, _ name: String) -> OutputNode {
+        func listenerEntry(_ node: JSONTree, _ name: String) -> JSONTree {
             .object([("name", .string(name)), ("active_state", .object([("version_info", .string(version)), ("listener", node), ("last_updated", .string(updated))]))])
         }
 
@@ -73,7 +73,7 @@ extension DemoMesh {
                 ]))])),
             ])])),
         ])
-        let chains: [OutputNode] = served.map { s in
+        let chains: [JSONTree] = served.map { s in
             .object([
                 ("name", .string(chainName(s))),
                 ("filters", .array([hcm("inbound_\(services[s].clusterIP)_\(services[s].port)", .object([
@@ -89,10 +89,10 @@ extension DemoMesh {
                 ]), connect: false)])),
             ])
         }
-        let stringValue = { (v: String) -> OutputNode in
+        let stringValue = { (v: String) -> JSONTree in
             .object([("action", .object([("name", .string(v)), ("typed_config", typed("google.protobuf.StringValue", [("value", .string(v))]))]))])
         }
-        let matcher: OutputNode = .object([("matcher_tree", .object([
+        let matcher: JSONTree = .object([("matcher_tree", .object([
             ("input", .object([("name", .string("ip")), ("typed_config", typed("envoy.extensions.matching.common_inputs.network.v3.DestinationIPInput", []))])),
             ("custom_match", .object([("name", .string("ip")), ("typed_config", typed("xds.type.matcher.v3.IPMatcher", [
                 ("range_matchers", .array(served.map { s in
@@ -127,12 +127,12 @@ extension DemoMesh {
             ("internal_listener", .object([])),
         ])
 
-        let internalUpstream: OutputNode = .object([("name", .string("internal_upstream")), ("typed_config", typed(
+        let internalUpstream: JSONTree = .object([("name", .string("internal_upstream")), ("typed_config", typed(
             "envoy.extensions.transport_sockets.internal_upstream.v3.InternalUpstreamTransport", [
                 ("passthrough_metadata", .array([.object([("kind", .object([("host", .object([]))])), ("name", .string("envoy.filters.listener.original_dst"))])])),
                 ("transport_socket", .object([("name", .string("raw_buffer")), ("typed_config", typed("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer", []))])),
             ]))])
-        var clusters: [OutputNode] = served.map { s in
+        var clusters: [JSONTree] = served.map { s in
             wrap("cluster", typed("envoy.config.cluster.v3.Cluster", [
                 ("name", .string(clusterName(s))), ("type", .string("EDS")),
                 ("eds_cluster_config", .object([("eds_config", .object([("ads", .object([])), ("resource_api_version", .string("V3"))])),
@@ -161,7 +161,7 @@ extension DemoMesh {
                 .object([("endpoint", .object([("address", internalAddress("main_internal", ""))]))]),
             ]))])]))])),
         ])))
-        let endpoints: [OutputNode] = served.map { s in
+        let endpoints: [JSONTree] = served.map { s in
             let members = services[s].workloads.flatMap { workloads[$0].pods }
             return .object([("endpoint_config", typed("envoy.config.endpoint.v3.ClusterLoadAssignment", [
                 ("cluster_name", .string(clusterName(s))),
@@ -180,7 +180,7 @@ extension DemoMesh {
                                                pods: [SyntheticMesh.Pod(name: pod.name, namespace: pod.namespace, ip: pod.ip, node: pod.node, version: "v1", zone: pod.zone)])]
         var gen = EnvoyDumpGenerator(mesh: mesh)
         gen.istioVersion = istioVersion
-        var configs: [OutputNode] = [
+        var configs: [JSONTree] = [
             gen.bootstrapSection(),
             typed("envoy.admin.v3.ClustersConfigDump", [("version_info", .string(version)), ("dynamic_active_clusters", .array(clusters))]),
             typed("envoy.admin.v3.ListenersConfigDump", [("version_info", .string(version)), ("dynamic_listeners", .array([

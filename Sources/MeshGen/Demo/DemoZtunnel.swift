@@ -10,10 +10,10 @@ extension DemoMesh {
     public func ztunnelConfigDump(node: String, tick: Int, certificates: [String: String] = [:], root: String? = nil) -> [UInt8] {
         let captured = ztunnelWorkloads()
         /// ztunnel's waypoint reference: the waypoint service's VIP on the HBONE port.
-        func waypointRef(_ w: Int?) -> OutputNode? {
+        func waypointRef(_ w: Int?) -> JSONTree? {
             w.map { .object(["destination": .string("/" + services[$0].clusterIP), "hboneMtlsPort": .int(15008)]) }
         }
-        let workloadNodes: [OutputNode] = captured.map { p in
+        let workloadNodes: [JSONTree] = captured.map { p in
             let pod = pods[p], wl = workloads[pod.workload]
             return .compact([
                 ("uid", .string(podUID(p))),
@@ -30,7 +30,7 @@ extension DemoMesh {
             ])
         }
         let ambientServices = services.indices.filter { s in services[s].workloads.contains { workloads[$0].mode == .ambient || workloads[$0].mode == .waypoint } }
-        let serviceNodes: [OutputNode] = ambientServices.map { s in
+        let serviceNodes: [JSONTree] = ambientServices.map { s in
             let svc = services[s]
             let members = svc.workloads.flatMap { workloads[$0].pods }
             return .compact([
@@ -54,18 +54,18 @@ extension DemoMesh {
             let id = "spiffe://\(trustDomain)/ns/\(wl.namespace)/sa/\(wl.serviceAccount)"
             if !identities.contains(id) { identities.append(id) }
         }
-        let certNodes: [OutputNode] = identities.map { id in
+        let certNodes: [JSONTree] = identities.map { id in
             .object([
                 "identity": .string(id), "state": .string("Available"),
                 "certChain": .array(certificates[id].map { [.object(["pem": .string($0)])] } ?? []),
                 "rootCerts": .array(root.map { [.object(["pem": .string($0)])] } ?? []),
             ])
         }
-        var states: [(String, OutputNode)] = []
+        var states: [(String, JSONTree)] = []
         for p in local where pods[p].mode == .ambient {
             let pod = pods[p], wl = workloads[pod.workload]
             var rng = SeededRandom(seed: UInt64(p) &* 0x9E37_79B9 &+ UInt64(tick))
-            let inbound: [OutputNode] = inbound(pod.workload).filter { workloads[edges[$0].source].mode == .ambient }.map { i in
+            let inbound: [JSONTree] = inbound(pod.workload).filter { workloads[edges[$0].source].mode == .ambient }.map { i in
                 let src = workloads[edges[i].source].pods.first.map { pods[$0].ip } ?? "0.0.0.0"
                 return .object([
                     "src": .string("\(src):\(32_768 + rng.next(below: 28_000))"),
@@ -73,7 +73,7 @@ extension DemoMesh {
                     "actualDst": .string("\(pod.ip):\(services[edges[i].service].targetPort)"), "protocol": .string("HBONE"),
                 ])
             }
-            let outbound: [OutputNode] = outbound(pod.workload).map { i in
+            let outbound: [JSONTree] = outbound(pod.workload).map { i in
                 let svc = services[edges[i].service]
                 let target = waypoint(forService: edges[i].service).flatMap { workloads[services[$0].workloads[0]].pods.first }
                     ?? workloads[edges[i].destination].pods.first
@@ -90,7 +90,7 @@ extension DemoMesh {
                 "connections": .object(["inbound": .array(inbound), "outbound": .array(outbound)]),
             ])))
         }
-        let doc: OutputNode = .object([
+        let doc: JSONTree = .object([
             "workloads": .array(workloadNodes),
             "services": .array(serviceNodes),
             "policies": .array([]),

@@ -75,7 +75,7 @@ public indirect enum DiffNode: Sendable, Equatable {
 
     /// The value to print (YAML or JSON). Key material prints as `[redacted]`;
     /// `changedSecrets` marks the ones that differ from the other side.
-    public func outputNode(changedSecrets: Set<UInt64> = []) -> OutputNode {
+    public func outputNode(changedSecrets: Set<UInt64> = []) -> JSONTree {
         switch self {
         case .null: return .null
         case .bool(let b): return .bool(b)

@@ -67,7 +67,7 @@ public enum DiffPrinter {
     }
 
     /// The structured diff (`-o json|yaml`).
-    public static func structured(_ diff: ConfigDiffResult) -> OutputNode {
+    public static func structured(_ diff: ConfigDiffResult) -> JSONTree {
         .object([
             "summary": .array(diff.summaries.map { s in
                 .object(["type": .string(s.type), "added": .int(s.added), "removed": .int(s.removed),
@@ -76,9 +76,9 @@ public enum DiffPrinter {
             "resources": .array(diff.resources.map { r in
                 .compact([
                     ("type", .string(r.type)), ("name", .string(r.name)),
-                    ("previousName", r.previousName.map(OutputNode.string)),
+                    ("previousName", r.previousName.map(JSONTree.string)),
                     ("change", .string(r.change.rawValue)),
-                    ("paths", .array(r.paths.map(OutputNode.string))),
+                    ("paths", .array(r.paths.map(JSONTree.string))),
                     ("unified", .string(r.unified)),
                 ])
             }),

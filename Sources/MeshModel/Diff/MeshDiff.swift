@@ -117,11 +117,11 @@ public enum MeshDiff {
     }
 
     /// `-o json|yaml`: `{proxies: {added, removed, unchanged, changed: [{proxy, summary, resources}], notCompared}, objects: {summary, resources}}`.
-    public static func structured(_ r: MeshDiffResult) -> OutputNode {
+    public static func structured(_ r: MeshDiffResult) -> JSONTree {
         .object([
             ("proxies", .object([
-                ("added", .array(r.addedProxies.map(OutputNode.string))),
-                ("removed", .array(r.removedProxies.map(OutputNode.string))),
+                ("added", .array(r.addedProxies.map(JSONTree.string))),
+                ("removed", .array(r.removedProxies.map(JSONTree.string))),
                 ("unchanged", .int(r.unchangedProxies)),
                 ("changed", .array(r.changedProxies.map { p, d in
                     guard case .object(let members) = DiffPrinter.structured(d) else { return .null }

@@ -55,9 +55,9 @@ extension TrafficEdges {
     static func rate(_ v: Double) -> String { RateFormat.rate(v) }
 
     /// The edges as data for `-o json|yaml`.
-    public static func output(_ edges: [TrafficEdge]) -> OutputNode {
+    public static func output(_ edges: [TrafficEdge]) -> JSONTree {
         .array(edges.map { e in
-            var pairs: [(String, OutputNode?)] = [
+            var pairs: [(String, JSONTree?)] = [
                 ("source", .string(e.source)), ("destination", .string(e.destination)), ("service", .string(e.service)),
                 ("security", .string(e.security.rawValue)), ("reporter", .string(e.reporter)),
                 ("sourcePrincipal", .string(e.sourcePrincipal)), ("destinationPrincipal", .string(e.destinationPrincipal)),
@@ -77,7 +77,7 @@ extension TrafficEdges {
         })
     }
 
-    static func number(_ v: Double) -> OutputNode {
+    static func number(_ v: Double) -> JSONTree {
         v == v.rounded() && abs(v) < 1e18 ? .int(Int(v)) : .double(v)
     }
 }

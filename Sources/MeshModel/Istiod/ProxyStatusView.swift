@@ -79,14 +79,14 @@ public enum ProxyStatusView {
 
     /// `-o json|yaml`: CSDS `DiscoveryResponse`s, one per istiod, the shape istioctl prints.
     /// ClientConfigs read from CSDS are kept as given; syncz entries are converted.
-    public static func output(_ proxies: [ProxySyncStatus]) -> OutputNode {
+    public static func output(_ proxies: [ProxySyncStatus]) -> JSONTree {
         var order: [String] = []
         var byIstiod: [String: [ProxySyncStatus]] = [:]
         for p in proxies {
             if byIstiod[p.istiod] == nil { order.append(p.istiod) }
             byIstiod[p.istiod, default: []].append(p)
         }
-        let responses: [OutputNode] = order.map { istiod in
+        let responses: [JSONTree] = order.map { istiod in
             let members = byIstiod[istiod]!
             let source = members[0].response
             // Unfiltered and from one response: print that response exactly.
@@ -105,12 +105,12 @@ public enum ProxyStatusView {
         return responses.count == 1 ? responses[0] : .array(responses)
     }
 
-    static func clientConfig(_ p: ProxySyncStatus) -> OutputNode {
+    static func clientConfig(_ p: ProxySyncStatus) -> JSONTree {
         if let raw = p.raw, raw["node"] != nil { return .json(raw) }
-        var metadata: [(String, OutputNode)] = []
+        var metadata: [(String, JSONTree)] = []
         if !p.clusterID.isEmpty { metadata.append(("CLUSTER_ID", .string(p.clusterID))) }
         if !p.version.isEmpty { metadata.append(("ISTIO_VERSION", .string(p.version))) }
-        let configs: [OutputNode] = p.types.map { t in
+        let configs: [JSONTree] = p.types.map { t in
             .compact([
                 ("typeUrl", .string(t.typeURL)),
                 ("configStatus", t.state == .unknown ? nil : .string(t.state.rawValue)),

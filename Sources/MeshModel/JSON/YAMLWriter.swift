@@ -1,4 +1,4 @@
-/// Prints ``OutputNode`` trees as YAML the way istioctl does (Go's `sigs.k8s.io/yaml`
+/// Prints ``JSONTree`` trees as YAML the way istioctl does (Go's `sigs.k8s.io/yaml`
 /// over yaml.v2): keys in yaml.v2's order, block sequences not indented under their key,
 /// strings quoted only where a YAML reader would take them for something else.
 ///
@@ -8,7 +8,7 @@
 /// // port: "80"
 /// ```
 public enum YAMLWriter {
-    public static func string(_ node: OutputNode, keyStyle: KeyStyle = .preserve) -> String {
+    public static func string(_ node: JSONTree, keyStyle: KeyStyle = .preserve) -> String {
         var out = ""
         emitTop(Node(node, keyStyle: keyStyle, parentKey: nil, opaque: false), into: &out)
         return out
@@ -20,12 +20,11 @@ public enum YAMLWriter {
         case map([(String, Node)])
         case seq([Node])
 
-        init(_ node: OutputNode, keyStyle: KeyStyle, parentKey: String?, opaque: Bool) {
+        init(_ node: JSONTree, keyStyle: KeyStyle, parentKey: String?, opaque: Bool) {
             switch node {
             case .null: self = .scalar("null")
             case .bool(let b): self = .scalar(b ? "true" : "false")
-            case .int(let i): self = .scalar(String(i))
-            case .double(let d): self = .scalar(JSONWriter.format(d))
+            case .number(let n): self = .scalar(n)
             case .string(let s): self = .scalar(YAMLWriter.quote(s))
             case .array(let items):
                 self = .seq(items.map { Node($0, keyStyle: keyStyle, parentKey: parentKey, opaque: opaque) })

@@ -63,12 +63,12 @@ public struct LayersDiagram: Sendable {
         return out
     }
 
-    static func actionNode(_ a: LayerAction) -> OutputNode {
-        .compact([("action", .string(a.verb == "—" ? "none" : a.verb)), ("detail", a.detail.map(OutputNode.string))])
+    static func actionNode(_ a: LayerAction) -> JSONTree {
+        .compact([("action", .string(a.verb == "—" ? "none" : a.verb)), ("detail", a.detail.map(JSONTree.string))])
     }
 
     /// `-o json`.
-    public var json: OutputNode {
+    public var json: JSONTree {
         .object([("hops", .array(hops.enumerated().map { h, hop in
             .object([
                 ("name", .string(hop.name)),
@@ -77,7 +77,7 @@ public struct LayersDiagram: Sendable {
                     let c = hop.cell(layer)
                     return (layer.rawValue, .compact([
                         ("summary", .string(c.summary == "—" ? "none" : c.summary)),
-                        ("condition", c.condition.map(OutputNode.string)),
+                        ("condition", c.condition.map(JSONTree.string)),
                         ("otherwise", c.otherwise.isEmpty ? nil : .array(c.otherwise.map { .string($0 == "—" ? "none" : $0) })),
                         ("downstream", LayersDiagram.actionNode(c.downstream)),
                         ("upstream", LayersDiagram.actionNode(c.upstream)),
@@ -87,10 +87,10 @@ public struct LayersDiagram: Sendable {
                 ("evidence", .array(hop.evidence.enumerated().map { i, e in
                     .object([("id", .int(offsets[h] + i + 1)), ("kind", .string(e.kind.rawValue)), ("text", .string(e.text))])
                 })),
-                ("missing", .array(hop.missing.map(OutputNode.string))),
-                ("alternatives", .array(hop.alternatives.map(OutputNode.string))),
+                ("missing", .array(hop.missing.map(JSONTree.string))),
+                ("alternatives", .array(hop.alternatives.map(JSONTree.string))),
                 ("stop", hop.stop.map { s in
-                    .compact([("flag", .string(s.flag.rawValue)), ("status", s.status.map(OutputNode.int)), ("reason", .string(s.reason))])
+                    .compact([("flag", .string(s.flag.rawValue)), ("status", s.status.map(JSONTree.int)), ("reason", .string(s.reason))])
                 } ?? .null),
                 ("reached", .bool(hop.notReached == nil)),
             ])

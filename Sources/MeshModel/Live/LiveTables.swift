@@ -112,11 +112,11 @@ public enum LiveTables {
 
     // MARK: JSON
 
-    public static func edgesOutput(_ state: MeshState, namespace: String? = nil) -> OutputNode {
+    public static func edgesOutput(_ state: MeshState, namespace: String? = nil) -> JSONTree {
         TrafficEdges.output(filterEdges(state.edges, namespace: namespace))
     }
 
-    public static func statusOutput(_ state: MeshState) -> OutputNode {
+    public static func statusOutput(_ state: MeshState) -> JSONTree {
         .array(state.sources.sorted { $0.key < $1.key }.map { s, st in
             .compact([("proxy", .string(s.proxy)), ("endpoint", .string(s.endpoint.rawValue)), ("status", .string(st.summary(now: state.time)))])
         })

@@ -109,7 +109,7 @@ public struct SnapshotMetadata: Sendable, Equatable {
             && a.namespaces == b.namespaces && a.options == b.options
     }
 
-    var output: OutputNode {
+    var output: JSONTree {
         .object([
             ("takenAt", .string(SnapshotFormat.time(takenAt))),
             ("meshscopeVersion", .string(meshscopeVersion)),
@@ -171,7 +171,7 @@ public struct SnapshotFailure: Sendable, Equatable, CustomStringConvertible {
     /// `bookinfo/details-v1-0 :15000/certs: HTTP 500 …`
     public var description: String { (proxy.map { $0 + " " } ?? "") + target + ": " + reason }
 
-    var output: OutputNode {
+    var output: JSONTree {
         .object([
             ("proxy", proxy.map { .string($0) } ?? .null), ("request", request.map { .string($0) } ?? .null),
             ("target", .string(target)), ("reason", .string(reason)),
@@ -199,7 +199,7 @@ public struct SnapshotRedactions: Sendable, Equatable {
 
     public init() {}
 
-    var output: OutputNode {
+    var output: JSONTree {
         .object([("keyMaterial", .int(keyMaterial)), ("lastAppliedAnnotations", .int(lastAppliedAnnotations)),
                  ("environmentValues", .int(environmentValues)), ("secrets", .int(secrets)), ("managedFields", .int(managedFields))])
     }

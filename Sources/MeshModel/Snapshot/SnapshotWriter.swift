@@ -26,10 +26,10 @@ public struct SnapshotWriter {
         public var responses: [String: SnapshotResponse]
         /// Earlier samples kept for rates (metrics text).
         public var earlier: [String: SnapshotResponse]
-        public var summary: OutputNode?
+        public var summary: JSONTree?
 
         public init(name: String, namespace: String, kind: String, node: String = "", ip: String = "",
-                    responses: [String: SnapshotResponse] = [:], earlier: [String: SnapshotResponse] = [:], summary: OutputNode? = nil) {
+                    responses: [String: SnapshotResponse] = [:], earlier: [String: SnapshotResponse] = [:], summary: JSONTree? = nil) {
             self.name = name
             self.namespace = namespace
             self.kind = kind
@@ -71,7 +71,7 @@ public struct SnapshotWriter {
         try sink(chunk)
     }
 
-    private mutating func node(_ n: OutputNode) {
+    private mutating func node(_ n: JSONTree) {
         var w = JSONWriter(indent: 0)
         w.write(n)
         // indent 0 still breaks lines; keep them (harmless) but drop the indentation cost.
@@ -224,7 +224,7 @@ public struct SnapshotWriter {
     }
 
     /// Closes the proxies list and writes what the collection found; flushes everything.
-    public mutating func finish(completedAt: Date, failures: [SnapshotFailure], summary: OutputNode) throws {
+    public mutating func finish(completedAt: Date, failures: [SnapshotFailure], summary: JSONTree) throws {
         precondition(state != .finished && state != .start, "finish once, after begin")
         if state == .metadata { append(",\n\"kubernetes\":{\"apiResources\":[],\"objects\":{}}") }
         append(state == .proxies ? "\n],\n" : ",\n\"proxies\":[],\n")

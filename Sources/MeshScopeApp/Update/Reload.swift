@@ -94,7 +94,7 @@ extension App {
     }
 
     /// A row as `{column: cell}` for `y` and `c` when the view has no object behind it.
-    static func rowObject(_ table: Table, _ row: [String]) -> OutputNode {
+    static func rowObject(_ table: Table, _ row: [String]) -> JSONTree {
         .object(table.columns.enumerated().map { i, c in (c.name, .string(i < row.count ? row[i] : "")) })
     }
 

@@ -187,7 +187,7 @@ extension DiffScreen {
             switch e.preview {
             case .create?:
                 // A Secret's data never reaches the screen, even from the user's own clipboard.
-                let object = e.ref.kind == "Secret" ? "(a Secret: its contents are not shown)\n" : YAMLWriter.string(e.document.object.outputNode)
+                let object = e.ref.kind == "Secret" ? "(a Secret: its contents are not shown)\n" : YAMLWriter.string(e.document.object.respellingNumbers())
                 let body = "+ create \(origin)\n\n" + object.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "+" + $0 }.joined(separator: "\n") + "\n"
                 rows.append(Entry(.added, type: "create", name: name, body: body))
             case .change(let diff)?:

@@ -38,7 +38,7 @@ public enum DocumentViews {
         build: { data in
             let secs = DocumentViews.sectionList(try data.requireDocument().root)
             var rows: [[String]] = []
-            var values: [OutputNode] = []
+            var values: [JSONTree] = []
             for s in secs {
                 for r in s.resources {
                     rows.append([s.name, r.name, r.group, r.version, r.lastUpdated, String(r.value.rawBytes.count)])

@@ -73,14 +73,14 @@ public enum LiveViews {
 
     /// The listed objects behind typed rows (the cluster keeps pods and services typed), in
     /// the rows' order; `y` shows them through ``kubeObject``.
-    static func listed(_ c: ClusterSnapshot, _ resource: String, _ rows: [ObjectMeta]) -> [OutputNode] {
+    static func listed(_ c: ClusterSnapshot, _ resource: String, _ rows: [ObjectMeta]) -> [JSONTree] {
         var byKey: [String: JSONValue] = [:]
         for o in c.rawObjects[resource] ?? [] { byKey[o.key] = o.raw }
-        return rows.map { m in byKey[m.namespace.map { "\($0)/\(m.name)" } ?? m.name].map(OutputNode.json) ?? .null }
+        return rows.map { m in byKey[m.namespace.map { "\($0)/\(m.name)" } ?? m.name].map(JSONTree.json) ?? .null }
     }
 
     /// Kubernetes objects as `y`, `c` and Enter show them: no managedFields, no credentials.
-    static let kubeObject: @Sendable (OutputNode) -> OutputNode = { node in
+    static let kubeObject: @Sendable (JSONTree) -> JSONTree = { node in
         if case .json(let v) = node { return .json(KubeObject.displayed(v)) }
         return node
     }

@@ -71,7 +71,7 @@ public enum MeshViews {
                 throw SourceData.Unavailable(description: EmptyStates.istiodSync(data))
             }
             return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.clock),
-                             rowValues: list.map { $0.raw.map(OutputNode.json) ?? .null })
+                             rowValues: list.map { $0.raw.map(JSONTree.json) ?? .null })
         })
 
     /// A proxy behind istiod (`STALE (5m)`) or refusing its config (`ERROR`) is a problem.

@@ -15,7 +15,7 @@ public enum ProxyViews {
 
     /// The JSON a detail pane shows: the dump's own bytes, or (only when it holds key
     /// material Envoy did not redact) a redacted re-rendering, as the CLI prints it.
-    static func redacted(_ v: JSONValue) -> OutputNode {
+    static func redacted(_ v: JSONValue) -> JSONTree {
         guard EnvoyRedaction.hasUnredactedKeyMaterial(v) else { return .json(v) }
         let bytes = ProxyConfigJSON(node: .json(v), style: .protojson).jsonBytes()
         return (try? JSONDocument(bytes: bytes)).map { .json($0.root) } ?? .string("[redacted]")
@@ -31,7 +31,7 @@ public enum ProxyViews {
             let table = ListenerView.table(list, verbose: true, options: .init(wide: true))
             let byName = Dictionary(list.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             let col = table.columns.firstIndex { $0.name == "LISTENER" }
-            let values: [OutputNode] = table.rows.map { row in
+            let values: [JSONTree] = table.rows.map { row in
                 guard let col, let l = byName[row[col]] else { return .null }
                 return redacted(l.json)
             }

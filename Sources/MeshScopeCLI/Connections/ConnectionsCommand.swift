@@ -97,7 +97,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
     func render(_ state: MeshState, namespace: String?, defaultNamespace: String, redraw: Bool) throws {
         let console = Console.current
         let table: Table
-        let data: OutputNode
+        let data: JSONTree
         if ztunnel {
             table = LiveTables.ztunnel(state, namespace: namespace)
             data = .array(table.rows.map { row in .object(zip(table.columns, row).map { ($0.name.lowercased(), .string($1)) }) })

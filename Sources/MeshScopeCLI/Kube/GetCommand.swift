@@ -175,10 +175,10 @@ struct GetCommand: AsyncParsableCommand {
 
     /// kubectl's -o json/yaml shape: the object itself for one name, else a `List`; items
     /// get `apiVersion` and `kind` when the server left them out (as it does in lists).
-    static func data(_ items: [JSONValue], resource: APIResource, single: Bool) -> OutputNode {
-        let nodes = items.map { item -> OutputNode in
+    static func data(_ items: [JSONValue], resource: APIResource, single: Bool) -> JSONTree {
+        let nodes = items.map { item -> JSONTree in
             if item["kind"] != nil && item["apiVersion"] != nil { return .json(item) }
-            var pairs: [(String, OutputNode)] = [("apiVersion", .string(resource.apiVersion)), ("kind", .string(resource.kind))]
+            var pairs: [(String, JSONTree)] = [("apiVersion", .string(resource.apiVersion)), ("kind", .string(resource.kind))]
             for (k, v) in item.members where k != "apiVersion" && k != "kind" { pairs.append((k, .json(v))) }
             return .object(pairs)
         }

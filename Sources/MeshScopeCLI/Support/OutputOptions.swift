@@ -19,7 +19,7 @@ public struct OutputOptions: ParsableArguments, Sendable {
     /// Prints a view: the table for table/wide, the structured form for json/yaml.
     ///
     /// `jsonIndent` and `keyStyle` follow what istioctl prints for the same view.
-    public func emit(table: @autoclosure () -> Table, data: @autoclosure () -> OutputNode, jsonIndent: Int = 2, keyStyle: KeyStyle = .preserve) {
+    public func emit(table: @autoclosure () -> Table, data: @autoclosure () -> JSONTree, jsonIndent: Int = 2, keyStyle: KeyStyle = .preserve) {
         let console = Console.current
         switch output {
         case .table, .short: console.write(table().render(wide: false))

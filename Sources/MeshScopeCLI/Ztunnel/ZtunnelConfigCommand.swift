@@ -214,10 +214,10 @@ struct ZtunnelAllCommand: AsyncParsableCommand {
     }
 
     /// The whole dump as given (what istioctl prints); with filters, the filtered sections.
-    func allData(_ index: ZtunnelIndex, filter: ZtunnelFilter) -> OutputNode {
+    func allData(_ index: ZtunnelIndex, filter: ZtunnelFilter) -> JSONTree {
         let dump = index.dump
         if filter.isEmpty, let root = dump.root { return .json(root) }
-        var pairs: [(String, OutputNode)] = [
+        var pairs: [(String, JSONTree)] = [
             ("workloads", .array(ZtunnelViews.workloads(index, filter: filter).map { .json($0.raw) })),
             ("services", .array(ZtunnelViews.services(index, filter: filter).map { .json($0.raw) })),
             ("policies", .array(ZtunnelViews.policies(index, filter: filter).map { .json($0.raw) })),

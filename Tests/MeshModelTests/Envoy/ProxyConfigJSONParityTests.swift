@@ -64,7 +64,7 @@ import Testing
         let doc = try JSONDocument(#"""
         {"@type": "x", "name": "f", "typed_config": {"@type": "type.googleapis.com/udpa.type.v1.TypedStruct", "type_url": "t", "value": {"stat_prefix": "s", "a_b": {"c_d": 1}}}, "metadata": {"filter_metadata": {"z_z": {"k_k": "<&>"}, "a_a": {}}}}
         """#)
-        let out = ProtoJSONWriter(style: .istioctlList).string(.json(doc.root))
+        let out = JSONWriter.string(.json(doc.root), style: .istioctlList)
         #expect(out == """
         {
             "name": "f",
@@ -93,7 +93,7 @@ import Testing
 
     @Test func jsonpbLayoutOfEmptyMessagesAndNestedStructs() throws {
         let doc = try JSONDocument(#"{"bootstrap": {"node": {"metadata": {"A": {"b": [1, {"c": 2}]}}, "locality": {}}}}"#)
-        let out = ProtoJSONWriter(style: .jsonpb).string(.json(doc.root))
+        let out = JSONWriter.string(.json(doc.root), style: .jsonpb)
         // jsonpb: a Struct field's members one level deeper than usual, a nested Struct's two,
         // and an empty message on two lines.
         #expect(out == """

@@ -6,18 +6,18 @@
 /// let text = out.json()            // 4-space JSON, camelCase, `@type` of each cluster dropped
 /// ```
 public struct ProxyConfigJSON: Sendable {
-    public var node: OutputNode
-    public var style: ProtoJSONWriter.Style
+    public var node: JSONTree
+    public var style: JSONWriter.Style
 
-    public init(node: OutputNode, style: ProtoJSONWriter.Style) {
+    public init(node: JSONTree, style: JSONWriter.Style) {
         self.node = node
         self.style = style
     }
 
-    public func jsonBytes() -> [UInt8] { ProtoJSONWriter(style: style).bytes(node) }
+    public func jsonBytes() -> [UInt8] { JSONWriter.bytes(node, style: style) }
     public func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
     /// Streams the JSON text to `sink` in chunks (for large outputs).
-    public func writeJSON(to sink: @escaping ([UInt8]) -> Void) { ProtoJSONWriter(style: style).write(node, to: sink) }
+    public func writeJSON(to sink: @escaping ([UInt8]) -> Void) { JSONWriter.write(node, style: style, to: sink) }
 
     /// YAML as istioctl makes it: its JSON converted by `sigs.k8s.io/yaml`, then `Fprintln`
     /// (so a blank line ends it).
@@ -32,9 +32,8 @@ public struct ProxyConfigJSON: Sendable {
             sink(yaml())
             return
         }
-        let writer = ProtoJSONWriter(style: style)
         for item in items {
-            guard let doc = try? JSONDocument(bytes: writer.bytes(.array([item]))) else { continue }
+            guard let doc = try? JSONDocument(bytes: JSONWriter.bytes(.array([item]), style: style)) else { continue }
             sink(YAMLWriter.string(.json(doc.root)))
         }
         sink("\n")
@@ -60,7 +59,7 @@ public struct ProxyConfigJSON: Sendable {
 
     /// The cluster load assignments, with only the endpoints that passed the filter.
     public static func endpoints(_ assignments: [FilteredAssignment]) -> ProxyConfigJSON {
-        let nodes = assignments.map { a -> OutputNode in
+        let nodes = assignments.map { a -> JSONTree in
             let total = a.config.assignment.localities.reduce(0) { $0 + $1.endpoints.count }
             if total == a.endpointCount { return .json(a.config.json) }
             return filteredAssignment(a)
@@ -69,13 +68,13 @@ public struct ProxyConfigJSON: Sendable {
     }
 
     /// Rebuilds a `ClusterLoadAssignment` with the filtered `lb_endpoints` lists.
-    static func filteredAssignment(_ a: FilteredAssignment) -> OutputNode {
-        var pairs: [(String, OutputNode)] = []
+    static func filteredAssignment(_ a: FilteredAssignment) -> JSONTree {
+        var pairs: [(String, JSONTree)] = []
         for (k, v) in a.config.json.members where k != "@type" {
             let name = KeyStyle.protoJSON.convert(k)
             if EnvoyFoldedKey(k).folded == "endpoints" {
-                let localities = a.localities.map { loc, eps -> OutputNode in
-                    var lp: [(String, OutputNode)] = []
+                let localities = a.localities.map { loc, eps -> JSONTree in
+                    var lp: [(String, JSONTree)] = []
                     for (lk, lv) in loc.json.members {
                         let lname = KeyStyle.protoJSON.convert(lk)
                         if EnvoyFoldedKey(lk).folded == "lbendpoints" {
@@ -107,7 +106,7 @@ public struct ProxyConfigJSON: Sendable {
     /// The ECDS filters in dump order. Envoy writes one `EcdsConfigDump` per extension
     /// type; istioctl merges them into one, and so do we.
     public static func ecds(_ dump: EnvoyConfigDump) -> ProxyConfigJSON {
-        let filters = dump.extensionConfigs.map { OutputNode.json($0.entry) }
+        let filters = dump.extensionConfigs.map { JSONTree.json($0.entry) }
         return ProxyConfigJSON(node: filters.isEmpty ? .object([]) : .object([("ecdsFilters", .array(filters))]), style: .protojson)
     }
 
@@ -115,16 +114,14 @@ public struct ProxyConfigJSON: Sendable {
     /// dump holds key material Envoy did not redact; then it is re-rendered, redacted.
     public static func wholeDump(_ dump: EnvoyConfigDump) -> [UInt8] {
         if !EnvoyRedaction.hasUnredactedKeyMaterial(dump.document.root) { return dump.document.bytes + [0x0A] }
-        let style = ProtoJSONWriter.Style(layout: .standard, indent: 2, camelCase: false, escapeHTML: false, dropTopLevelType: false)
-        return ProtoJSONWriter(style: style).bytes(.json(dump.document.root)) + [0x0A]
+        return JSONWriter.bytes(.json(dump.document.root), style: .redactedDump) + [0x0A]
     }
 
     /// `proxy-config all -o yaml`: the dump (keys as Envoy spelled them) as YAML.
     public static func wholeDumpYAML(_ dump: EnvoyConfigDump) -> String {
-        let style = ProtoJSONWriter.Style(layout: .standard, indent: 2, camelCase: false, escapeHTML: false, dropTopLevelType: false)
         if !EnvoyRedaction.hasUnredactedKeyMaterial(dump.document.root) {
             return YAMLWriter.string(.json(dump.document.root)) + "\n"
         }
-        return yaml(fromJSON: ProtoJSONWriter(style: style).bytes(.json(dump.document.root)))
+        return yaml(fromJSON: JSONWriter.bytes(.json(dump.document.root), style: .redactedDump))
     }
 }

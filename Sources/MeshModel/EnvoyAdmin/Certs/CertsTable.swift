@@ -58,10 +58,10 @@ public enum CertsTable {
 
 extension EnvoyCerts {
     /// `/certs` in Envoy's own (v3, snake_case) shape, for `-o json|yaml`.
-    public var outputNode: OutputNode {
-        func details(_ list: [EnvoyCertificate]) -> OutputNode {
+    public var outputNode: JSONTree {
+        func details(_ list: [EnvoyCertificate]) -> JSONTree {
             .array(list.map { c in
-                var pairs: [(String, OutputNode)] = [
+                var pairs: [(String, JSONTree)] = [
                     ("path", .string(c.path)),
                     ("serial_number", .string(c.serialNumber)),
                     ("subject_alt_names", .array(c.subjectAltNames.map { san in

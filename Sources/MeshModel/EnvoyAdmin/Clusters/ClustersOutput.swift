@@ -5,13 +5,13 @@ extension EnvoyClusters {
     /// (print JSON with indent 4 to get istioctl's layout).
     ///
     /// The same node comes out whether the capture was the text or the JSON form.
-    public func outputNode(filter: EndpointHostFilter = EndpointHostFilter()) -> OutputNode {
+    public func outputNode(filter: EndpointHostFilter = EndpointHostFilter()) -> JSONTree {
         let matching = clusters.filter { c in c.hosts.contains { filter.matches($0, cluster: c.name) } }
         return EnvoyClusters.camelCased(.array(matching.map { $0.outputNode() }))
     }
 
     /// The nodes below are written with proto field names; protojson spells them in lowerCamelCase.
-    static func camelCased(_ node: OutputNode) -> OutputNode {
+    static func camelCased(_ node: JSONTree) -> JSONTree {
         switch node {
         case .object(let pairs): .object(pairs.map { (KeyStyle.protoJSON.convert($0.0), camelCased($0.1)) })
         case .array(let items): .array(items.map(camelCased))
@@ -21,8 +21,8 @@ extension EnvoyClusters {
 }
 
 extension EnvoyClusterStatus {
-    func outputNode() -> OutputNode {
-        var pairs: [(String, OutputNode)] = [("name", .string(name))]
+    func outputNode() -> JSONTree {
+        var pairs: [(String, JSONTree)] = [("name", .string(name))]
         if addedViaAPI { pairs.append(("added_via_api", .bool(true))) }
         if let t = outlier?.successRateEjectionThreshold, t > 0 {
             pairs.append(("success_rate_ejection_threshold", .object([("value", .double(t))])))
@@ -31,7 +31,7 @@ extension EnvoyClusterStatus {
         if let t = outlier?.localOriginSuccessRateEjectionThreshold, t > 0 {
             pairs.append(("local_origin_success_rate_ejection_threshold", .object([("value", .double(t))])))
         }
-        var thresholds: [OutputNode] = []
+        var thresholds: [JSONTree] = []
         if let d = circuitBreakers.defaultPriority { thresholds.append(d.outputNode(priority: nil)) }
         if let h = circuitBreakers.highPriority { thresholds.append(h.outputNode(priority: "HIGH")) }
         if !thresholds.isEmpty { pairs.append(("circuit_breakers", .object([("thresholds", .array(thresholds))]))) }
@@ -42,8 +42,8 @@ extension EnvoyClusterStatus {
 }
 
 extension CircuitBreakers.Thresholds {
-    func outputNode(priority: String?) -> OutputNode {
-        var pairs: [(String, OutputNode)] = []
+    func outputNode(priority: String?) -> JSONTree {
+        var pairs: [(String, JSONTree)] = []
         if let priority { pairs.append(("priority", .string(priority))) }
         pairs += [
             ("max_connections", .int(Int(clamping: maxConnections))),
@@ -56,13 +56,13 @@ extension CircuitBreakers.Thresholds {
 }
 
 extension EnvoyHostStatus {
-    func outputNode() -> OutputNode {
-        var pairs: [(String, OutputNode)] = [("address", address.outputNode())]
+    func outputNode() -> JSONTree {
+        var pairs: [(String, JSONTree)] = [("address", address.outputNode())]
         // Envoy lists counters then gauges; protobuf JSON drops zero values and the
         // default COUNTER type, and prints uint64 as strings.
-        var stats: [OutputNode] = []
-        func metric(_ name: String, _ value: UInt64, gauge: Bool) -> OutputNode {
-            var m: [(String, OutputNode)] = []
+        var stats: [JSONTree] = []
+        func metric(_ name: String, _ value: UInt64, gauge: Bool) -> JSONTree {
+            var m: [(String, JSONTree)] = []
             if gauge { m.append(("type", .string("GAUGE"))) }
             if value != 0 { m.append(("value", .string(String(value)))) }
             m.append(("name", .string(name)))
@@ -81,7 +81,7 @@ extension EnvoyHostStatus {
         if !hostname.isEmpty { pairs.append(("hostname", .string(hostname))) }
         if priority != 0 { pairs.append(("priority", .int(Int(priority)))) }
         if let r = localOriginSuccessRate { pairs.append(("local_origin_success_rate", .object([("value", .double(r))]))) }
-        var loc: [(String, OutputNode)] = []
+        var loc: [(String, JSONTree)] = []
         if !locality.region.isEmpty { loc.append(("region", .string(locality.region))) }
         if !locality.zone.isEmpty { loc.append(("zone", .string(locality.zone))) }
         if !locality.subZone.isEmpty { loc.append(("sub_zone", .string(locality.subZone))) }
@@ -91,8 +91,8 @@ extension EnvoyHostStatus {
 }
 
 extension HostHealth {
-    func outputNode() -> OutputNode {
-        var pairs: [(String, OutputNode)] = []
+    func outputNode() -> JSONTree {
+        var pairs: [(String, JSONTree)] = []
         if failedActiveHealthCheck { pairs.append(("failed_active_health_check", .bool(true))) }
         if failedOutlierCheck { pairs.append(("failed_outlier_check", .bool(true))) }
         if failedActiveDegradedCheck { pairs.append(("failed_active_degraded_check", .bool(true))) }
@@ -106,10 +106,10 @@ extension HostHealth {
 }
 
 extension UpstreamHostAddress {
-    func outputNode() -> OutputNode {
+    func outputNode() -> JSONTree {
         switch self {
         case .socket(let address, let port):
-            var s: [(String, OutputNode)] = [("address", .string(address))]
+            var s: [(String, JSONTree)] = [("address", .string(address))]
             switch port {
             case .valid(0): break
             case .valid(let n): s.append(("port_value", .int(n)))
@@ -120,7 +120,7 @@ extension UpstreamHostAddress {
         case .pipe(let path):
             return .object([("pipe", .object([("path", .string(path))]))])
         case .envoyInternal(let listener, let id):
-            var s: [(String, OutputNode)] = []
+            var s: [(String, JSONTree)] = []
             if !listener.isEmpty { s.append(("server_listener_name", .string(listener))) }
             if !id.isEmpty { s.append(("endpoint_id", .string(id))) }
             return .object([("envoy_internal_address", .object(s))])

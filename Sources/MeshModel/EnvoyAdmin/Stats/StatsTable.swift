@@ -39,10 +39,10 @@ public enum StatsTable {
 extension StatsSnapshot {
     /// The structured form for `-o json|yaml`: every stat with its type (and rate when given),
     /// then histograms with all their quantiles.
-    public func outputNode(include: (String) -> Bool = { _ in true }, rates: [CounterRate]? = nil) -> OutputNode {
-        var statNodes: [OutputNode] = []
+    public func outputNode(include: (String) -> Bool = { _ in true }, rates: [CounterRate]? = nil) -> JSONTree {
+        var statNodes: [JSONTree] = []
         for (i, s) in stats.enumerated() where include(s.name) {
-            var pairs: [(String, OutputNode)] = [("name", .string(s.name)), ("type", .string(s.kind.rawValue))]
+            var pairs: [(String, JSONTree)] = [("name", .string(s.name)), ("type", .string(s.kind.rawValue))]
             switch s.value {
             case .integer(let v): pairs.append(("value", v <= UInt64(Int.max) ? .int(Int(v)) : .double(Double(v))))
             case .real(let v): pairs.append(("value", .double(v)))
@@ -59,9 +59,9 @@ extension StatsSnapshot {
             }
             statNodes.append(.object(pairs))
         }
-        var histogramNodes: [OutputNode] = []
+        var histogramNodes: [JSONTree] = []
         for h in histograms where include(h.name) {
-            let qs: [OutputNode] = h.quantiles.map { q in
+            let qs: [JSONTree] = h.quantiles.map { q in
                 .object([
                     ("percentile", .double(q.percentile)),
                     ("interval", q.interval.map { .double($0) } ?? .null),

@@ -163,8 +163,8 @@ public enum ApplyComparison {
         if a.semanticallyEquals(b) { return .unchanged }
         // Through the semantic diff every other diff uses: the same noise rules, and a
         // Secret's data shows as "[redacted, changed]", never as its bytes.
-        guard let da = try? JSONDocument(bytes: JSONWriter.bytes(a.outputNode)),
-              let db = try? JSONDocument(bytes: JSONWriter.bytes(b.outputNode)) else { return .unchanged }
+        guard let da = try? JSONDocument(bytes: JSONWriter.bytes(a.respellingNumbers())),
+              let db = try? JSONDocument(bytes: JSONWriter.bytes(b.respellingNumbers())) else { return .unchanged }
         var options = DiffOptions()
         options.detectRenames = false
         let result = ConfigDiff.compare(KubernetesDiffSource.resources([da.root]), KubernetesDiffSource.resources([db.root]), options: options)

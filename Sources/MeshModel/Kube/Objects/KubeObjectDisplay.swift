@@ -13,7 +13,7 @@ extension KubeObject {
     public static func displayed(_ v: JSONValue) -> JSONValue {
         var bytes: [UInt8]
         if v["kind"]?.string == "Secret" {
-            var meta: [(String, OutputNode?)] = [("name", v["metadata"]?["name"]?.string.map { .string($0) })]
+            var meta: [(String, JSONTree?)] = [("name", v["metadata"]?["name"]?.string.map { .string($0) })]
             meta.append(("namespace", v["metadata"]?["namespace"]?.string.map { .string($0) }))
             bytes = JSONWriter.bytes(.compact([
                 ("apiVersion", .string(v["apiVersion"]?.string ?? "v1")), ("kind", .string("Secret")),

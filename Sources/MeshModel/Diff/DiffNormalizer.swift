@@ -60,26 +60,13 @@ public struct DiffNormalizer: Sendable {
             for (rawKey, child) in v.members {
                 let k = (opaque || includeNoise) ? rawKey : respell(rawKey, in: key)
                 if !includeNoise && !opaque && isNoise(k, parentKey: key, depth: depth) { continue }
-                let childSensitive = sensitive || DiffNormalizer.isSensitive(rawKey)
+                let childSensitive = sensitive || SensitiveFields.isSensitive(key: rawKey)
                     || (depth == 0 && sensitiveTopLevel.contains(rawKey))
                 let childOpaque = opaque || isOpaque(k, parentKey: key)
                 members.append(DiffMember(k, convert(child, key: k, parentKey: key, opaque: childOpaque, sensitive: childSensitive, depth: depth + 1)))
             }
             members.sort { $0.key < $1.key }
             return .object(members)
-        }
-    }
-
-    /// Fields holding private keys, passwords and the like (the fields Envoy itself redacts).
-    static let sensitiveFields: Set<String> = ["privatekey", "password", "pkcs12", "sessionticketkeys", "genericsecret", "token"]
-
-    /// Folding every key of a 100 MB dump is costly; only keys that start like a sensitive
-    /// field (p, s, g, t) and are short enough are folded and looked up.
-    static func isSensitive(_ key: String) -> Bool {
-        guard let first = key.utf8.first, key.utf8.count <= 20 else { return false }
-        switch first | 0x20 {
-        case 0x70, 0x73, 0x67, 0x74: return sensitiveFields.contains(EnvoyFoldedKey(key).folded)
-        default: return false
         }
     }
 
@@ -304,12 +291,5 @@ extension DiffNormalizer {
 /// FNV-1a over the bytes of a secret value: enough to tell "changed" from "same",
 /// never printed, and not reversible to the key.
 enum DiffDigest {
-    static func of(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
-    }
+    static func of(_ bytes: ArraySlice<UInt8>) -> UInt64 { FNV1a.hash(bytes) }
 }

@@ -186,7 +186,7 @@ public struct ProtoJSONWriter {
         case .message:
             break
         case .map(let valueKind):
-            let sorted = members.sorted { IstioNaming.goLess($0.key, $1.key) }
+            let sorted = members.sorted { GoCompat.less($0.key, $1.key) }
             writeObject(count: sorted.count, depth: depth, isStruct: nil) { w, i, d in
                 let (k, child) = sorted[i]
                 w.writeKey(k)
@@ -197,7 +197,7 @@ public struct ProtoJSONWriter {
                 w.writeJSON(child, depth: d, context: childContext)
             }
         case .structValue(let nested):
-            let sorted = members.sorted { IstioNaming.goLess($0.key, $1.key) }
+            let sorted = members.sorted { GoCompat.less($0.key, $1.key) }
             writeObject(count: sorted.count, depth: depth, isStruct: nested) { w, i, d in
                 let (k, child) = sorted[i]
                 w.writeKey(k)
@@ -238,7 +238,7 @@ public struct ProtoJSONWriter {
                 field = ProtoFieldName.classify(doc.bytes, off, len)
                 writeFieldName(doc.bytes, off, len)
             }
-            if redacting, child.kind == .string, let marker = field.redactionMarker {
+            if child.kind == .string, let marker = field.redactionMarker(inside: redacting) {
                 writeString(marker)
                 continue
             }

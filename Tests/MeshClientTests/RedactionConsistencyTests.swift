@@ -52,9 +52,8 @@ import Testing
         let result = ConfigDiff.compare(KubernetesDiffSource.resources(old), KubernetesDiffSource.resources(new))
         let printed = DiffPrinter.render(result) + JSONWriter.string(DiffPrinter.structured(result), indent: 2)
         #expect(!printed.isEmpty)
-        Self.expectNoSecret(printed, SensitiveSample.secrets("old") + SensitiveSample.secrets("new")
-            + [SensitiveSample.kubernetesSecrets("old")[2], SensitiveSample.kubernetesSecrets("new")[2]]
-            + [SensitiveSample.kubernetesSecrets("old")[3], SensitiveSample.kubernetesSecrets("new")[3]], "the diff of Kubernetes objects")
+        Self.expectNoSecret(printed, ["old", "new"].flatMap { SensitiveSample.secrets($0) + SensitiveSample.kubernetesSecrets($0) },
+                            "the diff of Kubernetes objects")
     }
 
     @Test func snapshotWriter() throws {
@@ -92,7 +91,8 @@ import Testing
             let r = await MeshScopeMain.invoke(["apply", "-f", manifest, "--dry-run", "--force-conflicts", "--kubeconfig", kubeconfig])
             #expect(r.code == 0, "\(r.stderr)")
             #expect(r.stdout.contains("[redacted, changed]"), "\(r.stdout)")
-            Self.expectNoSecret(r.stdout + r.stderr, SensitiveSample.secrets("old") + SensitiveSample.secrets("new"), "apply --dry-run")
+            Self.expectNoSecret(r.stdout + r.stderr, ["old", "new"].flatMap { SensitiveSample.secrets($0) + SensitiveSample.kubernetesSecrets($0) },
+                                "apply --dry-run")
         }
     }
 }

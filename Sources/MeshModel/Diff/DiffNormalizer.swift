@@ -45,7 +45,7 @@ public struct DiffNormalizer: Sendable {
         case .bool: return sensitive ? .redacted(DiffDigest.of(v.rawBytes)) : .bool(v.bool ?? false)
         case .number: return sensitive ? .redacted(DiffDigest.of(v.rawBytes)) : .number(v.rawText)
         case .string:
-            if sensitive { return .redacted(DiffDigest.of(v.rawBytes)) }
+            if sensitive || SensitiveFields.holdsPrivateKey(v.rawBytes) { return .redacted(DiffDigest.of(v.rawBytes)) }
             let s = v.string ?? ""
             if !includeNoise, rules == .envoy, key == "@type" || key == "type_url" { return .string(DiffTypeURL.normalize(s)) }
             return .string(s)
@@ -57,11 +57,14 @@ public struct DiffNormalizer: Sendable {
             return .array(items, ids: nil)
         case .object:
             var members: [DiffMember] = []
+            // A container env var named like a credential (`DB_PASSWORD`): its value is secret.
+            let credentialEnv = key == "env" && rules != .envoy && rules != .ztunnel
+                && (v.member(exactly: "name")?.string).map(SensitiveFields.isCredentialName) == true
             for (rawKey, child) in v.members {
                 let k = (opaque || includeNoise) ? rawKey : respell(rawKey, in: key)
                 if !includeNoise && !opaque && isNoise(k, parentKey: key, depth: depth) { continue }
                 let childSensitive = sensitive || SensitiveFields.isSensitive(key: rawKey)
-                    || (depth == 0 && sensitiveTopLevel.contains(rawKey))
+                    || (depth == 0 && sensitiveTopLevel.contains(rawKey)) || (credentialEnv && rawKey == "value")
                 let childOpaque = opaque || isOpaque(k, parentKey: key)
                 members.append(DiffMember(k, convert(child, key: k, parentKey: key, opaque: childOpaque, sensitive: childSensitive, depth: depth + 1)))
             }

@@ -134,6 +134,12 @@ public enum SensitiveFields {
     /// A PEM private key block's header ends with this, whatever the key type.
     static let pemNeedle = Array("PRIVATE KEY-----".utf8)
 
+    /// Whether a string's bytes hold a PEM private key block (shorter strings cannot: the
+    /// smallest key block is well over 100 bytes).
+    static func holdsPrivateKey(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.count >= 64 && ByteText.contains(bytes, pemNeedle)
+    }
+
     /// Whether `bytes` may hold a sensitive field or a PEM private key (a prefilter: a false
     /// "yes" costs a walk, a "no" is certain for keys spelled without escapes).
     static func mentionsSensitive(_ bytes: ArraySlice<UInt8>) -> Bool {

@@ -107,10 +107,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MeshClientTests",
-            dependencies: ["MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI", "MeshYAML"]
+            dependencies: ["MeshTestSupport", "MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI", "MeshYAML"]
         ),
-        // Shared by the test targets: the path to ../shared/fixtures (a missing fixture fails).
-        .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport"),
+        // Shared by the test targets: the path to ../shared/fixtures (a missing fixture fails),
+        // sample data built from MeshModel's lists.
+        .target(name: "MeshTestSupport", dependencies: ["MeshModel"], path: "Tests/MeshTestSupport"),
         .testTarget(
             name: "MeshModelTests",
             dependencies: ["MeshTestSupport", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]

@@ -103,7 +103,7 @@ public struct TableScreen: Sendable {
         let previous = filter
         filter = (m?.isEmpty ?? true) ? nil : m
         if let old = previous?.literalBytes, previous?.inverted == false, let new = filter?.literalBytes, filter?.inverted == false,
-           let index = rowIndex, TableScreen.contains(new, old) {
+           let index = rowIndex, ByteText.contains(new, old) {
             // Typing on: a row containing the longer text contains the shorter one, so only the
             // rows kept so far are scanned, and they are already in order.
             order = index.rows(order, containing: new)
@@ -113,14 +113,6 @@ public struct TableScreen: Sendable {
         }
         selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
         top = 0
-    }
-
-    /// Whether `needle` occurs in `hay` (byte strings; short).
-    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= hay.count else { return false }
-        if needle.isEmpty { return true }
-        for i in 0...(hay.count - needle.count) where hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-        return false
     }
 
     /// The NAMESPACE column, if the view has one.

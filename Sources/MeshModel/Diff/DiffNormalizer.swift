@@ -45,7 +45,7 @@ public struct DiffNormalizer: Sendable {
         case .bool: return sensitive ? .redacted(DiffDigest.of(v.rawBytes)) : .bool(v.bool ?? false)
         case .number: return sensitive ? .redacted(DiffDigest.of(v.rawBytes)) : .number(v.rawText)
         case .string:
-            if sensitive { return .redacted(DiffDigest.of(v.rawBytes)) }
+            if sensitive || SensitiveFields.holdsPrivateKey(v.rawBytes) { return .redacted(DiffDigest.of(v.rawBytes)) }
             let s = v.string ?? ""
             if !includeNoise, rules == .envoy, key == "@type" || key == "type_url" { return .string(DiffTypeURL.normalize(s)) }
             return .string(s)
@@ -57,29 +57,19 @@ public struct DiffNormalizer: Sendable {
             return .array(items, ids: nil)
         case .object:
             var members: [DiffMember] = []
+            // A container env var named like a credential (`DB_PASSWORD`): its value is secret.
+            let credentialEnv = key == "env" && rules != .envoy && rules != .ztunnel
+                && (v.member(exactly: "name")?.string).map(SensitiveFields.isCredentialName) == true
             for (rawKey, child) in v.members {
                 let k = (opaque || includeNoise) ? rawKey : respell(rawKey, in: key)
                 if !includeNoise && !opaque && isNoise(k, parentKey: key, depth: depth) { continue }
-                let childSensitive = sensitive || DiffNormalizer.isSensitive(rawKey)
-                    || (depth == 0 && sensitiveTopLevel.contains(rawKey))
+                let childSensitive = sensitive || SensitiveFields.isSensitive(key: rawKey)
+                    || (depth == 0 && sensitiveTopLevel.contains(rawKey)) || (credentialEnv && rawKey == "value")
                 let childOpaque = opaque || isOpaque(k, parentKey: key)
                 members.append(DiffMember(k, convert(child, key: k, parentKey: key, opaque: childOpaque, sensitive: childSensitive, depth: depth + 1)))
             }
             members.sort { $0.key < $1.key }
             return .object(members)
-        }
-    }
-
-    /// Fields holding private keys, passwords and the like (the fields Envoy itself redacts).
-    static let sensitiveFields: Set<String> = ["privatekey", "password", "pkcs12", "sessionticketkeys", "genericsecret", "token"]
-
-    /// Folding every key of a 100 MB dump is costly; only keys that start like a sensitive
-    /// field (p, s, g, t) and are short enough are folded and looked up.
-    static func isSensitive(_ key: String) -> Bool {
-        guard let first = key.utf8.first, key.utf8.count <= 20 else { return false }
-        switch first | 0x20 {
-        case 0x70, 0x73, 0x67, 0x74: return sensitiveFields.contains(EnvoyFoldedKey(key).folded)
-        default: return false
         }
     }
 
@@ -304,12 +294,5 @@ extension DiffNormalizer {
 /// FNV-1a over the bytes of a secret value: enough to tell "changed" from "same",
 /// never printed, and not reversible to the key.
 enum DiffDigest {
-    static func of(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
-    }
+    static func of(_ bytes: ArraySlice<UInt8>) -> UInt64 { FNV1a.hash(bytes) }
 }

@@ -97,7 +97,7 @@ public enum KubernetesDiffSource {
             let ns = meta?.member(exactly: "namespace")?.string
             var r = DiffResource(type: "\(apiVersion)/\(kind)", name: ns.map { "\($0)/\(name)" } ?? name, value: o,
                                  rules: .kubernetes(ignoreStatus: ignoreStatus))
-            if kind == "Secret" { r.sensitiveTopLevel = ["data", "stringData"] }
+            if kind == "Secret" { r.sensitiveTopLevel = SensitiveFields.secretDataMembers }
             return r
         }
     }

@@ -327,15 +327,11 @@ public struct PollScheduler: Sendable {
 
     /// FNV-1a over the source's name: the same slot in every run (`hashValue` is seeded per process).
     static func stableHash(_ s: LiveSource) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ b: UInt8) {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        for b in s.proxy.utf8 { mix(b) }
-        mix(0)
-        for b in s.endpoint.rawValue.utf8 { mix(b) }
-        return h
+        var h = FNV1a()
+        h.add(s.proxy.utf8)
+        h.add(0)
+        h.add(s.endpoint.rawValue.utf8)
+        return h.value
     }
 
     public func status(_ s: LiveSource) -> SourceStatus? { entries[s]?.status }

@@ -63,9 +63,7 @@ extension PrometheusText {
         var interned: [Int: [(bytes: [UInt8], string: String)]] = [:]
 
         mutating func intern(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-            var h = 14_695_981_039_346_656_037 as UInt64
-            for k in start..<end { h = (h ^ UInt64(b[k])) &* 1_099_511_628_211 }
-            let key = Int(truncatingIfNeeded: h)
+            let key = Int(truncatingIfNeeded: FNV1a.hash(b, start, end))
             if let bucket = interned[key] {
                 for entry in bucket where entry.bytes.count == end - start {
                     var same = true
@@ -92,18 +90,7 @@ extension PrometheusText {
         }
 
         mutating func run(_ b: UnsafeBufferPointer<UInt8>) {
-            let n = b.count
-            var i = 0
-            var lineNo = 0
-            while i < n {
-                lineNo += 1
-                var end = i
-                while end < n && b[end] != 0x0A { end += 1 }
-                var lineEnd = end
-                if lineEnd > i && b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                parseLine(b, i, lineEnd, lineNo)
-                i = end + 1
-            }
+            ByteText.forEachLine(b) { start, end, lineNo, _ in parseLine(b, start, end, lineNo) }
         }
 
         @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
@@ -178,22 +165,11 @@ extension PrometheusText {
             while i < end && Parser.isSpace(b[i]) { i += 1 }
             var ts: Int64?
             if i < end {
-                var t: Int64 = 0
-                var neg = false
-                if b[i] == 0x2D {
-                    neg = true
-                    i += 1
-                }
-                let tsStart = i
-                while i < end && b[i] >= 0x30 && b[i] <= 0x39 {
-                    t = t &* 10 &+ Int64(b[i] - 0x30)
-                    i += 1
-                }
-                if i != end || i == tsStart {
+                guard let t = ByteText.int64(b, i, end) else {
                     fail(lineNo, "bad timestamp for \(name)")
                     return
                 }
-                ts = neg ? -t : t
+                ts = t
             }
             result.samples.append(Sample(name: name, labels: labels, value: value, timestamp: ts))
         }
@@ -231,17 +207,7 @@ extension PrometheusText {
 
         static func parseValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
             // Fast path for plain integers, which is nearly every counter.
-            var v: Int64 = 0
-            var i = start
-            let neg = b[i] == 0x2D
-            if neg { i += 1 }
-            var digits = 0
-            while i < end && b[i] >= 0x30 && b[i] <= 0x39 && digits < 18 {
-                v = v * 10 + Int64(b[i] - 0x30)
-                i += 1
-                digits += 1
-            }
-            if i == end && digits > 0 { return Double(neg ? -v : v) }
+            if let v = ByteText.int64(b, start, end) { return Double(v) }
             let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
             switch text {
             case "+Inf", "Inf": return .infinity

@@ -1,15 +1,16 @@
 /// What a snapshot never contains, enforced while streaming each value into the file:
 ///
-/// - **Key material**: under Envoy's sensitive fields (`private_key`, `password`, `pkcs12`,
-///   `session_ticket_keys`, `generic_secret`) `inline_bytes`/`inline_string` become Envoy's own
-///   redaction markers (as ``EnvoyRedaction`` prints them); any string holding a PEM
+/// - **Key material**: the sensitive fields (``SensitiveFields``: `private_key`, `password`,
+///   `pkcs12`, `session_ticket_keys`, `generic_secret`, `token`) lose their string values, and
+///   `inline_bytes`/`inline_string` inside them become Envoy's own redaction markers (as
+///   ``EnvoyRedaction`` prints them); any string holding a PEM
 ///   `PRIVATE KEY` block has the block replaced by `[redacted private key]`. This runs on every
 ///   JSON admin response, every text response and every Kubernetes object (an EnvoyFilter can
 ///   carry inline keys too).
 /// - **Secrets**: objects of kind `Secret` are dropped (the collector never lists them; this is
 ///   the second lock).
 /// - **Credentials in pods**: container `env` values whose name looks like a credential
-///   (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE`, `CREDENTIAL`, `ACCESS_KEY`) become
+///   (``SensitiveFields/credentialWords``: `PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, …) become
 ///   `[redacted]`; `valueFrom` references are kept (they name a Secret, they are not one).
 /// - **last-applied-configuration**: kept (it repeats the object it sits on, which is already in
 ///   the file), except when it mentions a sensitive Envoy field, then it becomes `[redacted]`
@@ -18,25 +19,9 @@
 ///
 /// Responses without any of these are copied byte for byte.
 enum SnapshotRedaction {
-    static let redactedText = "[redacted]"
+    static let redactedText = SensitiveFields.redactedString
     static let redactedKey = "[redacted private key]"
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
-
-    static let envoyNeedles: [[UInt8]] = [
-        "private_key", "privateKey", "\"password\"", "pkcs12", "session_ticket_keys", "sessionTicketKeys", "generic_secret", "genericSecret",
-    ].map { Array($0.utf8) }
-    static let pemNeedle = Array("PRIVATE KEY-----".utf8)
-
-    static let credentialWords = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "PRIVATE", "CREDENTIAL", "ACCESS_KEY"]
-
-    static func mentionsSensitive(_ bytes: ArraySlice<UInt8>) -> Bool {
-        envoyNeedles.contains { EnvoyByteSearch.contains(bytes, $0) } || EnvoyByteSearch.contains(bytes, pemNeedle)
-    }
-
-    static func isCredentialName(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return credentialWords.contains { upper.contains($0) }
-    }
 
     /// Replaces every `-----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----` block.
     static func scrubPEM(_ text: String) -> (text: String, count: Int) {
@@ -107,7 +92,7 @@ enum SnapshotRedaction {
         private mutating func copy(_ v: JSONValue, path: inout [String], sensitive: Bool, keyForMarker: String?) {
             switch v.kind {
             case .object, .array:
-                if !sensitive && !kubeInteresting(path) && !SnapshotRedaction.mentionsSensitive(v.rawBytes) {
+                if !sensitive && !kubeInteresting(path) && !SensitiveFields.mentionsSensitive(v.rawBytes) {
                     out.append(contentsOf: v.rawBytes)
                     return
                 }
@@ -126,7 +111,7 @@ enum SnapshotRedaction {
                 }
                 // An env var whose name looks like a credential loses its value.
                 let isEnvVar = mode == .kubernetes && path.count == 5 && path[3] == "env"
-                let redactEnvValue = isEnvVar && (v.member(exactly: "name")?.string).map(SnapshotRedaction.isCredentialName) == true
+                let redactEnvValue = isEnvVar && (v.member(exactly: "name")?.string).map(SensitiveFields.isCredentialName) == true
                 out.append(0x7B)
                 var first = true
                 for (k, child) in v.members {
@@ -144,25 +129,24 @@ enum SnapshotRedaction {
                         continue
                     }
                     if mode == .kubernetes && path == ["metadata", "annotations"] && k == SnapshotRedaction.lastApplied,
-                       child.string != nil, SnapshotRedaction.mentionsSensitive(child.rawBytes) {
+                       child.string != nil, SensitiveFields.mentionsSensitive(child.rawBytes) {
                         redactions.lastAppliedAnnotations += 1
                         JSONWriter.appendString(redactedText, to: &out)
                         continue
                     }
                     let folded = EnvoyFoldedKey(k).folded
                     path.append(k)
-                    copy(child, path: &path, sensitive: sensitive || EnvoyRedaction.sensitiveFields.contains(folded), keyForMarker: folded)
+                    copy(child, path: &path, sensitive: sensitive || SensitiveFields.isSensitive(folded: folded), keyForMarker: folded)
                     path.removeLast()
                 }
                 out.append(0x7D)
             case .string:
-                if sensitive, let key = keyForMarker, let marker = EnvoyRedaction.marker(forFoldedKey: key) {
-                    let s = v.string ?? ""
-                    if s != EnvoyRedaction.redactedBytes && s != EnvoyRedaction.redactedString && !s.isEmpty { redactions.keyMaterial += 1 }
+                if let key = keyForMarker, let marker = SensitiveFields.marker(forFoldedKey: key, inside: sensitive) {
+                    if SensitiveFields.isUnredacted(v.string ?? "", forFoldedKey: key, inside: sensitive) { redactions.keyMaterial += 1 }
                     JSONWriter.appendString(marker, to: &out)
                     return
                 }
-                if EnvoyByteSearch.contains(v.rawBytes, SnapshotRedaction.pemNeedle) {
+                if ByteText.contains(v.rawBytes, SensitiveFields.pemNeedle) {
                     let (text, n) = SnapshotRedaction.scrubPEM(v.string ?? "")
                     redactions.keyMaterial += n
                     JSONWriter.appendString(text, to: &out)

@@ -188,7 +188,7 @@ public struct SnapshotWriter {
                 let root = doc.root
                 append("\"json\":")
                 // Envoy already redacts its dumps; only key material that is actually there is rewritten.
-                if EnvoyRedaction.hasUnredactedKeyMaterial(root) || EnvoyByteSearch.contains(root.rawBytes, SnapshotRedaction.pemNeedle) {
+                if EnvoyRedaction.hasUnredactedKeyMaterial(root) || ByteText.contains(root.rawBytes, SensitiveFields.pemNeedle) {
                     var c = SnapshotRedaction.Copier(mode: .response)
                     c.copy(root)
                     buffer.append(contentsOf: c.out)
@@ -212,7 +212,7 @@ public struct SnapshotWriter {
             redactions.keyMaterial += n
             append("\"text\":")
             JSONWriter.appendString(clean, to: &buffer)
-        } else if !EnvoyByteSearch.contains(r.body[...], SnapshotRedaction.pemNeedle) {
+        } else if !ByteText.contains(r.body[...], SensitiveFields.pemNeedle) {
             append("\"base64\":\"\(Data(r.body).base64EncodedString())\"")
         } else {
             redactions.keyMaterial += 1

@@ -73,7 +73,7 @@ public enum PortNumber: Sendable, Hashable, Comparable, CustomStringConvertible,
         case (.valid(let x), .valid(let y)): x < y
         case (.valid, .invalid): true
         case (.invalid, .valid): false
-        case (.invalid(let x), .invalid(let y)): x.utf8.lexicographicallyPrecedes(y.utf8)
+        case (.invalid(let x), .invalid(let y)): GoCompat.less(x, y)
         }
     }
 }

@@ -174,9 +174,12 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     /// kubectl's -o json/yaml shape: the object itself for one name, else a `List`; items
-    /// get `apiVersion` and `kind` when the server left them out (as it does in lists).
+    /// get `apiVersion` and `kind` when the server left them out (as it does in lists). Each
+    /// is shown as the TUI shows it (``KubeObject/displayed(_:kind:)``): no credentials, no
+    /// Secret data, no managedFields (kubectl hides those too).
     static func data(_ items: [JSONValue], resource: APIResource, single: Bool) -> JSONTree {
-        let nodes = items.map { item -> JSONTree in
+        let nodes = items.map { raw -> JSONTree in
+            let item = KubeObject.displayed(raw, kind: resource.kind)
             if item["kind"] != nil && item["apiVersion"] != nil { return .json(item) }
             var pairs: [(String, JSONTree)] = [("apiVersion", .string(resource.apiVersion)), ("kind", .string(resource.kind))]
             for (k, v) in item.members where k != "apiVersion" && k != "kind" { pairs.append((k, .json(v))) }

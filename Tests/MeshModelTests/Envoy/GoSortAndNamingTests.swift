@@ -1,23 +1,12 @@
 import Foundation
 import Testing
+import MeshGen
 @testable import MeshModel
 
 @Suite struct GoSortTests {
-    /// A deterministic generator so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [0, 1, 2, 12, 13, 49, 50, 51, 1000, 5000])
     func sortsLikeAnySort(n: Int) {
-        var rng = SplitMix(state: UInt64(n))
+        var rng = SeededRandom(seed: UInt64(n))  // deterministic, so failures reproduce
         for distinct in [3, 1_000_000] {
             let input = (0..<n).map { _ in Int.random(in: 0..<distinct, using: &rng) }
             var sorted = input
@@ -40,7 +29,7 @@ import Testing
     /// istioctl's route comparator (non-numeric names never "less") nothing moves.
     @Test func smallInputsKeepTiesInPlace() {
         var names = ["http.80", "", "9080", "backend", "15010", "x"]
-        var keyed = names.map { (IstioNaming.goAtoi($0), $0) }
+        var keyed = names.map { (GoCompat.atoi($0), $0) }
         GoSort.slice(&keyed) { a, b in
             guard let x = a.0, let y = b.0 else { return false }
             return x < y
@@ -67,13 +56,13 @@ import Testing
     }
 
     @Test func goAtoiAndGoOrder() {
-        #expect(IstioNaming.goAtoi("8080") == 8080)
-        #expect(IstioNaming.goAtoi("+7") == 7 && IstioNaming.goAtoi("-7") == -7)
-        #expect(IstioNaming.goAtoi("http.80") == nil && IstioNaming.goAtoi("") == nil && IstioNaming.goAtoi(" 1") == nil)
-        #expect(IstioNaming.goAtoi("99999999999999999999") == nil)
-        #expect(IstioNaming.goLess("B", "a"))
-        #expect(IstioNaming.goLess("cert-manager-istio-csr-metrics", "cert-manager-istio-csr."))
-        #expect(!IstioNaming.goLess("a", "a"))
+        #expect(GoCompat.atoi("8080") == 8080)
+        #expect(GoCompat.atoi("+7") == 7 && GoCompat.atoi("-7") == -7)
+        #expect(GoCompat.atoi("http.80") == nil && GoCompat.atoi("") == nil && GoCompat.atoi(" 1") == nil)
+        #expect(GoCompat.atoi("99999999999999999999") == nil)
+        #expect(GoCompat.less("B", "a"))
+        #expect(GoCompat.less("cert-manager-istio-csr-metrics", "cert-manager-istio-csr."))
+        #expect(!GoCompat.less("a", "a"))
     }
 
     @Test func rendersIstioConfigPaths() {

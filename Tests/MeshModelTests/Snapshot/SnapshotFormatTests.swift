@@ -94,8 +94,8 @@ import Testing
         let entry = try #require(index.proxies.first)
         let back = try JSONDocument(bytes: try #require(try index.response(entry, key: "configDump")).body)
         let secret = back.root["configs"]?[0]?["dynamic_active_secrets"]?[0]?["secret"]
-        #expect(secret?["tls_certificate"]?["private_key"]?["inline_bytes"]?.string == EnvoyRedaction.redactedBytes)
-        #expect(secret?["other"]?["private_key"]?["inline_string"]?.string == EnvoyRedaction.redactedString)
+        #expect(secret?["tls_certificate"]?["private_key"]?["inline_bytes"]?.string == SensitiveFields.redactedBytes)
+        #expect(secret?["other"]?["private_key"]?["inline_string"]?.string == SensitiveFields.redactedString)
         #expect(String(decoding: try #require(try index.response(entry, key: "statsPrometheus")).body, as: UTF8.self) == "ok\n[redacted private key]\ntail\n")
     }
 

@@ -94,7 +94,7 @@ extension JSONWriter {
             if top && style.dropTopLevelType && m.key == "@type" { continue }
             members.append(m)
         }
-        return members.sorted { IstioNaming.goLess($0.key, $1.key) }
+        return members.sorted { GoCompat.less($0.key, $1.key) }
     }
 
     /// A proto message: walks the tape, converting field names from their bytes.
@@ -128,7 +128,7 @@ extension JSONWriter {
                 field = ProtoFieldName.classify(doc.bytes, off, len)
                 writeFieldName(doc.bytes, off, len)
             }
-            if redacting, child.kind == .string, let marker = field.redactionMarker {
+            if child.kind == .string, let marker = field.redactionMarker(inside: redacting) {
                 writeString(marker)
                 continue
             }

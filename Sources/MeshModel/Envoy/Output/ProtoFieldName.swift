@@ -1,5 +1,5 @@
 /// The few proto field names that change how their value is written (maps, Structs,
-/// sensitive fields), recognised from the key's bytes without building a String: the key
+/// ``SensitiveFields``), recognised from the key's bytes without building a String: the key
 /// is folded the way ``JSONValue`` lookups fold it (no `_`, lowercase), hashed, and checked.
 enum ProtoFieldName: UInt8, Sendable {
     case none
@@ -7,7 +7,8 @@ enum ProtoFieldName: UInt8, Sendable {
     case filterMetadata, perFilterConfig, extensionProtocolOptions
     case typedFilterMetadata, typedPerFilterConfig, typedExtensionProtocolOptions
     case keyValues, labels, annotations, map, exactMatchMap, prefixMatchMap
-    case privateKey, password, pkcs12, sessionTicketKeys, genericSecret
+    /// Any of ``SensitiveFields/entries``.
+    case sensitive
     case inlineBytes, inlineString
 
     private static let folded: [(String, ProtoFieldName)] = [
@@ -18,10 +19,8 @@ enum ProtoFieldName: UInt8, Sendable {
         ("typedperfilterconfig", .typedPerFilterConfig), ("typedextensionprotocoloptions", .typedExtensionProtocolOptions),
         ("keyvalues", .keyValues), ("labels", .labels), ("annotations", .annotations), ("map", .map),
         ("exactmatchmap", .exactMatchMap), ("prefixmatchmap", .prefixMatchMap),
-        ("privatekey", .privateKey), ("password", .password), ("pkcs12", .pkcs12),
-        ("sessionticketkeys", .sessionTicketKeys), ("genericsecret", .genericSecret),
         ("inlinebytes", .inlineBytes), ("inlinestring", .inlineString),
-    ]
+    ] + SensitiveFields.entries.map { ($0.folded, .sensitive) }
 
     private static let byHash: [UInt64: (ProtoFieldName, [UInt8])] = {
         var d: [UInt64: (ProtoFieldName, [UInt8])] = [:]
@@ -37,11 +36,9 @@ enum ProtoFieldName: UInt8, Sendable {
     @inline(__always) private static func fold(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 
     private static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for c in bytes where c != 0x5F {
-            h = (h ^ UInt64(fold(c))) &* 0x100_0000_01B3
-        }
-        return h
+        var h = FNV1a()
+        for c in bytes where c != 0x5F { h.add(fold(c)) }
+        return h.value
     }
 
     /// Classifies an unescaped key at `bytes[off..<off+len]`.
@@ -62,18 +59,14 @@ enum ProtoFieldName: UInt8, Sendable {
         return classify(bytes, 0, bytes.count)
     }
 
-    var isSensitive: Bool {
-        switch self {
-        case .privateKey, .password, .pkcs12, .sessionTicketKeys, .genericSecret: true
-        default: false
-        }
-    }
+    var isSensitive: Bool { self == .sensitive }
 
-    /// What a redacted leaf under a sensitive field becomes.
-    var redactionMarker: String? {
+    /// What a string under this field becomes (``SensitiveFields/marker(forFoldedKey:inside:)``),
+    /// `inside` a sensitive field or not; nil to keep it.
+    func redactionMarker(inside: Bool) -> String? {
         switch self {
-        case .inlineBytes: EnvoyRedaction.redactedBytes
-        case .inlineString: EnvoyRedaction.redactedString
+        case .inlineBytes: inside ? SensitiveFields.redactedBytes : nil
+        case .inlineString, .sensitive: inside || self == .sensitive ? SensitiveFields.redactedString : nil
         default: nil
         }
     }

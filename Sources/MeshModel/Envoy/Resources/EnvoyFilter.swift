@@ -50,7 +50,7 @@ public struct EnvoyFilter: Sendable {
     /// serialized proto bytes, done here on the JSON text (keys never contain it).
     public var mentionsBlackHoleCluster: Bool {
         guard let c = config else { return false }
-        return EnvoyByteSearch.contains(c.json.rawBytes, EnvoyFilter.blackHole)
+        return ByteText.contains(c.json.rawBytes, EnvoyFilter.blackHole)
     }
 
     static let blackHole = Array("BlackHoleCluster".utf8)
@@ -85,26 +85,4 @@ public struct EnvoyTCPProxy: Sendable {
         json["weighted_clusters"]?["clusters"]?.elements.map { ($0["name"]?.string ?? "", $0["weight"]?.int ?? 0) } ?? []
     }
     public var statPrefix: String? { json["stat_prefix"]?.string }
-}
-
-enum EnvoyByteSearch {
-    /// Naive search; the needles are short and the first byte rarely matches.
-    static func contains(_ hay: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, hay.count >= needle.count else { return false }
-        return hay.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                let last = h.count - n.count
-                var i = 0
-                while i <= last {
-                    if h[i] == first {
-                        var k = 1
-                        while k < n.count && h[i + k] == n[k] { k += 1 }
-                        if k == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
-    }
 }

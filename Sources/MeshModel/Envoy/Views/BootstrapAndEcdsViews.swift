@@ -26,8 +26,8 @@ public enum VersionSummaryView {
 public enum EcdsView {
     public static func extensionConfigs(_ dump: EnvoyConfigDump) -> [EnvoyExtensionConfig] {
         GoSort.sorted(dump.extensionConfigs, key: { (url: $0.typedConfigURL, name: $0.name) }) { a, b in
-            if a.url == b.url { return IstioNaming.goLess(a.name, b.name) }
-            return IstioNaming.goLess(a.url, b.url)
+            if a.url == b.url { return GoCompat.less(a.name, b.name) }
+            return GoCompat.less(a.url, b.url)
         }
     }
 

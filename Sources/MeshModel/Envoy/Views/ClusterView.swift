@@ -27,10 +27,10 @@ public struct ClusterFilter: Sendable, Equatable {
     }
 
     public func matches(_ name: String) -> Bool {
-        if !fqdn.isEmpty && !IstioNaming.contains(name, fqdn) { return false }
-        if !direction.isEmpty && !IstioNaming.contains(name, direction) { return false }
-        if !subset.isEmpty && !IstioNaming.contains(name, subset) { return false }
-        if port != 0 && !IstioNaming.contains(name, "|\(port)|") { return false }
+        if !fqdn.isEmpty && !GoCompat.contains(name, fqdn) { return false }
+        if !direction.isEmpty && !GoCompat.contains(name, direction) { return false }
+        if !subset.isEmpty && !GoCompat.contains(name, subset) { return false }
+        if port != 0 && !GoCompat.contains(name, "|\(port)|") { return false }
         return true
     }
 }

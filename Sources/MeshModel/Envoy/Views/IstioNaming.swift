@@ -22,56 +22,21 @@ public enum IstioNaming {
         let srv = s.hasPrefix("outbound_") || s.hasPrefix("inbound_")
         let sep: [UInt8] = srv ? [0x5F, 0x2E] : [0x7C]
         var start = 0
+        func find(from: Int) -> Int? { b.withUnsafeBufferPointer { ByteText.firstIndex(of: sep, in: $0, from: from, to: $0.count) } }
         func next() -> Range<Int>? {
-            guard let at = find(b, sep, from: start) else { return nil }
+            guard let at = find(from: start) else { return nil }
             defer { start = at + sep.count }
             return start..<at
         }
         guard let d = next() else { return key }
         key.direction = String(decoding: b[d], as: UTF8.self)
         guard let p = next() else { return key }
-        key.port = goAtoi(String(decoding: b[p], as: UTF8.self)) ?? 0
+        key.port = GoCompat.atoi(String(decoding: b[p], as: UTF8.self)) ?? 0
         guard let ss = next() else { return key }
         key.subset = String(decoding: b[ss], as: UTF8.self)
-        if find(b, sep, from: start) != nil { return key }
+        if find(from: start) != nil { return key }
         key.hostname = String(decoding: b[start...], as: UTF8.self)
         return key
-    }
-
-    static func find(_ b: [UInt8], _ sep: [UInt8], from: Int) -> Int? {
-        guard b.count >= sep.count else { return nil }
-        var i = from
-        while i + sep.count <= b.count {
-            if b[i] == sep[0] && (sep.count == 1 || b[i + 1] == sep[1]) { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    /// Go's `strings.Contains`, bytewise.
-    public static func contains(_ s: String, _ sub: String) -> Bool {
-        if sub.isEmpty { return true }
-        return EnvoyByteSearch.contains(Array(s.utf8)[...], Array(sub.utf8))
-    }
-
-    /// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces, 64-bit range.
-    public static func goAtoi<S: StringProtocol>(_ s: S) -> Int? {
-        var u = Substring(s).utf8[...]
-        var negative = false
-        if let f = u.first, f == 0x2B || f == 0x2D {
-            negative = f == 0x2D
-            u = u.dropFirst()
-        }
-        guard !u.isEmpty else { return nil }
-        var v = 0
-        for c in u {
-            guard c >= 0x30 && c <= 0x39 else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(Int(c - 0x30))
-            if o1 || o2 { return nil }
-            v = a
-        }
-        return negative ? -v : v
     }
 
     /// The `(name, subset, port, direction)` sort key istioctl uses for clusters and
@@ -93,27 +58,12 @@ public enum IstioNaming {
     public static func subsetKeyLess(_ a: SubsetKey, _ b: SubsetKey) -> Bool {
         if a.hostname == b.hostname {
             if a.subset == b.subset {
-                if a.port == b.port { return goLess(a.direction, b.direction) }
+                if a.port == b.port { return GoCompat.less(a.direction, b.direction) }
                 return a.port < b.port
             }
-            return goLess(a.subset, b.subset)
+            return GoCompat.less(a.subset, b.subset)
         }
-        return goLess(a.hostname, b.hostname)
-    }
-
-    /// Go string comparison: byte-wise (Swift's `<` on String compares by Unicode scalars
-    /// after normalization, which can differ).
-    public static func goLess(_ a: String, _ b: String) -> Bool {
-        var ai = a.utf8.makeIterator()
-        var bi = b.utf8.makeIterator()
-        while true {
-            switch (ai.next(), bi.next()) {
-            case (nil, nil): return false
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let x?, let y?): if x != y { return x < y }
-            }
-        }
+        return GoCompat.less(a.hostname, b.hostname)
     }
 
     /// istioctl's `describeManagement` + `renderConfig`: the Istio config named in

@@ -42,8 +42,8 @@ public enum ListenerView {
     public static func sorted(_ listeners: [EnvoyListener]) -> [EnvoyListener] {
         GoSort.sorted(listeners, key: { (port: port($0), host: host($0), type: listenerType($0)) }) { a, b in
             if a.port != b.port { return a.port < b.port }
-            if a.host != b.host { return IstioNaming.goLess(a.host, b.host) }
-            return IstioNaming.goLess(a.type, b.type)
+            if a.host != b.host { return GoCompat.less(a.host, b.host) }
+            return GoCompat.less(a.type, b.type)
         }
     }
 
@@ -60,7 +60,7 @@ public enum ListenerView {
             let prefix = options.typePrefix ? ["listener/" + l.name] : []
             if verbose {
                 var chains = l.filterChains.map { (match: describeMatch($0.match), destination: destination($0.filters), name: $0.name) }
-                GoSort.slice(&chains) { IstioNaming.goLess($1.destination, $0.destination) }
+                GoSort.slice(&chains) { GoCompat.less($1.destination, $0.destination) }
                 for c in chains {
                     var row = prefix + [addresses, portText, c.match, c.destination]
                     if options.wide { row += [l.name, c.name, l.state.rawValue] }

@@ -11,7 +11,7 @@ public enum RouteView {
     public static func routeConfigs(_ dump: EnvoyConfigDump, name: String = "") -> [EnvoyRouteConfig] {
         var list = dump.routeConfigs.filter { $0.state != .static }
         list += dump.routeConfigs.filter { $0.state == .static }
-        return GoSort.sorted(list, key: { IstioNaming.goAtoi($0.name) }) { a, b in
+        return GoSort.sorted(list, key: { GoCompat.atoi($0.name) }) { a, b in
             guard let x = a, let y = b else { return false }
             return x < y
         }.filter { name.isEmpty || $0.name == name }

@@ -32,26 +32,16 @@ private struct ClustersTextParser {
     var currentHostBytes: [UInt8] = []
 
     mutating func run(_ b: UnsafeBufferPointer<UInt8>) -> AdminDecodeError? {
-        let n = b.count
-        var i = 0
-        var lineNo = 0
         var lastFailure: (line: Int, reason: String, terminated: Bool)?
-        while i < n {
-            lineNo += 1
-            var end = i
-            while end < n && b[end] != 0x0A { end += 1 }
-            var lineEnd = end
-            if lineEnd > i && b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if lineEnd > i {
-                if let reason = parseLine(b, i, lineEnd) {
-                    malformed.add(line: lineNo, reason)
-                    lastFailure = (lineNo, reason, end < n)
-                } else {
-                    goodLines += 1
-                    lastFailure = nil
-                }
+        ByteText.forEachLine(b) { start, end, lineNo, terminated in
+            guard end > start else { return }
+            if let reason = parseLine(b, start, end) {
+                malformed.add(line: lineNo, reason)
+                lastFailure = (lineNo, reason, terminated)
+            } else {
+                goodLines += 1
+                lastFailure = nil
             }
-            i = end + 1
         }
         if goodLines == 0, let first = malformed.entries.first {
             return AdminDecodeError("not Envoy /clusters output: \(first.reason)", line: first.line)

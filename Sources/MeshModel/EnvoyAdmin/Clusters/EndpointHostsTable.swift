@@ -52,9 +52,9 @@ public enum EndpointHostsTable {
             }
         }
         keyed.sort { a, b in
-            if a.address != b.address { return a.address.utf8.lexicographicallyPrecedes(b.address.utf8) }
+            if a.address != b.address { return GoCompat.less(a.address, b.address) }
             if a.row.host.address.port != b.row.host.address.port { return a.row.host.address.port < b.row.host.address.port }
-            return a.row.cluster.utf8.lexicographicallyPrecedes(b.row.cluster.utf8)
+            return GoCompat.less(a.row.cluster, b.row.cluster)
         }
         let rows = keyed.map(\.row)
         return rows

@@ -90,7 +90,7 @@ public struct ServerTable: Sendable {
         case .string: return v.string ?? ""
         case .array: return "[" + v.elements.map(goPrint).joined(separator: " ") + "]"
         case .object:
-            let pairs = v.members.map { ($0.0, goPrint($0.1)) }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            let pairs = v.members.map { ($0.0, goPrint($0.1)) }.sorted { GoCompat.less($0.0, $1.0) }
             return "map[" + pairs.map { "\($0.0):\($0.1)" }.joined(separator: " ") + "]"
         default: return v.rawText
         }

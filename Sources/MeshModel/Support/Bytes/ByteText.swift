@@ -1,6 +1,13 @@
-/// Small helpers for the single-pass text decoders: they look at bytes in place and only
-/// make a `String` for what the model keeps.
-enum ByteText {
+/// The byte toolkit of the single-pass decoders: they look at bytes in place and only make a
+/// `String` for what the model keeps. One implementation of each: lines (here), substring
+/// search (`ByteText+Search`), numbers (`ByteText+Numbers`), FNV-1a (`FNV1a`).
+///
+/// ```swift
+/// Array("a\r\nb".utf8).withUnsafeBufferPointer { b in
+///     ByteText.forEachLine(b) { s, e, n, terminated in print(n, ByteText.string(b, s, e), terminated) }
+/// }   // 1 a true, 2 b false
+/// ```
+public enum ByteText {
     /// Calls `body(start, end, lineNumber, terminated)` for every line of `b` (without the
     /// newline and a trailing CR). `terminated` is false for a last line with no newline,
     /// which is how a truncated capture shows.
@@ -23,46 +30,6 @@ enum ByteText {
     @inline(__always)
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
-    }
-
-    /// Index of the next `::` at or after `from`, or nil.
-    @inline(__always)
-    static func findDoubleColon(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
-        var i = from
-        while i + 1 < end {
-            if b[i] == 0x3A {
-                if b[i + 1] == 0x3A { return i }
-            }
-            i += 1
-        }
-        return nil
-    }
-
-    /// A plain unsigned decimal (what Envoy prints for counters and gauges), or nil.
-    @inline(__always)
-    static func uint64(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
-        guard start < end, end - start <= 20 else { return nil }
-        var v: UInt64 = 0
-        var i = start
-        while i < end {
-            let d = b[i] &- 0x30
-            guard d <= 9 else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(UInt64(d))
-            if o1 || o2 { return nil }
-            v = s
-            i += 1
-        }
-        return v
-    }
-
-    /// A number as Envoy's fmt prints doubles (`-1`, `99.5`, `1.6e+06`, `nan`).
-    static func double(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
-        guard start < end else { return nil }
-        if let u = uint64(b, start, end) { return Double(u) }
-        let s = string(b, start, end)
-        if s == "nan" || s == "-nan" { return .nan }
-        return Double(s)
     }
 
     static func equals(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {

@@ -1,0 +1,65 @@
+extension ByteText {
+    /// A plain unsigned decimal (what Envoy prints for counters and gauges), or nil; nil on
+    /// overflow, never a trap.
+    @inline(__always)
+    static func uint64(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
+        guard start < end, end - start <= 20 else { return nil }
+        var v: UInt64 = 0
+        var i = start
+        while i < end {
+            let d = b[i] &- 0x30
+            guard d <= 9 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            v = s
+            i += 1
+        }
+        return v
+    }
+
+    /// An optional sign and decimal digits, nothing else, in `Int64`'s range: Go's
+    /// `strconv.Atoi` (also what Prometheus timestamps and integer samples are). Nil on
+    /// anything else, overflow included. The magnitude is accumulated as a positive number,
+    /// so `-9223372036854775808` is nil too.
+    ///
+    /// ```swift
+    /// Array("-42".utf8).withUnsafeBufferPointer { ByteText.int64($0, 0, $0.count) }   // -42
+    /// ```
+    @inline(__always)
+    static func int64(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        var i = start
+        var negative = false
+        if i < end && (b[i] == 0x2B || b[i] == 0x2D) {
+            negative = b[i] == 0x2D
+            i += 1
+        }
+        guard i < end else { return nil }
+        var v: Int64 = 0
+        while i < end {
+            let d = b[i] &- 0x30
+            guard d <= 9 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            v = s
+            i += 1
+        }
+        return negative ? -v : v
+    }
+
+    /// ``int64(_:_:_:)`` over a string's UTF-8.
+    static func int64<S: StringProtocol>(_ s: S) -> Int64? {
+        var text = String(s)
+        return text.withUTF8 { int64($0, 0, $0.count) }
+    }
+
+    /// A number as Envoy's fmt prints doubles (`-1`, `99.5`, `1.6e+06`, `nan`).
+    static func double(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        guard start < end else { return nil }
+        if let u = uint64(b, start, end) { return Double(u) }
+        let s = string(b, start, end)
+        if s == "nan" || s == "-nan" { return .nan }
+        return Double(s)
+    }
+}

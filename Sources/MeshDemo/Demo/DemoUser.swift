@@ -42,7 +42,7 @@ extension DemoCluster {
         current-context: meshscope-demo
 
         """
-        FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
         try text.write(toFile: file, atomically: false, encoding: .utf8)
         return file
     }

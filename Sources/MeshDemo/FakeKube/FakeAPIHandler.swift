@@ -49,6 +49,7 @@ extension FakeAPIServer {
         }
 
         if req.method == .POST, req.path == AccessReviews.rulesPath || req.path == AccessReviews.accessPath {
+            if let f = takeInjectedFailure(req) { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
             return review(req, user: who)
         }
         let route = self.route(req.path)
@@ -64,18 +65,7 @@ extension FakeAPIServer {
         }
         if denied { return forbidden(who: who, verb: verb, group: group, resource: resourceName, namespace: namespace, name: objectName(route)) }
 
-        // Injected failures.
-        let isDryRun = req.query["dryRun"] != nil
-        let injected: InjectedFailure? = knobs.withLock { k in
-            guard let i = k.failures.firstIndex(where: { f in
-                (f.method == nil || f.method == req.method.rawValue) && (req.path + "?" + req.rawQuery).contains(f.pathContains) && (f.dryRun == nil || f.dryRun == isDryRun) && f.remaining > 0
-            }) else { return nil }
-            k.failures[i].remaining -= 1
-            let f = k.failures[i]
-            if k.failures[i].remaining == 0 { k.failures.remove(at: i) }
-            return f
-        }
-        if let f = injected { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
+        if let f = takeInjectedFailure(req) { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
 
         // Content negotiation for reads: a Table (kubectl get) or plain JSON.
         let negotiated = FakeTables.negotiate(req.headers.first(name: "Accept"))
@@ -108,6 +98,20 @@ extension FakeAPIServer {
             return await proxy(namespace: ns, pod: pod, port: port, rest: rest, req)
         case .discovery, .notFound:
             return status(KubeStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
+        }
+    }
+
+    /// The first injected failure matching the request, counted down (nil: none).
+    func takeInjectedFailure(_ req: DemoHTTPRequest) -> InjectedFailure? {
+        let isDryRun = req.query["dryRun"] != nil
+        return knobs.withLock { k in
+            guard let i = k.failures.firstIndex(where: { f in
+                (f.method == nil || f.method == req.method.rawValue) && (req.path + "?" + req.rawQuery).contains(f.pathContains) && (f.dryRun == nil || f.dryRun == isDryRun) && f.remaining > 0
+            }) else { return nil }
+            k.failures[i].remaining -= 1
+            let f = k.failures[i]
+            if k.failures[i].remaining == 0 { k.failures.remove(at: i) }
+            return f
         }
     }
 

@@ -32,13 +32,10 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
     /// `pods`, `virtualservices.networking.istio.io`, `pods/proxy`.
     public var qualifiedResource: String { AccessCheck.qualified(resource, group) }
 
-    /// The verbs to grant: reading needs get/list (and watch, which ``verb`` names when it
-    /// alone was refused); anything else needs itself.
+    /// The verbs to grant: reading a kind needs get/list (and watch, which ``verb`` names
+    /// when it alone was refused); a subresource (`pods/proxy`) and writes need the verb itself.
     public var needs: String {
-        switch verb {
-        case "list", "get": "get/list"
-        default: verb
-        }
+        (verb == "list" || verb == "get") && !resource.contains("/") ? "get/list" : verb
     }
 
     /// `forbidden: cannot list pods in istio-system (needs get/list on pods)`.

@@ -27,8 +27,10 @@ enum Forbidden {
         // A cluster-wide refusal hides a namespace unless that namespace was read by itself.
         let readAlone = ns.map { cluster.namespacesRead[resource]?.contains($0) == true } ?? false
         let hiding = cluster.forbidden.hiding(resource, in: ns).filter { $0.namespace != nil || !readAlone }
+        // The namespace's own refusal says more than the cluster-wide one behind it.
+        let own = hiding.filter { $0.namespace != nil }
         guard !hiding.isEmpty else { return nil }
-        return say(hiding)
+        return say(own.isEmpty ? hiding : own)
     }
 
     /// `forbidden: cannot list pods in all namespaces (…); and 2 more`.
@@ -63,7 +65,7 @@ enum Forbidden {
             guard !pods.isEmpty else { return nil }
             // The control plane's namespace first: that is where istiod would have been.
             let ordered = pods.filter { $0.namespace == ClusterMeshSource.controlPlaneNamespace } + pods.filter { $0.namespace != ClusterMeshSource.controlPlaneNamespace }
-            return "istiod not found: \(say(ordered))"
+            return "istiod not found: \(ordered[0].message)"
         }
         let reasons = istiods.compactMap { p -> String? in
             guard case .failing(let reason)? = live.sources[LiveSource(proxy: p.key, endpoint: .syncz)]?.state, isForbidden(reason) else { return nil }

@@ -112,7 +112,9 @@ import Testing
                 let source = Self.source(client, fallback: [])
                 let started = Date()
                 let snap = try await source.cluster()
-                #expect(Date().timeIntervalSince(started) < 10)
+                // Bounded by the reviews (a second or two alone), not by a retry loop that
+                // never ends; generous because the full suite runs on a loaded machine.
+                #expect(Date().timeIntervalSince(started) < 45)
                 #expect(snap.pods.isEmpty)
                 #expect(snap.forbidden.hiding("pods", in: nil).map(\.message) == ["forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)"])
                 await source.close()

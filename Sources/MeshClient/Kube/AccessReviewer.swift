@@ -18,7 +18,7 @@ public struct AccessReviewer: Sendable {
     /// How many reviews are in flight at once.
     public var concurrency: Int
 
-    public init(client: KubeClient, concurrency: Int = 8) {
+    public init(client: KubeClient, concurrency: Int = 16) {
         self.client = client
         self.concurrency = concurrency
     }

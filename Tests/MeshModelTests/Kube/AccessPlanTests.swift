@@ -119,7 +119,7 @@ import Testing
     @Test func questionsAskOnlyWhatThePlanNeeds() {
         let (checks, namespaces) = InformerPlan.questions([Self.namespaces, Self.pods], scope: .namespaces(["shop"]))
         // One namespace asked for: only the cluster-scoped kind needs a cluster-wide answer.
-        #expect(checks == [Self.check("list", "namespaces", nil), Self.check("watch", "namespaces", nil)])
+        #expect(checks == [Self.check("list", "namespaces", nil)])
         #expect(namespaces == ["shop"])
     }
 

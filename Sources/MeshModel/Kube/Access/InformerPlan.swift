@@ -37,11 +37,10 @@ public struct InformerPlan: Sendable, Equatable {
     }
 
     /// The cluster-wide questions and the namespaces whose rules the plan needs answered.
+    /// Cluster-wide, only `list` is asked (one review per kind, not two): roles grant list
+    /// and watch together, and a watch refused anyway stops its informer at the first 403.
     public static func questions(_ resources: [APIResource], scope: Scope) -> (checks: [AccessCheck], namespaces: [String]) {
-        var checks: [AccessCheck] = []
-        for r in resources where !r.namespaced || scope.wantsAll {
-            for verb in ["list", "watch"] { checks.append(AccessCheck(verb: verb, group: r.group, resource: r.name, namespace: nil)) }
-        }
+        let checks = resources.filter { !$0.namespaced || scope.wantsAll }.map { AccessCheck(verb: "list", group: $0.group, resource: $0.name, namespace: nil) }
         return (checks, unique(scope.namespaces))
     }
 

@@ -81,8 +81,9 @@ extension App {
             w.cellRole = t.spec.cellRole
             w.paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height), theme: theme)
             if t.order.isEmpty, r.height > 2 {
-                let msg = t.table.rows.isEmpty ? "no rows" : "no rows match the filter (Esc clears it)"
-                buf.put(msg, x: r.x + 2, y: r.y + 2, maxWidth: r.width - 3, style: theme[.dim])
+                let forbidden = Forbidden.emptyTable(t.spec.name, namespace: t.namespace, s.data)
+                let msg = forbidden ?? (t.table.rows.isEmpty ? "no rows" : "no rows match the filter (Esc clears it)")
+                buf.put(msg, x: r.x + 2, y: r.y + 2, maxWidth: r.width - 3, style: theme[forbidden == nil ? .dim : .flashWarn])
             }
         case .json(let j):
             if let y = j.yaml {
@@ -174,11 +175,12 @@ extension App {
         if let live, s.loadedAt != nil {
             // Freshness of a live source: how many proxies answer, how many sources fail.
             fresh += " · \(live.proxyCount) proxies"
-            let failing = live.failing.count
+            let (failing, forbidden) = Forbidden.counts(s.data)
+            if forbidden > 0 { fresh += " · \(forbidden) forbidden" }
             if failing > 0 {
                 fresh += " · \(failing) source\(failing == 1 ? "" : "s") failing"
                 freshStyle = freshStyle ?? theme[.flashWarn]
-            } else if !live.complete {
+            } else if forbidden == 0 && !live.complete {
                 fresh += " · polling…"
             }
         }

@@ -100,7 +100,8 @@ public struct TUICommand: AsyncParsableCommand {
 
 extension TUICommand {
     /// The live source for the current (or `--context`) kubeconfig context; `:ctx` reopens
-    /// through the same function. Namespaces: `-n NS` starts filtered to NS, otherwise all.
+    /// through the same function. Namespaces: `-n NS` starts filtered to NS, `-A` on all,
+    /// otherwise the context's namespace when it names one (as kubectl does), else all.
     func liveOptions(_ ui: TUIOptions) async throws -> LiveTUIOptions {
         let flags = connection
         let conn: LiveConnection
@@ -116,7 +117,7 @@ extension TUICommand {
         if !ui.readonly {
             write = { @Sendable source in try await TUICommand.writeSnapshot(source) }
         }
-        var options = LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.allNamespaces ? nil : flags.namespace,
+        var options = LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.startNamespace(),
                                      contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) },
                                      writeSnapshot: write)
         options.maxRequestsPerSecond = maxRPS > 0 ? maxRPS : nil
@@ -174,7 +175,10 @@ extension TUICommand {
         }
         let mode: AdminClient.Mode = flags.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
         let admin = AdminClient(mode, timeout: flags.timeoutSeconds ?? 30, maxConcurrent: 16)
-        let source = ClusterMeshSource(client: client, admin: admin, namespace: nil, syncTimeout: flags.timeoutSeconds ?? 60)
+        // `-A` asks for every namespace or nothing; otherwise a user who may not list every
+        // namespace gets the context's namespace (and istiod's, when readable).
+        let source = ClusterMeshSource(client: client, admin: admin, namespace: nil, fallbackNamespaces: flags.allNamespaces ? [] : nil,
+                                       syncTimeout: flags.timeoutSeconds ?? 60)
         var info = source.info
         info.namespace = conn.namespace
         return LiveConnection(source: source, info: info, cluster: conn.clusterName, server: conn.server, applier: Applier(client: client)) {

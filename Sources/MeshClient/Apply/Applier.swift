@@ -101,6 +101,7 @@ public struct Applier: Sendable {
     }
 
     private func previewOne(_ entry: ApplyEntry, resource: APIResource, force: Bool, createdNamespaces: Set<String>) async -> (ApplyPreview, String?) {
+        if let refused = await refusal(entry, resource: resource) { return (.failed(ApplyFailure(refused.message)), nil) }
         let live: JSONDocument?
         do {
             live = try await client.get(resource, name: entry.ref.name, namespace: entry.ref.namespace)
@@ -150,6 +151,16 @@ public struct Applier: Sendable {
             }
         }
         return out
+    }
+
+    /// Asks the authorizer first (a SelfSubjectAccessReview for `patch`, the verb of
+    /// server-side apply), so an object the user may not write is refused in the preview,
+    /// in words that say what to grant, before anything is sent. Unknown (no review API):
+    /// the dry run decides.
+    func refusal(_ entry: ApplyEntry, resource: APIResource) async -> ForbiddenAccess? {
+        let check = AccessCheck(verb: "patch", group: resource.group, resource: resource.name, namespace: resource.namespaced ? entry.ref.namespace : nil)
+        let answers = await AccessReviewer(client: client).answers(checks: [check], namespaces: [])
+        return answers.allows(check) == false ? ForbiddenAccess(check) : nil
     }
 
     static func failure(_ error: KubeClientError) -> ApplyFailure {

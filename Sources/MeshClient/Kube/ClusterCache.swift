@@ -17,15 +17,27 @@ public final class ClusterCache: Sendable {
     ]
 
     public let informers: [Informer]
+    /// Reads the plan left out because the authorizer refused them.
+    public let forbidden: [ForbiddenAccess]
     let client: KubeClient
 
-    init(client: KubeClient, informers: [Informer]) {
+    init(client: KubeClient, informers: [Informer], forbidden: [ForbiddenAccess] = []) {
         self.client = client
         self.informers = informers
+        self.forbidden = forbidden
     }
 
-    /// Discovers and starts informers. `namespace` limits namespaced kinds to one namespace.
+    /// Discovers and starts informers. `namespace` limits namespaced kinds to one namespace;
+    /// nil asks for every namespace, with no fallback (see ``start(client:scope:pageSize:watchTimeoutSeconds:)``).
     public static func start(client: KubeClient, namespace: String?, pageSize: Int = 500, watchTimeoutSeconds: Int = 300) async throws(KubeClientError) -> ClusterCache {
+        try await start(client: client, scope: namespace.map { .namespaces([$0]) } ?? .all(fallback: []), pageSize: pageSize, watchTimeoutSeconds: watchTimeoutSeconds)
+    }
+
+    /// Discovers the kinds, asks the authorizer what the user may list and watch
+    /// (``AccessReviewer``), and starts the informers ``InformerPlan`` picks: cluster-wide
+    /// where allowed, per namespace where only that is, none where refused (those are in
+    /// ``forbidden`` and the snapshot's `forbidden`).
+    public static func start(client: KubeClient, scope: InformerPlan.Scope, pageSize: Int = 500, watchTimeoutSeconds: Int = 300) async throws(KubeClientError) -> ClusterCache {
         let catalog = try await client.discover()
         var wanted: [APIResource] = []
         for (group, name) in [("", "namespaces"), ("", "pods"), ("", "services"), ("discovery.k8s.io", "endpointslices")] {
@@ -34,19 +46,65 @@ public final class ClusterCache: Sendable {
         for r in catalog.resources where meshGroups.contains(r.group) && r.verbs.contains("watch") && r.verbs.contains("list") {
             wanted.append(r)
         }
+        let (checks, namespaces) = InformerPlan.questions(wanted, scope: scope)
+        let reviewer = AccessReviewer(client: client)
+        let answers = await reviewer.answers(checks: checks + proxyChecks(scope), namespaces: namespaces)
+        let plan = InformerPlan.plan(wanted, scope: scope, access: answers)
         // Namespaces are cluster-scoped: with a namespace filter they are still listed (kubectl's -n does not hide them).
-        let informers = wanted.map { Informer(client: client, resource: $0, namespace: namespace, pageSize: pageSize, watchTimeoutSeconds: watchTimeoutSeconds) }
+        let informers = plan.watches.map { Informer(client: client, resource: $0.resource, namespace: $0.namespace, pageSize: pageSize, watchTimeoutSeconds: watchTimeoutSeconds) }
         for i in informers { await i.start() }
-        return ClusterCache(client: client, informers: informers)
+        let cache = ClusterCache(client: client, informers: informers, forbidden: plan.forbidden + proxyRefusals(plan, answers))
+        return cache
     }
 
+    /// Reaching proxies (`pods/proxy`) in the namespaces of interest, cluster-wide when all are wanted.
+    static func proxyChecks(_ scope: InformerPlan.Scope) -> [AccessCheck] {
+        let namespaces: [String?] = scope.wantsAll ? [nil] : scope.namespaces
+        return namespaces.map { AccessCheck(verb: "get", group: "", resource: "pods/proxy", namespace: $0) }
+    }
+
+    /// The namespaces whose pods are read but whose proxies may not be reached.
+    static func proxyRefusals(_ plan: InformerPlan, _ answers: AccessAnswers) -> [ForbiddenAccess] {
+        var out: [ForbiddenAccess] = []
+        for w in plan.watches where w.resource.group.isEmpty && w.resource.name == "pods" {
+            let check = AccessCheck(verb: "get", group: "", resource: "pods/proxy", namespace: w.namespace)
+            if answers.allows(check) == false { out.append(ForbiddenAccess(check)) }
+        }
+        return out
+    }
+
+    /// The reads refused, planned or met (an informer the server answered 403).
+    public func forbiddenReads() async -> [ForbiddenAccess] {
+        var out = forbidden
+        for i in informers {
+            if let e = await i.forbiddenError {
+                out.append(ForbiddenAccess(verb: "list", group: i.resource.group, resource: i.resource.name, namespace: i.namespace, serverMessage: e.status?.message ?? e.message))
+            }
+        }
+        return out
+    }
+
+    /// The first informer of a kind (the only one unless the kind is read namespace by namespace).
     public func informer(group: String, name: String) -> Informer? {
         informers.first { $0.resource.group == group && $0.resource.name == name }
     }
 
+    /// Every informer of a kind: one cluster-wide, or one per readable namespace.
+    public func informers(group: String, name: String) -> [Informer] {
+        informers.filter { $0.resource.group == group && $0.resource.name == name }
+    }
+
     /// Waits until every informer has its first list; throws the first informer's error.
+    /// An informer the server refused (403) is settled, not failed: it is reported by
+    /// ``forbiddenReads()`` and the snapshot, and the others' data is served.
     public func waitForSync(timeout: Double) async throws(KubeClientError) {
-        for i in informers { try await i.waitForSync(timeout: timeout) }
+        for i in informers {
+            do {
+                try await i.waitForSync(timeout: timeout)
+            } catch where error.kind == .forbidden {
+                continue
+            }
+        }
     }
 
     public func stop() async {
@@ -58,16 +116,19 @@ public final class ClusterCache: Sendable {
         var snap = ClusterSnapshot()
         for i in informers {
             let items = await i.items
-            snap.resources.append(i.resource)
-            snap.rawObjects[i.resource.qualifiedName] = items
+            // A kind read namespace by namespace has several informers: their items add up.
+            if !snap.resources.contains(i.resource) { snap.resources.append(i.resource) }
+            if let ns = i.namespace { snap.namespacesRead[i.resource.qualifiedName, default: []].append(ns) }
+            snap.rawObjects[i.resource.qualifiedName, default: []] += items
             switch (i.resource.group, i.resource.name) {
-            case ("", "namespaces"): snap.namespaces = items.map { KubeNamespace($0.raw) }
-            case ("", "pods"): snap.pods = items.map { KubePod($0.raw) }
-            case ("", "services"): snap.services = items.map { KubeService($0.raw) }
-            case ("discovery.k8s.io", "endpointslices"): snap.endpointSlices = items.map { KubeEndpointSlice($0.raw) }
-            default: snap.meshObjects[i.resource.qualifiedName] = items
+            case ("", "namespaces"): snap.namespaces += items.map { KubeNamespace($0.raw) }
+            case ("", "pods"): snap.pods += items.map { KubePod($0.raw) }
+            case ("", "services"): snap.services += items.map { KubeService($0.raw) }
+            case ("discovery.k8s.io", "endpointslices"): snap.endpointSlices += items.map { KubeEndpointSlice($0.raw) }
+            default: snap.meshObjects[i.resource.qualifiedName, default: []] += items
             }
         }
+        snap.forbidden = await forbiddenReads()
         return snap
     }
 }
@@ -85,5 +146,12 @@ public struct ClusterSnapshot: Sendable {
     public var rawObjects: [String: [KubeObject]] = [:]
     /// The resource types held, as discovery described them (so names resolve offline).
     public var resources: [APIResource] = []
+    /// What the user may not read (or reach): kinds refused in a namespace or cluster-wide,
+    /// `pods/proxy` refused where pods are read. Views say so in place of the data; a
+    /// findings engine marks what it could not evaluate.
+    public var forbidden: [ForbiddenAccess] = []
+    /// Kinds read namespace by namespace (their cluster-wide list being refused), by
+    /// qualified resource name: the namespaces read. A kind absent here was read cluster-wide.
+    public var namespacesRead: [String: [String]] = [:]
     public init() {}
 }

@@ -26,6 +26,9 @@ public actor Informer {
     public private(set) var stats = Stats()
     /// The most recent failure (cleared by the next success), for status displays.
     public private(set) var lastError: KubeClientError?
+    /// The server refused the list or watch (403): the loop has stopped, because asking
+    /// again gets the same answer until someone changes the user's roles.
+    public private(set) var forbiddenError: KubeClientError?
 
     /// Counters for status lines and tests.
     public struct Stats: Sendable, Equatable {
@@ -141,6 +144,7 @@ public actor Informer {
                     step = next
                 } catch {
                     record(error)
+                    if error.kind == .forbidden { return refused(error) }
                     step = machine.listFailed(status: error.status?.code ?? 0, retryAfter: error.status?.retryAfterSeconds.map(Double.init))
                 }
             case .watch(let rv):
@@ -154,6 +158,7 @@ public actor Informer {
                     let e = error as? KubeClientError ?? KubeClientError(.unreachable, "\(error)")
                     if Task.isCancelled { return }
                     record(e)
+                    if e.kind == .forbidden { return refused(e) }
                     let code = e.kind == .expired ? 410 : (e.status?.code ?? 0)
                     step = machine.watchFailed(status: code, retryAfter: e.status?.retryAfterSeconds.map(Double.init))
                 }
@@ -162,6 +167,13 @@ public actor Informer {
                 step = then
             }
         }
+    }
+
+    /// Ends the loop on a 403: no retry, the cache stays as it was, waiters see the error.
+    private func refused(_ error: KubeClientError) {
+        forbiddenError = error
+        task = nil
+        wakeWaiters()
     }
 
     private func record(_ error: KubeClientError) {

@@ -103,7 +103,8 @@ public enum SnapshotCollector {
 
         var writer = SnapshotWriter(sink: sink)
         try writer.begin(metadata)
-        try writer.kubernetes(resources: cluster.resources, objects: objects(cluster, covered: covered, proxyPods: proxyKeys))
+        try writer.kubernetes(resources: cluster.resources, objects: objects(cluster, covered: covered, proxyPods: proxyKeys),
+                              forbidden: cluster.forbidden)
 
         // First metrics sample of every proxy, so each has a rate interval by the time it is written.
         var firstSamples: [String: [String: SnapshotResponse]] = [:]

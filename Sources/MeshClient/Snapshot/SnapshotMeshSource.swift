@@ -49,6 +49,7 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
         do { kube = try index.kubernetes() } catch { throw MeshSourceError(.failed, error.message) }
         var snap = ClusterSnapshot()
         snap.resources = kube.resources
+        snap.forbidden = kube.forbidden
         for r in kube.resources {
             let items = (kube.objects[r.qualifiedName] ?? []).map { KubeObject($0, defaultKind: r.kind, defaultAPIVersion: r.apiVersion) }
             snap.rawObjects[r.qualifiedName] = items

@@ -8,7 +8,7 @@ public final class ClusterMeshSource: MeshSource {
     public let client: KubeClient
     public let adminClient: AdminClient
     public let info: MeshSourceInfo
-    let cacheNamespace: String?
+    let scope: InformerPlan.Scope
     let syncTimeout: Double
     let cacheBox = CacheBox()
     let proxyMemo = ProxyMemo()
@@ -63,12 +63,20 @@ public final class ClusterMeshSource: MeshSource {
         }
     }
 
+    /// istiod's namespace in a default install: read (when allowed) beside the user's own
+    /// namespace when every namespace may not be, so `:proxies` finds istiod.
+    public static let controlPlaneNamespace = "istio-system"
+
     /// - Parameters:
     ///   - namespace: limits the cached namespaced kinds to one namespace (nil: all).
-    public init(client: KubeClient, admin: AdminClient, namespace: String?, syncTimeout: Double = 60) {
+    ///   - fallbackNamespaces: with `namespace` nil, the namespaces read one by one when the
+    ///     user may not list every namespace (nil: the context's namespace and istio-system;
+    ///     empty: none, as `-A` asks for all or nothing).
+    public init(client: KubeClient, admin: AdminClient, namespace: String?, fallbackNamespaces: [String]? = nil, syncTimeout: Double = 60) {
         self.client = client
         self.adminClient = admin
-        self.cacheNamespace = namespace
+        self.scope = namespace.map { .namespaces([$0]) }
+            ?? .all(fallback: fallbackNamespaces ?? [client.connection.namespace, ClusterMeshSource.controlPlaneNamespace])
         self.syncTimeout = syncTimeout
         let conn = client.connection
         info = MeshSourceInfo(kind: .cluster, name: conn.contextName, namespace: namespace ?? conn.namespace, context: conn.contextName)
@@ -76,8 +84,8 @@ public final class ClusterMeshSource: MeshSource {
 
     func startedCache() async throws(MeshSourceError) -> ClusterCache {
         do {
-            return try await cacheBox.get { [client, cacheNamespace, syncTimeout] in
-                let cache = try await ClusterCache.start(client: client, namespace: cacheNamespace)
+            return try await cacheBox.get { [client, scope, syncTimeout] in
+                let cache = try await ClusterCache.start(client: client, scope: scope)
                 try await cache.waitForSync(timeout: syncTimeout)
                 return cache
             }
@@ -96,8 +104,11 @@ public final class ClusterMeshSource: MeshSource {
     /// live store asks every refresh, and typing thousands of pods each time is most of its work.
     public func proxies() async throws(MeshSourceError) -> [MeshState.Proxy] {
         let cache = try await startedCache()
-        guard let pods = cache.informer(group: "", name: "pods") else { return MeshStore.proxies(from: await cache.snapshot().pods) }
-        return await proxyMemo.proxies(from: await pods.items)
+        let informers = cache.informers(group: "", name: "pods")
+        guard !informers.isEmpty else { return MeshStore.proxies(from: await cache.snapshot().pods) }
+        var items: [KubeObject] = []
+        for i in informers { items += await i.items }
+        return await proxyMemo.proxies(from: items)
     }
 
     public func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8] {

@@ -48,37 +48,24 @@ extension FakeAPIServer {
             return r
         }
 
+        if req.method == .POST, req.path == AccessReviews.rulesPath || req.path == AccessReviews.accessPath {
+            if let f = takeInjectedFailure(req) { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
+            return review(req, user: who)
+        }
         let route = self.route(req.path)
         if case .discovery(let doc) = route { return .json(.ok, doc.compactJSON()) }
         if case .notFound = route { return status(KubeStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource")) }
 
         // Authorization.
         let (verb, resourceName, namespace) = describe(route, req)
+        let group = groupOf(route)
         let denied = knobs.withLock { k in
             k.denials.contains { $0.user == who && ($0.verb == verb || $0.verb == "*") && ($0.resource == resourceName || $0.resource == "*") }
+                || !FakeAPIServer.granted(k.grants[who], verb: verb, group: group, resource: resourceName, namespace: namespace)
         }
-        if denied {
-            let group = groupOf(route)
-            let scope = namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
-            let what = objectName(route).map { "\(resourceName.split(separator: "/")[0]) \"\($0)\" is forbidden" } ?? "\(resourceName) is forbidden"
-            var s = KubeStatus(code: 403, reason: "Forbidden", message: "\(what): User \"\(who)\" cannot \(verb) resource \"\(resourceName)\" in API group \"\(group)\" \(scope)")
-            s.kind = String(resourceName.split(separator: "/")[0])
-            s.name = objectName(route)
-            return status(s)
-        }
+        if denied { return forbidden(who: who, verb: verb, group: group, resource: resourceName, namespace: namespace, name: objectName(route)) }
 
-        // Injected failures.
-        let isDryRun = req.query["dryRun"] != nil
-        let injected: InjectedFailure? = knobs.withLock { k in
-            guard let i = k.failures.firstIndex(where: { f in
-                (f.method == nil || f.method == req.method.rawValue) && (req.path + "?" + req.rawQuery).contains(f.pathContains) && (f.dryRun == nil || f.dryRun == isDryRun) && f.remaining > 0
-            }) else { return nil }
-            k.failures[i].remaining -= 1
-            let f = k.failures[i]
-            if k.failures[i].remaining == 0 { k.failures.remove(at: i) }
-            return f
-        }
-        if let f = injected { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
+        if let f = takeInjectedFailure(req) { return status(KubeStatus(code: f.status, reason: KubeStatus.reasonForCode(f.status), message: f.message)) }
 
         // Content negotiation for reads: a Table (kubectl get) or plain JSON.
         let negotiated = FakeTables.negotiate(req.headers.first(name: "Accept"))
@@ -111,6 +98,20 @@ extension FakeAPIServer {
             return await proxy(namespace: ns, pod: pod, port: port, rest: rest, req)
         case .discovery, .notFound:
             return status(KubeStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
+        }
+    }
+
+    /// The first injected failure matching the request, counted down (nil: none).
+    func takeInjectedFailure(_ req: DemoHTTPRequest) -> InjectedFailure? {
+        let isDryRun = req.query["dryRun"] != nil
+        return knobs.withLock { k in
+            guard let i = k.failures.firstIndex(where: { f in
+                (f.method == nil || f.method == req.method.rawValue) && (req.path + "?" + req.rawQuery).contains(f.pathContains) && (f.dryRun == nil || f.dryRun == isDryRun) && f.remaining > 0
+            }) else { return nil }
+            k.failures[i].remaining -= 1
+            let f = k.failures[i]
+            if k.failures[i].remaining == 0 { k.failures.remove(at: i) }
+            return f
         }
     }
 
@@ -545,6 +546,23 @@ extension FakeAPIServer {
     }
 
     // MARK: Responses
+
+    /// 403 as the API server writes it (`NewForbidden`): the qualified resource (and the
+    /// object's name) "is forbidden", then the authorizer's sentence; details name the
+    /// resource without its subresource, its group when it has one, and the object.
+    ///
+    /// `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods is forbidden: User \"dev\" cannot list resource \"pods\" in API group \"\" at the cluster scope","reason":"Forbidden","details":{"kind":"pods"},"code":403}`
+    func forbidden(who: String, verb: String, group: String, resource: String, namespace: String?, name: String?) -> DemoHTTPResponse {
+        let base = String(resource.split(separator: "/")[0])
+        let qualified = group.isEmpty ? base : "\(base).\(group)"
+        let scope = namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
+        let what = name.map { "\(qualified) \"\($0)\" is forbidden" } ?? "\(qualified) is forbidden"
+        var s = KubeStatus(code: 403, reason: "Forbidden", message: "\(what): User \"\(who)\" cannot \(verb) resource \"\(resource)\" in API group \"\(group)\" \(scope)")
+        s.kind = base
+        s.name = name
+        if !group.isEmpty { s.group = group }
+        return status(s)
+    }
 
     func status(_ s: KubeStatus) -> DemoHTTPResponse {
         .json(HTTPResponseStatus(statusCode: s.code), s.tree.compactJSON())

@@ -113,6 +113,25 @@ public final class FakeAPIServer: Sendable {
     /// Accept HTTP basic auth with this user name and password.
     public func addBasicUser(_ user: String, password: String) { knobs.withLock { $0.basicUsers[user] = password } }
 
+    /// Binds `user` to a rule, as a RoleBinding (`namespace`) or a ClusterRoleBinding (nil)
+    /// does. A user with any grant is authorized by grants alone (everything else is 403, as
+    /// RBAC does); users without grants may do anything (minus ``deny(user:verb:resource:)``).
+    ///
+    /// ```swift
+    /// server.grant(user: "dev", namespace: "shop", verbs: ["get", "list", "watch"], apiGroups: ["*"], resources: ["*"])
+    /// ```
+    public func grant(user: String, namespace: String?, verbs: [String], apiGroups: [String], resources: [String]) {
+        let rule = ResourceRule(verbs: verbs, apiGroups: apiGroups, resources: resources)
+        knobs.withLock { $0.grants[user, default: []].append(FakeGrant(namespace: namespace, rule: rule)) }
+    }
+
+    /// The read-only mesh-debugging grant of docs/kubernetes.md, limited to one namespace
+    /// (what `--demo-user NAMESPACE` gives its token): read every kind, reach proxies, read logs.
+    public func grantNamespaceReader(user: String, namespace: String) {
+        grant(user: user, namespace: namespace, verbs: ["get", "list", "watch"], apiGroups: ["*"], resources: ["*"])
+        grant(user: user, namespace: namespace, verbs: ["get"], apiGroups: [""], resources: ["pods/proxy", "pods/log", "services/proxy"])
+    }
+
     /// Refuse `verb` on `resource` (`pods`, `pods/proxy`, `*`) for `user` with 403.
     public func deny(user: String, verb: String, resource: String) { knobs.withLock { $0.denials.append((user, verb, resource)) } }
 
@@ -241,12 +260,19 @@ struct InjectedFailure {
     var remaining: Int
 }
 
+/// One rule bound to a user in a namespace (nil: cluster-wide).
+struct FakeGrant {
+    var namespace: String?
+    var rule: ResourceRule
+}
+
 /// Mutable knob state behind a lock.
 final class Knobs: @unchecked Sendable {
     struct State {
         var tokens: [String: String] = [:]
         var basicUsers: [String: String] = [:]
         var denials: [(user: String, verb: String, resource: String)] = []
+        var grants: [String: [FakeGrant]] = [:]
         var throttle: (count: Int, seconds: Int) = (0, 0)
         var failures: [InjectedFailure] = []
         var adminBackends: [String: String] = [:]

@@ -202,7 +202,8 @@ public final class SnapshotIndex: Sendable {
         if let all = doc.root.member(exactly: "objects") {
             for (k, list) in all.members { objects[k] = Array(list.elements) }
         }
-        return SnapshotKubernetes(resources: resources, objects: objects)
+        let forbidden = doc.root.member(exactly: "forbidden")?.elements.compactMap(ForbiddenAccess.init) ?? []
+        return SnapshotKubernetes(resources: resources, objects: objects, forbidden: forbidden)
     }
 
     /// The `summary` section, parsed; nil when absent.
@@ -217,9 +218,12 @@ public final class SnapshotIndex: Sendable {
 public struct SnapshotKubernetes: Sendable {
     public var resources: [APIResource]
     public var objects: [String: [JSONValue]]
+    /// What the collecting user could not read (absent in files from before it was recorded).
+    public var forbidden: [ForbiddenAccess]
 
-    public init(resources: [APIResource], objects: [String: [JSONValue]]) {
+    public init(resources: [APIResource], objects: [String: [JSONValue]], forbidden: [ForbiddenAccess] = []) {
         self.resources = resources
         self.objects = objects
+        self.forbidden = forbidden
     }
 }

@@ -87,8 +87,9 @@ public struct SnapshotWriter {
     }
 
     /// The Kubernetes section: the resource types (as discovery described them, so `get vs`
-    /// resolves offline) and the objects by qualified resource name, each one redacted.
-    public mutating func kubernetes(resources: [APIResource], objects: [(String, [JSONValue])]) throws {
+    /// resolves offline) and the objects by qualified resource name, each one redacted; and
+    /// `forbidden`, what the user could not read (``ForbiddenAccess``), when anything was refused.
+    public mutating func kubernetes(resources: [APIResource], objects: [(String, [JSONValue])], forbidden: [ForbiddenAccess] = []) throws {
         precondition(state == .metadata, "kubernetes after begin")
         append(",\n\"kubernetes\":{\"apiResources\":[")
         for (n, r) in resources.enumerated() {
@@ -122,7 +123,16 @@ public struct SnapshotWriter {
             }
             append("]")
         }
-        append("}}")
+        append("}")
+        if !forbidden.isEmpty {
+            append(",\n\"forbidden\":[")
+            for (n, f) in forbidden.enumerated() {
+                if n > 0 { append(",") }
+                buffer.append(contentsOf: f.tree.compactJSON())
+            }
+            append("]")
+        }
+        append("}")
         state = .kubernetes
         try flushIfNeeded()
     }

@@ -68,6 +68,7 @@ public enum MeshViews {
         cellRole: syncRole, identityColumns: 2,
         build: { data in
             guard let list = data.proxyStatus else {
+                if let reachable = Forbidden.reachableProxies(data) { return reachable }
                 throw SourceData.Unavailable(description: EmptyStates.istiodSync(data))
             }
             return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.clock),

@@ -3,15 +3,18 @@ import Foundation
 import MeshDemo
 import MeshGen
 
-/// `meshscope --demo [--demo-services N] [--demo-replicas M] [COMMAND …]`: starts the demo
+/// `meshscope --demo [--demo-services N] [--demo-replicas M] [--demo-user NS] [COMMAND …]`: starts the demo
 /// mesh on loopback (fake API server + admin servers) and runs COMMAND against it through a
 /// temporary kubeconfig, the same code path as a real cluster. Without a command it opens
 /// the terminal UI on the demo; `--demo serve` serves the demo until interrupted and prints
-/// how to point kubectl or meshscope at it.
+/// how to point kubectl or meshscope at it. `--demo-user NS` connects with a token limited
+/// to namespace NS (docs/kubernetes.md), to see what a namespace-scoped user sees.
 enum DemoMode {
     struct Arguments: Equatable {
         var options = DemoMesh.Options()
         var rest: [String] = []
+        /// `--demo-user NS`: a token bound to this namespace only.
+        var user: String?
     }
 
     /// Takes the demo flags out of the arguments; nil when `--demo` is not there.
@@ -31,11 +34,29 @@ enum DemoMode {
             case "--demo": break
             case "--demo-services": out.options.services = try number("--demo-services")
             case "--demo-replicas": out.options.replicas = max(1, try number("--demo-replicas"))
+            case "--demo-user":
+                guard i + 1 < arguments.count, !arguments[i + 1].isEmpty, !arguments[i + 1].hasPrefix("-") else {
+                    throw CLIError(.usage, "--demo-user needs a namespace (e.g. --demo-user bookinfo)")
+                }
+                i += 1
+                out.user = arguments[i]
             default: out.rest.append(arguments[i])
             }
             i += 1
         }
         return out
+    }
+
+    /// The demo's TUI opens on the whole mesh (its sidecar, ambient and control-plane
+    /// namespaces): its kubeconfig names `bookinfo` for `get` and friends, and the TUI would
+    /// otherwise start there as it does in a context's namespace. `--demo-user NS` starts in NS,
+    /// as a namespace-scoped user would; `-n`/`-A` given are kept.
+    static func allNamespaces(_ args: Arguments, _ rest: [String]) -> [String] {
+        guard args.user == nil else { return [] }
+        let chosen = rest.contains { a in
+            a == "-A" || a == "--all-namespaces" || a == "-n" || a == "--namespace" || a.hasPrefix("--namespace=") || (a.hasPrefix("-n") && !a.hasPrefix("--"))
+        }
+        return chosen ? [] : ["-A"]
     }
 
     static func run(_ args: Arguments, run: ([String]) async -> Int32) async -> Int32 {
@@ -49,7 +70,7 @@ enum DemoMode {
         }
         let kubeconfig: String
         do {
-            kubeconfig = try cluster.writeKubeconfig()
+            kubeconfig = try args.user.map { try cluster.writeRestrictedKubeconfig(namespace: $0) } ?? cluster.writeKubeconfig()
         } catch {
             await cluster.shutdown()
             console.error("meshscope: cannot write the demo kubeconfig: \(error)")
@@ -74,7 +95,7 @@ enum DemoMode {
         // Decided on the arguments as they will be parsed (source options may precede the command).
         let rest = ArgumentOrder.normalize(args.rest)
         let tui = rest.first.map { $0 == "tui" || $0.hasPrefix("-") } ?? true
-        let code = await run(rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] : []))
+        let code = await run(rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] + allNamespaces(args, rest) : []))
         await cluster.shutdown()
         return code
     }

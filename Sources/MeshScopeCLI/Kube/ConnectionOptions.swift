@@ -51,6 +51,18 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
         return TransportOptions(requestTimeout: s > 0 ? s : nil)
     }
 
+    /// The namespace a view starts on: `-n`, else (without `-A`) the kubeconfig context's
+    /// (or an in-cluster pod's own) namespace when it names one; nil for all namespaces.
+    public func startNamespace(environment: KubeconfigLoader.Environment = .process) -> String? {
+        if allNamespaces { return nil }
+        if let namespace { return namespace }
+        guard let conn = try? connection(environment: environment) else { return nil }
+        switch conn.namespaceSource {
+        case .context, .serviceAccount, .flag: return conn.namespace
+        case .defaulted: return nil
+        }
+    }
+
     /// Resolves the kubeconfig (or in-cluster) connection.
     public func connection(environment: KubeconfigLoader.Environment = .process) throws(CLIError) -> ClusterConnection {
         do {

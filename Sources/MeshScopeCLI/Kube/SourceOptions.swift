@@ -48,7 +48,8 @@ struct SourceOptions: ParsableArguments, Sendable {
         return try await connection.withClient { client in
             let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
             let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? adminTimeout ?? 30, maxConcurrent: concurrency)
-            let source = ClusterMeshSource(client: client, admin: admin, namespace: namespaceFilter, syncTimeout: connection.timeoutSeconds ?? 60)
+            let source = ClusterMeshSource(client: client, admin: admin, namespace: namespaceFilter, fallbackNamespaces: connection.allNamespaces ? [] : nil,
+                                           syncTimeout: connection.timeoutSeconds ?? 60)
             do {
                 let result = try await body(source)
                 await source.close()

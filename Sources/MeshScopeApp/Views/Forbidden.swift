@@ -1,0 +1,89 @@
+import MeshClient
+import MeshModel
+
+/// What the user may not read, said where the data would have been.
+///
+/// The cluster's ``ClusterSnapshot/forbidden`` lists the reads the authorizer refused
+/// (planned around, never retried); admin reads refused with 403 show up as failing sources
+/// whose reason starts with `Forbidden`. Both are counted apart from ordinary failures in the
+/// header, an empty table of a refused kind says which refusal emptied it, and `:proxies`
+/// without istiod lists the proxies that can be reached, saying why their sync state is missing.
+///
+/// ```swift
+/// Forbidden.emptyTable("pods", namespace: "istio-system", data)
+/// // "forbidden: cannot list pods in istio-system (needs get/list on pods)"
+/// ```
+enum Forbidden {
+    /// The refusals behind an empty table (`view`: the view's name; `namespace`: its `:ns`
+    /// filter), or nil when nothing was refused for it.
+    static func emptyTable(_ view: String, namespace: String?, _ data: SourceData) -> String? {
+        guard let cluster = data.cluster, !cluster.forbidden.isEmpty else { return nil }
+        var resource = view
+        var ns = namespace
+        if view.hasPrefix("pods-") {
+            resource = "pods"
+            ns = ns ?? String(view.dropFirst(5))
+        }
+        // A cluster-wide refusal hides a namespace unless that namespace was read by itself.
+        let readAlone = ns.map { cluster.namespacesRead[resource]?.contains($0) == true } ?? false
+        let hiding = cluster.forbidden.hiding(resource, in: ns).filter { $0.namespace != nil || !readAlone }
+        // The namespace's own refusal says more than the cluster-wide one behind it.
+        let own = hiding.filter { $0.namespace != nil }
+        guard !hiding.isEmpty else { return nil }
+        return say(own.isEmpty ? hiding : own)
+    }
+
+    /// `forbidden: cannot list pods in all namespaces (…); and 2 more`.
+    static func say(_ list: [ForbiddenAccess]) -> String {
+        let shown = list.prefix(2).map(\.message).joined(separator: "; ")
+        return list.count > 2 ? "\(shown); and \(list.count - 2) more" : shown
+    }
+
+    /// Sources refused (cluster reads and admin reads answered 403) and sources failing otherwise.
+    static func counts(_ data: SourceData) -> (failing: Int, forbidden: Int) {
+        var forbidden = data.cluster?.forbidden.count ?? 0
+        var failing = 0
+        for (_, status) in data.live?.failing ?? [] {
+            if case .failing(let reason) = status.state, isForbidden(reason) { forbidden += 1 } else { failing += 1 }
+        }
+        return (failing, forbidden)
+    }
+
+    /// A 403 as MeshClient words it (`Forbidden: user "dev" … may not get pods/proxy …`).
+    static func isForbidden(_ reason: String) -> Bool {
+        reason.hasPrefix("Forbidden:") || reason.hasPrefix("forbidden:")
+    }
+
+    /// Why istiod's sync state cannot be had, when the reason is a refusal: istiod's pods
+    /// could not be listed (no istiod found while pods were refused somewhere), or its admin
+    /// port could not be reached. nil when it is something else (or nothing).
+    static func istiodUnavailable(_ data: SourceData) -> String? {
+        guard let live = data.live, let cluster = data.cluster else { return nil }
+        let istiods = live.proxies.filter { $0.kind == .istiod }
+        if istiods.isEmpty {
+            let pods = cluster.forbidden.filter { $0.resource == "pods" && $0.group.isEmpty && ($0.verb == "list" || $0.verb == "watch") }
+            guard !pods.isEmpty else { return nil }
+            // The control plane's namespace first: that is where istiod would have been.
+            let ordered = pods.filter { $0.namespace == ClusterMeshSource.controlPlaneNamespace } + pods.filter { $0.namespace != ClusterMeshSource.controlPlaneNamespace }
+            return "istiod not found: \(ordered[0].message)"
+        }
+        let reasons = istiods.compactMap { p -> String? in
+            guard case .failing(let reason)? = live.sources[LiveSource(proxy: p.key, endpoint: .syncz)]?.state, isForbidden(reason) else { return nil }
+            return reason
+        }
+        return reasons.first.map { "istiod \(istiods[0].key) refused: \($0)" }
+    }
+
+    /// `:proxies` without istiod's answer because of a refusal: the reachable proxies (from
+    /// the pods that could be read), each saying its sync state is unavailable and why.
+    static func reachableProxies(_ data: SourceData) -> ViewTable? {
+        guard data.proxyStatus == nil, let why = istiodUnavailable(data), let live = data.live else { return nil }
+        let proxies = live.proxies.filter { $0.kind != .istiod }
+        var table = Table(columns: [.init("NAME"), .init("TYPE"), .init("SYNC"), .init("WHY")])
+        for p in proxies {
+            table.rows.append(["\(p.name).\(p.namespace)", p.kind.rawValue, "unavailable", why])
+        }
+        if proxies.isEmpty { table.rows.append(["(no proxy in the namespaces read)", "", "unavailable", why]) }
+        return ViewTable(table)
+    }
+}

@@ -8,6 +8,16 @@ public struct FindingOptions: Sendable, Equatable {
     public var staleGrace: TimeInterval = 30
     /// Certificates expiring within this are warned about.
     public var certificateExpiryWarning: TimeInterval = 7 * 86_400
+    /// Share of requests (or connection attempts) that may fail before a cluster or an edge is
+    /// a finding: 0.05 is 5 %.
+    public var errorRatio: Double = 0.05
+    /// Requests (or connections) per second below which a failure share is noise: one failed
+    /// request of two is not a broken service.
+    public var minimumRate: Double = 0.1
+    /// RBAC denials per second on one proxy above which it is a finding.
+    public var rbacDeniedRate: Double = 0.1
+    /// Minor versions a proxy may lag or lead its istiod by (Istio supports one).
+    public var maxVersionSkew: Int = 1
 
     public init() {}
 }

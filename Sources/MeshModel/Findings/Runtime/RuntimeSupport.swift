@@ -65,8 +65,8 @@ enum PodFacts {
 }
 
 /// `1.24.2`, `1.24-dev`, `1.23.0-distroless` → (1, 24); nil for anything else.
-enum IstioVersion {
-    static func minor(_ version: String) -> (major: Int, minor: Int)? {
+public enum IstioVersion {
+    public static func minor(_ version: String) -> (major: Int, minor: Int)? {
         let parts = version.split(whereSeparator: { $0 == "." || $0 == "-" })
         guard parts.count >= 2, let major = Int(parts[0].drop(while: { $0 == "v" })), let minor = Int(parts[1]),
               major >= 0, minor >= 0, major < 1_000, minor < 100_000 else { return nil }
@@ -74,7 +74,7 @@ enum IstioVersion {
     }
 
     /// The tag of an image reference (`docker.io/istio/pilot:1.24.2` → `1.24.2`), without a digest.
-    static func imageTag(_ image: String) -> String? {
+    public static func imageTag(_ image: String) -> String? {
         let noDigest = image.split(separator: "@").first.map(String.init) ?? image
         guard let colon = noDigest.lastIndex(of: ":"), !noDigest[noDigest.index(after: colon)...].contains("/") else { return nil }
         let tag = String(noDigest[noDigest.index(after: colon)...])

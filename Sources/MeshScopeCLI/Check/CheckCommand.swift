@@ -49,8 +49,8 @@ public struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("cert-expiry"), help: ArgumentHelp("Warn about certificates expiring within this many days.", valueName: "days"))
     var certExpiryDays: Double = 7
 
-    @Option(name: .customLong("error-ratio"), help: ArgumentHelp("Share of failed requests or connections (0.05 = 5%) above which a cluster or edge is a finding.", valueName: "ratio"))
-    var errorRatio: Double = 0.05
+    @Option(name: .customLong("error-ratio"), help: ArgumentHelp("Share of failed requests or connections (0.1 = 10%) above which a cluster or edge is a finding.", valueName: "ratio"))
+    var errorRatio: Double = 0.1
 
     @Option(name: .customLong("min-rate"), help: ArgumentHelp("Requests per second below which failure shares are not judged.", valueName: "rate"))
     var minRate: Double = 0.1

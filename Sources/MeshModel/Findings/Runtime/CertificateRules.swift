@@ -57,7 +57,7 @@ enum CertificateRules {
     }
 
     static let expiring: FindingRule = FindingRule(code: "MS0302", severity: .warning, title: "Certificate expires soon", reads: [.certificates]) { facts, options in
-        held(facts).filter { facts.now <= $0.notAfter && $0.notAfter.timeIntervalSince(facts.now) < options.certificateExpiryWarning && facts.now >= $0.notBefore }.map { h in
+        held(facts).filter { facts.now <= $0.notAfter && facts.now >= $0.notBefore && $0.notAfter.timeIntervalSince(facts.now) < warningWindow($0, options) }.map { h in
             expiring.finding([object(h)], "\(h.holder)'s certificate \(h.name) expires in \(HumanDuration.format(seconds: h.notAfter.timeIntervalSince(facts.now))) (\(Timestamp.rfc3339(h.notAfter))): it should have been rotated",
                              evidence: [evidence(h)], link: h.link)
         }
@@ -68,6 +68,14 @@ enum CertificateRules {
             notYetValid.finding([object(h)], "\(h.holder)'s certificate \(h.name) is valid only from \(Timestamp.rfc3339(h.notBefore)): peers reject it (a clock skewed on the node or the CA)",
                                 evidence: [evidence(h)], link: h.link)
         }
+    }
+
+    /// How close to its end a certificate is warned about: the configured window (7 days),
+    /// but at most a quarter of its lifetime. Istio's workload certificates live 24 hours and
+    /// are rotated at half their life, so one with less than a quarter left missed its
+    /// rotation, while a fresh one (22 hours left) is fine.
+    static func warningWindow(_ h: Held, _ options: FindingOptions) -> TimeInterval {
+        min(options.certificateExpiryWarning, max(0, h.notAfter.timeIntervalSince(h.notBefore)) / 4)
     }
 
     // MARK: MS0304

@@ -114,11 +114,6 @@ public enum MeshFactsCollector {
             for (input, why) in r.failures where failures[input] == nil { failures[input] = "\(r.proxy.proxyID): \(why)" }
             if let s = r.syncz { sync = (sync ?? []) + s }
             for c in r.connections?.clients ?? [] { if let at = c.connectedAt { facts.connectedAt[c.proxyID] = at } }
-            if r.proxy.kind == .istiod, let image = facts.kube?.pods.first(where: { $0.metadata.name == r.proxy.name && $0.metadata.namespace == r.proxy.namespace })?
-                .containers.first(where: { $0.name == "discovery" })?.image ?? facts.kube?.pods.first(where: { $0.metadata.name == r.proxy.name })?.containers.first?.image,
-               let tag = IstioVersion.imageTag(image), IstioVersion.minor(tag) != nil {
-                facts.istiodVersions[r.proxy.name] = tag
-            }
             if let z = r.ztunnel { ztunnels[r.proxy.key] = z }
             guard r.proxy.kind == .sidecar || r.proxy.kind == .gateway || r.proxy.kind == .waypoint else { continue }
             var p = ProxyFacts(name: r.proxy.name, namespace: r.proxy.namespace, kind: r.proxy.kind)
@@ -131,6 +126,7 @@ public enum MeshFactsCollector {
             }
             facts.proxies[p.key] = p
         }
+        facts.istiodVersions = istiodVersions(proxies, kube: facts.kube)
         // Edges from every proxy's metrics, with rates when there were two samples.
         var sampled = false
         for (key, (t0, text)) in earlier.sorted(by: { $0.key < $1.key }) {

@@ -85,16 +85,22 @@ enum CertificateRules {
 
     /// What `istioctl proxy-config rootca-compare` checks, for every mTLS edge: the roots
     /// held by the proxies of the two identities (SPIFFE IDs from their certificates). Roots
-    /// are compared by subject and serial. Indexed by identity, so linear in proxies and edges.
+    /// are compared by their bytes. Indexed by identity, so linear in proxies and edges.
     static func rootMismatchFindings(_ facts: MeshFacts, _ options: FindingOptions) -> [Finding] {
         // SPIFFE identity → (root keys, a proxy holding them).
-        var roots: [String: (keys: Set<String>, proxy: String)] = [:]
+        var roots: [String: (keys: Set<String>, proxy: String, shown: [String])] = [:]
         for (p, dump) in EnvoyStateRules.dumps(facts) {
             let items = SecretView.items(dump)
             guard let leaf = items.first(where: { $0.name == "default" })?.certificate, let identity = leaf.spiffeIDs.first else { continue }
-            let keys = Set(items.filter { $0.name == "ROOTCA" }.compactMap(\.certificate).map { $0.subject + "#" + $0.serialNumber })
+            // The root's exact bytes, as rootca-compare compares them: two CAs may share a
+            // subject and serial (both self-made with defaults) and still differ.
+            let keys = Set(dump.secrets.filter { $0.name == "ROOTCA" && ($0.state == .active || $0.state == .warming) }.flatMap { s in
+                ([s.trustedCABase64, s.trustedCAPEM].compactMap { $0 } + s.spiffeTrustDomains.compactMap(\.bundleBase64))
+                    .map { $0.filter { !$0.isWhitespace } }
+            })
             guard !keys.isEmpty else { continue }
-            if roots[identity] == nil { roots[identity] = (keys, p.proxyID) } else { roots[identity]?.keys.formUnion(keys) }
+            let shown = items.filter { $0.name == "ROOTCA" }.compactMap(\.certificate).map { "\($0.subject) serial \($0.serialNumber) from \(Timestamp.rfc3339($0.notBefore))" }
+            if roots[identity] == nil { roots[identity] = (keys, p.proxyID, shown) } else { roots[identity]?.keys.formUnion(keys) }
         }
         guard !roots.isEmpty else { return [] }
         var out: [Finding] = []
@@ -105,8 +111,8 @@ enum CertificateRules {
             out.append(rootMismatch.finding(
                 [RuntimeObjects.edge(e)],
                 "\(e.source) and \(e.destination) talk over mTLS but trust different root CAs (\(a.proxy) vs \(b.proxy)): new connections fail the handshake once cached sessions end",
-                evidence: [FindingEvidence("\(a.proxy) config_dump ROOTCA", a.keys.sorted().joined(separator: ", ")),
-                           FindingEvidence("\(b.proxy) config_dump ROOTCA", b.keys.sorted().joined(separator: ", "))],
+                evidence: [FindingEvidence("\(a.proxy) config_dump dynamic_active_secrets ROOTCA", a.shown.joined(separator: "; ")),
+                           FindingEvidence("\(b.proxy) config_dump dynamic_active_secrets ROOTCA", b.shown.joined(separator: "; "))],
                 link: RuntimeLinks.edge(e)))
         }
         return out

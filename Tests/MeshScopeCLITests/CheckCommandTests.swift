@@ -55,6 +55,24 @@ import Testing
         #expect(!findings.isEmpty && findings.allSatisfy { $0["link"]?["view"]?.string != nil && ($0["evidence"].map { Array($0.elements).count } ?? 0) > 0 })
     }
 
+    @Test func aSnapshotOfTheDemoFindsTheSameFaults() async throws {
+        let mesh = DemoMesh(DemoMesh.Options(services: 0, replicas: 1))
+        let path = NSTemporaryDirectory() + "meshscope-check-\(UUID().uuidString.prefix(8)).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let taken = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "snapshot", "-o", path])
+        #expect(taken.code == 0, "\(taken.stderr)")
+        let r = await MeshScopeMain.invoke(["check", "--snapshot", path, "-o", "json", "--fail-on", "none"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let doc = try JSONDocument(bytes: Array(r.stdout.utf8)).root
+        var listed = Set<Listed>()
+        for f in doc["findings"].map({ Array($0.elements) }) ?? [] {
+            let o: JSONValue? = f["objects"].flatMap { Array($0.elements).first }
+            listed.insert(Listed(code: f["code"]?.string ?? "", object: (o?["kind"]?.string ?? "") + " " + (o?["name"]?.string ?? "")))
+        }
+        let expected = Self.planted(mesh)
+        #expect(listed == expected, "unexpected: \(listed.subtracting(expected)), missing: \(expected.subtracting(listed))")
+    }
+
     @Test func exitStatusFollowsFailOnAndFilters() async throws {
         let mesh = DemoMesh(DemoMesh.Options(services: 0, replicas: 1))
         #expect(try await Self.run([]).code == 3)  // the stale proxy is an error
@@ -64,6 +82,22 @@ import Testing
         let warningsOnly = try await Self.run(["--code", "MS0206,MS0208", "--fail-on", "error"])
         #expect(warningsOnly.code == 0)
         #expect(try await Self.run(["-n", "legacy"]).listed == [])
+    }
+
+    @Test func savedDumpsAreCheckedAndTheRestIsNotEvaluated() async throws {
+        let dump = Fixtures.path("envoy/sidecar/config_dump.json")
+        let r = await MeshScopeMain.invoke(["check", "--file", "web-0.shop=" + dump, "-o", "json", "--fail-on", "none"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let doc = try JSONDocument(bytes: Array(r.stdout.utf8)).root
+        let evaluated = Set((doc["evaluated"].map { Array($0.elements) } ?? []).compactMap(\.string))
+        let notEvaluated = Set((doc["notEvaluated"].map { Array($0.elements) } ?? []).compactMap { $0["code"]?.string })
+        // A dump alone: the Envoy state and certificate rules run; sync, traffic and ambient rules cannot.
+        #expect(evaluated.isSuperset(of: ["MS0201", "MS0202", "MS0203", "MS0204", "MS0301"]))
+        #expect(notEvaluated.isSuperset(of: ["MS0101", "MS0104", "MS0205", "MS0401", "MS0501"]))
+        let junk = NSTemporaryDirectory() + "meshscope-check-junk-\(UUID().uuidString.prefix(8)).json"
+        try Data("{\"hello\":1}".utf8).write(to: URL(fileURLWithPath: junk))
+        defer { try? FileManager.default.removeItem(atPath: junk) }
+        #expect(await MeshScopeMain.invoke(["check", "--file", junk]).code == 1)
     }
 
     @Test func badFlagValuesAreUsageErrors() async {

@@ -79,12 +79,15 @@ public enum MeshFactsCollector {
         var earlier: [String: (Date, PrometheusText)] = [:]
         var later: [String: (Date, PrometheusText)] = [:]
         if let snapshot {
-            for r in first { if let m = r.metrics { later[r.proxy.key] = (r.at, m) } }
-            for p in proxies where p.kind == .sidecar || p.kind == .gateway || p.kind == .waypoint || p.kind == .ztunnel {
-                guard let entry = snapshot.index.proxy(name: p.name, namespace: p.namespace),
-                      let key = AdminRequest(p.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey,
-                      let r = try? snapshot.index.response(entry, key: key, earlier: true) else { continue }
-                earlier[p.key] = (r.fetchedAt, PrometheusText.parse(r.body))
+            // Both samples as recorded, with the times they were fetched (not now).
+            for r in first {
+                guard let m = r.metrics, let entry = snapshot.index.proxy(name: r.proxy.name, namespace: r.proxy.namespace),
+                      let key = AdminRequest(r.proxy.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey,
+                      let recorded = try? snapshot.index.response(entry, key: key) else { continue }
+                later[r.proxy.key] = (recorded.fetchedAt, m)
+                if let before = try? snapshot.index.response(entry, key: key, earlier: true) {
+                    earlier[r.proxy.key] = (before.fetchedAt, slim(PrometheusText.parse(before.body)))
+                }
             }
         } else {
             for r in first { if let m = r.metrics { earlier[r.proxy.key] = (r.at, m) } }
@@ -129,12 +132,12 @@ public enum MeshFactsCollector {
         facts.istiodVersions = istiodVersions(proxies, kube: facts.kube)
         // Edges from every proxy's metrics, with rates when there were two samples.
         var sampled = false
+        let byKey = Dictionary(proxies.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for (key, (t0, text)) in earlier.sorted(by: { $0.key < $1.key }) {
-            guard let p = proxies.first(where: { $0.key == key }) else { continue }
+            guard let p = byKey[key] else { continue }
             _ = acc.apply(LiveSource(proxy: key, endpoint: p.kind == .ztunnel ? .ztunnelMetrics : .stats), .metrics(text), at: t0)
             sampled = true
         }
-        let byKey = Dictionary(proxies.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for (key, (t1, text)) in later.sorted(by: { $0.key < $1.key }) {
             guard let p = byKey[key] else { continue }
             _ = acc.apply(LiveSource(proxy: key, endpoint: p.kind == .ztunnel ? .ztunnelMetrics : .stats), .metrics(text), at: t1)
@@ -198,6 +201,15 @@ public enum MeshFactsCollector {
         }
     }
 
+    /// Only the samples edges and rules read (Istio's standard metrics, the cluster counters
+    /// and RBAC denials): two samples of every proxy are held at once, and the rest of
+    /// Envoy's stats would be most of the memory.
+    static func slim(_ text: PrometheusText) -> PrometheusText {
+        var out = text
+        out.samples = text.samples.filter { $0.name.hasPrefix("istio_") || FindingStats.isRelevant($0.name) }
+        return out
+    }
+
     /// One proxy's reads: all of them (`full`), or only its metrics (the second sample).
     static func read(_ p: MeshState.Proxy, source: any MeshSource, full: Bool, dumps: Bool, now: @Sendable () -> Date) async -> Read {
         var r = Read(proxy: p, at: now())
@@ -211,7 +223,7 @@ public enum MeshFactsCollector {
         case .sidecar, .gateway, .waypoint:
             if let body = await get(.statsPrometheus, .statsRates) {
                 r.at = now()
-                r.metrics = PrometheusText.parse(body)
+                r.metrics = slim(PrometheusText.parse(body))
             }
             guard full else { return r }
             if let body = await get(.clusters, .upstreams) {
@@ -223,7 +235,7 @@ public enum MeshFactsCollector {
         case .ztunnel:
             if let body = await get(.ztunnelMetrics, .edges) {
                 r.at = now()
-                r.metrics = PrometheusText.parse(body)
+                r.metrics = slim(PrometheusText.parse(body))
             }
             guard full else { return r }
             if let body = await get(.ztunnelConfigDump, .ztunnel) {

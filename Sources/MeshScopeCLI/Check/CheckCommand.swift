@@ -15,7 +15,8 @@ public struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Say what is wrong in the mesh: findings with evidence, most severe first.",
         discussion: """
-            Reads Kubernetes objects, istiod's sync state, every Envoy's /clusters and two stats \
+            --file checks saved admin outputs (config dumps, /clusters, ztunnel dumps, syncz). \
+            Otherwise reads Kubernetes objects, istiod's sync state, every Envoy's /clusters and two stats \
             reads (--stats-interval apart), ztunnel state and metrics, and config dumps (all of \
             them with --dumps all; by default only when the mesh has at most 200 Envoys). A rule \
             whose inputs the source lacks is listed as not evaluated, with the reason. Exit \
@@ -25,6 +26,9 @@ public struct CheckCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var source: SourceOptions
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Check saved admin outputs instead of a source: a config dump, /clusters?format=json, a ztunnel dump or istiod's /debug/syncz; [POD.NAMESPACE=]PATH. Repeatable.", valueName: "path"))
+    var file: [String] = []
     @OptionGroup var output: OutputOptions
     @OptionGroup var clock: ClockOption
 
@@ -67,6 +71,7 @@ public struct CheckCommand: AsyncParsableCommand {
                           ("--error-ratio", errorRatio), ("--min-rate", minRate), ("--rbac-denied-rate", rbacDeniedRate)] where !(v.isFinite && v >= 0) {
             throw ValidationError("\(name) must be a number of at least 0")
         }
+        if !file.isEmpty, source.snapshot != nil { throw ValidationError("give either --file or --snapshot, not both") }
         if statsInterval > 600 { throw ValidationError("--stats-interval must be at most 600 seconds") }
         if errorRatio > 1 { throw ValidationError("--error-ratio is a share: at most 1") }
     }
@@ -93,8 +98,15 @@ public struct CheckCommand: AsyncParsableCommand {
         let fixedNow = try clock.now.map { _ in try clock.date() }
         let dumpPolicy: MeshFactsCollector.Options.Dumps = dumps == "all" ? .all : dumps == "none" ? .none : .auto(limit: 200)
         let collectOptions = MeshFactsCollector.Options(dumps: dumpPolicy, statsInterval: statsInterval, concurrency: source.concurrency)
-        let facts = try await source.withSource { s in
-            await MeshFactsCollector.collect(source: s, options: collectOptions, now: { fixedNow ?? Date() })
+        let facts: MeshFacts
+        if !file.isEmpty {
+            facts = try CheckFiles.facts(file, now: fixedNow ?? Date())
+        } else {
+            facts = try await source.withSource { s in
+                // A snapshot is judged as of when it was taken: its certificates and STALE ages then.
+                let at = fixedNow ?? s.info.takenAt
+                return await MeshFactsCollector.collect(source: s, options: collectOptions, now: { at ?? Date() })
+            }
         }
         let report = FindingsEngine.evaluate(facts, options: options)
         let shown = report.findings.filter(filter.includes)

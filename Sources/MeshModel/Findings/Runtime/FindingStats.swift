@@ -25,7 +25,8 @@ public enum FindingStats {
         return out
     }
 
-    static func isRelevant(_ family: String) -> Bool {
+    /// Whether a Prometheus family is one the rules read.
+    public static func isRelevant(_ family: String) -> Bool {
         if family.hasPrefix("envoy_cluster_") { return ClusterCounters.names.contains(String(family.dropFirst(14))) }
         return family.hasSuffix("rbac_denied") && !family.contains("shadow")
     }

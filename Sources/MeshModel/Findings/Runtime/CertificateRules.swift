@@ -81,7 +81,7 @@ enum CertificateRules {
     // MARK: MS0304
 
     static let rootMismatch: FindingRule = FindingRule(code: "MS0304", severity: .error, title: "Proxies that talk trust different root CAs",
-                                          reads: [.certificates, .edges], evaluate: rootMismatchFindings)
+                                          reads: [.configDumps, .edges], evaluate: rootMismatchFindings)
 
     /// What `istioctl proxy-config rootca-compare` checks, for every mTLS edge: the roots
     /// held by the proxies of the two identities (SPIFFE IDs from their certificates). Roots

@@ -53,6 +53,7 @@ import Testing
             ["layers", "--from", pp, "--to", "reviews.bookinfo:9080"],
             ["diff", "--proxy", reviews1, "--proxy", reviews2],
             ["connections", "--edges"],
+            ["check", "--fail-on", "none"],
         ]
     }
 

@@ -56,7 +56,7 @@ enum ConfigHosts {
 
 /// Values indexed by host so that "which entries cover this host" and "which overlap it"
 /// cost a dictionary look-up per label of the host, not a scan of every entry.
-struct HostIndex<Value> {
+struct HostIndex<Value: Sendable>: Sendable {
     private var exact: [String: [Value]] = [:]
     /// Wildcard entries by the part after `*` (`.example.com`; "" for `*`).
     private var wild: [Substring: [Value]] = [:]

@@ -155,7 +155,7 @@ final class ConfigIndex: Sendable {
         var subsets: Set<String> = []
         for dr in kube.objects["DestinationRule"] ?? [] {
             let host = ConfigHosts.fqdn(dr.raw["spec"]?["host"]?.string ?? "", namespace: dr.metadata.namespace ?? "default")
-            for s in dr.raw["spec"]?["subsets"]?.elements ?? [] {
+            for s in dr.raw["spec"]?["subsets"]?.array ?? [] {
                 if let name = s["name"]?.string { subsets.insert(host + "\u{0}" + name) }
             }
         }

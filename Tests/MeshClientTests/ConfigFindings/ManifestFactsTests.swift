@@ -42,7 +42,7 @@ import Testing
         #expect(broken.source == "app.yaml" && broken.document == 2)
         // The flow mapping opened on line 8 is cut off by the document's end (line 10 or before).
         #expect((8...10).contains(broken.line ?? 0) && broken.column != nil)
-        #expect(m.problems.last == ManifestError(source: "app.yaml", document: 5, line: 20, column: nil, message: "apiVersion is missing"))
+        #expect(m.problems.last == ManifestError(source: "app.yaml", document: 6, line: 22, column: nil, message: "apiVersion is missing"))
         #expect(m.facts.locations == ["Service shop/a": "app.yaml:1", "VirtualService default/c": "app.yaml:13"])
     }
 

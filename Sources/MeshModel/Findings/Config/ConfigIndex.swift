@@ -68,6 +68,8 @@ final class ConfigIndex: Sendable {
     let gateways: [String: KubeObject]
     /// `fqdn\0subset` of every DestinationRule subset.
     let subsets: Set<String>
+    /// Every VirtualService read once: six rules look at them.
+    let virtualServices: [ParsedVirtualService]
 
     /// The index for `kube`: built once and kept with the facts until they change.
     static func of(_ kube: KubeFacts) -> ConfigIndex { kube.derived.configIndex { ConfigIndex(kube) } }
@@ -160,6 +162,7 @@ final class ConfigIndex: Sendable {
             }
         }
         self.subsets = subsets
+        virtualServices = (kube.objects["VirtualService"] ?? []).map(ParsedVirtualService.init)
     }
 
     // MARK: Look-ups
@@ -265,4 +268,30 @@ extension ConfigIndex {
     func anyHost(overlapping host: String, visibleTo namespace: String) -> Bool {
         registryHosts.overlapping(host).contains { registry[$0].visible(to: namespace) }
     }
+}
+
+/// A VirtualService's fields the rules read, taken from its JSON once.
+struct ParsedVirtualService: Sendable {
+    let object: KubeObject
+    let namespace: String
+    let hosts: [String]
+    /// `spec.gateways`; empty means the `mesh` gateway.
+    let gateways: [String]
+    let exportTo: [String]
+    let destinations: [RouteDestination]
+    /// Unreachable HTTP rules and ineffective matches (IST0130, IST0131).
+    let unreachable: VirtualServiceRules.Unreachable
+
+    init(_ vs: KubeObject) {
+        object = vs
+        namespace = vs.metadata.namespace ?? "default"
+        let spec = vs.raw["spec"]
+        hosts = ConfigIndex.strings(spec?["hosts"])
+        gateways = ConfigIndex.strings(spec?["gateways"])
+        exportTo = ConfigIndex.strings(spec?["exportTo"])
+        destinations = RouteDestination.all(vs)
+        unreachable = VirtualServiceRules.unreachable(vs)
+    }
+
+    var isBoundToMesh: Bool { gateways.isEmpty || gateways.contains("mesh") }
 }

@@ -9,7 +9,6 @@ enum GatewayRules {
 
     static let conflictingGateways = FindingRule.config("IST0145", .error, "Gateways conflict") { index, rule in
         // selector~port → hosts of every Gateway server there, indexed by host.
-        struct Server { var gateway: String; var hosts: [String] }
         var groups: [String: HostIndex<String>] = [:]
         var servers: [(gw: KubeObject, key: String, port: String, hosts: [String], path: String)] = []
         for gw in index.objects("Gateway") {

@@ -13,7 +13,7 @@ import Foundation
 enum ReferenceRules {
     static let referencedResourceNotFound = FindingRule.config("IST0101", .error, "Referenced resource not found") { index, rule in
         var out: [Finding] = []
-        for vs in index.objects("VirtualService") { out += virtualService(vs, index, rule) }
+        for vs in index.virtualServices { out += virtualService(vs, index, rule) }
         for gw in index.objects("Gateway") {
             let o = index.object(gw)
             let selector = ObjectMeta.stringMap(gw.raw["spec"]?.member(exactly: "selector"))
@@ -35,18 +35,18 @@ enum ReferenceRules {
         return out
     }
 
-    static func virtualService(_ vs: KubeObject, _ index: ConfigIndex, _ rule: FindingRule) -> [Finding] {
-        let o = index.object(vs)
-        let ns = o.namespace ?? "default"
+    static func virtualService(_ vs: ParsedVirtualService, _ index: ConfigIndex, _ rule: FindingRule) -> [Finding] {
+        let o = index.object(vs.object)
+        let ns = vs.namespace
         var out: [Finding] = []
-        for (i, g) in RouteDestination.gateways(vs).enumerated() where g != "mesh" {
+        for (i, g) in vs.gateways.enumerated() where g != "mesh" {
             let key = ConfigIndex.gatewayKey(g, from: ns)
             if index.gateways[key] == nil {
                 out.append(index.report(rule, o, "Referenced gateway not found: \"\(g)\"",
                                         [index.evidence(o, "spec.gateways[\(i)]", "\(g) (no Gateway \(key))")]))
             }
         }
-        for d in RouteDestination.all(vs) {
+        for d in vs.destinations {
             let what = d.isMirror ? "mirror host" : "host"
             guard let entry = index.lookup(d.host, from: ns) else {
                 out.append(index.report(rule, o, "Referenced \(what) not found: \"\(d.host)\"",

@@ -44,11 +44,10 @@ enum ServiceEntryRules {
             guard protocols.count > 1 else { continue }
             let objects = uses.map { index.object($0.se) }
             let names = Set(objects.map { "\($0.namespace ?? "")/\($0.name)" }).sorted()
-            for (use, o) in zip(uses, objects) where reported.insert(o.description).inserted {
+            for o in objects where reported.insert(o.description).inserted {
                 out.append(index.report(rule, o,
                     "Multiple ServiceEntries (\(names.joined(separator: ", "))) define the same host \"\(parts[1])\" and port \(parts[2]) with conflicting protocols (\(protocols.joined(separator: ", "))).",
                     zip(uses, objects).map { index.evidence($1, $0.path, $0.protocolName.isEmpty ? "unset" : $0.protocolName) }, also: objects))
-                _ = use
             }
         }
         return out

@@ -1,7 +1,7 @@
 /// The destinations a VirtualService sends traffic to, with the field path of each, as the
 /// reference and port rules read them: `http[].route[].destination`, `tcp[]` and `tls[]`
 /// routes, and `http[].mirror` / `http[].mirrors[].destination`.
-struct RouteDestination {
+struct RouteDestination: Sendable {
     var path: String
     var host: String
     var subset: String?
@@ -32,11 +32,4 @@ struct RouteDestination {
         return out
     }
 
-    /// `spec.gateways`, where "no gateways" means the `mesh` gateway.
-    static func gateways(_ vs: KubeObject) -> [String] { ConfigIndex.strings(vs.raw["spec"]?["gateways"]) }
-
-    static func isBoundToMesh(_ vs: KubeObject) -> Bool {
-        let g = gateways(vs)
-        return g.isEmpty || g.contains("mesh")
-    }
 }

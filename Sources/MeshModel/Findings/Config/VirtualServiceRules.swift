@@ -7,14 +7,13 @@ enum VirtualServiceRules {
         // scope/fqdn → VirtualServices; a VirtualService's scope is its exportTo.
         var byHost: [String: [KubeObject]] = [:]
         var order: [String] = []
-        for vs in index.objects("VirtualService") where RouteDestination.isBoundToMesh(vs) {
-            let ns = vs.metadata.namespace ?? "default"
-            let scopes = ConfigIndex.scopes(ConfigIndex.strings(vs.raw["spec"]?["exportTo"]), namespace: ns)
-            for scope in scopes.sorted() {
-                for h in Set(ConfigIndex.strings(vs.raw["spec"]?["hosts"])) {
+        for vs in index.virtualServices where vs.isBoundToMesh {
+            let ns = vs.namespace
+            for scope in ConfigIndex.scopes(vs.exportTo, namespace: ns).sorted() {
+                for h in Set(vs.hosts) {
                     let key = scope + "/" + ConfigHosts.fqdn(h, namespace: ns)
                     if byHost[key] == nil { order.append(key) }
-                    byHost[key, default: []].append(vs)
+                    byHost[key, default: []].append(vs.object)
                 }
             }
         }
@@ -37,10 +36,10 @@ enum VirtualServiceRules {
 
     static let portSelectorRequired = FindingRule.config("IST0112", .error, "Destination port required") { index, rule in
         var out: [Finding] = []
-        for vs in index.objects("VirtualService") {
-            let o = index.object(vs)
-            for d in RouteDestination.all(vs) where d.port == nil {
-                guard let entry = index.lookup(d.host, from: o.namespace ?? "default"), entry.ports.count > 1 else { continue }
+        for vs in index.virtualServices {
+            let o = index.object(vs.object)
+            for d in vs.destinations where d.port == nil {
+                guard let entry = index.lookup(d.host, from: vs.namespace), entry.ports.count > 1 else { continue }
                 let ports = entry.ports.map { String($0.number) }
                 out.append(index.report(rule, o,
                     "This VirtualService routes to a service \"\(d.host)\" that exposes multiple ports [\(ports.joined(separator: " "))]. Specifying a port in the destination is required to disambiguate.",
@@ -54,9 +53,11 @@ enum VirtualServiceRules {
     /// Istio's validation of HTTP rule order: a rule without matches catches everything, so a
     /// second one is never reached; a match equal to an earlier rule's (names aside) is
     /// ineffective, and a rule whose matches all are is unreachable.
-    static func unreachable(_ vs: KubeObject) -> (rules: [(path: String, rule: String, reason: String)], matches: [(path: String, rule: String, match: String, earlier: String)]) {
-        var rules: [(String, String, String)] = []
-        var matches: [(String, String, String, String)] = []
+    typealias Unreachable = (rules: [(path: String, rule: String, reason: String)], matches: [(path: String, rule: String, match: String, earlier: String)])
+
+    static func unreachable(_ vs: KubeObject) -> Unreachable {
+        var rules: [(path: String, rule: String, reason: String)] = []
+        var matches: [(path: String, rule: String, match: String, earlier: String)] = []
         var seen: [String: Int] = [:]
         var catchAll = -1
         let routes = vs.raw["spec"]?["http"]?.array ?? []
@@ -84,18 +85,18 @@ enum VirtualServiceRules {
     }
 
     static let unreachableRule = FindingRule.config("IST0130", .warning, "VirtualService rule never used") { index, rule in
-        index.objects("VirtualService").flatMap { vs in
-            let o = index.object(vs)
-            return unreachable(vs).rules.map { r in
+        index.virtualServices.flatMap { vs in
+            let o = index.object(vs.object)
+            return vs.unreachable.rules.map { r in
                 index.report(rule, o, "VirtualService rule \(r.rule) not used (\(r.reason)).", [index.evidence(o, r.path, r.reason)])
             }
         }
     }
 
     static let ineffectiveMatch = FindingRule.config("IST0131", .info, "VirtualService match never used") { index, rule in
-        index.objects("VirtualService").flatMap { vs in
-            let o = index.object(vs)
-            return unreachable(vs).matches.map { m in
+        index.virtualServices.flatMap { vs in
+            let o = index.object(vs.object)
+            return vs.unreachable.matches.map { m in
                 index.report(rule, o, "VirtualService rule \(m.rule) match \(m.match) is not used (duplicate/overlapping match in rule \(m.earlier)).",
                              [index.evidence(o, m.path, "same as a match of rule \(m.earlier)")])
             }
@@ -104,11 +105,11 @@ enum VirtualServiceRules {
 
     static let hostNotInGateway = FindingRule.config("IST0132", .warning, "VirtualService host not on its Gateway") { index, rule in
         var out: [Finding] = []
-        for vs in index.objects("VirtualService") {
-            let o = index.object(vs)
-            let ns = o.namespace ?? "default"
-            let hosts = ConfigIndex.strings(vs.raw["spec"]?["hosts"])
-            for (i, g) in RouteDestination.gateways(vs).enumerated() where g != "mesh" {
+        for vs in index.virtualServices {
+            let o = index.object(vs.object)
+            let ns = vs.namespace
+            let hosts = vs.hosts
+            for (i, g) in vs.gateways.enumerated() where g != "mesh" {
                 let key = ConfigIndex.gatewayKey(g, from: ns)
                 guard let gw = index.gateways[key] else { continue }  // IST0101 reports it
                 let gwHosts = gatewayHosts(gw, for: ns)

@@ -40,9 +40,14 @@ enum ConfigHosts {
         }
     }
 
+    /// DNS names stop at 253 bytes; a longer "host" in hostile input is matched only by
+    /// `*` and by its exact spelling, so indexing it costs its length, not its length squared.
+    static let maxHostLength = 1_024
+
     /// The dot-bounded suffixes of `tail` that a wildcard could be written with, longest
     /// first, ending with "" (the bare `*`): `a.b.com` → `.b.com`, `.com`, "".
     static func suffixes(_ tail: Substring) -> [Substring] {
+        if tail.utf8.count > maxHostLength { return [tail[tail.endIndex...]] }
         var out: [Substring] = []
         var i = tail.startIndex
         while i < tail.endIndex {

@@ -49,9 +49,15 @@ extension ConfigIndex {
         }
     }
 
+    /// At most ten names, then how many there are in all: a finding about a group stays
+    /// short however many objects share the mistake.
+    static func names(_ list: [String]) -> String {
+        list.count > 10 ? list.prefix(10).joined(separator: ",") + ",… (\(list.count) in all)" : list.joined(separator: ",")
+    }
+
     /// A finding about `subject` (first object, link target) and any others it involves.
     func report(_ rule: FindingRule, _ subject: FindingObject, _ message: String, _ evidence: [FindingEvidence],
                 also: [FindingObject] = []) -> Finding {
-        rule.finding([subject] + also.filter { $0 != subject }, message, evidence: evidence, link: ConfigIndex.link(subject))
+        rule.finding([subject] + Array(also.lazy.filter { $0 != subject }.prefix(10)), message, evidence: Array(evidence.prefix(12)), link: ConfigIndex.link(subject))
     }
 }

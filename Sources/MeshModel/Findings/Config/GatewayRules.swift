@@ -35,7 +35,7 @@ enum GatewayRules {
             others.sort()
             let o = index.object(s.gw)
             let sel = ConfigIndex.selectorText(selector(s.gw))
-            let shown = others.count > 10 ? others.prefix(10).joined(separator: ",") + ",… (\(others.count) in all)" : others.joined(separator: ",")
+            let shown = ConfigIndex.names(others)
             let otherObjects = others.prefix(10).map { n -> FindingObject in
                 let parts = n.split(separator: "/", maxSplits: 1).map(String.init)
                 return index.object("Gateway", parts.first, parts.last ?? n)

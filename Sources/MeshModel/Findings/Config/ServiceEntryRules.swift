@@ -46,8 +46,8 @@ enum ServiceEntryRules {
             let names = Set(objects.map { "\($0.namespace ?? "")/\($0.name)" }).sorted()
             for o in objects where reported.insert(o.description).inserted {
                 out.append(index.report(rule, o,
-                    "Multiple ServiceEntries (\(names.joined(separator: ", "))) define the same host \"\(parts[1])\" and port \(parts[2]) with conflicting protocols (\(protocols.joined(separator: ", "))).",
-                    zip(uses, objects).map { index.evidence($1, $0.path, $0.protocolName.isEmpty ? "unset" : $0.protocolName) }, also: objects))
+                    "Multiple ServiceEntries (\(ConfigIndex.names(names).replacingOccurrences(of: ",", with: ", "))) define the same host \"\(parts[1])\" and port \(parts[2]) with conflicting protocols (\(protocols.joined(separator: ", "))).",
+                    zip(uses, objects).prefix(10).map { index.evidence($1, $0.path, $0.protocolName.isEmpty ? "unset" : $0.protocolName) }, also: objects))
             }
         }
         return out

@@ -14,10 +14,10 @@ enum SidecarRules {
             let list = byNamespace[ns]!
             guard list.count > 1 else { return [] }
             let objects = list.map { index.object($0) }
-            let names = objects.map { "\(ns)/\($0.name)" }.joined(separator: " ")
+            let names = ConfigIndex.names(objects.map { "\(ns)/\($0.name)" }).replacingOccurrences(of: ",", with: " ")
             return objects.map { o in
                 index.report(rule, o, "The Sidecars [\(names)] in namespace \"\(ns)\" have no workload selector, which can lead to undefined behavior.",
-                             objects.map { index.evidence($0, "spec.workloadSelector", "absent") }, also: objects)
+                             objects.prefix(10).map { index.evidence($0, "spec.workloadSelector", "absent") }, also: objects)
             }
         }
     }
@@ -43,8 +43,8 @@ enum SidecarRules {
             guard reported.insert(names.joined(separator: " ")).inserted else { continue }
             for o in objects {
                 out.append(index.report(rule, o,
-                    "The Sidecars [\(names.joined(separator: " "))] in namespace \"\(w.namespace)\" select the same workload pod \"\(w.name)\", which can lead to undefined behavior.",
-                    zip(objects, list).map { index.evidence($0, "spec.workloadSelector.labels", ConfigIndex.selectorText(selector($1))) }
+                    "The Sidecars [\(ConfigIndex.names(names).replacingOccurrences(of: ",", with: " "))] in namespace \"\(w.namespace)\" select the same workload pod \"\(w.name)\", which can lead to undefined behavior.",
+                    zip(objects, list).prefix(10).map { index.evidence($0, "spec.workloadSelector.labels", ConfigIndex.selectorText(selector($1))) }
                         + [index.evidence(index.object(w), "metadata.labels", ConfigIndex.selectorText(w.labels))],
                     also: objects + [index.object(w)]))
             }

@@ -21,14 +21,14 @@ enum VirtualServiceRules {
         for key in order {
             guard let list = byHost[key], list.count > 1 else { continue }
             let objects = list.map { index.object($0) }
-            let names = objects.map { "\($0.namespace ?? "")/\($0.name)" }.joined(separator: ",")
+            let names = ConfigIndex.names(objects.map { "\($0.namespace ?? "")/\($0.name)" })
             let slash = key.firstIndex(of: "/")!
             let scope = key[..<slash], host = String(key[key.index(after: slash)...])
             let shown = scope == "*" ? host : "\(host) (exported to \(scope))"
             for o in objects {
                 out.append(index.report(rule, o,
                     "The VirtualServices \(names) associated with mesh gateway define the same host \(shown) which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.",
-                    objects.map { index.evidence($0, "spec.hosts", host) }, also: objects))
+                    objects.prefix(10).map { index.evidence($0, "spec.hosts", host) }, also: objects))
             }
         }
         return out

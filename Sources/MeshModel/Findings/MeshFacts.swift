@@ -53,16 +53,19 @@ public struct MeshFacts: Sendable {
 
 /// The Kubernetes side: the typed objects every view already decodes, plus the rest by kind.
 public struct KubeFacts: Sendable {
-    public var namespaces: [KubeNamespace] = []
-    public var pods: [KubePod] = []
-    public var services: [KubeService] = []
+    public var namespaces: [KubeNamespace] = [] { didSet { derived = KubeFactsDerived() } }
+    public var pods: [KubePod] = [] { didSet { derived = KubeFactsDerived() } }
+    public var services: [KubeService] = [] { didSet { derived = KubeFactsDerived() } }
     public var endpointSlices: [KubeEndpointSlice] = []
     /// Every other object by kind (`VirtualService`, `DestinationRule`, `Gateway`, `Sidecar`,
     /// `PeerAuthentication`, `AuthorizationPolicy`, `ServiceEntry`, `Deployment`, …).
-    public var objects: [String: [KubeObject]] = [:]
+    public var objects: [String: [KubeObject]] = [:] { didSet { derived = KubeFactsDerived() } }
     /// Where an object was read from, by ``FindingObject`` description (`Kind ns/name`):
     /// `file.yaml:12` for manifests; absent for live objects.
-    public var locations: [String: String] = [:]
+    public var locations: [String: String] = [:] { didSet { derived = KubeFactsDerived() } }
+    /// Indexes built from the lists above (the config rules' ``ConfigIndex``), shared by
+    /// every rule of one evaluation and dropped when a list changes.
+    var derived = KubeFactsDerived()
 
     public init() {}
 }

@@ -1,0 +1,157 @@
+import Foundation
+
+/// VirtualService checks: IST0109 conflicting mesh hosts, IST0112 port selector required,
+/// IST0130/IST0131 unreachable rules and ineffective matches, IST0132 host not in gateway.
+enum VirtualServiceRules {
+    static let conflictingMeshHosts = FindingRule.config("IST0109", .error, "VirtualServices on the mesh gateway share a host") { index, rule in
+        // scope/fqdn → VirtualServices; a VirtualService's scope is its exportTo.
+        var byHost: [String: [KubeObject]] = [:]
+        var order: [String] = []
+        for vs in index.virtualServices where vs.isBoundToMesh {
+            let ns = vs.namespace
+            for scope in ConfigIndex.scopes(vs.exportTo, namespace: ns).sorted() {
+                for h in Set(vs.hosts) {
+                    let key = scope + "/" + ConfigHosts.fqdn(h, namespace: ns)
+                    if byHost[key] == nil { order.append(key) }
+                    byHost[key, default: []].append(vs.object)
+                }
+            }
+        }
+        var out: [Finding] = []
+        for key in order {
+            guard let list = byHost[key], list.count > 1 else { continue }
+            let objects = list.map { index.object($0) }
+            let names = ConfigIndex.names(objects.map { "\($0.namespace ?? "")/\($0.name)" })
+            let slash = key.firstIndex(of: "/")!
+            let scope = key[..<slash], host = String(key[key.index(after: slash)...])
+            let shown = scope == "*" ? host : "\(host) (exported to \(scope))"
+            for o in objects {
+                out.append(index.report(rule, o,
+                    "The VirtualServices \(names) associated with mesh gateway define the same host \(shown) which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.",
+                    objects.prefix(10).map { index.evidence($0, "spec.hosts", host) }, also: objects))
+            }
+        }
+        return out
+    }
+
+    static let portSelectorRequired = FindingRule.config("IST0112", .error, "Destination port required") { index, rule in
+        var out: [Finding] = []
+        for vs in index.virtualServices {
+            let o = index.object(vs.object)
+            for d in vs.destinations where d.port == nil {
+                guard let entry = index.lookup(d.host, from: vs.namespace), entry.ports.count > 1 else { continue }
+                let ports = entry.ports.map { String($0.number) }
+                out.append(index.report(rule, o,
+                    "This VirtualService routes to a service \"\(d.host)\" that exposes multiple ports [\(ports.joined(separator: " "))]. Specifying a port in the destination is required to disambiguate.",
+                    [index.evidence(o, d.path, "host \(d.host), no port.number"),
+                     index.evidence(entry.object, "spec.ports", ports.joined(separator: ", "))], also: [entry.object]))
+            }
+        }
+        return out
+    }
+
+    /// Istio's validation of HTTP rule order: a rule without matches catches everything, so a
+    /// second one is never reached; a match equal to an earlier rule's (names aside) is
+    /// ineffective, and a rule whose matches all are is unreachable.
+    typealias Unreachable = (rules: [(path: String, rule: String, reason: String)], matches: [(path: String, rule: String, match: String, earlier: String)])
+
+    static func unreachable(_ vs: KubeObject) -> Unreachable {
+        var rules: [(path: String, rule: String, reason: String)] = []
+        var matches: [(path: String, rule: String, match: String, earlier: String)] = []
+        var seen: [String: Int] = [:]
+        var catchAll = -1
+        let routes = vs.raw["spec"]?["http"]?.array ?? []
+        func ruleName(_ i: Int) -> String { routes[i]["name"]?.string.map { "\"\($0)\"" } ?? "#\(i)" }
+        for (i, route) in routes.enumerated() {
+            let list = route["match"]?.array ?? []
+            if list.isEmpty {
+                if catchAll >= 0 { rules.append(("spec.http[\(i)]", ruleName(i), "only the last rule can have no matches")) }
+                catchAll = i
+                continue
+            }
+            var duplicates = 0
+            for (j, m) in list.enumerated() {
+                let key = canonical(m, dropping: "name")
+                if let earlier = seen[key] {
+                    matches.append(("spec.http[\(i)].match[\(j)]", ruleName(i), m["name"]?.string.map { "\"\($0)\"" } ?? "#\(j)", ruleName(earlier)))
+                    duplicates += 1
+                } else {
+                    seen[key] = i
+                }
+            }
+            if duplicates == list.count { rules.append(("spec.http[\(i)]", ruleName(i), "all matches used by prior rules")) }
+        }
+        return (rules, matches)
+    }
+
+    static let unreachableRule = FindingRule.config("IST0130", .warning, "VirtualService rule never used") { index, rule in
+        index.virtualServices.flatMap { vs in
+            let o = index.object(vs.object)
+            return vs.unreachable.rules.map { r in
+                index.report(rule, o, "VirtualService rule \(r.rule) not used (\(r.reason)).", [index.evidence(o, r.path, r.reason)])
+            }
+        }
+    }
+
+    static let ineffectiveMatch = FindingRule.config("IST0131", .info, "VirtualService match never used") { index, rule in
+        index.virtualServices.flatMap { vs in
+            let o = index.object(vs.object)
+            return vs.unreachable.matches.map { m in
+                index.report(rule, o, "VirtualService rule \(m.rule) match \(m.match) is not used (duplicate/overlapping match in rule \(m.earlier)).",
+                             [index.evidence(o, m.path, "same as a match of rule \(m.earlier)")])
+            }
+        }
+    }
+
+    static let hostNotInGateway = FindingRule.config("IST0132", .warning, "VirtualService host not on its Gateway") { index, rule in
+        var out: [Finding] = []
+        for vs in index.virtualServices {
+            let o = index.object(vs.object)
+            let ns = vs.namespace
+            let hosts = vs.hosts
+            for (i, g) in vs.gateways.enumerated() where g != "mesh" {
+                let key = ConfigIndex.gatewayKey(g, from: ns)
+                guard let gw = index.gateways[key] else { continue }  // IST0101 reports it
+                let gwHosts = gatewayHosts(gw, for: ns)
+                if !hosts.contains(where: { h in gwHosts.contains { ConfigHosts.overlaps($0, h) } }) {
+                    let go = index.object(gw)
+                    out.append(index.report(rule, o,
+                        "one or more host [\(hosts.joined(separator: " "))] defined in VirtualService \(ns)/\(o.name) not found in Gateway \(key).",
+                        [index.evidence(o, "spec.gateways[\(i)]", g), index.evidence(o, "spec.hosts", hosts.joined(separator: ", ")),
+                         index.evidence(go, "spec.servers[].hosts", gwHosts.isEmpty ? "none for namespace \(ns)" : gwHosts.joined(separator: ", "))],
+                        also: [go]))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The hosts a Gateway offers to VirtualServices in `namespace`: `ns/host` entries only
+    /// when `ns` is that namespace (`.` is the Gateway's own, `*` any), without the prefix.
+    static func gatewayHosts(_ gw: KubeObject, for namespace: String) -> [String] {
+        let gwNamespace = gw.metadata.namespace ?? "default"
+        var out: [String] = []
+        for server in gw.raw["spec"]?["servers"]?.array ?? [] {
+            for h in ConfigIndex.strings(server["hosts"]) {
+                guard let slash = h.firstIndex(of: "/") else { out.append(h); continue }
+                let ns = String(h[..<slash]), host = String(h[h.index(after: slash)...])
+                if ns == "*" || ns == namespace || (ns == "." && gwNamespace == namespace) { out.append(host) }
+            }
+        }
+        return out
+    }
+
+    /// A JSON value with object keys sorted (and `dropping` removed at the top), so equal
+    /// matches written in another key order compare equal.
+    static func canonical(_ v: JSONValue, dropping: String? = nil) -> String {
+        switch v.kind {
+        case .object:
+            let members = v.members.filter { $0.key != dropping }.sorted { $0.key < $1.key }
+            return "{" + members.map { "\($0.key):" + canonical($0.value) }.joined(separator: ",") + "}"
+        case .array:
+            return "[" + v.elements.map { canonical($0) }.joined(separator: ",") + "]"
+        default:
+            return v.rawText
+        }
+    }
+}

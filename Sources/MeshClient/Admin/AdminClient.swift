@@ -85,8 +85,9 @@ public final class AdminClient: Sendable {
             var trimmed = base
             while trimmed.hasSuffix("/") { trimmed.removeLast() }
             let url = trimmed + normalized
-            var request = HTTPClientRequest(url: url)
-            request.method = method
+            var built = HTTPClientRequest(url: url)
+            built.method = method
+            let request = built
             let http = directHTTP!
             let timeout = self.timeout
             do {

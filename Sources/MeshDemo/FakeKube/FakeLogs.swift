@@ -135,8 +135,8 @@ extension FakeAPIServer {
         let headers: HTTPHeaders = ["Content-Type": "text/plain"]
         guard follow else { return DemoHTTPResponse(status: .ok, headers: headers, body: .bytes(encode(history))) }
         let (out, continuation) = AsyncStream<[UInt8]>.makeStream()
-        let logs = self.logs, store = self.store, interval = logs.pollInterval
-        logs.opened(1)
+        let logState = self.logs, objects = self.store, interval = logs.pollInterval
+        logState.opened(1)
         let pump = Task {
             if !history.isEmpty { continuation.yield(encode(history)) }
             var cursor = now
@@ -144,8 +144,8 @@ extension FakeAPIServer {
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
                 if Task.isCancelled { break }
                 // The pod deleted, its container restarted, or the streams dropped: this stream ends.
-                let gone = store.withLock { store.getLocked(podResource, namespace: namespace, name: pod) } == nil
-                let s = logs.state(key)
+                let gone = objects.withLock { objects.getLocked(podResource, namespace: namespace, name: pod) } == nil
+                let s = logState.state(key)
                 if gone || s.restarts != state.restarts || s.drop != state.drop { break }
                 let next = FakeLogs.nowMillis()
                 let lines = s.source?(namespace, pod, container, cursor, next) ?? []
@@ -156,7 +156,7 @@ extension FakeAPIServer {
         }
         continuation.onTermination = { _ in
             pump.cancel()
-            logs.opened(-1)
+            logState.opened(-1)
         }
         return DemoHTTPResponse(status: .ok, headers: headers, body: .stream(out))
     }

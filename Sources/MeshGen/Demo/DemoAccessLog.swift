@@ -1,3 +1,5 @@
+import MeshModel
+
 /// The access logs the demo's proxies write, derived from ``DemoMesh`` and ``DemoTraffic``
 /// (never a second model): in second `tick` a proxy logs exactly the requests (or
 /// connections) its counters grow by in that second, so `flows` and `top` agree with
@@ -121,12 +123,14 @@ public enum DemoAccessLog {
         let svc = mesh.services[e.service]
         let http = svc.protocolName != "tcp"
         let (count, errors) = perSecond(e, replica: r, tick: tick, http: http)
-        let arrived = count - errors
         let src = mesh.pods[sourcePod(mesh, e, replica: r)]
         let me = mesh.pods[p]
-        for i in 0..<min(max(0, arrived), maxLinesPerEdge) {
-            let key = key(ei, r, tick, i + 1_000)
-            let millis = epoch * 1000 + i * 1000 / max(1, min(arrived, maxLinesPerEdge)) + 1
+        // The requests that did not fail at the client, with the keys (so the request IDs
+        // and client ports) the client's own lines gave them.
+        let logged = min(count, maxLinesPerEdge)
+        for i in min(errors, logged)..<logged {
+            let key = key(ei, r, tick, i)
+            let millis = epoch * 1000 + i * 1000 / max(1, logged) + 1
             var f = Fields(start: millis, key: key)
             f.cluster = "inbound|\(svc.targetPort)||"
             f.upstreamHost = "\(me.ip):\(svc.targetPort)"
@@ -186,7 +190,8 @@ public enum DemoAccessLog {
             let conns = http ? (count + Int(key(ei, r, tick, 0) % 50)) / 50 : count
             for (direction, pod) in [("outbound", src), ("inbound", dst)] where pod.node == node && pod.mode == .ambient {
                 for i in 0..<min(conns, maxLinesPerEdge) {
-                    let key = key(ei, r, tick, i + (direction == "inbound" ? 4_000 : 3_000))
+                    // Both ends log the same connection: one key, so one client port.
+                    let key = key(ei, r, tick, i + 3_000)
                     let millis = epoch * 1000 + i * 1000 / max(1, min(conns, maxLinesPerEdge)) + 3
                     let sw = mesh.workloads[src.workload], dw = mesh.workloads[dst.workload]
                     let sent = http ? 320 * 50 : 2_300, recv = http ? 4_180 * 50 : 11_500

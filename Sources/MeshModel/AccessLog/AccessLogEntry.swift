@@ -63,10 +63,11 @@ public struct AccessLogEntry: Sendable, Equatable {
 
     public init(format: Format) { self.format = format }
 
-    /// Whether the request (or connection) failed: a 5xx, no response at all, a ztunnel
-    /// error, or a flag other than the informational ones (DI, RFCF).
+    /// Whether the request (or connection) failed: a 5xx, an HTTP request with no response
+    /// at all (code 0; TCP lines always log 0), a ztunnel error, or a flag other than the
+    /// informational ones (DI, RFCF).
     public var failed: Bool {
-        if let status, status >= 500 || status == 0 { return true }
+        if let status, status >= 500 || (status == 0 && method != nil) { return true }
         if error != nil { return true }
         return flags.contains { $0.code != "DI" && $0.code != "RFCF" }
     }

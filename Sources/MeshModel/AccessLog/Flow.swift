@@ -76,20 +76,18 @@ public struct Flow: Sendable, Equatable {
         }
         switch entry.format {
         case .ztunnel:
-            if let w = entry.sourceWorkload {
-                source = End(name: w + (entry.sourceNamespace.map { "." + $0 } ?? ""), workload: w, namespace: entry.sourceNamespace,
-                             address: entry.downstreamRemoteAddress)
-            } else {
-                source = identity(entry.sourceIdentity) ?? resolve(entry.downstreamRemoteAddress) ?? .unknown
+            // ztunnel's `workload` is the pod's name: the directory knows the workload.
+            func named(_ pod: String?, _ ns: String?, _ address: String?) -> End? {
+                guard let pod else { return nil }
+                return End(name: pod + (ns.map { "." + $0 } ?? ""), workload: pod, namespace: ns, pod: pod, address: address)
             }
-            if let w = entry.destinationWorkload {
-                destination = End(name: w + (entry.destinationNamespace.map { "." + $0 } ?? ""), workload: w,
-                                  namespace: entry.destinationNamespace, address: entry.upstreamHost)
-            } else if let svc = entry.destinationService {
-                destination = Flow.serviceEnd(svc)
-            } else {
-                destination = identity(entry.destinationIdentity) ?? resolve(entry.upstreamHost) ?? .unknown
-            }
+            source = directory.endpoint(address: entry.downstreamRemoteAddress ?? "").map { .of($0, address: entry.downstreamRemoteAddress) }
+                ?? named(entry.sourceWorkload, entry.sourceNamespace, entry.downstreamRemoteAddress)
+                ?? identity(entry.sourceIdentity) ?? resolve(entry.downstreamRemoteAddress) ?? .unknown
+            destination = directory.endpoint(address: entry.upstreamHost ?? "").map { .of($0, address: entry.upstreamHost) }
+                ?? named(entry.destinationWorkload, entry.destinationNamespace, entry.upstreamHost)
+                ?? entry.destinationService.map(Flow.serviceEnd)
+                ?? identity(entry.destinationIdentity) ?? resolve(entry.upstreamHost) ?? .unknown
         case .envoyText, .envoyJSON:
             let cluster = entry.upstreamCluster ?? ""
             if cluster.hasPrefix("inbound|") {
@@ -123,13 +121,23 @@ public struct Flow: Sendable, Equatable {
         return End(name: fqdn, workload: fqdn)
     }
 
-    /// `details:9080/details/0` for HTTP (query dropped), the service for TCP and ztunnel.
+    /// `details:9080/details/0` for HTTP (query dropped); for TCP and ztunnel the service
+    /// (`mongodb.bookinfo.svc.cluster.local`), else `-`.
     public var route: String {
-        if let a = entry.authority ?? entry.path.map({ _ in "-" }) {
+        if entry.method != nil || entry.authority != nil {
             var p = Substring(entry.path ?? "")
             if let q = p.firstIndex(of: "?") { p = p[..<q] }
-            return a + p
+            return (entry.authority ?? "-") + p
         }
-        return entry.destinationService ?? "-"
+        return entry.destinationService ?? entry.upstreamCluster.flatMap(Flow.serviceHost) ?? "-"
+    }
+
+    /// What identifies one request or connection across the lines that log it: an Envoy
+    /// request's ID with its route (one ID follows a request through every hop), or
+    /// ztunnel's connection by its source address. nil when the line carries neither.
+    public var dedupKey: String? {
+        if let id = entry.requestID { return id + " " + (entry.method ?? "") + " " + route }
+        if entry.format == .ztunnel, let src = entry.downstreamRemoteAddress { return "z " + src + " " + (entry.upstreamHost ?? "") }
+        return nil
     }
 }

@@ -61,7 +61,7 @@ public struct FlowIngest: Sendable {
         let total = rejectedTotal
         guard total > 0 else { return nil }
         let parts = AccessLogRejection.allCases.compactMap { r in rejected[r].map { "\($0) \(r.rawValue)" } }
-        return "\(total) of \(lines) line\(lines == 1 ? "" : "s") \(total == 1 ? "was" : "were") not access-log lines (\(parts.joined(separator: ", ")))"
+        return "\(total) of \(lines) line\(lines == 1 ? "" : "s") \(total == 1 ? "was not an access-log line" : "were not access-log lines") (\(parts.joined(separator: ", ")))"
     }
 
     /// Calls `body` with each line of `bytes` (split at `\n`), without copying them.

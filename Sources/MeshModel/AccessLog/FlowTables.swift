@@ -15,7 +15,8 @@ public enum FlowTables {
         return t
     }
 
-    static func row(_ f: Flow) -> [String] {
+    /// One flow's cells, in the order of ``flows(_:)``'s columns.
+    public static func row(_ f: Flow) -> [String] {
         let e = f.entry
         return [
             shortTime(e.startTime ?? e.receivedAt), f.source.name, f.destination.name, e.method ?? (e.format == .ztunnel ? "TCP" : "-"), f.route,
@@ -74,7 +75,7 @@ public enum FlowTables {
             .init("P50", numeric: true), .init("P99", numeric: true), .init("BYTES", numeric: true), .init("FLAGS"),
         ])
         t.rows = rows.map { r in
-            [r.source, r.destination, r.route, String(r.requests), percent(r.successRate), r.p50Ms.map { "\($0)ms" } ?? "-",
+            [r.source, r.destination, r.route, String(r.requests), percent(ok: r.requests - r.failures, of: r.requests), r.p50Ms.map { "\($0)ms" } ?? "-",
              r.p99Ms.map { "\($0)ms" } ?? "-", String(r.bytes),
              r.flags.isEmpty ? "-" : r.flags.prefix(3).map { "\($0.code):\($0.count)" }.joined(separator: " ")]
         }
@@ -95,10 +96,10 @@ public enum FlowTables {
         })
     }
 
-    /// `99.5%`; `100%` only when nothing failed.
-    static func percent(_ rate: Double) -> String {
-        if rate >= 1 { return "100%" }
-        let tenths = Int((rate * 1000).rounded(.down))
+    /// `99.5%`, rounded down from whole counts, so `100%` means nothing failed.
+    static func percent(ok: Int, of total: Int) -> String {
+        if total <= 0 || ok >= total { return "100%" }
+        let tenths = max(0, ok) * 1000 / total
         return "\(tenths / 10).\(tenths % 10)%"
     }
 

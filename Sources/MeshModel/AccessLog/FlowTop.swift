@@ -56,10 +56,26 @@ public struct FlowTop: Sendable {
     /// new path per line cannot grow memory without end).
     public var maxKeys = 100_000
     public private(set) var droppedKeys = 0
+    /// Count a request logged by both its client's and its server's proxy once (by its
+    /// ``Flow/dedupKey``, among the last ``dedupMemory`` ones).
+    public var deduplicate = true
+    public var dedupMemory = 100_000
+    /// Lines not counted because another line already logged the same request.
+    public private(set) var duplicates = 0
+    private var seen: Set<String> = []
+    private var seenOrder: [String] = []
+    private var seenHead = 0
 
     public init(window: Int? = nil) { self.window = window.map { max(1, $0) } }
 
     public mutating func add(_ flow: Flow, at second: Int = 0) {
+        if deduplicate, let k = flow.dedupKey {
+            if seen.contains(k) {
+                duplicates += 1
+                return
+            }
+            remember(k)
+        }
         let key = Key(source: flow.source.name, destination: flow.destination.name, route: flow.route)
         let slot = window == nil ? 0 : second
         if buckets[key] == nil, buckets.count >= maxKeys {
@@ -81,6 +97,18 @@ public struct FlowTop: Sendable {
         list[k].bytes &+= (e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)
         if let d = e.durationMs { list[k].histogram[FlowTop.bucket(d)] &+= 1 }
         for f in e.flags { list[k].flags[f.code, default: 0] += 1 }
+    }
+
+    /// Keeps the last ``dedupMemory`` keys, the oldest forgotten first.
+    private mutating func remember(_ k: String) {
+        seen.insert(k)
+        if seenOrder.count < dedupMemory {
+            seenOrder.append(k)
+        } else {
+            seen.remove(seenOrder[seenHead])
+            seenOrder[seenHead] = k
+            seenHead = (seenHead + 1) % seenOrder.count
+        }
     }
 
     /// Drops buckets older than the window ending at `now`.

@@ -13,6 +13,11 @@ public struct BoundedLineSplitter: Sendable {
         public var bytes: [UInt8]
         /// The line did not end with a newline: too long, or the stream ended mid-line.
         public var cut: Bool
+
+        public init(bytes: [UInt8], cut: Bool) {
+            self.bytes = bytes
+            self.cut = cut
+        }
     }
 
     public let maxLineBytes: Int

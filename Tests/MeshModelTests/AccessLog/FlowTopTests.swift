@@ -70,22 +70,25 @@ import Testing
 }
 
 @Suite struct LogStreamMachineTests {
+    /// `#expect` cannot call a mutating method itself.
+    static func accept(_ m: inout LogStreamMachine, _ timestamp: String?, _ line: [UInt8]) -> Bool { m.accept(timestamp: timestamp, line: line) }
+
     @Test func reconnectsFromTheLastLineWithoutRepeats() {
         var m = LogStreamMachine(initial: .init(sinceSeconds: 60, tailLines: 10))
         #expect(m.start() == .open(.init(sinceSeconds: 60, tailLines: 10)))
         m.opened(containerID: "c1#0")
-        #expect(m.accept(timestamp: "2026-11-20T09:00:01.5Z", line: Array("a".utf8)))
-        #expect(m.accept(timestamp: "2026-11-20T09:00:02.25Z", line: Array("b".utf8)))
-        #expect(m.accept(timestamp: "2026-11-20T09:00:02.25Z", line: Array("c".utf8)))
+        #expect(Self.accept(&m, "2026-11-20T09:00:01.5Z", Array("a".utf8)))
+        #expect(Self.accept(&m, "2026-11-20T09:00:02.25Z", Array("b".utf8)))
+        #expect(Self.accept(&m, "2026-11-20T09:00:02.25Z", Array("c".utf8)))
         #expect(m.streamEnded() == .checkPod)
         #expect(m.podChecked(exists: true, containerID: "c1#0") == .wait(seconds: 0))
         #expect(m.waited() == .open(.init(sinceTime: "2026-11-20T09:00:02Z")))
         // The server repeats the lines of that second: old ones are dropped, new ones kept.
-        #expect(!m.accept(timestamp: "2026-11-20T09:00:02.1Z", line: Array("x".utf8)))
-        #expect(!m.accept(timestamp: "2026-11-20T09:00:02.250000000Z", line: Array("b".utf8)))
-        #expect(!m.accept(timestamp: "2026-11-20T09:00:02.25Z", line: Array("c".utf8)))
-        #expect(m.accept(timestamp: "2026-11-20T09:00:02.25Z", line: Array("d".utf8)))
-        #expect(m.accept(timestamp: "2026-11-20T09:00:03Z", line: Array("e".utf8)))
+        #expect(!Self.accept(&m, "2026-11-20T09:00:02.1Z", Array("x".utf8)))
+        #expect(!Self.accept(&m, "2026-11-20T09:00:02.250000000Z", Array("b".utf8)))
+        #expect(!Self.accept(&m, "2026-11-20T09:00:02.25Z", Array("c".utf8)))
+        #expect(Self.accept(&m, "2026-11-20T09:00:02.25Z", Array("d".utf8)))
+        #expect(Self.accept(&m, "2026-11-20T09:00:03Z", Array("e".utf8)))
         #expect(m.duplicates == 3)
     }
 
@@ -115,7 +118,7 @@ import Testing
         #expect(m.restarts == 1)
         // The new container's log is read from its start, and its lines are new even if older.
         #expect(m.waited() == .open(.init()))
-        #expect(m.accept(timestamp: "2026-11-20T09:00:04Z", line: [1]))
+        #expect(Self.accept(&m, "2026-11-20T09:00:04Z", [1]))
         _ = m.streamEnded()
         #expect(m.podChecked(exists: false, containerID: nil) == .stop(reason: "pod deleted"))
         var bad = LogStreamMachine()

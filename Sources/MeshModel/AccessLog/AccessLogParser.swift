@@ -113,6 +113,10 @@ public enum AccessLogParser {
                     }
                     n += 1
                 }
+                // `[START] "…`: an Envoy debug line (`[time][thread][level][logger] …`) or any
+                // other bracketed log is another format, not a truncated access line.
+                if n >= 2, fs[1] == 0 || b[fs[1] - 1] != UInt8(ascii: "\"") { return .failure(.unknownFormat) }
+                if n == 1, fe[0] + 1 < end, b[fe[0] + 1] != 0x20 { return .failure(.unknownFormat) }
                 guard n == textFields else { return .failure(.truncated) }
                 func field(_ k: Int) -> String? { value(b, fs[k], fe[k]) }
                 func number(_ k: Int) -> Int? { integer(b, fs[k], fe[k]) }

@@ -134,10 +134,15 @@ public struct Flow: Sendable, Equatable {
 
     /// What identifies one request or connection across the lines that log it: an Envoy
     /// request's ID with its route (one ID follows a request through every hop), or
-    /// ztunnel's connection by its source address. nil when the line carries neither.
+    /// ztunnel's connection by its client address and byte counts. nil when the line carries neither.
     public var dedupKey: String? {
         if let id = entry.requestID { return id + " " + (entry.method ?? "") + " " + route }
-        if entry.format == .ztunnel, let src = entry.downstreamRemoteAddress { return "z " + src + " " + (entry.upstreamHost ?? "") }
+        if entry.format == .ztunnel, let src = entry.downstreamRemoteAddress {
+            // Both ztunnels log a connection between ambient pods: same client address, the
+            // byte counts swapped. A client port reused later moves other byte counts.
+            let a = entry.bytesSent ?? 0, b = entry.bytesReceived ?? 0
+            return "z \(src) \(entry.upstreamHost ?? "") \(min(a, b)) \(max(a, b))"
+        }
         return nil
     }
 }

@@ -27,7 +27,7 @@ import Testing
         let r = await MeshScopeMain.invoke(["flows", "-f", "-"], stdin: Array(input.utf8))
         #expect(r.code == 0)
         #expect(r.stdout.split(separator: "\n").count == 3)
-        #expect(r.stderr == "meshscope: 2 of 4 lines were not access-log lines (1 unknown-format, 1 bad-json); first: [2026-11-20 09:00:00.000][15][debug][rbac] enforced denied\n")
+        #expect(r.stderr == "meshscope: 2 of 4 lines were not access-log lines (1 bad-json, 1 unknown-format); first: [2026-11-20 09:00:00.000][15][debug][rbac] enforced denied\n")
         let none = await MeshScopeMain.invoke(["flows", "-f", "-"], stdin: Array("hello\nworld\n".utf8))
         #expect(none.code == 1)
         #expect(none.stderr.hasSuffix("meshscope: <stdin>: no line is an access-log line (Envoy TEXT or JSON, or ztunnel)\n"))
@@ -40,7 +40,7 @@ import Testing
         // Expected from the log itself: the connections from this productpage pod to details,
         // told apart by client address and byte counts (ztunnel quotes some values, not others).
         let text = try Fixtures.text("accesslogs/ztunnel.log").replacingOccurrences(of: "\"", with: "")
-        func field(_ line: Substring, _ key: String) -> String { String(line.split(separator: " ").first { $0.hasPrefix(key + "=") }?.dropFirst(key.count + 1) ?? "") }
+        func field(_ line: Substring, _ key: String) -> String { String(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first { $0.hasPrefix(key + "=") }?.dropFirst(key.count + 1) ?? "") }
         let clients = Set(text.split(separator: "\n").filter { field($0, "src.workload") == "productpage-v1-87d54dd59-c7jts" && field($0, "dst.service") == "details.bookinfo.svc.cluster.local" }
             .map { field($0, "src.addr") + " " + field($0, "bytes_sent") + " " + field($0, "bytes_recv") })
         let rows = try #require(doc.root.array)

@@ -81,25 +81,25 @@ import Testing
 
     @Test func reconnectsWithoutRepeatsOrGaps() async throws {
         try await Self.withStreams(["web-0", "web-1"], targets: [Self.target("web-0"), Self.target("web-1")]) { cluster, c, streamer in
-            #expect(await eventually { c.lines("web-0").count >= 10 && c.lines("web-1").count >= 10 })
+            #expect(await eventually(timeout: 30) { c.lines("web-0").count >= 10 && c.lines("web-1").count >= 10 })
             #expect(cluster.server.openLogStreams == 2)
             let before = c.lines("web-0").count
             cluster.server.dropLogStreams()
-            #expect(await eventually { c.lines("web-0").count >= before + 20 && c.lines("web-1").count >= before + 20 })
+            #expect(await eventually(timeout: 30) { c.lines("web-0").count >= before + 20 && c.lines("web-1").count >= before + 20 })
             Self.expectContiguous(c.lines("web-0"), "web-0")
             Self.expectContiguous(c.lines("web-1"), "web-1")
-            #expect(await eventually { cluster.server.openLogStreams == 2 })
+            #expect(await eventually(timeout: 30) { cluster.server.openLogStreams == 2 })
             #expect(c.ended("web-0/istio-proxy") == nil)
         }
     }
 
     @Test func containerRestartIsFollowed() async throws {
         try await Self.withStreams(["web-0", "web-1"], targets: [Self.target("web-0"), Self.target("web-1")]) { cluster, c, _ in
-            #expect(await eventually { c.lines("web-0").count >= 5 })
+            #expect(await eventually(timeout: 30) { c.lines("web-0").count >= 5 })
             try cluster.server.restartContainer(namespace: "shop", pod: "web-0", container: "istio-proxy")
             let at = c.lines("web-0").count
-            #expect(await eventually { c.allNotices.contains("web-0: container istio-proxy restarted; reading its new log") })
-            #expect(await eventually { c.lines("web-0").count >= at + 10 })
+            #expect(await eventually(timeout: 30) { c.allNotices.contains("web-0: container istio-proxy restarted; reading its new log") })
+            #expect(await eventually(timeout: 30) { c.lines("web-0").count >= at + 10 })
             #expect(c.ended("web-0/istio-proxy") == nil)
             let others = c.lines("web-1")
             Self.expectContiguous(others, "web-1")
@@ -108,11 +108,11 @@ import Testing
 
     @Test func deletedPodAndUnknownContainerEndOnlyTheirStreams() async throws {
         try await Self.withStreams(["web-0", "web-1"], targets: [Self.target("web-0"), Self.target("web-1"), Self.target("web-0", "nope")]) { cluster, c, _ in
-            #expect(await eventually { c.lines("web-1").count >= 5 })
+            #expect(await eventually(timeout: 30) { c.lines("web-1").count >= 5 })
             cluster.server.delete(apiVersion: "v1", kind: "Pod", namespace: "shop", name: "web-1")
-            #expect(await eventually { c.ended("web-1/istio-proxy") == .some("pod deleted") })
+            #expect(await eventually(timeout: 30) { c.ended("web-1/istio-proxy") == .some("pod deleted") })
             let n = c.lines("web-0").count
-            #expect(await eventually { c.lines("web-0").count >= n + 10 })
+            #expect(await eventually(timeout: 30) { c.lines("web-0").count >= n + 10 })
             #expect(c.ended("web-0/istio-proxy") == nil)
             // The 400 for a container the pod does not have is reported once, as the server said it.
             #expect(c.ended("web-0/nope") == .some("container nope is not valid for pod web-0"))

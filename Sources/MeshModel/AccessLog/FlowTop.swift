@@ -125,13 +125,15 @@ public struct FlowTop: Sendable {
         var out: [Row] = []
         for (key, list) in buckets {
             var requests = 0, failures = 0, bytes = 0
-            var hist = [UInt32](repeating: 0, count: FlowTop.histogramSize)
             var flags: [String: Int] = [:]
-            for b in list where window == nil || b.second > now &- window! {
+            let live = list.filter { window == nil || $0.second > now &- window! }
+            // One bucket (a file, one second): its histogram as it is, no copy to sum into.
+            var hist = live.count == 1 ? live[0].histogram : [UInt32](repeating: 0, count: FlowTop.histogramSize)
+            for b in live {
                 requests += b.requests
                 failures += b.failures
                 bytes &+= b.bytes
-                for i in hist.indices { hist[i] &+= b.histogram[i] }
+                if live.count > 1 { for i in hist.indices { hist[i] &+= b.histogram[i] } }
                 for (f, n) in b.flags { flags[f, default: 0] += n }
             }
             guard requests > 0 else { continue }

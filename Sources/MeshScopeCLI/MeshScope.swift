@@ -29,5 +29,8 @@ public struct MeshScope: AsyncParsableCommand {
         DiffCommand.self,
         SnapshotCommand.self,
         CheckCommand.self,
+        FlowsCommand.self,
+        TopCommand.self,
+        LogLevelCommand.self,
     ] + MeshScope.liveCommands
 }

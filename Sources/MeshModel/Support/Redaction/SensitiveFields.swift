@@ -1,6 +1,6 @@
 /// The one list of fields whose values are secrets, and the one function that recognises
 /// them. Every path that prints or stores JSON reads it: Envoy `-o json|yaml`
-/// (``EnvoyRedaction``, `ProtoJSONWriter`), snapshots and the objects shown to a person
+/// (``EnvoyRedaction``, `JSONWriter`'s proto-message rules), snapshots and the objects shown to a person
 /// (`SnapshotRedaction`, ``KubeObject/displayed(_:kind:)``), and diffs (``DiffNormalizer``).
 /// Before, four copies had drifted apart (`token` was in the diff's list only).
 ///

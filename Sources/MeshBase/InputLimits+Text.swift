@@ -19,13 +19,7 @@ extension InputLimits {
     public static func parseSize(_ text: String) -> Int? {
         let units: [(String, Int)] = [("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("Ti", 1 << 40),
                                       ("k", 1_000), ("K", 1_000), ("M", 1_000_000), ("G", 1_000_000_000), ("T", 1_000_000_000_000)]
-        var digits = Substring(text)
-        var multiplier = 1
-        for (suffix, m) in units where text.hasSuffix(suffix) {
-            digits = text.dropLast(suffix.count)
-            multiplier = m
-            break
-        }
+        let (digits, multiplier) = splitUnit(text, units, none: 1)
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else { return nil }
         let (product, overflow) = n.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : product
@@ -35,17 +29,18 @@ extension InputLimits {
     /// Nil when malformed, negative or not finite.
     public static func parseDuration(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        var number = Substring(text)
-        var scale = 1.0
-        for (suffix, s) in units where text.hasSuffix(suffix) {
-            number = text.dropLast(suffix.count)
-            scale = s
-            break
-        }
+        let (number, scale) = splitUnit(text, units, none: 1.0)
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               let value = Double(number), value.isFinite else { return nil }
         let seconds = value * scale
         return seconds.isFinite ? seconds : nil
+    }
+
+    /// `text` without the first of `units` it ends with, and that unit's scale (`none`
+    /// without one): `("512", 1 << 20)` for `512Mi`. Longer suffixes go first in `units`.
+    private static func splitUnit<Scale>(_ text: String, _ units: [(String, Scale)], none: Scale) -> (Substring, Scale) {
+        for (suffix, scale) in units where text.hasSuffix(suffix) { return (text.dropLast(suffix.count), scale) }
+        return (Substring(text), none)
     }
 
     /// `30s`, `2m`, `1.5s`: a duration as a flag would take it.

@@ -270,7 +270,7 @@ public enum SnapshotCollector {
                 }
             }
             // The API server's order: by `namespace/name`, bytewise (etcd key order).
-            items.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            items.sort { GoCompat.less($0.key, $1.key) }
             return (r.qualifiedName, items.map(\.raw))
         }
     }

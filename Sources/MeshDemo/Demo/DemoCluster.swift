@@ -82,7 +82,16 @@ public final class DemoCluster: Sendable {
     /// `path` or a new temporary file; returns the path.
     public func writeKubeconfig(path: String? = nil) throws -> String {
         let file = path ?? NSTemporaryDirectory() + "meshscope-demo-\(api.port).kubeconfig"
-        let text = """
+        let text = kubeconfigText(user: "demo", token: nil, namespace: DemoMesh.sidecarNamespace)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// The demo's kubeconfig: context `meshscope-demo` on the fake API server as `user`,
+    /// with a bearer `token` when given (else no credentials), starting in `namespace`.
+    func kubeconfigText(user: String, token: String?, namespace: String) -> String {
+        let credentials = token.map { "\n    token: \($0)" } ?? " {}"
+        return """
         apiVersion: v1
         kind: Config
         clusters:
@@ -90,18 +99,16 @@ public final class DemoCluster: Sendable {
           cluster:
             server: \(api.url)
         users:
-        - name: demo
-          user: {}
+        - name: \(user)
+          user:\(credentials)
         contexts:
         - name: meshscope-demo
           context:
             cluster: meshscope-demo
-            user: demo
-            namespace: \(DemoMesh.sidecarNamespace)
+            user: \(user)
+            namespace: \(namespace)
         current-context: meshscope-demo
 
         """
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
     }
 }

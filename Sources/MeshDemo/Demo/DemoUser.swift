@@ -22,26 +22,7 @@ extension DemoCluster {
         api.grantNamespaceReader(user: user, namespace: namespace)
         api.grant(user: user, namespace: namespace, verbs: ["create", "patch", "update"], apiGroups: ["*"], resources: ["*"])
         let file = path ?? NSTemporaryDirectory() + "meshscope-demo-\(api.port)-\(namespace).kubeconfig"
-        let text = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: meshscope-demo
-          cluster:
-            server: \(api.url)
-        users:
-        - name: \(user)
-          user:
-            token: \(token)
-        contexts:
-        - name: meshscope-demo
-          context:
-            cluster: meshscope-demo
-            user: \(user)
-            namespace: \(namespace)
-        current-context: meshscope-demo
-
-        """
+        let text = kubeconfigText(user: user, token: token, namespace: namespace)
         _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
         try text.write(toFile: file, atomically: false, encoding: .utf8)
         return file

@@ -81,8 +81,7 @@ enum FakeDefaults {
     /// A stable cluster IP from the name (10.96.0.0/12 like kubeadm's default).
     static func allocateIP(_ o: JSONTree) -> String {
         let key = "\(o["metadata"]?["namespace"]?.string ?? "")/\(o["metadata"]?["name"]?.string ?? "")"
-        var h: UInt32 = 2166136261
-        for b in key.utf8 { h = (h ^ UInt32(b)) &* 16777619 }
+        let h = UInt32(truncatingIfNeeded: FNV1a.hash(key.utf8))
         return "10.\(96 + Int(h >> 28))" + ".\(Int((h >> 8) & 0xFF)).\(max(1, Int(h & 0xFF) % 254))"
     }
 }

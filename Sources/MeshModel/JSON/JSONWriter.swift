@@ -198,8 +198,7 @@ public struct JSONWriter {
     /// whether the Struct is nested in another one (jsonpb shifts Structs by one level,
     /// nested ones by two).
     mutating func writeObject(count: Int, depth: Int, isStruct: Bool?, _ member: (inout JSONWriter, Int, Int) -> Void) {
-        let shift: Int
-        if style.layout == .jsonpb, let nested = isStruct { shift = nested ? 2 : 1 } else { shift = 0 }
+        let shift = structShift(isStruct)
         if count == 0 {
             if style.layout == .jsonpb {
                 // jsonpb: an empty message is "{\n\n<indent>}", an empty Struct "{\n<indent+shift>}".
@@ -216,19 +215,31 @@ public struct JSONWriter {
     }
 
     mutating func writeArray(count: Int, depth: Int, structNested: Bool? = nil, _ element: (inout JSONWriter, Int, Int) -> Void) {
-        let shift: Int
-        if style.layout == .jsonpb, let nested = structNested { shift = nested ? 2 : 1 } else { shift = 0 }
+        let shift = structShift(structNested)
         if count == 0 {
-            if style.layout == .jsonpb, structNested != nil {
-                out.append(0x5B)
-                newline(depth + shift * style.indent)
-                out.append(0x5D)
-            } else {
-                out.append(contentsOf: [0x5B, 0x5D])
-            }
+            writeEmptyArray(depth: depth, shift: shift, structNested: structNested)
             return
         }
         writeItems(count: count, depth: depth, shift: shift, open: 0x5B, close: 0x5D, element)
+    }
+
+    /// jsonpb's extra indent levels for a Struct (1) or a Struct nested in another (2); 0 for
+    /// anything else (`nested` nil) and in the other layouts.
+    @inline(__always)
+    func structShift(_ nested: Bool?) -> Int {
+        guard style.layout == .jsonpb, let nested else { return 0 }
+        return nested ? 2 : 1
+    }
+
+    /// `[]`, or jsonpb's `[\n<indent+shift>]` for an empty list in a Struct.
+    mutating func writeEmptyArray(depth: Int, shift: Int, structNested: Bool?) {
+        if style.layout == .jsonpb, structNested != nil {
+            out.append(0x5B)
+            newline(depth + shift * style.indent)
+            out.append(0x5D)
+        } else {
+            out.append(contentsOf: [0x5B, 0x5D])
+        }
     }
 
     /// The non-empty body shared by objects and arrays: items one per line, `shift` extra

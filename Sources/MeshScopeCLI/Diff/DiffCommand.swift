@@ -221,12 +221,7 @@ struct DiffInput {
 
     /// Decodes either side from bytes read anywhere (a file, a pod through a source).
     static func decode(_ bytes: [UInt8], source: String) throws(CLIError) -> DiffInput {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument(bytes: bytes)
-        } catch {
-            throw .badInput(source, "not valid JSON: \(error.description)")
-        }
+        let document = try InputFile.jsonDocument(bytes, source: source)
         if document.root.isObject, document.root["configs"] != nil {
             do {
                 let dump = try EnvoyConfigDump(document: document)

@@ -138,7 +138,7 @@ struct GetCommand: AsyncParsableCommand {
         var objects = (cluster.rawObjects[resource.qualifiedName] ?? []).filter { o in
             (namespace == nil || o.metadata.namespace == namespace) && (selector?.matches(o.metadata.labels) ?? true)
         }
-        objects.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }  // the API server's (etcd key) order
+        objects.sort { GoCompat.less($0.key, $1.key) }  // the API server's (etcd key) order
         var items = objects.map(\.raw)
         if !names.isEmpty {
             items = []

@@ -66,11 +66,7 @@ struct ProxyConfigCluster: AsyncParsableCommand {
         let filter = ClusterFilter(fqdn: fqdn, port: port, subset: subset, direction: direction)
         let wide = output.output == .wide
         let clusters = ClusterView.clusters(dump, filter: filter, includeWarming: wide)
-        if ProxyConfigPrinter.isStructured(output.output) {
-            ProxyConfigPrinter.write(ProxyConfigJSON.clusters(clusters), format: output.output)
-        } else {
-            ProxyConfigPrinter.write(ClusterView.table(clusters, options: .init(wide: wide)).render(wide: wide))
-        }
+        ProxyConfigPrinter.emit(output.output, json: { .clusters(clusters) }) { ClusterView.table(clusters, options: .init(wide: $0)) }
         try loaded.finish(needed: [.clusters])
     }
 }
@@ -96,10 +92,8 @@ struct ProxyConfigListener: AsyncParsableCommand {
         try loaded.require(!dump.listeners.isEmpty, "no listeners in the dump")
         let wide = output.output == .wide
         let listeners = ListenerView.listeners(dump, filter: ListenerFilter(address: address, port: port, type: type), includeAllStates: wide)
-        if ProxyConfigPrinter.isStructured(output.output) {
-            ProxyConfigPrinter.write(ProxyConfigJSON.listeners(listeners), format: output.output)
-        } else {
-            ProxyConfigPrinter.write(ListenerView.table(listeners, verbose: verbose, options: .init(wide: wide)).render(wide: wide))
+        ProxyConfigPrinter.emit(output.output, json: { .listeners(listeners) }) {
+            ListenerView.table(listeners, verbose: verbose, options: .init(wide: $0))
         }
         try loaded.finish(needed: [.listeners])
     }
@@ -122,13 +116,8 @@ struct ProxyConfigRoute: AsyncParsableCommand {
         let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(!dump.routeConfigs.isEmpty, "no route configs in the dump")
-        let wide = output.output == .wide
         let routes = RouteView.routeConfigs(dump, name: name)
-        if ProxyConfigPrinter.isStructured(output.output) {
-            ProxyConfigPrinter.write(ProxyConfigJSON.routes(routes), format: output.output)
-        } else {
-            ProxyConfigPrinter.write(RouteView.table(routes, verbose: verbose, options: .init(wide: wide)).render(wide: wide))
-        }
+        ProxyConfigPrinter.emit(output.output, json: { .routes(routes) }) { RouteView.table(routes, verbose: verbose, options: .init(wide: $0)) }
         try loaded.finish(needed: [.routes])
     }
 }
@@ -194,17 +183,13 @@ struct ProxyConfigEndpoint: AsyncParsableCommand {
         }
         let loaded = try ProxyConfigDump.load(file)
         let dump = loaded.dump
-        let wide = output.output == .wide
         if dump.sectionValues[.endpoints] == nil {
             loaded.warn("the dump has no endpoints section (capture /config_dump?include_eds to include EDS)")
         }
         let assignments = EndpointView.assignments(dump, filter: filter)
-        if ProxyConfigPrinter.isStructured(output.output) {
-            ProxyConfigPrinter.write(ProxyConfigJSON.endpoints(assignments), format: output.output)
-        } else {
-            // Rows are plain values, so another source (the /clusters output) can feed this table.
-            let rows = EndpointView.rows(assignments)
-            ProxyConfigPrinter.write(EndpointView.table(rows: rows, options: .init(wide: wide)).render(wide: wide))
+        // Rows are plain values, so another source (the /clusters output) can feed this table.
+        ProxyConfigPrinter.emit(output.output, json: { .endpoints(assignments) }) {
+            EndpointView.table(rows: EndpointView.rows(assignments), options: .init(wide: $0))
         }
         try loaded.finish(needed: [.endpoints])
     }
@@ -220,20 +205,18 @@ struct ProxyConfigSecret: AsyncParsableCommand {
 
     @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
-    @OptionGroup var clock: ProxyConfigClockOption
+    @OptionGroup var clock: ClockOption
 
     func run() async throws {
         let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(dump.sectionValues[.secrets] != nil, "no secrets section in the dump")
-        let wide = output.output == .wide
-        if ProxyConfigPrinter.isStructured(output.output) {
-            ProxyConfigPrinter.write(ProxyConfigJSON.secrets(dump.sectionValues[.secrets]!), format: output.output)
-        } else if !SecretView.hasDynamicSecrets(dump) {
+        if !ProxyConfigPrinter.isStructured(output.output), !SecretView.hasDynamicSecrets(dump) {
             ProxyConfigPrinter.write(SecretView.noSecretsMessage)
         } else {
-            let items = SecretView.items(dump, inlineStrings: wide)
-            ProxyConfigPrinter.write(SecretView.table(items, now: try clock.date(), options: .init(wide: wide)).render(wide: wide))
+            try ProxyConfigPrinter.emit(output.output, json: { .secrets(dump.sectionValues[.secrets]!) }) { wide in
+                SecretView.table(SecretView.items(dump, inlineStrings: wide), now: try clock.date(), options: .init(wide: wide))
+            }
         }
         try loaded.finish(needed: [.secrets])
     }
@@ -277,12 +260,7 @@ struct ProxyConfigEcds: AsyncParsableCommand {
         let loaded = try await input.load()
         let dump = loaded.dump
         try loaded.require(dump.sectionValues[.ecds] != nil, "no ECDS section in the dump")
-        let wide = output.output == .wide
-        if ProxyConfigPrinter.isStructured(output.output) {
-            ProxyConfigPrinter.write(ProxyConfigJSON.ecds(dump), format: output.output)
-        } else {
-            ProxyConfigPrinter.write(EcdsView.table(EcdsView.extensionConfigs(dump), options: .init(wide: wide)).render(wide: wide))
-        }
+        ProxyConfigPrinter.emit(output.output, json: { .ecds(dump) }) { EcdsView.table(EcdsView.extensionConfigs(dump), options: .init(wide: $0)) }
         try loaded.finish(needed: [.ecds])
     }
 }
@@ -297,7 +275,7 @@ struct ProxyConfigAll: AsyncParsableCommand {
 
     @OptionGroup var input: ProxyConfigFileOption
     @OptionGroup var output: OutputOptions
-    @OptionGroup var clock: ProxyConfigClockOption
+    @OptionGroup var clock: ClockOption
     @Flag(help: "Precede each table with a ------ CLUSTER INFO ------ style header.") var withHeaders = false
     @Flag(inversion: .prefixedNo, help: "Verbose listener and route tables (istioctl's default).") var verbose = true
     @Option(help: "Filter clusters by substring of the Service FQDN field.") var fqdn = ""

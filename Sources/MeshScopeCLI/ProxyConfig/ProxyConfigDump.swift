@@ -20,12 +20,7 @@ struct ProxyConfigDump {
     /// Decodes a dump read from anywhere (a file, or a pod through a ``MeshSource``);
     /// `source` names it in messages.
     static func decode(_ bytes: [UInt8], source: String) throws(CLIError) -> ProxyConfigDump {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument(bytes: bytes)
-        } catch {
-            throw .badInput(source, "not valid JSON: \(error.description)")
-        }
+        let document = try InputFile.jsonDocument(bytes, source: source)
         do {
             return ProxyConfigDump(dump: try EnvoyConfigDump(document: document), source: source)
         } catch {
@@ -78,16 +73,19 @@ enum ProxyConfigPrinter {
     }
 
     static func isStructured(_ format: OutputFormat) -> Bool { format == .json || format == .yaml }
-}
 
-/// `--now`: the clock for secret validity (hidden; tests and reproducible output use it).
-struct ProxyConfigClockOption: ParsableArguments {
-    @Option(name: .long, help: .hidden)
-    var now: String?
-
-    func date() throws(CLIError) -> Date {
-        guard let now else { return Date() }
-        guard let d = Timestamp.parse(now) else { throw CLIError(.usage, "--now: not an RFC 3339 time: \(now)") }
-        return d
+    /// Writes one view: its protoJSON for `-o json|yaml`, else its table, given whether
+    /// `-o wide` asked for every column.
+    ///
+    /// ```swift
+    /// ProxyConfigPrinter.emit(format, json: { .clusters(clusters) }) { ClusterView.table(clusters, options: .init(wide: $0)) }
+    /// ```
+    static func emit(_ format: OutputFormat, json: () -> ProxyConfigJSON, table: (_ wide: Bool) throws -> Table) rethrows {
+        if isStructured(format) {
+            write(json(), format: format)
+        } else {
+            let wide = format == .wide
+            write(try table(wide).render(wide: wide))
+        }
     }
 }

@@ -37,6 +37,16 @@ public enum InputFile {
         return try nonEmpty(bytes, path)
     }
 
+    /// Parses bytes read from anywhere (a file, a pod through a source) as JSON; `source`
+    /// names the input in the error (`meshscope: dump.json: not valid JSON: ...`).
+    static func jsonDocument(_ bytes: [UInt8], source: String) throws(CLIError) -> JSONDocument {
+        do {
+            return try JSONDocument(bytes: bytes)
+        } catch {
+            throw .badInput(source, "not valid JSON: \(error.description)")
+        }
+    }
+
     private static func tooLarge(_ path: String, _ what: String, _ limit: Int) -> CLIError {
         .badInput(displayName(path), "the input \(what) than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
     }

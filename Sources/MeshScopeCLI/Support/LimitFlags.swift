@@ -10,39 +10,79 @@ import MeshModel
 /// meshscope apply -f big.yaml --max-document-size 2Gi
 /// ```
 enum LimitFlags {
-    struct Flag: Sendable {
-        var name: String
-        var valueName: String
-        var help: String
-        var apply: @Sendable (inout InputLimits, String) -> Bool
+    /// The kind of value a flag takes and the limit it sets: the kind alone decides how the
+    /// value is parsed and bounded, how it is named in help and errors, and how its default
+    /// is written, so a new flag is one line.
+    enum Value {
+        /// A whole number from 1 to `Int32.max` (`N`).
+        case count(WritableKeyPath<InputLimits, Int>)
+        /// A size from 1 byte to 1Pi (`SIZE`: `1048576`, `512Mi`, `2G`).
+        case size(WritableKeyPath<InputLimits, Int>)
+        /// A duration up to a year (`DURATION`: `30s`, `2m`, `500ms`).
+        case duration(WritableKeyPath<InputLimits, Double>)
     }
 
-    static let flags: [Flag] = [
-        Flag(name: "--max-json-depth", valueName: "N", help: "JSON/YAML nesting depth") { l, v in
-            positive(v).map { l.maxJSONDepth = $0 } != nil
-        },
-        Flag(name: "--max-yaml-nodes", valueName: "N", help: "YAML nodes after aliases") { l, v in
-            positive(v).map { l.maxYAMLNodes = $0 } != nil
-        },
-        Flag(name: "--max-document-size", valueName: "SIZE", help: "size of a file read") { l, v in
-            size(v).map { l.maxDocumentBytes = $0 } != nil
-        },
-        Flag(name: "--max-decompressed-size", valueName: "SIZE", help: "gzip output size") { l, v in
-            size(v).map { l.maxDecompressedBytes = $0 } != nil
-        },
-        Flag(name: "--max-decompression-ratio", valueName: "N", help: "gzip ratio, past 64Mi of output") { l, v in
-            positive(v).map { l.maxDecompressionRatio = $0 } != nil
-        },
-        Flag(name: "--max-cell-width", valueName: "N", help: "table cell width, in columns") { l, v in
-            positive(v).map { l.maxCellWidth = $0 } != nil
-        },
-        Flag(name: "--exec-timeout", valueName: "DURATION", help: "exec credential plugin run time") { l, v in
-            duration(v).map { l.execTimeout = $0 } != nil
-        },
-        Flag(name: "--connect-timeout", valueName: "DURATION", help: "TCP and TLS connect time") { l, v in
-            duration(v).map { l.connectTimeout = $0 } != nil
-        },
-    ]
+    struct Flag {
+        var name: String
+        var help: String
+        var value: Value
+
+        var valueName: String {
+            switch value {
+            case .count: "N"
+            case .size: "SIZE"
+            case .duration: "DURATION"
+            }
+        }
+
+        /// What a usage error says the flag expects.
+        var expectation: String {
+            switch value {
+            case .count: "expected a whole number from 1 to \(Int32.max)"
+            case .size: "expected a size in bytes up to 1Pi (1048576, 512Mi, 1Gi, 2G)"
+            case .duration: "expected a duration up to a year (30s, 2m, 500ms)"
+            }
+        }
+
+        /// Sets the limit from `text`; false when `text` is not a value the flag takes.
+        func apply(_ text: String, to limits: inout InputLimits) -> Bool {
+            switch value {
+            case .count(let limit):
+                guard let n = LimitFlags.positive(text) else { return false }
+                limits[keyPath: limit] = n
+            case .size(let limit):
+                guard let n = LimitFlags.size(text) else { return false }
+                limits[keyPath: limit] = n
+            case .duration(let limit):
+                guard let seconds = LimitFlags.duration(text) else { return false }
+                limits[keyPath: limit] = seconds
+            }
+            return true
+        }
+
+        /// The limit in `limits`, written as the flag takes it (`1Gi`, `30s`).
+        func text(in limits: InputLimits) -> String {
+            switch value {
+            case .count(let limit): String(limits[keyPath: limit])
+            case .size(let limit): InputLimits.sizeText(limits[keyPath: limit])
+            case .duration(let limit): InputLimits.durationText(limits[keyPath: limit])
+            }
+        }
+    }
+
+    // Computed: key paths are not `Sendable`, so the table cannot be a stored `static let`.
+    static var flags: [Flag] {
+        [
+            Flag(name: "--max-json-depth", help: "JSON/YAML nesting depth", value: .count(\.maxJSONDepth)),
+            Flag(name: "--max-yaml-nodes", help: "YAML nodes after aliases", value: .count(\.maxYAMLNodes)),
+            Flag(name: "--max-document-size", help: "size of a file read", value: .size(\.maxDocumentBytes)),
+            Flag(name: "--max-decompressed-size", help: "gzip output size", value: .size(\.maxDecompressedBytes)),
+            Flag(name: "--max-decompression-ratio", help: "gzip ratio, past 64Mi of output", value: .count(\.maxDecompressionRatio)),
+            Flag(name: "--max-cell-width", help: "table cell width, in columns", value: .count(\.maxCellWidth)),
+            Flag(name: "--exec-timeout", help: "exec credential plugin run time", value: .duration(\.execTimeout)),
+            Flag(name: "--connect-timeout", help: "TCP and TLS connect time", value: .duration(\.connectTimeout)),
+        ]
+    }
 
     struct Extracted {
         var limits: InputLimits
@@ -52,6 +92,7 @@ enum LimitFlags {
     /// Removes the limit flags (`--flag VALUE` or `--flag=VALUE`, up to a `--`) from
     /// `arguments` and applies them to `base`. A missing or bad value is a usage error.
     static func extract(_ arguments: [String], base: InputLimits) throws(CLIError) -> Extracted {
+        let flags = Self.flags
         var out = Extracted(limits: base, rest: [])
         var i = 0
         while i < arguments.count {
@@ -74,20 +115,12 @@ enum LimitFlags {
                 i += 1
                 value = arguments[i]
             }
-            guard flag.apply(&out.limits, value) else {
-                throw CLIError(.usage, "\(name): \(expectation(flag.valueName)), got \"\(value.prefix(64))\"")
+            guard flag.apply(value, to: &out.limits) else {
+                throw CLIError(.usage, "\(name): \(flag.expectation), got \"\(value.prefix(64))\"")
             }
             i += 1
         }
         return out
-    }
-
-    static func expectation(_ valueName: String) -> String {
-        switch valueName {
-        case "SIZE": "expected a size in bytes up to 1Pi (1048576, 512Mi, 1Gi, 2G)"
-        case "DURATION": "expected a duration up to a year (30s, 2m, 500ms)"
-        default: "expected a whole number from 1 to \(Int32.max)"
-        }
     }
 
     // Upper bounds keep every later computation with a limit (a limit plus a margin, a
@@ -109,17 +142,11 @@ enum LimitFlags {
     /// The "Limits" paragraph of `meshscope --help`.
     static var helpText: String {
         let d = InputLimits()
-        let defaults: [String: String] = [
-            "--max-json-depth": String(d.maxJSONDepth), "--max-yaml-nodes": String(d.maxYAMLNodes),
-            "--max-document-size": InputLimits.sizeText(d.maxDocumentBytes), "--max-decompressed-size": InputLimits.sizeText(d.maxDecompressedBytes),
-            "--max-decompression-ratio": String(d.maxDecompressionRatio), "--max-cell-width": String(d.maxCellWidth),
-            "--exec-timeout": InputLimits.durationText(d.execTimeout), "--connect-timeout": InputLimits.durationText(d.connectTimeout),
-        ]
         // One line per flag, under the 80 columns where ArgumentParser wraps.
         var lines = ["Limits (any command and the terminal UI; before or after the subcommand):"]
         for f in flags {
             let left = "  \(f.name) \(f.valueName)"
-            lines.append(left.padding(toLength: max(left.count + 1, 32), withPad: " ", startingAt: 0) + "\(f.help) (default \(defaults[f.name] ?? "?"))")
+            lines.append(left.padding(toLength: max(left.count + 1, 32), withPad: " ", startingAt: 0) + "\(f.help) (default \(f.text(in: d)))")
         }
         return lines.joined(separator: "\n")
     }

@@ -162,19 +162,12 @@ extension JSONWriter {
     }
 
     private mutating func writeJSONArray(_ v: JSONValue, depth: Int, structNested: Bool?, elementContext: Context) {
-        let shift: Int
-        if style.layout == .jsonpb, let nested = structNested { shift = nested ? 2 : 1 } else { shift = 0 }
+        let shift = structShift(structNested)
         let doc = v.document
         let end = v.containerEnd
         var j = v.index + 1
         if j >= end {
-            if style.layout == .jsonpb, structNested != nil {
-                out.append(0x5B)
-                newline(depth + shift * style.indent)
-                out.append(0x5D)
-            } else {
-                out.append(contentsOf: [0x5B, 0x5D])
-            }
+            writeEmptyArray(depth: depth, shift: shift, structNested: structNested)
             return
         }
         out.append(0x5B)

@@ -53,9 +53,7 @@ public struct EnvoyBootstrap: Sendable {
 }
 
 /// One ECDS filter (`TypedExtensionConfig`).
-public struct EnvoyExtensionConfig: Sendable {
-    public let versionInfo: String?
-    public let lastUpdated: String?
+public struct EnvoyExtensionConfig: Sendable, EnvoyDumpEntry {
     public let entry: JSONValue
     /// The `TypedExtensionConfig` (an Any with `name` and `typed_config`).
     public let json: JSONValue
@@ -65,8 +63,6 @@ public struct EnvoyExtensionConfig: Sendable {
         self.entry = entry
         self.json = json
         name = json["name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
-        lastUpdated = entry["last_updated"]?.string
     }
 
     /// `typed_config`'s `@type` URL ("" when there is none, as protobuf's `GetTypeUrl()`).
@@ -75,19 +71,15 @@ public struct EnvoyExtensionConfig: Sendable {
 }
 
 /// One scoped route config set (`ScopedRoutesConfigDump`).
-public struct EnvoyScopedRouteConfigs: Sendable {
+public struct EnvoyScopedRouteConfigs: Sendable, EnvoyDumpEntry {
     public let state: EnvoyResourceState
     public let name: String
-    public let versionInfo: String?
-    public let lastUpdated: String?
     public let entry: JSONValue
 
     init(state: EnvoyResourceState, entry: JSONValue) {
         self.state = state
         self.entry = entry
         name = entry["name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
-        lastUpdated = entry["last_updated"]?.string
     }
 
     /// Each `ScopedRouteConfiguration` Any.

@@ -5,11 +5,9 @@
 /// c.discoveryType        // "EDS"
 /// c.transportSocket?.config?.typeName   // "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"
 /// ```
-public struct EnvoyCluster: Sendable {
+public struct EnvoyCluster: Sendable, EnvoyDumpEntry {
     public let state: EnvoyResourceState
     public let name: String
-    public let versionInfo: String?
-    public let lastUpdated: String?
     /// The wrapper as in the dump (`{version_info, cluster, last_updated}`).
     public let entry: JSONValue
     /// The `Cluster` resource.
@@ -20,8 +18,6 @@ public struct EnvoyCluster: Sendable {
         self.entry = entry
         self.json = json
         name = json["name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
-        lastUpdated = entry["last_updated"]?.string
     }
 
     /// The `type` enum as protobuf's `GetType()` gives it: `STATIC` when absent (the proto3

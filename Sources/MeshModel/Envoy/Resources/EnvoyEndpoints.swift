@@ -5,10 +5,8 @@
 /// let e = dump.endpointConfigs.first { $0.clusterName == "outbound|9080||reviews.default.svc.cluster.local" }!
 /// e.assignment.localities.flatMap(\.endpoints).map(\.addressDescription)   // ["10.244.0.192:9080", ...]
 /// ```
-public struct EnvoyEndpointConfig: Sendable {
+public struct EnvoyEndpointConfig: Sendable, EnvoyDumpEntry {
     public let state: EnvoyResourceState
-    public let versionInfo: String?
-    public let lastUpdated: String?
     public let entry: JSONValue
     public let json: JSONValue
     public let clusterName: String
@@ -18,8 +16,6 @@ public struct EnvoyEndpointConfig: Sendable {
         self.entry = entry
         self.json = json
         clusterName = json["cluster_name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
-        lastUpdated = entry["last_updated"]?.string
     }
 
     public var assignment: EnvoyClusterLoadAssignment { EnvoyClusterLoadAssignment(json) }

@@ -6,10 +6,9 @@
 /// l.address?.port                          // 8080
 /// l.filterChains.first?.filters.map(\.name)
 /// ```
-public struct EnvoyListener: Sendable {
+public struct EnvoyListener: Sendable, EnvoyDumpEntry {
     public let state: EnvoyResourceState
     public let name: String
-    public let versionInfo: String?
     public let lastUpdated: String?
     /// The wrapper as in the dump (`{version_info, listener, last_updated}`, or `error_state`).
     public let entry: JSONValue
@@ -23,7 +22,6 @@ public struct EnvoyListener: Sendable {
         self.entry = entry
         self.json = json
         self.name = name ?? json["name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
         lastUpdated = entry["last_updated"]?.string ?? entry["last_update_attempt"]?.string
         self.errorDetails = errorDetails
     }

@@ -4,11 +4,9 @@
 /// let rc = dump.routeConfigs.first { $0.name == "http.8080" }!
 /// rc.configuration.virtualHosts.first?.domains   // ["httpbin.example.com"]
 /// ```
-public struct EnvoyRouteConfig: Sendable {
+public struct EnvoyRouteConfig: Sendable, EnvoyDumpEntry {
     public let state: EnvoyResourceState
     public let name: String
-    public let versionInfo: String?
-    public let lastUpdated: String?
     public let entry: JSONValue
     public let json: JSONValue
 
@@ -17,8 +15,6 @@ public struct EnvoyRouteConfig: Sendable {
         self.entry = entry
         self.json = json
         name = json["name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
-        lastUpdated = entry["last_updated"]?.string
     }
 
     public var configuration: EnvoyRouteConfiguration { EnvoyRouteConfiguration(json) }

@@ -9,11 +9,9 @@
 /// root.trustedCABase64 != nil            // true
 /// root.spiffeTrustDomains.map(\.name)    // ["east.local", "west.local"] for SPIRE federation
 /// ```
-public struct EnvoySecret: Sendable {
+public struct EnvoySecret: Sendable, EnvoyDumpEntry {
     public let state: EnvoyResourceState
     public let name: String
-    public let versionInfo: String?
-    public let lastUpdated: String?
     public let entry: JSONValue
     /// The `Secret` resource; nil for a warming secret Envoy has not received yet.
     public let json: JSONValue?
@@ -24,8 +22,6 @@ public struct EnvoySecret: Sendable {
         let secret = entry["secret"]
         json = (secret?.isObject ?? false) ? secret : nil
         name = entry["name"]?.string ?? secret?["name"]?.string ?? ""
-        versionInfo = entry["version_info"]?.string
-        lastUpdated = entry["last_updated"]?.string
     }
 
     /// `tls_certificate.certificate_chain.inline_bytes` (base64 PEM), what istioctl reads.

@@ -176,33 +176,31 @@ public enum ApplyComparison {
 /// Tables for apply's preview and results.
 public enum ApplyTables {
     public static func preview(_ entries: [ApplyEntry]) -> Table {
-        Table(
-            columns: [Table.Column("#"), Table.Column("KIND"), Table.Column("NAMESPACE"), Table.Column("NAME"), Table.Column("ACTION"), Table.Column("DETAIL")],
-            rows: entries.map { e in
-                let detail: String
-                switch e.preview {
-                case .failed(let f)?: detail = f.summary
-                case .change(let diff)?: detail = changeSummary(diff)
-                default: detail = e.defaultedNamespace.map { "namespace \($0) from context" } ?? ""
-                }
-                return [String(e.document.index), e.ref.kind, e.ref.namespace ?? "", e.ref.name, e.preview?.label ?? "?", detail]
-            },
-            layout: KubeTables.layout
-        )
+        table(entries, statusColumn: "ACTION", status: { $0.preview?.label ?? "?" }) { e in
+            switch e.preview {
+            case .failed(let f)?: f.summary
+            case .change(let diff)?: changeSummary(diff)
+            default: e.defaultedNamespace.map { "namespace \($0) from context" } ?? ""
+            }
+        }
     }
 
     public static func results(_ entries: [ApplyEntry]) -> Table {
+        table(entries, statusColumn: "RESULT", status: { $0.outcome?.label ?? "not sent" }) { e in
+            switch e.outcome {
+            case .failed(let f)?: f.summary
+            case .skipped(let why)?: why
+            default: ""
+            }
+        }
+    }
+
+    /// One row per object: `# KIND NAMESPACE NAME`, then its status and DETAIL.
+    private static func table(_ entries: [ApplyEntry], statusColumn: String, status: (ApplyEntry) -> String,
+                              detail: (ApplyEntry) -> String) -> Table {
         Table(
-            columns: [Table.Column("#"), Table.Column("KIND"), Table.Column("NAMESPACE"), Table.Column("NAME"), Table.Column("RESULT"), Table.Column("DETAIL")],
-            rows: entries.map { e in
-                let detail: String
-                switch e.outcome {
-                case .failed(let f)?: detail = f.summary
-                case .skipped(let why)?: detail = why
-                default: detail = ""
-                }
-                return [String(e.document.index), e.ref.kind, e.ref.namespace ?? "", e.ref.name, e.outcome?.label ?? "not sent", detail]
-            },
+            columns: [Table.Column("#"), Table.Column("KIND"), Table.Column("NAMESPACE"), Table.Column("NAME"), Table.Column(statusColumn), Table.Column("DETAIL")],
+            rows: entries.map { e in [String(e.document.index), e.ref.kind, e.ref.namespace ?? "", e.ref.name, status(e), detail(e)] },
             layout: KubeTables.layout
         )
     }

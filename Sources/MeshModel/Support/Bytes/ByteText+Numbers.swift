@@ -4,6 +4,13 @@ extension ByteText {
     @inline(__always)
     static func uint64(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
         guard start < end, end - start <= 20 else { return nil }
+        return digits(b, start, end)
+    }
+
+    /// The value of the decimal digits `b[start..<end]` (none: 0), nil on any other byte or
+    /// past `UInt64.max`: the loop under ``uint64(_:_:_:)`` and ``int64(_:_:_:)``.
+    @inline(__always)
+    private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
         var v: UInt64 = 0
         var i = start
         while i < end {
@@ -34,17 +41,8 @@ extension ByteText {
             negative = b[i] == 0x2D
             i += 1
         }
-        guard i < end else { return nil }
-        var v: Int64 = 0
-        while i < end {
-            let d = b[i] &- 0x30
-            guard d <= 9 else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(d))
-            if o1 || o2 { return nil }
-            v = s
-            i += 1
-        }
+        guard i < end, let magnitude = digits(b, i, end), magnitude <= UInt64(Int64.max) else { return nil }
+        let v = Int64(magnitude)
         return negative ? -v : v
     }
 

@@ -12,13 +12,13 @@ import Darwin
 /// ```swift
 /// GoCompat.less("Z", "a")   // true: bytewise, as Go compares strings
 /// ```
-enum GoCompat {
+public enum GoCompat {
     /// Go's `<` on strings: bytewise, which is not Swift's Unicode-aware `<`.
     @inline(__always)
-    static func less(_ a: String, _ b: String) -> Bool { compare(a, b) < 0 }
+    public static func less(_ a: String, _ b: String) -> Bool { compare(a, b) < 0 }
 
     /// Bytewise three-way comparison (negative, zero, positive), as Go's `strings.Compare`.
-    static func compare(_ a: String, _ b: String) -> Int {
+    public static func compare(_ a: String, _ b: String) -> Int {
         let fast = a.utf8.withContiguousStorageIfAvailable { pa in
             b.utf8.withContiguousStorageIfAvailable { pb -> Int in
                 let n = min(pa.count, pb.count)
@@ -60,7 +60,7 @@ enum GoCompat {
     /// `a.x < b.x || a.x == b.x && a.y < b.y ...`), stable. The keys are copied once into one
     /// buffer (fields joined by NUL, which sorts below every other byte), so comparisons
     /// touch no reference counts: sorting 250,000 rows this way is several times faster.
-    static func order(_ count: Int, keys: (Int) -> [String]) -> [Int] {
+    public static func order(_ count: Int, keys: (Int) -> [String]) -> [Int] {
         var flat: [UInt8] = []
         var bounds: [(start: Int, end: Int)] = []
         bounds.reserveCapacity(count)

@@ -8,6 +8,7 @@ public final class ClusterMeshSource: MeshSource {
     public let client: KubeClient
     public let adminClient: AdminClient
     public let info: MeshSourceInfo
+    public let prometheus: PrometheusMetrics?
     let cacheNamespace: String?
     let syncTimeout: Double
     let cacheBox = CacheBox()
@@ -65,8 +66,10 @@ public final class ClusterMeshSource: MeshSource {
 
     /// - Parameters:
     ///   - namespace: limits the cached namespaced kinds to one namespace (nil: all).
-    public init(client: KubeClient, admin: AdminClient, namespace: String?, syncTimeout: Double = 60) {
+    ///   - prometheus: where edges come from instead of the proxies' stats (nil: scraped).
+    public init(client: KubeClient, admin: AdminClient, namespace: String?, syncTimeout: Double = 60, prometheus: PrometheusMetrics? = nil) {
         self.client = client
+        self.prometheus = prometheus
         self.adminClient = admin
         self.cacheNamespace = namespace
         self.syncTimeout = syncTimeout

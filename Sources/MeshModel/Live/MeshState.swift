@@ -99,6 +99,8 @@ public struct MeshState: Sendable {
     /// Refreshes between two stats reads of an unfocused Envoy (1: every refresh). More on a
     /// mesh too large for the store's request budget; the header says how old rates can be.
     public var statsEvery = 1
+    /// Where ``edges`` came from: scraped stats or Prometheus (and why not Prometheus).
+    public var metrics = MetricsOrigin()
 
     public init() {}
 

@@ -10,6 +10,11 @@ import Testing
 /// same mesh scraped directly. The Prometheus process belongs to the test: started on a free
 /// loopback port with its own storage directory, killed at the end whatever happens.
 @Suite(.serialized) struct PrometheusDemoTests {
+    struct PrometheusTestError: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
     static let binary = "/usr/bin/prometheus"
 
     /// A Prometheus process the test owns.
@@ -60,7 +65,7 @@ import Testing
             let ok = withUnsafeMutablePointer(to: &addr) { p in
                 p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
             }
-            guard ok else { throw FakeServerError("no free port") }
+            guard ok else { throw PrometheusTestError("no free port") }
             return Int(UInt16(bigEndian: addr.sin_port))
         }
     }
@@ -131,7 +136,7 @@ import Testing
             }
             try? await Task.sleep(nanoseconds: 250_000_000)
         }
-        throw FakeServerError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s: \(rig.prometheus.log.suffix(1500))")
+        throw PrometheusTestError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s: \(rig.prometheus.log.suffix(1500))")
     }
 
     /// A complete scraped state with rates and no failing source.
@@ -144,7 +149,7 @@ import Testing
         return nil
     }
 
-    static func close(_ a: Double?, _ b: Double?) -> Bool {
+    static func near(_ a: Double?, _ b: Double?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return abs(a - b) <= 0.35 * max(abs(a), abs(b)) + 0.5
     }
@@ -174,10 +179,10 @@ import Testing
                 guard let s = scrapedByKey[key(e)] else { continue }
                 // Rates over Prometheus's 4 s window against the store's 1 s refresh: equal
                 // within what one scrape interval of skew explains.
-                #expect(Self.close(e.rates?.requests, s.rates?.requests), "requests/s of \(key(e)): \(String(describing: e.rates?.requests)) vs \(String(describing: s.rates?.requests))")
-                #expect(Self.close(e.rates?.errors, s.rates?.errors), "errors/s of \(key(e))")
-                #expect(Self.close(e.rates?.opened, s.rates?.opened), "opened/s of \(key(e))")
-                #expect(Self.close(e.rates?.received, s.rates?.received), "received/s of \(key(e))")
+                #expect(Self.near(e.rates?.requests, s.rates?.requests), "requests/s of \(key(e)): \(String(describing: e.rates?.requests)) vs \(String(describing: s.rates?.requests))")
+                #expect(Self.near(e.rates?.errors, s.rates?.errors), "errors/s of \(key(e))")
+                #expect(Self.near(e.rates?.opened, s.rates?.opened), "opened/s of \(key(e))")
+                #expect(Self.near(e.rates?.received, s.rates?.received), "received/s of \(key(e))")
                 // Error columns exactly where the demo makes errors.
                 #expect(((e.rates?.errors ?? 0) > 0) == ((s.rates?.errors ?? 0) > 0) || (e.rates?.errors ?? 0) < 0.5, "errors of \(key(e))")
                 compared += 1

@@ -34,9 +34,11 @@ import Testing
             do {
                 _ = try Self.decode(bad)
                 Issue.record("accepted \(bad)")
-            } catch {
+            } catch let error as PrometheusAPIError {
                 #expect(error.kind == .badResponse)
                 #expect(!error.message.contains("\n"))
+            } catch {
+                Issue.record("unexpected \(error)")
             }
         }
     }

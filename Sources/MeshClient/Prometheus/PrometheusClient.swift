@@ -129,10 +129,11 @@ public final class PrometheusClient: Sendable {
             if let a = auth.authorization { request.headers.add(name: "Authorization", value: a) }
             let http = self.http!
             let timeout = self.timeout
+            let sent = request
             let limit = InputLimits.current.maxDocumentBytes
             do {
                 return try await TimeBound.run(seconds: timeout + 0.1) {
-                    let response = try await http.execute(request, deadline: TimeBound.deadline(timeout))
+                    let response = try await http.execute(sent, deadline: TimeBound.deadline(timeout))
                     let body = Array(try await response.body.collect(upTo: limit).readableBytesView)
                     return (Int(response.status.code), body)
                 }

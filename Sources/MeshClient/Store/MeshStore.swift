@@ -148,7 +148,7 @@ public actor MeshStore {
                     if let prometheus, !prometheusInFlight, prometheusActive || now - prometheusFailedAt >= MeshStore.prometheusRetry {
                         prometheusInFlight = true
                         group.addTask {
-                            do { return .prometheus(.success(try await prometheus.edges())) } catch { return .prometheus(.failure(error)) }
+                            do throws(PrometheusError) { return .prometheus(.success(try await prometheus.edges())) } catch { return .prometheus(.failure(error)) }
                         }
                     }
                 }

@@ -17,6 +17,11 @@ public struct PrometheusAPIResult: Sendable, Equatable {
         /// Unix seconds.
         public var time: Double
         public var value: Double
+
+        public init(time: Double, value: Double) {
+            self.time = time
+            self.value = value
+        }
     }
 
     /// One series: its labels (`__name__` included when the query kept it) and its samples

@@ -207,6 +207,10 @@ import Testing
             let poller = Task { await store.run() }
             defer { poller.cancel() }
             let viaProm = try #require(await Self.scraped(store) { $0.metrics.kind == .prometheus && !$0.edges.isEmpty })
+            // The sparklines' history from query_range, keyed like the TUI's edges.
+            let withHistory = try #require(await Self.scraped(store) { !$0.edgeHistory.isEmpty })
+            let e = try #require(withHistory.edges.first { $0.rates?.requests != nil })
+            #expect(withHistory.edgeHistory["\(e.source)|\(e.destination)|\(e.service)|\(e.reporter)"]?.isEmpty == false)
             #expect(viaProm.metrics.summary.hasPrefix("metrics: prometheus \(rig.prometheus.url) (rate 4s)"))
             // Unfocused Envoys' stats and ztunnels' metrics are not polled while Prometheus answers.
             #expect(!viaProm.sources.keys.contains { $0.endpoint == .stats || $0.endpoint == .ztunnelMetrics })

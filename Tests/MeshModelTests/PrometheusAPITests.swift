@@ -132,6 +132,24 @@ import Testing
         #expect((try? PrometheusEdges.build(rates: Self.vector([]), totals: Self.vector([]), latency: nil))?.isEmpty == true)
     }
 
+    @Test func historyFromARangeQuery() throws {
+        var http = Self.labels("requests", reporter: "destination")
+        http["connection_security_policy"] = "mutual_tls"
+        var http2 = http
+        http2["request_protocol"] = "grpc"
+        var tcp = Self.labels("bytes", reporter: "source", src: "a", dst: "db")
+        tcp["request_protocol"] = "tcp"
+        let range = PrometheusAPIResult(resultType: .matrix, series: [
+            .init(labels: http, samples: [.init(time: 60, value: 1), .init(time: 120, value: 2)]),
+            .init(labels: http2, samples: [.init(time: 120, value: 3)]),
+            .init(labels: tcp, samples: [.init(time: 60, value: 100), .init(time: 120, value: .nan)]),
+        ])
+        let h = PrometheusEdges.history(range)
+        #expect(h["sleep.default|httpbin.default|httpbin.default.svc.cluster.local|destination"] == [1, 5])
+        #expect(h["a.default|db.default|db.default.svc.cluster.local|source"] == [100])
+        #expect(PromQL(window: 60).history.contains("rate({__name__=~\"istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total\"}[1m])"))
+    }
+
     @Test func originSummary() {
         #expect(MetricsOrigin().summary == "metrics: scraped")
         #expect(MetricsOrigin(kind: .prometheus, prometheus: "svc/istio-system/prometheus:9090", window: 60).summary

@@ -53,6 +53,17 @@ public final class PrometheusMetrics: Sendable {
     }
 }
 
+extension PrometheusMetrics {
+    /// The last `seconds` of per-edge rates, `points` samples (one `query_range`), for the
+    /// sparklines' history at start.
+    public func history(seconds: Double = 3600, points: Int = 60) async throws(PrometheusError) -> [String: [Double]] {
+        let end = Date()
+        let step = max(1, (seconds / Double(max(1, points))).rounded())
+        let r = try await client.queryRange(queries.history, start: end.addingTimeInterval(-seconds), end: end, step: step)
+        return PrometheusEdges.history(r)
+    }
+}
+
 extension Result where Failure == PrometheusError {
     init(awaiting body: () async throws(PrometheusError) -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }

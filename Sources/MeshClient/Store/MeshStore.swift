@@ -73,6 +73,9 @@ public actor MeshStore {
     /// Prometheus answered or failed at least once (a state is not complete before).
     var prometheusSettled = false
     var prometheusFailedAt = -Double.infinity
+    var historyRequested = false
+    /// Per-edge rates from before the first refresh (``MeshState/edgeHistory``).
+    var edgeHistory: [String: [Double]] = [:]
     let listProxies: ListProxies
     let fetch: Fetch
     var scheduler: PollScheduler
@@ -130,6 +133,7 @@ public actor MeshStore {
     enum Outcome: Sendable {
         case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>)
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
+        case history([String: [Double]])
         case tick
     }
 
@@ -185,6 +189,14 @@ public actor MeshStore {
                 case .prometheus(let result):
                     handle(result)
                     roundFinished = true
+                    changedSincePublish = true
+                    if case .success = result, !historyRequested, let prometheus {
+                        // Once, after Prometheus first answers: the last hour for the sparklines.
+                        historyRequested = true
+                        group.addTask { .history((try? await prometheus.history()) ?? [:]) }
+                    }
+                case .history(let history):
+                    edgeHistory = history
                     changedSincePublish = true
                 }
                 // A round ends with its last round fetch; config dumps and unfocused `/clusters`
@@ -288,6 +300,7 @@ public actor MeshStore {
                 state.interval = sample.window
                 state.metrics = MetricsOrigin(kind: .prometheus, prometheus: prometheus.name, window: sample.window, message: prometheusMessage)
                 state.metrics.queries = sample.queries
+                state.edgeHistory = edgeHistory
             } else {
                 state.metrics = MetricsOrigin(kind: prometheusActive ? .prometheus : .scrape, prometheus: prometheus.name, message: prometheusMessage)
             }

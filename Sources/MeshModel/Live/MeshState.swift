@@ -101,6 +101,9 @@ public struct MeshState: Sendable {
     public var statsEvery = 1
     /// Where ``edges`` came from: scraped stats or Prometheus (and why not Prometheus).
     public var metrics = MetricsOrigin()
+    /// Rates per edge from before the first refresh (Prometheus's last hour, oldest first),
+    /// keyed `source|destination|service|reporter`, so TREND sparklines start full.
+    public var edgeHistory: [String: [Double]] = [:]
 
     public init() {}
 

@@ -89,6 +89,13 @@ public struct PromQL: Sendable, Equatable {
         }.joined(separator: " or ")
     }
 
+    /// For `query_range` at start (the TREND sparklines' history): request rates per edge,
+    /// and byte rates (sent plus received) for TCP edges.
+    public var history: String {
+        PromQL.tagged("\(PromQL.by()) (rate(istio_requests_total[\(range)]))", "requests") + " or " +
+            PromQL.tagged("\(PromQL.by()) (rate({__name__=~\"istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total\"}[\(range)]))", "bytes")
+    }
+
     /// The three queries of one refresh, in the order ``PrometheusEdges/build(rates:totals:latency:window:)`` takes them.
     public var refresh: [String] { [rates, totals, latency] }
 }

@@ -143,4 +143,32 @@ public enum PrometheusEdges {
         }
         return out
     }
+
+    /// Per edge, keyed `source|destination|service|reporter` (the TUI's edge key), the rates
+    /// of a `query_range` answer to ``PromQL/history``, oldest first: request rates, or byte
+    /// rates for edges without requests. Replicas' series are already summed by the query.
+    public static func history(_ range: PrometheusAPIResult) -> [String: [Double]] {
+        var requests: [String: [(Double, Double)]] = [:]
+        var bytes: [String: [(Double, Double)]] = [:]
+        for s in range.series {
+            let l = s.labels
+            guard let family = l[PromQL.familyLabel], let reporter = l["reporter"], !reporter.isEmpty else { continue }
+            let key = [TrafficEdges.name(l["source_workload"] ?? "", l["source_workload_namespace"] ?? ""),
+                       TrafficEdges.name(l["destination_workload"] ?? "", l["destination_workload_namespace"] ?? ""),
+                       (l["destination_service"] ?? "").isEmpty ? "unknown" : l["destination_service"]!, reporter].joined(separator: "|")
+            let points = s.samples.compactMap { $0.value.isFinite && $0.value >= 0 ? ($0.time, $0.value) : nil }
+            if family == "requests" { requests[key, default: []] += points } else { bytes[key, default: []] += points }
+        }
+        var out: [String: [Double]] = [:]
+        for (key, points) in bytes where requests[key] == nil { out[key] = sumByTime(points) }
+        for (key, points) in requests { out[key] = sumByTime(points) }
+        return out
+    }
+
+    /// Series of one edge (two securities, two protocols) added per timestamp, in time order.
+    static func sumByTime(_ points: [(Double, Double)]) -> [Double] {
+        var byTime: [Double: Double] = [:]
+        for (t, v) in points { byTime[t, default: 0] += v }
+        return byTime.keys.sorted().map { byTime[$0]! }
+    }
 }

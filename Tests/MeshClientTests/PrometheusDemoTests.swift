@@ -195,6 +195,11 @@ import Testing
             #expect(now.edges.allSatisfy { $0.latency == nil })
             let table = TrafficEdges.table(now.edges).render(wide: false)
             #expect(table.contains("CLUSTER") && table.contains("east"))
+            var live = MeshState()
+            live.edges = now.edges
+            let liveTable = LiveTables.edges(live).render(wide: false)
+            #expect(liveTable.split(separator: "\n").first?.hasSuffix("CLUSTER") == true)
+            #expect(!liveTable.contains("P50 MS"))
         }
     }
 

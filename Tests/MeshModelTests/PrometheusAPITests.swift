@@ -137,7 +137,7 @@ import Testing
         http["connection_security_policy"] = "mutual_tls"
         var http2 = http
         http2["request_protocol"] = "grpc"
-        var tcp = Self.labels("bytes", reporter: "source", src: "a", dst: "db")
+        var tcp = Self.labels("sent", reporter: "source", src: "a", dst: "db")
         tcp["request_protocol"] = "tcp"
         let range = PrometheusAPIResult(resultType: .matrix, series: [
             .init(labels: http, samples: [.init(time: 60, value: 1), .init(time: 120, value: 2)]),
@@ -147,7 +147,7 @@ import Testing
         let h = PrometheusEdges.history(range)
         #expect(h["sleep.default|httpbin.default|httpbin.default.svc.cluster.local|destination"] == [1, 5])
         #expect(h["a.default|db.default|db.default.svc.cluster.local|source"] == [100])
-        #expect(PromQL(window: 60).history.contains("rate({__name__=~\"istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total\"}[1m])"))
+        #expect(PromQL(window: 60).history.contains("(rate(istio_tcp_received_bytes_total[1m])), \"meshscope\", \"received\""))
     }
 
     @Test func originSummary() {

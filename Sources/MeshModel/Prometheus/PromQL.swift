@@ -90,10 +90,13 @@ public struct PromQL: Sendable, Equatable {
     }
 
     /// For `query_range` at start (the TREND sparklines' history): request rates per edge,
-    /// and byte rates (sent plus received) for TCP edges.
+    /// and byte rates (sent, received) for TCP edges.
     public var history: String {
-        PromQL.tagged("\(PromQL.by()) (rate(istio_requests_total[\(range)]))", "requests") + " or " +
-            PromQL.tagged("\(PromQL.by()) (rate({__name__=~\"istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total\"}[\(range)]))", "bytes")
+        // Sent and received apart: `rate()` over both names at once would leave two series with
+        // one label set, which Prometheus refuses; they are added per edge when decoded.
+        [("requests", "istio_requests_total"), ("sent", "istio_tcp_sent_bytes_total"), ("received", "istio_tcp_received_bytes_total")].map { family, metric in
+            PromQL.tagged("\(PromQL.by()) (rate(\(metric)[\(range)]))", family)
+        }.joined(separator: " or ")
     }
 
     /// The three queries of one refresh, in the order ``PrometheusEdges/build(rates:totals:latency:window:)`` takes them.

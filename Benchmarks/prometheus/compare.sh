@@ -2,7 +2,8 @@
 # Edges from a real Prometheus vs direct scraping, on the same demo mesh in one run
 # (issue 21). Needs a release build (`swift build -c release`) and /usr/bin/prometheus
 # (.ci/setup). Prints, per mode: first edges (s), meshscope CPU over the steady run
-# (% of a core), and PromQL queries per refresh (from Prometheus's own request counter).
+# (% of a core, `--watch` for STEADY seconds), and PromQL queries per refresh (from
+# Prometheus's own request counter).
 #
 #   Benchmarks/prometheus/compare.sh                     # 6,000 proxies: 2000 services × 3 replicas
 #   SERVICES=100 REPLICAS=1 Benchmarks/prometheus/compare.sh
@@ -30,6 +31,8 @@ targets=$(grep -c "__metrics_path__" "$dir/prometheus.yml")
 pids+=($!)
 prom="http://127.0.0.1:$PORT"
 q() { curl -s "$prom/api/v1/query" --data-urlencode "query=$1" | sed -n 's/.*"value":\[[^,]*,"\([^"]*\)".*/\1/p'; }
+# Queries Prometheus answered so far (its own /metrics: it does not scrape itself here).
+served() { curl -s "$prom/metrics" | awk '/^prometheus_http_requests_total\{.*handler="\/api\/v1\/query(_range)?"/ { n += $2 } END { print n + 0 }'; }
 echo "waiting for Prometheus to scrape $targets targets…" >&2
 until [ "$(q 'count(up == 1)')" = "$targets" ]; do sleep 2; done
 sleep $((SCRAPE * 5))   # a few rate windows of samples
@@ -39,11 +42,11 @@ measure() {   # $1: label, rest: meshscope flags
   local t0=$(date +%s.%N)
   "$BIN" connections --edges "$@" >/dev/null 2>"$dir/first.err"
   local first=$(echo "$(date +%s.%N) - $t0" | bc)
-  local before=$(q 'sum(prometheus_http_requests_total{handler=~"/api/v1/query.*"})')
-  /usr/bin/time -f "%U %S %e" -o "$dir/time" "$BIN" connections --edges --watch --refresh "${REFRESH}s" \
-    --count $((STEADY / REFRESH)) "$@" >/dev/null 2>"$dir/steady.err" || true
-  local after=$(q 'sum(prometheus_http_requests_total{handler=~"/api/v1/query.*"})')
-  read -r u s e <"$dir/time"
+  local before=$(served)
+  /usr/bin/time -f "%U %S %e" -o "$dir/time" timeout -s INT "$STEADY" "$BIN" connections --edges --watch --refresh "${REFRESH}s" \
+    "$@" >/dev/null 2>"$dir/steady.err" || true
+  local after=$(served)
+  read -r u s e < <(tail -1 "$dir/time")
   local cpu=$(echo "scale=1; 100 * ($u + $s) / $e" | bc)
   local per=$(echo "scale=1; (${after:-0} - ${before:-0}) / ($e / $REFRESH)" | bc)
   printf '%-12s first edges %6.2f s   CPU %5s%% of a core over %ss   queries/refresh %s   (%s)\n' \

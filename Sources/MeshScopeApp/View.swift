@@ -190,6 +190,7 @@ extension App {
             // A mesh too large for the request budget: unfocused proxies' rates are this old at most.
             refresh += " · mesh \(formatInterval(s.source.refreshInterval * Double(every)))"
         }
+        if let m = live?.metrics, m.prometheus != nil { refresh += m.kind == .prometheus ? " · prometheus" : " · scraped (prometheus failing)" }
         pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil)
         if case .table(let t) = s.focused {
             pair("Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", rightX, r.y + 1, rightWidth)

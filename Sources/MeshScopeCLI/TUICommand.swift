@@ -106,7 +106,7 @@ extension TUICommand {
         let flags = connection
         let conn: LiveConnection
         do {
-            conn = try await TUICommand.open(flags, context: nil)
+            conn = try await TUICommand.open(flags, context: nil, refresh: refresh)
         } catch let e as CLIError {
             // The first thing a newcomer runs: say what works without a cluster.
             throw CLIError(e.kind, e.message + "\n(no cluster? try meshscope --demo, or meshscope --file DUMP to browse a proxy's config dump)")
@@ -118,7 +118,7 @@ extension TUICommand {
             write = { @Sendable source in try await TUICommand.writeSnapshot(source) }
         }
         var options = LiveTUIOptions(ui: ui, connection: conn, label: sourceLabel, namespace: flags.startNamespace(),
-                                     contexts: contexts, connect: { name in try await TUICommand.open(flags, context: name) },
+                                     contexts: contexts, connect: { [refresh] name in try await TUICommand.open(flags, context: name, refresh: refresh) },
                                      writeSnapshot: write)
         options.maxRequestsPerSecond = maxRPS > 0 ? maxRPS : nil
         if let compare {
@@ -163,7 +163,7 @@ extension TUICommand {
 
     /// A client, an admin client and a ``ClusterMeshSource`` over every namespace (so `:ns`
     /// switches without reconnecting), and an ``Applier`` for `A`.
-    static func open(_ options: ConnectionOptions, context: String?) async throws -> LiveConnection {
+    static func open(_ options: ConnectionOptions, context: String?, refresh: Double = 2) async throws -> LiveConnection {
         var flags = options
         if let context { flags.context = context }
         let conn = try flags.connection()
@@ -177,13 +177,20 @@ extension TUICommand {
         let admin = AdminClient(mode, timeout: flags.timeoutSeconds ?? 30, maxConcurrent: 16)
         // `-A` asks for every namespace or nothing; otherwise a user who may not list every
         // namespace gets the context's namespace (and istiod's, when readable).
+        let prometheus: PrometheusMetrics?
+        do { prometheus = try await flags.prometheus.metrics(client: client, refresh: refresh, timeout: flags.timeoutSeconds) } catch {
+            await admin.shutdown()
+            await client.shutdown()
+            throw error
+        }
         let source = ClusterMeshSource(client: client, admin: admin, namespace: nil, fallbackNamespaces: flags.allNamespaces ? [] : nil,
-                                       syncTimeout: flags.timeoutSeconds ?? 60)
+                                       syncTimeout: flags.timeoutSeconds ?? 60, prometheus: prometheus)
         var info = source.info
         info.namespace = conn.namespace
         return LiveConnection(source: source, info: info, cluster: conn.clusterName, server: conn.server, applier: Applier(client: client)) {
             await source.close()
             await admin.shutdown()
+            await prometheus?.client.shutdown()
             await client.shutdown()
         }
     }

@@ -156,11 +156,25 @@ public enum SnapshotCollector {
 
         var state = MeshState()
         state.edges = LiveEdges.merge(perProxyEdges)
-        let summary: JSONTree = .object([
+        var summaryFields: [(String, JSONTree)] = [
             ("proxies", .object(kinds.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("rateInterval", rateInterval.map { .double($0) } ?? .null),
             ("edges", LiveTables.edgesOutput(state)),
-        ])
+        ]
+        // A source with Prometheus: its edges too, with the window their rates cover (the
+        // scraped edges stay, so a snapshot says what both measured).
+        if let prometheus = source.prometheus {
+            do {
+                let sample = try await prometheus.edges()
+                summaryFields.append(("prometheusEdges", .object([
+                    ("prometheus", .string(prometheus.name)), ("window", .double(sample.window)),
+                    ("at", .string(Timestamp.rfc3339(sample.at))), ("edges", TrafficEdges.output(sample.edges)),
+                ])))
+            } catch {
+                failures.append(SnapshotFailure(proxy: "prometheus", request: "edges", target: prometheus.name, reason: error.message))
+            }
+        }
+        let summary: JSONTree = .object(summaryFields)
         try writer.finish(completedAt: Date(), failures: failures, summary: summary)
         progress(SnapshotProgress(phase: .done, done: proxies.count, total: proxies.count, failures: failures.count))
         return SnapshotResult(path: "", bytes: writer.bytesWritten, jsonBytes: writer.bytesWritten, proxies: proxies.count, failures: failures, redactions: writer.redactions)

@@ -9,6 +9,7 @@ public final class ClusterMeshSource: MeshSource {
     public let adminClient: AdminClient
     public let info: MeshSourceInfo
     let scope: InformerPlan.Scope
+    public let prometheus: PrometheusMetrics?
     let syncTimeout: Double
     let cacheBox = CacheBox()
     let proxyMemo = ProxyMemo()
@@ -72,8 +73,11 @@ public final class ClusterMeshSource: MeshSource {
     ///   - fallbackNamespaces: with `namespace` nil, the namespaces read one by one when the
     ///     user may not list every namespace (nil: the context's namespace and istio-system;
     ///     empty: none, as `-A` asks for all or nothing).
-    public init(client: KubeClient, admin: AdminClient, namespace: String?, fallbackNamespaces: [String]? = nil, syncTimeout: Double = 60) {
+    ///   - prometheus: where edges come from instead of the proxies' stats (nil: scraped).
+    public init(client: KubeClient, admin: AdminClient, namespace: String?, fallbackNamespaces: [String]? = nil, syncTimeout: Double = 60,
+                prometheus: PrometheusMetrics? = nil) {
         self.client = client
+        self.prometheus = prometheus
         self.adminClient = admin
         self.scope = namespace.map { .namespaces([$0]) }
             ?? .all(fallback: fallbackNamespaces ?? [client.connection.namespace, ClusterMeshSource.controlPlaneNamespace])

@@ -31,6 +31,8 @@ public protocol MeshSource: Sendable {
     /// A source that does not change (a snapshot) answers with the state it recorded, rates
     /// included, so callers show it once instead of polling; live sources answer nil.
     func recordedState() throws(MeshSourceError) -> MeshState?
+    /// The Prometheus that stands for the proxies' metrics (nil: scrape them).
+    var prometheus: PrometheusMetrics? { get }
 }
 
 extension MeshSource {
@@ -42,6 +44,8 @@ extension MeshSource {
     public func serverVersion() async throws(MeshSourceError) -> JSONValue? { nil }
 
     public func recordedState() throws(MeshSourceError) -> MeshState? { nil }
+
+    public var prometheus: PrometheusMetrics? { nil }
 }
 
 /// What a ``MeshSource`` is: a kubeconfig context, the demo, or a snapshot taken at some time.

@@ -45,9 +45,10 @@ extension MeshStore {
 }
 
 extension MeshStore {
-    /// A store over any ``MeshSource``: proxies from its pods, admin bytes from its `admin`.
+    /// A store over any ``MeshSource``: proxies from its pods, admin bytes from its `admin`,
+    /// edges from its Prometheus when it has one (``MeshSource/prometheus``).
     public static func over(_ source: any MeshSource, options: Options = Options()) -> MeshStore {
-        MeshStore(options: options, listProxies: {
+        MeshStore(options: options, prometheus: source.prometheus, listProxies: {
             do { return try await source.proxies() } catch { throw LiveDecodeError((error as? MeshSourceError)?.message ?? String(describing: error)) }
         }, fetch: { proxy, endpoint in
             do {

@@ -15,6 +15,14 @@ import MeshModel
 /// the config dump of a focused proxy when it becomes focused, its pod changes or istiod's
 /// sync state for it changes.
 ///
+/// With a ``PrometheusMetrics`` (``init(options:prometheus:listProxies:fetch:)``), traffic edges
+/// come from Prometheus's aggregated queries every refresh and unfocused Envoys' and ztunnels'
+/// metrics are not scraped at all; `/clusters`, config dumps, istiod and the focused proxies'
+/// stats still come from the admin ports. When Prometheus fails (down, slow, an error, a
+/// label scheme that is not Istio's), the state says why in one line
+/// (``MeshState/metrics``), scraping resumes at once, and Prometheus is tried again every
+/// ``prometheusRetry`` seconds.
+///
 /// The I/O is two closures, so the same store runs against a cluster (``kubernetes(cache:admin:options:)``)
 /// or anything else that can list proxies and fetch bytes.
 ///
@@ -54,6 +62,20 @@ public actor MeshStore {
     public typealias Fetch = @Sendable (MeshState.Proxy, LiveSource.Endpoint) async throws -> [UInt8]
 
     public let options: Options
+    let prometheus: PrometheusMetrics?
+    /// Seconds between tries of a Prometheus that failed.
+    public static let prometheusRetry = 30.0
+    /// Prometheus answers (edges are its), else scraping.
+    var prometheusActive: Bool
+    var prometheusSample: PrometheusMetrics.Sample?
+    var prometheusMessage: String?
+    var prometheusInFlight = false
+    /// Prometheus answered or failed at least once (a state is not complete before).
+    var prometheusSettled = false
+    var prometheusFailedAt = -Double.infinity
+    var historyRequested = false
+    /// Per-edge rates from before the first refresh (``MeshState/edgeHistory``).
+    var edgeHistory: [String: [Double]] = [:]
     let listProxies: ListProxies
     let fetch: Fetch
     var scheduler: PollScheduler
@@ -65,8 +87,10 @@ public actor MeshStore {
     var lastProxyList: [MeshState.Proxy] = []
     let start = ContinuousClock.now
 
-    public init(options: Options = Options(), listProxies: @escaping ListProxies, fetch: @escaping Fetch) {
+    public init(options: Options = Options(), prometheus: PrometheusMetrics? = nil, listProxies: @escaping ListProxies, fetch: @escaping Fetch) {
         self.options = options
+        self.prometheus = prometheus
+        self.prometheusActive = prometheus != nil
         self.listProxies = listProxies
         self.fetch = fetch
         scheduler = PollScheduler(config: .init(interval: options.refresh, maxConcurrent: options.maxConcurrent, maxBackoff: options.maxBackoff,
@@ -83,6 +107,7 @@ public actor MeshStore {
     /// ```
     public func setFocus(_ proxies: Set<String>) {
         scheduler.setFocus(proxies, now: now)
+        if prometheusActive { updateSources() }
     }
 
     /// The last published snapshot.
@@ -107,6 +132,8 @@ public actor MeshStore {
 
     enum Outcome: Sendable {
         case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>)
+        case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
+        case history([String: [Double]])
         case tick
     }
 
@@ -122,6 +149,12 @@ public actor MeshStore {
                     lastDiscovery = now
                     await discover()
                     changedSincePublish = true
+                    if let prometheus, !prometheusInFlight, prometheusActive || now - prometheusFailedAt >= MeshStore.prometheusRetry {
+                        prometheusInFlight = true
+                        group.addTask {
+                            do throws(PrometheusError) { return .prometheus(.success(try await prometheus.edges())) } catch { return .prometheus(.failure(error)) }
+                        }
+                    }
                 }
                 for source in scheduler.next(now: now) {
                     guard let proxy = proxies[source.proxy] else { continue }
@@ -153,6 +186,18 @@ public actor MeshStore {
                 case .fetched(let source, let result):
                     roundFinished = handle(source, result) == .round
                     changedSincePublish = true
+                case .prometheus(let result):
+                    handle(result)
+                    roundFinished = true
+                    changedSincePublish = true
+                    if case .success = result, !historyRequested, let prometheus {
+                        // Once, after Prometheus first answers: the last hour for the sparklines.
+                        historyRequested = true
+                        group.addTask { .history((try? await prometheus.history()) ?? [:]) }
+                    }
+                case .history(let history):
+                    edgeHistory = history
+                    changedSincePublish = true
                 }
                 // A round ends with its last round fetch; config dumps and unfocused `/clusters`
                 // finishing beside the rounds are published with the next round (or after one
@@ -179,11 +224,48 @@ public actor MeshStore {
             lastProxyList = list
             let changed = accumulator.setProxies(list)
             proxies = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-            scheduler.setSources(list.flatMap { p in p.kind.endpoints.map { LiveSource(proxy: p.key, endpoint: $0) } }, now: now)
+            updateSources()
             for key in changed { scheduler.markDirty(proxy: key, now: now) }
         } catch {
             // Keep polling the proxies we know; the status says why discovery failed.
             discoveryError = MeshStore.oneLine(error)
+        }
+    }
+
+    /// Every source of the known proxies, less the metrics Prometheus stands for while it
+    /// answers (the stats of unfocused Envoys, ztunnels' metrics).
+    func updateSources() {
+        let focused = scheduler.focused
+        let skipMetrics = prometheusActive
+        scheduler.setSources(lastProxyList.flatMap { p in
+            p.kind.endpoints.compactMap { e -> LiveSource? in
+                if skipMetrics, e == .ztunnelMetrics || (e == .stats && !focused.contains(p.key)) { return nil }
+                return LiveSource(proxy: p.key, endpoint: e)
+            }
+        }, now: now)
+    }
+
+    /// Records one Prometheus answer: its edges stand for the mesh's, or it failed and the
+    /// proxies are scraped again.
+    func handle(_ result: Result<PrometheusMetrics.Sample, PrometheusError>) {
+        prometheusInFlight = false
+        prometheusSettled = true
+        switch result {
+        case .success(let sample):
+            prometheusSample = sample
+            prometheusMessage = sample.warnings.first.map { "partial answer: " + $0 }
+            if !prometheusActive {
+                prometheusActive = true
+                updateSources()
+            }
+        case .failure(let error):
+            prometheusSample = nil
+            prometheusFailedAt = now
+            prometheusMessage = error.message + "; scraping proxies instead"
+            if prometheusActive {
+                prometheusActive = false
+                updateSources()
+            }
         }
     }
 
@@ -206,11 +288,23 @@ public actor MeshStore {
             s.state = .failing(reason: discoveryError)
             statuses[LiveSource(proxy: "kubernetes", endpoint: .syncz)] = s
         }
-        var state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled, at: Date())
+        let prometheusReady = prometheus == nil || prometheusSettled
+        var state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled && prometheusReady, at: Date())
         state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
         state.upstreamsComplete = !proxies.isEmpty && scheduler.allSlowSettled && scheduler.allSettled
         state.focused = scheduler.focused
         state.statsEvery = scheduler.statsEvery
+        if let prometheus {
+            if prometheusActive, let sample = prometheusSample {
+                state.edges = sample.edges
+                state.interval = sample.window
+                state.metrics = MetricsOrigin(kind: .prometheus, prometheus: prometheus.name, window: sample.window, message: prometheusMessage)
+                state.metrics.queries = sample.queries
+                state.edgeHistory = edgeHistory
+            } else {
+                state.metrics = MetricsOrigin(kind: prometheusActive ? .prometheus : .scrape, prometheus: prometheus.name, message: prometheusMessage)
+            }
+        }
         latest = state
         for l in listeners.values { l.yield(state) }
     }

@@ -41,9 +41,26 @@ public struct TrafficEdge: Sendable, Equatable {
     public var errors: Double?
     /// Per-second rates between two samples, when there were two.
     public var rates: Rates?
+    /// Request latency quantiles, where the source measures them (Prometheus's duration
+    /// histogram); nil from proxies' counters alone.
+    public var latency: Latency?
+    /// The `cluster` label of a Prometheus that spans clusters (Thanos, Mimir): which
+    /// cluster reported the edge; nil for a single cluster.
+    public var cluster: String?
 
     /// Connections still open: opened minus closed.
     public var open: Double { opened - closed }
+
+    /// Milliseconds; nil for a quantile with no observations in the window.
+    public struct Latency: Sendable, Equatable {
+        public var p50: Double?
+        public var p99: Double?
+
+        public init(p50: Double?, p99: Double?) {
+            self.p50 = p50
+            self.p99 = p99
+        }
+    }
 
     public struct Rates: Sendable, Equatable {
         public var opened: Double

@@ -10,6 +10,10 @@ extension TrafficEdges {
     /// ```
     public static func table(_ edges: [TrafficEdge]) -> Table {
         let withRates = edges.contains { $0.rates != nil }
+        // Latency and cluster only where a source measured them (Prometheus), so scraped
+        // tables keep their columns.
+        let withLatency = edges.contains { $0.latency != nil }
+        let withCluster = edges.contains { $0.cluster != nil }
         var columns: [Table.Column] = [
             .init("SOURCE", keepsEnd: true), .init("DESTINATION", keepsEnd: true), .init("SERVICE"), .init("SECURITY"),
             .init("OPEN", numeric: true), .init("OPENED", numeric: true), .init("CLOSED", numeric: true),
@@ -22,6 +26,8 @@ extension TrafficEdges {
                 .init("RECEIVED/S", numeric: true), .init("REQUESTS/S", numeric: true), .init("ERRORS/S", numeric: true),
             ]
         }
+        if withLatency { columns += [.init("P50 MS", numeric: true), .init("P99 MS", numeric: true)] }
+        if withCluster { columns.append(.init("CLUSTER")) }
         columns += [
             .init("REPORTER", wideOnly: true), .init("PROTOCOL", wideOnly: true),
             .init("SOURCE PRINCIPAL", wideOnly: true), .init("DESTINATION PRINCIPAL", wideOnly: true),
@@ -40,6 +46,8 @@ extension TrafficEdges {
                     row += Array(repeating: "-", count: 6)
                 }
             }
+            if withLatency { row += [e.latency?.p50.map(milliseconds) ?? "-", e.latency?.p99.map(milliseconds) ?? "-"] }
+            if withCluster { row.append(e.cluster ?? "-") }
             row += [e.reporter, e.protocols.joined(separator: ","), e.sourcePrincipal, e.destinationPrincipal]
             return row
         }
@@ -53,6 +61,12 @@ extension TrafficEdges {
     }
 
     static func rate(_ v: Double) -> String { RateFormat.rate(v) }
+
+    /// `12.5`, `1200`: milliseconds to one decimal, whole from 100 up.
+    static func milliseconds(_ v: Double) -> String {
+        guard v.isFinite else { return "-" }
+        return v >= 100 ? count(v.rounded()) : String((v * 10).rounded() / 10)
+    }
 
     /// The edges as data for `-o json|yaml`.
     public static func output(_ edges: [TrafficEdge]) -> JSONTree {
@@ -73,6 +87,10 @@ extension TrafficEdges {
                     ("errors", r.errors.map { .double($0) }),
                 ])))
             }
+            if let l = e.latency {
+                pairs.append(("latencyMs", .compact([("p50", l.p50.map { .double($0) }), ("p99", l.p99.map { .double($0) })])))
+            }
+            if let c = e.cluster { pairs.append(("cluster", .string(c))) }
             return .compact(pairs)
         })
     }

@@ -79,6 +79,7 @@ public enum LiveEdges {
             let h = http.1
             edge.requests = h.requests
             edge.errors = h.errors
+            edge.latency = h.latency
             edge.protocols = Array(Set(edge.protocols + h.protocols)).sorted()
             if var r = edge.rates, let hr = h.rates {
                 r.requests = hr.requests

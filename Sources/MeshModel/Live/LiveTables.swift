@@ -33,6 +33,17 @@ public enum LiveTables {
                 e.reporter, e.sourcePrincipal, e.destinationPrincipal,
             ]
         }
+        // Latency and cluster exist only where Prometheus measured them (a scraped mesh keeps its columns).
+        if edges.contains(where: { $0.latency != nil }) {
+            table.columns += [.init("P50 MS", numeric: true), .init("P99 MS", numeric: true)]
+            for (i, e) in edges.enumerated() {
+                table.rows[i] += [e.latency?.p50.map(TrafficEdges.milliseconds) ?? "-", e.latency?.p99.map(TrafficEdges.milliseconds) ?? "-"]
+            }
+        }
+        if edges.contains(where: { $0.cluster != nil }) {
+            table.columns.append(.init("CLUSTER"))
+            for (i, e) in edges.enumerated() { table.rows[i].append(e.cluster ?? "-") }
+        }
         return table
     }
 

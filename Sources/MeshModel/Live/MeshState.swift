@@ -99,6 +99,11 @@ public struct MeshState: Sendable {
     /// Refreshes between two stats reads of an unfocused Envoy (1: every refresh). More on a
     /// mesh too large for the store's request budget; the header says how old rates can be.
     public var statsEvery = 1
+    /// Where ``edges`` came from: scraped stats or Prometheus (and why not Prometheus).
+    public var metrics = MetricsOrigin()
+    /// Rates per edge from before the first refresh (Prometheus's last hour, oldest first),
+    /// keyed `source|destination|service|reporter`, so TREND sparklines start full.
+    public var edgeHistory: [String: [Double]] = [:]
 
     public init() {}
 

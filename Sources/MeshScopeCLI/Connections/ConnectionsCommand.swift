@@ -52,7 +52,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
         let interval = ConnectionOptions.DurationText.seconds(refresh) ?? 2
         let namespace = connection.allNamespaces ? nil : connection.namespace
         let concurrency = source.concurrency
-        try await source.withSource(adminTimeout: max(1, min(10, interval * 2))) { src in
+        try await source.withSource(adminTimeout: max(1, min(10, interval * 2)), refresh: interval) { src in
             if let state = try src.recordedState() {
                 // What the snapshot recorded, once: its rates were measured when it was taken.
                 try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: false)
@@ -127,13 +127,15 @@ struct ConnectionsCommand: AsyncParsableCommand {
         default: out += table.render(wide: false)
         }
         if redraw {
-            out += "\n\(state.time) · refresh \(refresh) · \(state.proxyCount) proxies · \(state.failing.count) failing\n"
+            out += "\n\(state.time) · refresh \(refresh) · \(state.proxyCount) proxies · \(state.failing.count) failing · \(state.metrics.summary)\n"
             // Home and clear-below are ours; the data between them is made inert first.
             console.writeControl("\u{1B}[H" + TerminalText.escaped(out, keepLayout: true) + "\u{1B}[J")
         } else {
             console.write(watch ? out + "\n" : out)
         }
         if !redraw {
+            // Where the edges came from, when Prometheus was in play (used, or why not).
+            if state.metrics.prometheus != nil { console.error("meshscope: \(state.metrics.summary)") }
             for problem in LiveTables.problems(state) { console.error("meshscope: warning: \(problem)") }
         }
     }

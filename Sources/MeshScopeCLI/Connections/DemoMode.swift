@@ -15,6 +15,8 @@ enum DemoMode {
         var rest: [String] = []
         /// `--demo-user NS`: a token bound to this namespace only.
         var user: String?
+        /// `serve --prometheus-config FILE`: where to write a scrape configuration for the demo.
+        var prometheusConfig: String?
     }
 
     /// Takes the demo flags out of the arguments; nil when `--demo` is not there.
@@ -40,6 +42,10 @@ enum DemoMode {
                 }
                 i += 1
                 out.user = arguments[i]
+            case "--prometheus-config" where arguments.contains("serve"):
+                guard i + 1 < arguments.count else { throw CLIError(.usage, "--prometheus-config needs a file path") }
+                i += 1
+                out.prometheusConfig = arguments[i]
             default: out.rest.append(arguments[i])
             }
             i += 1
@@ -78,11 +84,23 @@ enum DemoMode {
         }
         defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
         if args.rest == ["serve"] {
+            var scrape = ""
+            if let path = args.prometheusConfig {
+                do {
+                    try DemoPrometheusConfig.yaml(cluster).write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    await cluster.shutdown()
+                    console.error("meshscope: cannot write \(path): \(error)")
+                    return 1
+                }
+                scrape = "  prometheus --config.file \(path) --storage.tsdb.path DIR --web.listen-address 127.0.0.1:9090\n" +
+                    "  meshscope connections --edges --prometheus http://127.0.0.1:9090\n"
+            }
             console.write("""
             meshscope demo mesh: \(cluster.mesh.pods.count) pods, \(cluster.mesh.xdsClients.count) proxies, API server \(cluster.api.url)
               export KUBECONFIG=\(kubeconfig)
               meshscope connections --edges --watch      (or kubectl get pods -A)
-            Serving until interrupted (Ctrl-C).
+            \(scrape)Serving until interrupted (Ctrl-C).
 
             """)
             while !Task.isCancelled {

@@ -27,6 +27,8 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("admin-url"), help: ArgumentHelp("Read admin endpoints from this URL (a port-forward or local proxy) instead of through the API server.", valueName: "url"))
     public var adminURL: String?
 
+    @OptionGroup public var prometheus: PrometheusOptions
+
     public init() {}
 
     public mutating func validate() throws {

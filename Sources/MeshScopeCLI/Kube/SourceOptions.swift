@@ -35,7 +35,8 @@ struct SourceOptions: ParsableArguments, Sendable {
 
     /// Opens the source, runs `body`, always closes it; source errors become one-line CLI errors.
     /// `adminTimeout` is the per-request default when `--request-timeout` is not given (30 s).
-    func withSource<T: Sendable>(namespaceFilter: String? = nil, adminTimeout: Double? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
+    /// `refresh` (polling commands only) attaches the Prometheus the flags name or discovery finds.
+    func withSource<T: Sendable>(namespaceFilter: String? = nil, adminTimeout: Double? = nil, refresh: Double? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
         if let snapshot {
             let source: SnapshotMeshSource
             do { source = try await SnapshotMeshSource.open(path: snapshot) } catch { throw CLIError(.unavailable, error.message) }
@@ -48,20 +49,31 @@ struct SourceOptions: ParsableArguments, Sendable {
         return try await connection.withClient { client in
             let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
             let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? adminTimeout ?? 30, maxConcurrent: concurrency)
+            var prometheus: PrometheusMetrics?
+            if let refresh {
+                do { prometheus = try await connection.prometheus.metrics(client: client, refresh: refresh, timeout: connection.timeoutSeconds) } catch {
+                    await admin.shutdown()
+                    throw error
+                }
+            }
             let source = ClusterMeshSource(client: client, admin: admin, namespace: namespaceFilter, fallbackNamespaces: connection.allNamespaces ? [] : nil,
-                                           syncTimeout: connection.timeoutSeconds ?? 60)
+                                           syncTimeout: connection.timeoutSeconds ?? 60,
+                                           prometheus: prometheus)
             do {
                 let result = try await body(source)
                 await source.close()
                 await admin.shutdown()
+                await prometheus?.client.shutdown()
                 return result
             } catch let e as MeshSourceError {
                 await source.close()
                 await admin.shutdown()
+                await prometheus?.client.shutdown()
                 throw CLIError(.unavailable, e.message)
             } catch {
                 await source.close()
                 await admin.shutdown()
+                await prometheus?.client.shutdown()
                 throw error
             }
         }

@@ -94,7 +94,8 @@ struct SnapshotCommand: AsyncParsableCommand {
             let failures = p.failures > 0 && p.phase != .done ? ", \(p.failures) failure\(p.failures == 1 ? "" : "s")" : ""
             Console.writeAll(2, Array("\r\u{1B}[K\(line)\(failures)".utf8))
         }
-        try await source.withSource { src in
+        // Attaches Prometheus (as --prometheus or discovery say): its edges are recorded beside the scraped ones.
+        try await source.withSource(refresh: max(1, ConnectionOptions.DurationText.seconds(rateInterval) ?? 1)) { src in
             let path = output ?? SnapshotCommand.defaultName(context: src.info.context, at: Date())
             let result: SnapshotResult
             do {

@@ -1,0 +1,43 @@
+/// Where a ``MeshState``'s edges (counters, rates, latency) came from, for the header and
+/// `connections`: the proxies' own stats, scraped through the API server, or a Prometheus
+/// that already scrapes them. When Prometheus was asked for and could not serve, `message`
+/// says why in one line and the edges are scraped instead.
+///
+/// ```swift
+/// state.metrics.summary   // "metrics: prometheus svc/istio-system/prometheus:9090 (rate 1m)"
+/// ```
+public struct MetricsOrigin: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case scrape, prometheus
+    }
+
+    public var kind: Kind
+    /// The Prometheus in use or tried: a URL or `svc/NAMESPACE/NAME:PORT`.
+    public var prometheus: String?
+    /// Seconds `rate()` looked back (Prometheus edges only).
+    public var window: Double?
+    /// Why Prometheus is not in use, or what its last answer warned about.
+    public var message: String?
+    /// PromQL queries sent for the last refresh.
+    public var queries = 0
+
+    public init(kind: Kind = .scrape, prometheus: String? = nil, window: Double? = nil, message: String? = nil) {
+        self.kind = kind
+        self.prometheus = prometheus
+        self.window = window
+        self.message = message
+    }
+
+    /// One line: `metrics: scraped`, `metrics: prometheus URL (rate 1m)`,
+    /// `metrics: scraped (prometheus URL: connection refused)`.
+    public var summary: String {
+        switch kind {
+        case .prometheus:
+            let w = window.map { " (rate " + PromQL(window: $0).range + ")" } ?? ""
+            return "metrics: prometheus \(prometheus ?? "")\(w)" + (message.map { " · " + $0 } ?? "")
+        case .scrape:
+            guard let message else { return "metrics: scraped" }
+            return "metrics: scraped (" + (prometheus.map { "prometheus \($0): " } ?? "") + message + ")"
+        }
+    }
+}

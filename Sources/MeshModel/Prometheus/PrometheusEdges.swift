@@ -1,0 +1,174 @@
+/// Builds ``TrafficEdge``s from the answers to ``PromQL``'s queries, with the same rules as
+/// edges scraped from the proxies: one row per edge, reporter and security is what Prometheus
+/// summed over replicas; ``LiveEdges/merge(_:)`` then keeps one reporter per edge, so a
+/// connection both ends count is counted once. Edges of different `cluster`s (Thanos, Mimir)
+/// are merged apart and keep their cluster.
+///
+/// Security: Envoy's server side always says `mutual_tls` or `none`, so a destination-reported
+/// `unknown` is ztunnel's way of saying plaintext; a source-reported `unknown` stays unknown
+/// (Envoy's client side cannot know), as in ``TrafficEdges``.
+///
+/// ```swift
+/// let edges = try PrometheusEdges.build(rates: r, totals: t, latency: l, window: 60)
+/// ```
+public enum PrometheusEdges {
+    struct ReportKey: Hashable {
+        var cluster: String
+        var reporter: String
+        var source: String, sourceNamespace: String, destination: String, destinationNamespace: String
+        var service: String
+        var security: String
+    }
+
+    struct Report {
+        var sourcePrincipal = ""
+        var destinationPrincipal = ""
+        var protocols: Set<String> = []
+        var totals = Values()
+        var rates = Values()
+        var hasTotals = false
+        var hasRates = false
+        var p50: Double?
+        var p99: Double?
+    }
+
+    struct Values {
+        var opened = 0.0, closed = 0.0, sent = 0.0, received = 0.0
+        var requests: Double?
+        var errors: Double?
+
+        mutating func add(_ family: String, _ v: Double, code: String?) {
+            switch family {
+            case "opened": opened += v
+            case "closed": closed += v
+            case "sent", "response_bytes": sent += v
+            case "received", "request_bytes": received += v
+            case "requests":
+                requests = (requests ?? 0) + v
+                errors = (errors ?? 0) + (code.map(TrafficEdges.isErrorCode) == true ? v : 0)
+            default: break
+            }
+        }
+    }
+
+    /// Why Prometheus's answer cannot stand for the mesh's edges (its labels are not Istio's).
+    public struct SchemeError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// - Parameters:
+    ///   - rates: the answer to ``PromQL/rates``; `totals` to ``PromQL/totals``; `latency` to ``PromQL/latency`` (nil: not asked).
+    /// - Throws: ``SchemeError`` when series came back but none carries Istio's edge labels
+    ///   (no `reporter`, or no workload names): a rate for an edge we cannot name is not shown.
+    public static func build(rates: PrometheusAPIResult, totals: PrometheusAPIResult, latency: PrometheusAPIResult?) throws(SchemeError) -> [TrafficEdge] {
+        var reports: [ReportKey: Report] = [:]
+        var unlabelled = 0
+        var seen = 0
+        func visit(_ result: PrometheusAPIResult, _ body: (inout Report, String, Double, [String: String]) -> Void) {
+            for s in result.series {
+                guard let family = s.labels[PromQL.familyLabel], let v = s.value, v.isFinite, v >= 0 || family == "p50" || family == "p99" else { continue }
+                seen += 1
+                let l = s.labels
+                let reporter = l["reporter"] ?? ""
+                let src = l["source_workload"] ?? "", dst = l["destination_workload"] ?? ""
+                if reporter.isEmpty || (src.isEmpty && dst.isEmpty) {
+                    unlabelled += 1
+                    continue
+                }
+                let key = ReportKey(cluster: l["cluster"] ?? "", reporter: reporter, source: src, sourceNamespace: l["source_workload_namespace"] ?? "",
+                                    destination: dst, destinationNamespace: l["destination_workload_namespace"] ?? "",
+                                    service: l["destination_service"] ?? "", security: l["connection_security_policy"] ?? "")
+                var r = reports[key] ?? Report()
+                if r.sourcePrincipal.isEmpty || r.sourcePrincipal == "unknown" { r.sourcePrincipal = l["source_principal"] ?? "" }
+                if r.destinationPrincipal.isEmpty || r.destinationPrincipal == "unknown" { r.destinationPrincipal = l["destination_principal"] ?? "" }
+                if let p = l["request_protocol"], !p.isEmpty { r.protocols.insert(p) }
+                body(&r, family, v, l)
+                reports[key] = r
+            }
+        }
+        visit(totals) { r, family, v, l in
+            r.totals.add(family, v, code: l["response_code"])
+            r.hasTotals = true
+        }
+        visit(rates) { r, family, v, l in
+            r.rates.add(family, v, code: l["response_code"])
+            r.hasRates = true
+        }
+        if let latency {
+            visit(latency) { r, family, v, _ in
+                guard v.isFinite else { return }
+                if family == "p50" { r.p50 = v } else if family == "p99" { r.p99 = v }
+            }
+        }
+        if seen > 0 && unlabelled == seen {
+            throw SchemeError(message: "Prometheus has Istio's metrics without Istio's labels (no reporter or workload names on \(seen) series): cannot name edges")
+        }
+        var byCluster: [String: [TrafficEdge]] = [:]
+        for (key, r) in reports where r.hasTotals || r.hasRates {
+            let reporterSecurity = key.security == "unknown" && key.reporter == "destination" ? "none" : key.security
+            var e = TrafficEdge(
+                source: TrafficEdges.name(key.source, key.sourceNamespace),
+                destination: TrafficEdges.name(key.destination, key.destinationNamespace),
+                service: key.service.isEmpty ? "unknown" : key.service,
+                security: TrafficEdges.security(reporterSecurity, origin: .envoy),
+                reporter: key.reporter,
+                sourcePrincipal: r.sourcePrincipal.isEmpty ? "unknown" : r.sourcePrincipal,
+                destinationPrincipal: r.destinationPrincipal.isEmpty ? "unknown" : r.destinationPrincipal,
+                protocols: r.protocols.sorted(by: GoCompat.less))
+            e.opened = r.totals.opened
+            e.closed = r.totals.closed
+            e.sent = r.totals.sent
+            e.received = r.totals.received
+            e.requests = r.totals.requests ?? r.rates.requests.map { _ in 0 }
+            e.errors = r.totals.errors ?? r.rates.errors.map { _ in 0 }
+            if r.hasRates {
+                e.rates = TrafficEdge.Rates(opened: r.rates.opened, closed: r.rates.closed, sent: r.rates.sent, received: r.rates.received,
+                                            requests: r.rates.requests ?? r.totals.requests.map { _ in 0 },
+                                            errors: r.rates.errors ?? r.totals.errors.map { _ in 0 })
+            } else {
+                // The series exists but saw nothing inside the window: a measured zero.
+                e.rates = TrafficEdge.Rates(opened: 0, closed: 0, sent: 0, received: 0,
+                                            requests: r.totals.requests.map { _ in 0 }, errors: r.totals.errors.map { _ in 0 })
+            }
+            if r.p50 != nil || r.p99 != nil { e.latency = TrafficEdge.Latency(p50: r.p50, p99: r.p99) }
+            if !key.cluster.isEmpty { e.cluster = key.cluster }
+            byCluster[key.cluster, default: []].append(e)
+        }
+        var out: [TrafficEdge] = []
+        for cluster in byCluster.keys.sorted(by: GoCompat.less) {
+            var merged = LiveEdges.merge([byCluster[cluster]!])
+            if !cluster.isEmpty { for i in merged.indices { merged[i].cluster = cluster } }
+            out += merged
+        }
+        return out
+    }
+
+    /// Per edge, keyed `source|destination|service|reporter` (the TUI's edge key), the rates
+    /// of a `query_range` answer to ``PromQL/history``, oldest first: request rates, or byte
+    /// rates for edges without requests. Replicas' series are already summed by the query.
+    public static func history(_ range: PrometheusAPIResult) -> [String: [Double]] {
+        var requests: [String: [(Double, Double)]] = [:]
+        var bytes: [String: [(Double, Double)]] = [:]
+        for s in range.series {
+            let l = s.labels
+            guard let family = l[PromQL.familyLabel], let reporter = l["reporter"], !reporter.isEmpty else { continue }
+            let key = [TrafficEdges.name(l["source_workload"] ?? "", l["source_workload_namespace"] ?? ""),
+                       TrafficEdges.name(l["destination_workload"] ?? "", l["destination_workload_namespace"] ?? ""),
+                       (l["destination_service"] ?? "").isEmpty ? "unknown" : l["destination_service"]!, reporter].joined(separator: "|")
+            let points = s.samples.compactMap { $0.value.isFinite && $0.value >= 0 ? ($0.time, $0.value) : nil }
+            if family == "requests" { requests[key, default: []] += points } else { bytes[key, default: []] += points }
+        }
+        var out: [String: [Double]] = [:]
+        for (key, points) in bytes where requests[key] == nil { out[key] = sumByTime(points) }
+        for (key, points) in requests { out[key] = sumByTime(points) }
+        return out
+    }
+
+    /// Series of one edge (two securities, two protocols) added per timestamp, in time order.
+    static func sumByTime(_ points: [(Double, Double)]) -> [Double] {
+        var byTime: [Double: Double] = [:]
+        for (t, v) in points { byTime[t, default: 0] += v }
+        return byTime.keys.sorted().map { byTime[$0]! }
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import MeshClient
+import MeshDemo
+import MeshModel
+import Testing
+
+/// A real Prometheus (Debian's `/usr/bin/prometheus`, installed by .ci/setup) scraping the
+/// demo mesh through the demo API server's pod proxy, with the scrape configuration
+/// `meshscope --demo serve --prometheus-config` writes; edges read through PromQL against the
+/// same mesh scraped directly. The Prometheus process belongs to the test: started on a free
+/// loopback port with its own storage directory, killed at the end whatever happens.
+@Suite(.serialized) struct PrometheusDemoTests {
+    struct PrometheusTestError: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
+    static let binary = "/usr/bin/prometheus"
+
+    /// A Prometheus process the test owns.
+    final class OwnedPrometheus: @unchecked Sendable {
+        let process = Process()
+        let dir: String
+        let port: Int
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        init(config: String) throws {
+            dir = NSTemporaryDirectory() + "meshscope-prom-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+            try config.write(toFile: dir + "/prometheus.yml", atomically: true, encoding: .utf8)
+            port = try OwnedPrometheus.freePort()
+            process.executableURL = URL(fileURLWithPath: PrometheusDemoTests.binary)
+            process.arguments = ["--config.file", dir + "/prometheus.yml", "--storage.tsdb.path", dir + "/data",
+                                 "--web.listen-address", "127.0.0.1:\(port)", "--log.level", "warn"]
+            FileManager.default.createFile(atPath: dir + "/log", contents: nil)
+            let log = FileHandle(forWritingAtPath: dir + "/log")
+            process.standardOutput = log
+            process.standardError = log
+            try process.run()
+        }
+
+        /// Kills it (SIGKILL: a Prometheus that dies, not one that shuts down politely) and removes its files.
+        func kill() {
+            if process.isRunning {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+
+        func stop() {
+            kill()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+
+        var log: String { (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? "" }
+
+        static func freePort() throws -> Int {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            addr.sin_port = 0
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let ok = withUnsafeMutablePointer(to: &addr) { p in
+                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            }
+            guard ok else { throw PrometheusTestError("no free port") }
+            return Int(UInt16(bigEndian: addr.sin_port))
+        }
+    }
+
+    struct Rig {
+        var demo: DemoCluster
+        var prometheus: OwnedPrometheus
+        var client: KubeClient
+        var admin: AdminClient
+        var prom: PrometheusClient
+        var metrics: PrometheusMetrics
+    }
+
+    /// Demo + Prometheus scraping it every second + clients; all torn down after `body`.
+    static func withRig<T>(cluster: String? = nil, _ body: (Rig) async throws -> T) async throws -> T {
+        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
+        let dir = NSTemporaryDirectory() + "meshscope-promdemo-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var owned: OwnedPrometheus?
+        var client: KubeClient?
+        var admin: AdminClient?
+        var prom: PrometheusClient?
+        func teardown() async {
+            owned?.stop()
+            await prom?.shutdown()
+            await admin?.shutdown()
+            await client?.shutdown()
+            await demo.shutdown()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        do {
+            let p = try OwnedPrometheus(config: DemoPrometheusConfig.yaml(demo, scrapeInterval: 1, cluster: cluster))
+            owned = p
+            let path = try demo.writeKubeconfig(path: dir + "/config")
+            let env = KubeconfigLoader.Environment(variables: [:], home: dir + "/home", serviceAccountRoot: dir + "/sa")
+            let c = try KubeClient(connection: try KubeconfigLoader(environment: env).load(.init(kubeconfig: path)), options: TransportOptions(requestTimeout: 10))
+            client = c
+            let a = AdminClient(.apiServerProxy(c), timeout: 5, maxConcurrent: 16)
+            admin = a
+            let pc = try PrometheusClient(.url(p.url), timeout: 5)
+            prom = pc
+            let metrics = PrometheusMetrics(client: pc, queries: PromQL(scrapeInterval: 1, refresh: 1))
+            let r = try await body(Rig(demo: demo, prometheus: p, client: c, admin: a, prom: pc, metrics: metrics))
+            await teardown()
+            return r
+        } catch {
+            let log = owned?.log ?? ""
+            await teardown()
+            if !log.isEmpty { Issue.record("prometheus log: \(log.suffix(2000))") }
+            throw error
+        }
+    }
+
+    /// Prometheus's edges once every proxy has been scraped for a few intervals.
+    static func promEdges(_ rig: Rig, timeout: Double = 60) async throws -> PrometheusMetrics.Sample {
+        let targets = rig.demo.mesh.proxyPods.filter { rig.demo.mesh.pods[$0].mode != .istiod }.count
+        let deadline = Date().addingTimeInterval(timeout)
+        var upSince: Date?
+        while Date() < deadline {
+            let up = try? await rig.prom.query("count(up == 1)")
+            if let n = up?.series.first?.value, Int(n) >= targets {
+                upSince = upSince ?? Date()
+                // Two rate windows of samples for every series.
+                if Date().timeIntervalSince(upSince!) > 2 * rig.metrics.queries.window {
+                    let sample = try await rig.metrics.edges()
+                    if !sample.edges.isEmpty { return sample }
+                }
+            }
+            try? await Task.sleep(nanoseconds: 250_000_000)
+        }
+        throw PrometheusTestError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s: \(rig.prometheus.log.suffix(1500))")
+    }
+
+    /// A complete scraped state with rates and no failing source.
+    static func scraped(_ store: MeshStore, after: Int = 0, timeout: Double = 60, where ok: (MeshState) -> Bool = { _ in true }) async -> MeshState? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let s = await store.current, s.complete, s.generation > after, s.interval != nil, ok(s) { return s }
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return nil
+    }
+
+    static func near(_ a: Double?, _ b: Double?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return abs(a - b) <= 0.35 * max(abs(a), abs(b)) + 0.5
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func promqlEdgesAgreeWithScrapedEdgesAndKeepTheClusterLabel() async throws {
+        try await Self.withRig(cluster: "east") { rig in
+            let sample = try await Self.promEdges(rig)
+            #expect(sample.queries == 3)
+            #expect(sample.window == 4)
+            let source = ClusterMeshSource(client: rig.client, admin: rig.admin, namespace: nil, syncTimeout: 30)
+            let store = MeshStore.over(source, options: .init(refresh: 1, maxConcurrent: 16, maxBackoff: 2))
+            let poller = Task { await store.run() }
+            defer { poller.cancel() }
+            let first = try #require(await Self.scraped(store))
+            let state = try #require(await Self.scraped(store, after: first.generation + 1) { $0.failing.isEmpty })
+            #expect(state.metrics.kind == .scrape && state.metrics.prometheus == nil)
+            let now = try await rig.metrics.edges()
+            await source.close()
+            func key(_ e: TrafficEdge) -> String { "\(e.source) → \(e.destination) via \(e.service) \(e.security.rawValue)" }
+            // Same source/destination pairs, security and reporter choice.
+            #expect(Set(now.edges.map(key)) == Set(state.edges.map(key)))
+            #expect(Set(now.edges.map { key($0) + " " + $0.reporter }) == Set(state.edges.map { key($0) + " " + $0.reporter }))
+            let scrapedByKey = Dictionary(state.edges.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+            var compared = 0
+            for e in now.edges {
+                guard let s = scrapedByKey[key(e)] else { continue }
+                // Rates over Prometheus's 4 s window against the store's 1 s refresh: equal
+                // within what one scrape interval of skew explains.
+                #expect(Self.near(e.rates?.requests, s.rates?.requests), "requests/s of \(key(e)): \(String(describing: e.rates?.requests)) vs \(String(describing: s.rates?.requests))")
+                #expect(Self.near(e.rates?.errors, s.rates?.errors), "errors/s of \(key(e))")
+                #expect(Self.near(e.rates?.opened, s.rates?.opened), "opened/s of \(key(e))")
+                #expect(Self.near(e.rates?.received, s.rates?.received), "received/s of \(key(e))")
+                // Error columns exactly where the demo makes errors.
+                #expect(((e.rates?.errors ?? 0) > 0) == ((s.rates?.errors ?? 0) > 0) || (e.rates?.errors ?? 0) < 0.5, "errors of \(key(e))")
+                compared += 1
+                // The relabelled `cluster` label is on every edge.
+                #expect(e.cluster == "east")
+            }
+            #expect(compared == now.edges.count)
+            #expect(now.edges.contains { ($0.rates?.errors ?? 0) > 0 })
+            // The demo's proxies export no duration histogram: no latency is made up.
+            #expect(now.edges.allSatisfy { $0.latency == nil })
+            let table = TrafficEdges.table(now.edges).render(wide: false)
+            #expect(table.contains("CLUSTER") && table.contains("east"))
+            var live = MeshState()
+            live.edges = now.edges
+            let liveTable = LiveTables.edges(live).render(wide: false)
+            #expect(liveTable.split(separator: "\n").first?.hasSuffix("CLUSTER") == true)
+            #expect(!liveTable.contains("P50 MS"))
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func storeUsesPrometheusThenFallsBackWhenItIsKilled() async throws {
+        try await Self.withRig { rig in
+            _ = try await Self.promEdges(rig)
+            let source = ClusterMeshSource(client: rig.client, admin: rig.admin, namespace: nil, syncTimeout: 30, prometheus: rig.metrics)
+            let store = MeshStore.over(source, options: .init(refresh: 1, maxConcurrent: 16, maxBackoff: 2))
+            let poller = Task { await store.run() }
+            defer { poller.cancel() }
+            let viaProm = try #require(await Self.scraped(store) { $0.metrics.kind == .prometheus && !$0.edges.isEmpty })
+            // The sparklines' history from query_range, keyed like the TUI's edges.
+            let withHistory = try #require(await Self.scraped(store) { !$0.edgeHistory.isEmpty })
+            let e = try #require(withHistory.edges.first { $0.rates?.requests != nil })
+            #expect(withHistory.edgeHistory["\(e.source)|\(e.destination)|\(e.service)|\(e.reporter)"]?.isEmpty == false)
+            #expect(viaProm.metrics.summary.hasPrefix("metrics: prometheus \(rig.prometheus.url) (rate 4s)"))
+            // Unfocused Envoys' stats and ztunnels' metrics are not polled while Prometheus answers.
+            #expect(!viaProm.sources.keys.contains { $0.endpoint == .stats || $0.endpoint == .ztunnelMetrics })
+            #expect(viaProm.sources.keys.contains { $0.endpoint == .clusters })
+            // A focused proxy's stats are still read from its admin port.
+            let focus = try #require(viaProm.proxies.first { $0.kind == .sidecar })
+            await store.setFocus([focus.key])
+            let focused = try #require(await Self.scraped(store, after: viaProm.generation) { $0.sources[LiveSource(proxy: focus.key, endpoint: .stats)] != nil })
+            #expect(focused.sources.keys.filter { $0.endpoint == .stats }.map(\.proxy) == [focus.key])
+
+            rig.prometheus.kill()
+            let fallen = try #require(await Self.scraped(store, after: focused.generation, timeout: 60) {
+                $0.metrics.kind == .scrape && $0.edges.contains { $0.rates != nil }
+            })
+            let message = try #require(fallen.metrics.message)
+            #expect(message.contains("cannot reach \(rig.prometheus.url)") && message.hasSuffix("scraping proxies instead"), "\(message)")
+            #expect(!message.contains("\n"))
+            #expect(fallen.metrics.summary.hasPrefix("metrics: scraped (prometheus \(rig.prometheus.url): "))
+            #expect(fallen.sources.keys.contains { $0.endpoint == .ztunnelMetrics })
+            #expect(fallen.sources.keys.filter { $0.endpoint == .stats }.count > 1)
+            await source.close()
+        }
+    }
+}

@@ -42,7 +42,7 @@ public struct LiveFeed: Sendable {
         var next: [String: [Double]] = [:]
         for e in s.edges {
             let key = SourceData.edgeKey(e)
-            var h = edgeHistory[key] ?? []
+            var h = edgeHistory[key] ?? s.edgeHistory[key] ?? []
             if let r = e.rates { h.append(r.requests ?? (r.sent + r.received)) }
             if h.count > LiveFeed.historyLength { h.removeFirst(h.count - LiveFeed.historyLength) }
             next[key] = h

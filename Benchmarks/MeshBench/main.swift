@@ -4,6 +4,7 @@
 //   .build/release/MeshBench                      # everything, server in a child process
 //   .build/release/MeshBench serve 10000 2000     # just the fake API server (prints its URL)
 //   .build/release/MeshBench demo 2000 3 [rounds] [max-rps] # the live store over the demo mesh (DemoBench.swift); max-rps 0: no budget
+//   .build/release/MeshBench check SNAPSHOT [--dumps=all]     # meshscope check on a snapshot, timed in parts (CheckBench.swift)
 //
 // The fake API server runs in a separate process so the client's peak RSS is its own.
 import Foundation
@@ -38,6 +39,11 @@ if args.first == "demo" {
     try await DemoBench.run(services: args.count > 1 ? Int(args[1]) ?? 2_000 : 2_000, replicas: args.count > 2 ? Int(args[2]) ?? 3 : 3,
                             rounds: args.count > 3 ? Int(args[3]) ?? 10 : 10, refresh: 2, concurrency: 16,
                             maxRPS: args.count > 4 ? (Double(args[4]).flatMap { $0 > 0 ? $0 : nil }) : MeshStore.Options().maxRequestsPerSecond)
+    exit(0)
+}
+
+if args.first == "check", args.count > 1 {
+    try await CheckBench.run(path: args[1], dumps: args.contains("--dumps=all") ? .all : .auto(limit: 200))
     exit(0)
 }
 

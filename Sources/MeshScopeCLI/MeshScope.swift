@@ -28,5 +28,6 @@ public struct MeshScope: AsyncParsableCommand {
         AdminCommand.self,
         DiffCommand.self,
         SnapshotCommand.self,
+        CheckCommand.self,
     ] + MeshScope.liveCommands
 }

@@ -6,8 +6,20 @@ public struct FindingOptions: Sendable, Equatable {
     /// How long a proxy may be STALE (or lack CDS/LDS) before it is a finding: pushes take a
     /// moment to be acknowledged, and a refresh can land in between.
     public var staleGrace: TimeInterval = 30
-    /// Certificates expiring within this are warned about.
+    /// Certificates expiring within this are warned about (at most a quarter of a
+    /// certificate's lifetime: short-lived workload certificates are rotated at half).
     public var certificateExpiryWarning: TimeInterval = 7 * 86_400
+    /// Share of requests (or connection attempts) that may fail before a cluster or an edge is
+    /// a finding: 0.1 is 10 % (a few percent of errors is what a two-second sample of a
+    /// healthy but imperfect service shows).
+    public var errorRatio: Double = 0.1
+    /// Requests (or connections) per second below which a failure share is noise: one failed
+    /// request of two is not a broken service.
+    public var minimumRate: Double = 0.1
+    /// RBAC denials per second on one proxy above which it is a finding.
+    public var rbacDeniedRate: Double = 0.1
+    /// Minor versions a proxy may lag or lead its istiod by (Istio supports one).
+    public var maxVersionSkew: Int = 1
 
     public init() {}
 }

@@ -14,6 +14,12 @@ public struct MeshFacts: Sendable {
     public var edges: [TrafficEdge]?
     /// ztunnel dumps by ztunnel pod (`namespace/name`).
     public var ztunnels: [String: ZtunnelIndex]?
+    /// Each istiod pod's Istio version by pod name (`istiod-7d4b9-x2k`: `1.24.2`), from its
+    /// image tag: what a proxy's version is compared with (``ProxySyncStatus/istiod``).
+    public var istiodVersions: [String: String] = [:]
+    /// When each proxy (`name.namespace`) connected to istiod (`/debug/connections`), so a
+    /// type NOT SENT is judged against how long the proxy has been connected.
+    public var connectedAt: [String: Date] = [:]
     /// Why an input is missing, when the source knows (`forbidden: cannot list pods in
     /// istio-system`, `snapshot taken without config dumps`).
     public var unavailable: [FindingInput: String] = [:]
@@ -30,7 +36,8 @@ public struct MeshFacts: Sendable {
         switch input {
         case .kubeObjects, .istioConfig: return kube != nil
         case .syncStatus: return sync != nil
-        case .configDumps, .certificates: return proxies.values.contains { $0.dump != nil }
+        case .configDumps: return proxies.values.contains { $0.dump != nil }
+        case .certificates: return proxies.values.contains { $0.dump != nil } || ztunnels != nil
         case .upstreams: return proxies.values.contains { $0.clusters != nil }
         case .statsRates: return proxies.values.contains { $0.previousStats != nil && $0.stats != nil }
         case .edges: return edges != nil

@@ -1,0 +1,269 @@
+import Foundation
+import MeshModel
+
+/// Gathers ``MeshFacts`` from any ``MeshSource`` (a cluster, the demo, a snapshot): the
+/// Kubernetes objects, istiod's sync state and connections, every Envoy's `/clusters` and
+/// two stats reads, ztunnel dumps and metrics (traffic edges), and config dumps when the
+/// mesh is small enough (``Options/Dumps``). What could not be read is recorded in
+/// ``MeshFacts/unavailable`` with the reason, so its rules say "not evaluated".
+///
+/// ```swift
+/// let facts = await MeshFactsCollector.collect(source: source)
+/// let report = FindingsEngine.evaluate(facts)
+/// ```
+public enum MeshFactsCollector {
+    public struct Options: Sendable {
+        /// Which Envoys' config dumps are read: dumps are large (a megabyte each is common),
+        /// so by default only when the mesh has at most `limit` Envoys.
+        public enum Dumps: Sendable, Equatable {
+            case auto(limit: Int)
+            case all
+            case none
+        }
+
+        public var dumps: Dumps
+        /// Seconds between the two stats reads on a live source (a snapshot has its own two samples).
+        public var statsInterval: Double
+        /// Admin requests in flight at once.
+        public var concurrency: Int
+
+        public init(dumps: Dumps = .auto(limit: 200), statsInterval: Double = 2, concurrency: Int = 16) {
+            self.dumps = dumps
+            self.statsInterval = statsInterval
+            self.concurrency = max(1, concurrency)
+        }
+    }
+
+    /// What one proxy answered in one pass.
+    struct Read: Sendable {
+        var proxy: MeshState.Proxy
+        var at: Date
+        var metrics: PrometheusText?
+        var clusters: EnvoyClusters?
+        var dump: EnvoyConfigDump?
+        var ztunnel: ZtunnelIndex?
+        var syncz: [ProxySyncStatus]?
+        var connections: IstiodConnections?
+        var failures: [(FindingInput, String)] = []
+    }
+
+    public static func collect(source: any MeshSource, options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() }) async -> MeshFacts {
+        var facts = MeshFacts(now: now())
+        do {
+            facts.kube = KubeFacts(try await source.cluster())
+        } catch {
+            facts.unavailable[.kubeObjects] = error.message
+            facts.unavailable[.istioConfig] = error.message
+        }
+        let proxies: [MeshState.Proxy]
+        do { proxies = try await source.proxies() } catch {
+            for input in [FindingInput.syncStatus, .configDumps, .upstreams, .statsRates, .edges, .certificates, .ztunnel] {
+                facts.unavailable[input] = error.message
+            }
+            return facts
+        }
+        let envoys = proxies.filter { $0.kind == .sidecar || $0.kind == .gateway || $0.kind == .waypoint }
+        let readDumps: Bool
+        switch options.dumps {
+        case .all: readDumps = true
+        case .none: readDumps = false
+        case .auto(let limit): readDumps = envoys.count <= limit
+        }
+        let snapshot = source as? SnapshotMeshSource
+
+        // First pass: everything, with the first metrics sample.
+        let first = await readAll(proxies, concurrency: options.concurrency) { p in
+            await read(p, source: source, full: true, dumps: readDumps, now: now)
+        }
+        // Second metrics sample: a snapshot's earlier one, or a fresh read after the interval.
+        var earlier: [String: (Date, PrometheusText)] = [:]
+        var later: [String: (Date, PrometheusText)] = [:]
+        if let snapshot {
+            for r in first { if let m = r.metrics { later[r.proxy.key] = (r.at, m) } }
+            for p in proxies where p.kind == .sidecar || p.kind == .gateway || p.kind == .waypoint || p.kind == .ztunnel {
+                guard let entry = snapshot.index.proxy(name: p.name, namespace: p.namespace),
+                      let key = AdminRequest(p.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey,
+                      let r = try? snapshot.index.response(entry, key: key, earlier: true) else { continue }
+                earlier[p.key] = (r.fetchedAt, PrometheusText.parse(r.body))
+            }
+        } else {
+            for r in first { if let m = r.metrics { earlier[r.proxy.key] = (r.at, m) } }
+            if options.statsInterval > 0 {
+                try? await Task.sleep(nanoseconds: UInt64(options.statsInterval * 1_000_000_000))
+                let second = await readAll(proxies.filter { earlier[$0.key] != nil }, concurrency: options.concurrency) { p in
+                    await read(p, source: source, full: false, dumps: false, now: now)
+                }
+                for r in second { if let m = r.metrics { later[r.proxy.key] = (r.at, m) } }
+            }
+        }
+        facts.now = now()
+        assemble(&facts, proxies: proxies, reads: first, earlier: earlier, later: later, dumpsRead: readDumps, envoyCount: envoys.count,
+                 isSnapshot: snapshot != nil)
+        return facts
+    }
+
+    /// Joins the reads into facts; pure, so tests can feed it.
+    static func assemble(_ facts: inout MeshFacts, proxies: [MeshState.Proxy], reads: [Read], earlier: [String: (Date, PrometheusText)],
+                         later: [String: (Date, PrometheusText)], dumpsRead: Bool, envoyCount: Int, isSnapshot: Bool) {
+        var sync: [ProxySyncStatus]?
+        var failures: [FindingInput: String] = [:]
+        var ztunnels: [String: ZtunnelIndex] = [:]
+        var acc = LiveAccumulator()
+        _ = acc.setProxies(proxies)
+        for r in reads {
+            for (input, why) in r.failures where failures[input] == nil { failures[input] = "\(r.proxy.proxyID): \(why)" }
+            if let s = r.syncz { sync = (sync ?? []) + s }
+            for c in r.connections?.clients ?? [] { if let at = c.connectedAt { facts.connectedAt[c.proxyID] = at } }
+            if let z = r.ztunnel { ztunnels[r.proxy.key] = z }
+            guard r.proxy.kind == .sidecar || r.proxy.kind == .gateway || r.proxy.kind == .waypoint else { continue }
+            var p = ProxyFacts(name: r.proxy.name, namespace: r.proxy.namespace, kind: r.proxy.kind)
+            p.dump = r.dump
+            p.clusters = r.clusters.map(FindingStats.relevant)
+            if let (t0, before) = earlier[r.proxy.key], let (t1, after) = later[r.proxy.key], t1.timeIntervalSince(t0) > 0 {
+                p.previousStats = FindingStats.relevant(before)
+                p.stats = FindingStats.relevant(after)
+                p.statsInterval = t1.timeIntervalSince(t0)
+            }
+            facts.proxies[p.key] = p
+        }
+        facts.istiodVersions = istiodVersions(proxies, kube: facts.kube)
+        // Edges from every proxy's metrics, with rates when there were two samples.
+        var sampled = false
+        for (key, (t0, text)) in earlier.sorted(by: { $0.key < $1.key }) {
+            guard let p = proxies.first(where: { $0.key == key }) else { continue }
+            _ = acc.apply(LiveSource(proxy: key, endpoint: p.kind == .ztunnel ? .ztunnelMetrics : .stats), .metrics(text), at: t0)
+            sampled = true
+        }
+        let byKey = Dictionary(proxies.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for (key, (t1, text)) in later.sorted(by: { $0.key < $1.key }) {
+            guard let p = byKey[key] else { continue }
+            _ = acc.apply(LiveSource(proxy: key, endpoint: p.kind == .ztunnel ? .ztunnelMetrics : .stats), .metrics(text), at: t1)
+            sampled = true
+        }
+        if sampled { facts.edges = acc.snapshot(statuses: [:], complete: true, at: facts.now).edges }
+        else { facts.unavailable[.edges] = failures[.edges] ?? (isSnapshot ? "the snapshot has no metrics (taken with --no-stats)" : "no proxy answered its metrics") }
+
+        let istiods = proxies.filter { $0.kind == .istiod }
+        if let sync { facts.sync = sync } else {
+            facts.unavailable[.syncStatus] = istiods.isEmpty ? "no running istiod pod found (label app=istiod)" : failures[.syncStatus] ?? "istiod gave no sync state"
+        }
+        let zt = proxies.filter { $0.kind == .ztunnel }
+        if !ztunnels.isEmpty { facts.ztunnels = ztunnels } else if !zt.isEmpty {
+            facts.unavailable[.ztunnel] = failures[.ztunnel] ?? "no ztunnel answered /config_dump"
+        } else if facts.kube?.namespaces.contains(where: { $0.meshEnrollment == "ambient" }) != true {
+            // No ztunnel and no ambient namespace: nothing ambient to check, and nothing missed.
+            facts.ztunnels = [:]
+        } else {
+            facts.unavailable[.ztunnel] = "ambient namespaces exist but no ztunnel pod runs"
+        }
+        if envoyCount == 0 {
+            // No Envoy at all: the Envoy rules have nothing to miss.
+            for input in [FindingInput.configDumps, .upstreams, .statsRates] { facts.unavailable[input] = facts.unavailable[input] ?? "the mesh has no Envoy proxies" }
+        } else {
+            if !dumpsRead {
+                facts.unavailable[.configDumps] = "config dumps not read: \(envoyCount) Envoys (more than the limit; use --dumps all)"
+            } else if !facts.proxies.values.contains(where: { $0.dump != nil }) {
+                facts.unavailable[.configDumps] = failures[.configDumps] ?? "no Envoy answered /config_dump"
+            }
+            if !facts.proxies.values.contains(where: { $0.clusters != nil }) {
+                facts.unavailable[.upstreams] = failures[.upstreams] ?? "no Envoy answered /clusters"
+            }
+            if !facts.proxies.values.contains(where: { $0.stats != nil }) {
+                facts.unavailable[.statsRates] = isSnapshot ? "the snapshot has one stats sample (taken with --rate-interval 0 or --no-stats)"
+                    : failures[.statsRates] ?? "stats were read once (--stats-interval 0)"
+            }
+        }
+        if !facts.has(.certificates), facts.unavailable[.certificates] == nil {
+            facts.unavailable[.certificates] = facts.unavailable[.configDumps] ?? "no config dump or ztunnel certificates read"
+        }
+    }
+
+    static func readAll(_ proxies: [MeshState.Proxy], concurrency: Int,
+                        _ body: @escaping @Sendable (MeshState.Proxy) async -> Read) async -> [Read] {
+        await withTaskGroup(of: (Int, Read).self) { group in
+            var results = [Read?](repeating: nil, count: proxies.count)
+            var next = 0
+            func start() {
+                guard next < proxies.count else { return }
+                let i = next, p = proxies[i]
+                next += 1
+                group.addTask { (i, await body(p)) }
+            }
+            for _ in 0..<min(concurrency, proxies.count) { start() }
+            while let (i, r) = await group.next() {
+                results[i] = r
+                start()
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// One proxy's reads: all of them (`full`), or only its metrics (the second sample).
+    static func read(_ p: MeshState.Proxy, source: any MeshSource, full: Bool, dumps: Bool, now: @Sendable () -> Date) async -> Read {
+        var r = Read(proxy: p, at: now())
+        func get(_ request: AdminRequest, _ input: FindingInput) async -> [UInt8]? {
+            do { return try await source.admin(pod: p.name, namespace: p.namespace, request: request) } catch {
+                r.failures.append((input, "\(request): \(error.message)"))
+                return nil
+            }
+        }
+        switch p.kind {
+        case .sidecar, .gateway, .waypoint:
+            if let body = await get(.statsPrometheus, .statsRates) {
+                r.at = now()
+                r.metrics = PrometheusText.parse(body)
+            }
+            guard full else { return r }
+            if let body = await get(.clusters, .upstreams) {
+                do { r.clusters = try EnvoyClusters.decode(body) } catch { r.failures.append((.upstreams, "bad /clusters: \(error.description)")) }
+            }
+            if dumps, let body = await get(.configDump, .configDumps) {
+                do { r.dump = try EnvoyConfigDump(bytes: body) } catch { r.failures.append((.configDumps, "bad config dump: \(error)")) }
+            }
+        case .ztunnel:
+            if let body = await get(.ztunnelMetrics, .edges) {
+                r.at = now()
+                r.metrics = PrometheusText.parse(body)
+            }
+            guard full else { return r }
+            if let body = await get(.ztunnelConfigDump, .ztunnel) {
+                do { r.ztunnel = ZtunnelIndex(ZtunnelDump.decode(try JSONDocument(bytes: body))) } catch {
+                    r.failures.append((.ztunnel, "bad ztunnel config dump: \(error.description)"))
+                }
+            }
+        case .istiod:
+            guard full else { return r }
+            if let body = await get(.syncz, .syncStatus) {
+                do { r.syncz = IstiodSyncz.decode(try JSONDocument(bytes: body), istiod: p.name).proxies } catch {
+                    r.failures.append((.syncStatus, "bad /debug/syncz: \(error.description)"))
+                }
+            }
+            if let body = await get(.connections, .syncStatus), let doc = try? JSONDocument(bytes: body) {
+                r.connections = IstiodConnections.decode(doc)
+            }
+        }
+        return r
+    }
+}
+
+extension KubeFacts {
+    /// The facts of a cluster's objects: the typed ones as they are, the rest by kind.
+    public init(_ snapshot: ClusterSnapshot) {
+        self.init()
+        namespaces = snapshot.namespaces
+        pods = snapshot.pods
+        services = snapshot.services
+        endpointSlices = snapshot.endpointSlices
+        var kindOf: [String: (kind: String, apiVersion: String)] = [:]
+        for r in snapshot.resources { kindOf[r.qualifiedName] = (r.kind, r.apiVersion) }
+        for (resource, list) in snapshot.meshObjects {
+            for var o in list {
+                // List items may leave out kind and apiVersion; discovery knows them.
+                if o.kind.isEmpty, let k = kindOf[resource] { o.kind = k.kind }
+                if o.apiVersion.isEmpty, let k = kindOf[resource] { o.apiVersion = k.apiVersion }
+                guard !o.kind.isEmpty else { continue }
+                objects[o.kind, default: []].append(o)
+            }
+        }
+    }
+}

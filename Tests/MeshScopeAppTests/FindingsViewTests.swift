@@ -65,9 +65,9 @@ import TerminalUI
         #expect(line.contains(" · 2 errors · 1 warning"))
         // Each count in its role.
         let x = try #require(line.range(of: "2 errors")).lowerBound.utf16Offset(in: line)
-        #expect(h.d.screen[x: x, y: 2].style.fg == Theme.defaultDark[.statusError].fg)
+        #expect(h.d.screen[x, 2].style.fg == Theme.defaultDark[.statusError].fg)
         let w = try #require(line.range(of: "1 warning")).lowerBound.utf16Offset(in: line)
-        #expect(h.d.screen[x: w, y: 2].style.fg == Theme.defaultDark[.statusWarn].fg)
+        #expect(h.d.screen[w, 2].style.fg == Theme.defaultDark[.statusWarn].fg)
     }
 
     @Test func bangOpensFindingsAndEnterLandsOnTheStaleProxysRow() throws {
@@ -125,14 +125,14 @@ import TerminalUI
         let screen = h.d.screen
         let y = try #require(screen.lines.firstIndex { $0.contains(Self.staleProxyID) })
         let x = try #require(screen.lines[y].range(of: Self.staleProxyID)).lowerBound.utf16Offset(in: screen.lines[y])
-        #expect(screen[x: x, y: y].style.fg == Theme.defaultDark[.statusError].fg)
+        #expect(screen[x, y].style.fg == Theme.defaultDark[.statusError].fg)
         // The same workload in :pods (NAMESPACE and NAME cells).
         try h.command("pods")
         let pod = Self.mesh.pods[Self.mesh.stalePod]
         let line = try #require(h.d.screen.lines.firstIndex { $0.contains(pod.name) })
         let px = try #require(h.d.screen.lines[line].range(of: pod.name)).lowerBound.utf16Offset(in: h.d.screen.lines[line])
         if h.d.table?.selectedRow?[1] != pod.name {
-            #expect(h.d.screen[x: px, y: line].style.fg == Theme.defaultDark[.statusError].fg)
+            #expect(h.d.screen[px, line].style.fg == Theme.defaultDark[.statusError].fg)
         }
     }
 

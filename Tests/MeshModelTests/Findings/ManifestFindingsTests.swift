@@ -13,12 +13,12 @@ import Testing
         var defined = Set<String>()
         for dr in kube.objects["DestinationRule"] ?? [] {
             let host = dr.raw["spec"]?["host"]?.string ?? ""
-            for s in dr.raw["spec"]?["subsets"]?.elements.map(Array.init) ?? [] { defined.insert("\(dr.metadata.namespace ?? "")|\(host)|\(s["name"]?.string ?? "")") }
+            for s in ManifestFindingsTests.list(dr.raw["spec"]?["subsets"]) { defined.insert("\(dr.metadata.namespace ?? "")|\(host)|\(s["name"]?.string ?? "")") }
         }
         var out: [Finding] = []
         for vs in kube.objects["VirtualService"] ?? [] {
-            for http in vs.raw["spec"]?["http"]?.elements.map(Array.init) ?? [] {
-                for route in http["route"]?.elements.map(Array.init) ?? [] {
+            for http in ManifestFindingsTests.list(vs.raw["spec"]?["http"]) {
+                for route in ManifestFindingsTests.list(http["route"]) {
                     guard let d = route["destination"], let subset = d["subset"]?.string, let host = d["host"]?.string else { continue }
                     guard !defined.contains("\(vs.metadata.namespace ?? "")|\(host)|\(subset)") else { continue }
                     var object = FindingObject(kind: "VirtualService", namespace: vs.metadata.namespace, name: vs.metadata.name)
@@ -30,6 +30,8 @@ import Testing
         }
         return out
     }
+
+    static func list(_ v: JSONValue?) -> [JSONValue] { v.map { Array($0.elements) } ?? [] }
 
     static func object(_ json: String) throws -> KubeObject { KubeObject(try JSONDocument(json).root) }
 

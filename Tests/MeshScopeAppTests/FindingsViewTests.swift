@@ -141,6 +141,11 @@ import TerminalUI
         #expect(index.severity(kind: "Proxy", key: "reviews-v2-abc.bookinfo") == .error)
         #expect(index.severity(kind: "Pod", key: "bookinfo/reviews-v2-abc") == .error)
         #expect(index.severity(kind: "Pod", key: "bookinfo/reviews-v1-abc") == nil)
+        let cluster = Finding(code: "MS0205", severity: .error, title: "t",
+                              objects: [FindingObject(kind: "Cluster", name: "outbound|9080||ratings.bookinfo.svc.cluster.local")], message: "m")
+        let byCluster = ProblemIndex([cluster], linkKinds: ProblemIndex.linkKinds)
+        #expect(byCluster.severity(kind: "Service", key: "bookinfo/ratings") == .error)
+        #expect(byCluster.severity(kind: "Cluster", key: "outbound|9080||ratings.bookinfo.svc.cluster.local") == .error)
     }
 
     @Test func gotoParses() {

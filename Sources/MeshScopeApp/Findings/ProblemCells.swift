@@ -67,7 +67,7 @@ public struct RowSubject: Sendable, Equatable {
 ///
 /// A finding marks the objects it names and the row its link points at; a proxy and its pod
 /// are the same workload (`reviews-v2-5b6.bookinfo` is pod `bookinfo/reviews-v2-5b6`), so
-/// either marks both.
+/// either marks both, and an outbound Envoy cluster marks the Service it is named after.
 public struct ProblemIndex: Sendable {
     private var worst: [String: FindingSeverity] = [:]
 
@@ -100,6 +100,14 @@ public struct ProblemIndex: Sendable {
             }
         case "Pod":
             if let slash = key.firstIndex(of: "/") { put("Proxy|\(key[key.index(after: slash)...]).\(key[..<slash])", severity) }
+        case "Cluster":
+            // `outbound|9080||ratings.bookinfo.svc.cluster.local` is Service bookinfo/ratings: its
+            // row in :svc (the `0/1` endpoints) shows the problem too.
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+            if parts.count == 4, parts[0] == "outbound" {
+                let host = parts[3].split(separator: ".")
+                if host.count >= 3, host[2] == "svc" { put("Service|\(host[1])/\(host[0])", severity) }
+            }
         default: break
         }
     }

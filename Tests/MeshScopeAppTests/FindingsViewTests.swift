@@ -148,6 +148,27 @@ import TerminalUI
         #expect(byCluster.severity(kind: "Cluster", key: "outbound|9080||ratings.bookinfo.svc.cluster.local") == .error)
     }
 
+    /// Apply preview: the findings the manifest would introduce, above the dry run's table.
+    @Test func applyPreviewShowsTheFindingsTheManifestWouldIntroduce() throws {
+        var h = try LiveDemoData.driver()
+        let yaml = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: bookinfo\nspec:\n  hosts: [reviews]\n"
+        let doc = try ManifestParser.parse(Array(yaml.utf8), source: "clipboard")[0]
+        var entry = ApplyEntry(document: doc, ref: ObjectRef(apiVersion: "networking.istio.io/v1", kind: "VirtualService", name: "reviews", namespace: "bookinfo"))
+        entry.preview = .create
+        let finding = Finding(code: "MS9001", severity: .error, title: "Subset not defined",
+                              objects: [FindingObject(kind: "VirtualService", namespace: "bookinfo", name: "reviews", location: doc.location)],
+                              message: "this VirtualService references subset v3 which no DestinationRule defines")
+        h.d.send(.applyPreviewed([entry], source: "tmux save-buffer -", findings: [finding]))
+        let text = h.text
+        #expect(text.contains("Findings this manifest would introduce (1):"))
+        #expect(text.contains("this VirtualService references subset v3 which no DestinationRule defines"))
+        #expect(text.contains("It would introduce 1 finding (1 error)"))
+        // Above the dry run's table.
+        let findings = try #require(text.range(of: "Findings this manifest"))
+        let table = try #require(text.range(of: "NAMESPACE"))
+        #expect(findings.lowerBound < table.lowerBound)
+    }
+
     @Test func gotoParses() {
         #expect(AppCommand.parse("goto proxies a.b endpoints") == .goto(FindingLink(view: "proxies", row: "a.b", tab: "endpoints")))
         #expect(AppCommand.parse("goto svc") == .goto(FindingLink(view: "svc")))

@@ -64,5 +64,5 @@ public enum AppCommand: Sendable, Equatable {
     }
 
     /// The command names `:` completes besides the views' (which the registry lists).
-    public static let names = ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff", "goto"]
+    public static let names = ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
 }

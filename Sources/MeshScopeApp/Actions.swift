@@ -15,6 +15,8 @@ public enum Action: Sendable, Equatable {
     case paneRight, paneLeft
     /// `D`: compare the proxy on screen with istiod or another proxy.
     case diff
+    /// `!`: the findings (what is wrong), from anywhere.
+    case findings
 }
 
 public struct Binding: Sendable {
@@ -107,6 +109,7 @@ public enum Bindings {
         Binding([.char("S")], .snapshot, "write a snapshot"),
         Binding([.char("A")], .apply, "apply a manifest from the clipboard (cluster sources)"),
         Binding([.char("D")], .diff, "diff the open proxy against istiod or another proxy"),
+        Binding([.char("!")], .findings, "findings: what is wrong, most severe first (:findings)", hint: "findings"),
         Binding([.ctrl("z")], .suspend, "suspend (fg brings it back)"),
         Binding([.ctrl("c")], .quit, "quit"),
     ]

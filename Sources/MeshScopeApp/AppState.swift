@@ -37,6 +37,9 @@ public struct AppState: Sendable {
     /// The dry run's entries waiting for `y` after an apply preview: the only copy (`y`
     /// hands them to the runtime with ``Effect/applyConfirmed``).
     public var pendingApply: [ApplyEntry]?
+    /// Findings reports computed from data older than this (``SourceData/sequence``) belong to
+    /// the source before a `:ctx` switch and are dropped.
+    public var findingsFloor: UInt64 = 0
 
     public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
         self.registry = registry
@@ -108,8 +111,9 @@ public enum AppEvent: Sendable {
     case flash(String, Flash.Level)
     case frameStats(FrameStats)
     case themeLoaded(Theme, warnings: [String])
-    /// Apply from the clipboard: the dry run's preview (`source` names the clipboard tool).
-    case applyPreviewed([ApplyEntry], source: String)
+    /// Apply from the clipboard: the dry run's preview (`source` names the clipboard tool), and
+    /// the findings the manifest would introduce (``ManifestFindings``).
+    case applyPreviewed([ApplyEntry], source: String, findings: [Finding] = [])
     /// Apply: what happened to each object.
     case applyFinished([ApplyEntry])
     /// Apply could not start: the clipboard, the manifest or the cluster said no.
@@ -124,6 +128,8 @@ public enum AppEvent: Sendable {
     case layersReady(LayersRequest, MeshPathSources.Result)
     /// Live sources: no path could be chained (the pod is gone, the objects unreadable).
     case layersFailed(String)
+    /// The rules' report on the data numbered `sequence` (``Effect/evaluateFindings``).
+    case findingsReady(FindingsReport, sequence: UInt64)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -153,4 +159,6 @@ public enum Effect: Sendable, Equatable {
     /// Live sources: chain the path from a pod to `HOST:PORT`, fetching the dumps on it
     /// (answer: `.layersReady` or `.layersFailed`).
     case computeLayers(LayersRequest)
+    /// New data: evaluate the rules on it off the render path (answer: `.findingsReady`).
+    case evaluateFindings
 }

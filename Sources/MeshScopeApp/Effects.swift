@@ -18,6 +18,8 @@ struct EffectPerformer {
     let noColor: Bool
     /// Posts an event to the loop later (answers of background work).
     let post: @Sendable (AppEvent) -> Void
+    /// Runs the rules on new data in the background.
+    let findings = FindingsEvaluator()
 
     /// Performs `effect`; returns the events to apply at once, and whether the terminal
     /// was handed away (the next frame is drawn whole).
@@ -44,6 +46,9 @@ struct EffectPerformer {
         case .applyConfirmed:
             // The entries wait in the state (shown in the preview), not in the driver.
             return (driver.apply(state.pendingApply, post: post), false)
+        case .evaluateFindings:
+            findings.submit(state.data, post: post)
+            return ([], false)
         case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers:
             return (driver.perform(effect, post: post), false)
         }

@@ -43,7 +43,7 @@ public struct TUIOptions: Sendable {
 public enum AppViews {
     /// Every view (tests, help).
     public static func registry() -> ViewRegistry {
-        ViewRegistry(DocumentViews.all + [MeshViews.proxies, MeshViews.edges], groups: [ProxyViews.group, MeshViews.ztunnel])
+        ViewRegistry(DocumentViews.all + [MeshViews.proxies, MeshViews.edges, FindingsView.spec], groups: [ProxyViews.group, MeshViews.ztunnel])
     }
 
     public static func registry(for data: SourceData) -> ViewRegistry {
@@ -54,6 +54,7 @@ public enum AppViews {
         if data.proxyStatus != nil { views.append(MeshViews.proxies) }
         if data.edges != nil { views.append(MeshViews.edges) }
         if data.document != nil { views += DocumentViews.all }
+        views.append(FindingsView.spec)
         return ViewRegistry(views, groups: groups)
     }
 
@@ -155,6 +156,7 @@ public enum TUI {
             terminal.present(plan)
             state.lastFrame = plan.stats
         }
+        _ = performer.perform(.evaluateFindings, state: state)
         render()
         if options.exitAfterFirstFrame {
             let ms = Date().timeIntervalSince(options.launchedAt) * 1000

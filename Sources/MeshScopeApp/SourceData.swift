@@ -68,6 +68,9 @@ public struct SourceData: Sendable {
     public var live: MeshState?
     /// Live sources: the proxy drilled into, whose config dump and stats fill the proxy tabs.
     public var focus: ProxyFocus?
+    /// What the rules found, evaluated in the background after each load (nil until the first
+    /// report; a load keeps the last one until its own arrives).
+    public var findings: FindingsSnapshot?
 
     public init(name: String, document: JSONDocument? = nil, byteCount: Int = 0, producedAt: Date? = nil) {
         self.name = name

@@ -64,6 +64,18 @@ extension App {
         }
     }
 
+    /// The cells of rows that findings name, in the error or warning role by the worst of
+    /// them: one lookup (``ProblemIndex``) for every table view whose rows ``RowSubject`` knows.
+    static func problemCells(_ t: TableScreen, _ data: SourceData) -> (@Sendable (Int, Int) -> Role?)? {
+        guard let problems = data.findings?.problems, !problems.isEmpty,
+              let subject = RowSubject.of(t.spec, table: t.table, data: data) else { return nil }
+        let rows = t.table.rows
+        return { r, c in
+            guard subject.columns.contains(c), rows.indices.contains(r) else { return nil }
+            return problems.role(subject, rows[r])
+        }
+    }
+
     static func paintContent(_ c: Content, _ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
         let theme = s.theme
         switch c {
@@ -79,6 +91,17 @@ extension App {
             w.ascending = t.ascending
             w.highlight = t.filter
             w.cellRole = t.spec.cellRole
+            w.rowCellRole = problemCells(t, s.data)
+            var r = r
+            if let preview = t.spec.preview, r.height >= 12 {
+                // The selected row's detail in a pane under the table.
+                let paneHeight = r.height * 2 / 5
+                let pane = Rect(x: r.x + 1, y: r.maxY - paneHeight + 1, width: r.width - 2, height: paneHeight - 1)
+                r.height -= paneHeight
+                buf.put(String(repeating: "─", count: max(0, r.width - 2)), x: r.x + 1, y: r.maxY, style: theme[.dim])
+                let text = t.selectedRow.flatMap { row in t.selectedRowIndex.flatMap { preview(s.data, row, $0) } } ?? ""
+                TextPaneWidget(state: TextPaneState(text: text)).paint(into: &buf, pane, theme: theme)
+            }
             w.paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height), theme: theme)
             if t.order.isEmpty, r.height > 2 {
                 let forbidden = Forbidden.emptyTable(t.spec.name, namespace: t.namespace, s.data)
@@ -185,6 +208,7 @@ extension App {
             }
         }
         pair(live != nil ? "Updated:" : "Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, freshStyle)
+        paintFindingCounts(s, &buf, x: r.x + 11 + DisplayWidth.of(fresh), y: r.y + 2, maxX: r.x + 1 + leftWidth)
         var refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
         if !s.paused, let every = live?.statsEvery, every > 1 {
             // A mesh too large for the request budget: unfocused proxies' rates are this old at most.
@@ -200,6 +224,24 @@ extension App {
         }
         let logo = "meshscope"
         if r.width > 70 { buf.put(logo, x: r.maxX - logo.count - 1, y: r.y, style: theme[.headerLogo]) }
+    }
+
+    /// ` · 2 errors · 3 warnings` after the freshness line, each count in its severity's role;
+    /// ` · no findings` when the rules ran and found nothing. Updated with every report.
+    static func paintFindingCounts(_ s: AppState, _ buf: inout CellBuffer, x: Int, y: Int, maxX: Int) {
+        guard let snapshot = s.data.findings, y < buf.size.height else { return }
+        var segments: [(String, Role)] = snapshot.counts.map { ($0.text, ProblemIndex.role($0.severity) ?? .headerValue) }
+        if segments.isEmpty {
+            guard !snapshot.report.evaluated.isEmpty else { return }
+            segments = [("no findings", .statusOK)]
+        }
+        var x = x
+        for (text, role) in segments {
+            guard x < maxX else { return }
+            x += buf.put(" · ", x: x, y: y, maxWidth: maxX - x, style: s.theme[.headerValue])
+            guard x < maxX else { return }
+            x += buf.put(text, x: x, y: y, maxWidth: maxX - x, style: s.theme[role], ellipsis: true)
+        }
     }
 
     static func paintCrumbs(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {

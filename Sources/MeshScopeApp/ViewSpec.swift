@@ -77,6 +77,9 @@ public struct TableViewSpec: Sendable {
     /// How a row's object is shown (`y`, `c`, `d`, Enter), applied to the selected row only:
     /// Kubernetes objects lose managedFields and credentials (``KubeObject/displayed(_:)``).
     public var presentValue: (@Sendable (JSONTree) -> JSONTree)?
+    /// A pane under the table with text about the selected row (the findings' evidence);
+    /// nil: the table takes the whole screen.
+    public var preview: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
 
     public init(
         name: String, aliases: [String] = [], title: String,

@@ -30,13 +30,20 @@ extension LiveDriver {
             do {
                 var entries = try await applier.plan(docs, defaultNamespace: namespace)
                 entries = await applier.preview(entries, force: false)
-                post(.applyPreviewed(entries, source: contents.source))
+                post(.applyPreviewed(entries, source: contents.source, findings: introducedFindings(entries)))
             } catch {
                 post(.applyFailed("dry run failed: \((error as? KubeClientError)?.message ?? "\(error)")"))
             }
         }
     }
 
+    /// The findings the previewed objects would introduce, against what the runtime holds
+    /// now (the cluster's objects and the store's last state).
+    func introducedFindings(_ entries: [ApplyEntry]) -> [Finding] {
+        let facts = lock.withLock { MeshFacts(state: feed.state ?? MeshState(), cluster: feed.cluster, now: Date()) }
+        let (objects, locations) = ManifestFindings.objects(entries.filter { if case .failed? = $0.preview { false } else { true } })
+        return ManifestFindings.introduced(by: objects, into: facts, locations: locations)
+    }
 
     /// `y` on the preview: applies what the state kept from it (the entries the dry run
     /// planned); the outcome per object goes back as `.applyFinished`.

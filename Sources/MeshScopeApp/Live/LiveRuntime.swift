@@ -177,7 +177,7 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                 post(event)
             }
             return []
-        case .quit, .copyToClipboard, .loadTheme, .suspend:
+        case .quit, .copyToClipboard, .loadTheme, .suspend, .evaluateFindings:
             return []
         case .computeLayers(let request):
             computeLayers(request)

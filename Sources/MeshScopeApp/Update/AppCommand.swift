@@ -1,3 +1,5 @@
+import MeshModel
+
 /// A `:` command, parsed once. The command line, a view's row key (`L` on an edge) and
 /// Enter on a picker row all produce one; ``App/run(_:_:_:)`` performs it.
 ///
@@ -31,6 +33,9 @@ public enum AppCommand: Sendable, Equatable {
     /// `:NAME [FILTER]`: a view or group by name or alias, optionally filtered (a name no
     /// view has is answered with the list of names).
     case view(String, filter: String?)
+    /// `:goto VIEW [ROW [TAB]]`, and Enter on a finding: the view its link names, at the row
+    /// (by key, as ``FindingLink/row`` spells it) and the tab.
+    case goto(FindingLink)
 
     /// The words of a command line (blanks collapse); nil when there are none.
     public static func parse(_ text: String) -> AppCommand? {
@@ -52,6 +57,8 @@ public enum AppCommand: Sendable, Equatable {
         case "describe": return .describe
         case "diff": return .diff(args)
         case "layers": return .layers(args)
+        case "goto" where !args.isEmpty:
+            return .goto(FindingLink(view: args[0], row: args.count > 1 ? args[1] : nil, tab: args.count > 2 ? args[2] : nil))
         default: return .view(name, filter: arg)
         }
     }

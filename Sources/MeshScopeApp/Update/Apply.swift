@@ -24,10 +24,10 @@ extension AppState {
 
     /// The dry run's answer: per object created, changed (with its diff), unchanged or
     /// failing, then a yes/no question when something would change.
-    mutating func showApplyPreview(_ entries: [ApplyEntry], source clip: String) {
+    mutating func showApplyPreview(_ entries: [ApplyEntry], source clip: String, findings: [Finding] = []) {
         let changes = entries.filter { if case .create? = $0.preview { true } else if case .change? = $0.preview { true } else { false } }
         let failed = entries.filter { if case .failed? = $0.preview { true } else { false } }
-        push(Screen(crumb: "apply preview", content: .diff(DiffScreen.apply(entries, context: source.context, clipboard: clip))))
+        push(Screen(crumb: "apply preview", content: .diff(DiffScreen.apply(entries, context: source.context, clipboard: clip, findings: findings))))
         guard !changes.isEmpty else {
             pendingApply = nil
             let msg = "nothing to apply: \(entries.count - failed.count) unchanged" + (failed.isEmpty ? "" : ", \(failed.count) failing the dry run")
@@ -39,6 +39,10 @@ extension AppState {
         var message = ["Apply \(changes.count) change\(changes.count == 1 ? "" : "s") (\(creates) create, \(changes.count - creates) change)",
                        "to context \"\(source.context)\"?"]
         if !failed.isEmpty { message.append("\(failed.count) object\(failed.count == 1 ? "" : "s") failing the dry run will be skipped.") }
+        if !findings.isEmpty {
+            let errors = findings.filter { $0.severity == .error }.count
+            message.append("It would introduce \(findings.count) finding\(findings.count == 1 ? "" : "s")\(errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : "") (see the summary).")
+        }
         mode = .confirm(Confirm(dialog: Dialog(title: " Apply ", message: message), onYes: [.applyConfirmed], quitOnYes: false))
         flash = Flash("dry run: \(changes.count) to apply; y applies, n cancels (j/k scroll)", .info, at: now)
     }

@@ -60,6 +60,8 @@ extension App {
             }
         case .view(let name, let filter):
             s.open(view: name, filter: filter)
+        case .goto(let link):
+            s.open(link: link)
         }
     }
 }

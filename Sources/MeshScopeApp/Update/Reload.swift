@@ -11,6 +11,8 @@ extension AppState {
         var fresh = fresh
         fresh.origin = source.kind
         fresh.receivedAt = at
+        // The last report stays on screen until the one for this data arrives.
+        if fresh.findings == nil { fresh.findings = data.findings }
         data = fresh
         loadedAt = at
         loadError = nil
@@ -24,6 +26,7 @@ extension AppState {
         loadedAt = nil
         loadError = nil
         let sequence = data.sequence
+        findingsFloor = sequence + 1
         data = SourceData(name: info.label)
         data.origin = info.kind
         data.live = MeshState()

@@ -39,7 +39,11 @@ public enum App {
             s.now = now
             if let f = s.flash, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
         case .loaded(let data, let at):
+            let before = s.data.sequence
             s.receive(data, at: at)
+            if data.sequence == 0 || data.sequence > before { fx.append(.evaluateFindings) }
+        case .findingsReady(let report, let sequence):
+            s.receiveFindings(report, sequence: sequence)
         case .loadFailed(let message, let at):
             s.loadError = message
             s.flash = Flash(message, .error, at: at)
@@ -55,8 +59,8 @@ public enum App {
         case .themeLoaded(let theme, let warnings):
             s.theme = theme
             s.flash = warnings.isEmpty ? Flash("theme \(theme.name)", .info, at: s.now) : Flash(warnings.joined(separator: "; "), .warn, at: s.now)
-        case .applyPreviewed(let entries, let source):
-            s.showApplyPreview(entries, source: source)
+        case .applyPreviewed(let entries, let source, let findings):
+            s.showApplyPreview(entries, source: source, findings: findings)
         case .applyFinished(let entries):
             s.showApplyResult(entries)
         case .applyFailed(let message):

@@ -177,9 +177,9 @@ extension DiffScreen {
 
     /// The apply preview: per object create (the manifest), change (the diff against the
     /// live object), unchanged, or the dry run's error.
-    public static func apply(_ entries: [ApplyEntry], context: String, clipboard: String) -> DiffScreen {
+    public static func apply(_ entries: [ApplyEntry], context: String, clipboard: String, findings: [Finding] = []) -> DiffScreen {
         var summary = "Dry run of \(entries.count) object\(entries.count == 1 ? "" : "s") against context \"\(context)\"\n"
-        summary += "(clipboard: \(clipboard)):\n\n" + ApplyTables.preview(entries).render()
+        summary += "(clipboard: \(clipboard)):\n\n" + ManifestFindings.text(findings) + ApplyTables.preview(entries).render()
         var rows = [Entry(.summary, type: "", name: "summary", body: summary)]
         for e in entries {
             let name = "\(e.ref.kind) \(e.ref.namespace.map { "\($0)/" } ?? "")\(e.ref.name)"

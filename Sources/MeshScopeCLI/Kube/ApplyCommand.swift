@@ -61,6 +61,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             entries = await applier.preview(entries, force: forceConflicts)
             console.write("Dry run against context \"\(conn.contextName)\" (\(conn.server)):\n")
+            if dryRun { console.write(ManifestFindings.text(await ApplyCommand.introducedFindings(entries, client: client))) }
             console.write(ApplyTables.preview(entries).render())
             for e in entries {
                 switch e.preview {
@@ -106,6 +107,31 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw CLIError(.badInput, "\(bad.count) of \(entries.count) objects were not applied (\(ok) succeeded): " + bad.map { "#\($0.document.index) \($0.ref)" }.joined(separator: ", "))
             }
         }
+    }
+
+    /// The findings the manifest would introduce (``ManifestFindings``), judged against the
+    /// cluster's objects: the config rules, which need nothing else. When the objects cannot be
+    /// read the preview goes on without them (a warning says why).
+    static func introducedFindings(_ entries: [ApplyEntry], client: KubeClient, rules: [FindingRule] = FindingRules.all) async -> [Finding] {
+        let admin = AdminClient(.apiServerProxy(client), timeout: 30, maxConcurrent: 4)
+        let source = ClusterMeshSource(client: client, admin: admin, namespace: nil)
+        var facts = MeshFacts(now: Date())
+        do {
+            facts.kube = KubeFacts(try await source.cluster())
+        } catch {
+            Console.current.error("meshscope: findings not checked: the cluster's objects could not be read: \(error.message)")
+            await source.close()
+            await admin.shutdown()
+            return []
+        }
+        await source.close()
+        await admin.shutdown()
+        for input in FindingInput.allCases where input != .kubeObjects && input != .istioConfig {
+            facts.unavailable[input] = "apply --dry-run reads only the cluster's objects"
+        }
+        let planned = entries.filter { if case .failed? = $0.preview { false } else { true } }
+        let (objects, locations) = ManifestFindings.objects(planned)
+        return ManifestFindings.introduced(by: objects, into: facts, rules: rules, locations: locations)
     }
 
     static func isChange(_ p: ApplyPreview?) -> Bool {

@@ -29,6 +29,9 @@ public struct TableWidget: Sendable {
     public var widths: [Int]
     /// Optional per-cell role (e.g. SYNCED in green, STALE in yellow).
     public var cellRole: (@Sendable (_ column: String, _ value: String) -> Role?)?
+    /// Optional role by position (index into `table.rows`, column index), over ``cellRole``:
+    /// a cell the caller knows more about than its text (the row of an object with a problem).
+    public var rowCellRole: (@Sendable (_ row: Int, _ column: Int) -> Role?)?
     /// Columns between cells.
     public var gap: Int = 2
 
@@ -127,7 +130,7 @@ public struct TableWidget: Sendable {
                 var text = c < row.count ? row[c] : ""
                 if table.columns[c].keepsEnd, DisplayWidth.of(text) > w { text = DisplayWidth.truncateQualified(text, to: w) }
                 var style = rowStyle
-                if !isSelected, let role = cellRole?(table.columns[c].name, text) { style = theme[role].over(base) }
+                if !isSelected, let role = rowCellRole?(order[pos], c) ?? cellRole?(table.columns[c].name, text) { style = theme[role].over(base) }
                 let tw = min(DisplayWidth.of(text), w)
                 let start = table.columns[c].numeric ? x + w - tw : x
                 buf.put(text, x: start, y: y, maxWidth: w, style: style, ellipsis: true)

@@ -1,0 +1,92 @@
+import Foundation
+
+/// What a manifest would change in the findings, before it is applied: the rules run on the
+/// facts as they are and on the same facts with the manifest's objects merged over the
+/// cluster's (an object of the same kind, namespace and name replaces the live one; others
+/// are added), and the findings only the second run has are the ones the manifest introduces.
+/// Generic over the rules, so every config rule counts as soon as it is in ``FindingRules/all``.
+///
+/// ```swift
+/// let new = ManifestFindings.introduced(by: ManifestFindings.objects(entries), into: facts)
+/// // [IST0101 VirtualService bookinfo/reviews: … subset v3 which no DestinationRule defines]
+/// ```
+public enum ManifestFindings {
+    public static func introduced(by objects: [KubeObject], into facts: MeshFacts, rules: [FindingRule] = FindingRules.all,
+                                  options: FindingOptions = FindingOptions(), locations: [String: String] = [:]) -> [Finding] {
+        var before = facts
+        if before.kube == nil {
+            // No cluster objects were read: both runs start from none, so only the manifest's count.
+            before.kube = KubeFacts()
+            before.unavailable[.kubeObjects] = nil
+            before.unavailable[.istioConfig] = nil
+        }
+        var after = before
+        after.kube = merged(before.kube ?? KubeFacts(), objects, locations: locations)
+        let old = Set(FindingsEngine.evaluate(before, rules: rules, options: options).findings.map(\.id))
+        return FindingsEngine.evaluate(after, rules: rules, options: options).findings.filter { !old.contains($0.id) }
+    }
+
+    /// `kube` with `objects` merged over it: same kind, namespace and name replaces.
+    public static func merged(_ kube: KubeFacts, _ objects: [KubeObject], locations: [String: String] = [:]) -> KubeFacts {
+        var k = kube
+        func same(_ m: ObjectMeta, _ o: KubeObject) -> Bool { m.name == o.metadata.name && (m.namespace ?? "") == (o.metadata.namespace ?? "") }
+        for o in objects {
+            switch o.kind {
+            case "Pod":
+                k.pods.removeAll { same($0.metadata, o) }
+                k.pods.append(KubePod(o.raw))
+            case "Service":
+                k.services.removeAll { same($0.metadata, o) }
+                k.services.append(KubeService(o.raw))
+            case "Namespace":
+                k.namespaces.removeAll { same($0.metadata, o) }
+                k.namespaces.append(KubeNamespace(o.raw))
+            case "EndpointSlice":
+                k.endpointSlices.removeAll { same($0.metadata, o) }
+                k.endpointSlices.append(KubeEndpointSlice(o.raw))
+            default:
+                k.objects[o.kind, default: []].removeAll { same($0.metadata, o) }
+                k.objects[o.kind, default: []].append(o)
+            }
+        }
+        for (key, location) in locations { k.locations[key] = location }
+        return k
+    }
+
+    /// The planned objects of an apply, with the namespace the plan gave them (a manifest
+    /// often leaves it out), and where each came from (`clipboard document 2 (line 14)`) by
+    /// ``FindingObject`` description, for ``KubeFacts/locations``.
+    public static func objects(_ entries: [ApplyEntry]) -> (objects: [KubeObject], locations: [String: String]) {
+        var objects: [KubeObject] = []
+        var locations: [String: String] = [:]
+        for e in entries {
+            var tree = e.document.object
+            if let ns = e.ref.namespace { tree.setValue(.string(ns), at: ["metadata", "namespace"]) }
+            guard let root = try? JSONDocument(bytes: tree.compactJSON()).root else { continue }
+            let o = KubeObject(root, defaultKind: e.ref.kind, defaultAPIVersion: e.ref.apiVersion)
+            objects.append(o)
+            locations[FindingObject(kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name).description] = e.document.location
+        }
+        return (objects, locations)
+    }
+
+    /// The findings as the apply preview writes them above its table (the TUI's summary and
+    /// `meshscope apply --dry-run`); empty when there are none.
+    ///
+    /// ```
+    /// Findings this manifest would introduce (1):
+    ///   ERROR  MS9001  VirtualService bookinfo/reviews (clipboard document 1 (line 1))
+    ///       this VirtualService references subset v3 which no DestinationRule defines
+    /// ```
+    public static func text(_ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return "" }
+        var s = "Findings this manifest would introduce (\(findings.count)):\n"
+        for f in findings {
+            let object = f.objects.first.map { o in o.description + (o.location.map { " (\($0))" } ?? "") } ?? "-"
+            let code = f.istioCode.map { "\(f.code) \($0)" } ?? f.code
+            s += "  \(f.severity.rawValue.uppercased())  \(code)  \(TerminalText.escaped(object))\n"
+            s += "      \(TerminalText.escaped(f.message))\n"
+        }
+        return s + "\n"
+    }
+}

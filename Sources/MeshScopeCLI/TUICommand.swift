@@ -78,9 +78,13 @@ public struct TUICommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let ui = TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
+        var ui = TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
                             exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt)
         do {
+            // Mistakes in flags and the key file end here, before the screen is taken.
+            try StartupChecks.theme(theme, environment: ui.environment)
+            ui.keymap = try StartupChecks.keymap(environment: ui.environment)
+            if file.isEmpty { try StartupChecks.view(view, in: StartupChecks.liveRegistry) }
             if let snapshot {
                 try await TUI.run(live: try await snapshotOptions(ui, path: snapshot))
             } else if file.isEmpty {

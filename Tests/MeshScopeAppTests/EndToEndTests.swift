@@ -35,7 +35,7 @@ import Testing
         // Navigate and drill in.
         try await t.keys("j", "j", "j", "Enter")
         try await t.waitFor("Listeners[2]", " main_internal ")
-        try await t.keys("G", "Enter")
+        try await t.keys("End", "Enter")
         try await t.waitFor(" 1 JSON   2 YAML", "\"name\": \"main_internal\"")
         try await t.keys("Tab")
         try await t.waitFor("'@type': type.googleapis.com/envoy.config.listener.v3.Listener")
@@ -48,7 +48,7 @@ import Testing
             s.contains("Sections[2/7]") && s.contains("ScopedRoutes") && s.contains("  Routes ") && !s.contains("Listeners ")
         }
         // Esc and ? sent together are two keys (Esc clears the filter, ? opens help).
-        // Help lists the keys of this view; any key closes it.
+        // Help lists the keys of this view; Esc closes it.
         try await t.keys("Escape", "?")
         try await t.waitFor("Help: sections", "filter rows (regex, !inverts)", "Ctrl-C", ":q")
         try await t.keys("Escape")

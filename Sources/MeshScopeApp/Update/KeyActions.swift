@@ -3,7 +3,7 @@ import MeshModel
 import TerminalUI
 
 extension App {
-    /// What a bound key does (``Bindings`` map keys to these actions).
+    /// What a bound key does (the ``Keymap`` maps keys to these actions).
     static func perform(_ action: Action, _ s: inout AppState, _ fx: inout [Effect]) {
         let page = s.pageHeight
         switch action {
@@ -40,21 +40,26 @@ extension App {
             }
             s.stack.append(screen)
         case .sortLeft, .sortRight:
-            let width = s.layout.content.width
+            // Every column, shown or not: each one is reachable by key.
             s.updateFocused { c in
                 guard case .table(var t) = c else { return }
-                let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width).map(\.column)
-                t.moveSort(by: action == .sortLeft ? -1 : 1, visibleColumns: visible)
+                t.moveSort(by: action == .sortLeft ? -1 : 1, visibleColumns: t.table.visibleColumnIndices(wide: true))
                 c = .table(t)
             }
             s.clampScroll()
-        case .sortInvert:
+        case .columnLeft, .columnRight, .toggleWide:
+            let width = s.layout.content.width - 2
             s.updateFocused { c in
                 guard case .table(var t) = c else { return }
-                t.invertSort()
+                switch action {
+                case .toggleWide:
+                    t.wide.toggle()
+                    t.firstColumn = 0
+                default: t.scrollColumns(by: action == .columnLeft ? -1 : 1, width: width)
+                }
                 c = .table(t)
             }
-        case .help: s.mode = .help
+        case .help: s.toggleHelp()
         case .command:
             var ed = LineEditor(prefix: ":")
             ed.completions = s.commandCompletions

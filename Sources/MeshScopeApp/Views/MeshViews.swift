@@ -110,5 +110,5 @@ public enum MeshViews {
                 }
             }
             return ViewTable(table)
-        })
+        }).keeping(["SOURCE", "DESTINATION", "SECURITY", "ERR%", "SERVICE"])
 }

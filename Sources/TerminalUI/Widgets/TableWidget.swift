@@ -31,6 +31,15 @@ public struct TableWidget: Sendable {
     public var cellRole: (@Sendable (_ column: String, _ value: String) -> Role?)?
     /// Columns between cells.
     public var gap: Int = 2
+    /// Columns that stay longest when the width is short, most important first (a view's
+    /// identity and problem columns: NAME, SECURITY); the others go from the right first.
+    public var priority: [Int] = []
+    /// Horizontal scroll: how many of the droppable columns (not in ``priority``) are
+    /// skipped from the left; ←/→ change it a column at a time.
+    public var firstColumn: Int = 0
+    /// Wide (k9s Ctrl-W): every column at its natural width, none cut; what does not fit
+    /// is scrolled to instead.
+    public var wide = false
 
     public init(table: Table, order: [Int]? = nil, widths: [Int]? = nil) {
         self.table = table
@@ -63,18 +72,36 @@ public struct TableWidget: Sendable {
     public func layout(width: Int) -> [(column: Int, width: Int)] {
         var cols = table.visibleColumnIndices(wide: true)
         func total(_ c: [Int]) -> Int { c.reduce(0) { $0 + widths[$1] } + gap * max(0, c.count - 1) }
-        if total(cols) > width {
+        if total(cols) > width, !wide {
             let narrow = table.visibleColumnIndices(wide: false)
             if !narrow.isEmpty { cols = narrow }
         }
+        // Scrolled right: the first droppable columns step aside (priority columns stay).
+        let kept = Set(priority)
+        var skip = max(0, firstColumn)
+        cols.removeAll { c in
+            guard skip > 0, !kept.contains(c) else { return false }
+            skip -= 1
+            return true
+        }
         func floor(_ c: Int) -> Int {
+            if wide { return widths[c] }
             let header = DisplayWidth.of(table.columns[c].name) + 1
             // On a very small window a stub of each column beats dropping most of them.
             let readable = table.columns[c].numeric ? 12 : max(header, min(16, width / 4))
             return min(widths[c], readable)
         }
         func floorsTotal(_ c: [Int]) -> Int { c.reduce(0) { $0 + floor($1) } + gap * max(0, c.count - 1) }
-        while cols.count > 1, floorsTotal(cols) > width { cols.removeLast() }
+        while cols.count > 1, floorsTotal(cols) > width {
+            // The rightmost column outside the priority list goes first, then the least important one kept.
+            if let i = cols.lastIndex(where: { !kept.contains($0) }) {
+                cols.remove(at: i)
+            } else if let least = priority.last(where: { cols.contains($0) }) {
+                cols.removeAll { $0 == least }
+            } else {
+                cols.removeLast()
+            }
+        }
         var w = cols.map { widths[$0] }
         let floors = cols.map(floor)
         var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
@@ -91,6 +118,15 @@ public struct TableWidget: Sendable {
             w[last] = max(1, w[last] - excess)
         }
         return zip(cols, w).map { ($0, $1) }
+    }
+
+    /// How many columns a layout for `width` leaves out (scrolled past or not fitting).
+    public func hiddenColumns(width: Int) -> (left: Int, right: Int) {
+        let shown = Set(layout(width: width).map(\.column))
+        let all = table.visibleColumnIndices(wide: true)
+        let kept = Set(priority)
+        let left = min(max(0, firstColumn), all.filter { !kept.contains($0) }.count)
+        return (left, max(0, all.count - shown.count - left))
     }
 
     public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {

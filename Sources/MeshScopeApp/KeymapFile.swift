@@ -6,7 +6,7 @@ import TerminalUI
 ///
 /// ```yaml
 /// # $XDG_CONFIG_HOME/meshscope/keys.yaml (~/.config/meshscope/keys.yaml)
-/// snapshot: ctrl-w
+/// snapshot: ctrl-t
 /// apply: [a, ctrl-a]
 /// ```
 /// A key given to a name replaces that binding's keys in every scope that has it. The
@@ -76,7 +76,8 @@ extension Keymap {
     public func clashes() -> [Clash] {
         var out: [Clash] = []
         for pane in Pane.allCases {
-            for inTabs in [false, true] {
+            // Detail tabs hold tables and JSON, YAML or text panes, never a diff.
+            for inTabs in pane == .diff ? [false] : [false, true] {
                 var owner: [Key: String] = [:]
                 if inTabs { for d in 1...9 { owner[.char(Character(String(d)))] = "tab \(d)" } }
                 for (_, bindings) in self.bindings(for: pane, inTabs: inTabs) {

@@ -83,7 +83,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xdg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("meshscope"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "snapshot: ctrl-w\ncopy: y\n".write(to: dir.appendingPathComponent("meshscope/keys.yaml"), atomically: true, encoding: .utf8)
+        try "snapshot: ctrl-t\ncopy: y\n".write(to: dir.appendingPathComponent("meshscope/keys.yaml"), atomically: true, encoding: .utf8)
         let (s4, e4) = try Self.run("--file \(Self.dump)", env: "XDG_CONFIG_HOME=\(dir.path)")
         #expect(s4 == 2)
         #expect(e4.contains("meshscope/keys.yaml:2: y means yaml and copy in table panes"), "\(e4)")

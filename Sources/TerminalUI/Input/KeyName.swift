@@ -9,6 +9,13 @@
 /// ```
 extension Key {
     public init?(name: String) {
+        switch name {
+        case "↑": self = .up; return
+        case "↓": self = .down; return
+        case "←": self = .left; return
+        case "→": self = .right; return
+        default: break
+        }
         if name.count == 1, let c = name.first {
             guard !c.isWhitespace, c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return nil }
             self = .char(c)

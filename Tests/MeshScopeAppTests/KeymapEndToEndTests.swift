@@ -21,9 +21,11 @@ import Testing
         try await t.keys("N")
         let screen = try await t.waitFor("Sort:     NAME ↑", "NAME↑")
         #expect(!screen.contains("snapshot"))
-        try await t.keys("S", "A", "D")
         try await t.keys("N")
         try await t.waitFor("Sort:     NAME ↓")
+        // The capitals that used to write a snapshot, apply or diff sort (or say no column starts so).
+        try await t.keys("A", "D", "S")
+        try await t.waitFor("Sort:     SECTION ↑")
         try await t.command("q")
         _ = try await t.waitFor("exit") { $0.contains("exit=0") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])

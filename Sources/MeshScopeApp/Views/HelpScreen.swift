@@ -44,7 +44,7 @@ enum HelpScreen {
         if s.data.live != nil { commands += [(":ctx [NAME]", "list / switch kubeconfig contexts"), (":apply", "apply a manifest from the clipboard")] }
         sections.append(("Commands", commands))
         sections.append(("Views", views(s.registry).map { ($0.command, $0.title) }))
-        return Screen.text(" Help: \(s.top?.crumb ?? "") ", text(sections), crumb: crumb)
+        return Screen.text("Help: \(s.top?.crumb ?? "")", text(sections), crumb: crumb)
     }
 
     /// Sections as aligned text: a title line, then `  KEY  what it does` lines.

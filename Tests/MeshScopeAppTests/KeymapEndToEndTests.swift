@@ -58,6 +58,23 @@ import Testing
         _ = try await t.waitFor("exit") { $0.contains("exit=0") }
     }
 
+    @Test func edgesAt100ColumnsKeepSecurityAndAnnounceHiddenColumns() async throws {
+        let t = Tmux()
+        defer { t.kill() }
+        let bin = try Tmux.binary()
+        try await t.start(width: 100, height: 30)
+        try await t.type("cd \(NSTemporaryDirectory()); \(bin) --demo --refresh 1 --view edges; echo \"exit=$?\"")
+        try await t.keys("Enter")
+        let screen = try await t.waitFor("edges with their security", timeout: 90) { s in
+            s.contains("SECURITY") && s.contains(" cols →") && s.contains("mTLS")
+        }
+        #expect(screen.contains("SOURCE") && screen.contains("DESTINATION"))
+        try await t.keys("Right")
+        try await t.waitFor("← 1 ·")
+        try await t.command("q")
+        _ = try await t.waitFor("exit", timeout: 30) { $0.contains("exit=0") }
+    }
+
     /// Runs meshscope with `args` outside a terminal; returns its exit status and stderr.
     static func run(_ args: String, env: String = "") throws -> (Int32, String) {
         let bin = try Tmux.binary()

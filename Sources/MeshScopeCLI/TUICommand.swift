@@ -156,10 +156,10 @@ extension TUICommand {
         } catch {
             throw CLIError(.badInput, error.message)
         }
-        var ro = ui
-        ro.readonly = true
+        // Read-only by its kind (no applier, no snapshot writer: apply and Ctrl-S say so), not
+        // by --readonly: copying from a snapshot stays possible.
         let conn = LiveConnection(source: source, info: source.info, cluster: source.info.context, applier: nil) { await source.close() }
-        var options = LiveTUIOptions(ui: ro, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
+        var options = LiveTUIOptions(ui: ui, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
         options.compare = other
         return options
     }

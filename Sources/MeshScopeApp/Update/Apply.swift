@@ -6,10 +6,10 @@ import TerminalUI
 /// entries waiting for `y` live here only (``AppState/pendingApply``); `y` asks the runtime
 /// to apply them.
 extension AppState {
-    /// Why `a` / `:apply` cannot run here (nil: it can).
+    /// Why `a` / `:apply` cannot run here (nil: it can): the source's own reason first (a
+    /// snapshot is read-only whatever the flags), then `--readonly`.
     var applyUnavailableReason: String? {
-        if readonly { return "--readonly: apply is disabled" }
-        return source.applyRefusal
+        source.applyRefusal ?? (readonly ? "--readonly: apply is disabled" : nil)
     }
 
     /// `a` / `:apply`: refused with the reason, or the runtime reads the clipboard.

@@ -113,15 +113,16 @@ extension App {
                 s.flash = Flash("copied \(text.utf8.count) bytes to the clipboard", .info, at: s.now)
             }
         case .snapshot:
-            if s.readonly {
+            // The source's own reason first: a snapshot or a file is already on disk.
+            if s.source.kind == .snapshot || s.source.kind == .file {
+                s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
+            } else if s.readonly {
                 s.flash = Flash("--readonly: writing snapshots is disabled", .warn, at: s.now)
             } else if s.source.supportsSnapshots {
                 fx.append(.writeSnapshot)
                 s.flash = Flash("writing a snapshot of \(s.source.context)…", .info, at: s.now)
-            } else if s.source.kind == .cluster || s.source.kind == .demo {
-                s.flash = Flash("writing snapshots is not available in this build", .warn, at: s.now)
             } else {
-                s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
+                s.flash = Flash("writing snapshots is not available in this build", .warn, at: s.now)
             }
         case .reload:
             if let again = s.stack.last?.recompute {

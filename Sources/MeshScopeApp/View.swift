@@ -220,10 +220,21 @@ extension App {
     }
 
     /// `COLUMN: full text` of the selected row's first cell drawn narrower than its text.
+    /// Bounded work per frame whatever the cell's size: no cell is wider than its bytes, and
+    /// only a prefix is measured and copied (a 10 MB cell costs what a screenful does).
     static func cutCell(_ t: TableScreen, width: Int) -> String? {
         guard let row = t.selectedRow else { return nil }
-        for (c, w) in t.widget.layout(width: width) where c < row.count && DisplayWidth.of(row[c]) > w {
-            return "\(t.table.columns[c].name): \(row[c])"
+        for (c, w) in t.widget.layout(width: width) where c < row.count && row[c].utf8.count > w {
+            // Walk the cell only as far as the detail can show (twice the width).
+            var shown = ""
+            var columns = 0
+            for ch in row[c] {
+                columns += DisplayWidth.of(grapheme: ch)
+                if columns > 2 * max(width, 1) { break }
+                shown.append(ch)
+            }
+            guard columns > w else { continue }
+            return "\(t.table.columns[c].name): \(shown)"
         }
         return nil
     }

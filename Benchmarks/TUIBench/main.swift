@@ -87,7 +87,10 @@ func report(_ name: String, _ times: [Duration], _ cells: [Int]) {
 // Navigation keys: each round walks down, pages, jumps to the end and back.
 let navigation: [(String, [Key])] = [
     ("j (down)", [.char("j")]), ("k (up)", [.char("k")]), ("PgDn", [.pageDown]), ("PgUp", [.pageUp]),
-    ("G (last row)", [.char("G")]), ("g (first row)", [.char("g")]),
+    ("End (last row)", [.end]), ("g (first row)", [.char("g")]),
+    // Columns: one to the right and back (the layout is recomputed, every row repainted),
+    // and Ctrl-W wide on and off (every column at its natural width).
+    ("→ ← (scroll a column)", [.right, .left]), ("Ctrl-W (wide on/off)", [.ctrl("w"), .ctrl("w")]),
 ]
 for (name, keys) in navigation {
     var times: [Duration] = [], cells: [Int] = []
@@ -106,7 +109,7 @@ for (name, keys) in navigation {
 do {
     var times: [Duration] = [], cells: [Int] = []
     for i in 0..<max(3, repeats / 5) {
-        let (t, s) = press(.char(i % 2 == 0 ? "D" : "O"))   // DESTINATION, OPEN (S is snapshot)
+        let (t, s) = press(.char(i % 2 == 0 ? "D" : "O"))   // DESTINATION, OPEN
         times.append(t)
         cells.append(s.cells)
     }

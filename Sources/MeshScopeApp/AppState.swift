@@ -40,6 +40,8 @@ public struct AppState: Sendable {
     /// Findings reports computed from data older than this (``SourceData/sequence``) belong to
     /// the source before a `:ctx` switch and are dropped.
     public var findingsFloor: UInt64 = 0
+    /// The keys (``Keymap/standard`` plus the user's `keys.yaml`): handling, hints and help read it.
+    public var keymap: Keymap = .standard
 
     public init(registry: ViewRegistry, data: SourceData, source: SourceInfo, home: String, size: Size, theme: Theme = .defaultDark, now: Date = Date()) {
         self.registry = registry
@@ -72,7 +74,6 @@ public enum Mode: Sendable {
     case filter(LineEditor)
     /// `/` search in a JSON or text pane.
     case search(LineEditor)
-    case help
     case confirm(Confirm)
 
     var isNormal: Bool { if case .normal = self { true } else { false } }
@@ -148,13 +149,13 @@ public enum Effect: Sendable, Equatable {
     /// Live sources: the proxy drilled into (`namespace/name`) changed; nil when none is
     /// open. The runtime fetches its config dump, then its `/stats` every refresh.
     case focusProxy(String?)
-    /// `A` / `:apply`: read the clipboard and dry-run it (answer: `.applyPreviewed`).
+    /// `a` / `:apply`: read the clipboard and dry-run it (answer: `.applyPreviewed`).
     case applyFromClipboard
     /// `y` on the preview: apply what was previewed, ``AppState/pendingApply`` (answer: `.applyFinished`).
     case applyConfirmed
     /// `:ctx NAME`: restart the live store on another kubeconfig context.
     case switchContext(String)
-    /// `:diff` / `D`: read the dumps a comparison needs (answer: `.diffReady` or `.diffFailed`).
+    /// `:diff` / `x`: read the dumps a comparison needs (answer: `.diffReady` or `.diffFailed`).
     case compare(DiffRequest)
     /// Live sources: chain the path from a pod to `HOST:PORT`, fetching the dumps on it
     /// (answer: `.layersReady` or `.layersFailed`).

@@ -20,6 +20,8 @@ public struct TUIOptions: Sendable {
     /// Seconds between source refreshes.
     public var refreshInterval: TimeInterval
     public var environment: [String: String]
+    /// The keys: the standard map plus `keys.yaml`, read and checked before the screen is taken.
+    public var keymap: Keymap = .standard
 
     public init(file: String?, theme: String? = nil, mouse: Bool = false, refreshInterval: TimeInterval = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(files: file.map { [$0] } ?? [], theme: theme, mouse: mouse, refreshInterval: refreshInterval, environment: environment)
@@ -84,6 +86,7 @@ public enum TUI {
         }
         let source = FileSource(paths: options.files)
         let data = try source.load()
+        try StartupChecks.view(options.view, in: AppViews.registry(for: data))
         let path = options.files.joined(separator: ", ")
         let loader = ThemeLoader(environment: options.environment)
         let (theme, warnings) = loader.load(requested: options.theme)
@@ -144,6 +147,7 @@ public enum TUI {
         state.clampScroll()
         state.theme = theme
         state.readonly = options.readonly
+        state.keymap = options.keymap
         state.themeNames = loader.availableNames()
         if !themeWarnings.isEmpty {
             state.flash = Flash((themeWarnings + [state.flash?.text].compactMap { $0 }).joined(separator: "; "), .warn, at: Date())

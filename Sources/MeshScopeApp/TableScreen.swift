@@ -38,6 +38,34 @@ public struct TableScreen: Sendable {
     }
     public var selected = 0
     public var top = 0
+    /// ←/→: droppable columns scrolled past on the left (``TableWidget/firstColumn``).
+    public var firstColumn = 0
+    /// Ctrl-W: every column whole, scrolled to instead of cut.
+    public var wide = false
+
+    /// The widget that paints this screen (and lays its columns out for keys and tests).
+    public var widget: TableWidget {
+        var w = TableWidget(table: table, order: order, widths: widths)
+        w.selected = selected
+        w.top = top
+        w.sortColumn = sortColumn
+        w.ascending = ascending
+        w.highlight = filter
+        w.cellRole = spec.cellRole
+        w.priority = spec.columnPriority(table)
+        w.firstColumn = firstColumn
+        w.wide = wide
+        return w
+    }
+
+    /// ←/→ a column at a time (never past the last column); Ctrl-W toggles wide.
+    public mutating func scrollColumns(by step: Int, width: Int) {
+        if step < 0 {
+            firstColumn = max(0, firstColumn + step)
+        } else if widget.hiddenColumns(width: width).right > 0 {
+            firstColumn += step
+        }
+    }
 
     public init(spec: TableViewSpec, data: SourceData) {
         self.spec = spec
@@ -85,6 +113,8 @@ public struct TableScreen: Sendable {
         fresh.sortColumn = sortColumn.flatMap { $0 < fresh.table.columns.count ? $0 : nil }
         fresh.ascending = ascending
         fresh.top = top
+        fresh.firstColumn = old.firstColumn
+        fresh.wide = old.wide
         // A screen that was filtered once is likely filtered again: index the new rows now, on
         // the refresh, so the next `/` keystroke is a scan (a few ms at 100,000 rows) instead of
         // an index build (~60 ms) on the key path.
@@ -162,15 +192,6 @@ public struct TableScreen: Sendable {
         let keep = selectedRowIndex
         sortColumn = column
         self.ascending = ascending
-        recompute()
-        selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
-    }
-
-    /// `I`: invert the sort order.
-    public mutating func invertSort() {
-        let keep = selectedRowIndex
-        if sortColumn == nil { sortColumn = 0 }
-        ascending.toggle()
         recompute()
         selected = keep.flatMap { order.firstIndex(of: $0) } ?? 0
     }

@@ -32,7 +32,6 @@ extension App {
         paintCrumbs(s, &buf, layout.crumbs)
         paintHints(s, &buf, layout.hints)
         switch s.mode {
-        case .help: help(for: s).paint(into: &buf, Rect(size: s.size), theme: theme)
         case .confirm(let c):
             // Over a Diff view (the apply preview) the question sits low, so the diff stays readable.
             var area = Rect(size: s.size)
@@ -84,13 +83,7 @@ extension App {
                 buf.put(e, x: r.x + 1, y: r.y, maxWidth: r.width - 1, style: theme[.flashError], ellipsis: true)
                 return
             }
-            var w = TableWidget(table: t.table, order: t.order, widths: t.widths)
-            w.selected = t.selected
-            w.top = t.top
-            w.sortColumn = t.sortColumn
-            w.ascending = t.ascending
-            w.highlight = t.filter
-            w.cellRole = t.spec.cellRole
+            var w = t.widget
             w.rowCellRole = problemCells(t, s.data)
             var r = r
             if let preview = t.spec.preview, r.height >= 12 {
@@ -103,6 +96,22 @@ extension App {
                 TextPaneWidget(state: TextPaneState(text: text)).paint(into: &buf, pane, theme: theme)
             }
             w.paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height), theme: theme)
+            // Columns never vanish silently: the frame says how many are off screen.
+            // and the selected row's first cut cell is written whole on the frame's bottom edge.
+            let hidden = w.hiddenColumns(width: r.width - 2)
+            var labelX = r.maxX - 1
+            if hidden.left > 0 || hidden.right > 0, r.width > 24 {
+                var label = " "
+                if hidden.left > 0 { label += "← \(hidden.left) · " }
+                label += hidden.right > 0 ? "+\(hidden.right) col\(hidden.right == 1 ? "" : "s") → " : "←→ scroll "
+                if t.wide { label = " wide ·" + label }
+                let lw = DisplayWidth.of(label)
+                labelX = r.maxX - lw - 2
+                buf.put(label, x: labelX, y: r.maxY, maxWidth: lw, style: theme[.title])
+            }
+            if let detail = cutCell(t, width: r.width - 2), labelX - r.x - 4 > 12 {
+                buf.put(" \(detail) ", x: r.x + 2, y: r.maxY, maxWidth: labelX - r.x - 4, style: theme[.dim], ellipsis: true)
+            }
             if t.order.isEmpty, r.height > 2 {
                 let forbidden = Forbidden.emptyTable(t.spec.name, namespace: t.namespace, s.data)
                 let msg = forbidden ?? (t.table.rows.isEmpty ? "no rows" : "no rows match the filter (Esc clears it)")
@@ -255,21 +264,43 @@ extension App {
         }
     }
 
+    /// `COLUMN: full text` of the selected row's first cell drawn narrower than its text.
+    /// Bounded work per frame whatever the cell's size: no cell is wider than its bytes, and
+    /// only a prefix is measured and copied (a 10 MB cell costs what a screenful does).
+    static func cutCell(_ t: TableScreen, width: Int) -> String? {
+        guard let row = t.selectedRow else { return nil }
+        for (c, w) in t.widget.layout(width: width) where c < row.count && row[c].utf8.count > w {
+            // Walk the cell only as far as the detail can show (twice the width).
+            var shown = ""
+            var columns = 0
+            for ch in row[c] {
+                columns += DisplayWidth.of(grapheme: ch)
+                if columns > 2 * max(width, 1) { break }
+                shown.append(ch)
+            }
+            guard columns > w else { continue }
+            return "\(t.table.columns[c].name): \(shown)"
+        }
+        return nil
+    }
+
     static func paintHints(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {
         var hints: [(key: String, label: String)] = []
         switch s.mode {
         case .command: hints = [("tab", "complete"), ("enter", "run"), ("esc", "cancel")]
         case .filter: hints = [("enter", "keep"), ("esc", "clear"), ("!", "invert")]
         case .search: hints = [("enter", "search"), ("esc", "cancel")]
-        case .help: hints = [("any key", "close help")]
         case .confirm: hints = [("y", "yes"), ("n", "no")]
         case .normal:
             if case .table(let t) = s.focused {
                 // A letter key keeps its case: `L` is not `l`.
-                hints += t.spec.keys.map { k in (k.key.description.count == 1 ? k.key.description : k.key.description.lowercased(), k.label) }
+                hints += t.spec.keys.map { k in
+                    let key = label(of: k, s.keymap, s.focusedForBindings)
+                    return (key.count == 1 ? key : key.lowercased(), k.label)
+                }
             }
-            for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
-                for b in bindings { if let h = b.hint { hints.append((b.hintKey ?? b.keys[0].description.lowercased(), h)) } }
+            for (_, bindings) in s.keymap.forContent(s.focusedForBindings) {
+                for b in bindings { if let h = b.hint, let k = b.hintKey ?? b.keys.first?.description.lowercased() { hints.append((k, h)) } }
             }
         }
         var hintsWidth = r.width - 1
@@ -281,28 +312,6 @@ extension App {
             hintsWidth = max(0, x - r.x - 3)
         }
         HintsBar(hints).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: hintsWidth, height: 1), theme: s.theme)
-    }
-
-    /// `?`: every key of the current view, from the same bindings that dispatch keys.
-    static func help(for s: AppState) -> HelpOverlay {
-        var sections: [(title: String, keys: [(key: String, help: String)])] = []
-        if case .table(let t) = s.focused, !t.spec.keys.isEmpty {
-            sections.append(("\(t.spec.title)", t.spec.keys.map { ($0.key.description, $0.label) }))
-        }
-        for (title, bindings) in Bindings.forContent(s.focusedForBindings) {
-            sections.append((title, bindings.map { ($0.keyLabel, $0.help) }))
-        }
-        if case .tabs(let t) = s.top?.content {
-            sections.append(("Tabs by number", [("1-\(t.pages.count)", "jump to a tab")]))
-        }
-        let grouped = Set(s.registry.groups.flatMap { $0.tables.map(\.name) })
-        let views = s.registry.views.filter { !grouped.contains($0.name) }.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), $0.title) }
-        let groups = s.registry.groups.map { (":" + $0.name + ($0.aliases.isEmpty ? "" : " (:" + $0.aliases.joined(separator: " :") + ")"), "\($0.title): " + $0.tabs.map(\.title).joined(separator: ", ")) }
-        var commands = groups + views + [(":ns NAME  :layers HOST:PORT", "namespace filter; layers of a hop"),
-                                         (":diff POD [POD2]", "istiod vs the proxy's config, or two proxies (D on a proxy)"),(":theme NAME", "switch theme"), (":reload", "reload the source"), (":stats", "last frame's output cost"), (":q", "quit")]
-        if s.data.live != nil { commands += [(":ctx [NAME]", "list / switch kubeconfig contexts"), (":apply", "apply a manifest from the clipboard")] }
-        sections.append(("Commands", commands))
-        return HelpOverlay(title: " Help: \(s.top?.crumb ?? "") ", sections: sections)
     }
 
     static func formatBytes(_ n: Int) -> String {

@@ -19,6 +19,9 @@ public struct ViewTable: Sendable {
 public struct ViewKey: Sendable {
     public var key: Key
     public var label: String
+    /// The keymap action this key performs for the selected row (`x` diff on a pod row): it
+    /// then takes the keymap's key for that action, so rebinding `diff` moves it too.
+    public var action: Action?
     /// Opens a screen for the selected row (nil: nothing to show for this row).
     public var open: @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?
 
@@ -31,12 +34,18 @@ public struct ViewKey: Sendable {
         self.open = open
     }
 
-    /// A key that runs a `:` command for the row (e.g. `L` on an edge: `:layers FROM TO`).
+    /// A key that runs a `:` command for the row (e.g. `l` on an edge: `:layers FROM TO`).
     public init(_ key: Key, _ label: String, command: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> AppCommand?) {
         self.key = key
         self.label = label
         self.open = { _, _, _ in nil }
         self.command = command
+    }
+
+    /// The row's version of a keymap action (its key follows the keymap).
+    public init(_ action: Action, _ key: Key, _ label: String, open: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?) {
+        self.init(key, label, open: open)
+        self.action = action
     }
 }
 
@@ -66,6 +75,10 @@ public struct TableViewSpec: Sendable {
     public var identityColumns: Int
     /// The column that names a row (breadcrumbs, detail titles).
     public var nameColumn: Int
+    /// Columns (by header) that stay longest on a narrow screen, most important first; empty:
+    /// the name column, then problem columns (``TableViewSpec/problemColumns``), then the
+    /// other identity columns.
+    public var keepColumns: [String] = []
     /// `d`: the selected resource's key facts as text (nil: the row's object as YAML).
     public var describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
     /// Enter runs this `:` command for the row instead of drilling in (`:ctx NAME` on a context).
@@ -103,6 +116,30 @@ public struct TableViewSpec: Sendable {
         self.nameColumn = nameColumn
         self.describe = describe
         self.presentValue = presentValue
+    }
+
+    /// Headers that say something is wrong: hiding them would hide the problem.
+    public static let problemColumns: Set<String> = ["SECURITY", "STATUS", "SYNC", "ERR%", "READY", "HEALTH"]
+
+    /// This view with ``keepColumns`` set: `.keeping(["SOURCE", "DESTINATION", "SECURITY"])`.
+    public func keeping(_ columns: [String]) -> TableViewSpec {
+        var spec = self
+        spec.keepColumns = columns
+        return spec
+    }
+
+    /// ``keepColumns`` as column indices of `table`, most important first.
+    public func columnPriority(_ table: Table) -> [Int] {
+        var out: [Int] = []
+        func add(_ i: Int?) { if let i, table.columns.indices.contains(i), !out.contains(i) { out.append(i) } }
+        if keepColumns.isEmpty {
+            add(nameColumn)
+            for (i, c) in table.columns.enumerated() where TableViewSpec.problemColumns.contains(c.name) { add(i) }
+            for i in 0..<max(0, identityColumns) { add(i) }
+        } else {
+            for name in keepColumns { add(table.columns.firstIndex { $0.name == name }) }
+        }
+        return out
     }
 }
 

@@ -78,9 +78,13 @@ public struct TUICommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let ui = TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
+        var ui = TUIOptions(files: file, theme: theme, mouse: mouse, refreshInterval: refresh, readonly: readonly, view: view,
                             exitAfterFirstFrame: exitAfterFirstFrame, launchedAt: TUICommand.launchedAt)
         do {
+            // Mistakes in flags and the key file end here, before the screen is taken.
+            try StartupChecks.theme(theme, environment: ui.environment)
+            ui.keymap = try StartupChecks.keymap(environment: ui.environment)
+            if file.isEmpty { try StartupChecks.view(view, in: StartupChecks.liveRegistry) }
             if let snapshot {
                 try await TUI.run(live: try await snapshotOptions(ui, path: snapshot))
             } else if file.isEmpty {
@@ -153,10 +157,10 @@ extension TUICommand {
         } catch {
             throw CLIError(.badInput, error.message)
         }
-        var ro = ui
-        ro.readonly = true
+        // Read-only by its kind (no applier, no snapshot writer: apply and Ctrl-S say so), not
+        // by --readonly: copying from a snapshot stays possible.
         let conn = LiveConnection(source: source, info: source.info, cluster: source.info.context, applier: nil) { await source.close() }
-        var options = LiveTUIOptions(ui: ro, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
+        var options = LiveTUIOptions(ui: ui, connection: conn, namespace: connection.allNamespaces ? nil : connection.namespace)
         options.compare = other
         return options
     }

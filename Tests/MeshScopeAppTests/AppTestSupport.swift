@@ -45,6 +45,12 @@ struct Driver {
     var crumbs: String { screen.lines[state.layout.crumbs.y].trimmingCharacters(in: .whitespaces) }
     var hints: String { screen.lines[state.layout.hints.y] }
 
+    /// The whole text of the screen on top (help, a describe), scrolled or not.
+    var helpText: String {
+        if case .text(let t) = state.focused { return t.pane.lines.joined(separator: "\n") }
+        return ""
+    }
+
     var table: TableScreen? {
         if case .table(let t) = state.focused { return t }
         return nil

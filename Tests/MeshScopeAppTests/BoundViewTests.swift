@@ -163,10 +163,10 @@ import TerminalUI
         d.press(.char("c"))
         #expect(d.state.flash?.text == "--readonly: copying to the clipboard is disabled")
         #expect(!d.effects.contains { if case .copyToClipboard = $0 { true } else { false } })
-        d.press(.char("A"))
-        #expect(d.state.flash?.text == "--readonly: apply is disabled")
+        d.press(.char("a"))   // the file source's own reason comes first
+        #expect(d.state.flash?.text.hasPrefix("apply needs a cluster source") == true)
         d.state.readonly = false
-        d.press(.char("A"))
+        d.press(.char("a"))
         #expect(d.state.flash?.text.hasPrefix("apply needs a cluster source") == true)
         d.press(.char(":"))
         d.type("ctx prod")

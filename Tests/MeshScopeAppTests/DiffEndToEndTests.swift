@@ -17,7 +17,7 @@ import Testing
         try await t.command("proxies")
         try await t.filter("reviews-v2-")
         try await t.waitFor("the stale proxy", timeout: Self.slow) { LiveEndToEndTests.line($0, "reviews-v2-")?.contains("STALE") == true }
-        try await t.keys("D")
+        try await t.keys("x")
         var screen = try await t.waitFor("the picker", timeout: Self.slow) { $0.contains("Compare \(LiveEndToEndTests.stalePod) with") }
         #expect(LiveEndToEndTests.line(screen, "istiod")?.contains("what istiod would send this proxy") == true)
         try await t.keys("Enter")

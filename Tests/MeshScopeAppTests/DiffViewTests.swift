@@ -135,7 +135,7 @@ import TerminalUI
         try h.command("proxies")
         try h.select("reviews-v2-")
         let proxy = try #require(h.feed.state?.proxies.first { $0.name.hasPrefix("reviews-v2-") })
-        h.d.press(.char("D"))
+        h.d.press(.char("x"))
         #expect(h.d.crumbs.hasSuffix("diff \(proxy.name)"))
         let first = try #require(h.d.table?.selectedRow)
         #expect(first[0] == "istiod")
@@ -170,7 +170,7 @@ import TerminalUI
         try h.select("reviews-v2-")
         h.d.press(.enter)
         try h.settle()
-        h.d.press(.char("D"))
+        h.d.press(.char("x"))
         #expect(h.d.crumbs.hasSuffix("diff \(proxy.name)"))
     }
 

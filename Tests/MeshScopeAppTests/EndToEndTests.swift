@@ -35,7 +35,7 @@ import Testing
         // Navigate and drill in.
         try await t.keys("j", "j", "j", "Enter")
         try await t.waitFor("Listeners[2]", " main_internal ")
-        try await t.keys("G", "Enter")
+        try await t.keys("End", "Enter")
         try await t.waitFor(" 1 JSON   2 YAML", "\"name\": \"main_internal\"")
         try await t.keys("Tab")
         try await t.waitFor("'@type': type.googleapis.com/envoy.config.listener.v3.Listener")
@@ -48,9 +48,11 @@ import Testing
             s.contains("Sections[2/7]") && s.contains("ScopedRoutes") && s.contains("  Routes ") && !s.contains("Listeners ")
         }
         // Esc and ? sent together are two keys (Esc clears the filter, ? opens help).
-        // Help lists the keys of this view; any key closes it.
+        // Help lists the keys of this view, scrolls to its end; Esc closes it.
         try await t.keys("Escape", "?")
-        try await t.waitFor("Help: sections", "filter rows (regex, !inverts)", "Ctrl-C", ":q")
+        try await t.waitFor("Help: sections", "filter rows (regex, !inverts)")
+        try await t.keys("G")
+        try await t.waitFor(":q", ":sections (:sec :dump)")
         try await t.keys("Escape")
         try await t.waitFor("no help, no filter") { !$0.contains("Help: sections") && $0.contains("Sections[7]") }
         // :q quits and gives the terminal back.
@@ -148,16 +150,17 @@ import Testing
         screen.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
-    /// 256 colours by default; `NO_COLOR` keeps attributes only; a missing theme is named
-    /// on screen and the default is used.
+    /// 256 colours by default; `NO_COLOR` keeps attributes only; a missing theme asked for by
+    /// `$MESHSCOPE_THEME` is named on screen and the default is used (`--theme` is checked
+    /// before drawing: KeymapEndToEndTests).
     @Test func coloursNoColorAndThemeFallback() async throws {
         let bin = try Tmux.binary()
         let t = Tmux()
         defer { t.kill() }
         try await t.start()
-        try await t.type("\(bin) --file \(Self.dump) --view sections --theme no-such-theme")
+        try await t.type("MESHSCOPE_THEME=no-such-theme \(bin) --file \(Self.dump) --view sections")
         try await t.keys("Enter")
-        try await t.waitFor("Sections[7]", "theme \"no-such-theme\" (from --theme) not found")
+        try await t.waitFor("Sections[7]", "theme \"no-such-theme\" (from $MESHSCOPE_THEME) not found")
         let styled = try await t.captureStyled()
         #expect(styled.contains("38;5;"))   // xterm-256 foreground colours in use
         try await t.keys("C-c")

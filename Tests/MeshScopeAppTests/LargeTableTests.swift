@@ -32,7 +32,7 @@ import TerminalUI
         let clock = ContinuousClock()
         var worst = Duration.zero
         var total = Duration.zero
-        let keys: [Key] = Array(repeating: .char("j"), count: 20) + [.pageDown, .pageDown, .char("G"), .char("k"), .char("g")]
+        let keys: [Key] = Array(repeating: .char("j"), count: 20) + [.pageDown, .pageDown, .end, .char("k"), .char("g")]
         for k in keys {
             let t = clock.measure {
                 s = App.update(s, .input(.key(k))).0

@@ -106,7 +106,7 @@ import Testing
         try await t.tmux(["set-buffer", manifest])
 
         // Preview: one object to create, then the question.
-        try await t.keys("A")
+        try await t.keys("a")
         var screen = try await t.waitFor("the dry run", timeout: Self.slow) { $0.contains("Dry run of 1 object") && $0.contains("Apply 1 change (1 create, 0 change)") }
         #expect(screen.contains("(clipboard: $MESHSCOPE_CLIPBOARD_CMD (tmux -L \(t.socket)"))
         #expect(Self.line(screen, "ratings-e2e")?.contains("create") == true)
@@ -127,13 +127,13 @@ import Testing
         #expect(Self.line(screen, "ratings-e2e")?.contains("ratings.bookinfo.svc.cluster.local") == true)
 
         // Applying the same manifest again: unchanged, nothing to confirm.
-        try await t.keys("A")
+        try await t.keys("a")
         try await t.waitFor("the second dry run", timeout: Self.slow) { $0.contains("nothing to apply: 1 unchanged") }
         try await t.keys("Escape")
 
         // A broken manifest: the YAML error names where.
         try await t.tmux(["set-buffer", "kind: [unclosed\n"])
-        try await t.keys("A")
+        try await t.keys("a")
         screen = try await t.waitFor("the YAML error", timeout: Self.slow) { $0.contains("Apply from the clipboard failed") }
         #expect(screen.contains("line"))
         try await Self.quitAndCheckRestored(t)
@@ -145,7 +145,7 @@ import Testing
         let dir = try await Self.launch(t, "--readonly")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains("[read-only]") }
-        try await t.keys("A")
+        try await t.keys("a")
         try await t.waitFor("--readonly: apply is disabled", timeout: Self.slow)
         try await Self.quitAndCheckRestored(t)
     }
@@ -158,7 +158,7 @@ import Testing
         let dir = try await Self.launch(t)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
-        try await t.keys("S")
+        try await t.keys("C-s")
         let written = try await t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
         #expect(written.contains("meshscope-meshscope-demo-"))
         try await Self.quitAndCheckRestored(t)
@@ -173,7 +173,7 @@ import Testing
         #expect(screen.contains("Source:   snapshot \(file.prefix(40))"))
         try await t.command("proxies")
         try await t.waitFor("the STALE proxy, offline", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
-        try await t.keys("A")
+        try await t.keys("a")
         try await t.waitFor("apply refused on a snapshot", timeout: Self.slow) { $0.contains("read-only") && $0.contains("apply") }
         try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)

@@ -58,8 +58,8 @@ import Testing
         try await t.filter(Self.productpage)
         try await t.waitFor("productpage's row", timeout: Self.slow) { LiveEndToEndTests.line($0, Self.productpage) != nil }
         // The hints bar and ? name the key.
-        try await t.waitFor("L in the hints", timeout: Self.slow) { $0.contains("L layers to…") }
-        try await t.keys("L")
+        try await t.waitFor("l in the hints", timeout: Self.slow) { $0.contains("l layers to…") }
+        try await t.keys("l")
         var screen = try await t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
         #expect(LiveEndToEndTests.line(screen, "reviews.bookinfo.svc.cluster.local:9080")?.contains(" 9080 ") == true)
         try await t.filter("reviews.bookinfo.svc")
@@ -91,7 +91,7 @@ import Testing
             let rows = Self.lines(s).filter { $0.hasPrefix("│ productpage-") }
             return !rows.isEmpty && !Self.lines(s).contains { $0.hasPrefix("│ istio-ingres") || $0.hasPrefix("│ curl-") }
         }
-        try await t.keys("L")
+        try await t.keys("l")
         let screen = try await t.waitFor("the edge's hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(screen)
         // The edge has no port: the choice is said in the evidence pane.
@@ -99,7 +99,7 @@ import Testing
         #expect(screen.contains("the edge names no port: using reviews's first port 9080 (http-reviews)"))
 
         // A snapshot of the demo: the same path, offline.
-        try await t.keys("S")
+        try await t.keys("C-s")
         try await t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
         try await LiveEndToEndTests.quitAndCheckRestored(t)
         let file = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".json.gz") })

@@ -81,8 +81,8 @@ struct DemoMemorySource: MeshSource {
     @Test func pickerListsEveryServicePortAsADestination() throws {
         var h = try LiveDemoData.driver(width: 240)
         try h.select(Self.productpage.name)
-        #expect(h.d.hints.contains("L layers to…"), "\(h.d.hints)")
-        h.d.press(.char("L"))
+        #expect(h.d.hints.contains("l layers to…"), "\(h.d.hints)")
+        h.d.press(.char("l"))
         let t = try #require(h.d.table)
         #expect(t.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
         #expect(t.table.columns.map(\.name) == ["NAMESPACE", "SERVICE", "PORT", "PORT NAME", "TARGET", "WAYPOINT", "DESTINATION"])
@@ -105,7 +105,7 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 240)
         try h.command("ns bookinfo")
         try h.select(Self.productpage.name)
-        h.d.press(.char("L"))
+        h.d.press(.char("l"))
         let t = try #require(h.d.table)
         #expect(t.spec.name == "layers-to")
         #expect(!t.order.isEmpty && t.order.allSatisfy { t.table.rows[$0][0] == "bookinfo" })
@@ -119,7 +119,7 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 260, height: 50)
         let pp = Self.productpage
         try h.select(pp.name)
-        h.d.press(.char("L"))
+        h.d.press(.char("l"))
         try h.select("reviews.bookinfo.svc")
         h.d.press(.enter)
         let request = LayersRequest(from: "\(pp.name).bookinfo", to: "reviews.bookinfo.svc.cluster.local:9080")
@@ -177,12 +177,12 @@ struct DemoMemorySource: MeshSource {
     @Test func edgeRowChainsFromOneOfItsPodsToTheServicesFirstPort() async throws {
         var h = try LiveDemoData.driver(width: 240)
         try h.command("edges")
-        #expect(h.d.hints.contains("L layers"), "\(h.d.hints)")
+        #expect(h.d.hints.contains("l layers"), "\(h.d.hints)")
         try h.select("reviews.bookinfo.svc")
         try Self.selectRow(&h) { $0[0] == "productpage-v1.bookinfo" }
         let row = try #require(h.d.table?.selectedRow)
         #expect(row[0] == "productpage-v1.bookinfo" && row[2] == "reviews.bookinfo.svc.cluster.local")
-        h.d.press(.char("L"))
+        h.d.press(.char("l"))
         let pods = Self.mesh.pods.filter { $0.name.hasPrefix("productpage-v1-") && $0.namespace == "bookinfo" }.map(\.name).sorted()
         let note0 = pods.count == 1 ? "workload productpage-v1.bookinfo: its pod \(pods[0])"
             : "workload productpage-v1.bookinfo: pod \(pods[0]), one of its \(pods.count) pods (the others take the same path)"
@@ -256,7 +256,7 @@ struct DemoMemorySource: MeshSource {
         // The runtime's refusal (e.g. the pod went away meanwhile) is an error flash.
         h.d.send(.layersFailed("layers x.bookinfo → y:1: --from x.bookinfo: no running pod x in namespace bookinfo"))
         #expect(h.d.state.flash?.level == .error)
-        // `?` lists L on the Workloads view.
+        // `?` lists l on the Workloads view.
         try h.command("pods")
         h.d.press(.char("?"))
         #expect(h.text.contains("layers to…"))
@@ -297,8 +297,8 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 240)
         try h.command("proxies")
         try h.select(Self.productpage.name)
-        #expect(h.d.hints.contains("L layers to…"), "\(h.d.hints)")
-        h.d.press(.char("L"))
+        #expect(h.d.hints.contains("l layers to…"), "\(h.d.hints)")
+        h.d.press(.char("l"))
         #expect(h.d.table?.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
     }
 }

@@ -314,7 +314,7 @@ struct LiveDriverHarness {
     @Test func applyIsRefusedWithAReasonOnReadOnlySources() throws {
         var h = try LiveDemoData.driver()
         h.d.state.source.applyRefusal = "this snapshot is read-only: apply needs a live cluster"
-        h.d.press(.char("A"))
+        h.d.press(.char("a"))
         #expect(h.d.effects.isEmpty)
         #expect(h.d.hints.contains("read-only"))
         h.d.state.source.applyRefusal = nil
@@ -325,7 +325,7 @@ struct LiveDriverHarness {
 
     @Test func applyPreviewConfirmAndResult() throws {
         var h = try LiveDemoData.driver()
-        h.d.press(.char("A"))
+        h.d.press(.char("a"))
         #expect(h.d.effects.contains(.applyFromClipboard))
         h.d.effects = []
         let yaml = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ratings\nspec:\n  host: ratings\n"
@@ -401,11 +401,11 @@ struct LiveDriverHarness {
 
     @Test func snapshotKeyAsksTheRuntimeOnlyWhenWired() throws {
         var h = try LiveDemoData.driver()
-        h.d.press(.char("S"))
+        h.d.press(.ctrl("s"))
         #expect(h.d.effects.isEmpty)
         #expect(h.d.hints.contains("not available"))
         h.d.state.source.supportsSnapshots = true
-        h.d.press(.char("S"))
+        h.d.press(.ctrl("s"))
         #expect(h.d.effects == [.writeSnapshot])
         h.d.send(.flash("snapshot written: /tmp/x.json", .info))
         #expect(h.d.hints.contains("snapshot written: /tmp/x.json"))

@@ -111,7 +111,7 @@ import Testing
         #expect(screen.contains("HTTP   terminate [3,4]"))
         #expect(screen.contains("[5] route config: http.80 (RDS)"))
 
-        // ? lists this view's keys; any key closes it.
+        // ? lists this view's keys; Esc closes it.
         try await t.keys("?")
         try await t.waitFor("Help: layers 8080", "search (regex)", "next match")
         try await t.keys("Escape")

@@ -21,7 +21,7 @@ import TerminalUI
         ])
         #expect(d.frameTitle.contains(" Sections[7] "))
         #expect(d.crumbs == "sections")
-        #expect(d.hints == " enter view  / filter  <> sort  y yaml  d describe  : cmd  esc back  ? help  space pause  ! findings")
+        #expect(d.hints == " enter view  / filter  <> sort  ←→ cols  y yaml  d describe  : cmd  esc back  ? help  space pause  ! findings")
         #expect(d.screen.lines[1].contains("Source:   file envoy/waypoint/config_dump.json (54.8 KiB)"))
         #expect(d.screen.lines[1].contains("Rows:     7"))
     }
@@ -39,7 +39,7 @@ import TerminalUI
         #expect(d.table?.selectedRow?[1] == "Listeners")
         d.press(.char("k"))
         #expect(d.table?.selectedRow?[1] == "Endpoints")
-        d.press(.char("G"))
+        d.press(.end)   // G sorts in tables (k9s); End is the last row
         #expect(d.table?.selectedRow?[1] == "Secrets")
         d.press(.char("j"))
         #expect(d.table?.selectedRow?[1] == "Secrets")
@@ -98,22 +98,22 @@ import TerminalUI
         d.press(.char(">"), .char(">"))   // SECTION, RESOURCES
         #expect(d.table?.sortColumn == 2)
         #expect(d.table?.order.map { d.table!.table.rows[$0][2] } == ["0", "1", "1", "2", "2", "2", "3"])
-        d.press(.char("I"))
+        d.press(.char("R"))   // Shift+R again: RESOURCES reversed
         #expect(d.table?.order.map { d.table!.table.rows[$0][2] } == ["3", "2", "2", "2", "1", "1", "0"])
         #expect(d.body[0].contains("RESOURCES↓"))
         d.press(.char(">"), .char(">"))   // VERSION, BYTES (numeric)
         #expect(d.table?.order.map { d.table!.table.rows[$0][4] } == ["82", "732", "1309", "2568", "3729", "5542", "42110"])
         d.press(.char("<"), .char("<"))
         #expect(d.table?.sortColumn == 2)
-        d.press(.char("<"), .char("<"), .char("<"))   // wraps past # to the last shown column
-        #expect(d.table?.sortColumn == 4)
-        #expect(d.screen.lines[2].contains("Sort:     BYTES ↑"))
+        d.press(.char("<"), .char("<"), .char("<"))   // wraps past # to the last column (shown or not)
+        #expect(d.table?.sortColumn == 5)
+        #expect(d.screen.lines[2].contains("Sort:     TYPE ↑"))
     }
 
     @Test func sortKeepsTheSelectedRow() throws {
         var d = try Driver(Self.waypoint)
         d.press(.char("j"), .char("j"), .char("j"))   // Listeners
-        d.press(.char(">"), .char(">"), .char(">"), .char(">"), .char(">"), .char("I"))  // BYTES, descending
+        d.press(.char("B"), .char("B"))  // Shift+B twice: BYTES, descending
         #expect(d.table?.selected == 0)
         #expect(d.table?.selectedRow?[1] == "Listeners")
     }
@@ -128,7 +128,7 @@ import TerminalUI
             " prometheus_stats             static_clusters                    2023-12-26T05:57:09.898Z     862",
             " inbound-vip|8000|http|http…  dynamic_active_clusters            2023-12-26T05:57:09.956Z    1793",
         ])
-        d.press(.char("G"), .enter)
+        d.press(.end, .enter)
         #expect(d.crumbs == "sections   Clusters   inbound-vip|8000|http|httpbin.default.…")
         // Detail tabs: the JSON tree first.
         #expect(d.screen.lines[d.state.layout.tabs!.y].hasPrefix("│ 1 JSON   2 YAML"))
@@ -149,20 +149,26 @@ import TerminalUI
     @Test func helpListsEveryKeyOfTheCurrentView() throws {
         var d = try Driver(Self.waypoint, width: 120, height: 60)
         d.press(.char("?"))
-        let text = d.screen.text
-        for b in Bindings.table + Bindings.navigation + Bindings.global {
+        #expect(d.crumbs == "sections   help")
+        let text = d.helpText
+        for b in Keymap.standard.table + Keymap.standard.global {
             #expect(text.contains(b.keyLabel), "help lacks \(b.keyLabel)")
             #expect(text.contains(b.help), "help lacks \(b.help)")
         }
+        // Tables: G sorts, so navigation lists End alone for the last line.
+        #expect(text.contains("  End "))
+        #expect(text.split(separator: "\n").contains { $0.hasPrefix("  Shift-S ") && $0.hasSuffix("sort by SECTION (again: reverse)") })
         #expect(text.contains(":sections (:sec :dump)"))
-        d.press(.char("x"))
-        #expect(d.state.mode.isNormal)
+        d.press(.escape)
+        #expect(d.crumbs == "sections")
         // In a JSON pane, help lists the pane's keys instead of the table's.
         d.press(.down, .enter, .enter, .char("?"))
-        let jsonHelp = d.screen.text
+        let jsonHelp = d.helpText
         #expect(jsonHelp.contains("fold/unfold"))
         #expect(jsonHelp.contains("search keys and values (regex)"))
         #expect(!jsonHelp.contains("filter rows"))
+        d.press(.char("?"))
+        #expect(!d.crumbs.hasSuffix("help"))
     }
 
     @Test func commandModeCompletesAndSwitchesViews() throws {
@@ -214,14 +220,14 @@ import TerminalUI
         #expect(doc.root["cluster"]?["name"]?.string == "prometheus_stats")
         #expect(doc.root["cluster"]?["type"]?.string == "STATIC")
         #expect(doc.root["last_updated"]?.string == "2023-12-26T05:57:09.898Z")
-        d.press(.char("y"))
-        #expect(d.frameTitle.contains(" prometheus_stats "))
-        #expect(d.body.contains("       \"name\": \"prometheus_stats\","))
-        d.press(.char("y"))   // toggles to YAML
-        #expect(d.frameTitle.contains("(yaml)"))
+        d.press(.char("y"))   // YAML first (k9s)
+        #expect(d.frameTitle.contains(" prometheus_stats (yaml) "))
         #expect(d.body.contains("   name: prometheus_stats"))
         #expect(d.body.first == " cluster:")
         #expect(d.hints.hasPrefix(" y json  / search  c copy"))
+        d.press(.char("y"))   // toggles to the JSON tree
+        #expect(d.frameTitle.contains(" prometheus_stats "))
+        #expect(d.body.contains("       \"name\": \"prometheus_stats\","))
     }
 
     @Test func jsonPaneSearchFindsFoldedValues() throws {
@@ -260,7 +266,7 @@ import TerminalUI
 
     @Test func reloadKeepsPlaceAndShowsFailures() throws {
         var d = try Driver(Self.waypoint)
-        d.press(.down, .enter, .char("G"))
+        d.press(.down, .enter, .end)
         let data = try FileSource(path: Fixtures.path(Self.waypoint)).load()
         d.send(.loaded(data, at: Date(timeIntervalSince1970: 1_700_000_005)))
         #expect(d.crumbs == "sections   Clusters")
@@ -272,7 +278,7 @@ import TerminalUI
 
     @Test func snapshotIsUnavailableForFiles() throws {
         var d = try Driver(Self.waypoint)
-        d.press(.char("S"))
+        d.press(.ctrl("s"))
         #expect(d.effects.isEmpty)
         #expect(d.state.flash?.text.contains("snapshots are written from a live source") == true)
         d.press(.ctrl("r"))

@@ -1,6 +1,6 @@
 import MeshModel
 
-/// A `:` command, parsed once. The command line, a view's row key (`L` on an edge) and
+/// A `:` command, parsed once. The command line, a view's row key (`l` on an edge) and
 /// Enter on a picker row all produce one; ``App/run(_:_:_:)`` performs it.
 ///
 /// A new `:` command: a case here, its words in ``parse(_:)`` (and ``names`` for
@@ -13,6 +13,8 @@ import MeshModel
 public enum AppCommand: Sendable, Equatable {
     case quit
     case help
+    /// `:views`: every view and its aliases, as a table (Enter opens one).
+    case views
     case reload
     case pause
     case resume
@@ -26,7 +28,7 @@ public enum AppCommand: Sendable, Equatable {
     case context(String?)
     case apply
     case describe
-    /// `:diff [POD[.NS] [POD2[.NS]]]`: no argument is `D`.
+    /// `:diff [POD[.NS] [POD2[.NS]]]`: no argument is `x`.
     case diff([String])
     /// `:layers [--via-ingress] [FROM] TO` (live) or `:layers HOST:PORT|PORT` (a dump).
     case layers([String])
@@ -46,6 +48,7 @@ public enum AppCommand: Sendable, Equatable {
         switch name {
         case "q", "q!", "quit", "exit": return .quit
         case "help", "?": return .help
+        case "views", "aliases": return .views
         case "reload": return .reload
         case "pause": return .pause
         case "resume": return .resume
@@ -64,5 +67,5 @@ public enum AppCommand: Sendable, Equatable {
     }
 
     /// The command names `:` completes besides the views' (which the registry lists).
-    public static let names = ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
+    public static let names = ["quit", "q", "help", "views", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
 }

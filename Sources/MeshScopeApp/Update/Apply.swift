@@ -2,17 +2,17 @@ import Foundation
 import MeshModel
 import TerminalUI
 
-/// `A` / `:apply`: the dry run's preview, the question, and what was applied. The
+/// `a` / `:apply`: the dry run's preview, the question, and what was applied. The
 /// entries waiting for `y` live here only (``AppState/pendingApply``); `y` asks the runtime
 /// to apply them.
 extension AppState {
-    /// Why `A` / `:apply` cannot run here (nil: it can).
+    /// Why `a` / `:apply` cannot run here (nil: it can): the source's own reason first (a
+    /// snapshot is read-only whatever the flags), then `--readonly`.
     var applyUnavailableReason: String? {
-        if readonly { return "--readonly: apply is disabled" }
-        return source.applyRefusal
+        source.applyRefusal ?? (readonly ? "--readonly: apply is disabled" : nil)
     }
 
-    /// `A` / `:apply`: refused with the reason, or the runtime reads the clipboard.
+    /// `a` / `:apply`: refused with the reason, or the runtime reads the clipboard.
     mutating func startApply(_ fx: inout [Effect]) {
         if let why = applyUnavailableReason {
             flash = Flash(why, .warn, at: now)

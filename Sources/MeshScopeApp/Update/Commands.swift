@@ -9,7 +9,8 @@ extension App {
         case .quit:
             s.quitting = true
             fx.append(.quit)
-        case .help: s.mode = .help
+        case .help: s.toggleHelp()
+        case .views: s.push(Screen.table(HelpScreen.viewsSpec(s.registry), data: s.data))
         case .reload:
             fx.append(.reload)
         case .pause: s.paused = true
@@ -81,6 +82,15 @@ extension AppState {
         }
         applyNamespace()
         if let filter, let m = try? TextMatcher(filter) { setFilter(m) }
+    }
+
+    /// `?`: help for what is on screen, pushed as a screen; on the help screen, closes it.
+    mutating func toggleHelp() {
+        if top?.crumb == HelpScreen.crumb, stack.count > 1 {
+            stack.removeLast()
+        } else {
+            push(HelpScreen.screen(for: self))
+        }
     }
 
     var commandCompletions: [String] {

@@ -2,7 +2,7 @@ import Foundation
 import MeshModel
 import TerminalUI
 
-/// `D` and `:diff`: what to compare, and the comparison when the runtime has read it.
+/// `x` and `:diff`: what to compare, and the comparison when the runtime has read it.
 extension AppState {
     /// `.diffReady`: the comparison on top (a Ctrl-R's answer replaces the one it recomputes).
     mutating func showDiff(_ d: DiffScreen) {
@@ -19,14 +19,14 @@ extension AppState {
         flash = Flash(message.split(separator: "\n").first.map(String.init) ?? message, .error, at: now)
     }
 
-    /// `D`: the picker for the proxy on screen (its row's `D` in :pods and :proxies opens it too).
+    /// `x`: the picker for the proxy on screen (its row's `x` in :pods and :proxies opens it too).
     mutating func startDiff() {
         guard data.live != nil else {
-            flash = Flash("D compares proxies of a live, demo or snapshot source; for two dump files run meshscope diff A B", .warn, at: now)
+            flash = Flash("x compares proxies of a live, demo or snapshot source; for two dump files run meshscope diff A B", .warn, at: now)
             return
         }
         guard let key = focusKey, let proxy = data.live?.proxies.first(where: { $0.key == key }) else {
-            flash = Flash("D compares a proxy: select one in :proxies or :pods (or :diff POD [POD2])", .warn, at: now)
+            flash = Flash("x compares a proxy: select one in :proxies or :pods (or :diff POD [POD2])", .warn, at: now)
             return
         }
         guard proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else {
@@ -36,7 +36,7 @@ extension AppState {
         push(DiffScreen.picker(data, proxy: proxy))
     }
 
-    /// `:diff POD[.NS]` (istiod vs Envoy) or `:diff POD1 POD2` (proxy vs proxy); no argument: `D`.
+    /// `:diff POD[.NS]` (istiod vs Envoy) or `:diff POD1 POD2` (proxy vs proxy); no argument: `x`.
     mutating func runDiffCommand(_ args: [String], _ fx: inout [Effect]) {
         guard let live = data.live else {
             flash = Flash(":diff compares proxies of a live, demo or snapshot source; for two dump files run meshscope diff A B", .warn, at: now)

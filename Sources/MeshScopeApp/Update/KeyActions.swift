@@ -3,7 +3,7 @@ import MeshModel
 import TerminalUI
 
 extension App {
-    /// What a bound key does (``Bindings`` map keys to these actions).
+    /// What a bound key does (the ``Keymap`` maps keys to these actions).
     static func perform(_ action: Action, _ s: inout AppState, _ fx: inout [Effect]) {
         let page = s.pageHeight
         switch action {
@@ -40,21 +40,26 @@ extension App {
             }
             s.stack.append(screen)
         case .sortLeft, .sortRight:
-            let width = s.layout.content.width
+            // Every column, shown or not: each one is reachable by key.
             s.updateFocused { c in
                 guard case .table(var t) = c else { return }
-                let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width).map(\.column)
-                t.moveSort(by: action == .sortLeft ? -1 : 1, visibleColumns: visible)
+                t.moveSort(by: action == .sortLeft ? -1 : 1, visibleColumns: t.table.visibleColumnIndices(wide: true))
                 c = .table(t)
             }
             s.clampScroll()
-        case .sortInvert:
+        case .columnLeft, .columnRight, .toggleWide:
+            let width = s.layout.content.width - 2
             s.updateFocused { c in
                 guard case .table(var t) = c else { return }
-                t.invertSort()
+                switch action {
+                case .toggleWide:
+                    t.wide.toggle()
+                    t.firstColumn = 0
+                default: t.scrollColumns(by: action == .columnLeft ? -1 : 1, width: width)
+                }
                 c = .table(t)
             }
-        case .help: s.mode = .help
+        case .help: s.toggleHelp()
         case .command:
             var ed = LineEditor(prefix: ":")
             ed.completions = s.commandCompletions
@@ -110,15 +115,16 @@ extension App {
                 s.flash = Flash("copied \(text.utf8.count) bytes to the clipboard", .info, at: s.now)
             }
         case .snapshot:
-            if s.readonly {
+            // The source's own reason first: a snapshot or a file is already on disk.
+            if s.source.kind == .snapshot || s.source.kind == .file {
+                s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
+            } else if s.readonly {
                 s.flash = Flash("--readonly: writing snapshots is disabled", .warn, at: s.now)
             } else if s.source.supportsSnapshots {
                 fx.append(.writeSnapshot)
                 s.flash = Flash("writing a snapshot of \(s.source.context)…", .info, at: s.now)
-            } else if s.source.kind == .cluster || s.source.kind == .demo {
-                s.flash = Flash("writing snapshots is not available in this build", .warn, at: s.now)
             } else {
-                s.flash = Flash("snapshots are written from a live source; this \(s.source.kind.rawValue) source is already on disk", .warn, at: s.now)
+                s.flash = Flash("writing snapshots is not available in this build", .warn, at: s.now)
             }
         case .reload:
             if let again = s.stack.last?.recompute {

@@ -4,10 +4,10 @@ import TerminalUI
 
 extension App {
     /// A key, read according to the mode: the `:` line, the `/` filter or search, the
-    /// confirm dialog and help take keys first; in normal mode a view's own keys
-    /// (``TableViewSpec/keys``), then the bindings of what is on screen (``Bindings``).
+    /// confirm dialog take keys first; in normal mode a view's own keys
+    /// (``TableViewSpec/keys``), then the bindings of what is on screen (``Keymap``).
     ///
-    /// A new key: a case in ``Action``, a ``Binding`` in `Actions.swift` (so hints and `?`
+    /// A new key: a case in ``Action``, a ``Binding`` row in ``Keymap`` (so hints and `?`
     /// help list it), and what it does in ``perform(_:_:_:)`` (`Update/KeyActions.swift`).
     static func handleKey(_ key: Key, _ s: inout AppState, _ fx: inout [Effect]) {
         if key == .ctrl("c") {
@@ -16,8 +16,6 @@ extension App {
             return
         }
         switch s.mode {
-        case .help:
-            s.mode = .normal
         case .confirm(let c):
             switch key {
             case .char("y"), .char("Y"), .enter:
@@ -33,8 +31,8 @@ extension App {
             default:
                 // The question stays; the screen under it (an apply preview) still scrolls,
                 // and Tab / Shift-Tab move between its list and the selected diff.
-                let panes = Bindings.diff.filter { $0.action == .paneRight || $0.action == .paneLeft }
-                if let b = (Bindings.navigation + panes).first(where: { $0.keys.contains(key) && $0.keys.first != .enter }) { perform(b.action, &s, &fx) }
+                let panes = s.keymap.diff.filter { $0.action == .paneRight || $0.action == .paneLeft }
+                if let b = (s.keymap.navigation + panes).first(where: { $0.keys.contains(key) && $0.keys.first != .enter }) { perform(b.action, &s, &fx) }
             }
         case .command(var ed):
             switch ed.handle(key) {
@@ -97,11 +95,13 @@ extension App {
         }
     }
 
-    /// A key in normal mode: the focused view's own keys first (``TableViewSpec/keys``: `L`,
-    /// `D` on a row), then a tab's number, then the bindings of what is on screen, then
-    /// Shift+letter sorting.
+    /// A key in normal mode: the focused view's own keys first (``TableViewSpec/keys``: `l`,
+    /// `x` on a row), then a tab's number, then the keymap's bindings for what is on screen,
+    /// then (tables) Shift+letter sorting.
     static func normalKey(_ key: Key, _ s: inout AppState, _ fx: inout [Effect]) {
-        if case .table(let t) = s.focused, let vk = t.spec.keys.first(where: { $0.key == key }) {
+        let focused = s.focusedForBindings
+        if case .table(let t) = s.focused,
+           let vk = t.spec.keys.first(where: { vk in vk.action.map { s.keymap.keys(for: $0, in: focused).contains(key) } ?? (vk.key == key) }) {
             if let row = t.selectedRow, let i = t.selectedRowIndex, let command = vk.command?(s.data, row, i) {
                 run(command, &s, &fx)
             } else if let row = t.selectedRow, let i = t.selectedRowIndex, let screen = vk.open(s.data, row, i) {
@@ -113,21 +113,19 @@ extension App {
             perform(.tab(n - 1), &s, &fx)
             return
         }
-        for (_, bindings) in Bindings.forContent(s.focusedForBindings) {
+        for (_, bindings) in s.keymap.forContent(focused) {
             if let b = bindings.first(where: { $0.keys.contains(key) }) {
                 perform(b.action, &s, &fx)
                 return
             }
         }
-        // k9s: Shift+letter sorts by the column whose header starts with it (bound
-        // capitals such as G, I, S, A keep their meaning).
-        if case .char(let c) = key, c.isUppercase, c.isLetter, case .table = s.focused {
-            let width = s.layout.content.width
+        // k9s: Shift+letter sorts by the first column whose header starts with it (no
+        // capital is bound in a table: Keymap.clashes() refuses one).
+        if case .char(let c) = key, Keymap.isSortKey(key), case .table = s.focused {
             var found = false
             s.updateFocused { content in
                 guard case .table(var t) = content else { return }
-                let visible = TableWidget(table: t.table, order: t.order, widths: t.widths).layout(width: width - 2).map(\.column)
-                found = t.sort(byLetter: c, visibleColumns: visible)
+                found = t.sort(byLetter: c, visibleColumns: t.table.visibleColumnIndices(wide: true))
                 content = .table(t)
             }
             if !found { s.flash = Flash("no column starts with \(c)", .warn, at: s.now) }

@@ -111,7 +111,13 @@ extension AppState {
     mutating func showSelection() {
         guard case .table(let t) = focused, let row = t.selectedRow else { return }
         let node = t.selectedValue ?? App.rowObject(t.table, row)
-        push(Screen.json(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : t.spec.title, node: node))
+        // `y` is YAML (k9s); `y` again there shows the JSON tree.
+        var screen = Screen.json(t.spec.nameColumn < row.count ? row[t.spec.nameColumn] : t.spec.title, node: node)
+        if case .json(var j) = screen.content {
+            j.yaml = TextPaneState(text: YAMLWriter.string(.json(j.pane.root)))
+            screen.content = .json(j)
+        }
+        push(screen)
     }
 
     func copyText() -> String? {

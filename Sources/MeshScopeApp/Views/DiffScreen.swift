@@ -5,7 +5,7 @@ import TerminalUI
 /// The Diff view: on the left the list of what differs (one row per resource, `+` added,
 /// `-` removed, `~` changed, `=` unchanged, `!` not compared), on the right the selected
 /// row's unified diff. The first row is the summary. Built from any diff meshscope makes:
-/// istiod vs Envoy and proxy vs proxy (`D` on a proxy, `:diff`), two snapshots
+/// istiod vs Envoy and proxy vs proxy (`x` on a proxy, `:diff`), two snapshots
 /// (`meshscope --snapshot A --compare B`) and the apply preview.
 ///
 /// ```swift
@@ -235,7 +235,7 @@ public enum DiffRequest: Sendable, Equatable {
 }
 
 extension DiffScreen {
-    /// `D` on a proxy: compare it with what istiod would send it (first row) or with
+    /// `x` on a proxy: compare it with what istiod would send it (first row) or with
     /// another Envoy (the rest, its own namespace first); Enter runs the `:diff`.
     public static func picker(_ data: SourceData, proxy: MeshState.Proxy) -> Screen {
         let me = proxy

@@ -40,7 +40,7 @@ public enum LiveViews {
         TableViewSpec(
             name: namespace == nil ? "pods" : "pods-\(namespace!)", aliases: namespace == nil ? ["po", "pod"] : [],
             title: namespace.map { "Workloads(\($0))" } ?? "Workloads",
-            keys: [LiveLayers.podKey, ViewKey(.char("D"), "diff") { data, row, _ in
+            keys: [LiveLayers.podKey, ViewKey(.diff, .char("x"), "diff") { data, row, _ in
                 guard let pod = pod(data, namespace: row[0], name: row[1]) else { return nil }
                 return diffPicker(data, MeshStore.proxies(from: [pod]).first, name: "\(row[1]).\(row[0])")
             }],
@@ -113,13 +113,13 @@ public enum LiveViews {
             guard let raw = data.proxyStatus?.first(where: { $0.proxyID == row[0] })?.raw else { return nil }
             return Screen.detail(row[0], node: .json(raw))
         }
-        spec.keys.append(ViewKey(.char("D"), "diff") { data, row, _ in
+        spec.keys.append(ViewKey(.diff, .char("x"), "diff") { data, row, _ in
             diffPicker(data, data.live?.proxies.first { $0.proxyID == row[0] }, name: row[0])
         })
         return spec
     }()
 
-    /// `D` on a row: what to compare the proxy with, or why it has nothing to compare.
+    /// `x` on a row: what to compare the proxy with, or why it has nothing to compare.
     static func diffPicker(_ data: SourceData, _ proxy: MeshState.Proxy?, name: String) -> Screen {
         guard let proxy else {
             return Screen.text("diff", "\(name) runs no proxy: there is no xDS config to compare.\n")
@@ -154,7 +154,7 @@ public enum LiveViews {
                 }
             }
             return ViewTable(table)
-        })
+        }).keeping(["SOURCE", "DESTINATION", "SECURITY", "ERR%", "SERVICE"])
 
     /// ztunnel's tabs for one node (the one drilled into, else the first that answered).
     /// The tab commands are prefixed (`:zt-services`) so `:services` stays Kubernetes'.

@@ -111,5 +111,5 @@ public enum MeshViews {
                 }
             }
             return ViewTable(table)
-        })
+        }).keeping(["SOURCE", "DESTINATION", "SECURITY", "ERR%", "SERVICE"])
 }

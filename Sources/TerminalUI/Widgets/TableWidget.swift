@@ -34,6 +34,15 @@ public struct TableWidget: Sendable {
     public var rowCellRole: (@Sendable (_ row: Int, _ column: Int) -> Role?)?
     /// Columns between cells.
     public var gap: Int = 2
+    /// Columns that stay longest when the width is short, most important first (a view's
+    /// identity and problem columns: NAME, SECURITY); the others go from the right first.
+    public var priority: [Int] = []
+    /// Horizontal scroll: how many columns (after the first of ``priority``, which stays)
+    /// are skipped from the left; ←/→ change it a column at a time.
+    public var firstColumn: Int = 0
+    /// Wide (k9s Ctrl-W): every column at its natural width, none cut; what does not fit
+    /// is scrolled to instead.
+    public var wide = false
 
     public init(table: Table, order: [Int]? = nil, widths: [Int]? = nil) {
         self.table = table
@@ -63,21 +72,49 @@ public struct TableWidget: Sendable {
     /// floor (16 cells, a quarter of a small window, or the header, for text; the whole value
     /// for numbers up to 12); when even the floors do not fit, columns are dropped from the
     /// right, so a narrow terminal shows fewer whole columns rather than every column cut to a stub.
-    public func layout(width: Int) -> [(column: Int, width: Int)] {
-        var cols = table.visibleColumnIndices(wide: true)
-        func total(_ c: [Int]) -> Int { c.reduce(0) { $0 + widths[$1] } + gap * max(0, c.count - 1) }
-        if total(cols) > width {
+    /// The columns a layout for `width` picks from: all, or without the wide-only ones when
+    /// all do not fit (wide mode keeps them, to be scrolled to).
+    public func candidateColumns(width: Int) -> [Int] {
+        let cols = table.visibleColumnIndices(wide: true)
+        let total = cols.reduce(0) { $0 + widths[$1] } + gap * max(0, cols.count - 1)
+        if total > width, !wide {
             let narrow = table.visibleColumnIndices(wide: false)
-            if !narrow.isEmpty { cols = narrow }
+            if !narrow.isEmpty { return narrow }
         }
+        return cols
+    }
+
+    public func layout(width: Int) -> [(column: Int, width: Int)] {
+        var cols = candidateColumns(width: width)
+        // Scrolled right: the most important column stays first, the others follow in table
+        // order from the `firstColumn`-th on, and what does not fit goes from the right.
+        let scrolled = firstColumn > 0
+        if scrolled {
+            let pin = priority.first { cols.contains($0) }
+            let others = cols.filter { $0 != pin }
+            cols = (pin.map { [$0] } ?? []) + others.dropFirst(min(firstColumn, max(0, others.count - 1)))
+        }
+        let kept = scrolled ? [] : Set(priority)
         func floor(_ c: Int) -> Int {
+            if wide { return widths[c] }
             let header = DisplayWidth.of(table.columns[c].name) + 1
             // On a very small window a stub of each column beats dropping most of them.
             let readable = table.columns[c].numeric ? 12 : max(header, min(16, width / 4))
             return min(widths[c], readable)
         }
         func floorsTotal(_ c: [Int]) -> Int { c.reduce(0) { $0 + floor($1) } + gap * max(0, c.count - 1) }
-        while cols.count > 1, floorsTotal(cols) > width { cols.removeLast() }
+        // Scrolled, the column scrolled to is shown even when it must be cut (wide mode).
+        let minimum = scrolled ? 2 : 1
+        while cols.count > minimum, floorsTotal(cols) > width {
+            // The rightmost column outside the priority list goes first, then the least important one kept.
+            if let i = cols.lastIndex(where: { !kept.contains($0) }) {
+                cols.remove(at: i)
+            } else if let least = priority.last(where: { cols.contains($0) }) {
+                cols.removeAll { $0 == least }
+            } else {
+                cols.removeLast()
+            }
+        }
         var w = cols.map { widths[$0] }
         let floors = cols.map(floor)
         var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
@@ -94,6 +131,15 @@ public struct TableWidget: Sendable {
             w[last] = max(1, w[last] - excess)
         }
         return zip(cols, w).map { ($0, $1) }
+    }
+
+    /// How many columns a layout for `width` leaves out (scrolled past or not fitting);
+    /// wide-only columns count only in wide mode, which shows them.
+    public func hiddenColumns(width: Int) -> (left: Int, right: Int) {
+        let shown = Set(layout(width: width).map(\.column))
+        let all = candidateColumns(width: width)
+        let left = firstColumn > 0 ? min(firstColumn, max(0, all.count - 2)) : 0
+        return (left, max(0, all.count - shown.count - left))
     }
 
     public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {

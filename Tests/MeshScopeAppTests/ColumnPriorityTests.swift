@@ -1,0 +1,93 @@
+import Foundation
+import MeshModel
+import Testing
+import TerminalUI
+@testable import MeshScopeApp
+
+/// Columns never vanish silently: the identity and problem columns stay longest, the frame
+/// says how many are off screen, ←/→ scroll a column at a time, Ctrl-W shows every column
+/// whole, and the selected row's cut cell is written whole on the frame's edge.
+@Suite struct ColumnPriorityTests {
+    /// The header line of the table on screen and the frame's bottom edge.
+    static func frame(_ h: LiveDriverHarness) -> (header: String, bottom: String) {
+        let lines = h.d.screen.lines
+        let layout = h.d.state.layout
+        return (lines[layout.content.y], lines[layout.main.maxY - 1])
+    }
+
+    @Test(arguments: [60, 80, 100, 120, 200])
+    func edgesKeepSourceDestinationAndSecurity(width: Int) throws {
+        var h = try LiveDemoData.driver(width: width, height: 30)
+        try h.command("edges")
+        let t = try #require(h.d.table)
+        let (header, bottom) = Self.frame(h)
+        let names = t.widget.candidateColumns(width: h.d.state.layout.content.width - 2).map { t.table.columns[$0].name }
+        let shown = names.filter { n in header.split(separator: " ").contains { $0.hasPrefix(n) } }
+        for name in ["SOURCE", "DESTINATION", "SECURITY"] { #expect(shown.contains(name), "\(width): \(header)") }
+        let hidden = t.widget.hiddenColumns(width: h.d.state.layout.content.width - 2)
+        #expect(hidden.left == 0)
+        #expect(shown.count + hidden.right == names.count, "\(width): \(shown) of \(names)")
+        if hidden.right > 0 {
+            #expect(bottom.contains("+\(hidden.right) col\(hidden.right == 1 ? "" : "s") →"), "\(width): \(bottom)")
+        } else {
+            #expect(!bottom.contains("→"))
+        }
+        if width <= 100 { #expect(hidden.right > 0) }
+    }
+
+    @Test func scrollAndWideShowEveryColumn() throws {
+        var h = try LiveDemoData.driver(width: 80, height: 30)
+        try h.command("edges")
+        let width = h.d.state.layout.content.width - 2
+        let before = try #require(h.d.table?.widget.hiddenColumns(width: width))
+        #expect(before.right > 0)
+        var seen = Set(h.d.table!.widget.layout(width: width).map(\.column))
+        for _ in 0..<20 {
+            h.d.press(.right)
+            seen.formUnion(h.d.table!.widget.layout(width: width).map(\.column))
+        }
+        // Every column but the wide-only ones (Ctrl-W brings those).
+        let all = Set(h.d.table!.table.visibleColumnIndices(wide: false))
+        #expect(seen == all)
+        let end = h.d.table!.widget.hiddenColumns(width: width)
+        #expect(end.right == 0 && end.left > 0)
+        #expect(Self.frame(h).bottom.contains("← \(end.left) ·"))
+        // The first column (SOURCE) stays while scrolling.
+        #expect(Self.frame(h).header.hasPrefix("│ SOURCE"))
+        for _ in 0..<20 { h.d.press(.left) }
+        #expect(h.d.table?.firstColumn == 0)
+        // Wide: no cell is cut; the rest is scrolled to.
+        h.d.press(.ctrl("w"))
+        #expect(h.d.table?.wide == true)
+        let w = h.d.table!.widget
+        for (c, cw) in w.layout(width: width) { #expect(cw == w.widths[c], "column \(c) cut in wide mode") }
+        #expect(Self.frame(h).bottom.contains("wide ·"))
+        var wideSeen = Set<Int>()
+        for _ in 0..<30 {
+            wideSeen.formUnion(h.d.table!.widget.layout(width: width).map(\.column))
+            h.d.press(.right)
+        }
+        #expect(wideSeen == Set(h.d.table!.table.visibleColumnIndices(wide: true)))
+        h.d.press(.ctrl("w"))
+        #expect(h.d.table?.wide == false)
+    }
+
+    @Test func theSelectedRowsCutCellIsShownWhole() throws {
+        var h = try LiveDemoData.driver(width: 80, height: 30)
+        try h.command("edges")
+        let t = try #require(h.d.table)
+        let row = try #require(t.selectedRow)
+        let width = h.d.state.layout.content.width - 2
+        let cut = t.widget.layout(width: width).first { $0.column < row.count && DisplayWidth.of(row[$0.column]) > $0.width }
+        let c = try #require(cut, "nothing is cut at 80 columns")
+        let expected = "\(t.table.columns[c.column].name): \(row[c.column])"
+        #expect(Self.frame(h).bottom.contains(String(expected.prefix(40))), "\(Self.frame(h).bottom)")
+    }
+
+    @Test func defaultPriorityIsNameThenProblemsThenIdentity() {
+        let spec = TableViewSpec(name: "x", title: "X", identityColumns: 2, nameColumn: 1) { _ in ViewTable(Table(columns: [])) }
+        let table = Table(columns: [.init("NAMESPACE"), .init("NAME"), .init("AGE"), .init("STATUS"), .init("NODE")])
+        #expect(spec.columnPriority(table) == [1, 3, 0])
+        #expect(spec.keeping(["NODE", "NOPE", "NAME"]).columnPriority(table) == [4, 1])
+    }
+}

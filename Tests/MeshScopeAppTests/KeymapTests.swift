@@ -1,0 +1,178 @@
+import Foundation
+import MeshModel
+import Testing
+import TerminalUI
+@testable import MeshScopeApp
+
+/// The one keymap: no key means two things in any view, every column sorts by key,
+/// Shift+letter sorts (and never writes or applies), `keys.yaml` rebinds with file:line
+/// errors, and docs/tui.md's key table is the keymap's.
+@Suite struct KeymapTests {
+    /// Every table view of both registries, built over data that fills it.
+    static func views() throws -> [(spec: TableViewSpec, inTabs: Bool, data: SourceData)] {
+        let live = try LiveDemoData.feed().data()
+        let file = try FileSource(path: Fixtures.path("envoy/waypoint/config_dump.json")).load()
+        var out: [(TableViewSpec, Bool, SourceData)] = []
+        for (registry, data) in [(LiveViews.registry(), live), (AppViews.registry(), file)] {
+            let grouped = Set(registry.groups.flatMap { $0.tables.map(\.name) })
+            for spec in registry.views { out.append((spec, grouped.contains(spec.name), data)) }
+            out.append((HelpScreen.viewsSpec(registry), false, data))
+        }
+        return out
+    }
+
+    @Test func theStandardKeymapHasNoClashes() {
+        #expect(Keymap.standard.clashes() == [])
+    }
+
+    @Test func noKeyMeansTwoThingsInAnyView() throws {
+        let map = Keymap.standard
+        let views = try Self.views()
+        #expect(views.count > 20)
+        for (spec, inTabs, _) in views {
+            var owner: [Key: (name: String, action: Action?)] = [:]
+            if inTabs { for d in 1...9 { owner[.char(Character(String(d)))] = ("tab \(d)", nil) } }
+            for (_, bindings) in map.bindings(for: .table, inTabs: inTabs) {
+                for b in bindings {
+                    for k in b.keys {
+                        #expect(!Keymap.isSortKey(k), "\(spec.name): \(k) is bound to \(b.name) but capitals sort")
+                        if let o = owner[k] { #expect(o.name == b.name, "\(spec.name): \(k) means \(o.name) and \(b.name)") }
+                        owner[k] = (b.name, b.action)
+                    }
+                }
+            }
+            var rowKeys = Set<Key>()
+            for vk in spec.keys {
+                let keys = vk.action.map { a in map.bindings(for: .table, inTabs: inTabs).flatMap { $0.bindings.filter { $0.action == a }.flatMap(\.keys) } } ?? [vk.key]
+                for k in Set(keys) {
+                    #expect(!Keymap.isSortKey(k), "\(spec.name): row key \(k) (\(vk.label)) is a capital, which sorts")
+                    #expect(rowKeys.insert(k).inserted, "\(spec.name): two row keys on \(k)")
+                    if let o = owner[k] {
+                        // A row key may only stand for the keymap's own action on that key (`x` diff).
+                        #expect(vk.action != nil && o.action == vk.action, "\(spec.name): \(k) means \(o.name) and \(vk.label)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func everyColumnSortsByKey() throws {
+        var checked = 0
+        for (spec, _, data) in try Self.views() {
+            var t = TableScreen(spec: spec, data: data)
+            guard t.error == nil else { continue }
+            let columns = t.table.visibleColumnIndices(wide: true)
+            // `>` reaches every column, shown or not.
+            var reached = Set<Int>()
+            for _ in columns { t.moveSort(by: 1, visibleColumns: columns); reached.insert(t.sortColumn ?? -1) }
+            #expect(reached == Set(columns), "\(spec.name): > reaches \(reached.sorted()) of \(columns)")
+            // Shift+letter: the first column whose header starts with it; again reverses.
+            for c in columns {
+                let name = t.table.columns[c].name
+                guard let letter = name.uppercased().first, letter.isLetter, letter.isASCII else { continue }
+                let first = columns.first { t.table.columns[$0].name.uppercased().hasPrefix(String(letter)) }
+                guard first == c else { continue }
+                let found = t.sort(byLetter: letter, visibleColumns: columns)
+                #expect(found)
+                #expect(t.sortColumn == c, "\(spec.name): Shift+\(letter) sorts column \(t.sortColumn ?? -1), not \(name)")
+                let ascending = t.ascending
+                _ = t.sort(byLetter: letter, visibleColumns: columns)
+                #expect(t.sortColumn == c && t.ascending == !ascending, "\(spec.name): Shift+\(letter) again does not reverse")
+            }
+            checked += 1
+        }
+        #expect(checked > 15)
+    }
+
+    @Test func shiftLettersSortAndNeverWrite() throws {
+        var h = try LiveDemoData.driver(width: 200, height: 40)
+        h.d.state.source.supportsSnapshots = true
+        try h.command("proxies")
+        let name = try #require(h.d.table?.table.columns.firstIndex { $0.name == "NAME" })
+        for letter in ["N", "S", "A", "D", "L", "I", "G"] { h.d.press(.char(Character(letter))) }
+        #expect(h.d.effects.filter { $0 == .writeSnapshot || $0 == .applyFromClipboard }.isEmpty)
+        h.d.press(.char("N"))
+        #expect(h.d.table?.sortColumn == name)
+        #expect(h.d.table?.ascending == true)
+        let names = h.d.table!.order.map { h.d.table!.table.rows[$0][name] }
+        #expect(names == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        h.d.press(.char("N"))
+        #expect(h.d.table?.ascending == false)
+        // The actions moved to lower case and Ctrl.
+        h.d.press(.ctrl("s"))
+        #expect(h.d.effects.contains(.writeSnapshot))
+    }
+
+    // MARK: keys.yaml
+
+    static func load(_ yaml: String) throws -> Result<Keymap, KeyFileError> {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("meshscope"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try yaml.write(to: dir.appendingPathComponent("meshscope/keys.yaml"), atomically: true, encoding: .utf8)
+        return Result { () throws(KeyFileError) in try Keymap.load(environment: ["XDG_CONFIG_HOME": dir.path, "HOME": "/nonexistent"]) }
+    }
+
+    @Test func keysFileRebindsByName() throws {
+        let map = try Self.load("# mine\nsnapshot: ctrl-t\napply: [ctrl-a, f5]\n").get()
+        #expect(map.global.first { $0.name == "snapshot" }?.keys == [.ctrl("t")])
+        #expect(map.global.first { $0.name == "apply" }?.keys == [.ctrl("a"), .function(5)])
+        var d = try Driver("envoy/waypoint/config_dump.json")
+        d.state.keymap = map
+        d.press(.ctrl("s"))
+        #expect(d.state.flash == nil)
+        d.press(.ctrl("t"))
+        #expect(d.state.flash?.text.contains("snapshots are written from a live source") == true)
+        // No file: the standard keymap.
+        let none = try Keymap.load(environment: ["XDG_CONFIG_HOME": "/nonexistent-\(UUID().uuidString)"])
+        #expect(none.global.map(\.keys) == Keymap.standard.global.map(\.keys))
+        #expect(Keymap.filePath(environment: ["HOME": "/home/u"]) == "/home/u/.config/meshscope/keys.yaml")
+        #expect(Keymap.filePath(environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "/x"]) == "/x/meshscope/keys.yaml")
+    }
+
+    @Test func keysFileErrorsNameTheLine() throws {
+        func error(_ yaml: String) throws -> String {
+            guard case .failure(let e) = try Self.load(yaml) else { Issue.record("accepted: \(yaml)"); return "" }
+            #expect(e.file.hasSuffix("/meshscope/keys.yaml"))
+            return "\(e.line.map(String.init) ?? "-"): \(e.message)"
+        }
+        #expect(try error("snapshot: ctrl-t\nsnapshoot: x\n").hasPrefix("2: unknown binding \"snapshoot\""))
+        #expect(try error("\n\napply: ctrl-ss\n").hasPrefix("3: apply: unknown key \"ctrl-ss\""))
+        #expect(try error("copy: y\n") == "1: y means yaml and copy in table panes")
+        #expect(try error("apply: A\n").hasPrefix("1: A in tables: capitals sort tables"))
+        #expect(try error("apply: [a\n").hasPrefix("2: not valid YAML") || error("apply: [a\n").contains("not valid YAML"))
+        #expect(try error("- a\n- b\n").hasPrefix("1: expected a mapping"))
+    }
+
+    @Test func keyNamesReadTheirOwnDescriptions() {
+        let keys: [Key] = [.char("a"), .char("N"), .char("/"), .ctrl("s"), .enter, .tab, .backTab, .escape, .backspace, .delete,
+                           .insert, .up, .down, .left, .right, .home, .end, .pageUp, .pageDown, .function(5), .char(" ")]
+        for k in keys { #expect(Key(name: k.description) == k, "\(k.description)") }
+        #expect(Key(name: "shift-n") == .char("N"))
+        #expect(Key(name: "C-x") == .ctrl("x"))
+        #expect(Key(name: "ctrl-1") == nil)
+        #expect(Key(name: "\u{1B}") == nil)
+        #expect(Key(name: "") == nil)
+    }
+
+    // MARK: docs/tui.md
+
+    /// The key table docs/tui.md carries, generated from the keymap.
+    static func markdown(_ map: Keymap) -> String {
+        var lines = ["| keys | name (keys.yaml) | where | does |", "| --- | --- | --- | --- |"]
+        for (title, bindings) in map.scopes {
+            for b in bindings {
+                let keys = b.keys.map { $0 == .char("|") ? "`\\|`" : "`\($0.description)`" }.joined(separator: " ")
+                lines.append("| \(keys) | `\(b.name)` | \(title.lowercased()) | \(b.help.replacingOccurrences(of: "|", with: "\\|")) |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func docsKeyTableIsTheKeymap() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/tui.md"), encoding: .utf8)
+        let table = Self.markdown(.standard)
+        #expect(doc.contains(table), "docs/tui.md's key table differs from the keymap; it should read:\n\(table)")
+    }
+}

@@ -55,11 +55,11 @@ public struct AppState: Sendable {
         self.theme = theme
         self.now = now
         if let (g, tab) = registry.group(home), registry.groups.contains(where: { $0.name == home }) || registry.find(home) != nil {
-            stack = [Screen.group(g, data: data, active: tab)]
+            stack = [Screen.group(g, in: registry, data: data, active: tab)]
         } else if let spec = registry.find(home) ?? registry.views.first {
-            stack = [Screen.table(spec, data: data)]
+            stack = [Screen.table(.named(spec.name), in: registry, data: data)]
         } else if let g = registry.groups.first {
-            stack = [Screen.group(g, data: data)]
+            stack = [Screen.group(g, in: registry, data: data)]
         }
     }
 

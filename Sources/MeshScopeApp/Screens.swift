@@ -29,9 +29,11 @@ public struct Screen: Sendable {
         self.source = source
     }
 
-    /// A table view, built now from `data`; it rebuilds itself on every refresh.
-    public static func table(_ spec: TableViewSpec, data: SourceData, crumb: String? = nil) -> Screen {
-        Screen(crumb: crumb ?? spec.name, content: .table(TableScreen(spec: spec, data: data)))
+    /// A table view, built now from `data`; it rebuilds itself on every refresh. A
+    /// parametrised view (a picker) needs no registry; a `.named` one is looked up in `registry`.
+    public static func table(_ id: ViewID, in registry: ViewRegistry = .parametrised, data: SourceData, crumb: String? = nil) -> Screen {
+        let t = TableScreen(ViewRef(id, in: registry), data: data)
+        return Screen(crumb: crumb ?? t.spec.name, content: .table(t))
     }
 
     /// A JSON pane over a value (raw config): folding and search.
@@ -56,9 +58,9 @@ public struct Screen: Sendable {
         Screen(crumb: crumb ?? title, content: .text(TextScreen(title: title, pane: TextPaneState(text: text))))
     }
 
-    /// A group's tabs, built from `data`; each tab rebuilds itself on refresh.
-    public static func group(_ g: ViewGroup, data: SourceData, active: Int = 0) -> Screen {
-        let pages = g.tabs.map { TabPage($0.title, .tab($0)) }
+    /// A group of `registry`, its tabs built from `data`; each tab rebuilds itself on refresh.
+    public static func group(_ g: ViewGroup, in registry: ViewRegistry, data: SourceData, active: Int = 0) -> Screen {
+        let pages = g.tabs.indices.map { TabPage(g.tabs[$0].title, .tab(registry, group: g.name, index: $0)) }
         var t = TabsScreen(pages: pages, active: min(active, max(0, pages.count - 1)), data: data)
         t.buildActive()
         return Screen(crumb: g.name, content: .tabs(t))
@@ -80,10 +82,10 @@ public enum ScreenSource: Sendable {
     /// The content rebuilds itself (a table, a group's tabs) or is a fixed picture (a
     /// describe, a diff, an apply result: kept as it is).
     case content
-    /// What Enter opened on a row of `spec`: the row, found again in a table built from
+    /// What Enter opened on a row of `view`: the row, found again in a table built from
     /// the new data by its identity (``TableViewSpec/identityColumns``), is opened again
     /// (a row that is gone keeps the last picture).
-    case drill(TableViewSpec, identity: [String])
+    case drill(ViewRef, identity: [String])
 }
 
 public indirect enum Content: Sendable {
@@ -104,8 +106,8 @@ public struct TabPage: Sendable {
 
     /// What a tab shows, as a value.
     public enum Source: Sendable {
-        /// A group's tab: built from the data, and again from each refresh's.
-        case tab(ViewGroup.Tab)
+        /// Tab `index` of a registry's group: built from the data, and again from each refresh's.
+        case tab(ViewRegistry, group: String, index: Int)
         /// An object's JSON tree (detail tabs): built once.
         case json(title: String, JSONValue)
         /// The same object as YAML text: built once, when first shown (YAML of a large
@@ -117,8 +119,12 @@ public struct TabPage: Sendable {
 
         func build(_ data: SourceData) -> Content {
             switch self {
-            case .tab(.table(let spec)): .table(TableScreen(spec: spec, data: data))
-            case .tab(.pane(_, let make)): make(data)
+            case .tab(let registry, let group, let index):
+                switch registry.tab(group: group, index) {
+                case .table(let spec)?: .table(TableScreen(ViewRef(.named(spec.name), in: registry), data: data))
+                case .pane(_, let make)?: make(data)
+                case nil: .text(TextScreen(title: group, pane: TextPaneState(text: "no tab \(index) in \(group)")))
+                }
             case .json(let title, let v): .json(JSONScreen(title: title, pane: JSONPaneState(root: v)))
             case .yaml(let title, let v): .text(TextScreen(title: title, pane: TextPaneState(text: YAMLWriter.string(.json(v)))))
             }

@@ -9,7 +9,10 @@ import TerminalUI
 /// A table view's live state: the built table and what the user did to it (filter, sort,
 /// selection), with the visible row order derived from them.
 public struct TableScreen: Sendable {
-    public let spec: TableViewSpec
+    /// Which view this is (a value); ``spec`` is its code, looked up from it.
+    public let view: ViewRef
+    /// Cells that identify a row across refreshes (the spec's, kept: read per row).
+    let identityColumns: Int
     public private(set) var table: Table
     public private(set) var rowValues: [JSONTree]?
     public private(set) var rowLabels: [[String: String]]?
@@ -67,8 +70,21 @@ public struct TableScreen: Sendable {
         }
     }
 
-    public init(spec: TableViewSpec, data: SourceData) {
-        self.spec = spec
+    /// The view's spec: its builder, keys and drill-down.
+    public var spec: TableViewSpec { view.spec }
+
+    public init(_ view: ViewRef, data: SourceData) {
+        self.init(view, spec: view.spec, data: data)
+    }
+
+    /// A table of a spec no registry holds (tests): it gets a registry of its own.
+    init(spec: TableViewSpec, data: SourceData) {
+        self.init(ViewRef(.named(spec.name), in: ViewRegistry([spec])), spec: spec, data: data)
+    }
+
+    private init(_ view: ViewRef, spec: TableViewSpec, data: SourceData) {
+        self.view = view
+        identityColumns = spec.identityColumns
         do {
             let vt = try spec.build(data)
             table = vt.table
@@ -94,11 +110,11 @@ public struct TableScreen: Sendable {
         return spec.presentValue.map { $0(v[i]) } ?? v[i]
     }
 
-    func identity(of row: [String]) -> [String] { Array(row.prefix(spec.identityColumns)) }
+    func identity(of row: [String]) -> [String] { Array(row.prefix(identityColumns)) }
 
     /// Rebuilds from new data keeping filter, sort and the selected row (by identity).
     public mutating func reload(_ data: SourceData) {
-        self = TableScreen(spec: spec, data: data).carrying(self)
+        self = TableScreen(view, data: data).carrying(self)
     }
 
     /// This (freshly built) table with the user's filter, sort, namespace and selected

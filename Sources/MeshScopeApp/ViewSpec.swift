@@ -176,38 +176,6 @@ public struct ViewGroup: Sendable {
     func matches(_ command: String) -> Bool { name == command || aliases.contains(command) }
 }
 
-/// The views reachable with `:name`, in the order `:` completion lists them.
-public struct ViewRegistry: Sendable {
-    public private(set) var views: [TableViewSpec] = []
-    public private(set) var groups: [ViewGroup] = []
-
-    public init(_ views: [TableViewSpec] = [], groups: [ViewGroup] = []) {
-        self.views = views
-        self.groups = groups
-        for g in groups { self.views += g.tables }
-    }
-
-    public mutating func register(_ spec: TableViewSpec) { views.append(spec) }
-
-    public func find(_ command: String) -> TableViewSpec? {
-        views.first { $0.name == command || $0.aliases.contains(command) }
-    }
-
-    /// The group `command` names, or the group (and tab) of the table it names.
-    public func group(_ command: String) -> (ViewGroup, tab: Int)? {
-        if let g = groups.first(where: { $0.matches(command) }) { return (g, 0) }
-        for g in groups {
-            if let i = g.tabs.firstIndex(where: { if case .table(let s) = $0 { s.name == command || s.aliases.contains(command) } else { false } }) {
-                return (g, i)
-            }
-        }
-        return nil
-    }
-
-    /// Every `:` name (groups first).
-    public var commandNames: [String] { groups.flatMap { [$0.name] + $0.aliases } + views.flatMap { [$0.name] + $0.aliases } }
-}
-
 /// Colours for the status words the mesh tables print.
 public enum StatusColors {
     public static let role: @Sendable (String, String) -> Role? = { _, value in

@@ -42,6 +42,7 @@ enum LiveDemoData {
         case .ztunnelMetrics: return mesh.ztunnelMetrics(node: proxy.node, tick: tick)
         case .syncz: return mesh.istiodSyncz(tick: tick)
         case .connections: return mesh.istiodConnections(tick: tick)
+        case .statsJSON: return mesh.envoyStatsJSON(pod: p, tick: tick)
         }
     }
 

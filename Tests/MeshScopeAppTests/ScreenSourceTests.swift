@@ -14,11 +14,12 @@ import TerminalUI
         d.press(.tab)  // Clusters
         d.press(.char("j"), .enter)
         let top = try #require(d.state.top)
-        guard case .drill(let spec, let identity) = top.source else { Issue.record("not a drill: \(top.source)"); return }
+        guard case .drill(let view, let identity) = top.source else { Issue.record("not a drill: \(top.source)"); return }
         let row = try #require(d.state.stack.dropLast().last.flatMap { screen -> [String]? in
             guard case .tabs(let t) = screen.content, case .table(let table)? = t.current else { return nil }
             return table.selectedRow
         })
+        let spec = view.spec
         #expect(spec.name == "clusters")
         #expect(identity == Array(row.prefix(spec.identityColumns)))
         guard case .tabs(let before) = top.content else { Issue.record("no detail tabs"); return }

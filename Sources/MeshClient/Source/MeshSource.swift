@@ -146,6 +146,7 @@ public enum AdminRequest: Sendable, Hashable, CustomStringConvertible {
         case .ztunnelMetrics: self = .ztunnelMetrics
         case .syncz: self = .syncz
         case .connections: self = .connections
+        case .statsJSON: self = .statsJSON
         }
     }
 

@@ -13,7 +13,10 @@ import MeshModel
 /// proxies (``setFocus(_:)``: the proxy a user opened) and every
 /// ``Options/unfocusedClustersEvery`` refreshes (or more, within the budget) for the rest;
 /// the config dump of a focused proxy when it becomes focused, its pod changes or istiod's
-/// sync state for it changes.
+/// sync state for it changes. What a focused Envoy's tabs read is published with the state
+/// (``MeshState/focusedProxies``): that dump, decoded, and its `/stats?format=json` every
+/// refresh (Envoy's own names; a proxy that does not serve it has its `/stats/prometheus`,
+/// polled anyway, read instead), so the store is the one poller of a live source.
 ///
 /// With a ``PrometheusMetrics`` (``init(options:prometheus:listProxies:fetch:)``), traffic edges
 /// come from Prometheus's aggregated queries every refresh and unfocused Envoys' and ztunnels'
@@ -85,6 +88,14 @@ public actor MeshStore {
     var listeners: [UUID: AsyncStream<MeshState>.Continuation] = [:]
     var discoveryError: String?
     var lastProxyList: [MeshState.Proxy] = []
+    /// Focused Envoys' dumps and stats (focused ones only: dumps are large).
+    var focusedProxies: [String: MeshState.FocusedProxy] = [:]
+    /// When each focused proxy's `/stats?format=json` is due next; those in flight.
+    var statsJSONDue: [String: Double] = [:]
+    var statsJSONInFlight: Set<String> = []
+    /// Focused proxies that did not answer `/stats?format=json`: their stats are
+    /// read from the `/stats/prometheus` the plan fetches.
+    var prometheusStatsOnly: Set<String> = []
     let start = ContinuousClock.now
 
     public init(options: Options = Options(), prometheus: PrometheusMetrics? = nil, listProxies: @escaping ListProxies, fetch: @escaping Fetch) {
@@ -107,6 +118,13 @@ public actor MeshStore {
     /// ```
     public func setFocus(_ proxies: Set<String>) {
         scheduler.setFocus(proxies, now: now)
+        focusedProxies = focusedProxies.filter { proxies.contains($0.key) }
+        statsJSONDue = statsJSONDue.filter { proxies.contains($0.key) }
+        prometheusStatsOnly = prometheusStatsOnly.filter { proxies.contains($0) }
+        for key in proxies where focusedProxies[key] == nil {
+            focusedProxies[key] = MeshState.FocusedProxy()
+            statsJSONDue[key] = now
+        }
         if prometheusActive { updateSources() }
     }
 
@@ -131,11 +149,21 @@ public actor MeshStore {
     }
 
     enum Outcome: Sendable {
-        case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>)
+        /// A fetch, decoded; `focused` is what it brings a focused proxy's tabs.
+        case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?)
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
         case history([String: [Double]])
         case tick
     }
+
+    /// A focused proxy's dump, or its stats read from `/stats/prometheus`.
+    enum FocusAnswer: Sendable {
+        /// The dump, or why the JSON is not one.
+        case dump(Result<EnvoyConfigDump, DumpError>)
+        case stats(StatsSnapshot)
+    }
+
+    struct DumpError: Error { var message: String }
 
     /// Polls until the task is cancelled; then finishes every snapshot stream.
     public func run() async {
@@ -156,17 +184,29 @@ public actor MeshStore {
                         }
                     }
                 }
-                for source in scheduler.next(now: now) {
+                for source in scheduler.next(now: now) + dueStatsJSON() {
                     guard let proxy = proxies[source.proxy] else { continue }
                     let fetch = self.fetch
+                    let statsFromPrometheus = source.endpoint == .stats && prometheusStatsOnly.contains(source.proxy)
                     group.addTask {
                         do {
                             let body = try await fetch(proxy, source.endpoint)
-                            return .fetched(source, Result { () throws(LiveDecodeError) in try LiveDecoded.decode(source.endpoint, body) })
+                            if source.endpoint == .configDump {
+                                // Only focused proxies' dumps are fetched: decoded for their tabs.
+                                let doc: JSONDocument
+                                do { doc = try JSONDocument(bytes: body) } catch {
+                                    return .fetched(source, .failure(LiveDecodeError("bad config dump: \(error)")), focused: nil)
+                                }
+                                let dump = Result { () throws(EnvoyConfigDumpError) in try EnvoyConfigDump(document: doc) }
+                                return .fetched(source, .success(.configDump(bytes: body.count)), focused: .dump(dump.mapError { DumpError(message: "\($0)") }))
+                            }
+                            let stats = statsFromPrometheus ? try? StatsSnapshot.decode(body) : nil
+                            return .fetched(source, Result { () throws(LiveDecodeError) in try LiveDecoded.decode(source.endpoint, body) },
+                                            focused: stats.map(FocusAnswer.stats))
                         } catch let e as LiveDecodeError {
-                            return .fetched(source, .failure(e))
+                            return .fetched(source, .failure(e), focused: nil)
                         } catch {
-                            return .fetched(source, .failure(LiveDecodeError(MeshStore.oneLine(error))))
+                            return .fetched(source, .failure(LiveDecodeError(MeshStore.oneLine(error))), focused: nil)
                         }
                     }
                 }
@@ -180,11 +220,13 @@ public actor MeshStore {
                 }
                 guard let outcome = await group.next() else { break }
                 var roundFinished = false
+                var focusAnswered = false
                 switch outcome {
                 case .tick:
                     ticking = false
-                case .fetched(let source, let result):
-                    roundFinished = handle(source, result) == .round
+                case .fetched(let source, let result, let focused):
+                    focusAnswered = recordFocused(source, result, focused)
+                    if source.endpoint != .statsJSON { roundFinished = handle(source, result) == .round }
                     changedSincePublish = true
                 case .prometheus(let result):
                     handle(result)
@@ -202,8 +244,9 @@ public actor MeshStore {
                 // A round ends with its last round fetch; config dumps and unfocused `/clusters`
                 // finishing beside the rounds are published with the next round (or after one
                 // refresh interval).
+                // What an opened proxy's tabs wait for is published as it arrives.
                 let roundDone = roundFinished && scheduler.periodicInFlightCount == 0
-                if changedSincePublish && (roundDone || now - lastPublish >= options.refresh) {
+                if changedSincePublish && (roundDone || focusAnswered || now - lastPublish >= options.refresh) {
                     publish()
                     lastPublish = now
                     changedSincePublish = false
@@ -293,6 +336,7 @@ public actor MeshStore {
         state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
         state.upstreamsComplete = !proxies.isEmpty && scheduler.allSlowSettled && scheduler.allSettled
         state.focused = scheduler.focused
+        state.focusedProxies = focusedProxies
         state.statsEvery = scheduler.statsEvery
         if let prometheus {
             if prometheusActive, let sample = prometheusSample {
@@ -311,5 +355,51 @@ public actor MeshStore {
 
     static func oneLine(_ error: any Error) -> String {
         String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
+    }
+}
+
+extension MeshStore {
+    /// Focused Envoys whose `/stats?format=json` is due: marked in flight.
+    func dueStatsJSON() -> [LiveSource] {
+        var due: [LiveSource] = []
+        for (key, at) in statsJSONDue where at <= now && !statsJSONInFlight.contains(key) && !prometheusStatsOnly.contains(key) {
+            guard let kind = proxies[key]?.kind, kind == .sidecar || kind == .gateway || kind == .waypoint else { continue }
+            statsJSONInFlight.insert(key)
+            due.append(LiveSource(proxy: key, endpoint: .statsJSON))
+        }
+        return due
+    }
+
+    /// Keeps what a fetch brings a focused proxy's tabs (its dump, its stats, or why they
+    /// cannot be read); returns whether it changed them.
+    func recordFocused(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>, _ answer: FocusAnswer?) -> Bool {
+        let key = source.proxy
+        if source.endpoint == .statsJSON {
+            statsJSONInFlight.remove(key)
+            if statsJSONDue[key] != nil { statsJSONDue[key] = now + options.refresh }
+        }
+        guard focusedProxies[key] != nil else { return false }
+        let proxyID = proxies[key]?.proxyID ?? key
+        switch (source.endpoint, result, answer) {
+        case (.configDump, .success, .dump(.failure(let e))?):
+            focusedProxies[key]?.problem = "cannot read the config dump of \(proxyID) (\(AdminRequest.configDump)): \(e.message)"
+        case (.configDump, .success, .dump(.success(let dump))?):
+            focusedProxies[key]?.dump = dump
+            focusedProxies[key]?.dumpFetchedAt = Date()
+            focusedProxies[key]?.problem = nil
+        case (.configDump, .failure(let e), _):
+            focusedProxies[key]?.problem = "cannot read the config dump of \(proxyID) (\(AdminRequest.configDump)): \(e.message)"
+        case (.statsJSON, .success(.stats(let stats)), _), (.stats, .success, .stats(let stats)?):
+            focusedProxies[key]?.recordStats(stats, at: Date())
+        case (.statsJSON, .failure, _):
+            // Not served (or not now): the `/stats/prometheus` the plan polls stands in.
+            prometheusStatsOnly.insert(key)
+            return false
+        case (.stats, .failure(let e), _) where prometheusStatsOnly.contains(key) && focusedProxies[key]?.stats == nil:
+            focusedProxies[key]?.problem = focusedProxies[key]?.problem ?? "cannot read /stats of \(proxyID): \(e.message)"
+        default:
+            return false
+        }
+        return true
     }
 }

@@ -8,6 +8,8 @@ public enum LiveDecoded: Sendable {
     case ztunnelDump(ZtunnelIndex)
     case syncz(IstiodSyncz)
     case connections(IstiodConnections)
+    /// `/stats?format=json`: one proxy's own counters (its Stats tab; nothing mesh-wide).
+    case stats(StatsSnapshot)
 
     /// Decodes `body` as `endpoint` says; garbage is an error naming what was expected and where.
     ///
@@ -48,6 +50,8 @@ public enum LiveDecoded: Sendable {
             let c = IstiodConnections.decode(doc)
             if c.clients.isEmpty, let issue = c.issues.first { throw LiveDecodeError("bad /debug/connections: \(issue.description)") }
             return .connections(c)
+        case .statsJSON:
+            do { return .stats(try StatsSnapshot.decode(body)) } catch { throw LiveDecodeError("bad /stats?format=json: \(error.description)") }
         }
     }
 }
@@ -141,6 +145,8 @@ public struct LiveAccumulator: Sendable {
             configDumps[proxy.key] = MeshState.ConfigDumpInfo(bytes: bytes, fetchedAt: now, syncVersion: syncVersions[proxy.proxyID] ?? "")
         case .ztunnelDump(let index):
             ztunnels[proxy.node] = index
+        case .stats:
+            break
         case .syncz(var s):
             // syncz lists never name their istiod: it is the pod that answered, the one
             // `proxy-status` and the Diff view ask for config.

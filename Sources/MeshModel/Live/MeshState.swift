@@ -80,6 +80,8 @@ public struct MeshState: Sendable {
     public var upstreams: [String: Upstreams] = [:]
     public var ztunnels: [String: ZtunnelIndex] = [:]
     public var configDumps: [String: ConfigDumpInfo] = [:]
+    /// Focused Envoys' own dump and `/stats` (``FocusedProxy``), by `namespace/name`.
+    public var focusedProxies: [String: FocusedProxy] = [:]
     public var syncz: IstiodSyncz?
     public var connections: IstiodConnections?
     public var sources: [LiveSource: SourceStatus] = [:]

@@ -22,6 +22,9 @@ public struct LiveSource: Sendable, Hashable, Comparable, CustomStringConvertibl
         case syncz
         /// istiod `/debug/connections`.
         case connections
+        /// Envoy `/stats?format=json` (Envoy's own names): a focused proxy's Stats tab, read
+        /// by the store every refresh beside the scheduler's plan.
+        case statsJSON = "stats_json"
 
         /// Path (with query) and port of the endpoint.
         public var request: (port: Int, path: String) {
@@ -33,6 +36,7 @@ public struct LiveSource: Sendable, Hashable, Comparable, CustomStringConvertibl
             case .ztunnelMetrics: (15020, "/metrics")
             case .syncz: (15014, "/debug/syncz")
             case .connections: (15014, "/debug/connections")
+            case .statsJSON: (15000, "/stats?format=json")
             }
         }
 

@@ -9,9 +9,9 @@ extension AppState {
     mutating func open(link: FindingLink) {
         let screen: Screen
         if let (g, tab) = registry.group(link.view) {
-            screen = Screen.group(g, data: data, active: tab)
+            screen = Screen.group(g, in: registry, data: data, active: tab)
         } else if let spec = registry.find(link.view) {
-            screen = Screen.table(spec, data: data)
+            screen = Screen.table(.named(spec.name), in: registry, data: data)
         } else {
             flash = Flash(":\(link.view) is not a view of this \(source.kind.rawValue) source", .warn, at: now)
             return
@@ -39,7 +39,9 @@ extension AppState {
         let wanted = tab.lowercased()
         if let i = tabs.pages.firstIndex(where: { page in
             if page.title.lowercased() == wanted { return true }
-            if case .tab(.table(let s)) = page.source { return s.name == wanted || s.aliases.contains(wanted) }
+            if case .tab(let reg, let group, let index) = page.source, case .table(let s)? = reg.tab(group: group, index) {
+                return s.name == wanted || s.aliases.contains(wanted)
+            }
             return false
         }) {
             var stackTop = stack.removeLast()

@@ -4,8 +4,9 @@ import MeshModel
 
 /// What a live runtime has gathered so far, and the one function that turns it into the
 /// ``SourceData`` the views read: the cluster's objects, the store's last ``MeshState``,
-/// rate history for sparklines, and the focused proxy's dump and stats. A value: the
-/// runtime mutates it under a lock and hands out ``data()`` snapshots.
+/// rate history for sparklines, and the focused proxy's dump and stats (the store's
+/// ``MeshState/focusedProxies``; a snapshot's, read once). A value: the runtime mutates
+/// it under a lock and hands out ``data()`` snapshots.
 ///
 /// ```swift
 /// var feed = LiveFeed(label: "demo")
@@ -21,15 +22,25 @@ public struct LiveFeed: Sendable {
     public private(set) var edgeHistory: [String: [Double]] = [:]
     /// The proxy drilled into.
     public private(set) var focus: MeshState.Proxy?
-    public var dump: EnvoyConfigDump?
-    /// When the focused proxy's dump was fetched, and which store fetch it matched.
-    public var dumpFetchedFor: Date?
+    /// The focused proxy's dump and stats.
+    public var focused = MeshState.FocusedProxy()
+    public var dump: EnvoyConfigDump? {
+        get { focused.dump }
+        set { focused.dump = newValue }
+    }
+    /// When the focused proxy's dump was fetched.
+    public var dumpFetchedFor: Date? {
+        get { focused.dumpFetchedAt }
+        set { focused.dumpFetchedAt = newValue }
+    }
     /// Why the focused proxy's dump or stats could not be read.
-    public var focusProblem: String?
-    public var stats: StatsSnapshot?
-    public var previousStats: StatsSnapshot?
-    public var statsInterval: Double?
-    var statsAt: Date?
+    public var focusProblem: String? {
+        get { focused.problem }
+        set { focused.problem = newValue }
+    }
+    public var stats: StatsSnapshot? { focused.stats }
+    public var previousStats: StatsSnapshot? { focused.previousStats }
+    public var statsInterval: Double? { focused.statsInterval }
     /// Samples kept per edge for the TREND sparkline.
     static let historyLength = 60
 
@@ -38,6 +49,7 @@ public struct LiveFeed: Sendable {
     /// A state published by the store: edge rates go into the sparkline history.
     public mutating func record(_ s: MeshState) {
         state = s
+        if let key = focus?.key, let f = s.focusedProxies[key] { focused = f }
         guard s.interval != nil else { return }
         var next: [String: [Double]] = [:]
         for e in s.edges {
@@ -54,32 +66,12 @@ public struct LiveFeed: Sendable {
     public mutating func setFocus(_ proxy: MeshState.Proxy?) {
         guard proxy?.key != focus?.key else { return }
         focus = proxy
-        dump = nil
-        dumpFetchedFor = nil
-        focusProblem = nil
-        stats = nil
-        previousStats = nil
-        statsInterval = nil
-        statsAt = nil
+        focused = MeshState.FocusedProxy()
     }
 
     /// A `/stats` answer of the focused proxy; the one before it gives rates.
     public mutating func recordStats(_ s: StatsSnapshot, at now: Date) {
-        if let previous = stats, let at = statsAt, now.timeIntervalSince(at) > 0 {
-            previousStats = previous
-            statsInterval = now.timeIntervalSince(at)
-        }
-        stats = s
-        statsAt = now
-    }
-
-    /// Whether the focused proxy's dump should be (re)fetched: none yet, or the store
-    /// fetched a newer one (istiod pushed new config, or the pod changed).
-    public var dumpIsStale: Bool {
-        guard let focus, focus.kind == .sidecar || focus.kind == .gateway || focus.kind == .waypoint else { return false }
-        guard dump != nil, let fetchedFor = dumpFetchedFor else { return true }
-        if let seen = state?.configDumps[focus.key]?.fetchedAt { return seen > fetchedFor }
-        return false
+        focused.recordStats(s, at: now)
     }
 
     /// The proxy named `key` (`namespace/name`) among the store's proxies or the cluster's pods.

@@ -4,76 +4,53 @@ import MeshModel
 
 extension LiveDriver {
 
-    /// Opens a proxy: fetch its dump now (and again when the store sees a newer one), its
-    /// `/stats` every refresh; the store is told to poll its `/clusters` every refresh
-    /// (unfocused proxies' only every few).
+    /// Opens a proxy. Live, the store is told and does the polling: its `/clusters` every
+    /// refresh, its config dump now (and again when istiod pushes or the pod changes), its
+    /// `/stats` every refresh, all published with the state the feed records. A snapshot
+    /// does not change: the proxy's dump and stats are read from it once.
     func focus(_ key: String?) {
-        let (proxy, gen, source, store) = lock.withLock { () -> (MeshState.Proxy?, Int, any MeshSource, MeshStore?) in
+        let (proxy, gen, source, store, recorded) = lock.withLock { () -> (MeshState.Proxy?, Int, any MeshSource, MeshStore?, Bool) in
             focusTask?.cancel()
             focusTask = nil
             let p = key.flatMap { feed.proxy($0) }
             feed.setFocus(p)
             focusedKey = p?.key
-            return (p, generation, connection.source, self.store)
+            return (p, generation, connection.source, self.store, connection.info.kind == .snapshot)
         }
         if let store {
             let keys: Set<String> = proxy.map { [$0.key] } ?? []
             spawn { await store.setFocus(keys) }
         }
-        guard let proxy, proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else { return }
-        let refresh = self.refresh
-        let task = spawn { [self] in
-            var prometheusOnly = false
-            while !Task.isCancelled {
-                if lock.withLock({ feed.dumpIsStale }) {
-                    let seen = lock.withLock { feed.state?.configDumps[proxy.key]?.fetchedAt ?? Date() }
-                    do {
-                        let bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .configDump)
-                        let dump = try EnvoyConfigDump(document: try JSONDocument(bytes: bytes))
-                        guard !Task.isCancelled else { return }
-                        update(gen) { f in
-                            guard f.focus?.key == proxy.key else { return }
-                            f.dump = dump
-                            f.dumpFetchedFor = seen
-                            f.focusProblem = nil
-                        }
-                    } catch {
-                        guard !Task.isCancelled else { return }
-                        update(gen) { f in
-                            guard f.focus?.key == proxy.key else { return }
-                            f.focusProblem = "cannot read the config dump of \(proxy.proxyID) (\(AdminRequest.configDump)): \(LiveDriver.oneLine(error))"
-                        }
-                    }
-                }
-                do {
-                    // `/stats?format=json` has Envoy's own names; proxies that do not serve it
-                    // (the demo's) still answer `/stats/prometheus`, which the store polls anyway.
-                    var bytes: [UInt8]
-                    if prometheusOnly {
-                        bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsPrometheus)
-                    } else {
-                        do {
-                            bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsJSON)
-                        } catch {
-                            bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsPrometheus)
-                            prometheusOnly = true
-                        }
-                    }
-                    let stats = try StatsSnapshot.decode(bytes)
-                    guard !Task.isCancelled else { return }
-                    update(gen) { f in if f.focus?.key == proxy.key { f.recordStats(stats, at: Date()) } }
-                } catch {
-                    guard !Task.isCancelled else { return }
-                    update(gen) { f in
-                        if f.focus?.key == proxy.key, f.stats == nil {
-                            f.focusProblem = f.focusProblem ?? "cannot read /stats of \(proxy.proxyID): \(LiveDriver.oneLine(error))"
-                        }
-                    }
-                }
-                try? await Task.sleep(nanoseconds: UInt64(refresh * 1e9))
-            }
-        }
+        // A live source without a store yet: `startSource` hands it the focus.
+        guard recorded, let proxy, proxy.kind == .sidecar || proxy.kind == .gateway || proxy.kind == .waypoint else { return }
+        let task = spawn { [self] in await readRecorded(proxy, from: source, gen) }
         lock.withLock { focusTask = task }
+    }
+
+    /// A snapshot's proxy: its recorded dump and stats (`/stats?format=json`, else the
+    /// Prometheus text it holds).
+    func readRecorded(_ proxy: MeshState.Proxy, from source: any MeshSource, _ gen: Int) async {
+        var focused = MeshState.FocusedProxy()
+        do {
+            let bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .configDump)
+            focused.dump = try EnvoyConfigDump(document: try JSONDocument(bytes: bytes))
+            focused.dumpFetchedAt = Date()
+        } catch {
+            focused.problem = "cannot read the config dump of \(proxy.proxyID) (\(AdminRequest.configDump)): \(LiveDriver.oneLine(error))"
+        }
+        do {
+            let bytes: [UInt8]
+            do {
+                bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsJSON)
+            } catch {
+                bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .statsPrometheus)
+            }
+            focused.recordStats(try StatsSnapshot.decode(bytes), at: Date())
+        } catch {
+            focused.problem = focused.problem ?? "cannot read /stats of \(proxy.proxyID): \(LiveDriver.oneLine(error))"
+        }
+        guard !Task.isCancelled else { return }
+        update(gen) { f in if f.focus?.key == proxy.key { f.focused = focused } }
     }
 
 }

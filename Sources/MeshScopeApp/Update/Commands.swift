@@ -10,7 +10,7 @@ extension App {
             s.quitting = true
             fx.append(.quit)
         case .help: s.toggleHelp()
-        case .views: s.push(Screen.table(HelpScreen.viewsSpec(s.registry), data: s.data))
+        case .views: s.push(Screen.table(.viewList, in: s.registry, data: s.data))
         case .reload:
             fx.append(.reload)
         case .pause: s.paused = true
@@ -72,10 +72,10 @@ extension AppState {
     mutating func open(view name: String, filter: String?) {
         if let (g, tab) = registry.group(name) {
             mode = .normal
-            stack = [Screen.group(g, data: data, active: tab)]
+            stack = [Screen.group(g, in: registry, data: data, active: tab)]
         } else if let spec = registry.find(name) {
             mode = .normal
-            stack = [Screen.table(spec, data: data)]
+            stack = [Screen.table(.named(spec.name), in: registry, data: data)]
         } else {
             flash = Flash("unknown command \"\(name)\"; try \(registry.commandNames.prefix(12).map { ":" + $0 }.joined(separator: " ")) :q or ?", .error, at: now)
             return

@@ -76,7 +76,7 @@ extension AppState {
             return
         }
         if case .content = screen.source, !screen.rebuildsItself {
-            screen.source = .drill(t.spec, identity: t.identity(of: row))
+            screen.source = .drill(t.view, identity: t.identity(of: row))
         }
         push(screen)
     }
@@ -88,9 +88,9 @@ extension AppState {
     mutating func resetToHome() {
         mode = .normal
         if let (g, tab) = registry.group(home), registry.groups.contains(where: { $0.name == home }) || registry.find(home) != nil {
-            stack = [Screen.group(g, data: data, active: tab)]
+            stack = [Screen.group(g, in: registry, data: data, active: tab)]
         } else if let spec = registry.find(home) ?? registry.views.first {
-            stack = [Screen.table(spec, data: data)]
+            stack = [Screen.table(.named(spec.name), in: registry, data: data)]
         }
         applyNamespace()
     }

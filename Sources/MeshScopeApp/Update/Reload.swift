@@ -80,8 +80,8 @@ extension Screen {
 extension App {
     /// A screen's content built again from `data` (nil: nothing to rebuild, or its row is gone).
     static func rebuild(_ source: ScreenSource, _ data: SourceData) -> Content? {
-        guard case .drill(let spec, let identity) = source else { return nil }
-        let fresh = TableScreen(spec: spec, data: data)
+        guard case .drill(let view, let identity) = source else { return nil }
+        let fresh = TableScreen(view, data: data)
         guard let i = fresh.table.rows.firstIndex(where: { fresh.identity(of: $0) == identity }) else { return nil }
         return drillScreen(fresh, rowIndex: i, data)?.content
     }

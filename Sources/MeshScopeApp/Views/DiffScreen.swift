@@ -238,6 +238,10 @@ extension DiffScreen {
     /// `x` on a proxy: compare it with what istiod would send it (first row) or with
     /// another Envoy (the rest, its own namespace first); Enter runs the `:diff`.
     public static func picker(_ data: SourceData, proxy: MeshState.Proxy) -> Screen {
+        Screen.table(.diffPicker(proxy), data: data, crumb: "diff \(proxy.name)")
+    }
+
+    static func pickerSpec(_ proxy: MeshState.Proxy) -> TableViewSpec {
         let me = proxy
         var spec = TableViewSpec(name: "diff-with", title: "Compare \(proxy.name) with", identityColumns: 2, nameColumn: 0) { data in
             let others = (data.live?.proxies ?? []).filter { p in
@@ -254,7 +258,7 @@ extension DiffScreen {
                 ? DiffRequest.istiod(proxy: me.key).command
                 : DiffRequest.proxies(me.key, "\(row[1])/\(row[0])").command
         }
-        return Screen.table(spec, data: data, crumb: "diff \(proxy.name)")
+        return spec
     }
 
     /// `:diff` arguments (`POD[.NS]`, one or two) against the proxies the source knows:

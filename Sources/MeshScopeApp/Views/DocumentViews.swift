@@ -18,7 +18,7 @@ public enum DocumentViews {
             let secs = DocumentViews.sectionList(doc.root)
             guard secs.indices.contains(index) else { return nil }
             let section = secs[index]
-            return Screen.table(resourcesSpec(section: section.name, index: index), data: data, crumb: section.name)
+            return Screen.table(.sectionResources(section: section.name, index: index), data: data, crumb: section.name)
         },
         build: { data in
             let secs = DocumentViews.sectionList(try data.requireDocument().root)

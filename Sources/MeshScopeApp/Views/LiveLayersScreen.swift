@@ -68,7 +68,7 @@ public enum LiveLayers {
     }
 
     static func pickerScreen(_ data: SourceData, from: String) -> Screen {
-        Screen.table(picker(from: from), data: data, crumb: "layers from \(from)")
+        Screen.table(.layersPicker(from: from), data: data, crumb: "layers from \(from)")
     }
 
     // MARK: :layers

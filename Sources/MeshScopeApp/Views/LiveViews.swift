@@ -16,16 +16,17 @@ public enum LiveViews {
     /// The view a live source opens on.
     public static let home = "pods"
 
-    public static func registry() -> ViewRegistry {
-        ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds, FindingsView.spec], groups: [ProxyViews.group, ztunnel])
-    }
+    /// Built once: screens opened from a row (a proxy's tabs) name views of this registry.
+    public static func registry() -> ViewRegistry { shared }
+
+    static let shared = ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds, FindingsView.spec], groups: [ProxyViews.group, ztunnel])
 
     // MARK: Kubernetes
 
     public static let namespaces = TableViewSpec(
         name: "namespaces", aliases: ["nss"], title: "Namespaces", identityColumns: 1,
         drill: { data, row, _ in
-            Screen.table(pods(in: row[0]), data: data, crumb: row[0])
+            Screen.table(.pods(namespace: row[0]), data: data, crumb: row[0])
         },
         build: { data in
             let list = try requireCluster(data).namespaces.sorted { $0.metadata.name < $1.metadata.name }
@@ -89,7 +90,7 @@ public enum LiveViews {
     /// with the columns `kubectl get` prints for it.
     public static let istio = TableViewSpec(
         name: "istio", aliases: ["crds", "mesh", "gateway-api"], title: "Istio & Gateway API", identityColumns: 1,
-        drill: { data, row, _ in Screen.table(objects(row[0]), data: data, crumb: row[1]) },
+        drill: { data, row, _ in Screen.table(.objects(qualifiedName: row[0]), data: data, crumb: row[1]) },
         build: { data in ViewTable(LiveTables.meshKinds(try requireCluster(data).meshObjects)) })
 
     static func objects(_ qualifiedName: String) -> TableViewSpec {
@@ -173,9 +174,9 @@ public enum LiveViews {
         let focused = data.focusing(proxy)
         var screen: Screen
         switch proxy.kind {
-        case .sidecar, .gateway, .waypoint: screen = Screen.group(ProxyViews.group, data: focused)
-        case .ztunnel: screen = Screen.group(ztunnel, data: focused)
-        case .istiod: screen = Screen.table(proxies, data: focused)
+        case .sidecar, .gateway, .waypoint: screen = Screen.group(ProxyViews.group, in: shared, data: focused)
+        case .ztunnel: screen = Screen.group(ztunnel, in: shared, data: focused)
+        case .istiod: screen = Screen.table(.named(proxies.name), in: shared, data: focused)
         }
         screen.crumb = proxy.name
         screen.proxyKey = proxy.key
@@ -184,11 +185,15 @@ public enum LiveViews {
 
     /// `:ctx`: the kubeconfig's contexts; Enter switches.
     public static func contextsScreen(_ contexts: [Kubeconfig.Context], current: String) -> Screen {
+        Screen.table(.contexts(contexts, current: current), data: .empty, crumb: "contexts")
+    }
+
+    static func contextsSpec(_ contexts: [Kubeconfig.Context], current: String) -> TableViewSpec {
         var spec = TableViewSpec(name: "contexts", title: "Contexts", identityColumns: 2, nameColumn: 1) { _ in
             ViewTable(LiveTables.contexts(contexts, current: current))
         }
         spec.enterCommand = { row in .context(row[1]) }
-        return Screen.table(spec, data: .empty, crumb: "contexts")
+        return spec
     }
 
     static func requireCluster(_ data: SourceData) throws(SourceData.Unavailable) -> ClusterSnapshot {

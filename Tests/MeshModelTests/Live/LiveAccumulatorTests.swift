@@ -31,6 +31,7 @@ import MeshGen
         case .ztunnelMetrics: return demo.ztunnelMetrics(node: p.node, tick: tick, since: since)
         case .syncz: return demo.istiodSyncz(tick: tick)
         case .connections: return demo.istiodConnections(tick: tick)
+        case .statsJSON: return []  // read by the store for focused proxies, never in a round
         }
     }
 

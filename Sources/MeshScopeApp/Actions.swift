@@ -127,12 +127,12 @@ public struct Keymap: Sendable {
         Binding("command", [.char(":")], .command, "command mode (:views lists the views, :q quits)", hint: "cmd"),
         Binding("back", [.escape], .back, "back / clear the filter", hint: "back"),
         Binding("help", [.char("?")], .help, "this help (again or Esc: close it)", hint: "help"),
+        Binding("findings", [.char("!")], .findings, "findings: what is wrong, most severe first (:findings)", hint: "findings"),
         Binding("pause", [.char(" ")], .pause, "pause/resume live updates", hint: "pause"),
         Binding("reload", [.ctrl("r")], .reload, "reload the source now (a diff or layers screen: compute it again)"),
         Binding("snapshot", [.ctrl("s")], .snapshot, "write a snapshot (live sources)"),
         Binding("apply", [.char("a")], .apply, "apply a manifest from the clipboard (cluster sources)"),
         Binding("diff", [.char("x")], .diff, "diff the proxy on screen or the selected row's against istiod or another proxy"),
-        Binding("findings", [.char("!")], .findings, "findings: what is wrong, most severe first (:findings)", hint: "findings"),
         Binding("suspend", [.ctrl("z")], .suspend, "suspend (fg brings it back)"),
         Binding("quit", [.ctrl("c")], .quit, "quit"),
     ]

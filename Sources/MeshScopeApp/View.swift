@@ -299,8 +299,14 @@ extension App {
                     return (key.count == 1 ? key : key.lowercased(), k.label)
                 }
             }
+            // A row key that stands for a keymap action (Enter on a finding) is that action's
+            // hint here; the binding's own hint would name the same key twice.
+            var rowActions: [Action] = []
+            if case .table(let t) = s.focused { rowActions = t.spec.keys.compactMap(\.action) }
             for (_, bindings) in s.keymap.forContent(s.focusedForBindings) {
-                for b in bindings { if let h = b.hint, let k = b.hintKey ?? b.keys.first?.description.lowercased() { hints.append((k, h)) } }
+                for b in bindings where !rowActions.contains(b.action) {
+                    if let h = b.hint, let k = b.hintKey ?? b.keys.first?.description.lowercased() { hints.append((k, h)) }
+                }
             }
         }
         var hintsWidth = r.width - 1

@@ -47,6 +47,12 @@ public struct ViewKey: Sendable {
         self.init(key, label, open: open)
         self.action = action
     }
+
+    /// The row's version of a keymap action, as a `:` command (Enter on a finding: `:goto`).
+    public init(_ action: Action, _ key: Key, _ label: String, command: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> AppCommand?) {
+        self.init(key, label, command: command)
+        self.action = action
+    }
 }
 
 /// A table view bound to a MeshModel `Table` builder: this is all a new view needs.

@@ -27,4 +27,6 @@ enum FuzzTargets {}
     @Test func keyDecoder() async { await FuzzRunner.run(FuzzTargets.keyDecoder()) }
     @Test func lineEditor() async { await FuzzRunner.run(FuzzTargets.lineEditor()) }
     @Test func accessLog() async { await FuzzRunner.run(FuzzTargets.accessLog()) }
+    @Test func configFindings() async { await FuzzRunner.run(FuzzTargets.configFindings()) }
+    @Test func prometheusAPI() async { await FuzzRunner.run(FuzzTargets.prometheusAPI()) }
 }

@@ -21,7 +21,7 @@ import TerminalUI
         ])
         #expect(d.frameTitle.contains(" Sections[7] "))
         #expect(d.crumbs == "sections")
-        #expect(d.hints == " enter view  / filter  <> sort  ←→ cols  y yaml  d describe  : cmd  esc back  ? help  space pause  ! findings")
+        #expect(d.hints == " enter view  / filter  <> sort  ←→ cols  y yaml  d describe  : cmd  esc back  ? help  ! findings")
         #expect(d.screen.lines[1].contains("Source:   file envoy/waypoint/config_dump.json (54.8 KiB)"))
         #expect(d.screen.lines[1].contains("Rows:     7"))
     }

@@ -63,7 +63,7 @@ public enum FindingsView {
     public static let spec: TableViewSpec = {
         var spec = TableViewSpec(
             name: FindingsView.name, aliases: ["check", "finding"], title: "Findings",
-            keys: [ViewKey(.enter, "open", command: { data, _, index in
+            keys: [ViewKey(.drill, .enter, "open", command: { data, _, index in
                 guard let report = data.findings?.report else { return nil }
                 let all = FindingsView.rows(report)
                 guard all.indices.contains(index), case .finding(let f, _) = all[index], let link = f.link else { return nil }

@@ -21,6 +21,8 @@ enum FuzzTargetName: String, CaseIterable, Sendable {
     case keyDecoder = "key-decoder"
     case lineEditor = "line-editor"
     case accessLog = "access-log"
+    case configFindings = "config-findings"
+    case prometheusAPI = "prometheus-api"
 }
 
 /// A decoder or printer under fuzz: its seeds (each a ``FuzzCase``), the format of each

@@ -129,7 +129,8 @@ import MeshModel
     @Test func ztunnelDumpAndMetrics() throws {
         let dump = ZtunnelDump.decode(try JSONDocument(bytes: demo.ztunnelConfigDump(node: "demo-worker-0", tick: 3_600)))
         #expect(dump.issues.isEmpty)
-        #expect(dump.workloads.count == 7)
+        // bookinfo-ambient's six pods and its waypoint, and faults-ambient's no-cert pod (not the uncaptured one).
+        #expect(dump.workloads.count == 8)
         #expect(dump.workloads.filter { $0.waypoint != nil }.count == 6)
         #expect(!dump.workloadStates.isEmpty)
         #expect(dump.workloadStates.allSatisfy { s in demo.pods.contains { $0.name == s.name && $0.node == "demo-worker-0" } })

@@ -80,9 +80,11 @@ import Testing
         #expect(named.isSubset(of: objects), "\(named.subtracting(objects))")
     }
 
-    /// istiod's xDS clients are the proxies: Envoys and ztunnels, not istiod.
+    /// istiod's xDS clients are the proxies: Envoys and ztunnels, not istiod, and not the
+    /// planted sidecar istiod does not list.
     @Test func proxiesAreTheXdsClients() {
-        #expect(demo.xdsClients.count == demo.proxyPods.count - 1)
+        #expect(demo.xdsClients.count == demo.proxyPods.count - 2)
         #expect(!demo.xdsClients.contains(demo.istiod))
+        #expect(!demo.xdsClients.contains(demo.faults.notConnected))
     }
 }

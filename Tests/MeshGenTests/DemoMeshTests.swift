@@ -145,8 +145,12 @@ import MeshModel
         let syncz = IstiodSyncz.decode(try JSONDocument(bytes: demo.istiodSyncz(tick: 3_600)))
         #expect(syncz.issues.isEmpty)
         #expect(syncz.proxies.count == demo.xdsClients.count)
-        let stale = syncz.proxies.filter { $0.types.contains { $0.state != .synced && $0.state != .notSent } }
+        // Besides the planted NACK (ERROR) and the proxy never sent listeners (NOT SENT).
+        let stale = syncz.proxies.filter { $0.types.contains { $0.state != .synced && $0.state != .notSent && $0.state != .error } }
         #expect(stale.map(\.proxyID) == [demo.proxyID(demo.stalePod)])
+        let rejected = syncz.proxies.filter { $0.types.contains { $0.state == .error } }
+        #expect(rejected.map(\.proxyID) == [demo.proxyID(demo.faults.rejectedListener)])
+        #expect(rejected.first?.types.first { $0.state == .error }?.lastError == DemoMesh.nackError)
         #expect(stale[0].types.first { $0.state == .stale }?.shortType == "EDS")
         let conns = IstiodConnections.decode(try JSONDocument(bytes: demo.istiodConnections(tick: 3_600)))
         #expect(conns.clients.count == demo.xdsClients.count)

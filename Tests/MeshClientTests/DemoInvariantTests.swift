@@ -107,7 +107,7 @@ import Testing
             let result = try await SnapshotCollector.write(source: source, to: file, options: SnapshotOptions(rateInterval: 1))
             // The one failure is planted: istiod has no view of the proxy it does not list.
             let unlisted = demo.mesh.pods[demo.mesh.faults.notConnected]
-            #expect(result.failures.map { "\($0.proxy) \($0.request)" } == ["\(unlisted.namespace)/\(unlisted.name) istiodConfigDump"],
+            #expect(result.failures.map { "\($0.proxy ?? "-") \($0.request ?? "-")" } == ["\(unlisted.namespace)/\(unlisted.name) istiodConfigDump"],
                     "\(result.failures.map { "\($0.proxy) \($0.request): \($0.reason)" })")
             let snapshot = try await SnapshotMeshSource.open(path: file)
             let state = try snapshot.meshState()
@@ -132,13 +132,17 @@ import Testing
 
     // MARK: Invariants
 
-    /// The header's "N proxies" is the number of rows of `:proxies`: istiod's xDS clients.
+    /// The header's "N proxies" counts the pods that run a proxy; `:proxies` has a row for
+    /// each of them istiod lists: all but the planted proxy istiod does not know (MS0104).
     static func headerCountsTheRowsOfProxies(_ w: Walk) throws {
         let rows = try MeshViews.proxies.build(w.data).table.rows.count
         // Pods that run an Envoy or a ztunnel (an `istio-proxy` container), from the pods' own specs.
-        let expected = w.cluster.pods.filter { p in p.containers.contains { $0.name == "istio-proxy" } }.count
-        #expect(w.state.proxyCount == rows, "header says \(w.state.proxyCount) proxies, :proxies has \(rows) rows")
-        #expect(rows == expected)
+        let proxyPods = w.cluster.pods.filter { p in p.containers.contains { $0.name == "istio-proxy" } }
+        let listed = Set((w.state.syncz?.proxies ?? []).map(\.proxyID))
+        let unlisted = proxyPods.filter { !listed.contains($0.metadata.name + "." + ($0.metadata.namespace ?? "")) }.map(\.metadata.name)
+        #expect(unlisted == [w.mesh.pods[w.mesh.faults.notConnected].name])
+        #expect(w.state.proxyCount == proxyPods.count, "header says \(w.state.proxyCount) proxies, \(proxyPods.count) pods run one")
+        #expect(rows == proxyPods.count - unlisted.count)
     }
 
     /// Every DestinationRule a cluster's Istio metadata names is an object of `:istio`.

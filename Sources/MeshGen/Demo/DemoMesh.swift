@@ -333,6 +333,10 @@ public struct DemoMesh: Sendable {
         addEdge(gw, to: bookinfo[am]!["productpage-v1"]!, rate: 30, errors: 5, viaWaypoint: false, &rng)
         addEdge(legacy, to: bookinfo[sc]!["details-v1"]!, rate: 2, errors: 0, mtls: false, &rng)
 
+        // Before the generated services, so that `--demo-services` changes neither the faults'
+        // pods nor the first generated ones (two demos of different sizes differ only in the extra).
+        plantFaults(&rng)
+
         // Generated services: svc-i calls svc-(i+1); every fourth one speaks TCP.
         if options.services > 0 {
             let width = max(4, String(options.services - 1).count)
@@ -352,7 +356,6 @@ public struct DemoMesh: Sendable {
             }
         }
 
-        plantFaults(&rng)
         stalePod = workloads[bookinfo[sc]!["reviews-v2"]!].pods[0]
         unhealthyPod = workloads[bookinfo[sc]!["ratings-v1"]!].pods[0]
         // A client Envoy with no healthy host for the service fails every request itself.

@@ -35,9 +35,15 @@ public struct CertificateFactory: Sendable {
     /// around `now` unless `expired` is set. The serial is derived from `serial` so that
     /// tests can name it.
     public func leafPEM(namespace: String, serviceAccount: String, serial: UInt64, expired: Bool = false) throws -> String {
+        try leafPEM(namespace: namespace, serviceAccount: serviceAccount, serial: serial, startingIn: expired ? -3 * 86_400 : -3600)
+    }
+
+    /// As above, valid for a day from `startingIn` seconds after `now` (negative: in the past),
+    /// so a demo can hold a certificate that expires soon or is not valid yet.
+    public func leafPEM(namespace: String, serviceAccount: String, serial: UInt64, startingIn: TimeInterval) throws -> String {
         let key = P256.Signing.PrivateKey()
         let spiffe = "spiffe://\(trustDomain)/ns/\(namespace)/sa/\(serviceAccount)"
-        let start = expired ? now.addingTimeInterval(-3 * 86_400) : now.addingTimeInterval(-3600)
+        let start = now.addingTimeInterval(startingIn)
         let leaf = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(serial | 1 << 62),
             publicKey: .init(key.publicKey),

@@ -129,7 +129,8 @@ import MeshModel
     @Test func ztunnelDumpAndMetrics() throws {
         let dump = ZtunnelDump.decode(try JSONDocument(bytes: demo.ztunnelConfigDump(node: "demo-worker-0", tick: 3_600)))
         #expect(dump.issues.isEmpty)
-        #expect(dump.workloads.count == 7)
+        // bookinfo-ambient's six pods and its waypoint, and faults-ambient's no-cert pod (not the uncaptured one).
+        #expect(dump.workloads.count == 8)
         #expect(dump.workloads.filter { $0.waypoint != nil }.count == 6)
         #expect(!dump.workloadStates.isEmpty)
         #expect(dump.workloadStates.allSatisfy { s in demo.pods.contains { $0.name == s.name && $0.node == "demo-worker-0" } })
@@ -144,8 +145,12 @@ import MeshModel
         let syncz = IstiodSyncz.decode(try JSONDocument(bytes: demo.istiodSyncz(tick: 3_600)))
         #expect(syncz.issues.isEmpty)
         #expect(syncz.proxies.count == demo.xdsClients.count)
-        let stale = syncz.proxies.filter { $0.types.contains { $0.state != .synced && $0.state != .notSent } }
+        // Besides the planted NACK (ERROR) and the proxy never sent listeners (NOT SENT).
+        let stale = syncz.proxies.filter { $0.types.contains { $0.state != .synced && $0.state != .notSent && $0.state != .error } }
         #expect(stale.map(\.proxyID) == [demo.proxyID(demo.stalePod)])
+        let rejected = syncz.proxies.filter { $0.types.contains { $0.state == .error } }
+        #expect(rejected.map(\.proxyID) == [demo.proxyID(demo.faults.rejectedListener)])
+        #expect(rejected.first?.types.first { $0.state == .error }?.lastError == DemoMesh.nackError)
         #expect(stale[0].types.first { $0.state == .stale }?.shortType == "EDS")
         let conns = IstiodConnections.decode(try JSONDocument(bytes: demo.istiodConnections(tick: 3_600)))
         #expect(conns.clients.count == demo.xdsClients.count)

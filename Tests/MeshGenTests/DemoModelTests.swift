@@ -66,7 +66,8 @@ import Testing
             let o = try JSONDocument(bytes: bytes).root
             if o["kind"]?.string == "DestinationRule" { objects.insert("\(o["metadata"]?["namespace"]?.string ?? "")/\(o["metadata"]?["name"]?.string ?? "")") }
         }
-        #expect(objects == ["bookinfo/reviews", "bookinfo-ambient/reviews"])
+        // bookinfo's reviews (version subsets) and the planted faults' (a subset-v1-only rule, a TLS-disabling one).
+        #expect(objects == ["bookinfo/reviews", "bookinfo-ambient/reviews", "faults/inventory", "faults/payments"])
         var named: Set<String> = []
         for p in demo.pods.indices where demo.pods[p].mode.hasEnvoy {
             let dump = try EnvoyConfigDump(document: JSONDocument(bytes: demo.envoyConfigDump(pod: p, certificates: nil)))
@@ -80,9 +81,11 @@ import Testing
         #expect(named.isSubset(of: objects), "\(named.subtracting(objects))")
     }
 
-    /// istiod's xDS clients are the proxies: Envoys and ztunnels, not istiod.
+    /// istiod's xDS clients are the proxies: Envoys and ztunnels, not istiod, and not the
+    /// planted sidecar istiod does not list.
     @Test func proxiesAreTheXdsClients() {
-        #expect(demo.xdsClients.count == demo.proxyPods.count - 1)
+        #expect(demo.xdsClients.count == demo.proxyPods.count - 2)
         #expect(!demo.xdsClients.contains(demo.istiod))
+        #expect(!demo.xdsClients.contains(demo.faults.notConnected))
     }
 }

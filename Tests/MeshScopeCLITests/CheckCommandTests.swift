@@ -16,30 +16,97 @@ import Testing
     static func run(_ args: [String]) async throws -> (code: Int32, listed: Set<Listed>, doc: JSONValue, stderr: String) {
         let r = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "check", "-o", "json", "--stats-interval", "1"] + args)
         let doc = try JSONDocument(bytes: Array(r.stdout.utf8)).root
+        return (r.code, listed(doc), doc, r.stderr)
+    }
+
+    /// Each finding as its code and first object (`Proxy NAME.NS`, `Pod NS/NAME`, `Edge A → B`).
+    static func listed(_ doc: JSONValue) -> Set<Listed> {
         var listed = Set<Listed>()
         for f in doc["findings"].map({ Array($0.elements) }) ?? [] {
             let o: JSONValue? = f["objects"].flatMap { Array($0.elements).first }
             let name = o.map { o in (o["namespace"]?.string.map { $0 + "/" } ?? "") + (o["name"]?.string ?? "") } ?? ""
             listed.insert(Listed(code: f["code"]?.string ?? "", object: (o?["kind"]?.string ?? "") + " " + name))
         }
-        return (r.code, listed, doc, r.stderr)
+        return listed
     }
 
-    /// What the demo plants, from the model: the stale proxy; the service whose only endpoint
+    /// What the demo plants, from the model (``DemoMesh/Faults`` and the edges' failure
+    /// facts), each with what the rule reads: the stale proxy; the service whose only endpoint
     /// is unhealthy (its clients' cluster has no healthy host, the host is ejected, their
-    /// requests get 503: in /clusters, in cluster stats, and on each client's edge).
+    /// requests get 503: in /clusters, in cluster stats, and on each client's edge); and one
+    /// planted fault per other runtime rule but MS0405.
     static func planted(_ mesh: DemoMesh) -> Set<Listed> {
-        var out: Set<Listed> = [Listed(code: "MS0101", object: "Proxy " + mesh.proxyID(mesh.stalePod))]
-        for e in mesh.edges where e.noHealthyUpstream {
-            let svc = mesh.services[e.service]
-            let cluster = "Cluster outbound|\(svc.port)||\(svc.fqdn)"
-            out.insert(Listed(code: "MS0205", object: cluster))
-            out.insert(Listed(code: "MS0206", object: cluster))
-            out.insert(Listed(code: "MS0208", object: cluster))
+        let f = mesh.faults
+        func proxy(_ p: Int) -> String { "Proxy " + mesh.proxyID(p) }
+        func pod(_ p: Int) -> String { "Pod \(mesh.pods[p].namespace)/\(mesh.pods[p].name)" }
+        func cluster(_ e: DemoMesh.Edge) -> String { "Cluster outbound|\(mesh.services[e.service].port)||\(mesh.services[e.service].fqdn)" }
+        func edge(_ e: DemoMesh.Edge) -> String {
             let src = mesh.workloads[e.source], dst = mesh.workloads[e.destination]
-            out.insert(Listed(code: "MS0404", object: "Edge \(src.name).\(src.namespace) → \(dst.name).\(dst.namespace)"))
+            return "Edge \(src.name).\(src.namespace) → \(dst.name).\(dst.namespace)"
+        }
+        var out: Set<Listed> = [
+            Listed(code: "MS0101", object: proxy(mesh.stalePod)),
+            Listed(code: "MS0102", object: proxy(f.listenersNotSent)),
+            Listed(code: "MS0103", object: proxy(f.rejectedListener)),
+            Listed(code: "MS0203", object: proxy(f.rejectedListener)),
+            Listed(code: "MS0104", object: pod(f.notConnected)),
+            Listed(code: "MS0105", object: proxy(f.oldProxy)),
+            Listed(code: "MS0201", object: proxy(f.warming)),
+            Listed(code: "MS0202", object: proxy(f.warming)),
+            Listed(code: "MS0501", object: pod(f.uncaptured)),
+        ]
+        for (code, w) in [("MS0301", f.expiredCertificate), ("MS0302", f.expiringCertificate), ("MS0303", f.futureCertificate)] {
+            out.insert(Listed(code: code, object: "Certificate \(mesh.proxyID(mesh.workloads[w].pods[0])) default"))
+        }
+        for e in mesh.edges {
+            let src = mesh.workloads[e.source], dst = mesh.workloads[e.destination]
+            if e.noCluster { for p in src.pods { out.insert(Listed(code: "MS0204", object: proxy(p))) } }
+            if e.noHealthyUpstream {
+                out.insert(Listed(code: "MS0205", object: cluster(e)))
+                out.insert(Listed(code: "MS0206", object: cluster(e)))
+            }
+            if e.connectFailures { out.insert(Listed(code: "MS0207", object: cluster(e))) }
+            // Envoy counts a 5xx on the cluster unless the route had none (NC).
+            if src.mode.hasEnvoy && !e.noCluster && e.errorPermille > 100 { out.insert(Listed(code: "MS0208", object: cluster(e))) }
+            if e.errorPermille > 100 { out.insert(Listed(code: "MS0404", object: edge(e))) }
+            if !e.mtls && src.mode != .none && dst.mode != .none { out.insert(Listed(code: "MS0401", object: edge(e))) }
+            if !e.mtls && e.destination == f.strictWorkload { out.insert(Listed(code: "MS0402", object: edge(e))) }
+            if e.mtls && [src, dst].contains(where: { mesh.certificateFault(namespace: $0.namespace, serviceAccount: $0.serviceAccount) == .otherRoot }) {
+                out.insert(Listed(code: "MS0304", object: edge(e)))
+            }
+        }
+        for dr in mesh.destinationRules where dr.tlsMode == "DISABLE" && mesh.services[dr.service].workloads.contains(f.strictWorkload) {
+            out.insert(Listed(code: "MS0403", object: "DestinationRule \(dr.namespace)/\(dr.name)"))
+        }
+        // A namespace naming a waypoint no service of that name backs.
+        for ns in mesh.namespaces {
+            guard let name = ns.labels.first(where: { $0.0 == DemoMesh.useWaypointLabel })?.1,
+                  !mesh.services.contains(where: { $0.namespace == ns.name && $0.name == name }) else { continue }
+            out.insert(Listed(code: "MS0502", object: "Namespace \(ns.name)"))
+        }
+        // Config findings the same facts raise: the VirtualService naming the missing subset
+        // (IST0101), and namespaces neither injected nor ambient (IST0102, info): the demo's
+        // `legacy` and the API server's `default`.
+        for e in mesh.edges where e.noCluster {
+            out.insert(Listed(code: "MS1101", object: "VirtualService \(mesh.services[e.service].namespace)/\(mesh.services[e.service].name)"))
+        }
+        for ns in mesh.namespaces.map(\.name) + ["default"] where ns != "istio-system" {
+            let labels = mesh.namespaces.first { $0.name == ns }?.labels ?? []
+            guard !labels.contains(where: { $0.0 == "istio-injection" || ($0.0 == "istio.io/dataplane-mode" && $0.1 == "ambient") }) else { continue }
+            out.insert(Listed(code: "MS1102", object: "Namespace \(ns)"))
+        }
+        let noCert = mesh.workloads[f.noZtunnelCertificate]
+        if let node = noCert.pods.first.map({ mesh.pods[$0].node }), let z = mesh.ztunnel(onNode: node) {
+            out.insert(Listed(code: "MS0503", object: "Certificate istio-system/\(mesh.pods[z].name) spiffe://\(mesh.trustDomain)/ns/\(noCert.namespace)/sa/\(noCert.serviceAccount)"))
         }
         return out
+    }
+
+    /// Every runtime rule but MS0405 (RBAC denials, planted elsewhere) has a planted fault.
+    @Test func everyRuntimeRuleButRBACIsPlanted() {
+        let codes = Set(Self.planted(DemoMesh(DemoMesh.Options(services: 0, replicas: 1))).map(\.code).filter { !$0.hasPrefix("MS1") })
+        let rules = Set(FindingRules.runtime.map(\.code)).subtracting(["MS0405"])
+        #expect(codes == rules, "missing \(rules.subtracting(codes).sorted()), extra \(codes.subtracting(rules).sorted())")
     }
 
     @Test func demoCheckListsExactlyThePlantedFaults() async throws {
@@ -63,12 +130,7 @@ import Testing
         #expect(taken.code == 0, "\(taken.stderr)")
         let r = await MeshScopeMain.invoke(["check", "--snapshot", path, "-o", "json", "--fail-on", "none"])
         #expect(r.code == 0, "\(r.stderr)")
-        let doc = try JSONDocument(bytes: Array(r.stdout.utf8)).root
-        var listed = Set<Listed>()
-        for f in doc["findings"].map({ Array($0.elements) }) ?? [] {
-            let o: JSONValue? = f["objects"].flatMap { Array($0.elements).first }
-            listed.insert(Listed(code: f["code"]?.string ?? "", object: (o?["kind"]?.string ?? "") + " " + (o?["name"]?.string ?? "")))
-        }
+        let listed = Self.listed(try JSONDocument(bytes: Array(r.stdout.utf8)).root)
         let expected = Self.planted(mesh)
         #expect(listed == expected, "unexpected: \(listed.subtracting(expected)), missing: \(expected.subtracting(listed))")
     }
@@ -81,7 +143,8 @@ import Testing
         #expect(onlyStale.listed == [Listed(code: "MS0101", object: "Proxy " + mesh.proxyID(mesh.stalePod))])
         let warningsOnly = try await Self.run(["--code", "MS0206,MS0208", "--fail-on", "error"])
         #expect(warningsOnly.code == 0)
-        #expect(try await Self.run(["-n", "legacy"]).listed == [])
+        // legacy holds only the non-mesh client: it is not injected (info), nothing else.
+        #expect(try await Self.run(["-n", "legacy"]).listed == [Listed(code: "MS1102", object: "Namespace legacy")])
     }
 
     @Test func savedDumpsAreCheckedAndTheRestIsNotEvaluated() async throws {

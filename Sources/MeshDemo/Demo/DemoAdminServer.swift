@@ -81,12 +81,15 @@ final class DemoAdminState: @unchecked Sendable {
     private let certificates: CertificateFactory?
     /// Each proxy's log levels (`/logging`).
     let logLevels = DemoLogLevels()
+    /// The CA of ``DemoMesh/CertificateFault/otherRoot`` identities: another root, same trust domain.
+    private let otherCA: CertificateFactory?
 
     init(mesh: DemoMesh, tickSeconds: Double, startTick: Int) {
         self.mesh = mesh
         self.tickSeconds = max(0.001, tickSeconds)
         self.startTick = startTick
         certificates = try? CertificateFactory(trustDomain: mesh.trustDomain, now: Date())
+        otherCA = try? CertificateFactory(trustDomain: mesh.trustDomain, now: Date())
     }
 
     func tick() -> Int { startTick + Int(Date().timeIntervalSince(started) / tickSeconds) }
@@ -98,12 +101,15 @@ final class DemoAdminState: @unchecked Sendable {
     func releaseHangs() { lock.withLock { released = true } }
 
     /// A leaf certificate per SPIFFE identity, made once (real keys are slow to make and the
-    /// identity does not change).
+    /// identity does not change), with the validity and CA its planted fault gives it
+    /// (``DemoMesh/certificateFault(namespace:serviceAccount:)``).
     func leaf(namespace: String, serviceAccount: String) -> (String, String)? {
-        guard let f = certificates else { return nil }
+        let fault = mesh.certificateFault(namespace: namespace, serviceAccount: serviceAccount)
+        guard let f = fault == .otherRoot ? otherCA : certificates else { return nil }
         let id = "\(namespace)/\(serviceAccount)"
         if let pem = lock.withLock({ leaves[id] }) { return (pem, f.rootPEM) }
-        guard let pem = try? f.leafPEM(namespace: namespace, serviceAccount: serviceAccount, serial: UInt64(truncatingIfNeeded: id.hashValue & 0xFFFF_FFFF)) else { return nil }
+        guard let pem = try? f.leafPEM(namespace: namespace, serviceAccount: serviceAccount, serial: UInt64(truncatingIfNeeded: id.hashValue & 0xFFFF_FFFF),
+                                       startingIn: DemoMesh.CertificateFault.start(fault)) else { return nil }
         // Two first requests can race here, each with its own fresh key: the first one stored
         // is the identity's certificate from then on, so every answer agrees (a snapshot
         // taken during the race once disagreed with the live dump after it).
@@ -158,7 +164,9 @@ final class DemoAdminState: @unchecked Sendable {
             return json(mesh.envoyClustersJSON(pod: p, tick: t, since: since))
         case (.sidecar, 15000, "/config_dump"), (.gateway, 15000, "/config_dump"), (.waypoint, 15000, "/config_dump"):
             let wl = mesh.workloads[pod.workload]
-            return json(mesh.envoyConfigDump(pod: p, certificates: leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount),
+            // A proxy istiod does not know got no certificate either.
+            let certs = mesh.isConnectedToIstiod(p) ? leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount) : nil
+            return json(mesh.envoyConfigDump(pod: p, certificates: certs,
                                              pushVersion: DemoMesh.pushVersion(tick: t)))
         case (.sidecar, 15000, "/server_info"), (.gateway, 15000, "/server_info"), (.waypoint, 15000, "/server_info"):
             return json(mesh.envoyServerInfo(pod: p, tick: t, since: since))
@@ -167,6 +175,7 @@ final class DemoAdminState: @unchecked Sendable {
             return json(mesh.envoyStatsJSON(pod: p, tick: t, since: since))
         case (.sidecar, 15000, "/certs"), (.gateway, 15000, "/certs"), (.waypoint, 15000, "/certs"):
             let wl = mesh.workloads[pod.workload]
+            guard mesh.isConnectedToIstiod(p) else { return json(Array("{\"certificates\":[]}\n".utf8)) }
             guard let (chain, root) = leaf(namespace: wl.namespace, serviceAccount: wl.serviceAccount) else { return .text(.serviceUnavailable, "no certificates\n") }
             return json(mesh.envoyCerts(pod: p, chain: chain, root: root, now: Date().timeIntervalSince1970))
         case (.istiod, 15014, "/debug/config_dump"):
@@ -202,7 +211,7 @@ extension DemoAdminState {
             .map { $0.removingPercentEncoding ?? $0 }
         guard let id, !id.isEmpty else { return .text(.badRequest, "You must provide a proxyID in the query string\n") }
         guard let dot = id.lastIndex(of: "."), let q = mesh.pod(named: String(id[..<dot]), namespace: String(id[id.index(after: dot)...])),
-              mesh.pods[q].mode.hasEnvoy else {
+              mesh.pods[q].mode.hasEnvoy, mesh.isConnectedToIstiod(q) else {
             return .text(.notFound, "Proxy not connected to this Pilot instance\n")
         }
         // Secrets are not part of istiod's view, so the proxy's dump is made without certificates.

@@ -7,8 +7,9 @@ import MeshModel
 ///
 /// - A sidecar or gateway logs its outbound requests in Istio's default TEXT format; a
 ///   client with no healthy endpoint for a service (``DemoMesh/Edge/noHealthyUpstream``)
-///   logs each request as `503 UH no_healthy_upstream` with no upstream host; other errors
-///   are `503 UF`.
+///   logs each request as `503 UH no_healthy_upstream` with no upstream host, one whose route
+///   names a missing cluster (``DemoMesh/Edge/noCluster``) as `503 NC cluster_not_found`;
+///   other errors are `503 UF` (or the edge's ``DemoMesh/Edge/failureFlags``).
 /// - A sidecar logs the inbound requests that reach it: the plaintext edge's client (outside
 ///   the mesh) shows there with no SNI, every mTLS client with its outbound SNI.
 /// - A waypoint logs what it forwards (`inbound-vip|…` cluster, `envoy://connect_originate/…`
@@ -99,8 +100,9 @@ public enum DemoAccessLog {
                 if http {
                     f.request(path: path(svc, key), authority: "\(svc.name):\(svc.port)")
                     if i < errors {
-                        f.fail(noHealthyUpstream: e.noHealthyUpstream)
-                        if !e.noHealthyUpstream { f.upstreamHost = "\(dst.ip):\(svc.targetPort)" }
+                        f.fail(e)
+                        if e.noCluster { f.cluster = "-" }
+                        if !e.failsAtClient { f.upstreamHost = "\(dst.ip):\(svc.targetPort)" }
                     } else {
                         f.succeed(key)
                         f.upstreamHost = "\(dst.ip):\(svc.targetPort)"
@@ -119,7 +121,7 @@ public enum DemoAccessLog {
     static func inbound(_ mesh: DemoMesh, _ ei: Int, destinationPod p: Int, tick: Int, epoch: Int, into out: inout [Line]) {
         let e = mesh.edges[ei]
         // Requests the client fails itself never arrive.
-        guard !e.noHealthyUpstream, let r = mesh.workloads[e.destination].pods.firstIndex(of: p) else { return }
+        guard !e.failsAtClient, let r = mesh.workloads[e.destination].pods.firstIndex(of: p) else { return }
         let svc = mesh.services[e.service]
         let http = svc.protocolName != "tcp"
         let (count, errors) = perSecond(e, replica: r, tick: tick, http: http)
@@ -167,7 +169,7 @@ public enum DemoAccessLog {
                 f.downstreamRemote = "\(src.ip):\(30_000 + Int(key % 30_000))"
                 if http {
                     f.request(path: path(svc, key), authority: "\(svc.name):\(svc.port)")
-                    if i < errors { f.fail(noHealthyUpstream: false) } else { f.succeed(key) }
+                    if i < errors { f.fail(e) } else { f.succeed(key) }
                 } else {
                     f.connection(key)
                 }
@@ -284,15 +286,22 @@ public enum DemoAccessLog {
             upstreamTime = String(max(1, duration - 1))
         }
 
-        mutating func fail(noHealthyUpstream: Bool) {
+        /// A 503 with the edge's response flag (``DemoMesh/Edge/errorResponseFlags``).
+        mutating func fail(_ e: DemoMesh.Edge) {
             status = "503"
-            if noHealthyUpstream {
-                flags = "UH"
+            flags = e.errorResponseFlags
+            if e.noHealthyUpstream {
                 details = "no_healthy_upstream"
                 sent = DemoTraffic.noHealthyUpstreamBody.utf8.count
                 duration = 0
+            } else if e.noCluster {
+                details = "cluster_not_found"
+                duration = 0
+            } else if flags == "UC" {
+                details = "upstream_reset_before_response_started{connection_termination}"
+                sent = 95
+                duration = 1 + Int(key % 5)
             } else {
-                flags = "UF"
                 details = "upstream_reset_before_response_started{remote_connection_failure}"
                 sent = 91
                 duration = 1 + Int(key % 5)

@@ -17,14 +17,14 @@ extension DemoMesh {
         let wl = workloads[pod.workload]
         if pod.mode == .waypoint {
             // The waypoint sees every edge into its namespace's workloads that goes through it.
-            for e in edges where e.viaWaypoint && !e.noHealthyUpstream && workloads[e.destination].namespace == pod.namespace {
+            for e in edges where e.viaWaypoint && !e.failsAtClient && workloads[e.destination].namespace == pod.namespace {
                 var sum = DemoTraffic.Counters()
                 for r in workloads[e.destination].pods.indices { sum.add(DemoTraffic.counters(e, pod: r, tick: tick, since: since, http: true)) }
                 writeIstio(&w, e, reporter: "waypoint", security: "mutual_tls", counters: sum, http: services[e.service].protocolName != "tcp", tcpOnly: false)
             }
         } else {
-            // Requests the client failed locally (no healthy host) never arrive.
-            for i in inbound(pod.workload) where !edges[i].viaWaypoint && !edges[i].noHealthyUpstream {
+            // Requests the client failed locally (no healthy host, no cluster) never arrive.
+            for i in inbound(pod.workload) where !edges[i].viaWaypoint && !edges[i].failsAtClient {
                 let e = edges[i]
                 let http = services[e.service].protocolName != "tcp"
                 let c = DemoTraffic.counters(e, pod: pod.replica, tick: tick, since: since, http: http)
@@ -43,7 +43,8 @@ extension DemoMesh {
             w.add("envoy_cluster_upstream_rq_5xx", help: "", labels: labels, value: c.responses503)
             w.add("envoy_cluster_upstream_rq", help: "", labels: labels + [("response_code", "503")], value: c.responses503)
             w.add("envoy_cluster_upstream_cx_none_healthy", help: "", labels: labels, value: c.noHealthy)
-            w.add("envoy_cluster_upstream_cx_total", help: "", labels: labels, value: c.upstreamRequests / 50)
+            w.add("envoy_cluster_upstream_cx_total", help: "", labels: labels, value: c.connections)
+            w.add("envoy_cluster_upstream_cx_connect_fail", help: "", labels: labels, value: c.connectFailures)
             w.add("envoy_cluster_upstream_cx_active", type: "gauge", help: "", labels: labels, value: c.healthyHosts)
             w.add("envoy_cluster_membership_healthy", type: "gauge", help: "", labels: labels, value: c.healthyHosts)
             w.add("envoy_cluster_membership_total", type: "gauge", help: "", labels: labels, value: c.hosts.count)
@@ -59,6 +60,8 @@ extension DemoMesh {
         var total: Int
         var errors: Int
         var healthy: Bool
+        /// Failed connection attempts (``Edge/connectFailures``: each of its errors is one).
+        var connectFailures = 0
     }
 
     /// One outbound cluster of a client Envoy as its stats count it.
@@ -75,6 +78,9 @@ extension DemoMesh {
         /// `upstream_rq_503`: the hosts' 503s plus the local ones.
         var responses503: Int { hosts.reduce(0) { $0 + $1.errors } + noHealthy }
         var healthyHosts: Int { hosts.filter(\.healthy).count }
+        var connectFailures: Int { hosts.reduce(0) { $0 + $1.connectFailures } }
+        /// `upstream_cx_total`: about one connection per 50 requests, plus every failed attempt.
+        var connections: Int { upstreamRequests / 50 + connectFailures }
     }
 
     /// Outbound clusters of a pod (one per called service) and their hosts with request counts.
@@ -98,8 +104,10 @@ extension DemoMesh {
                 let edge = byService[s]!.first { edges[$0].destination == w }.map { edges[$0] }
                 for h in workloads[w].pods {
                     let healthy = isHealthy(pod: h)
-                    let counts = edge.map { healthy ? DemoTraffic.hostRequests($0, sourcePod: pod.replica, host: pods[h].replica, tick: tick, since: since) : (0, 0) } ?? (0, 0)
-                    hosts.append(UpstreamHost(pod: h, port: svc.targetPort, total: counts.0, errors: counts.1, healthy: healthy))
+                    // Requests failed at the client (UH, NC) reach no host.
+                    let counts = edge.map { healthy && !$0.failsAtClient ? DemoTraffic.hostRequests($0, sourcePod: pod.replica, host: pods[h].replica, tick: tick, since: since) : (0, 0) } ?? (0, 0)
+                    hosts.append(UpstreamHost(pod: h, port: svc.targetPort, total: counts.0, errors: counts.1, healthy: healthy,
+                                              connectFailures: edge?.connectFailures == true ? counts.1 : 0))
                 }
             }
             return UpstreamCluster(name: "outbound|\(svc.port)||\(svc.fqdn)", hosts: hosts, noHealthy: noHealthy)
@@ -118,12 +126,14 @@ extension DemoMesh {
         func socket(_ ip: String, _ port: Int) -> JSONTree {
             .object(["socket_address": .object(["address": .string(ip), "port_value": .int(port)])])
         }
-        func host(_ ip: String, _ port: Int, zone: String, total: Int, errors: Int, active: Int, healthy: Bool) -> JSONTree {
-            .object([
+        func host(_ ip: String, _ port: Int, zone: String, total: Int, errors: Int, active: Int, healthy: Bool, connectFailures: Int = 0) -> JSONTree {
+            let connectFail: JSONTree = connectFailures > 0 ? .object(["value": .string(String(connectFailures)), "name": .string("cx_connect_fail")])
+                : .object(["name": .string("cx_connect_fail")])
+            return .object([
                 "address": socket(ip, port),
                 "stats": .array([
-                    .object(["value": .string(String(total / 50 + active)), "name": .string("cx_total")]),
-                    .object(["name": .string("cx_connect_fail")]),
+                    .object(["value": .string(String(total / 50 + active + connectFailures)), "name": .string("cx_total")]),
+                    connectFail,
                     .object(["type": .string("GAUGE"), "value": .string(String(active)), "name": .string("cx_active")]),
                     .object(["type": .string("GAUGE"), "name": .string("rq_active")]),
                     .object(["value": .string(String(errors)), "name": .string("rq_error")]),
@@ -150,7 +160,8 @@ extension DemoMesh {
                 "name": .string(c.name), "added_via_api": .bool(true), "circuit_breakers": thresholds, "observability_name": .string(c.name),
                 "eds_service_name": .string(c.name),
                 "host_statuses": .array(c.hosts.map { h in
-                    host(pods[h.pod].ip, h.port, zone: pods[h.pod].zone, total: h.total, errors: h.errors, active: h.healthy ? 1 : 0, healthy: h.healthy)
+                    host(pods[h.pod].ip, h.port, zone: pods[h.pod].zone, total: h.total, errors: h.errors, active: h.healthy ? 1 : 0, healthy: h.healthy,
+                         connectFailures: h.connectFailures)
                 }),
             ]))
         }
@@ -189,11 +200,11 @@ extension DemoMesh {
         for i in outbound(pod.workload) where !called.contains(edges[i].service) && edges[i].service != wl.service { called.append(edges[i].service) }
         mesh.services = [own] + called.map { synthetic($0, first: nil) }
         var gen = EnvoyDumpGenerator(mesh: mesh)
-        gen.istioVersion = istioVersion
+        gen.istioVersion = proxyVersion(p)
         gen.versionInfo = "2026-11-20T10:00:00Z/\(pushVersion)"
         gen.certificates = certificates
         gen.permissive = true  // the mesh default, so the plaintext edge (curl-legacy) is accepted
-        return gen.generate()
+        return applyingFaults(pod: p, to: gen.generate())
     }
 }
 

@@ -13,7 +13,7 @@ extension DemoMesh {
             ("id", .string("\(type)~\(pod.ip)~\(pod.name).\(pod.namespace)~\(pod.namespace).svc.cluster.local")),
             ("cluster", .string("\(workloads[pod.workload].name).\(pod.namespace)")),
             ("metadata", .object([
-                ("ISTIO_VERSION", .string(istioVersion)), ("NAMESPACE", .string(pod.namespace)),
+                ("ISTIO_VERSION", .string(proxyVersion(p))), ("NAMESPACE", .string(pod.namespace)),
                 ("NAME", .string(pod.name)), ("CLUSTER_ID", .string("Kubernetes")),
                 ("WORKLOAD_NAME", .string(workloads[pod.workload].name)),
             ])),
@@ -52,7 +52,8 @@ extension DemoMesh {
             add("cluster.\(cluster).membership_total", c.hosts.count)
             add("cluster.\(cluster).upstream_cx_active", c.healthyHosts)
             add("cluster.\(cluster).upstream_cx_none_healthy", c.noHealthy)
-            add("cluster.\(cluster).upstream_cx_total", c.upstreamRequests / 50)
+            add("cluster.\(cluster).upstream_cx_connect_fail", c.connectFailures)
+            add("cluster.\(cluster).upstream_cx_total", c.connections)
             add("cluster.\(cluster).upstream_rq_503", c.responses503)
             add("cluster.\(cluster).upstream_rq_5xx", c.responses503)
             add("cluster.\(cluster).upstream_rq_completed", c.upstreamRequests + c.noHealthy)

@@ -2,7 +2,10 @@ import MeshModel
 
 /// What the demo's istiod answers on its debug port (15014): `/debug/syncz` and
 /// `/debug/connections`. istiod pushes new config every ``pushInterval`` ticks; every proxy
-/// ACKs at once except ``DemoMesh/stalePod``, whose last EDS push stays unacknowledged.
+/// ACKs at once except ``DemoMesh/stalePod``, whose last EDS push stays unacknowledged, and
+/// the planted faults (``DemoMesh/Faults``): a proxy never sent listeners, one that NACKed
+/// them (istiod's newer `resources` shape, which carries `last_error`), an old proxy, and a
+/// pod istiod does not list at all.
 extension DemoMesh {
     public static let pushInterval = 60
 
@@ -12,8 +15,8 @@ extension DemoMesh {
     /// The proxy ID istiod knows a pod by.
     public func proxyID(_ p: Int) -> String { pods[p].name + "." + pods[p].namespace }
 
-    /// Pods connected to istiod over xDS: Envoys and ztunnels.
-    public var xdsClients: [Int] { pods.indices.filter { pods[$0].mode.hasEnvoy || pods[$0].mode == .ztunnel } }
+    /// Pods connected to istiod over xDS: Envoys and ztunnels (not ``Faults/notConnected``).
+    public var xdsClients: [Int] { pods.indices.filter { (pods[$0].mode.hasEnvoy || pods[$0].mode == .ztunnel) && isConnectedToIstiod($0) } }
 
     public func istiodSyncz(tick: Int) -> [UInt8] {
         let version = DemoMesh.pushVersion(tick: tick)
@@ -26,7 +29,7 @@ extension DemoMesh {
             w.quoted(proxyID(p))
             w.write(",\"proxy_type\":")
             w.quoted(type)
-            w.write(",\"proxy_version\":\"\(istioVersion)\",\"istio_version\":\"\(istioVersion)\"")
+            w.write(",\"proxy_version\":\"\(proxyVersion(p))\",\"istio_version\":\"\(proxyVersion(p))\"")
             let nonce = "\(pods[p].uid.prefix(8))-\(version)"
             if type == "ztunnel" {
                 w.write(",\"resources\":{")
@@ -36,8 +39,25 @@ extension DemoMesh {
                     w.write(":{\"sent\":\"\(nonce)\",\"acked\":\"\(nonce)\"}")
                 }
                 w.write("}")
+            } else if p == faults.rejectedListener {
+                // The proxy NACKed the last LDS push: it acked the one before, and istiod keeps the error.
+                w.write(",\"resources\":{")
+                for (n, t) in [XdsType.cluster, XdsType.listener, XdsType.route, XdsType.endpoint].enumerated() {
+                    if n > 0 { w.write(",") }
+                    w.quoted(t)
+                    if t == XdsType.listener {
+                        w.write(":{\"sent\":\"\(nonce)\",\"acked\":\"\(pods[p].uid.prefix(8))-\(max(1, version - 1))\",\"last_error\":")
+                        w.quoted(DemoMesh.nackError)
+                        w.write("}")
+                    } else {
+                        w.write(":{\"sent\":\"\(nonce)\",\"acked\":\"\(nonce)\"}")
+                    }
+                }
+                w.write("}")
             } else {
                 for field in ["cluster", "listener", "route", "endpoint"] {
+                    // Never sent listeners, so never routes either: both are left out, as istiod does.
+                    if p == faults.listenersNotSent && (field == "listener" || field == "route") { continue }
                     let acked = p == stalePod && field == "endpoint" ? "\(pods[p].uid.prefix(8))-\(max(1, version - 1))" : nonce
                     let sent = p == stalePod && field == "endpoint" ? "\(pods[p].uid.prefix(8))-\(version)-stale" : nonce
                     w.write(",\"\(field)_sent\":\"\(sent)\",\"\(field)_acked\":\"\(acked)\"")

@@ -22,6 +22,7 @@ extension DemoMesh {
             out.append(encode(endpointSliceObject(s)))
         }
         for rule in destinationRules { out.append(encode(destinationRuleObject(rule))) }
+        for object in faultObjects() { out.append(encode(object)) }
         return out
     }
 
@@ -51,7 +52,7 @@ extension DemoMesh {
                 ("ports", .array(ports.map { .object(["name": .string($0.0), "containerPort": .int($0.1), "protocol": .string("TCP")]) })),
             ])
         }
-        let proxyImage = "docker.io/istio/proxyv2:\(istioVersion)"
+        let proxyImage = "docker.io/istio/proxyv2:\(proxyVersion(p))"
         let proxyPorts = [("http-envoy-prom", 15090)]
         switch pod.mode {
         case .sidecar:
@@ -63,7 +64,8 @@ extension DemoMesh {
             containers.append(container(wl.app, wl.image, ports: [("http", wl.containerPort)]))
             containers.append(container("istio-proxy", proxyImage, args: ["proxy", "sidecar", "--domain", "\(pod.namespace).svc.cluster.local"], ports: proxyPorts))
         case .ambient:
-            annotations.append(("ambient.istio.io/redirection", "enabled"))
+            // The CNI agent annotates the pods it redirected; it never got to the uncaptured one.
+            if isCapturedByZtunnel(p) { annotations.append(("ambient.istio.io/redirection", "enabled")) }
             containers.append(container(wl.app, wl.image, ports: [("http", wl.containerPort)]))
         case .waypoint:
             podLabels = [("gateway.istio.io/managed", "istio.io-mesh-controller"), ("gateway.networking.k8s.io/gateway-name", wl.name),
@@ -164,16 +166,44 @@ extension DemoMesh {
         ])
     }
 
-    /// A DestinationRule as `kubectl apply` leaves it: host and one subset per version label.
+    /// A DestinationRule as `kubectl apply` leaves it: host, TLS mode if set, and one subset per version label.
     func destinationRuleObject(_ rule: DestinationRule) -> JSONTree {
-        .object([
+        var spec: [(String, JSONTree)] = [("host", .string(services[rule.service].fqdn))]
+        if let mode = rule.tlsMode { spec.append(("trafficPolicy", .object([("tls", .object([("mode", .string(mode))]))]))) }
+        if !rule.subsets.isEmpty {
+            spec.append(("subsets", .array(rule.subsets.map { .object(["name": .string($0), "labels": .object(["version": .string($0)])]) })))
+        }
+        return .object([
             "apiVersion": .string("networking.istio.io/v1"), "kind": .string("DestinationRule"),
             "metadata": .object(["name": .string(rule.name), "namespace": .string(rule.namespace),
                                  "creationTimestamp": .string(DemoMesh.creationTimestamp)]),
-            "spec": .object([
-                "host": .string(services[rule.service].fqdn),
-                "subsets": .array(rule.subsets.map { .object(["name": .string($0), "labels": .object(["version": .string($0)])]) }),
-            ]),
+            "spec": .object(spec),
         ])
+    }
+
+    /// The Istio objects behind the planted faults: the STRICT PeerAuthentication of
+    /// ``Faults/strictWorkload``, and the VirtualService routing the client's ``Edge/noCluster``
+    /// calls to a subset no DestinationRule defines.
+    func faultObjects() -> [JSONTree] {
+        func meta(_ name: String, _ ns: String) -> JSONTree {
+            .object(["name": .string(name), "namespace": .string(ns), "creationTimestamp": .string(DemoMesh.creationTimestamp)])
+        }
+        let strict = workloads[faults.strictWorkload]
+        var out: [JSONTree] = [.object([
+            "apiVersion": .string("security.istio.io/v1"), "kind": .string("PeerAuthentication"), "metadata": meta(strict.app + "-strict", strict.namespace),
+            "spec": .object(["selector": .object(["matchLabels": .object(["app": .string(strict.app)])]), "mtls": .object(["mode": .string("STRICT")])]),
+        ])]
+        for e in edges where e.noCluster && workloads[e.source].mode.hasEnvoy {
+            let svc = services[e.service]
+            guard !out.contains(where: { $0["kind"]?.string == "VirtualService" && $0["metadata"]?["name"]?.string == svc.name }) else { continue }
+            out.append(.object([
+                "apiVersion": .string("networking.istio.io/v1"), "kind": .string("VirtualService"), "metadata": meta(svc.name, svc.namespace),
+                "spec": .object([
+                    "hosts": .array([.string(svc.fqdn)]),
+                    "http": .array([.object(["route": .array([.object(["destination": .object(["host": .string(svc.fqdn), "subset": "v2"])])])])]),
+                ]),
+            ]))
+        }
+        return out
     }
 }

@@ -119,10 +119,24 @@ public struct DemoMesh: Sendable {
         /// nil for a planned rate. The rate is derived from the source's inbound traffic once
         /// every edge's health is known, so the edge disappears when nothing reaches the source.
         public var perThousandInbound: Int?
+        /// The client's route sends these requests to a cluster its Envoy does not have (a
+        /// VirtualService naming a subset no DestinationRule defines): Envoy answers 503 with
+        /// response flag NC itself, and nothing reaches the destination (``DemoMesh/Faults``).
+        public var noCluster = false
+        /// Every 503 of this edge is a failed upstream connection attempt (`upstream_cx_connect_fail`,
+        /// response flag UF): the destination refuses connections (``DemoMesh/Faults``).
+        public var connectFailures = false
+        /// The response flag of this edge's 503s when it is neither UH nor NC (UF by default).
+        public var failureFlags: String?
+
+        /// Whether the client's Envoy fails the requests itself (UH, NC): they never reach the
+        /// destination, which reports nothing and calls nothing because of them.
+        public var failsAtClient: Bool { noHealthyUpstream || noCluster }
 
         /// Istio's `response_flags` label for this edge's 503s: UH when the client had no
-        /// healthy host, UF (upstream failure) otherwise.
-        public var errorResponseFlags: String { noHealthyUpstream ? "UH" : "UF" }
+        /// healthy host, NC when its route names a missing cluster, else ``failureFlags``
+        /// or UF (upstream failure).
+        public var errorResponseFlags: String { noHealthyUpstream ? "UH" : noCluster ? "NC" : failureFlags ?? "UF" }
     }
 
     /// A DestinationRule with one subset per version of the service's workloads.
@@ -131,6 +145,8 @@ public struct DemoMesh: Sendable {
         public var namespace: String
         public var service: Int
         public var subsets: [String]
+        /// `trafficPolicy.tls.mode` when the rule sets one (`DISABLE`: plaintext to the host).
+        public var tlsMode: String? = nil
     }
 
     public let options: Options
@@ -150,6 +166,9 @@ public struct DemoMesh: Sendable {
     public private(set) var unhealthyPod = 0
     /// The edge without mTLS.
     public private(set) var plaintextEdge = 0
+    /// The faults planted so that every runtime findings rule has something to find
+    /// (DemoFaults.swift): who has them, read by every generator.
+    public private(set) var faults = Faults()
 
     public static let sidecarNamespace = "bookinfo"
     public static let ambientNamespace = "bookinfo-ambient"
@@ -214,7 +233,7 @@ public struct DemoMesh: Sendable {
     /// pods: what its inbound edges deliver, less what the clients fail locally or answer 503.
     public func successfulInboundRate(_ w: Int) -> Int {
         edges.reduce(0) { sum, e in
-            guard e.destination == w, !e.noHealthyUpstream else { return sum }
+            guard e.destination == w, !e.failsAtClient else { return sum }
             let total = e.rate * workloads[w].pods.count
             return sum + total - total * e.errorPermille / 1000
         }
@@ -313,6 +332,10 @@ public struct DemoMesh: Sendable {
         // on the service it goes straight to the pods (ztunnel), not through the waypoint.
         addEdge(gw, to: bookinfo[am]!["productpage-v1"]!, rate: 30, errors: 5, viaWaypoint: false, &rng)
         addEdge(legacy, to: bookinfo[sc]!["details-v1"]!, rate: 2, errors: 0, mtls: false, &rng)
+
+        // Before the generated services, so that `--demo-services` changes neither the faults'
+        // pods nor the first generated ones (two demos of different sizes differ only in the extra).
+        plantFaults(&rng)
 
         // Generated services: svc-i calls svc-(i+1); every fourth one speaks TCP.
         if options.services > 0 {
@@ -428,5 +451,61 @@ public struct DemoMesh: Sendable {
             s.append(hex[rng.next(below: 16)])
         }
         return s
+    }
+}
+
+// MARK: Planted faults
+
+extension DemoMesh {
+    /// Adds the `faults` and `faults-ambient` namespaces: one small workload per planted fault
+    /// (``Faults``), apart from bookinfo so the healthy part stays healthy. Single pods, so
+    /// `--demo-replicas` does not multiply the findings.
+    private mutating func plantFaults(_ rng: inout SeededRandom) {
+        let ns = DemoMesh.faultsNamespace, am = DemoMesh.faultsAmbientNamespace
+        namespaces.append(Namespace(name: ns, labels: [("istio-injection", "enabled"), ("kubernetes.io/metadata.name", ns)]))
+        namespaces.append(Namespace(name: am, labels: [("istio.io/dataplane-mode", "ambient"), (DemoMesh.useWaypointLabel, DemoMesh.missingWaypoint),
+                                                       ("kubernetes.io/metadata.name", am)]))
+        func workload(_ app: String, _ namespace: String, mode: Mode = .sidecar, service port: Int? = nil) -> Int {
+            let svc = port.map { addService(app, namespace, port: $0, proto: "http", app: app) }
+            let w = addWorkload("\(app)-v1", namespace, app: app, version: "v1", sa: app, mode: mode, service: svc, port: port ?? 8080,
+                                image: "docker.io/meshscope/demo-app:1.0")
+            _ = addPods(w, count: 1, &rng)
+            return w
+        }
+        func pod(_ w: Int) -> Int { workloads[w].pods[0] }
+        faults.listenersNotSent = pod(workload("no-listeners", ns))
+        faults.rejectedListener = pod(workload("nack", ns))
+        faults.notConnected = pod(workload("unlisted", ns))
+        faults.oldProxy = pod(workload("old-proxy", ns))
+        faults.warming = pod(workload("warming", ns))
+        faults.expiredCertificate = workload("cert-expired", ns)
+        faults.expiringCertificate = workload("cert-expiring", ns)
+        faults.futureCertificate = workload("cert-future", ns)
+        faults.uncaptured = pod(workload("uncaptured", am, mode: .ambient))
+        faults.noZtunnelCertificate = workload("no-cert", am, mode: .ambient)
+
+        // One client calling four services, each call broken its own way.
+        let shop = workload("shop", ns)
+        faults.client = pod(shop)
+        let inventory = workload("inventory", ns, service: 9080)
+        let backend = workload("backend", ns, service: 8080)
+        let payments = workload("payments", ns, service: 8080)
+        let ledger = workload("ledger", ns, service: 8080)
+        faults.strictWorkload = payments
+        faults.otherRootCA = ledger
+        addEdge(shop, to: inventory, rate: 5, errors: 1000, &rng)
+        edges[edges.count - 1].noCluster = true
+        addEdge(shop, to: backend, rate: 10, errors: 250, &rng)
+        edges[edges.count - 1].connectFailures = true
+        // Plaintext (the DestinationRule below) into a STRICT server: it resets each connection.
+        addEdge(shop, to: payments, rate: 4, errors: 1000, mtls: false, &rng)
+        edges[edges.count - 1].failureFlags = "UC"
+        addEdge(shop, to: ledger, rate: 3, errors: 0, &rng)
+        if let s = workloads[inventory].service {
+            destinationRules.append(DestinationRule(name: "inventory", namespace: ns, service: s, subsets: ["v1"]))
+        }
+        if let s = workloads[payments].service {
+            destinationRules.append(DestinationRule(name: "payments", namespace: ns, service: s, subsets: [], tlsMode: "DISABLE"))
+        }
     }
 }

@@ -36,9 +36,9 @@ public enum DemoTraffic {
             c.requests = total
             c.errors = total * edge.errorPermille / 1000
             c.requestBytes = total * 320
-            if edge.noHealthyUpstream {
-                // Envoy's local reply, `no healthy upstream`; no upstream connection is opened.
-                c.responseBytes = total * DemoTraffic.noHealthyUpstreamBody.utf8.count
+            if edge.failsAtClient {
+                // Envoy's local reply (`no healthy upstream`; an empty body for NC); no upstream connection is opened.
+                c.responseBytes = edge.noHealthyUpstream ? total * DemoTraffic.noHealthyUpstreamBody.utf8.count : 0
             } else {
                 c.responseBytes = total * 4_180
                 // HTTP/1.1 keep-alive and HTTP/2: about one new connection per 50 requests.

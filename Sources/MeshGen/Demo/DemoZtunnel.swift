@@ -4,8 +4,8 @@ import MeshModel
 /// workload and service of the mesh, the certificates and connections of its own node) and
 /// `:15020/metrics` with Istio's TCP metrics for the ambient pods on its node.
 extension DemoMesh {
-    /// Pods ztunnel captures: ambient workloads and the waypoints.
-    func ztunnelWorkloads() -> [Int] { pods.indices.filter { pods[$0].mode == .ambient || pods[$0].mode == .waypoint } }
+    /// Pods ztunnel captures: ambient workloads and the waypoints (not ``Faults/uncaptured``).
+    func ztunnelWorkloads() -> [Int] { pods.indices.filter { (pods[$0].mode == .ambient || pods[$0].mode == .waypoint) && isCapturedByZtunnel($0) } }
 
     public func ztunnelConfigDump(node: String, tick: Int, certificates: [String: String] = [:], root: String? = nil) -> [UInt8] {
         let captured = ztunnelWorkloads()
@@ -48,17 +48,19 @@ extension DemoMesh {
             ])
         }
         let local = captured.filter { pods[$0].node == node }
-        var identities: [String] = []
+        var identities: [(id: String, state: String)] = []
         for p in local {
             let wl = workloads[pods[p].workload]
             let id = "spiffe://\(trustDomain)/ns/\(wl.namespace)/sa/\(wl.serviceAccount)"
-            if !identities.contains(id) { identities.append(id) }
+            if !identities.contains(where: { $0.id == id }) { identities.append((id, ztunnelCertificateState(namespace: wl.namespace, serviceAccount: wl.serviceAccount))) }
         }
-        let certNodes: [JSONTree] = identities.map { id in
-            .object([
-                "identity": .string(id), "state": .string("Available"),
-                "certChain": .array(certificates[id].map { [.object(["pem": .string($0)])] } ?? []),
-                "rootCerts": .array(root.map { [.object(["pem": .string($0)])] } ?? []),
+        let certNodes: [JSONTree] = identities.map { id, state in
+            // An identity ztunnel could not get a certificate for has none to show.
+            let available = state == "Available"
+            return .object([
+                "identity": .string(id), "state": .string(state),
+                "certChain": .array(available ? certificates[id].map { [.object(["pem": .string($0)])] } ?? [] : []),
+                "rootCerts": .array(available ? root.map { [.object(["pem": .string($0)])] } ?? [] : []),
             ])
         }
         var states: [(String, JSONTree)] = []

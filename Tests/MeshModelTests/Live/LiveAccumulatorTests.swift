@@ -90,7 +90,7 @@ import MeshGen
         let pairs = state.edges.map { "\($0.source) \($0.destination) \($0.service)" }
         #expect(Set(pairs).count == pairs.count, "\(pairs)")
         #expect(state.edges.count == demo.edges.count)
-        let clientOnly = Set(demo.edges.filter(\.noHealthyUpstream).map { "\(demo.workloads[$0.source].name).\(demo.workloads[$0.source].namespace)" })
+        let clientOnly = Set(demo.edges.filter(\.failsAtClient).map { "\(demo.workloads[$0.source].name).\(demo.workloads[$0.source].namespace)" })
         #expect(!clientOnly.isEmpty)
         #expect(state.edges.filter { $0.security == .unknown }.allSatisfy { clientOnly.contains($0.source) && $0.reporter == "source" })
         let gw = try #require(state.edges.first { $0.source.hasPrefix("istio-ingressgateway.") && $0.destination == "productpage-v1.bookinfo" })

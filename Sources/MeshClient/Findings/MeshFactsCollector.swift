@@ -50,7 +50,10 @@ public enum MeshFactsCollector {
     public static func collect(source: any MeshSource, options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() }) async -> MeshFacts {
         var facts = MeshFacts(now: now())
         do {
-            facts.kube = KubeFacts(try await source.cluster())
+            let snapshot = try await source.cluster()
+            facts.kube = KubeFacts(snapshot)
+            if let why = KubeFacts.istioConfigUnreadable(snapshot) { facts.unavailable[.istioConfig] = why }
+            if let live = source as? ClusterMeshSource { facts.kube?.add(workloads: await live.workloadTemplates(like: snapshot)) }
         } catch {
             facts.unavailable[.kubeObjects] = error.message
             facts.unavailable[.istioConfig] = error.message
@@ -255,27 +258,5 @@ public enum MeshFactsCollector {
             }
         }
         return r
-    }
-}
-
-extension KubeFacts {
-    /// The facts of a cluster's objects: the typed ones as they are, the rest by kind.
-    public init(_ snapshot: ClusterSnapshot) {
-        self.init()
-        namespaces = snapshot.namespaces
-        pods = snapshot.pods
-        services = snapshot.services
-        endpointSlices = snapshot.endpointSlices
-        var kindOf: [String: (kind: String, apiVersion: String)] = [:]
-        for r in snapshot.resources { kindOf[r.qualifiedName] = (r.kind, r.apiVersion) }
-        for (resource, list) in snapshot.meshObjects {
-            for var o in list {
-                // List items may leave out kind and apiVersion; discovery knows them.
-                if o.kind.isEmpty, let k = kindOf[resource] { o.kind = k.kind }
-                if o.apiVersion.isEmpty, let k = kindOf[resource] { o.apiVersion = k.apiVersion }
-                guard !o.kind.isEmpty else { continue }
-                objects[o.kind, default: []].append(o)
-            }
-        }
     }
 }

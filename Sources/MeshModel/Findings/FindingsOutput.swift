@@ -53,7 +53,7 @@ public struct FindingsFilter: Sendable, Equatable {
 }
 
 /// `meshscope check`'s outputs: a table (SEVERITY, CODE, OBJECT, MESSAGE; wide adds IST and
-/// WHERE), a summary line, the not-evaluated rules, and the JSON/YAML document.
+/// WHERE: the `file:line` an object was read from, else the TUI view and row), a summary line, the not-evaluated rules, and the JSON/YAML document.
 ///
 /// ```swift
 /// print(FindingsOutput.table(report.findings).render())
@@ -64,7 +64,7 @@ public enum FindingsOutput {
         // The message is last: the one unaligned cell, however long.
         var t = Table(columns: [.init("SEVERITY"), .init("CODE"), .init("IST", wideOnly: true), .init("OBJECT"), .init("WHERE", wideOnly: true), .init("MESSAGE")])
         t.rows = findings.map { f in
-            [f.severity.rawValue.uppercased(), f.code, f.istioCode ?? "-", f.objects.first?.description ?? "-", whereCell(f.link), f.message]
+            [f.severity.rawValue.uppercased(), f.code, f.istioCode ?? "-", f.objects.first?.description ?? "-", f.objects.first?.location ?? whereCell(f.link), f.message]
         }
         return t
     }
@@ -97,25 +97,25 @@ public enum FindingsOutput {
         return s
     }
 
-    public static func document(_ report: FindingsReport, shown: [Finding]) -> OutputNode {
+    public static func document(_ report: FindingsReport, shown: [Finding]) -> JSONTree {
         func count(_ s: FindingSeverity) -> Int { shown.reduce(0) { $0 + ($1.severity == s ? 1 : 0) } }
         return .object([
             ("summary", .object([("error", .int(count(.error))), ("warning", .int(count(.warning))), ("info", .int(count(.info)))])),
             ("findings", .array(shown.map(node))),
             ("notEvaluated", .array(report.notEvaluated.map { .object([("code", .string($0.code)), ("title", .string($0.title)), ("reason", .string($0.reason))]) })),
-            ("evaluated", .array(report.evaluated.map(OutputNode.string))),
+            ("evaluated", .array(report.evaluated.map(JSONTree.string))),
         ])
     }
 
-    public static func node(_ f: Finding) -> OutputNode {
-        var fields: [(String, OutputNode)] = [
+    public static func node(_ f: Finding) -> JSONTree {
+        var fields: [(String, JSONTree)] = [
             ("id", .string(f.id)),
             ("code", .string(f.code)),
-            ("istioCode", f.istioCode.map(OutputNode.string) ?? .null),
+            ("istioCode", f.istioCode.map(JSONTree.string) ?? .null),
             ("severity", .string(f.severity.rawValue)),
             ("title", .string(f.title)),
             ("objects", .array(f.objects.map { o in
-                var fields: [(String, OutputNode)] = [("kind", .string(o.kind))]
+                var fields: [(String, JSONTree)] = [("kind", .string(o.kind))]
                 if let ns = o.namespace { fields.append(("namespace", .string(ns))) }
                 fields.append(("name", .string(o.name)))
                 if let l = o.location { fields.append(("location", .string(l))) }
@@ -127,12 +127,12 @@ public enum FindingsOutput {
             })),
         ]
         if let link = f.link {
-            var l: [(String, OutputNode)] = [("view", .string(link.view))]
+            var l: [(String, JSONTree)] = [("view", .string(link.view))]
             if let row = link.row { l.append(("row", .string(row))) }
             if let tab = link.tab { l.append(("tab", .string(tab))) }
             fields.append(("link", .object(l)))
         }
-        if !f.related.isEmpty { fields.append(("related", .array(f.related.map(OutputNode.string)))) }
+        if !f.related.isEmpty { fields.append(("related", .array(f.related.map(JSONTree.string)))) }
         return .object(fields)
     }
 }

@@ -33,8 +33,8 @@ import Testing
         let files = ["namespace.yaml", "reviews.yaml", "ratings.yaml", "gateway.yaml", "sidecars.yaml", "unknown-host.json"]
         var applied: [(Int32, String)] = []
         for f in files {
-            let r = await MeshScopeMain.invoke(["apply", "-f", Self.directory + "/" + f, "--kubeconfig", kubeconfig])
-            applied.append((r.code, r.stderr))
+            let r = await MeshScopeMain.invoke(["apply", "-f", Self.directory + "/" + f, "--yes", "--kubeconfig", kubeconfig])
+            applied.append((r.code, r.stderr + r.stdout))
         }
         let r = await MeshScopeMain.invoke(["check", "--kubeconfig", kubeconfig, "-n", "shop", "-o", "json", "--stats-interval", "0", "--fail-on", "none"])
         await demo.shutdown()

@@ -50,7 +50,10 @@ public enum MeshFactsCollector {
     public static func collect(source: any MeshSource, options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() }) async -> MeshFacts {
         var facts = MeshFacts(now: now())
         do {
-            facts.kube = KubeFacts(try await source.cluster())
+            let snapshot = try await source.cluster()
+            facts.kube = KubeFacts(snapshot)
+            if let why = KubeFacts.istioConfigUnreadable(snapshot) { facts.unavailable[.istioConfig] = why }
+            if let live = source as? ClusterMeshSource { facts.kube?.add(workloads: await live.workloadTemplates(like: snapshot)) }
         } catch {
             facts.unavailable[.kubeObjects] = error.message
             facts.unavailable[.istioConfig] = error.message
@@ -80,11 +83,11 @@ public enum MeshFactsCollector {
         var later: [String: (Date, PrometheusText)] = [:]
         if let snapshot {
             // Both samples as recorded, with the times they were fetched (not now).
+            // (`read` took the later sample's time from the snapshot: each response is read once.)
             for r in first {
                 guard let m = r.metrics, let entry = snapshot.index.proxy(name: r.proxy.name, namespace: r.proxy.namespace),
-                      let key = AdminRequest(r.proxy.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey,
-                      let recorded = try? snapshot.index.response(entry, key: key) else { continue }
-                later[r.proxy.key] = (recorded.fetchedAt, m)
+                      let key = AdminRequest(r.proxy.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey else { continue }
+                later[r.proxy.key] = (r.at, m)
                 if let before = try? snapshot.index.response(entry, key: key, earlier: true) {
                     earlier[r.proxy.key] = (before.fetchedAt, slim(PrometheusText.parse(before.body)))
                 }
@@ -213,6 +216,14 @@ public enum MeshFactsCollector {
     /// One proxy's reads: all of them (`full`), or only its metrics (the second sample).
     static func read(_ p: MeshState.Proxy, source: any MeshSource, full: Bool, dumps: Bool, now: @Sendable () -> Date) async -> Read {
         var r = Read(proxy: p, at: now())
+        let snapshot = source as? SnapshotMeshSource
+        /// A snapshot's metrics with the time they were recorded (not now), in one read.
+        func recorded(_ request: AdminRequest) -> [UInt8]? {
+            guard let snapshot, let entry = snapshot.index.proxy(name: p.name, namespace: p.namespace), let key = request.snapshotKey,
+                  let response = try? snapshot.index.response(entry, key: key) else { return nil }
+            r.at = response.fetchedAt
+            return response.body
+        }
         func get(_ request: AdminRequest, _ input: FindingInput) async -> [UInt8]? {
             do { return try await source.admin(pod: p.name, namespace: p.namespace, request: request) } catch {
                 r.failures.append((input, "\(request): \(error.message)"))
@@ -221,7 +232,9 @@ public enum MeshFactsCollector {
         }
         switch p.kind {
         case .sidecar, .gateway, .waypoint:
-            if let body = await get(.statsPrometheus, .statsRates) {
+            if let body = recorded(.statsPrometheus) {
+                r.metrics = slim(PrometheusText.parse(body))
+            } else if let body = await get(.statsPrometheus, .statsRates) {
                 r.at = now()
                 r.metrics = slim(PrometheusText.parse(body))
             }
@@ -233,7 +246,9 @@ public enum MeshFactsCollector {
                 do { r.dump = try EnvoyConfigDump(bytes: body) } catch { r.failures.append((.configDumps, "bad config dump: \(error)")) }
             }
         case .ztunnel:
-            if let body = await get(.ztunnelMetrics, .edges) {
+            if let body = recorded(.ztunnelMetrics) {
+                r.metrics = slim(PrometheusText.parse(body))
+            } else if let body = await get(.ztunnelMetrics, .edges) {
                 r.at = now()
                 r.metrics = slim(PrometheusText.parse(body))
             }
@@ -255,27 +270,5 @@ public enum MeshFactsCollector {
             }
         }
         return r
-    }
-}
-
-extension KubeFacts {
-    /// The facts of a cluster's objects: the typed ones as they are, the rest by kind.
-    public init(_ snapshot: ClusterSnapshot) {
-        self.init()
-        namespaces = snapshot.namespaces
-        pods = snapshot.pods
-        services = snapshot.services
-        endpointSlices = snapshot.endpointSlices
-        var kindOf: [String: (kind: String, apiVersion: String)] = [:]
-        for r in snapshot.resources { kindOf[r.qualifiedName] = (r.kind, r.apiVersion) }
-        for (resource, list) in snapshot.meshObjects {
-            for var o in list {
-                // List items may leave out kind and apiVersion; discovery knows them.
-                if o.kind.isEmpty, let k = kindOf[resource] { o.kind = k.kind }
-                if o.apiVersion.isEmpty, let k = kindOf[resource] { o.apiVersion = k.apiVersion }
-                guard !o.kind.isEmpty else { continue }
-                objects[o.kind, default: []].append(o)
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 extension FindingRules {
     /// Rules over Kubernetes and Istio configuration, each an `istioctl analyze` check with
     /// its IST code (`MS1101` is IST0101). They share one ``ConfigIndex`` per set of objects;
-    /// docs/findings-config.md lists each and where it differs from istioctl.
+    /// docs/findings.md ("Config rules") lists each and where it differs from istioctl.
     public static let config: [FindingRule] = [
         ReferenceRules.referencedResourceNotFound,
         InjectionRules.namespaceNotInjected,

@@ -53,7 +53,7 @@ public struct FindingsFilter: Sendable, Equatable {
 }
 
 /// `meshscope check`'s outputs: a table (SEVERITY, CODE, OBJECT, MESSAGE; wide adds IST and
-/// WHERE), a summary line, the not-evaluated rules, and the JSON/YAML document.
+/// WHERE: the `file:line` an object was read from, else the TUI view and row), a summary line, the not-evaluated rules, and the JSON/YAML document.
 ///
 /// ```swift
 /// print(FindingsOutput.table(report.findings).render())
@@ -64,7 +64,7 @@ public enum FindingsOutput {
         // The message is last: the one unaligned cell, however long.
         var t = Table(columns: [.init("SEVERITY"), .init("CODE"), .init("IST", wideOnly: true), .init("OBJECT"), .init("WHERE", wideOnly: true), .init("MESSAGE")])
         t.rows = findings.map { f in
-            [f.severity.rawValue.uppercased(), f.code, f.istioCode ?? "-", f.objects.first?.description ?? "-", whereCell(f.link), f.message]
+            [f.severity.rawValue.uppercased(), f.code, f.istioCode ?? "-", f.objects.first?.description ?? "-", f.objects.first?.location ?? whereCell(f.link), f.message]
         }
         return t
     }

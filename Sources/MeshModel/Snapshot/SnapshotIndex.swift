@@ -38,6 +38,14 @@ public final class SnapshotIndex: Sendable {
     public let sections: [String: Range<Int>]
     private let byKey: [String: Int]
     private let metadataDocument: JSONDocument
+    /// Each proxy's response members, located once: finding them skims the proxy's whole
+    /// object, and `check` on a snapshot asks each proxy for several responses.
+    private let rangeMemo = RangeMemo()
+
+    private final class RangeMemo: @unchecked Sendable {
+        let lock = NSLock()
+        var ranges: [String: [JSONSkimmer.Member]] = [:]
+    }
 
     /// Indexes `bytes` (the whole file, decompressed). `name` is used in messages.
     public init(bytes: [UInt8], name: String) throws(SnapshotFormatError) {
@@ -141,13 +149,33 @@ public final class SnapshotIndex: Sendable {
     }
 
     private func responseRanges(_ p: Proxy, section: String) throws(SnapshotFormatError) -> [JSONSkimmer.Member] {
+        let memoKey = "\(p.range.lowerBound) \(section)"
+        if let known = rangeMemo.lock.withLock({ rangeMemo.ranges[memoKey] }) { return known }
+        let found: [JSONSkimmer.Member]
         do {
             let members = try JSONSkimmer.members(bytes, objectAt: p.range.lowerBound)
-            guard let admin = members.first(where: { $0.key == section }) else { return [] }
-            return try JSONSkimmer.members(bytes, objectAt: admin.value.lowerBound)
+            // Both sections are found in the one pass over the proxy's object.
+            var sections: [String: [JSONSkimmer.Member]] = [:]
+            for name in Set(["admin", "earlier", section]) {
+                guard let m = members.first(where: { $0.key == name }) else {
+                    sections[name] = []
+                    continue
+                }
+                // Only the section asked for may fail the call; a broken other one is left to its own call.
+                if name == section {
+                    sections[name] = try JSONSkimmer.members(bytes, objectAt: m.value.lowerBound)
+                } else if let list = try? JSONSkimmer.members(bytes, objectAt: m.value.lowerBound) {
+                    sections[name] = list
+                }
+            }
+            found = sections[section] ?? []
+            rangeMemo.lock.withLock {
+                for (name, list) in sections { rangeMemo.ranges["\(p.range.lowerBound) \(name)"] = list }
+            }
         } catch {
             throw SnapshotFormatError("\(name): proxy \(p.key): \(error.description)")
         }
+        return found
     }
 
     /// One stored response, its body exactly as the proxy sent it (after redaction).

@@ -4,19 +4,26 @@ import MeshClient
 import MeshModel
 
 /// `meshscope check`: what is wrong in the mesh, most severe first, with the evidence. Runs
-/// the findings engine over a live cluster, the demo (`--demo check`), or a snapshot.
+/// the findings engine over a live cluster, the demo (`--demo check`), a snapshot, saved
+/// admin outputs, or manifests (`-f DIR`: alone, or laid over a cluster so a change is
+/// checked before it is applied).
 ///
 /// ```
 /// meshscope --demo check
 /// meshscope check --snapshot mesh.json.gz -o json --fail-on warning
+/// meshscope check -f k8s/ -o wide
 /// ```
 public struct CheckCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Say what is wrong in the mesh: findings with evidence, most severe first.",
         discussion: """
-            --file checks saved admin outputs (config dumps, /clusters, ztunnel dumps, syncz). \
-            Otherwise reads Kubernetes objects, istiod's sync state, every Envoy's /clusters and two stats \
+            -f FILE_OR_DIR checks manifests (YAML or JSON, directories recursively, - for stdin): \
+            alone, as istioctl analyze --use-kube=false does, or laid over the cluster's objects \
+            when a source is named (--demo, --snapshot, --context, --kubeconfig), so a change is \
+            checked before it is applied; unreadable documents are listed on stderr and make the \
+            exit status 1. -f also takes saved admin outputs (config dumps, /clusters, ztunnel \
+            dumps, syncz). Otherwise reads Kubernetes objects, istiod's sync state, every Envoy's /clusters and two stats \
             reads (--stats-interval apart), ztunnel state and metrics, and config dumps (all of \
             them with --dumps all; by default only when the mesh has at most 200 Envoys). A rule \
             whose inputs the source lacks is listed as not evaluated, with the reason. Exit \
@@ -27,7 +34,7 @@ public struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Check saved admin outputs instead of a source: a config dump, /clusters?format=json, a ztunnel dump or istiod's /debug/syncz; [POD.NAMESPACE=]PATH. Repeatable.", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Manifests to check (a YAML/JSON file, a directory, - for stdin), or saved admin outputs (a config dump, /clusters?format=json, a ztunnel dump, istiod's /debug/syncz; [POD.NAMESPACE=]PATH). Repeatable.", valueName: "path"))
     var file: [String] = []
     @OptionGroup var output: OutputOptions
     @OptionGroup var clock: ClockOption
@@ -71,7 +78,8 @@ public struct CheckCommand: AsyncParsableCommand {
                           ("--error-ratio", errorRatio), ("--min-rate", minRate), ("--rbac-denied-rate", rbacDeniedRate)] where !(v.isFinite && v >= 0) {
             throw ValidationError("\(name) must be a number of at least 0")
         }
-        if !file.isEmpty, source.snapshot != nil { throw ValidationError("give either --file or --snapshot, not both") }
+        let dumps = CheckManifests.split(file).dumps
+        if !dumps.isEmpty, source.snapshot != nil { throw ValidationError("give either --file (admin outputs) or --snapshot, not both") }
         if statsInterval > 600 { throw ValidationError("--stats-interval must be at most 600 seconds") }
         if errorRatio > 1 { throw ValidationError("--error-ratio is a share: at most 1") }
     }
@@ -98,24 +106,46 @@ public struct CheckCommand: AsyncParsableCommand {
         let fixedNow = try clock.now.map { _ in try clock.date() }
         let dumpPolicy: MeshFactsCollector.Options.Dumps = dumps == "all" ? .all : dumps == "none" ? .none : .auto(limit: 200)
         let collectOptions = MeshFactsCollector.Options(dumps: dumpPolicy, statsInterval: statsInterval, concurrency: source.concurrency)
-        let facts: MeshFacts
-        if !file.isEmpty {
-            facts = try CheckFiles.facts(file, now: fixedNow ?? Date())
+        let inputs = CheckManifests.split(file)
+        let manifests = inputs.manifests.isEmpty ? nil
+            : ManifestFacts.load(paths: inputs.manifests, namespace: source.connection.namespace ?? "default", stdin: { (try? InputFile.read("-")) ?? [] })
+        var facts: MeshFacts
+        var rules = FindingRules.all
+        if !inputs.dumps.isEmpty || (manifests != nil && !CheckManifests.hasClusterSource(source)) {
+            if inputs.dumps.isEmpty {
+                // Files alone: only the rules that read objects can say anything.
+                facts = MeshFacts(now: fixedNow ?? Date(), kube: manifests?.facts)
+                rules = CheckManifests.fileRules(rules)
+            } else {
+                facts = try CheckFiles.facts(inputs.dumps, now: fixedNow ?? Date(), kube: manifests?.facts)
+            }
         } else {
             facts = try await source.withSource { s in
                 // A snapshot is judged as of when it was taken: its certificates and STALE ages then.
                 let at = fixedNow ?? s.info.takenAt
                 return await MeshFactsCollector.collect(source: s, options: collectOptions, now: { at ?? Date() })
             }
+            // The files replace the cluster's objects of the same kind, namespace and name.
+            if let manifests, let kube = facts.kube { facts.kube = ManifestFacts.merge(manifests.facts, over: kube) }
         }
-        let report = FindingsEngine.evaluate(facts, options: options)
+        let report = FindingsEngine.evaluate(facts, rules: rules, options: options)
         let shown = report.findings.filter(filter.includes)
-        Self.print(report, shown: shown, format: output.output)
+        let console = Console.current
+        for p in manifests?.problems ?? [] { console.error(p.description) }
+        let skipped = FindingRules.all.filter { r in !rules.contains { $0.code == r.code } }
+        Self.print(report, shown: shown, format: output.output, manifests: manifests.map { ($0, skipped) })
+        if manifests?.problems.isEmpty == false { throw ExitCode(1) }
         if let threshold = Self.failSeverity(failOn), shown.contains(where: { $0.severity >= threshold }) { throw ExitCode(3) }
     }
 
-    static func print(_ report: FindingsReport, shown: [Finding], format: OutputFormat) {
+    static func print(_ report: FindingsReport, shown: [Finding], format: OutputFormat, manifests: (ManifestFacts, skipped: [FindingRule])? = nil) {
         let console = Console.current
+        var document: JSONTree {
+            let doc = FindingsOutput.document(report, shown: shown)
+            guard let manifests, case .object(var members) = doc else { return doc }
+            members["manifests"] = CheckManifests.node(manifests.0, skippedRules: manifests.skipped)
+            return .object(members)
+        }
         switch format {
         case .table, .short, .wide:
             if shown.isEmpty {
@@ -124,8 +154,9 @@ public struct CheckCommand: AsyncParsableCommand {
                 console.write(FindingsOutput.table(shown).render(wide: format == .wide))
             }
             console.write(FindingsOutput.footer(report, shown: shown))
-        case .json: console.write(JSONWriter.bytes(FindingsOutput.document(report, shown: shown), indent: 2))
-        case .yaml: console.write(YAMLWriter.string(FindingsOutput.document(report, shown: shown)))
+            if let manifests { console.write(CheckManifests.summary(manifests.0, skippedRules: manifests.skipped.count)) }
+        case .json: console.write(JSONWriter.bytes(document, indent: 2))
+        case .yaml: console.write(YAMLWriter.string(document))
         }
     }
 }

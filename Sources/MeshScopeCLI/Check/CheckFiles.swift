@@ -6,14 +6,15 @@ import MeshModel
 /// `/clusters?format=json` (`cluster_statuses`), a ztunnel dump (`workloads`, `services` or
 /// `certificates`), istiod's `/debug/syncz` (a list of `proxy` entries). The proxy a dump or
 /// `/clusters` belongs to is named `POD.NAMESPACE=PATH`, else by the file name. Without
-/// Kubernetes objects, edges or two stats reads, the rules that need them are not evaluated.
+/// Kubernetes objects (manifests given with `-f` too), edges or two stats reads, the rules
+/// that need them are not evaluated.
 ///
 /// ```
 /// meshscope check --file productpage-v1-7d4b9.bookinfo=dump.json --file syncz.json
 /// ```
 enum CheckFiles {
-    static func facts(_ specs: [String], now: Date) throws -> MeshFacts {
-        var facts = MeshFacts(now: now)
+    static func facts(_ specs: [String], now: Date, kube: KubeFacts? = nil) throws -> MeshFacts {
+        var facts = MeshFacts(now: now, kube: kube)
         var ztunnels: [String: ZtunnelIndex] = [:]
         for spec in specs {
             let (name, path) = ProxyStatusCommand.split(spec)

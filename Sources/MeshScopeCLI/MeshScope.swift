@@ -28,5 +28,8 @@ public struct MeshScope: AsyncParsableCommand {
         AdminCommand.self,
         DiffCommand.self,
         SnapshotCommand.self,
+        FlowsCommand.self,
+        TopCommand.self,
+        LogLevelCommand.self,
     ] + MeshScope.liveCommands
 }

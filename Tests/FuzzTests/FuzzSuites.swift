@@ -26,4 +26,5 @@ enum FuzzTargets {}
     @Test func snapshot() async { await FuzzRunner.run(FuzzTargets.snapshot()) }
     @Test func keyDecoder() async { await FuzzRunner.run(FuzzTargets.keyDecoder()) }
     @Test func lineEditor() async { await FuzzRunner.run(FuzzTargets.lineEditor()) }
+    @Test func accessLog() async { await FuzzRunner.run(FuzzTargets.accessLog()) }
 }

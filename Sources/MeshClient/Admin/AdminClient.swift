@@ -54,11 +54,12 @@ public final class AdminClient: Sendable {
         try? await directHTTP?.shutdown()
     }
 
-    /// The response body of one admin endpoint. `path` may carry a query (`/stats?format=json`).
-    public func fetch(pod: String, namespace: String, port: Int, path: String) async throws(KubeClientError) -> [UInt8] {
+    /// The response body of one admin endpoint. `path` may carry a query (`/stats?format=json`);
+    /// `method` is POST for the endpoints that change the proxy (`/logging`).
+    public func fetch(pod: String, namespace: String, port: Int, path: String, method: HTTPMethod = .GET) async throws(KubeClientError) -> [UInt8] {
         await limiter.acquire()
         do {
-            let body = try await perform(pod: pod, namespace: namespace, port: port, path: path)
+            let body = try await perform(pod: pod, namespace: namespace, port: port, path: path, method: method)
             await limiter.release()
             return body
         } catch {
@@ -67,13 +68,13 @@ public final class AdminClient: Sendable {
         }
     }
 
-    private func perform(pod: String, namespace: String, port: Int, path: String) async throws(KubeClientError) -> [UInt8] {
+    private func perform(pod: String, namespace: String, port: Int, path: String, method: HTTPMethod) async throws(KubeClientError) -> [UInt8] {
         let normalized = path.hasPrefix("/") ? path : "/" + path
         switch mode {
         case .apiServerProxy(let client):
             let p = normalized.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
             let proxyPath = "/api/v1/namespaces/\(namespace)/pods/\(pod):\(port)/proxy\(p[0])"
-            var req = KubeRequest(path: proxyPath, accept: "*/*", verb: "get", target: "pods/proxy \"\(pod):\(port)\" in namespace \"\(namespace)\" (admin \(normalized))", timeout: timeout)
+            var req = KubeRequest(method: method, path: proxyPath, accept: "*/*", verb: method == .GET ? "get" : method.rawValue.lowercased(), target: "pods/proxy \"\(pod):\(port)\" in namespace \"\(namespace)\" (admin \(normalized))", timeout: timeout)
             req.rawQuery = p.count > 1 ? String(p[1]) : nil
             do {
                 return try await client.transport.send(req).body
@@ -84,7 +85,9 @@ public final class AdminClient: Sendable {
             var trimmed = base
             while trimmed.hasSuffix("/") { trimmed.removeLast() }
             let url = trimmed + normalized
-            let request = HTTPClientRequest(url: url)
+            var built = HTTPClientRequest(url: url)
+            built.method = method
+            let request = built
             let http = directHTTP!
             let timeout = self.timeout
             do {
@@ -96,7 +99,7 @@ public final class AdminClient: Sendable {
                     let code = Int(response.status.code)
                     guard code < 400 else {
                         let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                        throw KubeClientError(KubeClientError.kind(forCode: code), "GET \(url): \(code) \(response.status.reasonPhrase)\(text.isEmpty ? "" : ": \(text)")")
+                        throw KubeClientError(KubeClientError.kind(forCode: code), "\(method.rawValue) \(url): \(code) \(response.status.reasonPhrase)\(text.isEmpty ? "" : ": \(text)")")
                     }
                     return body
                 }

@@ -79,6 +79,8 @@ final class DemoAdminState: @unchecked Sendable {
     private var released = false
     private var leaves: [String: String] = [:]
     private let certificates: CertificateFactory?
+    /// Each proxy's log levels (`/logging`).
+    let logLevels = DemoLogLevels()
 
     init(mesh: DemoMesh, tickSeconds: Double, startTick: Int) {
         self.mesh = mesh
@@ -139,6 +141,7 @@ final class DemoAdminState: @unchecked Sendable {
         case .reset, nil:
             break
         }
+        if path == "/logging" { return logging(pod: p, port: port, req) }
         return serve(pod: p, port: port, path: path, query: req.rawQuery, since: since)
     }
 

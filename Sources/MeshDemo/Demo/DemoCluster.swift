@@ -36,6 +36,7 @@ public final class DemoCluster: Sendable {
         do {
             try api.seed(try mesh.kubernetesObjects().map { try JSONTree(json: $0) })
             for p in mesh.proxyPods { cluster.route(pod: p) }
+            api.setLogSource(DemoCluster.accessLogs(mesh: mesh, admin: admin.state))
         } catch {
             await cluster.shutdown()
             throw error

@@ -13,6 +13,7 @@ extension FakeAPIServer {
         case collection(APIResource, namespace: String?)
         case object(APIResource, namespace: String?, name: String)
         case podProxy(namespace: String, pod: String, port: Int, rest: String)
+        case podLog(namespace: String, pod: String)
         case notFound
     }
 
@@ -96,6 +97,8 @@ extension FakeAPIServer {
             }
         case .podProxy(let ns, let pod, let port, let rest):
             return await proxy(namespace: ns, pod: pod, port: port, rest: rest, req)
+        case .podLog(let ns, let pod):
+            return req.method == .GET ? podLog(namespace: ns, pod: pod, req) : methodNotAllowed(req)
         case .discovery, .notFound:
             return status(KubeStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
         }
@@ -172,6 +175,7 @@ extension FakeAPIServer {
             let port = nameParts.count > 1 ? Int(nameParts[1]) ?? 0 : 80
             return .podProxy(namespace: ns, pod: pod, port: port, rest: "/" + rest.dropFirst().joined(separator: "/"))
         }
+        if r.kind == "Pod", r.group.isEmpty, rest.count == 1, rest.first == "log", let ns = namespace { return .podLog(namespace: ns, pod: name) }
         return .notFound
     }
 
@@ -192,6 +196,8 @@ extension FakeAPIServer {
             return (verb, r.name, ns)
         case .podProxy(let ns, _, _, _):
             return (req.method == .GET ? "get" : req.method.rawValue.lowercased(), "pods/proxy", ns)
+        case .podLog(let ns, _):
+            return ("get", "pods/log", ns)
         default:
             return ("get", "", nil)
         }
@@ -207,7 +213,7 @@ extension FakeAPIServer {
     func objectName(_ route: Route) -> String? {
         switch route {
         case .object(_, _, let name): name
-        case .podProxy(_, let pod, _, _): pod
+        case .podProxy(_, let pod, _, _), .podLog(_, let pod): pod
         default: nil
         }
     }

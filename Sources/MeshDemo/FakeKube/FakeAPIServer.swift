@@ -46,6 +46,7 @@ public final class FakeAPIServer: Sendable {
     public let options: Options
     let store: FakeStore
     let knobs = Knobs()
+    let logs = FakeLogs()
     let http: LoopbackHTTPServer
     let forwarder: HTTPClient
     /// The generated CA, server and client certificates (TLS mode only).

@@ -20,6 +20,7 @@ enum FuzzTargetName: String, CaseIterable, Sendable {
     case layers = "layers"
     case keyDecoder = "key-decoder"
     case lineEditor = "line-editor"
+    case accessLog = "access-log"
 }
 
 /// A decoder or printer under fuzz: its seeds (each a ``FuzzCase``), the format of each

@@ -1,0 +1,148 @@
+/// One request or connection as meshscope shows it: the parsed line, who wrote it, and both
+/// ends named as workloads where the directory knows their addresses.
+///
+/// Which end is which depends on who logged the line: a sidecar's outbound line
+/// (`outbound|…` cluster) has the sidecar's own workload as source and the upstream host (or,
+/// with none, the cluster's service) as destination; an inbound line has the downstream
+/// address as source and the sidecar as destination; a waypoint's line (`inbound-vip|…`)
+/// goes from the downstream address to the upstream host or service; ztunnel names both.
+///
+/// ```swift
+/// let flow = Flow(entry, reporter: .init(pod: "reviews-v2-abc", namespace: "bookinfo", workload: "reviews-v2", serviceAccount: nil), directory: dir)
+/// flow.destination.name   // "ratings.bookinfo" (the service: no healthy host was picked)
+/// ```
+public struct Flow: Sendable, Equatable {
+    /// One end of a flow.
+    public struct End: Sendable, Equatable {
+        /// `reviews-v2.bookinfo` (workload), `ratings.bookinfo` (service), or the address.
+        public var name: String
+        public var workload: String?
+        public var namespace: String?
+        public var pod: String?
+        public var address: String?
+
+        public init(name: String, workload: String? = nil, namespace: String? = nil, pod: String? = nil, address: String? = nil) {
+            self.name = name
+            self.workload = workload
+            self.namespace = namespace
+            self.pod = pod
+            self.address = address
+        }
+
+        static let unknown = End(name: "-")
+
+        static func of(_ e: WorkloadDirectory.Endpoint, address: String?) -> End {
+            End(name: e.workload + "." + e.namespace, workload: e.workload, namespace: e.namespace, pod: e.pod, address: address)
+        }
+
+        /// Whether `query` names this end: its workload, pod, `workload.namespace`, an app
+        /// whose versions the workload is (`ratings` matches `ratings-v1`), or its address.
+        public func matches(_ query: String) -> Bool {
+            if name == query || pod == query || workload == query || address == query { return true }
+            if let address, WorkloadDirectory.host(of: address) == query { return true }
+            for candidate in [workload, pod, name].compactMap({ $0 }) where candidate.hasPrefix(query) {
+                let rest = candidate.dropFirst(query.count)
+                if rest.first == "-" || rest.first == "." { return true }
+            }
+            return false
+        }
+    }
+
+    public var entry: AccessLogEntry
+    /// The pod whose proxy wrote the line (nil for a file read without one).
+    public var reporter: WorkloadDirectory.Endpoint?
+    public var source: End
+    public var destination: End
+
+    public init(_ entry: AccessLogEntry, reporter: WorkloadDirectory.Endpoint? = nil, directory: WorkloadDirectory = WorkloadDirectory()) {
+        self.entry = entry
+        self.reporter = reporter
+        func resolve(_ address: String?) -> End? {
+            guard let address else { return nil }
+            if let e = directory.endpoint(address: address) { return .of(e, address: address) }
+            guard let host = WorkloadDirectory.host(of: address) else { return nil }
+            // Envoy's internal addresses (`envoy://internal_client_address/`) name no one.
+            if address.hasPrefix("envoy://"), host.isEmpty || !host.contains(where: \.isNumber) { return nil }
+            return End(name: host, address: address)
+        }
+        func identity(_ id: String?) -> End? {
+            guard let id, let e = directory.endpoint(identity: id) else { return nil }
+            return .of(e, address: nil)
+        }
+        func me() -> End? { reporter.map { .of($0, address: nil) } }
+        func service() -> End? {
+            guard let c = entry.upstreamCluster, let fqdn = Flow.serviceHost(cluster: c) else { return nil }
+            return Flow.serviceEnd(fqdn)
+        }
+        switch entry.format {
+        case .ztunnel:
+            // ztunnel's `workload` is the pod's name: the directory knows the workload.
+            func named(_ pod: String?, _ ns: String?, _ address: String?) -> End? {
+                guard let pod else { return nil }
+                return End(name: pod + (ns.map { "." + $0 } ?? ""), workload: pod, namespace: ns, pod: pod, address: address)
+            }
+            source = directory.endpoint(address: entry.downstreamRemoteAddress ?? "").map { .of($0, address: entry.downstreamRemoteAddress) }
+                ?? named(entry.sourceWorkload, entry.sourceNamespace, entry.downstreamRemoteAddress)
+                ?? identity(entry.sourceIdentity) ?? resolve(entry.downstreamRemoteAddress) ?? .unknown
+            destination = directory.endpoint(address: entry.upstreamHost ?? "").map { .of($0, address: entry.upstreamHost) }
+                ?? named(entry.destinationWorkload, entry.destinationNamespace, entry.upstreamHost)
+                ?? entry.destinationService.map(Flow.serviceEnd)
+                ?? identity(entry.destinationIdentity) ?? resolve(entry.upstreamHost) ?? .unknown
+        case .envoyText, .envoyJSON:
+            let cluster = entry.upstreamCluster ?? ""
+            if cluster.hasPrefix("inbound|") {
+                source = resolve(entry.downstreamRemoteAddress) ?? .unknown
+                destination = me() ?? resolve(entry.downstreamLocalAddress) ?? .unknown
+            } else if cluster.hasPrefix("inbound-vip|") || cluster.hasPrefix("inbound-pod|") {
+                // A waypoint: between the downstream client and the chosen backend.
+                source = resolve(entry.downstreamRemoteAddress) ?? .unknown
+                destination = resolve(entry.upstreamHost) ?? service() ?? .unknown
+            } else {
+                source = me() ?? resolve(entry.downstreamRemoteAddress) ?? .unknown
+                destination = resolve(entry.upstreamHost) ?? service() ?? entry.authority.map { End(name: $0) } ?? .unknown
+            }
+        }
+    }
+
+    /// `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` and
+    /// `inbound-vip|9080|http|details.bookinfo.svc.cluster.local` → the service's host.
+    static func serviceHost(cluster: String) -> String? {
+        let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 4, !parts[3].isEmpty else { return nil }
+        return String(parts[3])
+    }
+
+    /// `ratings.bookinfo.svc.cluster.local` → `ratings.bookinfo`, workload `ratings`.
+    static func serviceEnd(_ fqdn: String) -> End {
+        let labels = fqdn.split(separator: ".")
+        if labels.count >= 2, fqdn.hasSuffix(".svc.cluster.local") || labels.count == 2 {
+            return End(name: labels[0] + "." + labels[1], workload: String(labels[0]), namespace: String(labels[1]))
+        }
+        return End(name: fqdn, workload: fqdn)
+    }
+
+    /// `details:9080/details/0` for HTTP (query dropped); for TCP and ztunnel the service
+    /// (`mongodb.bookinfo.svc.cluster.local`), else `-`.
+    public var route: String {
+        if entry.method != nil || entry.authority != nil {
+            var p = Substring(entry.path ?? "")
+            if let q = p.firstIndex(of: "?") { p = p[..<q] }
+            return (entry.authority ?? "-") + p
+        }
+        return entry.destinationService ?? entry.upstreamCluster.flatMap(Flow.serviceHost) ?? "-"
+    }
+
+    /// What identifies one request or connection across the lines that log it: an Envoy
+    /// request's ID with its route (one ID follows a request through every hop), or
+    /// ztunnel's connection by its client address and byte counts. nil when the line carries neither.
+    public var dedupKey: String? {
+        if let id = entry.requestID { return id + " " + (entry.method ?? "") + " " + route }
+        if entry.format == .ztunnel, let src = entry.downstreamRemoteAddress {
+            // Both ztunnels log a connection between ambient pods: same client address, the
+            // byte counts swapped. A client port reused later moves other byte counts.
+            let a = entry.bytesSent ?? 0, b = entry.bytesReceived ?? 0
+            return "z \(src) \(entry.upstreamHost ?? "") \(min(a, b)) \(max(a, b))"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,80 @@
+/// Turns log lines into flows and keeps account of the rest: every line either becomes a
+/// ``Flow`` or is counted by why it did not (kept raw: the first ``maxKeptRaw`` of them),
+/// so nothing is dropped silently.
+///
+/// ```swift
+/// var ingest = FlowIngest(directory: dir)
+/// if let flow = ingest.read(line, reporter: reporter) { … }
+/// ingest.rejected[.unknownFormat]   // lines in another format
+/// ingest.raw.first?.text            // one of them, as it came
+/// ```
+public struct FlowIngest: Sendable {
+    public struct RawLine: Sendable, Equatable {
+        public var text: String
+        public var reason: AccessLogRejection
+        /// `pod.namespace` of the stream it came from, when there was one.
+        public var origin: String?
+    }
+
+    public var directory: WorkloadDirectory
+    public private(set) var lines = 0
+    public private(set) var parsed = 0
+    public private(set) var rejected: [AccessLogRejection: Int] = [:]
+    public private(set) var raw: [RawLine] = []
+    public var maxKeptRaw = 100
+
+    public init(directory: WorkloadDirectory = WorkloadDirectory()) { self.directory = directory }
+
+    /// The flow of one line, or nil (counted) when it is not an access-log line. A line known
+    /// to be cut (the stream ended mid-line, or it was too long) is counted as truncated even
+    /// if what arrived happens to parse.
+    public mutating func read(_ line: UnsafeBufferPointer<UInt8>, reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {
+        lines += 1
+        switch cut ? .failure(.truncated) : AccessLogParser.parse(buffer: line) {
+        case .success(let entry):
+            parsed += 1
+            return Flow(entry, reporter: reporter, directory: directory)
+        case .failure(let reason):
+            // A blank line is not worth a count.
+            if !cut, line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+                lines -= 1
+                return nil
+            }
+            rejected[reason, default: 0] += 1
+            if raw.count < maxKeptRaw {
+                raw.append(RawLine(text: String(decoding: line.prefix(4096), as: UTF8.self), reason: reason,
+                                   origin: reporter.map { ($0.pod ?? $0.workload) + "." + $0.namespace }))
+            }
+            return nil
+        }
+    }
+
+    public mutating func read(_ line: [UInt8], reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {
+        line.withUnsafeBufferPointer { read($0, reporter: reporter, cut: cut) }
+    }
+
+    /// Lines that were not flows.
+    public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+
+    /// `3 lines were not access-log lines (2 unknown-format, 1 truncated)`, or nil.
+    public var summary: String? {
+        let total = rejectedTotal
+        guard total > 0 else { return nil }
+        let parts = AccessLogRejection.allCases.compactMap { r in rejected[r].map { "\($0) \(r.rawValue)" } }
+        return "\(total) of \(lines) line\(lines == 1 ? "" : "s") \(total == 1 ? "was not an access-log line" : "were not access-log lines") (\(parts.joined(separator: ", ")))"
+    }
+
+    /// Calls `body` with each line of `bytes` (split at `\n`), without copying them.
+    public static func forEachLine(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            let n = all.count
+            while start < n {
+                var end = start
+                while end < n, all[end] != 0x0A { end += 1 }
+                body(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end + 1
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// Who is behind an address or a SPIFFE identity: the join from access-log addresses to
+/// workloads. Built once from the cluster's pods (and services, for cluster IPs).
+///
+/// ```swift
+/// var dir = WorkloadDirectory()
+/// dir.add(pod: "ratings-v1-5f9d-x2", namespace: "bookinfo", workload: "ratings-v1", serviceAccount: "bookinfo-ratings", ip: "10.244.0.9")
+/// dir.endpoint(address: "10.244.0.9:9080")?.workload            // "ratings-v1"
+/// dir.endpoint(identity: "spiffe://cluster.local/ns/bookinfo/sa/bookinfo-ratings")?.workload  // "ratings-v1"
+/// ```
+public struct WorkloadDirectory: Sendable {
+    public struct Endpoint: Sendable, Equatable {
+        public var pod: String?
+        public var namespace: String
+        public var workload: String
+        public var serviceAccount: String?
+
+        public init(pod: String?, namespace: String, workload: String, serviceAccount: String?) {
+            self.pod = pod
+            self.namespace = namespace
+            self.workload = workload
+            self.serviceAccount = serviceAccount
+        }
+    }
+
+    private var byIP: [String: Endpoint] = [:]
+    private var byIdentity: [String: Endpoint] = [:]
+    private var ambiguousIdentities: Set<String> = []
+
+    public init() {}
+
+    public var isEmpty: Bool { byIP.isEmpty }
+
+    public mutating func add(pod: String, namespace: String, workload: String, serviceAccount: String?, ip: String?) {
+        let e = Endpoint(pod: pod, namespace: namespace, workload: workload, serviceAccount: serviceAccount)
+        if let ip, !ip.isEmpty { byIP[ip] = e }
+        if let sa = serviceAccount {
+            let key = namespace + "/" + sa
+            // Several workloads share one service account: the identity then names the
+            // account, not a workload.
+            if let old = byIdentity[key], old.workload != workload {
+                ambiguousIdentities.insert(key)
+            } else {
+                byIdentity[key] = Endpoint(pod: nil, namespace: namespace, workload: workload, serviceAccount: sa)
+            }
+        }
+    }
+
+    /// A service's cluster IP: flows to it name the service.
+    public mutating func add(service: String, namespace: String, clusterIP: String) {
+        guard !clusterIP.isEmpty, clusterIP != "None", byIP[clusterIP] == nil else { return }
+        byIP[clusterIP] = Endpoint(pod: nil, namespace: namespace, workload: service, serviceAccount: nil)
+    }
+
+    /// The pod at `10.0.0.1`, `10.0.0.1:8080`, `[fd00::1]:80` or `envoy://connect_originate/10.0.0.1:9080`.
+    public func endpoint(address: String) -> Endpoint? {
+        guard let ip = WorkloadDirectory.host(of: address) else { return nil }
+        return byIP[ip]
+    }
+
+    /// The workload of `spiffe://TD/ns/NS/sa/SA`, when one workload runs as that account.
+    public func endpoint(identity: String) -> Endpoint? {
+        guard let (ns, sa) = WorkloadDirectory.spiffe(identity) else { return nil }
+        let key = ns + "/" + sa
+        if ambiguousIdentities.contains(key) { return Endpoint(pod: nil, namespace: ns, workload: "sa/" + sa, serviceAccount: sa) }
+        return byIdentity[key]
+    }
+
+    /// The IP of an address as access logs print it, without port or scheme.
+    public static func host(of address: String) -> String? {
+        var a = Substring(address)
+        if let r = a.range(of: "://") {
+            a = a[r.upperBound...]
+            if let slash = a.firstIndex(of: "/") { a = a[a.index(after: slash)...] }
+        }
+        if a.hasPrefix("[") {
+            guard let close = a.firstIndex(of: "]") else { return nil }
+            return String(a[a.index(after: a.startIndex)..<close])
+        }
+        if let colon = a.lastIndex(of: ":"), a.firstIndex(of: ":") == colon { a = a[..<colon] }
+        return a.isEmpty ? nil : String(a)
+    }
+
+    /// `spiffe://cluster.local/ns/bookinfo/sa/reviews` → ("bookinfo", "reviews").
+    public static func spiffe(_ id: String) -> (String, String)? {
+        guard id.hasPrefix("spiffe://") else { return nil }
+        let parts = id.dropFirst(9).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 5, parts[1] == "ns", parts[3] == "sa" else { return nil }
+        return (String(parts[2]), String(parts[4]))
+    }
+
+    /// The workload a pod belongs to, from what the pod object says: its ReplicaSet's
+    /// deployment (owner `ReplicaSet/reviews-v2-6f9b55c5db` → `reviews-v2`), its DaemonSet's,
+    /// StatefulSet's or Job's name, else the pod's own name.
+    public static func workloadName(pod: String, owners: [String]) -> String {
+        for owner in owners {
+            guard let slash = owner.firstIndex(of: "/") else { continue }
+            let kind = owner[..<slash], name = owner[owner.index(after: slash)...]
+            if kind == "ReplicaSet" {
+                if let dash = name.lastIndex(of: "-") { return String(name[..<dash]) }
+                return String(name)
+            }
+            if kind == "DaemonSet" || kind == "StatefulSet" || kind == "Job" || kind == "Deployment" { return String(name) }
+        }
+        return pod
+    }
+
+    /// The directory of a cluster's pods (by pod IP and service account) and services (by
+    /// cluster IP).
+    public init(pods: [KubePod], services: [KubeService] = []) {
+        for p in pods {
+            let ns = p.metadata.namespace ?? ""
+            let w = WorkloadDirectory.workloadName(pod: p.metadata.name, owners: p.metadata.owners)
+            // Host-network pods share the node's IP: they would shadow each other.
+            add(pod: p.metadata.name, namespace: ns, workload: w, serviceAccount: p.serviceAccount,
+                ip: p.podIP == p.hostIP ? nil : p.podIP)
+        }
+        for s in services { add(service: s.metadata.name, namespace: s.metadata.namespace ?? "", clusterIP: s.clusterIP ?? "") }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import MeshClient
+import MeshModel
+
+/// `meshscope flows [--file LOG|-] [filters] [--follow] [-o table|wide|json]`: requests and
+/// connections, one per line, from the proxies' access logs.
+struct FlowsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flows",
+        abstract: "Show requests and connections from the proxies' access logs (live, or a saved log).",
+        discussion: """
+        Reads every Envoy's and ztunnel's access log through the API server (pods/log of the \
+        istio-proxy container), or --file LOG (- for stdin). Understands Istio's default TEXT \
+        format, its JSON encoding and ztunnel's access lines, with or without the timestamps \
+        kubectl logs --timestamps adds; other lines are counted and the first one shown. Response \
+        flags are explained below the table. Both ends are named by workload where their pod IP \
+        (or SPIFFE identity) is known.
+        Examples:
+          meshscope flows --to ratings --status 5xx
+          meshscope flows -n bookinfo --flag UH,UF --follow
+          meshscope flows --file istio-proxy.log -o json
+        """
+    )
+
+    @OptionGroup var input: FlowOptions
+
+    @Option(help: ArgumentHelp("Show at most this many flows (the newest); 0 for all.", valueName: "n"))
+    var limit = 10_000
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if output.output == .yaml { throw ValidationError("flows prints table, wide or json") }
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() async throws {
+        let console = Console.current
+        if input.follow {
+            var printer = FollowPrinter(output: output.output)
+            let result = try await FlowFeed.run(input) { printer.print($0) }
+            FlowFeed.report(result)
+            return
+        }
+        var kept: [Flow] = []
+        var matched = 0
+        let result = try await FlowFeed.run(input) { flow in
+            matched += 1
+            kept.append(flow)
+            if limit > 0, kept.count > 2 * limit { kept.removeFirst(kept.count - limit) }
+        }
+        if limit > 0, kept.count > limit { kept.removeFirst(kept.count - limit) }
+        if result.ingest.parsed == 0, result.ingest.lines > 0, input.file != nil {
+            FlowFeed.report(result)
+            throw CLIError.badInput(InputFile.displayName(input.file!), "no line is an access-log line (Envoy TEXT or JSON, or ztunnel)")
+        }
+        switch output.output {
+        case .json:
+            console.write(JSONWriter.bytes(.object([
+                ("flows", .array(kept.map(FlowTables.flowNode))),
+                ("unparsed", .array(result.ingest.raw.map { .object([("reason", .string($0.reason.rawValue)), ("origin", $0.origin.map { .string($0) } ?? .null), ("line", .string($0.text))]) })),
+                ("counts", .object([("lines", .int(result.ingest.lines)), ("flows", .int(result.ingest.parsed)), ("matched", .int(matched)),
+                                    ("shown", .int(kept.count)), ("unparsed", .int(result.ingest.rejectedTotal))])),
+            ]), indent: 2))
+        default:
+            if kept.isEmpty {
+                console.error("meshscope: no flows\(result.ingest.parsed > 0 ? " match the filters" : "")")
+            } else {
+                console.write(FlowTables.flows(kept).render(wide: output.isWide))
+                console.write(FlowTables.legend(kept.flatMap { $0.entry.flags.map(\.code) }))
+            }
+            if matched > kept.count { console.error("meshscope: showing the newest \(kept.count) of \(matched) flows (--limit)") }
+        }
+        FlowFeed.report(result)
+    }
+}
+
+/// Prints flows as they arrive: fixed-width rows (a table's widths are unknown until the
+/// end), each flag explained the first time it shows; `-o json` prints one object a line.
+struct FollowPrinter {
+    let output: OutputFormat
+    private var headerDone = false
+    private var explained = Set<String>()
+    static let widths = [12, 28, 28, 6, 36, 6, 8, 8, 9]
+
+    init(output: OutputFormat) { self.output = output }
+
+    mutating func print(_ flow: Flow) {
+        let console = Console.current
+        if output == .json {
+            console.write(JSONWriter.bytes(FlowTables.flowNode(flow), indent: 0))
+            console.write("\n")
+            return
+        }
+        if !headerDone {
+            headerDone = true
+            console.write(Self.line(["TIME", "SOURCE", "DESTINATION", "METHOD", "ROUTE", "STATUS", "FLAGS", "DURATION", "BYTES"]))
+        }
+        for f in flow.entry.flags where explained.insert(f.code).inserted { console.write("# \(f.described)\n") }
+        let row = FlowTables.row(flow)
+        console.write(Self.line(Array(row.prefix(9)) + (output == .wide ? Array(row.dropFirst(9)) : [])))
+    }
+
+    static func line(_ cells: [String]) -> String {
+        var out = ""
+        for (i, c) in cells.enumerated() {
+            let w = i < widths.count ? widths[i] : 0
+            let cell = w > 0 ? TerminalText.cell(c, maxWidth: w) : c
+            out += cell
+            if i < cells.count - 1 { out += String(repeating: " ", count: max(1, w - TerminalText.width(of: cell) + 2)) }
+        }
+        return out + "\n"
+    }
+}

@@ -1,0 +1,46 @@
+import MeshGen
+import MeshModel
+
+/// Access logs: the parsers (Envoy TEXT and JSON, ztunnel, timestamp prefixes) through
+/// `FlowIngest` and `FlowTop`, and `meshscope flows|top --file`.
+extension FuzzTargets {
+    static func accessLog() -> FuzzTarget {
+        FuzzTarget(name: .accessLog, seeds: Seeds.accessLogs.map { FuzzCase($0) }, formats: [.text], iterations: 120) { c in
+            // The model directly: every line either parses or is counted, and top stays consistent.
+            var ingest = FlowIngest()
+            var top = FlowTop()
+            FlowIngest.forEachLine(c.parts[0]) { line in
+                if let flow = ingest.read(line) { top.add(flow) }
+            }
+            var o = FuzzOutcome()
+            if ingest.parsed + ingest.rejectedTotal > ingest.lines { o.problem("access-log: more results than lines") }
+            if top.rows().reduce(0, { $0 + $1.requests }) > ingest.parsed { o.problem("access-log: top counted more requests than flows") }
+            if !o.problems.isEmpty { return o }
+            let path = CLIHarness.file(.accessLog, "access.log", c.parts[0])
+            let out = CLIHarness.outputFormat(c, ["table", "wide", "json"])
+            let command = c.choose(2, salt: 21) == 0 ? "flows" : "top"
+            var args = [command, "--file", path, "-o", out.flag]
+            if c.choose(3, salt: 22) == 0 { args += ["--status", "5xx,0", "--flag", "UH,NoRouteFound"] }
+            return await CLIHarness.run(args, output: out.kind)
+        }
+    }
+}
+
+extension Seeds {
+    /// The real waypoint and ztunnel logs, and demo proxies' logs in every format.
+    static let accessLogs: [[UInt8]] = {
+        let demo = DemoMesh(.init(services: 4, replicas: 1))
+        func lines(_ mode: DemoMesh.Mode) -> [UInt8] {
+            let pods = demo.proxyPods.filter { demo.pods[$0].mode == mode }
+            let text = pods.prefix(2).flatMap { DemoAccessLog.lines(demo, pod: $0, tick: 4_000, epochSecond: 1_795_165_200).prefix(12) }.map(\.text)
+            return Array((text.joined(separator: "\n") + "\n").utf8)
+        }
+        let json = #"""
+        {"start_time":"2026-11-20T09:00:03.100Z","method":"POST","path":"/api/v1/items?page=2","protocol":"HTTP/2","response_code":503,"response_flags":"UF,URX","response_code_details":"upstream_reset_before_response_started{connection_failure}","connection_termination_details":null,"upstream_transport_failure_reason":"TLS_error","bytes_received":120,"bytes_sent":91,"duration":12,"upstream_service_time":null,"x_forwarded_for":null,"user_agent":"curl/8.11.0","request_id":"a1","authority":"svc-0001:8080","upstream_host":"10.244.0.9:8080","upstream_cluster":"outbound|8080||svc-0001.demo-00.svc.cluster.local","upstream_local_address":null,"downstream_local_address":"10.96.0.4:8080","downstream_remote_address":"10.244.0.13:41000","requested_server_name":null,"route_name":"default"}
+        2026-11-20T09:00:04.000000001Z {"level":"info","time":"2026-11-20T09:00:04Z","scope":"access","message":"connection complete","src.addr":"10.0.0.1:1","dst.workload":"w","direction":"inbound","bytes_sent":5,"duration":"3ms"}
+
+        """#
+        return [fixture("accesslogs/waypoint.log"), fixture("accesslogs/ztunnel.log"), lines(.sidecar), lines(.waypoint), lines(.ztunnel),
+                lines(.gateway), Array(json.utf8)]
+    }()
+}

@@ -15,6 +15,8 @@ public enum Action: Sendable, Equatable {
     case paneRight, paneLeft
     /// `D`: compare the proxy on screen with istiod or another proxy.
     case diff
+    /// `l`: the flows of the selected pod, proxy or edge; `v`: a proxy's log levels.
+    case flows, logLevel
 }
 
 public struct Binding: Sendable {
@@ -60,6 +62,8 @@ public enum Bindings {
         Binding([.char("y")], .showYAML, "YAML/JSON of the selected row", hint: "yaml"),
         Binding([.char("d")], .describe, "describe the selected resource (key facts)", hint: "describe"),
         Binding([.char("c")], .copy, "copy the selected row as JSON"),
+        Binding([.char("l")], .flows, "flows (access logs) of the selected pod, proxy or edge", hint: "flows"),
+        Binding([.char("v")], .logLevel, "set the log levels of the selected pod's or proxy's Envoy (asks first)"),
     ]
 
     static let json: [Binding] = [

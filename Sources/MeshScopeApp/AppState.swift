@@ -124,6 +124,8 @@ public enum AppEvent: Sendable {
     case layersReady(LayersRequest, MeshPathSources.Result)
     /// Live sources: no path could be chained (the pod is gone, the objects unreadable).
     case layersFailed(String)
+    /// Live sources: flows from the access logs streamed for `:flows` / `:top`.
+    case flowsArrived(FlowBatch)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -153,4 +155,9 @@ public enum Effect: Sendable, Equatable {
     /// Live sources: chain the path from a pod to `HOST:PORT`, fetching the dumps on it
     /// (answer: `.layersReady` or `.layersFailed`).
     case computeLayers(LayersRequest)
+    /// Live sources: follow the access logs `:flows` / `:top` need (answers: `.flowsArrived`);
+    /// nil stops. Asked for whenever what the stack needs changes.
+    case streamFlows(FlowStreamRequest?)
+    /// A confirmed `:log-level`: check access, then POST the proxy's `/logging` (answer: `.flash`).
+    case setLogLevel(LogLevelRequest)
 }

@@ -44,7 +44,7 @@ struct EffectPerformer {
         case .applyConfirmed:
             // The entries wait in the state (shown in the preview), not in the driver.
             return (driver.apply(state.pendingApply, post: post), false)
-        case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers:
+        case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers, .streamFlows, .setLogLevel:
             return (driver.perform(effect, post: post), false)
         }
     }

@@ -68,6 +68,9 @@ public struct SourceData: Sendable {
     public var live: MeshState?
     /// Live sources: the proxy drilled into, whose config dump and stats fill the proxy tabs.
     public var focus: ProxyFocus?
+    /// Live sources: the flows streamed from the access logs while `:flows` or `:top` is
+    /// open. Kept by the state across loads (``AppState/receive(_:at:)``), not by the source.
+    public var flows = FlowTail()
 
     public init(name: String, document: JSONDocument? = nil, byteCount: Int = 0, producedAt: Date? = nil) {
         self.name = name

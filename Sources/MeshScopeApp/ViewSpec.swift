@@ -77,6 +77,8 @@ public struct TableViewSpec: Sendable {
     /// How a row's object is shown (`y`, `c`, `d`, Enter), applied to the selected row only:
     /// Kubernetes objects lose managedFields and credentials (``KubeObject/displayed(_:)``).
     public var presentValue: (@Sendable (JSONTree) -> JSONTree)?
+    /// A line about the data after the title (`:flows`: `paused (37 new) · 120 dropped`).
+    public var note: (@Sendable (SourceData) -> String?)?
 
     public init(
         name: String, aliases: [String] = [], title: String,
@@ -87,6 +89,7 @@ public struct TableViewSpec: Sendable {
         describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)? = nil,
         drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)? = nil,
         presentValue: (@Sendable (JSONTree) -> JSONTree)? = nil,
+        note: (@Sendable (SourceData) -> String?)? = nil,
         build: @escaping @Sendable (SourceData) throws -> ViewTable
     ) {
         self.name = name
@@ -100,6 +103,7 @@ public struct TableViewSpec: Sendable {
         self.nameColumn = nameColumn
         self.describe = describe
         self.presentValue = presentValue
+        self.note = note
     }
 }
 

@@ -39,14 +39,14 @@ public enum FlowTables {
         return t
     }
 
-    public static func flowNode(_ f: Flow) -> OutputNode {
+    public static func flowNode(_ f: Flow) -> JSONTree {
         let e = f.entry
-        func s(_ v: String?) -> OutputNode { v.map { .string($0) } ?? .null }
-        func i(_ v: Int?) -> OutputNode { v.map { .int($0) } ?? .null }
-        func end(_ x: Flow.End) -> OutputNode {
+        func s(_ v: String?) -> JSONTree { v.map { .string($0) } ?? .null }
+        func i(_ v: Int?) -> JSONTree { v.map { .int($0) } ?? .null }
+        func end(_ x: Flow.End) -> JSONTree {
             .object([("name", .string(x.name)), ("workload", s(x.workload)), ("namespace", s(x.namespace)), ("pod", s(x.pod)), ("address", s(x.address))])
         }
-        var fields: [(String, OutputNode)] = [
+        var fields: [(String, JSONTree)] = [
             ("format", .string(e.format.rawValue)), ("time", s(e.startTime)), ("receivedAt", s(e.receivedAt)),
             ("reporter", f.reporter.map { r in .object([("pod", s(r.pod)), ("namespace", .string(r.namespace)), ("workload", .string(r.workload))]) } ?? .null),
             ("source", end(f.source)), ("destination", end(f.destination)),
@@ -82,7 +82,7 @@ public enum FlowTables {
         return t
     }
 
-    public static func topNode(_ rows: [FlowTop.Row]) -> OutputNode {
+    public static func topNode(_ rows: [FlowTop.Row]) -> JSONTree {
         .array(rows.map { r in
             .object([
                 ("source", .string(r.source)), ("destination", .string(r.destination)), ("route", .string(r.route)),

@@ -51,7 +51,7 @@ public struct ProxyLogLevels: Sendable, Equatable {
         return t
     }
 
-    public var outputNode: OutputNode {
+    public var outputNode: JSONTree {
         if let z = ztunnelLevel { return .object([("level", .string(z))]) }
         return .object(loggers.map { ($0.name, .string($0.level)) })
     }

@@ -31,6 +31,11 @@ public enum AppCommand: Sendable, Equatable {
     /// `:NAME [FILTER]`: a view or group by name or alias, optionally filtered (a name no
     /// view has is answered with the list of names).
     case view(String, filter: String?)
+    /// `:flows [--from X] [--to Y] [--status 5xx] [--flag UH] [--pod P[.NS]] [-n NS] [TEXT]`
+    /// (`top`: `:top` with the same words).
+    case flows([String], top: Bool)
+    /// `:log-level POD.NS [[LOGGER:]LEVEL,…|--reset]`: change a proxy's Envoy log levels.
+    case logLevel([String])
 
     /// The words of a command line (blanks collapse); nil when there are none.
     public static func parse(_ text: String) -> AppCommand? {
@@ -52,10 +57,13 @@ public enum AppCommand: Sendable, Equatable {
         case "describe": return .describe
         case "diff": return .diff(args)
         case "layers": return .layers(args)
+        case "flows", "fl", "flow": return .flows(args, top: false)
+        case "top": return .flows(args, top: true)
+        case "log-level", "loglevel": return .logLevel(args)
         default: return .view(name, filter: arg)
         }
     }
 
     /// The command names `:` completes besides the views' (which the registry lists).
-    public static let names = ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
+    public static let names = ["quit", "q", "help", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff", "log-level"]
 }

@@ -60,6 +60,10 @@ extension App {
             }
         case .view(let name, let filter):
             s.open(view: name, filter: filter)
+        case .flows(let args, let top):
+            s.openFlows(args, top: top)
+        case .logLevel(let args):
+            s.askLogLevel(args, &fx)
         }
     }
 }

@@ -100,6 +100,8 @@ extension App {
             }
         case .diff:
             s.startDiff()
+        case .flows: s.openFlowsOfSelection()
+        case .logLevel: s.promptLogLevel()
         case .copy:
             if s.readonly {
                 s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)

@@ -11,6 +11,7 @@ extension AppState {
         var fresh = fresh
         fresh.origin = source.kind
         fresh.receivedAt = at
+        fresh.flows = data.flows
         data = fresh
         loadedAt = at
         loadError = nil

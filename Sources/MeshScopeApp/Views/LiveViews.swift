@@ -17,7 +17,7 @@ public enum LiveViews {
     public static let home = "pods"
 
     public static func registry() -> ViewRegistry {
-        ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds], groups: [ProxyViews.group, ztunnel])
+        ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds] + FlowViews.all, groups: [ProxyViews.group, ztunnel])
     }
 
     // MARK: Kubernetes

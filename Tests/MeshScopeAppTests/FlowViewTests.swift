@@ -35,7 +35,8 @@ import TerminalUI
         var h = try LiveDemoData.driver(width: 200)
         try h.command("flows")
         #expect(h.d.table?.spec.name == "flows")
-        #expect(h.d.effects.contains { if case .streamFlows(let r) = $0 { r == FlowStreamRequest() } else { false } })
+        // (`command` hands the effects to the harness: the state says what it asked for.)
+        #expect(h.d.state.flowStreamWanted == FlowStreamRequest())
         #expect(h.text.contains("starting the log streams"), "\(h.text)")
         h.d.effects = []
         h.d.send(Self.batch([Self.ok(1), Self.uh(2)]))
@@ -46,7 +47,9 @@ import TerminalUI
         #expect(t.table.rows[1][Self.column(t, "ROUTE")] == "ratings:9080/ratings/2")
         // The tail starts on its newest row.
         #expect(t.selected == 1)
-        try h.command("pods")
+        h.d.press(.char(":"))
+        h.d.type("pods")
+        h.d.press(.enter)
         #expect(h.d.effects.contains { if case .streamFlows(nil) = $0 { true } else { false } })
     }
 
@@ -99,7 +102,7 @@ import TerminalUI
         h.d.send(Self.batch([Self.ok(1), Self.uh(2), Self.ok(3), Self.uh(4)]))
         #expect(h.d.table?.table.rows.map { $0[0] } == ["2", "4"])
         #expect(h.d.frameTitle.contains("--status 5xx"))
-        try h.command("flows --to details")
+        try h.command("flows --to 10.244.0.5")
         #expect(h.d.table?.table.rows.map { $0[0] } == ["1", "3"])
         try h.command("flows /details/3")
         #expect(h.d.table?.order.count == 1)
@@ -117,7 +120,7 @@ import TerminalUI
     @Test func topSumsTheWindow() throws {
         var h = try LiveDemoData.driver(width: 200)
         try h.command("top")
-        #expect(h.d.effects.contains { if case .streamFlows(.some) = $0 { true } else { false } })
+        #expect(h.d.state.flowStreamWanted != nil)
         h.d.send(Self.batch([Self.uh(1), Self.uh(2), Self.uh(3)], at: Self.at))
         // Out of the 60 s window ending at the newest arrival.
         h.d.send(Self.batch([Self.ok(1)], at: Self.at.addingTimeInterval(-120)))

@@ -195,7 +195,9 @@ extension FakeAPIServer {
             }
             return (verb, r.name, ns)
         case .podProxy(let ns, _, _, _):
-            return (req.method == .GET ? "get" : req.method.rawValue.lowercased(), "pods/proxy", ns)
+            // As Kubernetes' RequestInfo names them: a POST through the pod proxy is `create`.
+            let verbs: [HTTPMethod: String] = [.GET: "get", .HEAD: "get", .POST: "create", .PUT: "update", .PATCH: "patch", .DELETE: "delete"]
+            return (verbs[req.method] ?? req.method.rawValue.lowercased(), "pods/proxy", ns)
         case .podLog(let ns, _):
             return ("get", "pods/log", ns)
         default:

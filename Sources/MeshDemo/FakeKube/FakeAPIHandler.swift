@@ -196,8 +196,16 @@ extension FakeAPIServer {
             return (verb, r.name, ns)
         case .podProxy(let ns, _, _, _):
             // As Kubernetes' RequestInfo names them: a POST through the pod proxy is `create`.
-            let verbs: [HTTPMethod: String] = [.GET: "get", .HEAD: "get", .POST: "create", .PUT: "update", .PATCH: "patch", .DELETE: "delete"]
-            return (verbs[req.method] ?? req.method.rawValue.lowercased(), "pods/proxy", ns)
+            let verb: String
+            switch req.method {
+            case .GET, .HEAD: verb = "get"
+            case .POST: verb = "create"
+            case .PUT: verb = "update"
+            case .PATCH: verb = "patch"
+            case .DELETE: verb = "delete"
+            default: verb = req.method.rawValue.lowercased()
+            }
+            return (verb, "pods/proxy", ns)
         case .podLog(let ns, _):
             return ("get", "pods/log", ns)
         default:

@@ -70,7 +70,7 @@ import Testing
         try await t.filter(pod.name)
         try await t.waitFor("the pod's row", timeout: Self.slow) { LiveEndToEndTests.line($0, pod.name) != nil }
         try await t.keys("v")
-        try await t.waitFor("the prompt", timeout: Self.slow) { $0.contains(":log-level \(pod.name).\(pod.namespace) ") }
+        try await t.waitFor("the prompt", timeout: Self.slow) { $0.contains(":log-level \(pod.name).\(pod.namespace)") }
         try await t.type("rbac:debug")
         try await t.keys("Enter")
         try await t.waitFor("the question", timeout: Self.slow) { $0.contains("Log levels") && $0.contains("This changes a live proxy") }

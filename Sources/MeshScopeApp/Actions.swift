@@ -62,7 +62,7 @@ public enum Bindings {
         Binding([.char("y")], .showYAML, "YAML/JSON of the selected row", hint: "yaml"),
         Binding([.char("d")], .describe, "describe the selected resource (key facts)", hint: "describe"),
         Binding([.char("c")], .copy, "copy the selected row as JSON"),
-        Binding([.char("l")], .flows, "flows (access logs) of the selected pod, proxy or edge", hint: "flows"),
+        Binding([.char("l")], .flows, "flows (access logs) of the selected pod, proxy or edge"),
         Binding([.char("v")], .logLevel, "set the log levels of the selected pod's or proxy's Envoy (asks first)"),
     ]
 

@@ -19,6 +19,8 @@ public enum Action: Sendable, Equatable {
     case diff
     /// `!`: the findings (what is wrong), from anywhere.
     case findings
+    /// `l`: the flows of the selected pod, proxy or edge; `v`: a proxy's log levels.
+    case flows, logLevel
 }
 
 /// One row of the keymap: the keys, what they do, and how help and hints write it.
@@ -71,6 +73,8 @@ public struct Keymap: Sendable {
         Binding("yaml", [.char("y")], .showYAML, "YAML of the selected row (y again: JSON tree)", hint: "yaml"),
         Binding("describe", [.char("d")], .describe, "describe the selected resource (key facts)", hint: "describe"),
         Binding("copy", [.char("c")], .copy, "copy the selected row as JSON"),
+        Binding("flows", [.char("l")], .flows, "flows (access logs) of the selected pod, proxy or edge"),
+        Binding("log-level", [.char("v")], .logLevel, "set the log levels of the selected pod's or proxy's Envoy (asks first)"),
     ]
 
     public var json: [Binding] = [

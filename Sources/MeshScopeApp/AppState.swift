@@ -131,6 +131,8 @@ public enum AppEvent: Sendable {
     case layersFailed(String)
     /// The rules' report on the data numbered `sequence` (``Effect/evaluateFindings``).
     case findingsReady(FindingsReport, sequence: UInt64)
+    /// Live sources: flows from the access logs streamed for `:flows` / `:top`.
+    case flowsArrived(FlowBatch)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -162,4 +164,9 @@ public enum Effect: Sendable, Equatable {
     case computeLayers(LayersRequest)
     /// New data: evaluate the rules on it off the render path (answer: `.findingsReady`).
     case evaluateFindings
+    /// Live sources: follow the access logs `:flows` / `:top` need (answers: `.flowsArrived`);
+    /// nil stops. Asked for whenever what the stack needs changes.
+    case streamFlows(FlowStreamRequest?)
+    /// A confirmed `:log-level`: check access, then POST the proxy's `/logging` (answer: `.flash`).
+    case setLogLevel(LogLevelRequest)
 }

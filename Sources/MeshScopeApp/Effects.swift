@@ -49,7 +49,7 @@ struct EffectPerformer {
         case .evaluateFindings:
             findings.submit(state.data, post: post)
             return ([], false)
-        case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers:
+        case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers, .streamFlows, .setLogLevel:
             return (driver.perform(effect, post: post), false)
         }
     }

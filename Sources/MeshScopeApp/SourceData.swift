@@ -71,6 +71,9 @@ public struct SourceData: Sendable {
     /// What the rules found, evaluated in the background after each load (nil until the first
     /// report; a load keeps the last one until its own arrives).
     public var findings: FindingsSnapshot?
+    /// Live sources: the flows streamed from the access logs while `:flows` or `:top` is
+    /// open. Kept by the state across loads (``AppState/receive(_:at:)``), not by the source.
+    public var flows = FlowTail()
 
     public init(name: String, document: JSONDocument? = nil, byteCount: Int = 0, producedAt: Date? = nil) {
         self.name = name

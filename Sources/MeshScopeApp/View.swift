@@ -49,6 +49,7 @@ extension App {
             if let f = t.filter { title += "</\(f.pattern)> " }
             if let l = t.labelSelector { title += "<-l \(l)> " }
             if let ns = t.namespace { title += "<ns:\(ns)> " }
+            if let note = t.spec.note?(s.data) { title += "(\(note)) " }
             return title
         }
         switch screen.content {

@@ -99,6 +99,8 @@ public struct TableViewSpec: Sendable {
     /// A pane under the table with text about the selected row (the findings' evidence);
     /// nil: the table takes the whole screen.
     public var preview: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)?
+    /// A line about the data after the title (`:flows`: `paused (37 new) · 120 dropped`).
+    public var note: (@Sendable (SourceData) -> String?)?
 
     public init(
         name: String, aliases: [String] = [], title: String,
@@ -109,6 +111,7 @@ public struct TableViewSpec: Sendable {
         describe: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> String?)? = nil,
         drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)? = nil,
         presentValue: (@Sendable (JSONTree) -> JSONTree)? = nil,
+        note: (@Sendable (SourceData) -> String?)? = nil,
         build: @escaping @Sendable (SourceData) throws -> ViewTable
     ) {
         self.name = name
@@ -122,6 +125,7 @@ public struct TableViewSpec: Sendable {
         self.nameColumn = nameColumn
         self.describe = describe
         self.presentValue = presentValue
+        self.note = note
     }
 
     /// Headers that say something is wrong: hiding them would hide the problem.

@@ -195,7 +195,17 @@ extension FakeAPIServer {
             }
             return (verb, r.name, ns)
         case .podProxy(let ns, _, _, _):
-            return (req.method == .GET ? "get" : req.method.rawValue.lowercased(), "pods/proxy", ns)
+            // As Kubernetes' RequestInfo names them: a POST through the pod proxy is `create`.
+            let verb: String
+            switch req.method {
+            case .GET, .HEAD: verb = "get"
+            case .POST: verb = "create"
+            case .PUT: verb = "update"
+            case .PATCH: verb = "patch"
+            case .DELETE: verb = "delete"
+            default: verb = req.method.rawValue.lowercased()
+            }
+            return (verb, "pods/proxy", ns)
         case .podLog(let ns, _):
             return ("get", "pods/log", ns)
         default:

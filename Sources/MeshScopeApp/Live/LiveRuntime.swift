@@ -51,6 +51,8 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
     /// `:ctx` switches in progress.
     let switchTasks = TaskRegistry()
     var focusTask: Task<Void, Never>?
+    /// The access-log reader and its batcher while a flow view is open (`LiveFlows.swift`).
+    var flowTasks: [Task<Void, Never>] = []
     /// The last ``SourceData/sequence`` given out.
     var sequence: UInt64 = 0
     /// Set by `stop`: a switch finishing afterwards closes what it opened instead of starting it.
@@ -181,6 +183,12 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
             return []
         case .computeLayers(let request):
             computeLayers(request)
+            return []
+        case .streamFlows(let request):
+            streamFlows(request)
+            return []
+        case .setLogLevel(let request):
+            setLogLevel(request)
             return []
         }
     }

@@ -38,6 +38,11 @@ public enum AppCommand: Sendable, Equatable {
     /// `:goto VIEW [ROW [TAB]]`, and Enter on a finding: the view its link names, at the row
     /// (by key, as ``FindingLink/row`` spells it) and the tab.
     case goto(FindingLink)
+    /// `:flows [--from X] [--to Y] [--status 5xx] [--flag UH] [--pod P[.NS]] [-n NS] [TEXT]`
+    /// (`top`: `:top` with the same words).
+    case flows([String], top: Bool)
+    /// `:log-level POD.NS [[LOGGER:]LEVEL,…|--reset]`: change a proxy's Envoy log levels.
+    case logLevel([String])
 
     /// The words of a command line (blanks collapse); nil when there are none.
     public static func parse(_ text: String) -> AppCommand? {
@@ -62,10 +67,13 @@ public enum AppCommand: Sendable, Equatable {
         case "layers": return .layers(args)
         case "goto" where !args.isEmpty:
             return .goto(FindingLink(view: args[0], row: args.count > 1 ? args[1] : nil, tab: args.count > 2 ? args[2] : nil))
+        case "flows", "fl", "flow": return .flows(args, top: false)
+        case "top": return .flows(args, top: true)
+        case "log-level", "loglevel": return .logLevel(args)
         default: return .view(name, filter: arg)
         }
     }
 
     /// The command names `:` completes besides the views' (which the registry lists).
-    public static let names = ["quit", "q", "help", "views", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff"]
+    public static let names = ["quit", "q", "help", "views", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff", "log-level"]
 }

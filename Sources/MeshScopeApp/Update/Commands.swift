@@ -63,6 +63,10 @@ extension App {
             s.open(view: name, filter: filter)
         case .goto(let link):
             s.open(link: link)
+        case .flows(let args, let top):
+            s.openFlows(args, top: top)
+        case .logLevel(let args):
+            s.askLogLevel(args, &fx)
         }
     }
 }

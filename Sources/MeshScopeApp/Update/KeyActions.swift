@@ -107,6 +107,8 @@ extension App {
             s.startDiff()
         case .findings:
             s.open(view: FindingsView.name, filter: nil)
+        case .flows: s.openFlowsOfSelection()
+        case .logLevel: s.promptLogLevel()
         case .copy:
             if s.readonly {
                 s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)

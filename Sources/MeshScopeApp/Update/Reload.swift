@@ -13,6 +13,7 @@ extension AppState {
         fresh.receivedAt = at
         // The last report stays on screen until the one for this data arrives.
         if fresh.findings == nil { fresh.findings = data.findings }
+        fresh.flows = data.flows
         data = fresh
         loadedAt = at
         loadError = nil

@@ -71,7 +71,13 @@ public enum App {
             s.showDiff(d)
         case .diffFailed(let message):
             s.showDiffFailure(message)
+        case .flowsArrived(let batch):
+            s.receiveFlows(batch)
         }
+        if state.paused && !s.paused { s.resumeFlows() }
+        // The runtime follows the access logs while a flow view is on the stack.
+        let flowStream = s.flowStreamWanted
+        if flowStream != state.flowStreamWanted { fx.append(.streamFlows(flowStream)) }
         // The runtime feeds the innermost proxy screen (its dump, its stats); tell it when that changes.
         if state.focusKey != s.focusKey { fx.append(.focusProxy(s.focusKey)) }
         return (s, fx)

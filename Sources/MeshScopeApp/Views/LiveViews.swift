@@ -19,7 +19,7 @@ public enum LiveViews {
     /// Built once: screens opened from a row (a proxy's tabs) name views of this registry.
     public static func registry() -> ViewRegistry { shared }
 
-    static let shared = ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds, FindingsView.spec], groups: [ProxyViews.group, ztunnel])
+    static let shared = ViewRegistry([pods, namespaces, services, istio, proxies, edges, xds, FindingsView.spec] + FlowViews.all, groups: [ProxyViews.group, ztunnel])
 
     // MARK: Kubernetes
 

@@ -57,7 +57,7 @@ struct LogLevelCommand: AsyncParsableCommand {
         if let url = connection.adminURL {
             let admin = AdminClient(.direct(url), timeout: timeout)
             do {
-                try await apply(admin, pod: "", namespace: "")
+                try await apply(LogLevelWriter(admin: admin, port: port), pod: "", namespace: "")
                 await admin.shutdown()
             } catch {
                 await admin.shutdown()
@@ -67,32 +67,21 @@ struct LogLevelCommand: AsyncParsableCommand {
         }
         try await connection.withClient { client in
             let ref = PodReference(pod!, defaultNamespace: connection.namespace ?? client.connection.namespace)
+            // A write is asked of the API server first: say "forbidden" rather than try.
+            if level != nil || reset, let refusal = await LogLevelWriter.refusal(client: client, namespace: ref.namespace) {
+                throw CLIError(.unavailable, "log-level \(ref.name).\(ref.namespace): \(refusal)")
+            }
             let admin = AdminClient(.apiServerProxy(client), timeout: timeout)
-            try await apply(admin, pod: ref.name, namespace: ref.namespace)
+            try await apply(LogLevelWriter(admin: admin, port: port), pod: ref.name, namespace: ref.namespace)
         }
     }
 
-    private func apply(_ admin: AdminClient, pod: String, namespace: String) async throws {
-        func post(_ query: String?) async throws -> ProxyLogLevels {
-            do {
-                let body = try await admin.fetch(pod: pod, namespace: namespace, port: port, path: "/logging" + (query.map { "?" + $0 } ?? ""), method: .POST)
-                return ProxyLogLevels.parse(String(decoding: body, as: UTF8.self))
-            } catch {
-                throw CLIError(.unavailable, error.message)
-            }
+    private func apply(_ writer: LogLevelWriter, pod: String, namespace: String) async throws {
+        do {
+            let levels = try await writer.apply(pod: pod, namespace: namespace, level: level, reset: reset)
+            output.emit(table: levels.table, data: levels.outputNode)
+        } catch {
+            throw CLIError(.unavailable, String(describing: error))
         }
-        var levels = try await post(nil)
-        if levels.loggers.isEmpty, levels.ztunnelLevel == nil {
-            throw CLIError(.unavailable, "\(pod.isEmpty ? "the admin URL" : pod + "." + namespace): /logging did not answer with log levels")
-        }
-        if reset { levels = try await post(levels.isZtunnel ? "level=info" : "level=warning") }
-        if let level {
-            if levels.isZtunnel {
-                levels = try await post("level=" + (level.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? level))
-            } else {
-                for q in try ProxyLogLevels.envoyQueries(level) { levels = try await post(q) }
-            }
-        }
-        output.emit(table: levels.table, data: levels.outputNode)
     }
 }

@@ -29,9 +29,12 @@ extension AppState {
             flash = Flash("l shows the flows of a pod, a proxy or an edge (:pods, :proxies, :edges); :flows shows them all", .warn, at: now)
             return
         }
+        guard registry.find(FlowViews.flows.name) != nil else {
+            flash = Flash(FlowViews.empty(data), .warn, at: now)
+            return
+        }
         data.flows.query = query
-        let spec = registry.find(FlowViews.flows.name) ?? FlowViews.flows
-        push(Screen.table(spec, data: data, crumb: "flows \(query.description)"))
+        push(Screen.table(.named(FlowViews.flows.name), in: registry, data: data, crumb: "flows \(query.description)"))
         followTail()
     }
 

@@ -34,7 +34,7 @@ public struct ViewKey: Sendable {
         self.open = open
     }
 
-    /// A key that runs a `:` command for the row (e.g. `l` on an edge: `:layers FROM TO`).
+    /// A key that runs a `:` command for the row (e.g. `p` on an edge: `:layers FROM TO`).
     public init(_ key: Key, _ label: String, command: @escaping @Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> AppCommand?) {
         self.key = key
         self.label = label

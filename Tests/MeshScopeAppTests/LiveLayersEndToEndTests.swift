@@ -59,7 +59,7 @@ import Testing
         try await t.waitFor("productpage's row", timeout: Self.slow) { LiveEndToEndTests.line($0, Self.productpage) != nil }
         // The hints bar and ? name the key.
         try await t.waitFor("l in the hints", timeout: Self.slow) { $0.contains("l layers to…") }
-        try await t.keys("l")
+        try await t.keys("p")
         var screen = try await t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
         #expect(LiveEndToEndTests.line(screen, "reviews.bookinfo.svc.cluster.local:9080")?.contains(" 9080 ") == true)
         try await t.filter("reviews.bookinfo.svc")
@@ -91,7 +91,7 @@ import Testing
             let rows = Self.lines(s).filter { $0.hasPrefix("│ productpage-") }
             return !rows.isEmpty && !Self.lines(s).contains { $0.hasPrefix("│ istio-ingres") || $0.hasPrefix("│ curl-") }
         }
-        try await t.keys("l")
+        try await t.keys("p")
         let screen = try await t.waitFor("the edge's hop table", timeout: Self.slow) { $0.contains("│ LAYER ") && $0.contains("EVIDENCE") && Self.row($0, "HBONE") != nil }
         Self.expectSidecarPath(screen)
         // The edge has no port: the choice is said in the evidence pane.

@@ -82,7 +82,7 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 240)
         try h.select(Self.productpage.name)
         #expect(h.d.hints.contains("l layers to…"), "\(h.d.hints)")
-        h.d.press(.char("l"))
+        h.d.press(.char("p"))
         let t = try #require(h.d.table)
         #expect(t.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
         #expect(t.table.columns.map(\.name) == ["NAMESPACE", "SERVICE", "PORT", "PORT NAME", "TARGET", "WAYPOINT", "DESTINATION"])
@@ -105,7 +105,7 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 240)
         try h.command("ns bookinfo")
         try h.select(Self.productpage.name)
-        h.d.press(.char("l"))
+        h.d.press(.char("p"))
         let t = try #require(h.d.table)
         #expect(t.spec.name == "layers-to")
         #expect(!t.order.isEmpty && t.order.allSatisfy { t.table.rows[$0][0] == "bookinfo" })
@@ -119,7 +119,7 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 260, height: 50)
         let pp = Self.productpage
         try h.select(pp.name)
-        h.d.press(.char("l"))
+        h.d.press(.char("p"))
         try h.select("reviews.bookinfo.svc")
         h.d.press(.enter)
         let request = LayersRequest(from: "\(pp.name).bookinfo", to: "reviews.bookinfo.svc.cluster.local:9080")
@@ -182,7 +182,7 @@ struct DemoMemorySource: MeshSource {
         try Self.selectRow(&h) { $0[0] == "productpage-v1.bookinfo" }
         let row = try #require(h.d.table?.selectedRow)
         #expect(row[0] == "productpage-v1.bookinfo" && row[2] == "reviews.bookinfo.svc.cluster.local")
-        h.d.press(.char("l"))
+        h.d.press(.char("p"))
         let pods = Self.mesh.pods.filter { $0.name.hasPrefix("productpage-v1-") && $0.namespace == "bookinfo" }.map(\.name).sorted()
         let note0 = pods.count == 1 ? "workload productpage-v1.bookinfo: its pod \(pods[0])"
             : "workload productpage-v1.bookinfo: pod \(pods[0]), one of its \(pods.count) pods (the others take the same path)"
@@ -298,7 +298,7 @@ struct DemoMemorySource: MeshSource {
         try h.command("proxies")
         try h.select(Self.productpage.name)
         #expect(h.d.hints.contains("l layers to…"), "\(h.d.hints)")
-        h.d.press(.char("l"))
+        h.d.press(.char("p"))
         #expect(h.d.table?.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
     }
 }

@@ -1,6 +1,6 @@
 import MeshModel
 
-/// A `:` command, parsed once. The command line, a view's row key (`l` on an edge) and
+/// A `:` command, parsed once. The command line, a view's row key (`p` on an edge) and
 /// Enter on a picker row all produce one; ``App/run(_:_:_:)`` performs it.
 ///
 /// A new `:` command: a case here, its words in ``parse(_:)`` (and ``names`` for

@@ -95,7 +95,7 @@ extension App {
         }
     }
 
-    /// A key in normal mode: the focused view's own keys first (``TableViewSpec/keys``: `l`,
+    /// A key in normal mode: the focused view's own keys first (``TableViewSpec/keys``: `p`,
     /// `x` on a row), then a tab's number, then the keymap's bindings for what is on screen,
     /// then (tables) Shift+letter sorting.
     static func normalKey(_ key: Key, _ s: inout AppState, _ fx: inout [Effect]) {

@@ -3,7 +3,7 @@ import MeshModel
 import TerminalUI
 
 /// The layers view: `LayersDiagram` (which hop terminates TCP, TLS, HTTP, HBONE) on the
-/// left, the numbered evidence each cell points to on the right. Opened with `l` on a
+/// left, the numbered evidence each cell points to on the right. Opened with `p` on a
 /// listener or cluster row, or `:layers HOST:PORT` (outbound) / `:layers PORT` (inbound).
 public enum LayersScreen {
     /// The screen for one hop of the loaded dump.

@@ -20,9 +20,9 @@ public struct LayersRequest: Sendable, Equatable {
     }
 }
 
-/// The Layers view on live sources (a cluster, the demo, a snapshot): `l` on a pod (or a
+/// The Layers view on live sources (a cluster, the demo, a snapshot): `p` on a pod (or a
 /// proxy) opens a destination picker, one row per service port, and Enter chains the path
-/// from that pod; `l` on an edge chains the edge's path; `:layers POD[.NS] HOST:PORT` does
+/// from that pod; `p` on an edge chains the edge's path; `:layers POD[.NS] HOST:PORT` does
 /// it by name. The runtime fetches the dumps on the path (``MeshPathSources``, as the CLI's
 /// `layers --from/--to`), and the answer is drawn like ``LayersScreen``: the hop diagram on
 /// the left, the numbered evidence on the right.
@@ -38,19 +38,19 @@ public enum LiveLayers {
 
     // MARK: Keys
 
-    /// Workloads (NAMESPACE, NAME, …): `l` picks a destination for the pod.
-    static let podKey = ViewKey(.char("l"), "layers to…") { data, row, _ in
+    /// Workloads (NAMESPACE, NAME, …): `p` picks a destination for the pod.
+    static let podKey = ViewKey(.char("p"), "layers to…") { data, row, _ in
         row.count > 1 ? pickerScreen(data, from: "\(row[1]).\(row[0])") : nil
     }
 
-    /// Proxies (`NAME.NAMESPACE`, …): `l` picks a destination for the proxy's pod.
-    static let proxyKey = ViewKey(.char("l"), "layers to…") { data, row, _ in
+    /// Proxies (`NAME.NAMESPACE`, …): `p` picks a destination for the proxy's pod.
+    static let proxyKey = ViewKey(.char("p"), "layers to…") { data, row, _ in
         row.first.map { pickerScreen(data, from: $0) }
     }
 
-    /// Connections (SOURCE, DESTINATION, SERVICE, …): `l` chains the edge's path from one
+    /// Connections (SOURCE, DESTINATION, SERVICE, …): `p` chains the edge's path from one
     /// pod of the source workload to its service.
-    static let edgeKey = ViewKey(.char("l"), "layers", command: { _, row, _ in
+    static let edgeKey = ViewKey(.char("p"), "layers", command: { _, row, _ in
         row.count > 2 ? .layers([row[0], row[2]]) : nil
     })
 

@@ -23,7 +23,7 @@ public enum ProxyViews {
 
     public static let listeners = TableViewSpec(
         name: "listeners", aliases: ["listener", "l"], title: "Listeners",
-        keys: [ViewKey(.char("l"), "layers") { data, row, _ in LayersScreen.forListenerRow(data, row) }],
+        keys: [ViewKey(.char("p"), "layers") { data, row, _ in LayersScreen.forListenerRow(data, row) }],
         identityColumns: 4, nameColumn: 0,
         build: { data in
             let dump = try data.requireEnvoy()
@@ -40,7 +40,7 @@ public enum ProxyViews {
 
     public static let clusters = TableViewSpec(
         name: "clusters", aliases: ["cluster", "cl"], title: "Clusters",
-        keys: [ViewKey(.char("l"), "layers") { data, row, _ in LayersScreen.forClusterRow(data, row) }],
+        keys: [ViewKey(.char("p"), "layers") { data, row, _ in LayersScreen.forClusterRow(data, row) }],
         identityColumns: 4,
         describe: { data, row, index in Describe.cluster(data, row: row, index: index) },
         build: { data in

@@ -58,7 +58,7 @@ import Testing
         try await t.filter(Self.productpage)
         try await t.waitFor("productpage's row", timeout: Self.slow) { LiveEndToEndTests.line($0, Self.productpage) != nil }
         // The hints bar and ? name the key.
-        try await t.waitFor("l in the hints", timeout: Self.slow) { $0.contains("l layers to…") }
+        try await t.waitFor("p in the hints", timeout: Self.slow) { $0.contains("p layers to…") }
         try await t.keys("p")
         var screen = try await t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
         #expect(LiveEndToEndTests.line(screen, "reviews.bookinfo.svc.cluster.local:9080")?.contains(" 9080 ") == true)

@@ -81,7 +81,7 @@ struct DemoMemorySource: MeshSource {
     @Test func pickerListsEveryServicePortAsADestination() throws {
         var h = try LiveDemoData.driver(width: 240)
         try h.select(Self.productpage.name)
-        #expect(h.d.hints.contains("l layers to…"), "\(h.d.hints)")
+        #expect(h.d.hints.contains("p layers to…"), "\(h.d.hints)")
         h.d.press(.char("p"))
         let t = try #require(h.d.table)
         #expect(t.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
@@ -177,7 +177,7 @@ struct DemoMemorySource: MeshSource {
     @Test func edgeRowChainsFromOneOfItsPodsToTheServicesFirstPort() async throws {
         var h = try LiveDemoData.driver(width: 240)
         try h.command("edges")
-        #expect(h.d.hints.contains("l layers"), "\(h.d.hints)")
+        #expect(h.d.hints.contains("p layers"), "\(h.d.hints)")
         try h.select("reviews.bookinfo.svc")
         try Self.selectRow(&h) { $0[0] == "productpage-v1.bookinfo" }
         let row = try #require(h.d.table?.selectedRow)
@@ -297,7 +297,7 @@ struct DemoMemorySource: MeshSource {
         var h = try LiveDemoData.driver(width: 240)
         try h.command("proxies")
         try h.select(Self.productpage.name)
-        #expect(h.d.hints.contains("l layers to…"), "\(h.d.hints)")
+        #expect(h.d.hints.contains("p layers to…"), "\(h.d.hints)")
         h.d.press(.char("p"))
         #expect(h.d.table?.spec.title == "Layers from \(Self.productpage.name).bookinfo: pick a destination")
     }

@@ -40,9 +40,25 @@ final class Tmux {
     }
 
     init() {
+        _ = Tmux.sweepStaleServers
         Tmux.counter += 1
         socket = "ms\(Tmux.counter)-\(getpid())"
     }
+
+    /// Ends the tmux servers of earlier runs that were killed before their `kill()` ran (each
+    /// keeps a `meshscope --demo` refreshing in it): sockets are named `msN-PID`, so one whose
+    /// PID is gone belongs to a dead run. Done once per process, before the first session.
+    static let sweepStaleServers: Void = {
+        let dir = "\(ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp")/tmux-\(getuid())"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            guard name.hasPrefix("ms"), let dash = name.lastIndex(of: "-"),
+                  let pid = pid_t(name[name.index(after: dash)...]), pid != getpid() else { continue }
+            // kill(pid, 0) fails with ESRCH only when no such process exists.
+            if Glibc.kill(pid, 0) == 0 || errno != ESRCH { continue }
+            _ = try? Tmux.run(["kill-server"], socket: name)
+            try? FileManager.default.removeItem(atPath: "\(dir)/\(name)")
+        }
+    }()
 
     deinit { kill() }
 
@@ -154,9 +170,11 @@ final class Tmux {
         try await keys("Enter")
     }
 
-    /// Polls the screen every 30 ms until `predicate` holds (10 s at most).
+    /// Polls the screen every 30 ms until `predicate` holds (30 s at most: a debug build on a
+    /// busy 2-core CI machine can take seconds to parse its arguments and draw; a poll costs
+    /// nothing when it is quick).
     @discardableResult
-    func waitFor(_ what: String, timeout: TimeInterval = 10, _ predicate: (String) -> Bool) async throws -> String {
+    func waitFor(_ what: String, timeout: TimeInterval = 30, _ predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
@@ -169,7 +187,7 @@ final class Tmux {
 
     /// Waits until every text is on screen at once (a frame can be captured half-drawn).
     @discardableResult
-    func waitFor(_ texts: String..., timeout: TimeInterval = 10) async throws -> String {
+    func waitFor(_ texts: String..., timeout: TimeInterval = 30) async throws -> String {
         try await waitFor(texts.map { "\"\($0)\"" }.joined(separator: " and "), timeout: timeout) { screen in
             texts.allSatisfy { screen.contains($0) }
         }

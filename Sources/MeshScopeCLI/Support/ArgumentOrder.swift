@@ -34,7 +34,10 @@ enum ArgumentOrder {
         // The common case (`get pods …`, `--file F`) costs nothing: no option before a word.
         guard let first = arguments.first, first.hasPrefix("-"), first != "--",
               arguments.contains(where: { !$0.hasPrefix("-") }) else { return arguments }
-        guard let root = tree else { return arguments }
+        // Nor does the TUI's `--file F --view V`: no word names a subcommand, so nothing can
+        // move, and the tree (ArgumentParser validating every command, seconds in a debug
+        // build) is not built.
+        guard arguments.contains(where: { rootCommandNames.contains($0) }), let root = tree else { return arguments }
         return normalize(arguments, root: root)
     }
 
@@ -89,6 +92,9 @@ enum ArgumentOrder {
         walk(root)
         return out
     }
+
+    /// The names and aliases of meshscope's subcommands, from their configurations alone.
+    static let rootCommandNames: Set<String> = Set(MeshScope.configuration.subcommands.flatMap { [$0._commandName] + $0.configuration.aliases })
 
     /// meshscope's command tree, read once from ArgumentParser's description of it.
     static let tree: Command? = {

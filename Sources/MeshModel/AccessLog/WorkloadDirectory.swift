@@ -67,16 +67,27 @@ public struct WorkloadDirectory: Sendable {
 
     /// The IP of an address as access logs print it, without port or scheme.
     public static func host(of address: String) -> String? {
+        // On UTF-8 bytes: every separator is ASCII, and this runs twice per access-log line.
         var a = Substring(address)
-        if let r = a.range(of: "://") {
-            a = a[r.upperBound...]
-            if let slash = a.firstIndex(of: "/") { a = a[a.index(after: slash)...] }
+        let colon: UInt8 = 0x3A, slash: UInt8 = 0x2F
+        var u = a.utf8
+        var i = u.startIndex
+        while let c = u[i...].firstIndex(of: colon) {
+            let rest = u[u.index(after: c)...]
+            if rest.starts(with: [slash, slash]) {
+                a = a[u.index(c, offsetBy: 3)...]
+                u = a.utf8
+                if let s = u.firstIndex(of: slash) { a = a[u.index(after: s)...] }
+                break
+            }
+            i = u.index(after: c)
         }
-        if a.hasPrefix("[") {
-            guard let close = a.firstIndex(of: "]") else { return nil }
-            return String(a[a.index(after: a.startIndex)..<close])
+        u = a.utf8
+        if u.first == 0x5B {
+            guard let close = u.firstIndex(of: 0x5D) else { return nil }
+            return String(a[u.index(after: u.startIndex)..<close])
         }
-        if let colon = a.lastIndex(of: ":"), a.firstIndex(of: ":") == colon { a = a[..<colon] }
+        if let last = u.lastIndex(of: colon), u.firstIndex(of: colon) == last { a = a[..<last] }
         return a.isEmpty ? nil : String(a)
     }
 

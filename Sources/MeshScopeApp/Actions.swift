@@ -21,6 +21,8 @@ public enum Action: Sendable, Equatable {
     case findings
     /// `l`: the flows of the selected pod, proxy or edge; `v`: a proxy's log levels.
     case flows, logLevel
+    /// `w`: wrap long lines in a text, YAML or JSON pane (again: cut them); `m`: `:messages`.
+    case wrap, messages
 }
 
 /// One row of the keymap: the keys, what they do, and how help and hints write it.
@@ -88,6 +90,7 @@ public struct Keymap: Sendable {
         Binding("previous-match", [.char("N")], .prevMatch, "previous match"),
         Binding("yaml", [.char("y")], .toggleYAML, "switch between JSON and YAML", hint: "yaml"),
         Binding("copy", [.char("c")], .copy, "copy the value under the cursor as JSON", hint: "copy"),
+        Binding("wrap", [.char("w")], .wrap, "wrap long lines (again: cut them at the edge)", hint: "wrap"),
     ]
 
     public var text: [Binding] = [
@@ -95,6 +98,7 @@ public struct Keymap: Sendable {
         Binding("next-match", [.char("n")], .nextMatch, "next match"),
         Binding("previous-match", [.char("N")], .prevMatch, "previous match"),
         Binding("copy", [.char("c")], .copy, "copy the text", hint: "copy"),
+        Binding("wrap", [.char("w")], .wrap, "wrap long lines (again: cut them at the edge)", hint: "wrap"),
     ]
 
     public var diff: [Binding] = [
@@ -136,6 +140,7 @@ public struct Keymap: Sendable {
         Binding("reload", [.ctrl("r")], .reload, "reload the source now (a diff or layers screen: compute it again)"),
         Binding("snapshot", [.ctrl("s")], .snapshot, "write a snapshot (live sources)"),
         Binding("apply", [.char("a")], .apply, "apply a manifest from the clipboard (cluster sources)"),
+        Binding("messages", [.char("m")], .messages, "messages: every flash, warning and error since start, whole (:messages)"),
         Binding("diff", [.char("x")], .diff, "diff the proxy on screen or the selected row's against istiod or another proxy"),
         Binding("suspend", [.ctrl("z")], .suspend, "suspend (fg brings it back)"),
         Binding("quit", [.ctrl("c")], .quit, "quit"),

@@ -19,7 +19,12 @@ public struct AppState: Sendable {
     public var theme: Theme
     /// Theme names for `:theme` completion.
     public var themeNames: [String] = []
-    public var flash: Flash?
+    /// The bottom line's message; every one set is also kept in ``messages``.
+    public var flash: Flash? {
+        didSet { if let f = flash, f != oldValue { messages.record(f) } }
+    }
+    /// Every flash since start (`:messages`).
+    public var messages = MessageLog()
     /// Clock from tick events (kept in state so rendering stays pure).
     public var now: Date
     /// When the data last arrived, and whether the last load failed.

@@ -38,6 +38,8 @@ public struct JSONPaneState: Sendable {
     /// Search hits in document order: the value node and its ancestor containers.
     public private(set) var hits: [(node: Int, ancestors: [Int])] = []
     public private(set) var currentHit: Int?
+    /// `w`: long lines wrap onto the rows below instead of being cut with `…`.
+    public var wrap = false
 
     /// Opens with everything expanded when the value is small, else only the first
     /// `depth` levels.
@@ -233,19 +235,39 @@ public struct JSONPaneWidget: Sendable {
 
     public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {
         buf.fill(rect, style: theme[.text])
-        let top = Scroll.top(selected: state.cursor, top: state.top, height: rect.height, count: state.lines.count)
-        for i in 0..<rect.height {
-            let n = top + i
-            guard n < state.lines.count else { break }
-            let line = state.lines[n]
-            let y = rect.y + i
-            let isCursor = n == state.cursor
-            let shade: (Role) -> Style = { role in isCursor ? theme[role].over(theme[.cursorLine]) : theme[role] }
-            if isCursor { buf.fill(rect.row(i), style: shade(.text)) }
-            var x = rect.x + line.depth * 2
-            let maxX = rect.maxX
-            func emit(_ s: String, _ role: Role, highlight: Bool = false) {
-                guard x < maxX else { return }
+        guard rect.height > 0, rect.width > 0 else { return }
+        var top = Scroll.top(selected: state.cursor, top: state.top, height: rect.height, count: state.lines.count)
+        if state.wrap, state.lines.indices.contains(state.cursor) {
+            // Wrapped lines take several rows: start late enough that the cursor's line shows.
+            var used = (top...state.cursor).reduce(0) { $0 + paintLine($1, into: &buf, rect, y: rect.y, theme: theme, dryRun: true) }
+            while used > rect.height, top < state.cursor {
+                used -= paintLine(top, into: &buf, rect, y: rect.y, theme: theme, dryRun: true)
+                top += 1
+            }
+        }
+        var y = rect.y
+        var n = top
+        while y < rect.maxY, n < state.lines.count {
+            y += paintLine(n, into: &buf, rect, y: y, theme: theme, dryRun: false)
+            n += 1
+        }
+    }
+
+    /// Paints line `n` from row `y` (or only measures it, `dryRun`) and returns the rows it
+    /// takes: one, or with ``JSONPaneState/wrap`` as many as its text needs, continuation
+    /// rows indented under the value.
+    private func paintLine(_ n: Int, into buf: inout CellBuffer, _ rect: Rect, y startY: Int, theme: Theme, dryRun: Bool) -> Int {
+        let line = state.lines[n]
+        let isCursor = n == state.cursor
+        let shade: (Role) -> Style = { role in isCursor ? theme[role].over(theme[.cursorLine]) : theme[role] }
+        let indent = rect.x + min(line.depth * 2 + 2, max(0, rect.width / 2))
+        var x = min(rect.x + line.depth * 2, rect.maxX)
+        var y = startY
+        let maxX = rect.maxX
+        if isCursor, !dryRun { buf.fill(rect.row(y - rect.y), style: shade(.text)) }
+        func emit(_ s: String, _ role: Role, highlight: Bool = false) {
+            guard state.wrap else {
+                guard x < maxX, !dryRun else { return }
                 let start = x
                 x += buf.put(s, x: x, y: y, maxWidth: maxX - x, style: shade(role), ellipsis: true)
                 if highlight, let m = state.matcher {
@@ -255,38 +277,65 @@ public struct JSONPaneWidget: Sendable {
                         buf.put(String(s[r]), x: start + before, y: y, maxWidth: maxX - start - before, style: theme[.searchMatch])
                     }
                 }
+                return
             }
-            let marker: String
-            switch line.kind {
-            case .open: marker = "▾ "
-            case .folded: marker = "▸ "
-            default: marker = "  "
-            }
-            emit(marker, .jsonFold)
-            if let key = line.key {
-                emit(JSONPaneWidget.quote(key), .jsonKey, highlight: true)
-                emit(": ", .jsonPunct)
-            }
-            let v = line.value
-            switch line.kind {
-            case .open: emit(v.isObject ? "{" : "[", .jsonPunct)
-            case .close: emit(v.isObject ? "}" : "]", .jsonPunct)
-            case .folded:
-                let n = v.count
-                emit(v.isObject ? "{…}" : "[…]", .jsonFold)
-                emit(v.isObject ? " \(n) \(n == 1 ? "key" : "keys")" : " \(n) \(n == 1 ? "item" : "items")", .dim)
-            case .scalar:
-                switch v.kind {
-                case .string: emit(String(decoding: v.rawBytes, as: UTF8.self), .jsonString, highlight: true)
-                case .number: emit(v.rawText, .jsonNumber, highlight: true)
-                case .bool: emit(v.rawText, .jsonBool, highlight: true)
-                case .null: emit("null", .jsonNull, highlight: true)
-                case .object: emit("{}", .jsonPunct)
-                case .array: emit("[]", .jsonPunct)
+            // Wrapping: whole clusters per row, continuing at the indent on the next row.
+            let hits = highlight ? (state.matcher?.ranges(in: s) ?? []) : []
+            var rest = s[...]
+            // Bounded by the screen: a megabyte string costs a screenful of rows, not more.
+            while !rest.isEmpty, y - startY <= rect.height {
+                if x >= maxX {
+                    y += 1
+                    x = indent
+                    if isCursor, !dryRun, y < rect.maxY { buf.fill(rect.row(y - rect.y), style: shade(.text)) }
                 }
+                let (end, width) = TextWrap.fit(rest, columns: maxX - x)
+                if width > maxX - x, x > indent {
+                    x = maxX  // a wide character that does not fit: next row
+                    continue
+                }
+                if !dryRun, y < rect.maxY {
+                    buf.put(String(rest[..<end]), x: x, y: y, maxWidth: maxX - x, style: shade(role))
+                    for r in hits where r.overlaps(rest.startIndex..<end) {
+                        let lo = max(r.lowerBound, rest.startIndex), hi = min(r.upperBound, end)
+                        buf.put(String(s[lo..<hi]), x: x + DisplayWidth.of(String(s[rest.startIndex..<lo])), y: y, maxWidth: maxX - x, style: theme[.searchMatch])
+                    }
+                }
+                x += width
+                rest = rest[end...]
             }
-            if line.comma { emit(",", .jsonPunct) }
         }
+        let marker: String
+        switch line.kind {
+        case .open: marker = "▾ "
+        case .folded: marker = "▸ "
+        default: marker = "  "
+        }
+        emit(marker, .jsonFold)
+        if let key = line.key {
+            emit(JSONPaneWidget.quote(key), .jsonKey, highlight: true)
+            emit(": ", .jsonPunct)
+        }
+        let v = line.value
+        switch line.kind {
+        case .open: emit(v.isObject ? "{" : "[", .jsonPunct)
+        case .close: emit(v.isObject ? "}" : "]", .jsonPunct)
+        case .folded:
+            let n = v.count
+            emit(v.isObject ? "{…}" : "[…]", .jsonFold)
+            emit(v.isObject ? " \(n) \(n == 1 ? "key" : "keys")" : " \(n) \(n == 1 ? "item" : "items")", .dim)
+        case .scalar:
+            switch v.kind {
+            case .string: emit(String(decoding: v.rawBytes, as: UTF8.self), .jsonString, highlight: true)
+            case .number: emit(v.rawText, .jsonNumber, highlight: true)
+            case .bool: emit(v.rawText, .jsonBool, highlight: true)
+            case .null: emit("null", .jsonNull, highlight: true)
+            case .object: emit("{}", .jsonPunct)
+            case .array: emit("[]", .jsonPunct)
+            }
+        }
+        if line.comma { emit(",", .jsonPunct) }
+        return y - startY + 1
     }
 
     /// A member name as JSON writes it, through MeshModel's one escaper (the names come from

@@ -54,13 +54,13 @@ extension App {
         }
         switch screen.content {
         case .table(let t): return tableTitle(t, t.spec.title)
-        case .json(let j): return j.yaml == nil ? " \(j.title) " : " \(j.title) (yaml) "
-        case .text(let t): return " \(t.title) "
+        case .json(let j): return (j.yaml == nil ? " \(j.title) " : " \(j.title) (yaml) ") + wrapNote(screen.content)
+        case .text(let t): return " \(t.title) " + wrapNote(screen.content)
         case .diff(let d):
             return " \(d.title) " + (d.filter.map { "</\($0.pattern)> " } ?? "")
         case .tabs:
             if case .table(let t) = s.focused { return tableTitle(t, t.spec.title) }
-            return " \(screen.crumb) "
+            return " \(screen.crumb) " + wrapNote(s.focused)
         }
     }
 
@@ -127,7 +127,7 @@ extension App {
         case .text(let t):
             if let side = t.side, r.width >= 60 {
                 // Main pane on the left, the side pane (evidence) right of a rule.
-                let leftWidth = max(30, (r.width - 3) * 11 / 20)
+                let leftWidth = splitLeftWidth(r)
                 TextPaneWidget(state: t.pane).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: leftWidth, height: r.height), theme: theme)
                 for y in r.y..<r.maxY { buf.put("│", x: r.x + 1 + leftWidth, y: y, style: theme[.dim]) }
                 TextPaneWidget(state: side).paint(into: &buf, Rect(x: r.x + leftWidth + 3, y: r.y, width: r.maxX - (r.x + leftWidth + 3), height: r.height), theme: theme)
@@ -313,9 +313,19 @@ extension App {
         var hintsWidth = r.width - 1
         if let f = s.flash {
             let role: Role = f.level == .error ? .flashError : f.level == .warn ? .flashWarn : .flashInfo
-            let w = min(DisplayWidth.of(f.text), r.width * 2 / 3)
+            let full = DisplayWidth.of(f.text)
+            let w = min(full, r.width * 2 / 3)
             let x = r.maxX - w - 1
-            buf.put(f.text, x: x, y: r.y, maxWidth: w, style: s.theme[role], ellipsis: true)
+            // Cut: say so, and which key reads it whole (`:messages` keeps every flash).
+            let key = s.keymap.global.first { $0.action == .messages }?.keys.first.map { "\($0): " } ?? ":"
+            let sign = "… (\(key)messages)"
+            let signWidth = DisplayWidth.of(sign)
+            if full > w, w > signWidth + 8 {
+                let shown = buf.put(f.text, x: x, y: r.y, maxWidth: w - signWidth, style: s.theme[role])
+                buf.put(sign, x: x + shown, y: r.y, maxWidth: w - shown, style: s.theme[role])
+            } else {
+                buf.put(f.text, x: x, y: r.y, maxWidth: w, style: s.theme[role], ellipsis: true)
+            }
             hintsWidth = max(0, x - r.x - 3)
         }
         HintsBar(hints).paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: hintsWidth, height: 1), theme: s.theme)

@@ -18,6 +18,7 @@ import TerminalUI
             ("ns", .namespace(nil)), ("ns all", .namespace(nil)), ("namespace -A", .namespace(nil)), ("ns bookinfo", .namespace("bookinfo")),
             ("ctx", .context(nil)), ("context kind-dev", .context("kind-dev")),
             ("apply", .apply), ("describe", .describe),
+            ("messages", .messages), ("msg", .messages),
             ("diff", .diff([])), ("diff productpage-v1.bookinfo", .diff(["productpage-v1.bookinfo"])),
             ("diff a.ns  b.ns", .diff(["a.ns", "b.ns"])),
             ("layers 9080", .layers(["9080"])),

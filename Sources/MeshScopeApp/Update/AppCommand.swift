@@ -43,6 +43,8 @@ public enum AppCommand: Sendable, Equatable {
     case flows([String], top: Bool)
     /// `:log-level POD.NS [[LOGGER:]LEVEL,…|--reset]`: change a proxy's Envoy log levels.
     case logLevel([String])
+    /// `:messages` / `:msg`: every flash, warning and error since start.
+    case messages
 
     /// The words of a command line (blanks collapse); nil when there are none.
     public static func parse(_ text: String) -> AppCommand? {
@@ -70,10 +72,11 @@ public enum AppCommand: Sendable, Equatable {
         case "flows", "fl", "flow": return .flows(args, top: false)
         case "top": return .flows(args, top: true)
         case "log-level", "loglevel": return .logLevel(args)
+        case "messages", "msg": return .messages
         default: return .view(name, filter: arg)
         }
     }
 
     /// The command names `:` completes besides the views' (which the registry lists).
-    public static let names = ["quit", "q", "help", "views", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff", "log-level"]
+    public static let names = ["quit", "q", "help", "views", "reload", "pause", "resume", "stats", "theme", "ns", "ctx", "apply", "layers", "describe", "diff", "log-level", "messages", "msg"]
 }

@@ -67,6 +67,8 @@ extension App {
             s.openFlows(args, top: top)
         case .logLevel(let args):
             s.askLogLevel(args, &fx)
+        case .messages:
+            s.openMessages()
         }
     }
 }

@@ -108,6 +108,8 @@ extension App {
         case .findings:
             s.open(view: FindingsView.name, filter: nil)
         case .flows: s.openFlowsOfSelection()
+        case .wrap: s.toggleWrap()
+        case .messages: s.openMessages()
         case .logLevel: s.promptLogLevel()
         case .copy:
             if s.readonly {

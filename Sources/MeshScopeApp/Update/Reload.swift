@@ -108,10 +108,17 @@ extension App {
         case (.json(let o), .json(var n)):
             n.pane.moveCursor(to: o.pane.cursor, height: 1)
             n.pane.top = o.pane.top
-            if o.yaml != nil { n.yaml = TextPaneState(text: YAMLWriter.string(.json(n.pane.root))); n.yaml!.top = o.yaml!.top }
+            n.pane.wrap = o.pane.wrap
+            if o.yaml != nil {
+                n.yaml = TextPaneState(text: YAMLWriter.string(.json(n.pane.root)))
+                n.yaml!.setWrap(width: o.yaml!.wrapWidth)
+                n.yaml!.top = o.yaml!.top
+            }
             return .json(n)
         case (.text(let o), .text(var n)):
+            n.pane.setWrap(width: o.pane.wrapWidth)
             n.pane.top = o.pane.top
+            if let w = o.side?.wrapWidth { n.side?.setWrap(width: w) }
             return .text(n)
         case (.table(let o), .table(let n)):
             return .table(n.carrying(o))

@@ -75,6 +75,9 @@ public enum App {
             s.receiveFlows(batch)
         }
         if state.paused && !s.paused { s.resumeFlows() }
+        // Wrapped panes follow the pane's width; `:messages` follows the messages.
+        s.fitWrappedPanes()
+        if s.messages.total != state.messages.total { s.refreshMessageViews() }
         // The runtime follows the access logs while a flow view is on the stack.
         let flowStream = s.flowStreamWanted
         if flowStream != state.flowStreamWanted { fx.append(.streamFlows(flowStream)) }

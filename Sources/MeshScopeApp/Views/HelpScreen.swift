@@ -39,6 +39,7 @@ enum HelpScreen {
             (":diff POD [POD2]", "istiod vs the proxy's config, or two proxies"),
             (":theme [NAME]", "list / switch themes"),
             (":reload", "reload the source"), (":pause  :resume", "live updates"),
+            (":messages  :msg", "every flash, warning and error since start, whole (m)"),
             (":stats", "the last frame's output cost"), (":help", "this help"), (":q", "quit"),
         ]
         if s.data.live != nil { commands += [(":ctx [NAME]", "list / switch kubeconfig contexts"), (":apply", "apply a manifest from the clipboard")] }

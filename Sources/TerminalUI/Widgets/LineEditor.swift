@@ -109,21 +109,67 @@ public struct LineEditor: Sendable, Equatable {
         cursor = n
     }
 
-    /// Paints `prefix text▌suggestion` on one row.
+    /// Which clusters a prompt `columns` cells wide shows so that the cursor's cell is on
+    /// screen: `lo..<hi` (the cursor's cluster included when it is on one), and whether text
+    /// is hidden on the left or the right (each sign takes a cell). A line that fits shows
+    /// whole; a longer one scrolls, the cursor kept at the right edge when it is past the
+    /// first screenful. `widths` are the clusters' cells (``TextWrap/cells(_:)``).
+    ///
+    /// ```swift
+    /// LineEditor.window(widths: Array(repeating: 1, count: 30), cursor: 30, columns: 10)
+    /// // (lo: 22, hi: 30, left: true, right: false): «, 8 clusters, the cursor's cell
+    /// ```
+    public static func window(widths: [Int], cursor: Int, columns: Int) -> (lo: Int, hi: Int, left: Bool, right: Bool) {
+        let count = widths.count
+        let cursor = max(0, min(cursor, count))
+        let cursorWidth = cursor < count ? max(1, widths[cursor]) : 1
+        let total = widths.reduce(0, +) + (cursor == count ? 1 : 0)
+        guard columns > 0, total > columns else { return (0, count, false, false) }
+        // The text before the cursor fits with a cell left for the right sign: no left sign.
+        var lo = 0, used = cursorWidth
+        let before = widths[..<cursor].reduce(0, +)
+        let left = before + cursorWidth > columns - 1
+        if left {
+            let avail = max(cursorWidth, columns - 1 - (cursor + 1 < count ? 1 : 0))
+            lo = cursor
+            while lo > 0, used + widths[lo - 1] <= avail {
+                lo -= 1
+                used += widths[lo]
+            }
+        } else {
+            used += before
+        }
+        // After the cursor: as much as fits, a cell kept for the right sign.
+        var hi = min(cursor + 1, count)
+        let room = columns - (left ? 1 : 0) - 1
+        while hi < count, used + widths[hi] <= room {
+            used += widths[hi]
+            hi += 1
+        }
+        return (lo, hi, left, hi < count)
+    }
+
+    /// Paints `prefix text▌suggestion` on one row. A line longer than the row scrolls so
+    /// the cursor stays on screen, `«` / `»` marking text hidden on the left / right.
     public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme, error: String? = nil) {
         guard rect.height > 0 else { return }
         let row = rect.row(0)
         buf.fill(row, style: theme[.text])
         var x = rect.x
         x += buf.put(prefix, x: x, y: rect.y, maxWidth: row.width, style: theme[.prompt])
-        let before = String(text.prefix(cursor))
+        let clusters = Array(text)
+        let view = LineEditor.window(widths: clusters.map(TextWrap.cells), cursor: cursor, columns: rect.maxX - x)
+        let sign = theme[.promptCompletion]
+        if view.left { x += buf.put("«", x: x, y: rect.y, maxWidth: rect.maxX - x, style: sign) }
+        let before = String(clusters[view.lo..<min(cursor, view.hi)])
         x += buf.put(before, x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
-        let cursorChar = cursor < text.count ? String(text[text.index(text.startIndex, offsetBy: cursor)]) : " "
+        let cursorChar = cursor < clusters.count ? String(clusters[cursor]) : " "
         let cx = x
         x += buf.put(cursorChar, x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt].with(attrs: .reverse))
-        if cursor + 1 < text.count {
-            x += buf.put(String(text.dropFirst(cursor + 1)), x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
+        if cursor + 1 < view.hi {
+            x += buf.put(String(clusters[(cursor + 1)..<view.hi]), x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
         }
+        if view.right { buf.put("»", x: rect.maxX - 1, y: rect.y, maxWidth: 1, style: sign) }
         if let s = suggestion, cursor == text.count {
             let rest = String(s.dropFirst(text.count))
             buf.put(String(rest.dropFirst()), x: cx + 1, y: rect.y, maxWidth: max(0, rect.maxX - cx - 1), style: theme[.promptCompletion])

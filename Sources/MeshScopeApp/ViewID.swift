@@ -27,6 +27,8 @@ public enum ViewID: Sendable {
     case diffPicker(MeshState.Proxy)
     /// `:views`: every view of the registry (built by the registry, which it lists).
     case viewList
+    /// `:ns` with no name: the namespaces, Enter sets `:ns` to the row's.
+    case namespacePicker
 
     /// The spec of a parametrised view (nil for `.named`, which the registry holds).
     var spec: TableViewSpec? {
@@ -38,6 +40,7 @@ public enum ViewID: Sendable {
         case .contexts(let contexts, let current): LiveViews.contextsSpec(contexts, current: current)
         case .layersPicker(let from): LiveLayers.picker(from: from)
         case .diffPicker(let proxy): DiffScreen.pickerSpec(proxy)
+        case .namespacePicker: LiveViews.namespacePickerSpec
         }
     }
 }

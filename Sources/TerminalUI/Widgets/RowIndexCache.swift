@@ -23,6 +23,7 @@ public final class RowIndexCache: @unchecked Sendable {
     /// Guards `phase`; the build signals it when done.
     private let condition = NSCondition()
     private var phase = Phase.idle
+    private var onDemand = false
 
     public init(rows: [[String]]) {
         self.rows = rows
@@ -45,6 +46,14 @@ public final class RowIndexCache: @unchecked Sendable {
         defer { condition.unlock() }
         if case .idle = phase { return false }
         return true
+    }
+
+    /// Whether ``index`` had to build it on the caller's thread (nobody prepared it): what
+    /// the runtime's ``prepare()`` after each frame avoids on the key path.
+    public var builtOnDemand: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return onDemand
     }
 
     /// Starts building the index on a background thread; does nothing when a build already
@@ -72,6 +81,7 @@ public final class RowIndexCache: @unchecked Sendable {
                 condition.wait()
             case .idle:
                 phase = .building
+                onDemand = true
                 condition.unlock()
                 let index = RowIndex(rows: rows)
                 finish(index)

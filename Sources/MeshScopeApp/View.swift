@@ -115,7 +115,10 @@ extension App {
             }
             if t.order.isEmpty, r.height > 2 {
                 let forbidden = Forbidden.emptyTable(t.spec.name, namespace: t.namespace, s.data)
-                let msg = forbidden ?? (t.table.rows.isEmpty ? "no rows" : "no rows match the filter (Esc clears it)")
+                let filtered = t.filter != nil || t.labelSelector != nil
+                let msg = forbidden ?? (t.table.rows.isEmpty ? "no rows"
+                    : !filtered && t.namespace != nil ? "no rows in namespace \(t.namespace!) (:ns all shows every namespace)"
+                    : "no rows match the filter (Esc clears it)")
                 buf.put(msg, x: r.x + 2, y: r.y + 2, maxWidth: r.width - 3, style: theme[forbidden == nil ? .dim : .flashWarn])
             }
         case .json(let j):
@@ -196,7 +199,8 @@ extension App {
         if let cluster = s.source.cluster { context += " @ \(cluster)" }
         if let ns = s.headerNamespace { context += "  ns: \(ns)" } else if live != nil { context += "  ns: all" }
         if let why = s.readOnlyTag { context += "  [\(why)]" }
-        pair("Context:", context, r.x + 1, r.y, leftWidth)
+        // A snapshot has no refresh to show on the right: its context line may use that room.
+        pair("Context:", context, r.x + 1, r.y, s.source.kind == .snapshot ? max(leftWidth, r.maxX - 13 - r.x) : leftWidth)
         var sourceText = s.source.label
         if s.source.kind == .snapshot, let taken = s.source.takenAt {
             // What a snapshot is: when it was taken, and how long ago (it never refreshes).

@@ -49,11 +49,15 @@ import TerminalUI
 
     @Test func aFileSaysItIsReadOnlyAndReloadsOnChangeWithoutACounter() throws {
         var d = try Driver("envoy/waypoint/config_dump.json", width: 120, height: 30)
+        // Read a while after the file was written: the header gives the file's age, not a counter.
+        let modified = try #require(d.state.data.producedAt)
+        d.state.now = modified.addingTimeInterval(3 * 3600 + 60)
+        d.state.loadedAt = d.state.now
         let header = Self.header(d)
         #expect(header[0].contains("[file: read-only]"), "\(header[0])")
         #expect(header[0].contains("Refresh:  when the file changes"), "\(header[0])")
         #expect(header[1].contains("Source:   file envoy/waypoint/config_dump.json"))
-        #expect(header[2].contains("Loaded:") && !header[2].contains("s ago)"), "\(header[2])")
+        #expect(header[2].contains("Loaded:") && header[2].contains("(file modified 3h ago)") && !header[2].contains("(0s ago)"), "\(header[2])")
         d.send(.tick(d.state.now.addingTimeInterval(5)))
         #expect(Self.header(d) == header)
         d.press(.char(" "))
@@ -82,6 +86,9 @@ import TerminalUI
         #expect(h.d.screen.lines[0].contains("ns: bookinfo-ambient"))
         let t = try #require(h.d.table)
         #expect(!t.order.isEmpty && t.order.allSatisfy { t.table.rows[$0][0] == "bookinfo-ambient" })
+        // A namespace without rows says so (not "match the filter").
+        try h.command("ns empty-ns")
+        #expect(h.text.contains("no rows in namespace empty-ns (:ns all shows every namespace)"))
         try h.command("ns all")
         #expect(h.d.state.namespace == nil && h.d.screen.lines[0].contains("ns: all"))
     }

@@ -204,7 +204,8 @@ extension App {
         var sourceText = s.source.label
         if s.source.kind == .snapshot, let taken = s.source.takenAt {
             // What a snapshot is: when it was taken, and how long ago (it never refreshes).
-            sourceText = "snapshot \(dateAndTime(taken)) (taken \(ago(s.now.timeIntervalSince(taken)))) · " + sourceText.dropFirst("snapshot ".count)
+            let file = sourceText.hasPrefix("snapshot ") ? String(sourceText.dropFirst("snapshot ".count)) : sourceText
+            sourceText = "snapshot \(dateAndTime(taken)) (taken \(ago(s.now.timeIntervalSince(taken)))) · " + file
         }
         if s.data.byteCount > 0 { sourceText += " (\(formatBytes(s.data.byteCount)))" }
         pair("Source:", sourceText, r.x + 1, r.y + 1, leftWidth)

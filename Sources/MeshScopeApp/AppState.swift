@@ -96,11 +96,15 @@ public struct Flash: Sendable, Equatable {
     public var text: String
     public var level: Level
     public var at: Date
+    /// A progress note (`connecting to …`): stays until data is on screen
+    /// (``AppState/dataOnScreen``), then clears; never expires by time.
+    public var untilData = false
 
-    public init(_ text: String, _ level: Level = .info, at: Date) {
+    public init(_ text: String, _ level: Level = .info, at: Date, untilData: Bool = false) {
         self.text = text
         self.level = level
         self.at = at
+        self.untilData = untilData
     }
 }
 
@@ -143,7 +147,7 @@ public enum AppEvent: Sendable {
 /// What the state machine asks the runtime to do; performed outside it.
 public enum Effect: Sendable, Equatable {
     case quit
-    /// OSC 52 plus the platform clipboard tool.
+    /// A clipboard tool, tmux, or OSC 52, whichever works here (``Clipboard/copy(_:terminal:)``).
     case copyToClipboard(String)
     /// Write a snapshot of the current source.
     case writeSnapshot

@@ -29,12 +29,11 @@ struct EffectPerformer {
             return ([], false)
         case .copyToClipboard(let text):
             guard !options.readonly else { return ([.flash("--readonly: copying is disabled", .warn)], false) }
-            terminal.writeRaw(Clipboard.osc52(text))
-            let (clipboard, post) = (Clipboard(environment: options.environment), self.post)
+            // The flash names the route the copy took (``Clipboard/copy(_:terminal:)``), once it did.
+            let (clipboard, post, terminal) = (Clipboard(environment: options.environment), self.post, self.terminal)
             Task.detached {
-                if let tool = await clipboard.write(text) {
-                    post(.flash("copied \(text.utf8.count) bytes (OSC 52 and \(tool))", .info))
-                }
+                let outcome = await clipboard.copy(text) { bytes in await terminal.writeRaw(bytes) }
+                post(.flash(outcome.message, .info))
             }
             return ([], false)
         case .suspend:

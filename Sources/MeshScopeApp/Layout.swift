@@ -63,7 +63,7 @@ extension AppState {
     }
 
     /// The innermost content: the top screen's, or its active tab's.
-    var focused: Content? {
+    public var focused: Content? {
         guard let c = top?.content else { return nil }
         if case .tabs(let t) = c { return t.current }
         return c

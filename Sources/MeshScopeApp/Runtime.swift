@@ -159,6 +159,7 @@ public enum TUI {
             let plan = renderer.plan(App.view(state))
             terminal.present(plan)
             state.lastFrame = plan.stats
+            state.prepareRowIndex()
         }
         _ = performer.perform(.evaluateFindings, state: state)
         render()

@@ -115,7 +115,10 @@ extension App {
             }
             if t.order.isEmpty, r.height > 2 {
                 let forbidden = Forbidden.emptyTable(t.spec.name, namespace: t.namespace, s.data)
-                let msg = forbidden ?? (t.table.rows.isEmpty ? "no rows" : "no rows match the filter (Esc clears it)")
+                let filtered = t.filter != nil || t.labelSelector != nil
+                let msg = forbidden ?? (t.table.rows.isEmpty ? "no rows"
+                    : !filtered && t.namespace != nil ? "no rows in namespace \(t.namespace!) (:ns all shows every namespace)"
+                    : "no rows match the filter (Esc clears it)")
                 buf.put(msg, x: r.x + 2, y: r.y + 2, maxWidth: r.width - 3, style: theme[forbidden == nil ? .dim : .flashWarn])
             }
         case .json(let j):
@@ -194,15 +197,28 @@ extension App {
         let live = s.data.live
         var context = s.source.context
         if let cluster = s.source.cluster { context += " @ \(cluster)" }
-        if let ns = s.namespace { context += "  ns: \(ns)" } else if live != nil { context += "  ns: all" }
-        if s.readonly || s.source.kind == .snapshot { context += "  [read-only]" }
-        pair("Context:", context, r.x + 1, r.y, leftWidth)
+        if let ns = s.headerNamespace { context += "  ns: \(ns)" } else if live != nil { context += "  ns: all" }
+        if let why = s.readOnlyTag { context += "  [\(why)]" }
+        // A snapshot has no refresh to show on the right: its context line may use that room.
+        pair("Context:", context, r.x + 1, r.y, s.source.kind == .snapshot ? max(leftWidth, r.maxX - 13 - r.x) : leftWidth)
         var sourceText = s.source.label
+        if s.source.kind == .snapshot, let taken = s.source.takenAt {
+            // What a snapshot is: when it was taken, and how long ago (it never refreshes).
+            let file = sourceText.hasPrefix("snapshot ") ? String(sourceText.dropFirst("snapshot ".count)) : sourceText
+            sourceText = "snapshot \(dateAndTime(taken)) (taken \(ago(s.now.timeIntervalSince(taken)))) · " + file
+        }
         if s.data.byteCount > 0 { sourceText += " (\(formatBytes(s.data.byteCount)))" }
         pair("Source:", sourceText, r.x + 1, r.y + 1, leftWidth)
         var fresh = "loading…"
         if let at = s.loadedAt {
-            fresh = "\(clock(at)) (\(ago(s.now.timeIntervalSince(at))))"
+            // Only a source that refreshes counts the seconds since its last read.
+            switch s.source.kind {
+            case .cluster, .demo: fresh = "\(clock(at)) (\(ago(s.now.timeIntervalSince(at))))"
+            case .snapshot: fresh = clock(at)
+            case .file:
+                fresh = clock(at)
+                if let modified = s.data.producedAt { fresh += " (file modified \(ago(s.now.timeIntervalSince(modified))))" }
+            }
         }
         var freshStyle = s.loadError != nil ? theme[.flashError] : nil
         if let live, s.loadedAt != nil {
@@ -217,15 +233,17 @@ extension App {
                 fresh += " · polling…"
             }
         }
-        pair(live != nil ? "Updated:" : "Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, freshStyle)
+        pair(s.source.refreshes ? "Updated:" : "Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, freshStyle)
         paintFindingCounts(s, &buf, x: r.x + 11 + DisplayWidth.of(fresh), y: r.y + 2, maxX: r.x + 1 + leftWidth)
         var refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
+        // A file is re-read when it changes on disk; a snapshot never is.
+        if s.source.kind == .file && !s.paused { refresh = "when the file changes" }
         if !s.paused, let every = live?.statsEvery, every > 1 {
             // A mesh too large for the request budget: unfocused proxies' rates are this old at most.
             refresh += " · mesh \(formatInterval(s.source.refreshInterval * Double(every)))"
         }
         if let m = live?.metrics, m.prometheus != nil { refresh += m.kind == .prometheus ? " · prometheus" : " · scraped (prometheus failing)" }
-        pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil)
+        if s.source.kind != .snapshot { pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil) }
         if case .table(let t) = s.focused {
             pair("Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", rightX, r.y + 1, rightWidth)
             if let c = t.sortColumn, c < t.table.columns.count {
@@ -346,6 +364,14 @@ extension App {
         if s < 60 { return "\(s)s ago" }
         if s < 3600 { return "\(s / 60)m ago" }
         return "\(s / 3600)h ago"
+    }
+
+    /// `2026-12-06 10:31`, local time: when a snapshot was taken.
+    static func dateAndTime(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        return String(format: "%04d-%02d-%02d %02d:%02d", Int(tmv.tm_year) + 1900, Int(tmv.tm_mon) + 1, Int(tmv.tm_mday), Int(tmv.tm_hour), Int(tmv.tm_min))
     }
 
     static func clock(_ d: Date) -> String {

@@ -29,6 +29,8 @@ public enum ViewID: Sendable {
     case viewList
     /// `:messages`: the messages since start, as they were when it was (re)built.
     case messages(MessageLog)
+    /// `:ns` with no name: the namespaces, Enter sets `:ns` to the row's.
+    case namespacePicker
 
     /// The spec of a parametrised view (nil for `.named`, which the registry holds).
     var spec: TableViewSpec? {
@@ -41,6 +43,7 @@ public enum ViewID: Sendable {
         case .layersPicker(let from): LiveLayers.picker(from: from)
         case .diffPicker(let proxy): DiffScreen.pickerSpec(proxy)
         case .messages(let log): MessageViews.spec(log)
+        case .namespacePicker: LiveViews.namespacePickerSpec
         }
     }
 }

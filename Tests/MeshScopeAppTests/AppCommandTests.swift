@@ -15,7 +15,7 @@ import TerminalUI
             ("help", .help), ("?", .help),
             ("reload", .reload), ("pause", .pause), ("resume", .resume), ("stats", .stats),
             ("theme", .theme(nil)), ("theme  solarized", .theme("solarized")),
-            ("ns", .namespace(nil)), ("ns all", .namespace(nil)), ("namespace -A", .namespace(nil)), ("ns bookinfo", .namespace("bookinfo")),
+            ("ns", .namespaces), ("ns all", .namespace(nil)), ("namespace -A", .namespace(nil)), ("ns bookinfo", .namespace("bookinfo")),
             ("ctx", .context(nil)), ("context kind-dev", .context("kind-dev")),
             ("apply", .apply), ("describe", .describe),
             ("messages", .messages), ("msg", .messages),

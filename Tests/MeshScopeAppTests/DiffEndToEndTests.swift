@@ -50,7 +50,7 @@ import Testing
         #expect(screen.contains("Diff a.json → b.json (2 proxies, 3 objects differ)"))
         #expect(screen.contains("+ proxy \(added.id)"))
         #expect(screen.contains("+ v1/Service demo-00/svc-0002"))
-        #expect(screen.contains("[read-only]"))
+        #expect(screen.contains("[snapshot: read-only]"))
         try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)
 
@@ -60,7 +60,7 @@ import Testing
         let live = try await t.waitFor("then → now", timeout: Self.slow) { $0.contains("PROXIES: 1 added, 0 removed, 1 changed") }
         #expect(live.contains("Diff a.json → meshscope-demo"))
         #expect(live.contains("+ proxy \(added.id)"))
-        #expect(!live.contains("[read-only]"))
+        #expect(!live.contains("read-only]"))
         try await t.command("q")
         try await t.waitFor("exit=0", timeout: Self.slow)
     }

@@ -69,13 +69,14 @@ public struct LiveTUIOptions: Sendable {
         let kind: SourceInfo.Kind = c.info.kind == .snapshot ? .snapshot : label == "demo" ? .demo : .cluster
         let label: String
         switch kind {
-        case .snapshot: label = "snapshot \(c.info.name)" + (c.info.takenAt.map { " (taken \(Timestamp.rfc3339($0)))" } ?? "") + " read-only"
+        // The header adds when it was taken (``SourceInfo/takenAt``), and how long ago.
+        case .snapshot: label = "snapshot \(c.info.name)"
         case .demo: label = "demo mesh (fake API server and proxies on loopback, \(c.server))"
         default: label = "cluster \(c.server.isEmpty ? c.cluster : c.server)"
         }
         var refusal: String?
         if kind == .snapshot || c.info.readOnly {
-            refusal = "this \(kind == .snapshot ? "snapshot" : "source") is read-only: apply needs a live cluster"
+            refusal = kind == .snapshot ? "snapshot: read-only (apply needs a live cluster)" : "this source is read-only: apply needs a live cluster"
         } else if c.applier == nil {
             refusal = "this source cannot write: apply needs a live cluster"
         }

@@ -22,7 +22,7 @@ extension TUI {
             state.namespace = ns
             state.applyNamespace()
         }
-        state.flash = Flash("connecting to \(info.context)…", .info, at: Date())
+        state.flash = Flash("connecting to \(info.context)…", .info, at: Date(), untilData: true)
         try await start(options: options.ui, state: state, driver: driver)
     }
 }

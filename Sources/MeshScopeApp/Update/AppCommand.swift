@@ -22,8 +22,10 @@ public enum AppCommand: Sendable, Equatable {
     case stats
     /// `:theme NAME`; nil lists the themes.
     case theme(String?)
-    /// `:ns NAME`; nil is every namespace (`:ns`, `:ns all`, `:ns -A`).
+    /// `:ns NAME`; nil is every namespace (`:ns all`, `:ns -A`).
     case namespace(String?)
+    /// `:ns` with no name: the namespace list, Enter on one sets it.
+    case namespaces
     /// `:ctx NAME`; nil lists the kubeconfig's contexts.
     case context(String?)
     case apply
@@ -61,7 +63,7 @@ public enum AppCommand: Sendable, Equatable {
         case "resume": return .resume
         case "stats": return .stats
         case "theme": return .theme(arg)
-        case "ns", "namespace": return .namespace(arg == "all" || arg == "-A" ? nil : arg)
+        case "ns", "namespace": return arg == nil ? .namespaces : .namespace(arg == "all" || arg == "-A" ? nil : arg)
         case "ctx", "context": return .context(arg)
         case "apply": return .apply
         case "describe": return .describe

@@ -22,8 +22,12 @@ extension App {
         case .theme(let name?):
             fx.append(.loadTheme(name))
         case .namespace(let ns):
+            // Enter in the `:ns` list: the list closes onto the view it was opened from.
+            if case .table(let t)? = s.top?.content, case .namespacePicker = t.view.id, s.stack.count > 1 { s.stack.removeLast() }
             s.namespace = ns
             s.applyNamespace()
+        case .namespaces:
+            s.openNamespacePicker()
         case .context(let name):
             guard s.source.kind == .cluster || s.source.kind == .demo, !s.contexts.isEmpty else {
                 s.flash = Flash("contexts need a cluster source: this \(s.source.kind.rawValue) source has no kubeconfig (start meshscope without --file to use the current context)", .warn, at: s.now)
@@ -34,7 +38,7 @@ extension App {
                     s.flash = Flash("already on context \(name)", .info, at: s.now)
                 } else if s.contexts.contains(where: { $0.name == name }) {
                     fx.append(.switchContext(name))
-                    s.flash = Flash("switching to context \(name)…", .info, at: s.now)
+                    s.flash = Flash("switching to context \(name)…", .info, at: s.now, untilData: true)
                 } else {
                     s.flash = Flash("no context \"\(name)\" in the kubeconfig; :ctx lists them", .error, at: s.now)
                 }
@@ -88,6 +92,18 @@ extension AppState {
         }
         applyNamespace()
         if let filter, let m = try? TextMatcher(filter) { setFilter(m) }
+    }
+
+    /// `:ns` with no name: the namespace list over the current view (live sources, whose
+    /// registry has `:namespaces`); elsewhere says how to filter by namespace.
+    mutating func openNamespacePicker() {
+        guard registry.find("namespaces") != nil else {
+            flash = Flash("this \(source.kind.rawValue) source has no namespace list; :ns NAME shows only rows of NAME", .warn, at: now)
+            return
+        }
+        if case .table(let t)? = top?.content, case .namespacePicker = t.view.id { return }
+        push(Screen.table(.namespacePicker, in: registry, data: data, crumb: "namespaces"))
+        flash = Flash("enter sets the namespace (now \(namespace ?? "all")); :ns all clears it", .info, at: now)
     }
 
     /// `?`: help for what is on screen, pushed as a screen; on the help screen, closes it.

@@ -4,6 +4,13 @@ import TerminalUI
 
 /// `/` filters and searches, `-l` label selectors and `:ns`, on the focused screen.
 extension AppState {
+    /// Called by the runtime after each frame: the focused table's filter index builds in the
+    /// background (once per built table), so the first `/` keystroke on 100,000 rows is a
+    /// scan, not a ~56 ms index build. Reads the state only.
+    public func prepareRowIndex() {
+        if case .table(let t) = focused { t.prepareRowIndex() }
+    }
+
     mutating func setFilter(_ m: TextMatcher?) {
         let page = pageHeight
         updateFocused { c in

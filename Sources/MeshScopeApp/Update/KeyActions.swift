@@ -116,7 +116,8 @@ extension App {
                 s.flash = Flash("--readonly: copying to the clipboard is disabled", .warn, at: s.now)
             } else if let text = s.copyText() {
                 fx.append(.copyToClipboard(text))
-                s.flash = Flash("copied \(text.utf8.count) bytes to the clipboard", .info, at: s.now)
+                // The runtime says how it went ("copied … via xclip"): nothing is claimed yet.
+                s.flash = Flash("copying \(text.utf8.count) bytes…", .info, at: s.now)
             }
         case .snapshot:
             // The source's own reason first: a snapshot or a file is already on disk.

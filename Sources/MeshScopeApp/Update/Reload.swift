@@ -18,6 +18,7 @@ extension AppState {
         loadedAt = at
         loadError = nil
         reloadScreens()
+        if flash?.untilData == true, dataOnScreen { flash = nil }
     }
 
     /// `:ctx NAME` took effect: empty data of the new source (its own follows) and the start view.

@@ -37,7 +37,7 @@ public enum App {
             handleMouse(m, &s, &fx)
         case .tick(let now):
             s.now = now
-            if let f = s.flash, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
+            if let f = s.flash, !f.untilData, now.timeIntervalSince(f.at) > 6 { s.flash = nil }
         case .loaded(let data, let at):
             let before = s.data.sequence
             s.receive(data, at: at)

@@ -34,7 +34,7 @@ enum HelpScreen {
         }
         var commands: [(key: String, help: String)] = [
             (":views", "every view, Enter opens one"),
-            (":ns [NAME]", "namespaces: only rows of NAME (:ns all: every namespace)"),
+            (":ns [NAME]", "only rows of NAME; :ns alone lists the namespaces (Enter sets one); :ns all: every namespace"),
             (":layers HOST:PORT", "the layers of a listener port (live: :layers POD HOST:PORT)"),
             (":diff POD [POD2]", "istiod vs the proxy's config, or two proxies"),
             (":theme [NAME]", "list / switch themes"),

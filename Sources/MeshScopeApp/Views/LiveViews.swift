@@ -33,6 +33,17 @@ public enum LiveViews {
             return ViewTable(KubeTables.namespaces(list, now: data.clock))
         })
 
+    /// `:ns` with no name (k9s): the namespaces, and Enter on one sets `:ns` to it (where
+    /// Enter in `:namespaces` drills into its pods).
+    static let namespacePickerSpec: TableViewSpec = {
+        var spec = namespaces
+        spec.name = "ns"
+        spec.aliases = []
+        spec.drill = nil
+        spec.enterCommand = { row in row.first.map { .namespace($0) } }
+        return spec
+    }()
+
     /// Pods with their mesh mode and istiod's sync state; Enter on a proxy opens it.
     public static let pods = pods(in: nil)
 

@@ -60,7 +60,16 @@ public enum DemoAccessLog {
             break
         }
         out.sort { $0.millis < $1.millis }
+        if let n = mesh.options.logLinesPerSecond { return atRate(out, n, epoch: epochSecond) }
         return out
+    }
+
+    /// Exactly `n` lines in the second (``DemoMesh/Options/logLinesPerSecond``): the proxy's
+    /// own lines, cut, or repeated in turn, spread evenly over the second. A proxy with no
+    /// traffic still writes none.
+    static func atRate(_ lines: [Line], _ n: Int, epoch: Int) -> [Line] {
+        guard !lines.isEmpty, n > 0 else { return [] }
+        return (0..<n).map { k in Line(millis: epoch * 1000 + k * 1000 / n, text: lines[k % lines.count].text) }
     }
 
     // MARK: Per edge and second

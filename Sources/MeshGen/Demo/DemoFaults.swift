@@ -63,6 +63,8 @@ extension DemoMesh {
     /// The method the policy denies: the client sends it for ``deniedPermille`` of its calls.
     public static let deniedMethod = "DELETE"
     public static let deniedPermille = 250
+    /// The most access-log lines a second a demo proxy may be asked to write (`--demo-log-rate`).
+    public static let maxLogLinesPerSecond = 10_000
 
     /// The RBAC policy name istiod generates for rule `rule` of an AuthorizationPolicy, which
     /// Envoy writes in `rbac_access_denied_matched_policy[…]`:

@@ -32,12 +32,16 @@ public struct DemoMesh: Sendable {
         public var replicas: Int
         public var nodes: Int
         public var seed: UInt64
+        /// Access-log lines every proxy writes a second, for load benchmarks (`--demo-log-rate`);
+        /// nil: the lines its traffic gives (``DemoAccessLog``).
+        public var logLinesPerSecond: Int?
 
-        public init(services: Int = 0, replicas: Int = 1, nodes: Int = 3, seed: UInt64 = 2026) {
+        public init(services: Int = 0, replicas: Int = 1, nodes: Int = 3, seed: UInt64 = 2026, logLinesPerSecond: Int? = nil) {
             self.services = max(0, services)
             self.replicas = max(1, replicas)
             self.nodes = max(1, nodes)
             self.seed = seed
+            self.logLinesPerSecond = logLinesPerSecond.map { min(max(0, $0), DemoMesh.maxLogLinesPerSecond) }
         }
     }
 

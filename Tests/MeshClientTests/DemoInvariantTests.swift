@@ -128,6 +128,7 @@ import Testing
         try await plantedEnvoyFaultsAgree(w)
         try await plantedCertificateFaultsAgree(w)
         try plantedSecurityAndAmbientFaultsAgree(w)
+        try await plantedAuthorizationDenialAgrees(w)
     }
 
     // MARK: Invariants
@@ -350,6 +351,37 @@ import Testing
     static func column(_ t: Table, _ name: String) -> Int { t.columns.firstIndex { $0.name == name } ?? t.columns.count }
 
     // MARK: Planted faults (DemoMesh.Faults): each says the same in every output
+
+    /// The denied edge (the model's ``DemoMesh/Edge/deniedBy``) agrees everywhere: the API
+    /// server holds the DENY AuthorizationPolicy selecting the destination; the destination's
+    /// config dump has the RBAC filter istiod generates from it (DENY, the policy's rule by
+    /// name); its RBAC stats count exactly the 403s it reports as destination; and the edge
+    /// counts those 403s as errors.
+    static func plantedAuthorizationDenialAgrees(_ w: Walk) async throws {
+        let e = try #require(w.mesh.edges.first { $0.deniedBy != nil })
+        let policyName = try #require(e.deniedBy)
+        let src = w.mesh.workloads[e.source], dst = w.mesh.workloads[e.destination]
+        let ap = try #require((w.cluster.meshObjects["authorizationpolicies.security.istio.io"] ?? []).first { $0.metadata.name == policyName })
+        #expect(ap.metadata.namespace == dst.namespace)
+        #expect(ap.raw["spec"]?["action"]?.string == "DENY")
+        #expect(ap.raw["spec"]?["selector"]?["matchLabels"]?["app"]?.string == dst.app)
+        let pod = w.mesh.pods[dst.pods[0]]
+        let raw = try await w.source.admin(pod: pod.name, namespace: pod.namespace, request: .configDump)
+        let text = String(decoding: raw, as: UTF8.self)
+        #expect(text.contains("\"envoy.filters.http.rbac\""))
+        #expect(text.contains("\"ns[\(dst.namespace)]-policy[\(policyName)]-rule[0]\""))
+        #expect(text.contains("spiffe://\(w.mesh.trustDomain)/ns/\(src.namespace)/sa/\(src.serviceAccount)"))
+        // One read: the filter's denials are the 403s the sidecar reports as destination.
+        let prom = PrometheusText.parse(try await w.source.admin(pod: pod.name, namespace: pod.namespace, request: .statsPrometheus))
+        let denied = prom.samples.filter { $0.name == "envoy_http_rbac_denied" }.reduce(0) { $0 + $1.value }
+        let reported403 = prom.samples.filter { s in
+            s.name == "istio_requests_total" && s.labels.contains { $0.name == "reporter" && $0.value == "destination" }
+                && s.labels.contains { $0.name == "response_code" && $0.value == "403" }
+        }.reduce(0) { $0 + $1.value }
+        #expect(denied > 0 && denied == reported403, "rbac.denied \(denied), 403s reported \(reported403)")
+        let edge = try #require(w.state.edges.first { $0.source == "\(src.name).\(src.namespace)" && $0.destination == "\(dst.name).\(dst.namespace)" })
+        #expect((edge.errors ?? 0) > 0 && (edge.errors ?? 0) < (edge.requests ?? 0), "\(String(describing: edge.errors)) of \(String(describing: edge.requests))")
+    }
 
     static func dump(_ w: Walk, _ p: Int) async throws -> EnvoyConfigDump {
         let pod = w.mesh.pods[p]

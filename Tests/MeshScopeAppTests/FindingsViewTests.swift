@@ -91,6 +91,33 @@ import TerminalUI
         #expect(h.d.frameTitle.contains("Findings["))
     }
 
+    /// `l` on a finding about failing requests opens `:flows` on top, filtered to what it is
+    /// about: the demo's denied edge (from the model) has MS0404, whose flows are that edge's
+    /// errors (5xx, 403, no response). `l` on a finding with no flows stays on the findings.
+    @Test func lOnAFailingEdgeOpensItsFlows() throws {
+        var h = try Self.evaluated()
+        let e = try #require(Self.mesh.edges.first { $0.deniedBy != nil })
+        let src = Self.mesh.workloads[e.source], dst = Self.mesh.workloads[e.destination]
+        let from = "\(src.name).\(src.namespace)", to = "\(dst.name).\(dst.namespace)"
+        h.d.press(.char("!"))
+        try h.select("\(from) → \(to)")
+        let row = try #require(h.d.table?.selectedRow)
+        #expect(row[1].hasSuffix("MS0404"), "\(row)")
+        #expect(h.text.contains("l opens :flows --from \(from) --to \(to) --status 5xx,403,0"))
+        h.d.press(.char("l"))
+        #expect(h.d.frameTitle.contains("Flows"), "\(h.d.frameTitle)")
+        #expect(h.d.state.data.flows.query == FlowQuery(from: from, to: to, status: "5xx,403,0"))
+        // Esc goes back to the findings.
+        h.d.press(.escape)
+        #expect(h.d.frameTitle.contains("Findings["))
+        // The stale proxy's finding is about sync, not requests: `l` opens nothing.
+        h.d.press(.escape)
+        h.d.press(.char("!"))
+        try h.select(Self.staleProxyID)
+        h.d.press(.char("l"))
+        #expect(h.d.frameTitle.contains("Findings["))
+    }
+
     @Test func checkIsAnAliasAndRulesNotEvaluatedAreListed() throws {
         var h = try Self.evaluated()
         try h.command("check")

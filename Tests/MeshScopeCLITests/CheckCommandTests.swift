@@ -34,7 +34,8 @@ import Testing
     /// facts), each with what the rule reads: the stale proxy; the service whose only endpoint
     /// is unhealthy (its clients' cluster has no healthy host, the host is ejected, their
     /// requests get 503: in /clusters, in cluster stats, and on each client's edge); and one
-    /// planted fault per other runtime rule but MS0405.
+    /// planted fault per other runtime rule, MS0405 on the sidecars of the workload whose
+    /// AuthorizationPolicy denies an edge's requests (403s also count on that edge).
     static func planted(_ mesh: DemoMesh) -> Set<Listed> {
         let f = mesh.faults
         func proxy(_ p: Int) -> String { "Proxy " + mesh.proxyID(p) }
@@ -66,8 +67,9 @@ import Testing
                 out.insert(Listed(code: "MS0206", object: cluster(e)))
             }
             if e.connectFailures { out.insert(Listed(code: "MS0207", object: cluster(e))) }
-            // Envoy counts a 5xx on the cluster unless the route had none (NC).
-            if src.mode.hasEnvoy && !e.noCluster && e.errorPermille > 100 { out.insert(Listed(code: "MS0208", object: cluster(e))) }
+            // Envoy counts a 5xx on the cluster unless the route had none (NC); a 403 is no 5xx.
+            if src.mode.hasEnvoy && !e.noCluster && e.deniedBy == nil && e.errorPermille > 100 { out.insert(Listed(code: "MS0208", object: cluster(e))) }
+            if e.deniedBy != nil && dst.mode == .sidecar { for p in dst.pods { out.insert(Listed(code: "MS0405", object: proxy(p))) } }
             if e.errorPermille > 100 { out.insert(Listed(code: "MS0404", object: edge(e))) }
             if !e.mtls && src.mode != .none && dst.mode != .none { out.insert(Listed(code: "MS0401", object: edge(e))) }
             if !e.mtls && e.destination == f.strictWorkload { out.insert(Listed(code: "MS0402", object: edge(e))) }
@@ -102,10 +104,10 @@ import Testing
         return out
     }
 
-    /// Every runtime rule but MS0405 (RBAC denials, planted elsewhere) has a planted fault.
-    @Test func everyRuntimeRuleButRBACIsPlanted() {
+    /// Every runtime rule has a planted fault.
+    @Test func everyRuntimeRuleIsPlanted() {
         let codes = Set(Self.planted(DemoMesh(DemoMesh.Options(services: 0, replicas: 1))).map(\.code).filter { !$0.hasPrefix("MS1") })
-        let rules = Set(FindingRules.runtime.map(\.code)).subtracting(["MS0405"])
+        let rules = Set(FindingRules.runtime.map(\.code))
         #expect(codes == rules, "missing \(rules.subtracting(codes).sorted()), extra \(codes.subtracting(rules).sorted())")
     }
 
@@ -120,6 +122,25 @@ import Testing
         // Every finding says where to look.
         let findings = r.doc["findings"].map { Array($0.elements) } ?? []
         #expect(!findings.isEmpty && findings.allSatisfy { $0["link"]?["view"]?.string != nil && ($0["evidence"].map { Array($0.elements).count } ?? 0) > 0 })
+    }
+
+    /// MS0405 names the AuthorizationPolicy that selects the denying proxy (from the model:
+    /// the denied edge's policy, in its destination's namespace), with the RBAC denials
+    /// counted in its stats, and its flows are the 403s at that proxy.
+    @Test func rbacDenialNamesThePolicy() async throws {
+        let mesh = DemoMesh(DemoMesh.Options(services: 0, replicas: 1))
+        let e = try #require(mesh.edges.first { $0.deniedBy != nil })
+        let dst = mesh.workloads[e.destination]
+        let r = try await Self.run(["--code", "MS0405", "--fail-on", "none"])
+        let f = try #require(r.doc["findings"].flatMap { Array($0.elements).first })
+        let objects = (f["objects"].map { Array($0.elements) } ?? []).map { "\($0["kind"]?.string ?? "") \($0["namespace"]?.string ?? "")/\($0["name"]?.string ?? "")" }
+        #expect(objects.contains("AuthorizationPolicy \(dst.namespace)/\(try #require(e.deniedBy))"), "\(objects)")
+        let evidence = (f["evidence"].map { Array($0.elements) } ?? []).map { "\($0["source"]?.string ?? ""): \($0["text"]?.string ?? "")" }
+        #expect(evidence.contains { $0.contains("rbac_denied") && $0.contains("inbound_0.0.0.0_\(mesh.services[e.service].targetPort)") }, "\(evidence)")
+        #expect(evidence.contains("AuthorizationPolicy \(dst.namespace)/\(e.deniedBy ?? "") spec.action: DENY"), "\(evidence)")
+        #expect((f["message"]?.string ?? "").contains(e.deniedBy ?? "?"))
+        let pod = mesh.pods[dst.pods[0]]
+        #expect(f["link"]?["flows"]?.string == "--pod \(pod.name).\(pod.namespace) --status 403")
     }
 
     @Test func aSnapshotOfTheDemoFindsTheSameFaults() async throws {

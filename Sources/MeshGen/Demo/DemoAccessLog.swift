@@ -31,6 +31,8 @@ public enum DemoAccessLog {
     }
 
     public static let maxLinesPerEdge = 25
+    /// The body of Envoy's RBAC filter's local reply.
+    public static let rbacDeniedBody = "RBAC: access denied"
     /// The container whose log holds the access log, for every demo proxy.
     public static let container = "istio-proxy"
 
@@ -58,7 +60,16 @@ public enum DemoAccessLog {
             break
         }
         out.sort { $0.millis < $1.millis }
+        if let n = mesh.options.logLinesPerSecond { return atRate(out, n, epoch: epochSecond) }
         return out
+    }
+
+    /// Exactly `n` lines in the second (``DemoMesh/Options/logLinesPerSecond``): the proxy's
+    /// own lines, cut, or repeated in turn, spread evenly over the second. A proxy with no
+    /// traffic still writes none.
+    static func atRate(_ lines: [Line], _ n: Int, epoch: Int) -> [Line] {
+        guard !lines.isEmpty, n > 0 else { return [] }
+        return (0..<n).map { k in Line(millis: epoch * 1000 + k * 1000 / n, text: lines[k % lines.count].text) }
     }
 
     // MARK: Per edge and second
@@ -98,8 +109,13 @@ public enum DemoAccessLog {
                 f.downstreamLocal = "\(svc.clusterIP):\(svc.port)"
                 f.downstreamRemote = client
                 if http {
-                    f.request(path: path(svc, key), authority: "\(svc.name):\(svc.port)")
-                    if i < errors {
+                    f.request(path: path(svc, key), authority: "\(svc.name):\(svc.port)", method: i < errors && e.deniedBy != nil ? DemoMesh.deniedMethod : "GET")
+                    if i < errors, e.deniedBy != nil {
+                        // The destination's RBAC filter answered: to the client an upstream response.
+                        f.deny(details: "via_upstream", key)
+                        f.upstreamHost = "\(dst.ip):\(svc.targetPort)"
+                        f.upstreamLocal = "\(mesh.pods[p].ip):\(40_000 + Int(key % 20_000))"
+                    } else if i < errors {
                         f.fail(e)
                         if e.noCluster { f.cluster = "-" }
                         if !e.failsAtClient { f.upstreamHost = "\(dst.ip):\(svc.targetPort)" }
@@ -129,8 +145,10 @@ public enum DemoAccessLog {
         let me = mesh.pods[p]
         // The requests that did not fail at the client, with the keys (so the request IDs
         // and client ports) the client's own lines gave them.
+        // Requests an AuthorizationPolicy denies arrive too: the RBAC filter answers them here.
         let logged = min(count, maxLinesPerEdge)
-        for i in min(errors, logged)..<logged {
+        let denied = mesh.deniedDetails(e)
+        for i in (denied != nil ? 0 : min(errors, logged))..<logged {
             let key = key(ei, r, tick, i)
             let millis = epoch * 1000 + i * 1000 / max(1, logged) + 1
             var f = Fields(start: millis, key: key)
@@ -140,7 +158,13 @@ public enum DemoAccessLog {
             f.downstreamLocal = "\(me.ip):\(svc.targetPort)"
             f.downstreamRemote = "\(src.ip):\(30_000 + Int(key % 30_000))"
             f.sni = e.mtls ? "outbound_.\(svc.port)_._.\(svc.fqdn)" : nil
-            if http {
+            if http, let denied, i < errors {
+                // Answered before the router: no upstream host or connection.
+                f.request(path: path(svc, key), authority: "\(svc.name):\(svc.port)", method: DemoMesh.deniedMethod)
+                f.deny(details: denied, key)
+                f.upstreamHost = "-"
+                f.upstreamLocal = "-"
+            } else if http {
                 f.request(path: path(svc, key), authority: "\(svc.name):\(svc.port)")
                 f.succeed(key)
             } else {
@@ -267,8 +291,8 @@ public enum DemoAccessLog {
             self.key = key
         }
 
-        mutating func request(path: String, authority: String) {
-            request = "GET \(path) HTTP/1.1"
+        mutating func request(path: String, authority: String, method: String = "GET") {
+            request = "\(method) \(path) HTTP/1.1"
             self.authority = authority
             userAgent = "Go-http-client/1.1"
             let h = String(key, radix: 16)
@@ -306,6 +330,18 @@ public enum DemoAccessLog {
                 sent = 91
                 duration = 1 + Int(key % 5)
             }
+        }
+
+        /// A 403 from Envoy's RBAC filter (body `RBAC: access denied`, no response flag):
+        /// `details` is `rbac_access_denied_matched_policy[…]` where the filter ran, and
+        /// `via_upstream` on the client, which only sees the answer.
+        mutating func deny(details: String, _ key: UInt64) {
+            status = "403"
+            flags = "-"
+            self.details = details
+            sent = DemoAccessLog.rbacDeniedBody.utf8.count
+            duration = details == "via_upstream" ? 1 + Int(key % 3) : 0
+            upstreamTime = details == "via_upstream" ? String(duration) : "-"
         }
 
         mutating func connection(_ key: UInt64) {

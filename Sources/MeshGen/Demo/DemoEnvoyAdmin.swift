@@ -37,6 +37,11 @@ extension DemoMesh {
             let c = DemoTraffic.counters(e, pod: 1_000 + pod.replica, tick: tick, since: since, http: http)
             writeIstio(&w, e, reporter: "source", security: "unknown", counters: c, http: http, tcpOnly: false)
         }
+        for r in rbacCounts(pod: p, tick: tick, since: since) {
+            let labels = [("envoy_http_conn_manager_prefix", r.statPrefix)]
+            w.add("envoy_http_rbac_allowed", help: "", labels: labels, value: r.allowed)
+            w.add("envoy_http_rbac_denied", help: "", labels: labels, value: r.denied)
+        }
         for c in upstreamHosts(pod: p, tick: tick, since: since) {
             let labels = [("cluster_name", c.name)]
             w.add("envoy_cluster_upstream_rq_total", help: "", labels: labels, value: c.upstreamRequests)
@@ -52,6 +57,31 @@ extension DemoMesh {
         w.add("envoy_server_live", type: "gauge", help: "", labels: [], value: 1)
         w.add("envoy_server_uptime", type: "gauge", help: "", labels: [], value: max(0, tick - since))
         return w.bytes()
+    }
+
+    /// One inbound HTTP connection manager's RBAC filter counters (`http.<stat_prefix>.rbac.allowed`
+    /// and `.denied`, Envoy's RBAC filter statistics).
+    struct RBACCounts {
+        var statPrefix: String
+        var allowed: Int
+        var denied: Int
+    }
+
+    /// The RBAC filter counters of a sidecar an AuthorizationPolicy selects
+    /// (``Faults/denyingWorkload``): every inbound request passes its filter; the denied
+    /// edge's failing requests are the denials. The same counters the pod reports as
+    /// destination in `istio_requests_total{response_code="403"}`.
+    func rbacCounts(pod p: Int, tick: Int, since: Int) -> [RBACCounts] {
+        let pod = pods[p]
+        guard pod.mode == .sidecar, pod.workload == faults.denyingWorkload, let s = workloads[pod.workload].service else { return [] }
+        var out = RBACCounts(statPrefix: "inbound_0.0.0.0_\(services[s].targetPort)", allowed: 0, denied: 0)
+        for i in inbound(pod.workload) where !edges[i].viaWaypoint && !edges[i].failsAtClient && services[edges[i].service].protocolName != "tcp" {
+            let c = DemoTraffic.counters(edges[i], pod: pod.replica, tick: tick, since: since, http: true)
+            let denied = edges[i].deniedBy != nil ? c.errors : 0
+            out.denied += denied
+            out.allowed += c.requests - denied
+        }
+        return [out]
     }
 
     struct UpstreamHost {
@@ -106,7 +136,9 @@ extension DemoMesh {
                     let healthy = isHealthy(pod: h)
                     // Requests failed at the client (UH, NC) reach no host.
                     let counts = edge.map { healthy && !$0.failsAtClient ? DemoTraffic.hostRequests($0, sourcePod: pod.replica, host: pods[h].replica, tick: tick, since: since) : (0, 0) } ?? (0, 0)
-                    hosts.append(UpstreamHost(pod: h, port: svc.targetPort, total: counts.0, errors: counts.1, healthy: healthy,
+                    // A 403 the destination's RBAC filter answers is no host error (not a 5xx).
+                    let errors = edge?.deniedBy != nil ? 0 : counts.1
+                    hosts.append(UpstreamHost(pod: h, port: svc.targetPort, total: counts.0, errors: errors, healthy: healthy,
                                               connectFailures: edge?.connectFailures == true ? counts.1 : 0))
                 }
             }

@@ -46,6 +46,10 @@ extension DemoMesh {
         func add(_ name: String, _ value: Int) {
             stats.append(.object([("name", .string(name)), ("value", .int(value))]))
         }
+        for r in rbacCounts(pod: p, tick: tick, since: since) {
+            add("http.\(r.statPrefix).rbac.allowed", r.allowed)
+            add("http.\(r.statPrefix).rbac.denied", r.denied)
+        }
         for c in upstreamHosts(pod: p, tick: tick, since: since) {
             let cluster = c.name
             add("cluster.\(cluster).membership_healthy", c.healthyHosts)

@@ -53,6 +53,37 @@ extension DemoMesh {
         public var uncaptured = 0
         /// An ambient workload whose certificate ztunnel cannot get (state `Unavailable`).
         public var noZtunnelCertificate = 0
+        /// The workload (`orders`) an AuthorizationPolicy ``DemoMesh/denyPolicyName`` selects:
+        /// DENY for the client's DELETEs. Its sidecar's RBAC filter answers them 403.
+        public var denyingWorkload = 0
+    }
+
+    /// The DENY AuthorizationPolicy of ``Faults/denyingWorkload``, in its namespace.
+    public static let denyPolicyName = "deny-shop-delete"
+    /// The method the policy denies: the client sends it for ``deniedPermille`` of its calls.
+    public static let deniedMethod = "DELETE"
+    public static let deniedPermille = 250
+    /// The most access-log lines a second a demo proxy may be asked to write (`--demo-log-rate`).
+    public static let maxLogLinesPerSecond = 10_000
+
+    /// The RBAC policy name istiod generates for rule `rule` of an AuthorizationPolicy, which
+    /// Envoy writes in `rbac_access_denied_matched_policy[…]`:
+    /// `ns[faults]-policy[deny-shop-delete]-rule[0]`.
+    public static func rbacPolicyID(namespace: String, name: String, rule: Int = 0) -> String {
+        "ns[\(namespace)]-policy[\(name)]-rule[\(rule)]"
+    }
+
+    /// The response code details of a request the policy denied (Envoy's RBAC filter).
+    public func deniedDetails(_ e: Edge) -> String? {
+        e.deniedBy.map { "rbac_access_denied_matched_policy[" + DemoMesh.rbacPolicyID(namespace: workloads[e.destination].namespace, name: $0) + "]" }
+    }
+
+    /// The principal of the client whose requests the policy denies (the caller of the denying workload's denied edge).
+    func deniedPrincipals(_ w: Int) -> [String] {
+        edges.filter { $0.destination == w && $0.deniedBy != nil }.map { e in
+            let src = workloads[e.source]
+            return "\(trustDomain)/ns/\(src.namespace)/sa/\(src.serviceAccount)"
+        }
     }
 
     /// What a workload's certificate is made like (``DemoMesh/certificateFault(namespace:serviceAccount:)``).
@@ -110,7 +141,8 @@ extension DemoMesh {
     /// The pod's Envoy config dump as its faults leave it: `dump` is the healthy one.
     func applyingFaults(pod p: Int, to dump: [UInt8]) -> [UInt8] {
         let faulty = [faults.notConnected, faults.listenersNotSent, faults.rejectedListener, faults.warming, faults.client]
-        guard faulty.contains(p), var tree = try? JSONTree(json: dump), var configs = tree["configs"]?.arrayValue else { return dump }
+        let denying = pods[p].workload == faults.denyingWorkload && pods[p].mode == .sidecar
+        guard faulty.contains(p) || denying, var tree = try? JSONTree(json: dump), var configs = tree["configs"]?.arrayValue else { return dump }
         let updated = "2026-11-20T10:00:00.000Z"
         for i in configs.indices {
             let type = configs[i]["@type"]?.string ?? ""
@@ -157,6 +189,9 @@ extension DemoMesh {
                     ])),
                 ]))
             }
+            if denying, type.hasSuffix("ListenersConfigDump") {
+                configs[i] = addingInboundHTTPFilter(configs[i], rbacFilter(workload: pods[p].workload))
+            }
             if p == faults.client, type.hasSuffix("RoutesConfigDump") {
                 var renames: [String: String] = [:]
                 for e in outbound(pods[p].workload) where edges[e].noCluster {
@@ -168,6 +203,55 @@ extension DemoMesh {
         }
         tree["configs"] = .array(configs)
         return JSONWriter.bytes(tree, indent: 1)
+    }
+
+    /// The `envoy.filters.http.rbac` filter istiod generates from the DENY AuthorizationPolicy
+    /// ``denyPolicyName``: one policy per rule, named `ns[NS]-policy[NAME]-rule[N]`, its
+    /// `to.operation.methods` as `:method` header permissions and `from.source.principals` as
+    /// authenticated SPIFFE principals (proto JSON, as `/config_dump` prints it).
+    func rbacFilter(workload w: Int) -> JSONTree {
+        let method: JSONTree = .object([("header", .object([("name", ":method"), ("string_match", .object([("exact", .string(DemoMesh.deniedMethod))]))]))])
+        let principals = deniedPrincipals(w).map { p -> JSONTree in
+            .object([("authenticated", .object([("principal_name", .object([("exact", .string("spiffe://" + p))]))]))])
+        }
+        let policy: JSONTree = .object([
+            ("permissions", .array([.object([("and_rules", .object([("rules", .array([.object([("or_rules", .object([("rules", .array([method]))]))])]))]))])])),
+            ("principals", .array([.object([("and_ids", .object([("ids", .array([.object([("or_ids", .object([("ids", .array(principals))]))])]))]))])])),
+        ])
+        return .object([
+            ("name", "envoy.filters.http.rbac"),
+            ("typed_config", .object([
+                ("@type", "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"),
+                ("rules", .object([
+                    ("action", "DENY"),
+                    ("policies", .object([(DemoMesh.rbacPolicyID(namespace: workloads[w].namespace, name: DemoMesh.denyPolicyName), policy)])),
+                ])),
+                ("shadow_rules_stat_prefix", "istio_dry_run_allow_"),
+            ])),
+        ])
+    }
+
+    /// `filter` added after `istio.metadata_exchange` to every inbound HTTP connection
+    /// manager (`stat_prefix` `inbound_…`) in the tree, where istiod puts authorization.
+    private func addingInboundHTTPFilter(_ node: JSONTree, _ filter: JSONTree) -> JSONTree {
+        switch node {
+        case .array(let items): return .array(items.map { addingInboundHTTPFilter($0, filter) })
+        case .object(let o):
+            var out = JSONObject()
+            let inbound = o["stat_prefix"]?.string?.hasPrefix("inbound_") == true
+            for (k, v) in o {
+                if inbound, k == "http_filters", var filters = v.arrayValue {
+                    let at = (filters.firstIndex { $0["name"]?.string == "istio.metadata_exchange" }).map { $0 + 1 } ?? 0
+                    filters.insert(filter, at: at)
+                    out[k] = .array(filters)
+                } else {
+                    out[k] = addingInboundHTTPFilter(v, filter)
+                }
+            }
+            return .object(out)
+        case .json(let v): return addingInboundHTTPFilter(JSONTree(v), filter)
+        default: return node
+        }
     }
 
     private func append(_ section: inout JSONTree, _ key: String, _ item: JSONTree) {

@@ -182,7 +182,7 @@ extension DemoMesh {
     }
 
     /// The Istio objects behind the planted faults: the STRICT PeerAuthentication of
-    /// ``Faults/strictWorkload``, and the VirtualService routing the client's ``Edge/noCluster``
+    /// ``Faults/strictWorkload``, the DENY AuthorizationPolicy of ``Faults/denyingWorkload``, and the VirtualService routing the client's ``Edge/noCluster``
     /// calls to a subset no DestinationRule defines.
     func faultObjects() -> [JSONTree] {
         func meta(_ name: String, _ ns: String) -> JSONTree {
@@ -193,6 +193,23 @@ extension DemoMesh {
             "apiVersion": .string("security.istio.io/v1"), "kind": .string("PeerAuthentication"), "metadata": meta(strict.app + "-strict", strict.namespace),
             "spec": .object(["selector": .object(["matchLabels": .object(["app": .string(strict.app)])]), "mtls": .object(["mode": .string("STRICT")])]),
         ])]
+        // DENY the client's DELETEs on the denying workload (403 from its sidecar's RBAC filter).
+        let denying = workloads[faults.denyingWorkload]
+        let principals = deniedPrincipals(faults.denyingWorkload)
+        if !principals.isEmpty {
+            out.append(.object([
+                "apiVersion": .string("security.istio.io/v1"), "kind": .string("AuthorizationPolicy"),
+                "metadata": meta(DemoMesh.denyPolicyName, denying.namespace),
+                "spec": .object([
+                    "selector": .object(["matchLabels": .object(["app": .string(denying.app)])]),
+                    "action": .string("DENY"),
+                    "rules": .array([.object([
+                        "from": .array([.object(["source": .object(["principals": .array(principals.map { .string($0) })])])]),
+                        "to": .array([.object(["operation": .object(["methods": .array([.string(DemoMesh.deniedMethod)])])])]),
+                    ])]),
+                ]),
+            ]))
+        }
         for e in edges where e.noCluster && workloads[e.source].mode.hasEnvoy {
             let svc = services[e.service]
             guard !out.contains(where: { $0["kind"]?.string == "VirtualService" && $0["metadata"]?["name"]?.string == svc.name }) else { continue }

@@ -32,12 +32,16 @@ public struct DemoMesh: Sendable {
         public var replicas: Int
         public var nodes: Int
         public var seed: UInt64
+        /// Access-log lines every proxy writes a second, for load benchmarks (`--demo-log-rate`);
+        /// nil: the lines its traffic gives (``DemoAccessLog``).
+        public var logLinesPerSecond: Int?
 
-        public init(services: Int = 0, replicas: Int = 1, nodes: Int = 3, seed: UInt64 = 2026) {
+        public init(services: Int = 0, replicas: Int = 1, nodes: Int = 3, seed: UInt64 = 2026, logLinesPerSecond: Int? = nil) {
             self.services = max(0, services)
             self.replicas = max(1, replicas)
             self.nodes = max(1, nodes)
             self.seed = seed
+            self.logLinesPerSecond = logLinesPerSecond.map { min(max(0, $0), DemoMesh.maxLogLinesPerSecond) }
         }
     }
 
@@ -128,6 +132,10 @@ public struct DemoMesh: Sendable {
         public var connectFailures = false
         /// The response flag of this edge's 503s when it is neither UH nor NC (UF by default).
         public var failureFlags: String?
+        /// The AuthorizationPolicy (in the destination's namespace) whose DENY rule matches
+        /// this edge's failing requests: the destination's sidecar RBAC filter answers each
+        /// `403 RBAC: access denied` itself, with no response flag (``DemoMesh/Faults/denyingWorkload``).
+        public var deniedBy: String?
 
         /// Whether the client's Envoy fails the requests itself (UH, NC): they never reach the
         /// destination, which reports nothing and calls nothing because of them.
@@ -136,7 +144,11 @@ public struct DemoMesh: Sendable {
         /// Istio's `response_flags` label for this edge's 503s: UH when the client had no
         /// healthy host, NC when its route names a missing cluster, else ``failureFlags``
         /// or UF (upstream failure).
-        public var errorResponseFlags: String { noHealthyUpstream ? "UH" : noCluster ? "NC" : failureFlags ?? "UF" }
+        public var errorResponseFlags: String { deniedBy != nil ? "-" : noHealthyUpstream ? "UH" : noCluster ? "NC" : failureFlags ?? "UF" }
+
+        /// The status of this edge's failing requests: 403 when an AuthorizationPolicy denies
+        /// them (``deniedBy``), 503 otherwise.
+        public var errorCode: String { deniedBy != nil ? "403" : "503" }
     }
 
     /// A DestinationRule with one subset per version of the service's workloads.
@@ -507,5 +519,11 @@ extension DemoMesh {
         if let s = workloads[payments].service {
             destinationRules.append(DestinationRule(name: "payments", namespace: ns, service: s, subsets: [], tlsMode: "DISABLE"))
         }
+        // Last, so the pods above keep their names: `orders` denies shop's DELETEs (403) by
+        // the AuthorizationPolicy ``denyPolicyName``; its GETs pass.
+        let orders = workload("orders", ns, service: 8080)
+        faults.denyingWorkload = orders
+        addEdge(shop, to: orders, rate: 8, errors: DemoMesh.deniedPermille, &rng)
+        edges[edges.count - 1].deniedBy = DemoMesh.denyPolicyName
     }
 }

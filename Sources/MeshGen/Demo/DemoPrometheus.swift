@@ -56,7 +56,7 @@ extension DemoMesh {
             ("request_protocol", svc.protocolName == "tcp" ? "tcp" : "http"),
         ]
         if let code { labels.append(("response_code", code)) }
-        labels.append(("response_flags", code == "503" ? e.errorResponseFlags : "-"))
+        labels.append(("response_flags", code == e.errorCode ? e.errorResponseFlags : "-"))
         labels.append(("connection_security_policy", security))
         return labels
     }
@@ -71,10 +71,10 @@ extension DemoMesh {
                       value: c.requests - c.errors)
             }
             if e.errorPermille > 0 {
-                w.add("istio_requests_total", help: "Total requests.", labels: istioLabels(e, reporter: reporter, security: security, code: "503"),
+                w.add("istio_requests_total", help: "Total requests.", labels: istioLabels(e, reporter: reporter, security: security, code: e.errorCode),
                       value: c.errors)
             }
-            let labels = istioLabels(e, reporter: reporter, security: security, code: e.errorPermille < 1000 ? "200" : "503")
+            let labels = istioLabels(e, reporter: reporter, security: security, code: e.errorPermille < 1000 ? "200" : e.errorCode)
             w.add("istio_request_bytes_sum", help: "Request sizes.", labels: labels, value: c.requestBytes)
             w.add("istio_request_bytes_count", help: "Request sizes.", labels: labels, value: c.requests)
             w.add("istio_response_bytes_sum", help: "Response sizes.", labels: labels, value: c.responseBytes)

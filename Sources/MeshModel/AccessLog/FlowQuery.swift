@@ -8,7 +8,7 @@
 /// q.text               // "GET"
 /// q.description        // "--to ratings --status 5xx"
 /// ```
-public struct FlowQuery: Sendable, Equatable {
+public struct FlowQuery: Sendable, Hashable {
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public var description: String
     }

@@ -256,8 +256,10 @@ public enum TrafficEdges {
         }
     }
 
-    /// 5xx, or `0` (no response: reset, timeout before headers).
+    /// 5xx, `0` (no response: reset, timeout before headers), or 403: what an
+    /// AuthorizationPolicy's denial answers (the destination's RBAC filter), a request the
+    /// mesh refused rather than an answer of the application. Other 4xx are not counted.
     static func isErrorCode(_ code: String) -> Bool {
-        code == "0" || (code.utf8.count == 3 && code.utf8.first == UInt8(ascii: "5"))
+        code == "0" || code == "403" || (code.utf8.count == 3 && code.utf8.first == UInt8(ascii: "5"))
     }
 }

@@ -63,11 +63,15 @@ public struct FindingLink: Sendable, Hashable {
     public var row: String?
     /// A tab inside the row's detail (a proxy's `clusters`, `endpoints`, `secrets`), if any.
     public var tab: String?
+    /// For a finding about failing requests: the flows that show them (`:flows --from shop-v1.faults
+    /// --to orders-v1.faults --status 5xx,403,0`), which the TUI opens on `l`.
+    public var flows: FlowQuery?
 
-    public init(view: String, row: String? = nil, tab: String? = nil) {
+    public init(view: String, row: String? = nil, tab: String? = nil, flows: FlowQuery? = nil) {
         self.view = view
         self.row = row
         self.tab = tab
+        self.flows = flows
     }
 }
 

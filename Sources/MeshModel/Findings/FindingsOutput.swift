@@ -130,6 +130,7 @@ public enum FindingsOutput {
             var l: [(String, JSONTree)] = [("view", .string(link.view))]
             if let row = link.row { l.append(("row", .string(row))) }
             if let tab = link.tab { l.append(("tab", .string(tab))) }
+            if let flows = link.flows { l.append(("flows", .string(flows.description))) }
             fields.append(("link", .object(l)))
         }
         if !f.related.isEmpty { fields.append(("related", .array(f.related.map(JSONTree.string)))) }

@@ -7,6 +7,11 @@ extension AppState {
     /// the linked row selected (found by ``RowSubject`` key, so the link and the table spell it
     /// alike) and, when the link names one, that row opened at the tab (`endpoints`).
     mutating func open(link: FindingLink) {
+        // `l` on a finding about failing requests: the flows that show them.
+        if link.view == FlowViews.flows.name, let query = link.flows {
+            pushFlows(query)
+            return
+        }
         let screen: Screen
         if let (g, tab) = registry.group(link.view) {
             screen = Screen.group(g, in: registry, data: data, active: tab)

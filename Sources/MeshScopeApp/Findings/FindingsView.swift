@@ -6,7 +6,9 @@ import TerminalUI
 /// the selected finding's evidence in a pane below. A finding another rule's finding is
 /// related to (a config mistake and the runtime failure on the same object) sits indented
 /// under it; the rules that could not run on this source follow, with the reason. Enter opens
-/// the view and row a finding's link points at.
+/// the view and row a finding's link points at; `l` (the keymap's flows key) opens the flows
+/// of a finding about failing requests (``FindingLink/flows``: the edge or destination and
+/// the status or flag it is about) on top.
 ///
 /// ```
 /// SEVERITY  CODE      IST  OBJECT                            MESSAGE
@@ -68,6 +70,11 @@ public enum FindingsView {
                 let all = FindingsView.rows(report)
                 guard all.indices.contains(index), case .finding(let f, _) = all[index], let link = f.link else { return nil }
                 return .goto(link)
+            }), ViewKey(.flows, .char("l"), "flows", command: { data, _, index in
+                guard let report = data.findings?.report else { return nil }
+                let all = FindingsView.rows(report)
+                guard all.indices.contains(index), case .finding(let f, _) = all[index], let query = f.link?.flows else { return nil }
+                return .goto(FindingLink(view: FlowViews.flows.name, flows: query))
             })],
             cellRole: FindingsView.severityRole, identityColumns: 4, nameColumn: 3,
             describe: { data, _, index in FindingsView.detail(data, index) },
@@ -116,6 +123,7 @@ public enum FindingsView {
                 if let row = link.row { target += " \(row)" }
                 if let tab = link.tab { target += " (\(tab) tab)" }
                 lines.append("Enter opens \(target)")
+                if let flows = link.flows { lines.append("l opens :flows \(flows.description)") }
             }
             if !f.related.isEmpty {
                 lines.append("Related:")

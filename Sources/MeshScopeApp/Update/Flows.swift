@@ -29,6 +29,11 @@ extension AppState {
             flash = Flash("l shows the flows of a pod, a proxy or an edge (:pods, :proxies, :edges); :flows shows them all", .warn, at: now)
             return
         }
+        pushFlows(query)
+    }
+
+    /// `:flows` with `query` on top of the stack (Esc goes back): `l` on a row or a finding.
+    mutating func pushFlows(_ query: FlowQuery) {
         guard registry.find(FlowViews.flows.name) != nil else {
             flash = Flash(FlowViews.empty(data), .warn, at: now)
             return

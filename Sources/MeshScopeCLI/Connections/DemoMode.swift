@@ -3,12 +3,14 @@ import Foundation
 import MeshDemo
 import MeshGen
 
-/// `meshscope --demo [--demo-services N] [--demo-replicas M] [--demo-user NS] [COMMAND …]`: starts the demo
+/// `meshscope --demo [--demo-services N] [--demo-replicas M] [--demo-user NS] [--demo-log-rate L] [COMMAND …]`: starts the demo
 /// mesh on loopback (fake API server + admin servers) and runs COMMAND against it through a
 /// temporary kubeconfig, the same code path as a real cluster. Without a command it opens
 /// the terminal UI on the demo; `--demo serve` serves the demo until interrupted and prints
 /// how to point kubectl or meshscope at it. `--demo-user NS` connects with a token limited
 /// to namespace NS (docs/kubernetes.md), to see what a namespace-scoped user sees.
+/// `--demo-log-rate L` makes every proxy write L access-log lines a second (a load benchmark:
+/// Benchmarks/flows/follow.sh).
 enum DemoMode {
     struct Arguments: Equatable {
         var options = DemoMesh.Options()
@@ -36,6 +38,10 @@ enum DemoMode {
             case "--demo": break
             case "--demo-services": out.options.services = try number("--demo-services")
             case "--demo-replicas": out.options.replicas = max(1, try number("--demo-replicas"))
+            case "--demo-log-rate":
+                let n = try number("--demo-log-rate")
+                guard n <= DemoMesh.maxLogLinesPerSecond else { throw CLIError(.usage, "--demo-log-rate: at most \(DemoMesh.maxLogLinesPerSecond) lines a second") }
+                out.options.logLinesPerSecond = n
             case "--demo-user":
                 guard i + 1 < arguments.count, !arguments[i + 1].isEmpty, !arguments[i + 1].hasPrefix("-") else {
                     throw CLIError(.usage, "--demo-user needs a namespace (e.g. --demo-user bookinfo)")

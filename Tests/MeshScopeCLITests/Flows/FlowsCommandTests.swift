@@ -74,6 +74,37 @@ import Testing
         }
     }
 
+    /// The demo's AuthorizationPolicy denies the client's DELETEs (the model's denied edge):
+    /// the destination's sidecar logs each as 403 with its RBAC filter's details naming the
+    /// policy's rule and no response flag; the client logs the same request as an upstream 403.
+    @Test func demoRBACDenialsAre403WithThePolicy() async throws {
+        let mesh = DemoMesh()
+        let e = try #require(mesh.edges.first { $0.deniedBy != nil })
+        let src = mesh.workloads[e.source], dst = mesh.workloads[e.destination]
+        let r = await MeshScopeMain.invoke(["--demo", "flows", "--status", "403", "-o", "json"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let flows = try #require(try JSONDocument(r.stdout).root["flows"]?.array)
+        let details = "rbac_access_denied_matched_policy[ns[\(dst.namespace)]-policy[\(try #require(e.deniedBy))]-rule[0]]"
+        var inbound = 0, outbound = 0
+        for f in flows {
+            #expect(f["status"]?.int == 403)
+            #expect(f["flags"]?.array?.isEmpty == true, "\(f)")
+            #expect(f["method"]?.string == "DELETE")
+            #expect(f["source"]?["name"]?.string == "\(src.name).\(src.namespace)")
+            #expect(f["destination"]?["name"]?.string == "\(dst.name).\(dst.namespace)")
+            if f["reporter"]?["workload"]?.string == dst.name {
+                inbound += 1
+                #expect(f["responseCodeDetails"]?.string == details)
+                #expect(f["upstreamHost"]?.isNull != false)
+            } else {
+                outbound += 1
+                #expect(f["reporter"]?["workload"]?.string == src.name)
+                #expect(f["responseCodeDetails"]?.string == "via_upstream")
+            }
+        }
+        #expect(inbound > 0 && outbound > 0, "\(inbound) inbound, \(outbound) outbound 403s")
+    }
+
     @Test func demoTopShowsThePlaintextClient() async throws {
         let r = await MeshScopeMain.invoke(["--demo", "top", "-n", "bookinfo"])
         #expect(r.code == 0, "\(r.stderr)")

@@ -11,6 +11,24 @@ enum RuntimeLinks {
     static func edge(_ e: TrafficEdge) -> FindingLink {
         FindingLink(view: "edges", row: "\(e.source)|\(e.destination)|\(e.service)|\(e.reporter)")
     }
+    /// `link` that also names the flows showing the failing requests (``FindingLink/flows``).
+    static func with(_ link: FindingLink, flows: FlowQuery) -> FindingLink {
+        var l = link
+        l.flows = flows
+        return l
+    }
+
+    /// The flows of an edge's failing requests.
+    static func edgeFlows(_ e: TrafficEdge, status: String) -> FlowQuery { FlowQuery(from: e.source, to: e.destination, status: status) }
+
+    /// The flows towards an outbound cluster's service (`outbound|9080||ratings.bookinfo.svc.cluster.local`
+    /// → `--to ratings`, which names the service and its workloads' versions alike).
+    static func clusterFlows(_ cluster: String, status: String? = nil, flags: [String] = []) -> FlowQuery? {
+        let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "outbound", let name = parts[3].split(separator: ".").first, !name.isEmpty else { return nil }
+        return FlowQuery(to: String(name), status: status, flags: flags)
+    }
+
     /// A ztunnel (`namespace/name`) and its tab (`workloads`, `certificates`).
     static func ztunnel(_ key: String, tab: String) -> FindingLink { FindingLink(view: "ztunnel", row: key, tab: tab) }
 }

@@ -40,7 +40,7 @@ enum TrafficRules {
                 "\(e.destination) requires mTLS (\(mode.object) is STRICT) but receives plaintext from \(e.source): those requests are rejected, or reach it around its proxy",
                 evidence: [FindingEvidence("\(mode.object) spec.mtls.mode", "STRICT"),
                            FindingEvidence("\(e.reporter) metrics \(e.source) → \(e.destination)", "connection_security_policy: none")],
-                link: RuntimeLinks.edge(e)))
+                link: RuntimeLinks.with(RuntimeLinks.edge(e), flows: RuntimeLinks.edgeFlows(e, status: "5xx,0"))))
         }
         return out
     }
@@ -101,9 +101,9 @@ enum TrafficRules {
             let measured = e.rates != nil ? "\(Listing.rate(errors)) of \(Listing.rate(requests))" : "\(Int(errors)) of \(Int(requests)) requests since start"
             return edgeErrors.finding(
                 [RuntimeObjects.edge(e)],
-                "\(Listing.percent(ratio)) of requests from \(e.source) to \(e.destination) (\(e.service)) fail with 5xx or no response (\(measured))",
-                evidence: [FindingEvidence("\(e.reporter) metrics istio_requests_total{response_code=~\"5..|0\"} \(e.source) → \(e.destination)", measured)],
-                link: RuntimeLinks.edge(e))
+                "\(Listing.percent(ratio)) of requests from \(e.source) to \(e.destination) (\(e.service)) fail with 5xx, 403 (denied by policy) or no response (\(measured))",
+                evidence: [FindingEvidence("\(e.reporter) metrics istio_requests_total{response_code=~\"5..|0|403\"} \(e.source) → \(e.destination)", measured)],
+                link: RuntimeLinks.with(RuntimeLinks.edge(e), flows: RuntimeLinks.edgeFlows(e, status: "5xx,403,0")))
         }
     }
 
@@ -123,10 +123,14 @@ enum TrafficRules {
                 lines.append(FindingEvidence("\(p.proxyID) /stats \(name) (two reads)", Listing.rate(r)))
             }
             guard rate > options.rbacDeniedRate else { continue }
+            // The policies that can deny there, when the source has the objects.
+            let policies = facts.kube.map { AuthorizationPolicies.selecting(name: p.name, namespace: p.namespace, $0) } ?? []
+            let named = policies.isEmpty ? "the policies that select it" : policies.map { "\($0.object) (\($0.action))" }.joined(separator: ", ")
             out.append(rbacDenied.finding(
-                [RuntimeObjects.proxy(p.proxyID)],
-                "\(p.proxyID) denies \(Listing.rate(rate)) requests by AuthorizationPolicy (403 RBAC: access denied): check the policies that select it",
-                evidence: Array(lines.prefix(5)), link: RuntimeLinks.proxy(p.proxyID, tab: "stats")))
+                [RuntimeObjects.proxy(p.proxyID)] + policies.map(\.object),
+                "\(p.proxyID) denies \(Listing.rate(rate)) requests by AuthorizationPolicy (403 RBAC: access denied): check \(named)",
+                evidence: Array(lines.prefix(5)) + policies.prefix(3).map { FindingEvidence("\($0.object) spec.action", $0.action) },
+                link: RuntimeLinks.with(RuntimeLinks.proxy(p.proxyID, tab: "stats"), flows: FlowQuery(status: "403", pod: p.proxyID))))
         }
         return out
     }
@@ -142,6 +146,38 @@ enum TrafficRules {
             out[s.name] = v
         }
         return out
+    }
+}
+
+/// The AuthorizationPolicies that apply to a pod, as istiod selects them: those of its
+/// namespace whose `selector` matches its labels (or that have none), and the root
+/// namespace's (`istio-system`) without a selector. DENY first (Envoy evaluates DENY before
+/// ALLOW), then ALLOW; CUSTOM and AUDIT deny nothing by themselves.
+///
+/// ```swift
+/// AuthorizationPolicies.selecting(name: "orders-…", namespace: "faults", kube)
+/// // [(AuthorizationPolicy faults/deny-shop-delete, "DENY")]
+/// ```
+enum AuthorizationPolicies {
+    struct Applied {
+        var object: FindingObject
+        var action: String
+    }
+
+    static func selecting(name: String, namespace: String, _ kube: KubeFacts, rootNamespace: String = "istio-system") -> [Applied] {
+        guard let pod = kube.pods.first(where: { $0.metadata.name == name && $0.metadata.namespace == namespace }) else { return [] }
+        var out: [Applied] = []
+        for ap in (kube.objects["AuthorizationPolicy"] ?? []).sorted(by: { $0.key < $1.key }) {
+            let ns = ap.metadata.namespace ?? ""
+            guard ns == namespace || ns == rootNamespace else { continue }
+            let labels = ObjectMeta.stringMap(ap.raw["spec"]?["selector"]?["matchLabels"])
+            guard labels.isEmpty ? true : ns == namespace && labels.allSatisfy({ pod.metadata.labels[$0.key] == $0.value }) else { continue }
+            let action = ap.raw["spec"]?["action"]?.string ?? "ALLOW"
+            guard action == "DENY" || action == "ALLOW" else { continue }
+            out.append(Applied(object: FindingObject(kind: "AuthorizationPolicy", namespace: ns, name: ap.metadata.name,
+                                                     location: kube.locations["AuthorizationPolicy \(ap.key)"]), action: action))
+        }
+        return out.filter { $0.action == "DENY" } + out.filter { $0.action == "ALLOW" }
     }
 }
 

@@ -37,8 +37,12 @@ enum UpstreamRules {
                 evidence: seen.prefix(3).flatMap { p, c in
                     c.hosts.prefix(3).map { FindingEvidence("\(p.proxyID) /clusters \(cluster)", "\($0.address) health_flags::\($0.health.flags)") }
                 },
-                link: RuntimeLinks.proxy(first.proxyID, tab: "endpoints"))
+                link: linkWithFlows(RuntimeLinks.proxy(first.proxyID, tab: "endpoints"), RuntimeLinks.clusterFlows(cluster, flags: ["UH"])))
         }
+    }
+
+    static func linkWithFlows(_ link: FindingLink, _ flows: FlowQuery?) -> FindingLink {
+        flows.map { RuntimeLinks.with(link, flows: $0) } ?? link
     }
 
     // MARK: MS0206
@@ -55,7 +59,7 @@ enum UpstreamRules {
                         FindingEvidence("\(p.proxyID) /clusters \(cluster)", "\($0.address) health_flags::\($0.health.flags)")
                     }
                 },
-                link: RuntimeLinks.proxy(seen[0].0.proxyID, tab: "endpoints"))
+                link: linkWithFlows(RuntimeLinks.proxy(seen[0].0.proxyID, tab: "endpoints"), RuntimeLinks.clusterFlows(cluster, status: "5xx")))
         }
     }
 
@@ -64,18 +68,20 @@ enum UpstreamRules {
     static let connectFailures: FindingRule = FindingRule(code: "MS0207", severity: .warning, title: "Upstream connections failing",
                                              reads: [.statsRates]) { facts, options in
         try rateFindings(facts, options, rule: connectFailures, failed: "upstream_cx_connect_fail", total: "upstream_cx_total",
-                         what: "connection attempts fail", unit: "conn")
+                         what: "connection attempts fail", unit: "conn") { RuntimeLinks.clusterFlows($0, flags: ["UF"]) }
     }
 
     static let upstream5xx: FindingRule = FindingRule(code: "MS0208", severity: .warning, title: "Upstream answering 5xx", reads: [.statsRates]) { facts, options in
-        try rateFindings(facts, options, rule: upstream5xx, failed: "upstream_rq_5xx", total: "upstream_rq_total", what: "requests get 5xx", unit: "rq")
+        try rateFindings(facts, options, rule: upstream5xx, failed: "upstream_rq_5xx", total: "upstream_rq_total", what: "requests get 5xx", unit: "rq") {
+            RuntimeLinks.clusterFlows($0, status: "5xx")
+        }
     }
 
     /// Per cluster, summed over proxies: the failure share of `failed` against `total` over
     /// each proxy's two stats reads, when the traffic is above ``FindingOptions/minimumRate``.
     /// A counter lower than before (a restart) counts from zero, never negative.
     static func rateFindings(_ facts: MeshFacts, _ options: FindingOptions, rule: FindingRule, failed: String, total: String,
-                             what: String, unit: String) throws -> [Finding] {
+                             what: String, unit: String, flows: (String) -> FlowQuery?) throws -> [Finding] {
         struct Sum { var failed = 0.0, total = 0.0, proxies: [(String, Double, Double)] = [] }
         var sums: [String: Sum] = [:]
         for p in facts.proxies.values {
@@ -104,7 +110,7 @@ enum UpstreamRules {
                 evidence: proxies.prefix(3).map { id, f, t in
                     FindingEvidence("\(id) /stats cluster.\(cluster).\(failed) (two reads)", "\(Listing.rate(f)) \(failed), \(Listing.rate(t)) \(total)")
                 },
-                link: proxies.first.map { RuntimeLinks.proxy($0.0, tab: "stats") }))
+                link: proxies.first.map { linkWithFlows(RuntimeLinks.proxy($0.0, tab: "stats"), flows(cluster)) }))
         }
         return out
     }

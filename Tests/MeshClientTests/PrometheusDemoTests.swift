@@ -1,7 +1,9 @@
 import Foundation
 import MeshClient
 import MeshDemo
+import MeshGen
 import MeshModel
+import MeshScopeCLI
 import Testing
 
 /// A real Prometheus (Debian's `/usr/bin/prometheus`, installed by .ci/setup) scraping the
@@ -175,6 +177,7 @@ import Testing
             #expect(Set(now.edges.map { key($0) + " " + $0.reporter }) == Set(state.edges.map { key($0) + " " + $0.reporter }))
             let scrapedByKey = Dictionary(state.edges.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
             var compared = 0
+            var flagged = 0
             for e in now.edges {
                 guard let s = scrapedByKey[key(e)] else { continue }
                 // Rates over Prometheus's 4 s window against the store's 1 s refresh: equal
@@ -185,21 +188,38 @@ import Testing
                 #expect(Self.near(e.rates?.received, s.rates?.received), "received/s of \(key(e))")
                 // Error columns exactly where the demo makes errors.
                 #expect(((e.rates?.errors ?? 0) > 0) == ((s.rates?.errors ?? 0) > 0) || (e.rates?.errors ?? 0) < 0.5, "errors of \(key(e))")
+                // The same response flags, at the same rates (PromQL's from the same rates query).
+                let promFlags = (e.rates?.flags ?? [:]).filter { $0.value >= 0.5 }, scrapedFlags = (s.rates?.flags ?? [:]).filter { $0.value >= 0.5 }
+                #expect(Set(promFlags.keys) == Set(scrapedFlags.keys), "flags of \(key(e)): \(promFlags) vs \(scrapedFlags)")
+                for (flag, rate) in promFlags { #expect(Self.near(rate, scrapedFlags[flag]), "\(flag)/s of \(key(e))") }
+                if promFlags.isEmpty == false { flagged += 1 }
                 compared += 1
                 // The relabelled `cluster` label is on every edge.
                 #expect(e.cluster == "east")
             }
             #expect(compared == now.edges.count)
             #expect(now.edges.contains { ($0.rates?.errors ?? 0) > 0 })
-            // The demo's proxies export no duration histogram: no latency is made up.
-            #expect(now.edges.allSatisfy { $0.latency == nil })
+            // Every edge with errors says which flags: the demo's 503s are UH, NC or UF.
+            #expect(flagged > 0)
+            for e in now.edges where (e.rates?.errors ?? 0) >= 0.5 {
+                let summary = try #require(e.errorSummary)
+                #expect(summary.hasPrefix("ERR ") && summary.contains("%") && summary.contains(" ("), "\(summary)")
+            }
+            // Latency only where there are requests (TCP edges have no histogram).
+            #expect(now.edges.allSatisfy { $0.latency == nil || $0.requests != nil })
             let table = TrafficEdges.table(now.edges).render(wide: false)
             #expect(table.contains("CLUSTER") && table.contains("east"))
             var live = MeshState()
             live.edges = now.edges
             let liveTable = LiveTables.edges(live).render(wide: false)
             #expect(liveTable.split(separator: "\n").first?.hasSuffix("CLUSTER") == true)
-            #expect(!liveTable.contains("P50 MS"))
+            #expect(liveTable.contains("P50 MS"))
+            let wide = LiveTables.edges(live).render(wide: true)
+            #expect(wide.contains("ERRORS BY FLAG"))
+            let flaggedEdge = try #require(now.edges.first { !($0.rates?.flags ?? [:]).filter { $0.value > 0 }.isEmpty })
+            #expect(wide.contains(try #require(flaggedEdge.errorSummary)))
+            let json = String(decoding: LiveTables.edgesOutput(live).compactJSON(), as: UTF8.self)
+            #expect(json.contains("\"responseFlags\":{\""))
         }
     }
 
@@ -237,6 +257,181 @@ import Testing
             #expect(fallen.sources.keys.contains { $0.endpoint == .ztunnelMetrics })
             #expect(fallen.sources.keys.filter { $0.endpoint == .stats }.count > 1)
             await source.close()
+        }
+    }
+
+    /// A client of the demo API server as `user` (bearer `token`), for RBAC cases.
+    static func client(_ rig: Rig, user: String, token: String) throws -> KubeClient {
+        let dir = NSTemporaryDirectory() + "meshscope-promuser-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: demo
+          cluster:
+            server: \(rig.demo.api.url)
+        users:
+        - name: \(user)
+          user:
+            token: \(token)
+        contexts:
+        - name: demo
+          context: {cluster: demo, user: \(user), namespace: bookinfo}
+        current-context: demo
+
+        """
+        try text.write(toFile: dir + "/config", atomically: true, encoding: .utf8)
+        let env = KubeconfigLoader.Environment(variables: [:], home: dir + "/home", serviceAccountRoot: dir + "/sa")
+        return try KubeClient(connection: try KubeconfigLoader(environment: env).load(.init(kubeconfig: dir + "/config")), options: TransportOptions(requestTimeout: 10))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func discoveredServiceIsReadThroughTheServiceProxy() async throws {
+        try await Self.withRig { rig in
+            let direct = try await Self.promEdges(rig)
+            // Nothing to discover yet: the demo has no Prometheus Service.
+            #expect(await PrometheusDiscovery.find(rig.client) == nil)
+            try rig.demo.addPrometheusService(url: rig.prometheus.url)
+            let found = try #require(await PrometheusDiscovery.find(rig.client))
+            #expect(found == .service(namespace: "istio-system", name: "prometheus", port: "9090"))
+            #expect(found.description == "svc/istio-system/prometheus:9090")
+            let prom = try PrometheusClient(found, kube: rig.client, timeout: 5)
+            let metrics = PrometheusMetrics(client: prom, queries: rig.metrics.queries)
+            rig.demo.api.clearRequestLog()
+            let viaService = try await metrics.edges()
+            #expect(viaService.queries == 3)
+            func key(_ e: TrafficEdge) -> String { "\(e.source) → \(e.destination) via \(e.service) \(e.security.rawValue) \(e.reporter)" }
+            #expect(!viaService.edges.isEmpty)
+            #expect(Set(viaService.edges.map(key)) == Set(direct.edges.map(key)))
+            // Every query went through the API server's service proxy, the port by number.
+            let proxied = rig.demo.api.requestLog.filter { $0.hasPrefix("GET /api/v1/namespaces/istio-system/services/prometheus:9090/proxy/api/v1/query?") }
+            #expect(proxied.count == 3, "\(rig.demo.api.requestLog)")
+            // By port name too, as `svc/istio-system/prometheus:http-web` asks.
+            let byName = try PrometheusClient(try PrometheusTarget.parse("svc/istio-system/prometheus:http-web"), kube: rig.client, timeout: 5)
+            #expect(try await byName.query("count(up == 1)").series.first?.value ?? 0 > 0)
+
+            // The live store says which Prometheus it reads (the header, `connections`).
+            let source = ClusterMeshSource(client: rig.client, admin: rig.admin, namespace: nil, syncTimeout: 30, prometheus: metrics)
+            let store = MeshStore.over(source, options: .init(refresh: 1, maxConcurrent: 16, maxBackoff: 2))
+            let poller = Task { await store.run() }
+            defer { poller.cancel() }
+            let state = try #require(await Self.scraped(store) { $0.metrics.kind == .prometheus && !$0.edges.isEmpty })
+            #expect(state.metrics.summary == "metrics: prometheus svc/istio-system/prometheus:9090 (rate 4s)")
+            #expect(Set(state.edges.map(key)) == Set(direct.edges.map(key)))
+            await source.close()
+
+            // `connections` discovers it by itself and says which it found.
+            let kubeconfig = try rig.demo.writeKubeconfig(path: NSTemporaryDirectory() + "meshscope-promsvc-\(UUID().uuidString.prefix(8)).kubeconfig")
+            defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+            let out = await MeshScopeMain.invoke(["connections", "--edges", "--kubeconfig", kubeconfig, "--refresh", "1s", "--prometheus-scrape-interval", "1s"])
+            #expect(out.code == 0, "\(out.stderr)")
+            #expect(out.stderr.contains("meshscope: metrics: prometheus svc/istio-system/prometheus:9090 (rate 4s)"), "\(out.stderr)")
+            #expect(out.stdout.hasPrefix("SOURCE "), "\(out.stdout)")
+
+            // The wire answers of the real service proxy: an unknown port, then no endpoints.
+            let badPort = try PrometheusClient(.service(namespace: "istio-system", name: "prometheus", port: "9091"), kube: rig.client, timeout: 5)
+            do throws(PrometheusError) {
+                _ = try await badPort.query("up")
+                Issue.record("port 9091 answered")
+            } catch {
+                #expect(error.message.hasSuffix("no service port 9091 found for service \"prometheus\""), "\(error.message)")
+            }
+            rig.demo.api.delete(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", namespace: "istio-system", name: "prometheus-demo")
+            do throws(PrometheusError) {
+                _ = try await prom.query("up")
+                Issue.record("a Service without endpoints answered")
+            } catch {
+                #expect(error.message.hasSuffix("no endpoints available for service \"prometheus\""), "\(error.message)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func serviceProxyForbiddenFallsBackToScrapingInOneLine() async throws {
+        try await Self.withRig { rig in
+            _ = try await Self.promEdges(rig)
+            try rig.demo.addPrometheusService(url: rig.prometheus.url, namespace: "monitoring")
+            // A least-privilege user: may read Services and reach pods, not proxy to Services.
+            rig.demo.api.addToken("viewer-token", user: "viewer")
+            rig.demo.api.deny(user: "viewer", verb: "get", resource: "services/proxy")
+            let viewer = try Self.client(rig, user: "viewer", token: "viewer-token")
+            let admin = AdminClient(.apiServerProxy(viewer), timeout: 5, maxConcurrent: 16)
+            let found = try #require(await PrometheusDiscovery.find(viewer))
+            #expect(found == .service(namespace: "monitoring", name: "prometheus", port: "9090"))
+            let prom = try PrometheusClient(found, kube: viewer, timeout: 5)
+            let metrics = PrometheusMetrics(client: prom, queries: rig.metrics.queries)
+            let source = ClusterMeshSource(client: viewer, admin: admin, namespace: nil, syncTimeout: 30, prometheus: metrics)
+            let store = MeshStore.over(source, options: .init(refresh: 1, maxConcurrent: 16, maxBackoff: 2))
+            let poller = Task { await store.run() }
+            let state = await Self.scraped(store) { $0.metrics.message != nil && $0.edges.contains { $0.rates != nil } }
+            poller.cancel()
+            await source.close()
+            await admin.shutdown()
+            await viewer.shutdown()
+            let s = try #require(state)
+            #expect(s.metrics.kind == .scrape)
+            let message = try #require(s.metrics.message)
+            #expect(message == "svc/monitoring/prometheus:9090: /api/v1/query: services \"prometheus:9090\" is forbidden: User \"viewer\" cannot get resource \"services/proxy\" in API group \"\" in the namespace \"monitoring\"; scraping proxies instead", "\(message)")
+            #expect(s.metrics.summary.hasPrefix("metrics: scraped (prometheus svc/monitoring/prometheus:9090: "))
+            #expect(s.sources.keys.contains { $0.endpoint == .stats })
+        }
+    }
+
+    /// Bounds of the Istio bucket a latency falls in: (lower, upper].
+    static func bucket(_ ms: Double) -> (Double, Double) {
+        let bounds = [0] + DemoTraffic.durationBuckets + [.infinity]
+        let k = bounds.firstIndex { $0 >= ms } ?? bounds.count - 1
+        return (bounds[max(0, k - 1)], bounds[k])
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func latencyFromPromQLAndFromScrapedBucketsIsWhatTheDemoDeclares() async throws {
+        try await Self.withRig { rig in
+            _ = try await Self.promEdges(rig)
+            let source = ClusterMeshSource(client: rig.client, admin: rig.admin, namespace: nil, syncTimeout: 30)
+            let store = MeshStore.over(source, options: .init(refresh: 1, maxConcurrent: 16, maxBackoff: 2))
+            let poller = Task { await store.run() }
+            defer { poller.cancel() }
+            let first = try #require(await Self.scraped(store))
+            let state = try #require(await Self.scraped(store, after: first.generation + 1) { $0.failing.isEmpty })
+            let now = try await rig.metrics.edges()
+            await source.close()
+            let mesh = rig.demo.mesh
+            // The latency the demo model declares for an edge (its source, destination, service).
+            func declared(_ e: TrafficEdge) -> DemoTraffic.Latency? {
+                mesh.edges.first { d in
+                    let s = mesh.workloads[d.source], t = mesh.workloads[d.destination]
+                    return "\(s.name).\(s.namespace)" == e.source && "\(t.name).\(t.namespace)" == e.destination && mesh.services[d.service].fqdn == e.service
+                }.map(DemoTraffic.latency)
+            }
+            func key(_ e: TrafficEdge) -> String { "\(e.source) → \(e.destination) via \(e.service) \(e.security.rawValue)" }
+            // A quantile read from buckets is exact up to its bucket: it lies within the bounds
+            // of the bucket holding the declared value. Edges with enough requests in the window
+            // that a count's rounding cannot move the rank across a bound.
+            func check(_ got: TrafficEdge.Latency?, _ want: DemoTraffic.Latency, _ what: String) {
+                for (name, value, expected) in [("p50", got?.p50, want.p50), ("p99", got?.p99, want.p99)] {
+                    let (lo, hi) = Self.bucket(expected)
+                    #expect(value.map { $0 >= lo && $0 <= hi } == true, "\(what) \(name): \(String(describing: value)) outside (\(lo), \(hi)] of the declared \(expected)")
+                }
+            }
+            var promChecked = 0, scrapedChecked = 0
+            for e in now.edges where (e.rates?.requests ?? 0) * now.window >= 400 {
+                let want = try #require(declared(e), "no demo edge \(key(e))")
+                check(e.latency, want, "PromQL \(key(e))")
+                promChecked += 1
+            }
+            let interval = try #require(state.interval)
+            for e in state.edges where (e.rates?.requests ?? 0) * interval >= 200 {
+                let want = try #require(declared(e), "no demo edge \(key(e))")
+                check(e.latency, want, "scraped \(key(e))")
+                scrapedChecked += 1
+            }
+            #expect(promChecked > 0 && scrapedChecked > 0, "\(promChecked) PromQL and \(scrapedChecked) scraped edges checked")
+            // Only HTTP edges have a latency, from either source.
+            #expect(state.edges.allSatisfy { $0.latency == nil || $0.requests != nil })
+            #expect(now.edges.filter { $0.latency != nil }.count > 0)
         }
     }
 }

@@ -51,7 +51,8 @@ import Testing
         #expect(PromQL(window: 90).range == "90s")
         let by = "sum by (reporter,source_workload,source_workload_namespace,destination_workload,destination_workload_namespace,destination_service,connection_security_policy,source_principal,destination_principal,request_protocol,cluster"
         #expect(q.rates.hasPrefix("label_replace(\(by)) (rate(istio_tcp_connections_opened_total[1m])), \"meshscope\", \"opened\", \"\", \"\") or "))
-        #expect(q.rates.contains("label_replace(\(by),response_code) (rate(istio_requests_total[1m])), \"meshscope\", \"requests\", \"\", \"\")"))
+        #expect(q.rates.contains("label_replace(\(by),response_code,response_flags) (rate(istio_requests_total[1m])), \"meshscope\", \"requests\", \"\", \"\")"))
+        #expect(q.totals.contains("label_replace(\(by),response_code,response_flags) (istio_requests_total)"))
         #expect(q.totals.contains("label_replace(\(by)) (istio_tcp_sent_bytes_total), \"meshscope\", \"sent\", \"\", \"\")"))
         #expect(q.latency == "label_replace(histogram_quantile(0.5, \(by),le) (rate(istio_request_duration_milliseconds_bucket[1m]))), \"meshscope\", \"p50\", \"\", \"\") or label_replace(histogram_quantile(0.99, \(by),le) (rate(istio_request_duration_milliseconds_bucket[1m]))), \"meshscope\", \"p99\", \"\", \"\")")
         // Never a raw series: every part is a sum or a quantile of sums.
@@ -156,5 +157,91 @@ import Testing
                 == "metrics: prometheus svc/istio-system/prometheus:9090 (rate 1m)")
         #expect(MetricsOrigin(kind: .scrape, prometheus: "http://p:9090", message: "connection refused").summary
                 == "metrics: scraped (prometheus http://p:9090: connection refused)")
+    }
+
+    @Test func errorsByResponseFlagAgreeFromPromQLAndFromScraping() throws {
+        // 100 req/s: 95.9 answered 200 without a flag, 3.9 answered 503 UH, 0.2 answered 503 URX.
+        let rows: [(code: String, flag: String, rate: Double)] = [("200", "-", 95.9), ("503", "UH", 3.9), ("503", "URX", 0.2)]
+        let rates = Self.vector(rows.map { (Self.labels("requests", reporter: "destination", extra: ["response_code": $0.code, "response_flags": $0.flag]), $0.rate) })
+        let totals = Self.vector(rows.map { (Self.labels("requests", reporter: "destination", extra: ["response_code": $0.code, "response_flags": $0.flag]), $0.rate * 10) })
+        let prom = try #require(try PrometheusEdges.build(rates: rates, totals: totals, latency: nil).first)
+        #expect(prom.rates?.flags == ["UH": 3.9, "URX": 0.2])
+        #expect(prom.flags == ["UH": 39, "URX": 2])
+        #expect(prom.errorSummary == "ERR 4.1% (UH 3.9%, URX 0.2%)")
+
+        // The same traffic scraped: two samples 10 s apart of the proxy's own series.
+        func text(_ scale: Double) -> String {
+            rows.map { r in
+                #"istio_requests_total{reporter="destination",source_workload="sleep",source_workload_namespace="default",destination_workload="httpbin",destination_workload_namespace="default",destination_service="httpbin.default.svc.cluster.local",request_protocol="http",response_code="\#(r.code)",response_flags="\#(r.flag)",connection_security_policy="mutual_tls"} \#(Int((r.rate * scale).rounded()))"#
+            }.joined(separator: "\n") + "\n"
+        }
+        let scraped = try #require(TrafficEdges.build(current: PrometheusText.parse(text(20)), previous: PrometheusText.parse(text(10)), interval: 10).first)
+        #expect(scraped.flags == ["UH": 78, "URX": 4])
+        #expect(scraped.errorSummary == prom.errorSummary)
+        // Replicas add up, flag by flag.
+        let merged = try #require(LiveEdges.merge([[scraped], [scraped]]).first)
+        #expect(merged.rates?.flags == ["UH": 7.8, "URX": 0.4])
+        #expect(merged.errorSummary == "ERR 4.1% (UH 3.9%, URX 0.2%)")
+        // Where edges show them: the wide table and JSON.
+        let wide = TrafficEdges.table([prom]).render(wide: true)
+        #expect(wide.contains("ERRORS BY FLAG") && wide.contains("ERR 4.1% (UH 3.9%, URX 0.2%)"))
+        #expect(!TrafficEdges.table([prom]).render(wide: false).contains("ERRORS BY FLAG"))
+        let json = String(decoding: TrafficEdges.output([prom]).compactJSON(), as: UTF8.self)
+        #expect(json.contains(#""responseFlags":{"UH":39,"URX":2}"#) && json.contains(#""responseFlags":{"UH":3.9,"URX":0.2}"#), "\(json)")
+        // No requests, no summary; requests without errors, a plain 0%.
+        var tcp = prom
+        tcp.requests = nil
+        tcp.rates = nil
+        #expect(tcp.errorSummary == nil)
+        var clean = prom
+        clean.rates?.errors = 0
+        clean.rates?.flags = [:]
+        #expect(clean.errorSummary == "ERR 0%")
+    }
+
+    @Test func latencyQuantilesFromBucketsAsHistogramQuantileReadsThem() throws {
+        // 100 observations: 20 ≤ 5 ms, 40 in (5, 10], 30 in (10, 25], 8 in (25, 50], 2 above 50.
+        var h = LatencyHistogram()
+        for (le, n) in [(Double.infinity, 100.0), (5, 20), (10, 60), (25, 90), (50, 98)] { h.add(le: le, n) }
+        #expect(h.buckets.map(\.le) == [5, 10, 25, 50, .infinity])
+        // p50: rank 50 falls in (5, 10] at the 30th of its 40: 5 + 5 × 30/40.
+        #expect(h.quantile(0.5) == 8.75)
+        // p90: rank 90 is the last of (10, 25].
+        #expect(h.quantile(0.9) == 25)
+        // p99: rank 99 falls in +Inf: the highest finite bound.
+        #expect(h.quantile(0.99) == 50)
+        // p10: rank 10 in the first bucket, from 0.
+        #expect(h.quantile(0.1) == 2.5)
+        var noInf = LatencyHistogram()
+        noInf.add(le: 10, 5)
+        noInf.add(le: 20, 10)
+        #expect(noInf.quantile(0.5) == nil)
+        var empty = LatencyHistogram()
+        empty.add(le: 10, 0)
+        empty.add(le: .infinity, 0)
+        #expect(empty.latency == nil)
+        #expect(LatencyHistogram.bound("+Inf") == .infinity && LatencyHistogram.bound("2.5") == 2.5 && LatencyHistogram.bound("x") == nil)
+        // A hostile number of bounds is capped.
+        var many = LatencyHistogram()
+        for k in 0..<1_000 { many.add(le: Double(k), 1) }
+        #expect(many.buckets.count == LatencyHistogram.maxBuckets)
+
+        // Scraped: the buckets' increases between two samples, summed over two replicas, give
+        // the same quantiles.
+        func text(_ counts: [(String, Int)]) -> String {
+            counts.map { le, n in
+                #"istio_request_duration_milliseconds_bucket{reporter="destination",source_workload="sleep",source_workload_namespace="default",destination_workload="httpbin",destination_workload_namespace="default",destination_service="httpbin.default.svc.cluster.local",request_protocol="http",response_code="200",connection_security_policy="mutual_tls",le="\#(le)"} \#(n)"#
+            }.joined(separator: "\n") + "\n" + #"istio_requests_total{reporter="destination",source_workload="sleep",source_workload_namespace="default",destination_workload="httpbin",destination_workload_namespace="default",destination_service="httpbin.default.svc.cluster.local",request_protocol="http",response_code="200",connection_security_policy="mutual_tls"} "# + String(counts.last!.1) + "\n"
+        }
+        let before = PrometheusText.parse(text([("5", 100), ("10", 100), ("25", 100), ("50", 100), ("+Inf", 100)]))
+        // Each replica adds half of the observations above.
+        let after = PrometheusText.parse(text([("5", 110), ("10", 130), ("25", 145), ("50", 149), ("+Inf", 150)]))
+        let replica = try #require(TrafficEdges.build(current: after, previous: before, interval: 10).first)
+        #expect(replica.latency == TrafficEdge.Latency(p50: 8.75, p99: 50))
+        let merged = try #require(LiveEdges.merge([[replica], [replica]]).first)
+        #expect(merged.durations.buckets.map(\.count) == [20, 60, 90, 98, 100])
+        #expect(merged.latency == TrafficEdge.Latency(p50: 8.75, p99: 50))
+        // One sample alone has no interval: no latency.
+        #expect(TrafficEdges.build(current: after).first?.latency == nil)
     }
 }

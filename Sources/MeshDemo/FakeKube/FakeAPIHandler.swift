@@ -13,6 +13,8 @@ extension FakeAPIServer {
         case collection(APIResource, namespace: String?)
         case object(APIResource, namespace: String?, name: String)
         case podProxy(namespace: String, pod: String, port: Int, rest: String)
+        /// `services/[SCHEME:]NAME[:PORT]/proxy/REST`; `id` is the name segment as sent.
+        case serviceProxy(namespace: String, service: String, port: String, id: String, rest: String)
         case podLog(namespace: String, pod: String)
         case notFound
     }
@@ -97,6 +99,8 @@ extension FakeAPIServer {
             }
         case .podProxy(let ns, let pod, let port, let rest):
             return await proxy(namespace: ns, pod: pod, port: port, rest: rest, req)
+        case .serviceProxy(let ns, let service, let port, let id, _):
+            return await serviceProxy(namespace: ns, service: service, port: port, id: id, req)
         case .podLog(let ns, let pod):
             return req.method == .GET ? podLog(namespace: ns, pod: pod, req) : methodNotAllowed(req)
         case .discovery, .notFound:
@@ -175,6 +179,14 @@ extension FakeAPIServer {
             let port = nameParts.count > 1 ? Int(nameParts[1]) ?? 0 : 80
             return .podProxy(namespace: ns, pod: pod, port: port, rest: "/" + rest.dropFirst().joined(separator: "/"))
         }
+        // services/[SCHEME:]NAME[:PORT]/proxy/PATH: the port by name or number.
+        if r.kind == "Service", r.group.isEmpty, rest.first == "proxy", let ns = namespace {
+            var nameParts = name.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            if nameParts.count == 3 { nameParts.removeFirst() }
+            guard nameParts.count <= 2, !nameParts[0].isEmpty else { return .notFound }
+            return .serviceProxy(namespace: ns, service: nameParts[0], port: nameParts.count > 1 ? nameParts[1] : "", id: name,
+                                 rest: "/" + rest.dropFirst().joined(separator: "/"))
+        }
         if r.kind == "Pod", r.group.isEmpty, rest.count == 1, rest.first == "log", let ns = namespace { return .podLog(namespace: ns, pod: name) }
         return .notFound
     }
@@ -194,7 +206,7 @@ extension FakeAPIServer {
             default: verb = req.method.rawValue.lowercased()
             }
             return (verb, r.name, ns)
-        case .podProxy(let ns, _, _, _):
+        case .podProxy(let ns, _, _, _), .serviceProxy(let ns, _, _, _, _):
             // As Kubernetes' RequestInfo names them: a POST through the pod proxy is `create`.
             let verb: String
             switch req.method {
@@ -205,6 +217,7 @@ extension FakeAPIServer {
             case .DELETE: verb = "delete"
             default: verb = req.method.rawValue.lowercased()
             }
+            if case .serviceProxy = route { return (verb, "services/proxy", ns) }
             return (verb, "pods/proxy", ns)
         case .podLog(let ns, _):
             return ("get", "pods/log", ns)
@@ -224,6 +237,7 @@ extension FakeAPIServer {
         switch route {
         case .object(_, _, let name): name
         case .podProxy(_, let pod, _, _), .podLog(_, let pod): pod
+        case .serviceProxy(_, _, _, let id, _): id
         default: nil
         }
     }
@@ -548,6 +562,12 @@ extension FakeAPIServer {
         // Forward the raw path below /proxy and the query, as the API server does.
         let marker = "/proxy"
         let rawRest = req.rawPath.range(of: marker).map { String(req.rawPath[$0.upperBound...]) } ?? rest
+        return await forward(to: backend, rawRest: rawRest, req)
+    }
+
+    /// Sends the request's method, `rawRest` and query to `backend` and passes its status,
+    /// Content-Type and body back (error bodies included), as the API server's proxies do.
+    func forward(to backend: String, rawRest: String, _ req: DemoHTTPRequest) async -> DemoHTTPResponse {
         var request = HTTPClientRequest(url: backend + (rawRest.isEmpty ? "/" : rawRest) + (req.rawQuery.isEmpty ? "" : "?" + req.rawQuery))
         request.method = req.method
         do {

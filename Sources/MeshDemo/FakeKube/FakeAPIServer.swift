@@ -277,6 +277,8 @@ final class Knobs: @unchecked Sendable {
         var throttle: (count: Int, seconds: Int) = (0, 0)
         var failures: [InjectedFailure] = []
         var adminBackends: [String: String] = [:]
+        /// Endpoint `IP:PORT` → base URL, for the service proxy.
+        var endpointBackends: [String: String] = [:]
         var log: [LoggedRequest] = []
 
         /// Keeps the newest ``logLimit`` requests: a demo polling thousands of proxies would

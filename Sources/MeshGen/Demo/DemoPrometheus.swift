@@ -5,10 +5,11 @@ struct DemoPrometheusWriter {
     private var families: [String: (type: String, help: String, lines: ByteWriter)] = [:]
 
     mutating func add(_ name: String, type: String = "counter", help: String, labels: [(String, String)], value: Int) {
-        let family = name.hasSuffix("_sum") || name.hasSuffix("_count") ? String(name[..<name.lastIndex(of: "_")!]) : name
+        let histogram = name.hasSuffix("_sum") || name.hasSuffix("_count") || name.hasSuffix("_bucket")
+        let family = histogram ? String(name[..<name.lastIndex(of: "_")!]) : name
         if families[family] == nil {
             order.append(family)
-            families[family] = (name.hasSuffix("_sum") || name.hasSuffix("_count") ? "histogram" : type, help, ByteWriter(capacity: 1024))
+            families[family] = (histogram ? "histogram" : type, help, ByteWriter(capacity: 1024))
         }
         families[family]!.lines.write(name)
         if !labels.isEmpty {
@@ -61,6 +62,22 @@ extension DemoMesh {
         return labels
     }
 
+    /// The edge's request durations as Envoy's histogram: cumulative counts per Istio bucket
+    /// from the latency the demo declares (``DemoTraffic/latency(_:)``), so
+    /// `histogram_quantile` over them lands in the declared quantile's bucket.
+    func writeDurations(_ w: inout DemoPrometheusWriter, _ e: Edge, labels: [(String, String)], requests: Int) {
+        let name = "istio_request_duration_milliseconds"
+        let help = "Request duration in milliseconds."
+        let l = DemoTraffic.latency(e)
+        for le in DemoTraffic.durationBuckets {
+            let bound = le == le.rounded() ? String(Int(le)) : String(le)
+            w.add(name + "_bucket", help: help, labels: labels + [("le", bound)], value: Int(Double(requests) * DemoTraffic.durationShare(l, atMost: le)))
+        }
+        w.add(name + "_bucket", help: help, labels: labels + [("le", "+Inf")], value: requests)
+        w.add(name + "_sum", help: help, labels: labels, value: Int(Double(requests) * DemoTraffic.meanDuration(l)))
+        w.add(name + "_count", help: help, labels: labels, value: requests)
+    }
+
     /// Writes one edge's Istio series: requests and sizes for HTTP, TCP counters otherwise
     /// (or always, with `tcpOnly`, as ztunnel does).
     func writeIstio(_ w: inout DemoPrometheusWriter, _ e: Edge, reporter: String, security: String, counters c: DemoTraffic.Counters,
@@ -79,6 +96,7 @@ extension DemoMesh {
             w.add("istio_request_bytes_count", help: "Request sizes.", labels: labels, value: c.requests)
             w.add("istio_response_bytes_sum", help: "Response sizes.", labels: labels, value: c.responseBytes)
             w.add("istio_response_bytes_count", help: "Response sizes.", labels: labels, value: c.requests)
+            writeDurations(&w, e, labels: labels, requests: c.requests)
             return
         }
         let labels = istioLabels(e, reporter: reporter, security: security, code: nil)

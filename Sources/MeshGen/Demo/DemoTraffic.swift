@@ -57,6 +57,42 @@ public enum DemoTraffic {
         return c
     }
 
+    /// The request latency the demo declares for an edge, in milliseconds: what its proxies'
+    /// `istio_request_duration_milliseconds` histograms count (``durationShare(_:atMost:)``).
+    /// Requests the client's Envoy answers itself (UH, NC) take well under a millisecond.
+    public struct Latency: Sendable, Equatable {
+        public var p50: Double
+        public var p99: Double
+    }
+
+    /// Istio's default duration buckets (milliseconds), `+Inf` aside.
+    public static let durationBuckets: [Double] = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
+                                                   300_000, 600_000, 1_800_000, 3_600_000]
+
+    /// p50 between 3.5 and 39.5 ms, p99 three to eight times that; neither ever on a bucket
+    /// bound, so the bucket a quantile falls in is never a matter of rounding.
+    public static func latency(_ edge: DemoMesh.Edge) -> Latency {
+        if edge.failsAtClient { return Latency(p50: 0.2, p99: 0.8) }
+        let p50 = Double(3 + Int(edge.seed % 37)) + 0.5
+        return Latency(p50: p50, p99: p50 * Double(3 + Int((edge.seed >> 16) % 6)) + 0.3)
+    }
+
+    /// The share of requests that took at most `ms`: linear from 0 to p50 (half of them),
+    /// from p50 to p99 (49%), and from p99 to twice p99 (the last 1%).
+    public static func durationShare(_ l: Latency, atMost ms: Double) -> Double {
+        let points: [(Double, Double)] = [(0, 0), (l.p50, 0.5), (l.p99, 0.99), (2 * l.p99, 1)]
+        for k in 1..<points.count where ms < points[k].0 {
+            let (x0, y0) = points[k - 1], (x1, y1) = points[k]
+            return y0 + (y1 - y0) * max(0, ms - x0) / (x1 - x0)
+        }
+        return 1
+    }
+
+    /// The mean of that distribution (the histogram's `_sum` per request).
+    public static func meanDuration(_ l: Latency) -> Double {
+        0.5 * l.p50 / 2 + 0.49 * (l.p50 + l.p99) / 2 + 0.01 * 1.5 * l.p99
+    }
+
     /// A host's share of upstream requests from one source pod (Envoy `/clusters` stats).
     public static func hostRequests(_ edge: DemoMesh.Edge, sourcePod: Int, host: Int, tick: Int, since: Int = 0) -> (total: Int, errors: Int) {
         let key = edge.seed &+ UInt64(sourcePod) &* 0x100_0000_01B3 &+ UInt64(host) &* 0x9E37_79B9

@@ -39,11 +39,18 @@ public struct TrafficEdge: Sendable, Equatable {
     public var requests: Double?
     /// Requests answered 5xx or not at all (`response_code="0"`).
     public var errors: Double?
+    /// Requests by Envoy response flag (`response_flags` other than `-`: `UH`, `URX`, `NC`,
+    /// comma-joined when several), from the same `istio_requests_total` series; empty where
+    /// none was flagged or the source has no such label.
+    public var flags: [String: Double] = [:]
     /// Per-second rates between two samples, when there were two.
     public var rates: Rates?
-    /// Request latency quantiles, where the source measures them (Prometheus's duration
-    /// histogram); nil from proxies' counters alone.
+    /// Request latency quantiles, where the source measures them: PromQL's
+    /// `histogram_quantile`, or ``durations`` of two scraped samples; nil without the histogram.
     public var latency: Latency?
+    /// Scraped edges: the increase of each `istio_request_duration_milliseconds_bucket` over
+    /// the interval, kept so replicas' buckets add up before ``latency`` is read from them.
+    public var durations = LatencyHistogram()
     /// The `cluster` label of a Prometheus that spans clusters (Thanos, Mimir): which
     /// cluster reported the edge; nil for a single cluster.
     public var cluster: String?
@@ -69,5 +76,7 @@ public struct TrafficEdge: Sendable, Equatable {
         public var received: Double
         public var requests: Double?
         public var errors: Double?
+        /// Flagged requests per second, by flag (see ``TrafficEdge/flags``).
+        public var flags: [String: Double] = [:]
     }
 }

@@ -29,7 +29,7 @@ extension TrafficEdges {
         if withLatency { columns += [.init("P50 MS", numeric: true), .init("P99 MS", numeric: true)] }
         if withCluster { columns.append(.init("CLUSTER")) }
         columns += [
-            .init("REPORTER", wideOnly: true), .init("PROTOCOL", wideOnly: true),
+            .init("ERRORS BY FLAG", wideOnly: true), .init("REPORTER", wideOnly: true), .init("PROTOCOL", wideOnly: true),
             .init("SOURCE PRINCIPAL", wideOnly: true), .init("DESTINATION PRINCIPAL", wideOnly: true),
         ]
         var table = Table(columns: columns, layout: TabWriter(minWidth: 0, padding: 3))
@@ -48,7 +48,7 @@ extension TrafficEdges {
             }
             if withLatency { row += [e.latency?.p50.map(milliseconds) ?? "-", e.latency?.p99.map(milliseconds) ?? "-"] }
             if withCluster { row.append(e.cluster ?? "-") }
-            row += [e.reporter, e.protocols.joined(separator: ","), e.sourcePrincipal, e.destinationPrincipal]
+            row += [e.errorSummary ?? "-", e.reporter, e.protocols.joined(separator: ","), e.sourcePrincipal, e.destinationPrincipal]
             return row
         }
         return table
@@ -78,13 +78,13 @@ extension TrafficEdges {
                 ("protocols", .array(e.protocols.map { .string($0) })),
                 ("open", number(e.open)), ("opened", number(e.opened)), ("closed", number(e.closed)),
                 ("sent", number(e.sent)), ("received", number(e.received)),
-                ("requests", e.requests.map(number)), ("errors", e.errors.map(number)),
+                ("requests", e.requests.map(number)), ("errors", e.errors.map(number)), ("responseFlags", flags(e.flags, number: number)),
             ]
             if let r = e.rates {
                 pairs.append(("ratesPerSecond", .compact([
                     ("opened", .double(r.opened)), ("closed", .double(r.closed)), ("sent", .double(r.sent)),
                     ("received", .double(r.received)), ("requests", r.requests.map { .double($0) }),
-                    ("errors", r.errors.map { .double($0) }),
+                    ("errors", r.errors.map { .double($0) }), ("responseFlags", flags(r.flags, number: { .double($0) })),
                 ])))
             }
             if let l = e.latency {
@@ -93,6 +93,11 @@ extension TrafficEdges {
             if let c = e.cluster { pairs.append(("cluster", .string(c))) }
             return .compact(pairs)
         })
+    }
+
+    /// Flagged requests by flag, flags sorted; nil (left out) when none was flagged.
+    static func flags(_ flags: [String: Double], number: (Double) -> JSONTree) -> JSONTree? {
+        flags.isEmpty ? nil : .object(JSONObject(flags.sorted { $0.key < $1.key }.map { ($0.key, number($0.value)) }))
     }
 
     static func number(_ v: Double) -> JSONTree {

@@ -12,7 +12,7 @@ public enum TrafficEdges {
     }
 
     enum Family {
-        case opened, closed, sent, received, requests, requestBytes, responseBytes
+        case opened, closed, sent, received, requests, requestBytes, responseBytes, durationBucket
 
         init?(_ name: String) {
             switch name {
@@ -23,6 +23,7 @@ public enum TrafficEdges {
             case "istio_requests_total": self = .requests
             case "istio_request_bytes_sum": self = .requestBytes
             case "istio_response_bytes_sum": self = .responseBytes
+            case "istio_request_duration_milliseconds_bucket": self = .durationBucket
             default: return nil
             }
         }
@@ -32,7 +33,7 @@ public enum TrafficEdges {
     struct LabelLayout {
         enum Field {
             case reporter, sourceWorkload, sourceNamespace, destinationWorkload, destinationNamespace, service
-            case security, sourcePrincipal, destinationPrincipal, protocol_, responseCode, other
+            case security, sourcePrincipal, destinationPrincipal, protocol_, responseCode, responseFlags, le, other
         }
 
         var names: [String]
@@ -53,6 +54,8 @@ public enum TrafficEdges {
                 case "destination_principal": .destinationPrincipal
                 case "request_protocol": .protocol_
                 case "response_code": .responseCode
+                case "response_flags": .responseFlags
+                case "le": .le
                 default: .other
                 }
             }
@@ -91,11 +94,17 @@ public enum TrafficEdges {
         var sourcePrincipal = ""
         var destinationPrincipal = ""
         var protocols: [String] = []
+        var durations = LatencyHistogram()
 
         /// One sample's contribution, applied in place (one dictionary access per sample).
-        mutating func add(_ family: Family, value: Double, delta: Double?, isError: Bool, sourcePrincipal src: String, destinationPrincipal dst: String, protocol proto: String) {
-            values.add(family, value, isError: isError)
-            if let delta { deltas.add(family, delta, isError: isError) }
+        mutating func add(_ family: Family, value: Double, delta: Double?, isError: Bool, flag: String, bound: String, sourcePrincipal src: String, destinationPrincipal dst: String, protocol proto: String) {
+            if family == .durationBucket {
+                // Latency is an interval's: only the buckets' increases count.
+                if let delta, let le = LatencyHistogram.bound(bound) { durations.add(le: le, delta) }
+                return
+            }
+            values.add(family, value, isError: isError, flag: flag)
+            if let delta { deltas.add(family, delta, isError: isError, flag: flag) }
             if sourcePrincipal.isEmpty || sourcePrincipal == "unknown" { sourcePrincipal = src }
             if destinationPrincipal.isEmpty || destinationPrincipal == "unknown" { destinationPrincipal = dst }
             if !proto.isEmpty && !protocols.contains(proto) { protocols.append(proto) }
@@ -106,8 +115,9 @@ public enum TrafficEdges {
         var opened = 0.0, closed = 0.0, sent = 0.0, received = 0.0
         var requests: Double?
         var errors: Double?
+        var flags: [String: Double] = [:]
 
-        mutating func add(_ family: Family, _ v: Double, isError: Bool) {
+        mutating func add(_ family: Family, _ v: Double, isError: Bool, flag: String) {
             switch family {
             case .opened: opened += v
             case .closed: closed += v
@@ -116,6 +126,8 @@ public enum TrafficEdges {
             case .requests:
                 requests = (requests ?? 0) + v
                 errors = (errors ?? 0) + (isError ? v : 0)
+                if TrafficEdges.isFlagged(flag) { flags[flag, default: 0] += v }
+            case .durationBucket: break
             }
         }
     }
@@ -159,6 +171,8 @@ public enum TrafficEdges {
             var dstPrincipal = ""
             var proto = ""
             var isError = false
+            var flag = ""
+            var bound = ""
             // Exporters print every series of a family with the same label names in the same
             // order, and the parser interns names, so checking the last layout is a pointer
             // comparison per label instead of a string switch.
@@ -176,6 +190,8 @@ public enum TrafficEdges {
                 case .destinationPrincipal: dstPrincipal = l.value
                 case .protocol_: proto = l.value
                 case .responseCode: isError = isErrorCode(l.value)
+                case .responseFlags: flag = l.value
+                case .le: bound = l.value
                 case .other: break
                 }
             }
@@ -186,7 +202,7 @@ public enum TrafficEdges {
                 delta = previousValue(s).map { s.value >= $0 ? s.value - $0 : max(0, s.value) } ?? max(0, s.value)
             }
             groups[GroupKey(edge: edge, reporter: reporter, security: security), default: Accumulator()].add(
-                family, value: s.value, delta: delta, isError: isError, sourcePrincipal: srcPrincipal,
+                family, value: s.value, delta: delta, isError: isError, flag: flag, bound: bound, sourcePrincipal: srcPrincipal,
                 destinationPrincipal: dstPrincipal, protocol: proto)
         }
 
@@ -214,11 +230,15 @@ public enum TrafficEdges {
             e.received = acc.values.received
             e.requests = acc.values.requests
             e.errors = acc.values.errors
+            e.flags = acc.values.flags
             if previousSamples != nil, let interval, interval > 0 {
                 let d = acc.deltas
                 e.rates = TrafficEdge.Rates(
                     opened: d.opened / interval, closed: d.closed / interval, sent: d.sent / interval,
-                    received: d.received / interval, requests: d.requests.map { $0 / interval }, errors: d.errors.map { $0 / interval })
+                    received: d.received / interval, requests: d.requests.map { $0 / interval }, errors: d.errors.map { $0 / interval },
+                    flags: d.flags.mapValues { $0 / interval })
+                e.durations = acc.durations
+                e.latency = acc.durations.latency
             }
             edges.append(e)
         }
@@ -255,6 +275,9 @@ public enum TrafficEdges {
         default: origin == .ztunnel ? .plaintext : .unknown
         }
     }
+
+    /// A `response_flags` value that says something: not `-` (none) nor empty.
+    static func isFlagged(_ flag: String) -> Bool { !flag.isEmpty && flag != "-" }
 
     /// 5xx, `0` (no response: reset, timeout before headers), or 403: what an
     /// AuthorizationPolicy's denial answers (the destination's RBAC filter), a request the

@@ -79,15 +79,19 @@ public enum LiveEdges {
             let h = http.1
             edge.requests = h.requests
             edge.errors = h.errors
+            edge.flags = h.flags
             edge.latency = h.latency
+            edge.durations = h.durations
             edge.protocols = Array(Set(edge.protocols + h.protocols)).sorted()
             if var r = edge.rates, let hr = h.rates {
                 r.requests = hr.requests
                 r.errors = hr.errors
+                r.flags = hr.flags
                 edge.rates = r
             } else if var r = edge.rates {
                 r.requests = nil
                 r.errors = nil
+                r.flags = [:]
                 edge.rates = r
             }
             edge.reporter = tcp.0 + "+" + http.0
@@ -108,13 +112,20 @@ public enum LiveEdges {
         a.received += b.received
         a.requests = sum(a.requests, b.requests)
         a.errors = sum(a.errors, b.errors)
+        a.flags.merge(b.flags, uniquingKeysWith: +)
+        if !b.durations.isEmpty {
+            // Replicas' quantiles do not add up; their buckets do.
+            a.durations.add(b.durations)
+            a.latency = a.durations.latency
+        }
         if a.sourcePrincipal == "unknown" { a.sourcePrincipal = b.sourcePrincipal }
         if a.destinationPrincipal == "unknown" { a.destinationPrincipal = b.destinationPrincipal }
         a.protocols = Array(Set(a.protocols + b.protocols)).sorted()
         switch (a.rates, b.rates) {
         case (let x?, let y?):
             a.rates = TrafficEdge.Rates(opened: x.opened + y.opened, closed: x.closed + y.closed, sent: x.sent + y.sent,
-                                        received: x.received + y.received, requests: sum(x.requests, y.requests), errors: sum(x.errors, y.errors))
+                                        received: x.received + y.received, requests: sum(x.requests, y.requests), errors: sum(x.errors, y.errors),
+                                        flags: x.flags.merging(y.flags, uniquingKeysWith: +))
         case (nil, let y?):
             a.rates = y
         default:

@@ -16,7 +16,7 @@ public enum LiveTables {
             .init("SOURCE", keepsEnd: true), .init("DESTINATION", keepsEnd: true), .init("SERVICE"), .init("SECURITY"), .init("PROTOCOL"),
             .init("OPEN", numeric: true), .init("CONN/S", numeric: true), .init("RQ/S", numeric: true), .init("ERR%", numeric: true),
             .init("RX/S", numeric: true), .init("TX/S", numeric: true),
-            .init("REQUESTS", wideOnly: true, numeric: true), .init("ERRORS", wideOnly: true, numeric: true),
+            .init("REQUESTS", wideOnly: true, numeric: true), .init("ERRORS", wideOnly: true, numeric: true), .init("ERRORS BY FLAG", wideOnly: true),
             .init("REPORTER", wideOnly: true), .init("SOURCE PRINCIPAL", wideOnly: true), .init("DESTINATION PRINCIPAL", wideOnly: true),
         ], layout: TabWriter(minWidth: 0, padding: 3))
         table.rows = edges.map { e in
@@ -29,7 +29,7 @@ public enum LiveTables {
                 errorPercent(e),
                 r.map { bytes($0.received) } ?? "-",
                 r.map { bytes($0.sent) } ?? "-",
-                e.requests.map(TrafficEdges.count) ?? "-", e.errors.map(TrafficEdges.count) ?? "-",
+                e.requests.map(TrafficEdges.count) ?? "-", e.errors.map(TrafficEdges.count) ?? "-", e.errorSummary ?? "-",
                 e.reporter, e.sourcePrincipal, e.destinationPrincipal,
             ]
         }

@@ -65,11 +65,17 @@ public struct PromQL: Sendable, Equatable {
         "label_replace(\(expr), \"\(familyLabel)\", \"\(family)\", \"\", \"\")"
     }
 
-    /// Per-second rates of every counter family over ``window``; requests also by `response_code`
-    /// (the error rate is the 5xx and `0` share).
+    /// The extra labels requests are summed by: `response_code` (the error rate is the 5xx
+    /// and `0` share) and `response_flags` (the error rate by Envoy flag: UH, URX, NC…). Both
+    /// have a handful of values per edge, so the answer stays the size of the edge table and
+    /// the split costs no query of its own.
+    static let requestLabels = ["response_code", "response_flags"]
+
+    /// Per-second rates of every counter family over ``window``; requests also by
+    /// ``requestLabels``.
     public var rates: String {
         PromQL.counters.map { c in
-            let extra = c.family == "requests" ? ["response_code"] : []
+            let extra = c.family == "requests" ? PromQL.requestLabels : []
             return PromQL.tagged("\(PromQL.by(extra)) (rate(\(c.metric)[\(range)]))", c.family)
         }.joined(separator: " or ")
     }
@@ -77,7 +83,7 @@ public struct PromQL: Sendable, Equatable {
     /// The counters' current totals (OPENED, CLOSED, OPEN, SENT, … columns).
     public var totals: String {
         PromQL.counters.map { c in
-            let extra = c.family == "requests" ? ["response_code"] : []
+            let extra = c.family == "requests" ? PromQL.requestLabels : []
             return PromQL.tagged("\(PromQL.by(extra)) (\(c.metric))", c.family)
         }.joined(separator: " or ")
     }

@@ -36,8 +36,9 @@ public enum PrometheusEdges {
         var opened = 0.0, closed = 0.0, sent = 0.0, received = 0.0
         var requests: Double?
         var errors: Double?
+        var flags: [String: Double] = [:]
 
-        mutating func add(_ family: String, _ v: Double, code: String?) {
+        mutating func add(_ family: String, _ v: Double, code: String?, flag: String?) {
             switch family {
             case "opened": opened += v
             case "closed": closed += v
@@ -46,6 +47,7 @@ public enum PrometheusEdges {
             case "requests":
                 requests = (requests ?? 0) + v
                 errors = (errors ?? 0) + (code.map(TrafficEdges.isErrorCode) == true ? v : 0)
+                if let flag, TrafficEdges.isFlagged(flag) { flags[flag, default: 0] += v }
             default: break
             }
         }
@@ -88,11 +90,11 @@ public enum PrometheusEdges {
             }
         }
         visit(totals) { r, family, v, l in
-            r.totals.add(family, v, code: l["response_code"])
+            r.totals.add(family, v, code: l["response_code"], flag: l["response_flags"])
             r.hasTotals = true
         }
         visit(rates) { r, family, v, l in
-            r.rates.add(family, v, code: l["response_code"])
+            r.rates.add(family, v, code: l["response_code"], flag: l["response_flags"])
             r.hasRates = true
         }
         if let latency {
@@ -122,10 +124,12 @@ public enum PrometheusEdges {
             e.received = r.totals.received
             e.requests = r.totals.requests ?? r.rates.requests.map { _ in 0 }
             e.errors = r.totals.errors ?? r.rates.errors.map { _ in 0 }
+            e.flags = r.totals.flags
             if r.hasRates {
                 e.rates = TrafficEdge.Rates(opened: r.rates.opened, closed: r.rates.closed, sent: r.rates.sent, received: r.rates.received,
                                             requests: r.rates.requests ?? r.totals.requests.map { _ in 0 },
-                                            errors: r.rates.errors ?? r.totals.errors.map { _ in 0 })
+                                            errors: r.rates.errors ?? r.totals.errors.map { _ in 0 },
+                                            flags: r.rates.flags.merging(r.totals.flags.mapValues { _ in 0 }, uniquingKeysWith: { a, _ in a }))
             } else {
                 // The series exists but saw nothing inside the window: a measured zero.
                 e.rates = TrafficEdge.Rates(opened: 0, closed: 0, sent: 0, received: 0,

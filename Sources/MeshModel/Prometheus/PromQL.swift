@@ -65,8 +65,9 @@ public struct PromQL: Sendable, Equatable {
         "label_replace(\(expr), \"\(familyLabel)\", \"\(family)\", \"\", \"\")"
     }
 
-    /// The extra labels requests are summed by: `response_code` (the error rate is the 5xx
-    /// and `0` share) and `response_flags` (the error rate by Envoy flag: UH, URX, NC…). Both
+    /// The extra labels requests are summed by: `response_code` (the error rate is the 5xx,
+    /// `0` and 403 share, as ``TrafficEdges/isErrorCode(_:)`` counts) and `response_flags`
+    /// (the error rate by Envoy flag: UH, URX, NC…). Both
     /// have a handful of values per edge, so the answer stays the size of the edge table and
     /// the split costs no query of its own.
     static let requestLabels = ["response_code", "response_flags"]

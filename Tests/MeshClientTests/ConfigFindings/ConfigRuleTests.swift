@@ -335,6 +335,106 @@ import Testing
         #expect(messages("IST0131", distinct) == [])
     }
 
+    /// The field paths the findings' evidence names (`VirtualService ns/name spec.tcp[2] (t.yaml:3)`).
+    func fieldPaths(_ code: String, _ extra: String) -> [String] {
+        M.findings(code, extra).flatMap(\.evidence).compactMap { $0.source.split(separator: " ").dropFirst(2).first.map(String.init) }.sorted()
+    }
+
+    /// TCP rules follow the HTTP order rules; their matches compare as whole structs (key
+    /// order and unset fields aside) and rules are named by kind and index.
+    @Test func ist0130And0131TcpRules() {
+        let vs = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: db, namespace: bookinfo}
+        spec:
+          hosts: [mysql]
+          tcp:
+          - match: [{port: 3306, sourceLabels: {app: reviews}}]
+            route: [{destination: {host: mysql}}]
+          - match: [{sourceLabels: {app: reviews}, port: 3306}, {port: 3307}]
+            route: [{destination: {host: mysql}}]
+          - match: [{port: 3307, gateways: [], sourceNamespace: ""}]
+            route: [{destination: {host: mysql}}]
+          - route: [{destination: {host: mysql}}]
+          - match: [{port: 9000}, {port: 9001}]
+            route: [{destination: {host: mysql}}]
+          - route: [{destination: {host: mysql}}]
+        """
+        #expect(messages("IST0130", vs) == [
+            "VirtualService rule tcp[2] not used (all matches used by prior rules).",
+            "VirtualService rule tcp[4] not used (route without matches defined before).",
+            "VirtualService rule tcp[5] not used (only the last rule can have no matches).",
+        ])
+        #expect(messages("IST0131", vs) == [
+            "VirtualService rule tcp[1] match #0 is not used (duplicate/overlapping match in rule tcp[0]).",
+            "VirtualService rule tcp[2] match #0 is not used (duplicate/overlapping match in rule tcp[1]).",
+        ])
+        #expect(fieldPaths("IST0130", vs) == ["spec.tcp[2]", "spec.tcp[4]", "spec.tcp[5]"])
+        let distinct = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: db, namespace: bookinfo}
+        spec:
+          hosts: [mysql]
+          http:
+          - match: [{port: 3306}]
+            route: [{destination: {host: mysql}}]
+          tcp:
+          - match: [{port: 3306}]
+            route: [{destination: {host: mysql}}]
+          - match: [{port: 3306, sourceNamespace: bookinfo}]
+            route: [{destination: {host: mysql}}]
+          - match: [{port: 3306, destinationSubnets: [10.0.0.0/8]}]
+            route: [{destination: {host: mysql}}]
+          - match: [{port: "3307"}, {port: 3308, sourceLabels: {app: ratings}}]
+            route: [{destination: {host: mysql}}]
+          - route: [{destination: {host: mysql}}]
+        """
+        #expect(messages("IST0130", distinct) == [])
+        #expect(messages("IST0131", distinct) == [])
+    }
+
+    /// TLS rules: `sniHosts` is part of the match, its order too (Istio compares the lists).
+    @Test func ist0130And0131TlsRules() {
+        let vs = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: sni, namespace: bookinfo}
+        spec:
+          hosts: ["*.example.com"]
+          tls:
+          - match: [{sniHosts: [a.example.com], port: 443}]
+            route: [{destination: {host: reviews}}]
+          - match: [{port: 443, sniHosts: [a.example.com]}]
+            route: [{destination: {host: ratings}}]
+          - match: [{sniHosts: [b.example.com]}, {sniHosts: [a.example.com], port: 443, sourceLabels: {}}]
+            route: [{destination: {host: ratings}}]
+        """
+        #expect(messages("IST0130", vs) == ["VirtualService rule tls[1] not used (all matches used by prior rules)."])
+        #expect(messages("IST0131", vs) == [
+            "VirtualService rule tls[1] match #0 is not used (duplicate/overlapping match in rule tls[0]).",
+            "VirtualService rule tls[2] match #1 is not used (duplicate/overlapping match in rule tls[0]).",
+        ])
+        #expect(fieldPaths("IST0131", vs) == ["spec.tls[1].match[0]", "spec.tls[2].match[1]"])
+        let distinct = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: sni, namespace: bookinfo}
+        spec:
+          hosts: ["*.example.com"]
+          tls:
+          - match: [{sniHosts: [a.example.com, b.example.com], port: 443}]
+            route: [{destination: {host: reviews}}]
+          - match: [{sniHosts: [b.example.com, a.example.com], port: 443}]
+            route: [{destination: {host: ratings}}]
+          - match: [{sniHosts: [a.example.com], port: 8443}, {sniHosts: [a.example.com], port: 443, gateways: [mesh]}]
+            route: [{destination: {host: ratings}}]
+        """
+        #expect(messages("IST0130", distinct) == [])
+        #expect(messages("IST0131", distinct) == [])
+    }
+
     @Test func ist0132VirtualServiceHostNotFoundInGateway() {
         let vs = """
         apiVersion: networking.istio.io/v1

@@ -279,7 +279,7 @@ struct ParsedVirtualService: Sendable {
     let gateways: [String]
     let exportTo: [String]
     let destinations: [RouteDestination]
-    /// Unreachable HTTP rules and ineffective matches (IST0130, IST0131).
+    /// Unreachable HTTP, TCP and TLS rules and ineffective matches (IST0130, IST0131).
     let unreachable: VirtualServiceRules.Unreachable
 
     init(_ vs: KubeObject) {

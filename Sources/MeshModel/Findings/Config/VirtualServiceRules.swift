@@ -50,38 +50,55 @@ enum VirtualServiceRules {
         return out
     }
 
-    /// Istio's validation of HTTP rule order: a rule without matches catches everything, so a
-    /// second one is never reached; a match equal to an earlier rule's (names aside) is
-    /// ineffective, and a rule whose matches all are is unreachable.
+    /// Istio's validation of rule order, the same for `http`, `tcp` and `tls` routes: a rule
+    /// without matches catches everything, so a later one is never reached (a second catch-all
+    /// is `only the last rule can have no matches`, a rule with matches is `route without
+    /// matches defined before`); a match equal to an earlier rule's (names aside) is
+    /// ineffective, and a rule whose matches all are is unreachable. HTTP rules are named
+    /// `"name"` or `#index` as istioctl names them; TCP and TLS rules have no names and are
+    /// named `tcp[1]`, `tls[0]` so the kind shows. Linear in the VirtualService's matches.
     typealias Unreachable = (rules: [(path: String, rule: String, reason: String)], matches: [(path: String, rule: String, match: String, earlier: String)])
 
     static func unreachable(_ vs: KubeObject) -> Unreachable {
-        var rules: [(path: String, rule: String, reason: String)] = []
-        var matches: [(path: String, rule: String, match: String, earlier: String)] = []
+        var out: Unreachable = ([], [])
+        for kind in ["http", "tcp", "tls"] {
+            scanRuleOrder(kind, vs.raw["spec"]?[kind]?.array ?? [], into: &out)
+        }
+        return out
+    }
+
+    private static func scanRuleOrder(_ kind: String, _ routes: [JSONValue], into out: inout Unreachable) {
         var seen: [String: Int] = [:]
         var catchAll = -1
-        let routes = vs.raw["spec"]?["http"]?.array ?? []
-        func ruleName(_ i: Int) -> String { routes[i]["name"]?.string.map { "\"\($0)\"" } ?? "#\(i)" }
-        for (i, route) in routes.enumerated() {
+        func ruleName(_ i: Int) -> String {
+            guard kind == "http" else { return "\(kind)[\(i)]" }
+            return routes[i]["name"]?.string.map { "\"\($0)\"" } ?? "#\(i)"
+        }
+        for (i, route) in routes.enumerated() where route.kind == .object {  // Istio skips null rules
+            let path = "spec.\(kind)[\(i)]"
             let list = route["match"]?.array ?? []
             if list.isEmpty {
-                if catchAll >= 0 { rules.append(("spec.http[\(i)]", ruleName(i), "only the last rule can have no matches")) }
+                if catchAll >= 0 { out.rules.append((path, ruleName(i), "only the last rule can have no matches")) }
                 catchAll = i
+                continue
+            }
+            if catchAll >= 0 {  // istioctl repeats this once per match; one finding says it
+                out.rules.append((path, ruleName(i), "route without matches defined before"))
                 continue
             }
             var duplicates = 0
             for (j, m) in list.enumerated() {
                 let key = canonical(m, dropping: "name")
                 if let earlier = seen[key] {
-                    matches.append(("spec.http[\(i)].match[\(j)]", ruleName(i), m["name"]?.string.map { "\"\($0)\"" } ?? "#\(j)", ruleName(earlier)))
+                    let name = kind == "http" ? m["name"]?.string.map { "\"\($0)\"" } : nil
+                    out.matches.append(("\(path).match[\(j)]", ruleName(i), name ?? "#\(j)", ruleName(earlier)))
                     duplicates += 1
                 } else {
                     seen[key] = i
                 }
             }
-            if duplicates == list.count { rules.append(("spec.http[\(i)]", ruleName(i), "all matches used by prior rules")) }
+            if duplicates == list.count { out.rules.append((path, ruleName(i), "all matches used by prior rules")) }
         }
-        return (rules, matches)
     }
 
     static let unreachableRule = FindingRule.config("IST0130", .warning, "VirtualService rule never used") { index, rule in
@@ -141,17 +158,33 @@ enum VirtualServiceRules {
         return out
     }
 
-    /// A JSON value with object keys sorted (and `dropping` removed at the top), so equal
-    /// matches written in another key order compare equal.
+    /// A JSON value with object keys sorted (and, at the top, `dropping` and unset fields
+    /// removed), so equal matches written in another key order compare equal. Unset means
+    /// null, `""`, `0`, `false`, `[]` or `{}`: istioctl compares matches as Go structs, where
+    /// `port: 0` and no `port` are the same match. Strings keep their quotes so `"80"` and a
+    /// string holding `,` cannot pass for other values.
     static func canonical(_ v: JSONValue, dropping: String? = nil) -> String {
         switch v.kind {
         case .object:
-            let members = v.members.filter { $0.key != dropping }.sorted { $0.key < $1.key }
-            return "{" + members.map { "\($0.key):" + canonical($0.value) }.joined(separator: ",") + "}"
+            let top = dropping != nil
+            let members = v.members.filter { $0.key != dropping && !(top && isUnset($0.value)) }.sorted { $0.key < $1.key }
+            return "{" + members.map { String(reflecting: $0.key) + ":" + canonical($0.value) }.joined(separator: ",") + "}"
         case .array:
             return "[" + v.elements.map { canonical($0) }.joined(separator: ",") + "]"
+        case .string:
+            return String(decoding: v.rawBytes, as: UTF8.self)
         default:
             return v.rawText
+        }
+    }
+
+    private static func isUnset(_ v: JSONValue) -> Bool {
+        switch v.kind {
+        case .null: true
+        case .bool: v.bool == false
+        case .number: v.double == 0
+        case .string: v.rawText.isEmpty
+        case .object, .array: v.isEmpty
         }
     }
 }

@@ -160,28 +160,16 @@ public struct JSONValue: Sendable {
     }
 
     /// Member lookup that treats `snake_case`, `camelCase` and case differences alike.
-    public subscript(key: String) -> JSONValue? {
-        guard isObject else { return nil }
-        var key = key
-        return key.withUTF8 { wanted in
-            var j = index + 1
-            let end = containerEnd
-            let tape = document.tape
-            while j < end {
-                let k = tape[j]
-                let valueIndex = j + 1
-                if keyMatches(k, wanted) { return JSONValue(document: document, index: valueIndex) }
-                j = JSONValue(document: document, index: valueIndex).nextIndex
-            }
-            return nil
-        }
-    }
+    public subscript(key: String) -> JSONValue? { firstMember(key, where: keyMatches) }
 
     /// Exact-spelling member lookup (for map keys, where `a_b` and `aB` differ).
     ///
     /// Keys are compared as bytes, without making a String of each (an access-log line looks
     /// up 30 keys among 25 members).
-    public func member(exactly key: String) -> JSONValue? {
+    public func member(exactly key: String) -> JSONValue? { firstMember(key, where: keyEquals) }
+
+    /// The value of the first member whose key (its tape word) `matches` the wanted bytes.
+    private func firstMember(_ key: String, where matches: (UInt64, UnsafeBufferPointer<UInt8>) -> Bool) -> JSONValue? {
         guard isObject else { return nil }
         var key = key
         return key.withUTF8 { wanted in
@@ -190,7 +178,7 @@ public struct JSONValue: Sendable {
             let tape = document.tape
             while j < end {
                 let valueIndex = j + 1
-                if keyEquals(tape[j], wanted) { return JSONValue(document: document, index: valueIndex) }
+                if matches(tape[j], wanted) { return JSONValue(document: document, index: valueIndex) }
                 j = JSONValue(document: document, index: valueIndex).nextIndex
             }
             return nil

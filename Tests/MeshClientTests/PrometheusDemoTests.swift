@@ -199,11 +199,13 @@ import Testing
             }
             #expect(compared == now.edges.count)
             #expect(now.edges.contains { ($0.rates?.errors ?? 0) > 0 })
-            // Every edge with errors says which flags: the demo's 503s are UH, NC or UF.
+            // An edge with errors says which flags where its errors carry one (the demo's 503s are
+            // UH, NC or UF); the planted RBAC denial's 403s carry none (Envoy's RBAC sets no flag).
             #expect(flagged > 0)
             for e in now.edges where (e.rates?.errors ?? 0) >= 0.5 {
                 let summary = try #require(e.errorSummary)
-                #expect(summary.hasPrefix("ERR ") && summary.contains("%") && summary.contains(" ("), "\(summary)")
+                let flags = (e.rates?.flags ?? [:]).filter { $0.value > 0 }
+                #expect(summary.hasPrefix("ERR ") && summary.contains("%") && summary.contains(" (") == !flags.isEmpty, "\(summary)")
             }
             // Latency only where there are requests (TCP edges have no histogram).
             #expect(now.edges.allSatisfy { $0.latency == nil || $0.requests != nil })

@@ -29,6 +29,10 @@ import Testing
             s.contains(" Context:") && s.contains("[file: read-only]") && s.contains("┌") && s.contains("┘")
         }
         #expect(!first.contains("too small"))
+        // At 60 columns a 43-character flash is cut (`… (m: messages)`); widen the window so the
+        // way the copy went is on screen whole.
+        try await t.tmux(["resize-window", "-x", "100", "-y", "15"])
+        _ = try await t.waitFor("the wider frame") { $0.contains("4 Endpoints   5 Secrets   6 Stats") }
 
         try await t.keys("c")
         let osc = try await t.waitFor("copied via OSC 52", timeout: 15) { $0.contains("via OSC 52") }

@@ -144,7 +144,7 @@ import Testing
         defer { t.kill() }
         let dir = try await Self.launch(t, "--readonly")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try await t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains("[read-only]") }
+        try await t.waitFor("the demo", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains("[read-only: --rea") }
         try await t.keys("a")
         try await t.waitFor("--readonly: apply is disabled", timeout: Self.slow)
         try await Self.quitAndCheckRestored(t)
@@ -169,8 +169,9 @@ import Testing
         try await t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
         try await t.keys("Enter")
         let screen = try await t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
-        #expect(screen.contains("[read-only]"))
-        #expect(screen.contains("Source:   snapshot \(file.prefix(40))"))
+        #expect(screen.contains("[snapshot: read-only]"))
+        // `snapshot TAKEN (taken AGE ago) · FILE`, the name cut to the header's column.
+        #expect(screen.contains("(taken ") && screen.contains(" · \(file.prefix(16))"))
         try await t.command("proxies")
         try await t.waitFor("the STALE proxy, offline", timeout: Self.slow) { $0.contains("Proxies[") && $0.contains("STALE") }
         try await t.keys("a")

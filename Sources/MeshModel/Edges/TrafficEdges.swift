@@ -215,15 +215,10 @@ public enum TrafficEdges {
         var edges: [TrafficEdge] = []
         edges.reserveCapacity(groups.count)
         for (key, acc) in groups where chosen[key.edge] == key.reporter {
-            var e = TrafficEdge(
-                source: name(key.edge.sourceWorkload, key.edge.sourceNamespace),
-                destination: name(key.edge.destinationWorkload, key.edge.destinationNamespace),
-                service: key.edge.service.isEmpty ? "unknown" : key.edge.service,
-                security: security(key.security, origin: origin),
-                reporter: key.reporter,
-                sourcePrincipal: acc.sourcePrincipal.isEmpty ? "unknown" : acc.sourcePrincipal,
-                destinationPrincipal: acc.destinationPrincipal.isEmpty ? "unknown" : acc.destinationPrincipal,
-                protocols: acc.protocols.sorted(by: GoCompat.less))
+            var e = edge(source: (key.edge.sourceWorkload, key.edge.sourceNamespace),
+                         destination: (key.edge.destinationWorkload, key.edge.destinationNamespace),
+                         service: key.edge.service, security: security(key.security, origin: origin), reporter: key.reporter,
+                         principals: (acc.sourcePrincipal, acc.destinationPrincipal), protocols: acc.protocols)
             e.opened = acc.values.opened
             e.closed = acc.values.closed
             e.sent = acc.values.sent
@@ -260,6 +255,18 @@ public enum TrafficEdges {
         case "source": 1
         default: 2
         }
+    }
+
+    /// An edge from Istio's labels, as every reader of them names it (scraped or PromQL):
+    /// `workload.namespace`, `unknown` for an empty service or principal, protocols in Go's order.
+    static func edge(source: (String, String), destination: (String, String), service: String, security: TrafficEdge.Security,
+                     reporter: String, principals: (String, String), protocols: some Sequence<String>) -> TrafficEdge {
+        TrafficEdge(
+            source: name(source.0, source.1), destination: name(destination.0, destination.1),
+            service: service.isEmpty ? "unknown" : service, security: security, reporter: reporter,
+            sourcePrincipal: principals.0.isEmpty ? "unknown" : principals.0,
+            destinationPrincipal: principals.1.isEmpty ? "unknown" : principals.1,
+            protocols: protocols.sorted(by: GoCompat.less))
     }
 
     static func name(_ workload: String, _ namespace: String) -> String {

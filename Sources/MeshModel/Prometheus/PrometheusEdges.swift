@@ -109,15 +109,9 @@ public enum PrometheusEdges {
         var byCluster: [String: [TrafficEdge]] = [:]
         for (key, r) in reports where r.hasTotals || r.hasRates {
             let reporterSecurity = key.security == "unknown" && key.reporter == "destination" ? "none" : key.security
-            var e = TrafficEdge(
-                source: TrafficEdges.name(key.source, key.sourceNamespace),
-                destination: TrafficEdges.name(key.destination, key.destinationNamespace),
-                service: key.service.isEmpty ? "unknown" : key.service,
-                security: TrafficEdges.security(reporterSecurity, origin: .envoy),
-                reporter: key.reporter,
-                sourcePrincipal: r.sourcePrincipal.isEmpty ? "unknown" : r.sourcePrincipal,
-                destinationPrincipal: r.destinationPrincipal.isEmpty ? "unknown" : r.destinationPrincipal,
-                protocols: r.protocols.sorted(by: GoCompat.less))
+            var e = TrafficEdges.edge(source: (key.source, key.sourceNamespace), destination: (key.destination, key.destinationNamespace),
+                                      service: key.service, security: TrafficEdges.security(reporterSecurity, origin: .envoy),
+                                      reporter: key.reporter, principals: (r.sourcePrincipal, r.destinationPrincipal), protocols: r.protocols)
             e.opened = r.totals.opened
             e.closed = r.totals.closed
             e.sent = r.totals.sent

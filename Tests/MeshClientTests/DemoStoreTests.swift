@@ -159,7 +159,9 @@ import Testing
             demo.api.setAdminBackend(namespace: "bookinfo", pod: name, port: 15000, baseURL: demo.admin.backendURL(pod: template, port: 15000))
             try demo.api.write(pod, manager: "kubelet")
             let key = "bookinfo/" + name
-            let state = try #require(await Self.state(store, timeout: 20) { s in s.sources[LiveSource(proxy: key, endpoint: .stats)]?.isOK == true },
+            // Generous: on a loaded 2-core CI machine one round trip of watch, relist and poll
+            // has taken over 20 s; the property is that it arrives, not how fast.
+            let state = try #require(await Self.state(store, timeout: 60) { s in s.sources[LiveSource(proxy: key, endpoint: .stats)]?.isOK == true },
                                      "the pod added after the watch drop never reached the store")
             #expect(state.proxies.contains { $0.key == key && $0.kind == .sidecar })
             let after = await pods.stats
@@ -197,19 +199,21 @@ import Testing
             #expect(first.upstreams[oKey] != nil)
             func success(_ s: MeshState, _ key: String) -> Date? { s.sources[LiveSource(proxy: key, endpoint: .clusters)]?.lastSuccess }
             var focusedTimes: Set<Date> = [], otherTimes: Set<Date> = []
-            // Watch four more answers of the focused proxy (a refresh each, 0.5 s apart when the
-            // machine is idle, later under load): the other, read every fifth refresh, answers
-            // at most once more than what it had. Counted in refreshes, not seconds.
-            let until = Date().addingTimeInterval(30)
-            while Date() < until, focusedTimes.count < 5 {
+            // Watch eight more answers of the focused proxy. The exact cadence (every round vs
+            // every fifth, on round boundaries in time) is PollSchedulerTests' to check; here,
+            // end to end, the focused proxy must be read more often than the other. Not "the
+            // other at most twice": under load a round outlasts its interval, so the focused
+            // proxy answers less often than every 0.5 s while the other stays due every 2.5 s.
+            let until = Date().addingTimeInterval(60)
+            while Date() < until, focusedTimes.count < 8 {
                 if let s = await store.current {
                     if let t = success(s, fKey) { focusedTimes.insert(t) }
                     if let t = success(s, oKey) { otherTimes.insert(t) }
                 }
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
-            #expect(focusedTimes.count >= 5, "\(focusedTimes)")
-            #expect(otherTimes.count <= 2, "\(otherTimes)")
+            #expect(focusedTimes.count >= 8, "\(focusedTimes)")
+            #expect(otherTimes.count < focusedTimes.count, "\(otherTimes.sorted()) vs \(focusedTimes.sorted())")
         }
     }
 

@@ -66,10 +66,13 @@ enum SnapshotRedaction {
         var out: [UInt8] = []
         var redactions = SnapshotRedactions()
         let mode: Mode
+        /// Where the document being copied mentions a sensitive field, found once per copy.
+        private var mentions = SensitiveMentions([][...])
 
         init(mode: Mode) { self.mode = mode }
 
         mutating func copy(_ v: JSONValue) {
+            mentions = SensitiveMentions(v.rawBytes)
             var path: [String] = []
             copy(v, path: &path, sensitive: false, keyForMarker: nil)
         }
@@ -92,7 +95,7 @@ enum SnapshotRedaction {
         private mutating func copy(_ v: JSONValue, path: inout [String], sensitive: Bool, keyForMarker: String?) {
             switch v.kind {
             case .object, .array:
-                if !sensitive && !kubeInteresting(path) && !SensitiveFields.mentionsSensitive(v.rawBytes) {
+                if !sensitive && !kubeInteresting(path) && !mentions.mentions(v.rawBytes) {
                     out.append(contentsOf: v.rawBytes)
                     return
                 }
@@ -129,7 +132,7 @@ enum SnapshotRedaction {
                         continue
                     }
                     if mode == .kubernetes && path == ["metadata", "annotations"] && k == SnapshotRedaction.lastApplied,
-                       child.string != nil, SensitiveFields.mentionsSensitive(child.rawBytes) {
+                       child.string != nil, mentions.mentions(child.rawBytes) {
                         redactions.lastAppliedAnnotations += 1
                         JSONWriter.appendString(redactedText, to: &out)
                         continue

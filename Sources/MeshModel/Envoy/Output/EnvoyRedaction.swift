@@ -5,14 +5,15 @@
 /// are not secrets).
 public enum EnvoyRedaction {
     /// Whether printing `value` verbatim would show key material that is not already
-    /// redacted. Scans bytes first, then walks only the subtrees that mention a sensitive field.
+    /// redacted. Finds where the bytes mention a sensitive field once, then walks only the
+    /// subtrees that hold such a mention.
     public static func hasUnredactedKeyMaterial(_ value: JSONValue) -> Bool {
-        let raw = value.rawBytes
-        guard SensitiveFields.needles.contains(where: { ByteText.contains(raw, $0) }) else { return false }
-        return walk(value, sensitive: false)
+        let mentions = SensitiveMentions(value.rawBytes)
+        guard !mentions.isEmpty else { return false }
+        return walk(value, sensitive: false, mentions)
     }
 
-    private static func walk(_ v: JSONValue, sensitive: Bool) -> Bool {
+    private static func walk(_ v: JSONValue, sensitive: Bool, _ mentions: SensitiveMentions) -> Bool {
         switch v.kind {
         case .object:
             for (k, child) in v.members {
@@ -23,13 +24,13 @@ public enum EnvoyRedaction {
                     continue
                 }
                 if child.isObject || child.isArray {
-                    if !childSensitive && !SensitiveFields.needles.contains(where: { ByteText.contains(child.rawBytes, $0) }) { continue }
-                    if walk(child, sensitive: childSensitive) { return true }
+                    if !childSensitive && !mentions.mentions(child.rawBytes) { continue }
+                    if walk(child, sensitive: childSensitive, mentions) { return true }
                 }
             }
             return false
         case .array:
-            for child in v.elements where walk(child, sensitive: sensitive) { return true }
+            for child in v.elements where walk(child, sensitive: sensitive, mentions) { return true }
             return false
         default:
             return false

@@ -143,7 +143,7 @@ public enum SensitiveFields {
     /// Whether `bytes` may hold a sensitive field or a PEM private key (a prefilter: a false
     /// "yes" costs a walk, a "no" is certain for keys spelled without escapes).
     static func mentionsSensitive(_ bytes: ArraySlice<UInt8>) -> Bool {
-        needles.contains { ByteText.contains(bytes, $0) } || ByteText.contains(bytes, pemNeedle)
+        !SensitiveMentions(bytes).isEmpty
     }
 
     /// Words that make a container environment variable's name look like a credential

@@ -197,6 +197,10 @@ import Testing
         clean.rates?.errors = 0
         clean.rates?.flags = [:]
         #expect(clean.errorSummary == "ERR 0%")
+        // A hostile exporter's NaN errors: a question mark, not `nan%` and not a trap.
+        var nan = prom
+        nan.rates?.errors = .nan
+        #expect(nan.errorSummary == "ERR ?% (UH 3.9%, URX 0.2%)")
     }
 
     @Test func latencyQuantilesFromBucketsAsHistogramQuantileReadsThem() throws {

@@ -28,8 +28,10 @@ extension TrafficEdge {
         return "ERR " + TrafficEdge.percent(failed / total) + (shares.isEmpty ? "" : " (" + shares.joined(separator: ", ") + ")")
     }
 
-    /// `4.1%`, `0%`, `100%`: one decimal, none for whole numbers.
+    /// `4.1%`, `0%`, `100%`: one decimal, none for whole numbers; `?%` for a share a hostile
+    /// exporter made NaN or infinite (errors of `NaN`), never `nan%`.
     static func percent(_ fraction: Double) -> String {
+        guard fraction.isFinite else { return "?%" }
         let p = (min(max(fraction, 0), 1) * 1000).rounded() / 10
         return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
     }

@@ -99,11 +99,11 @@ enum YAMLBudget {
         if parser.error == YAML_MEMORY_ERROR {
             return YAMLLoadError(document: document, line: nil, column: nil, message: "out of memory while parsing YAML")
         }
-        var message = problem
-        if let context = parser.context.map({ String(cString: $0) }) {
-            message += " (\(context) at line \(Int(clamping: parser.context_mark.line) + 1):\(Int(clamping: parser.context_mark.column) + 1))"
+        let context = parser.context.map {
+            YAMLLoadError.Context(text: String(cString: $0), line: Int(clamping: parser.context_mark.line) + 1,
+                                  column: Int(clamping: parser.context_mark.column) + 1)
         }
         return YAMLLoadError(document: document, line: Int(clamping: parser.problem_mark.line) + 1,
-                             column: Int(clamping: parser.problem_mark.column) + 1, message: message)
+                             column: Int(clamping: parser.problem_mark.column) + 1, message: problem, context: context)
     }
 }

@@ -12,16 +12,40 @@ public struct YAMLLoadError: Error, Sendable, Equatable, CustomStringConvertible
     public var line: Int?
     public var column: Int?
     public var message: String
+    /// What libyaml was reading when it failed, and where that began (`while parsing a flow
+    /// sequence at line 2:4`). A place of its own, so a caller that parsed one document of a
+    /// file alone can move it to the file's lines as it moves ``line``.
+    public var context: Context?
 
-    public init(document: Int, line: Int?, column: Int?, message: String) {
+    /// `while parsing a block mapping` at a 1-based line and column.
+    public struct Context: Sendable, Equatable {
+        public var text: String
+        public var line: Int
+        public var column: Int
+
+        public init(text: String, line: Int, column: Int) {
+            self.text = YAMLLoadError.oneLine(text)
+            self.line = line
+            self.column = column
+        }
+
+        /// ` (while parsing a block mapping at line 13:1)`, appended to a message.
+        public var suffix: String { " (\(text) at line \(line):\(column))" }
+    }
+
+    public init(document: Int, line: Int?, column: Int?, message: String, context: Context? = nil) {
         self.document = document
         self.line = line
         self.column = column
         self.message = YAMLLoadError.oneLine(message)
+        self.context = context
     }
 
-    /// `LINE:COL: message`, or just the message when there is no place.
-    public var description: String { place.map { "\($0): \(message)" } ?? message }
+    /// The message with its context: `did not find expected key (while parsing … at line 13:1)`.
+    public var detail: String { message + (context?.suffix ?? "") }
+
+    /// `LINE:COL: message (context)`, or just that without a place.
+    public var description: String { place.map { "\($0): \(detail)" } ?? detail }
 
     /// `LINE:COL` (or `LINE`), nil when unknown.
     public var place: String? { line.map { l in column.map { "\(l):\($0)" } ?? "\(l)" } }
@@ -34,8 +58,8 @@ public struct YAMLLoadError: Error, Sendable, Equatable, CustomStringConvertible
         }
         switch y {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
-            self.init(document: document, line: mark.line, column: mark.column,
-                      message: problem + (context.map { " (\($0.text) at line \($0.mark.line):\($0.mark.column))" } ?? ""))
+            self.init(document: document, line: mark.line, column: mark.column, message: problem,
+                      context: context.map { Context(text: $0.text, line: $0.mark.line, column: $0.mark.column) })
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
             self.init(document: document, line: context.mark.line, column: context.mark.column,

@@ -26,6 +26,15 @@ import Testing
         }
     }
 
+    /// `check -f` reads each document of a stream alone (one broken document does not hide the
+    /// others); libyaml's context place moves to the file's lines with the problem's place.
+    /// The broken flow node is on line 10 of the file (line 6 of document 2), column 16.
+    @Test func contextPlaceOfALaterDocumentIsTheFilesLine() {
+        var facts = ManifestFacts()
+        facts.add(Array("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  labels: {x: [}\n".utf8), source: "m.yaml")
+        #expect(facts.problems.map(\.description) == ["m.yaml:10:16: document 2: did not find expected node content (while parsing a flow node at line 10:16)"])
+    }
+
     @Test func listItemsMustBeAList() {
         #expect(throws: ManifestError(source: "l.yaml", document: 1, line: 1, column: nil, message: "List: items must be a list, got a number")) {
             try ManifestParser.parse(Array("apiVersion: v1\nkind: List\nitems: 5\n".utf8), source: "l.yaml")

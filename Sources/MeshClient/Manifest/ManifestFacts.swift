@@ -104,6 +104,7 @@ public struct ManifestFacts: Sendable {
                 var e = error
                 e.document = chunk.index
                 e.line = e.line.map { $0 + chunk.firstLine - 1 }
+                e.context?.line += chunk.firstLine - 1
                 problems.append(e)
             }
         }

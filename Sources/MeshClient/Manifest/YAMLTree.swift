@@ -14,24 +14,27 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
     public var line: Int?
     public var column: Int?
     public var message: String
+    /// libyaml's context, with its own place (moved with ``line`` when a document was read alone).
+    public var context: YAMLLoadError.Context?
 
-    public init(source: String, document: Int?, line: Int?, column: Int?, message: String) {
+    public init(source: String, document: Int?, line: Int?, column: Int?, message: String, context: YAMLLoadError.Context? = nil) {
         self.source = source
         self.document = document
         self.line = line
         self.column = column
         self.message = message
+        self.context = context
     }
 
     init(_ error: YAMLLoadError, source: String) {
-        self.init(source: source, document: error.document, line: error.line, column: error.column, message: error.message)
+        self.init(source: source, document: error.document, line: error.line, column: error.column, message: error.message, context: error.context)
     }
 
     public var description: String {
         var s = source
         if let line { s += ":\(line)" + (column.map { ":\($0)" } ?? "") }
         if let document { s += ": document \(document)" }
-        return s + ": " + message
+        return s + ": " + message + (context?.suffix ?? "")
     }
 }
 

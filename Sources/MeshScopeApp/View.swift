@@ -191,10 +191,15 @@ extension App {
             buf.put(k, x: x, y: y, maxWidth: 10, style: label)
             buf.put(v, x: x + 10, y: y, maxWidth: width - 10, style: valueStyle ?? value, ellipsis: true)
         }
-        let leftWidth = min(r.width / 2 + 10, r.width)
+        let live = s.data.live
+        // The right column (refresh, rows, sort) takes what its values need, at least 12
+        // cells; the left one (context, source, freshness, which run long) gets the rest, so
+        // a wide terminal shows them whole instead of cutting them beside an empty right half.
+        let right = headerRight(s, live: live)
+        let rightNeed = 10 + max(12, right.map { DisplayWidth.of($0.value) }.max() ?? 0)
+        let leftWidth = min(max(r.width / 2 + 10, r.width - rightNeed - 2 - 12), r.width)
         let rightX = r.x + leftWidth + 2
         let rightWidth = r.maxX - rightX - 12
-        let live = s.data.live
         var context = s.source.context
         if let cluster = s.source.cluster { context += " @ \(cluster)" }
         if let ns = s.headerNamespace { context += "  ns: \(ns)" } else if live != nil { context += "  ns: all" }
@@ -235,6 +240,15 @@ extension App {
         }
         pair(s.source.refreshes ? "Updated:" : "Loaded:", fresh, r.x + 1, r.y + 2, leftWidth, freshStyle)
         paintFindingCounts(s, &buf, x: r.x + 11 + DisplayWidth.of(fresh), y: r.y + 2, maxX: r.x + 1 + leftWidth)
+        for p in right { pair(p.label, p.value, rightX, r.y + p.row, rightWidth, p.warn ? theme[.flashWarn] : nil) }
+        let logo = "meshscope"
+        if r.width > 70 { buf.put(logo, x: r.maxX - logo.count - 1, y: r.y, style: theme[.headerLogo]) }
+    }
+
+    /// The header's right column by row: `Refresh:` (none for a snapshot, which never
+    /// refreshes), `Rows:` and `Sort:` of a focused table; `warn` marks a paused refresh.
+    static func headerRight(_ s: AppState, live: MeshState?) -> [(row: Int, label: String, value: String, warn: Bool)] {
+        var out: [(row: Int, label: String, value: String, warn: Bool)] = []
         var refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
         // A file is re-read when it changes on disk; a snapshot never is.
         if s.source.kind == .file && !s.paused { refresh = "when the file changes" }
@@ -243,15 +257,14 @@ extension App {
             refresh += " · mesh \(formatInterval(s.source.refreshInterval * Double(every)))"
         }
         if let m = live?.metrics, m.prometheus != nil { refresh += m.kind == .prometheus ? " · prometheus" : " · scraped (prometheus failing)" }
-        if s.source.kind != .snapshot { pair("Refresh:", refresh, rightX, r.y, rightWidth, s.paused ? theme[.flashWarn] : nil) }
+        if s.source.kind != .snapshot { out.append((0, "Refresh:", refresh, s.paused)) }
         if case .table(let t) = s.focused {
-            pair("Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", rightX, r.y + 1, rightWidth)
+            out.append((1, "Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", false))
             if let c = t.sortColumn, c < t.table.columns.count {
-                pair("Sort:", "\(t.table.columns[c].name) \(t.ascending ? "↑" : "↓")", rightX, r.y + 2, rightWidth)
+                out.append((2, "Sort:", "\(t.table.columns[c].name) \(t.ascending ? "↑" : "↓")", false))
             }
         }
-        let logo = "meshscope"
-        if r.width > 70 { buf.put(logo, x: r.maxX - logo.count - 1, y: r.y, style: theme[.headerLogo]) }
+        return out
     }
 
     /// ` · 2 errors · 3 warnings` after the freshness line, each count in its severity's role;

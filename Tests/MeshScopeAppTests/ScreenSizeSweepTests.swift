@@ -53,8 +53,13 @@ import TerminalUI
             // The header: its labels whole, at their columns; the left values stop short of the right column.
             #expect(lines[0].hasPrefix(" Context:") && lines[1].hasPrefix(" Source:"), "\(where_)")
             #expect(lines[2].hasPrefix(" Updated:") || lines[2].hasPrefix(" Loaded:"), "\(where_): \(lines[2])")
-            let leftWidth = min(size.width / 2 + 10, size.width), rightX = leftWidth + 2
-            if size.width - rightX - 12 > 10 {
+            // The right column starts where `Rows:` is: never left of the old half-and-ten split
+            // (the left values keep at least that), and further right when its values are short.
+            let minimumRightX = min(size.width / 2 + 10, size.width) + 2
+            if size.width - minimumRightX - 12 > 10 {
+                let rows = try #require(lines[1].range(of: "Rows:"), "\(where_): no Rows: in \(lines[1])")
+                let rightX = lines[1].distance(from: lines[1].startIndex, to: rows.lowerBound)
+                #expect(rightX >= minimumRightX, "\(where_): \(lines[1])")
                 // (A snapshot's context line may take the room its absent `Refresh:` leaves.)
                 for y in (source == .snapshot ? 1 : 0)..<3 {
                     let chars = Array(lines[y])
@@ -62,7 +67,6 @@ import TerminalUI
                 }
                 let right0 = String(lines[0].dropFirst(rightX))
                 #expect(source == .snapshot ? !right0.contains("Refresh:") : right0.hasPrefix("Refresh:"), "\(where_): \(lines[0])")
-                #expect(String(lines[1].dropFirst(rightX)).hasPrefix("Rows:"), "\(where_): \(lines[1])")
             }
             if size.width > 70 { #expect(lines[0].hasSuffix(" meshscope"), "\(where_): \(lines[0])") }
             // The hints line: the flash whole at its right, hints left of it with a gap.

@@ -70,6 +70,13 @@ import TerminalUI
         #expect(Self.header(h.d)[0].contains("Refresh:  2s") && !Self.header(h.d)[0].contains("read-only"))
         h.d.state.readonly = true
         #expect(Self.header(h.d)[0].contains("[read-only: --readonly]"))
+        // At 120 columns the right column takes only what `Refresh:  2s` and `Rows:` need, so
+        // the context and the freshness line are whole, not cut beside an empty right half.
+        var narrow = try LiveDemoData.driver(width: 120)
+        narrow.d.state.readonly = true
+        let header = Self.header(narrow.d)
+        #expect(header[0].contains("ns: all  [read-only: --readonly]") && header[0].contains("Refresh:  2s"), "\(header[0])")
+        #expect(!header[2].contains("…"), "\(header[2])")
     }
 
     @Test func nsWithoutANameOpensTheNamespaceListAndEnterSetsIt() throws {

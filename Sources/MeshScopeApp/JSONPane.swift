@@ -236,21 +236,41 @@ public struct JSONPaneWidget: Sendable {
     public func paint(into buf: inout CellBuffer, _ rect: Rect, theme: Theme) {
         buf.fill(rect, style: theme[.text])
         guard rect.height > 0, rect.width > 0 else { return }
+        var y = rect.y
+        var n = firstLine(rect, &buf, theme: theme)
+        while y < rect.maxY, n < state.lines.count {
+            y += paintLine(n, into: &buf, rect, y: y, theme: theme, dryRun: false)
+            n += 1
+        }
+    }
+
+    /// The line painted at screen row `y` of `rect` (a click), wrapped or not; nil below the
+    /// last line. The same walk as ``paint(into:_:theme:)``, measuring instead of painting.
+    public func line(atRow y: Int, _ rect: Rect, theme: Theme) -> Int? {
+        guard rect.height > 0, rect.width > 0, y >= rect.y, y < rect.maxY else { return nil }
+        var scratch = CellBuffer(size: Size(width: rect.maxX, height: rect.maxY))
+        var n = firstLine(rect, &scratch, theme: theme)
+        var row = rect.y
+        while n < state.lines.count {
+            row += state.wrap ? paintLine(n, into: &scratch, rect, y: rect.y, theme: theme, dryRun: true) : 1
+            if y < row { return n }
+            n += 1
+        }
+        return nil
+    }
+
+    /// The first line on screen: the scroll position, moved down while wrapped lines would
+    /// push the cursor's line off the bottom.
+    private func firstLine(_ rect: Rect, _ buf: inout CellBuffer, theme: Theme) -> Int {
         var top = Scroll.top(selected: state.cursor, top: state.top, height: rect.height, count: state.lines.count)
         if state.wrap, state.lines.indices.contains(state.cursor) {
-            // Wrapped lines take several rows: start late enough that the cursor's line shows.
             var used = (top...state.cursor).reduce(0) { $0 + paintLine($1, into: &buf, rect, y: rect.y, theme: theme, dryRun: true) }
             while used > rect.height, top < state.cursor {
                 used -= paintLine(top, into: &buf, rect, y: rect.y, theme: theme, dryRun: true)
                 top += 1
             }
         }
-        var y = rect.y
-        var n = top
-        while y < rect.maxY, n < state.lines.count {
-            y += paintLine(n, into: &buf, rect, y: y, theme: theme, dryRun: false)
-            n += 1
-        }
+        return top
     }
 
     /// Paints line `n` from row `y` (or only measures it, `dryRun`) and returns the rows it

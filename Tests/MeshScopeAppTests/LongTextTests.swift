@@ -75,6 +75,23 @@ import TerminalUI
         #expect(Self.rows(d).joined().contains(Self.long))
     }
 
+    /// A click on a wrapped JSON tree selects the line painted on that row, not the line
+    /// that would be there unwrapped: `"b"` sits below the rows `"a"`'s long value takes.
+    @Test func aClickOnAWrappedJSONTreeSelectsThePaintedLine() throws {
+        var d = try Driver(Self.waypoint, width: 60, height: 20)
+        d.state.push(Screen.json("obj", try JSONDocument(#"{"a": "\#(Self.long)", "b": 1}"#).root))
+        d.press(.char("w"))
+        let y = try #require(d.screen.lines.firstIndex { $0.contains("\"b\"") || $0.contains(" b:") }, "\(d.screen.lines)")
+        #expect(y > d.state.layout.content.y + 3, "the long value should take several rows")
+        d.send(.input(.mouse(MouseEvent(.click, x: 10, y: y))))
+        guard case .json(let j) = d.state.focused else { Issue.record("not a JSON screen"); return }
+        #expect(j.pane.currentLine?.key == "b")
+        // A click on a continuation row of "a" selects "a".
+        d.send(.input(.mouse(MouseEvent(.click, x: 10, y: y - 1))))
+        guard case .json(let j2) = d.state.focused else { return }
+        #expect(j2.pane.currentLine?.key == "a")
+    }
+
     @Test func aLongFlashIsCutVisiblyAndMessagesHoldItWhole() throws {
         var d = try Driver(Self.waypoint, width: 60, height: 15)
         let message = "cannot read /nonexistent/" + String(repeating: "deep/", count: 30) + "file.yaml: \u{1b}[2J no such file"

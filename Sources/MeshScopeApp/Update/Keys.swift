@@ -151,8 +151,9 @@ extension App {
                 s.move(by: pos - t.selected)
                 if m.kind == .doubleClick { s.drill() }
             case .json(let j) where j.yaml == nil:
-                let first = Scroll.top(selected: j.pane.cursor, top: j.pane.top, height: r.height, count: j.pane.lines.count)
-                let pos = first + (m.y - r.y)
+                // Where the view paints the pane; wrapped lines take several rows each.
+                let pane = Rect(x: r.x + 1, y: r.y, width: r.width - 1, height: r.height)
+                guard let pos = JSONPaneWidget(state: j.pane).line(atRow: m.y, pane, theme: s.theme) else { return }
                 s.move(by: pos - j.pane.cursor)
                 if m.kind == .doubleClick { perform(.toggleFold, &s, &fx) }
             default: break

@@ -89,6 +89,12 @@ import TerminalUI
         #expect(d.screen.lines[3].contains("invalid regex"))
         d.press(.enter)
         #expect(d.state.flash?.level == .error)
+        // A pattern longer than the line still shows why it is refused, beside its end.
+        var long = try Driver(Self.waypoint, width: 80)
+        long.press(.char("/"))
+        long.type("(" + String(repeating: "x", count: 300))
+        let line = long.screen.lines[3]
+        #expect(line.contains("invalid regex") && line.contains("xxxx"), "\(line)")
     }
 
     @Test func sortByColumnAndInvert() throws {

@@ -157,27 +157,30 @@ public struct LineEditor: Sendable, Equatable {
         buf.fill(row, style: theme[.text])
         var x = rect.x
         x += buf.put(prefix, x: x, y: rect.y, maxWidth: row.width, style: theme[.prompt])
+        // An error keeps its room at the right, up to half the line: a long text scrolls in
+        // what is left rather than hiding why it is refused.
+        let errorRoom = error.map { min(DisplayWidth.of($0) + 1, max(0, (rect.maxX - x) / 2)) } ?? 0
+        let maxX = rect.maxX - errorRoom
         let clusters = Array(text)
-        let view = LineEditor.window(widths: clusters.map(TextWrap.cells), cursor: cursor, columns: rect.maxX - x)
+        let view = LineEditor.window(widths: clusters.map(TextWrap.cells), cursor: cursor, columns: maxX - x)
         let sign = theme[.promptCompletion]
-        if view.left { x += buf.put("«", x: x, y: rect.y, maxWidth: rect.maxX - x, style: sign) }
+        if view.left { x += buf.put("«", x: x, y: rect.y, maxWidth: maxX - x, style: sign) }
         let before = String(clusters[view.lo..<min(cursor, view.hi)])
-        x += buf.put(before, x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
+        x += buf.put(before, x: x, y: rect.y, maxWidth: maxX - x, style: theme[.prompt])
         let cursorChar = cursor < clusters.count ? String(clusters[cursor]) : " "
         let cx = x
-        x += buf.put(cursorChar, x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt].with(attrs: .reverse))
+        x += buf.put(cursorChar, x: x, y: rect.y, maxWidth: maxX - x, style: theme[.prompt].with(attrs: .reverse))
         if cursor + 1 < view.hi {
-            x += buf.put(String(clusters[(cursor + 1)..<view.hi]), x: x, y: rect.y, maxWidth: rect.maxX - x, style: theme[.prompt])
+            x += buf.put(String(clusters[(cursor + 1)..<view.hi]), x: x, y: rect.y, maxWidth: maxX - x, style: theme[.prompt])
         }
-        if view.right { buf.put("»", x: rect.maxX - 1, y: rect.y, maxWidth: 1, style: sign) }
+        if view.right { buf.put("»", x: maxX - 1, y: rect.y, maxWidth: 1, style: sign) }
         if let s = suggestion, cursor == text.count {
             let rest = String(s.dropFirst(text.count))
-            buf.put(String(rest.dropFirst()), x: cx + 1, y: rect.y, maxWidth: max(0, rect.maxX - cx - 1), style: theme[.promptCompletion])
+            buf.put(String(rest.dropFirst()), x: cx + 1, y: rect.y, maxWidth: max(0, maxX - cx - 1), style: theme[.promptCompletion])
             buf.put(String(rest.prefix(1)), x: cx, y: rect.y, maxWidth: 1, style: theme[.promptCompletion].with(attrs: .reverse))
         }
-        if let error {
-            let w = DisplayWidth.of(error)
-            if rect.maxX - w - 1 > x { buf.put(error, x: rect.maxX - w, y: rect.y, style: theme[.flashError]) }
+        if let error, errorRoom > 1 {
+            buf.put(error, x: maxX + 1, y: rect.y, maxWidth: errorRoom - 1, style: theme[.flashError], ellipsis: true)
         }
     }
 }

@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "FuzzTests",
             dependencies: [
-                "MeshTestSupport", "MeshScopeCLI", "MeshClient", "MeshModel", "MeshGen", "TerminalUI",
+                "MeshTestSupport", "MeshScopeCLI", "MeshScopeApp", "MeshClient", "MeshModel", "MeshGen", "TerminalUI",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

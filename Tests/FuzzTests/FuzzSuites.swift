@@ -29,4 +29,5 @@ enum FuzzTargets {}
     @Test func accessLog() async { await FuzzRunner.run(FuzzTargets.accessLog()) }
     @Test func configFindings() async { await FuzzRunner.run(FuzzTargets.configFindings()) }
     @Test func prometheusAPI() async { await FuzzRunner.run(FuzzTargets.prometheusAPI()) }
+    @Test func userFiles() async { await FuzzRunner.run(FuzzTargets.userFiles()) }
 }

@@ -1,3 +1,4 @@
+import MeshBase
 import MeshYAML
 import Yams
 
@@ -13,7 +14,10 @@ public struct KeyFileError: Error, Equatable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
-    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    /// One line, safe on a terminal: the message quotes the file's own text (a key name may
+    /// hold a line break or an escape sequence), so it is escaped here, where every caller
+    /// that prints it gets it.
+    public var description: String { TerminalText.escaped("\(file)\(line.map { ":\($0)" } ?? ""): \(message)") }
 }
 
 /// Reads a key file: a mapping of binding names to a key or a list of keys.

@@ -1,3 +1,4 @@
+import MeshBase
 import MeshYAML
 import Yams
 
@@ -19,7 +20,8 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
         if let line { s += ":\(line)" + (column.map { ":\($0)" } ?? "") }
         s += ": "
         if let key { s += "\(key): " }
-        return s + message
+        // Escaped once here: the message and key quote the file's own text.
+        return TerminalText.escaped(s + message)
     }
 }
 

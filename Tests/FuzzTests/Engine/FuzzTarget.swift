@@ -23,6 +23,7 @@ enum FuzzTargetName: String, CaseIterable, Sendable {
     case accessLog = "access-log"
     case configFindings = "config-findings"
     case prometheusAPI = "prometheus-api"
+    case userFiles = "user-files"
 }
 
 /// A decoder or printer under fuzz: its seeds (each a ``FuzzCase``), the format of each

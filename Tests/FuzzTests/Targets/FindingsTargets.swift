@@ -27,6 +27,13 @@ extension FuzzTargets {
                 if edges.contains(where: { e in e.rates.map { r in [r.sent, r.received].contains { !$0.isFinite || $0 < 0 } } ?? false }) {
                     o.problem("prometheus-api: a negative or non-finite rate on an edge")
                 }
+                // Error shares and latency quantiles as the tables show them: no `nan%`, safe cells.
+                for e in edges {
+                    if let summary = e.errorSummary, summary.lowercased().contains("nan") || summary.lowercased().contains("inf") {
+                        o.problem("prometheus-api: error summary \(summary.prefix(120))")
+                    }
+                }
+                TerminalSafety.expectTerminalSafe(TrafficEdges.table(edges).render(wide: true), what: "prometheus-api edges table", into: &o)
                 return o
             }
             _ = PrometheusEdges.history(result)

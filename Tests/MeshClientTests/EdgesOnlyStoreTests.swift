@@ -38,10 +38,27 @@ import Testing
         }
     }
 
-    static func store(_ server: LoopbackHTTPServer?, listDelay: Double, counts: Counts) throws -> MeshStore {
-        let metrics = try server.map { PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse($0.baseURL), timeout: 5),
-                                                         queries: PromQL(scrapeInterval: 1, refresh: 0.2)) }
-        return MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, edgesOnly: true), prometheus: metrics, listProxies: {
+    /// Runs an edges-only store over `server` until `body` returns, then stops it and shuts its client down.
+    static func withStore(_ server: LoopbackHTTPServer, listDelay: Double, counts: Counts, _ body: (MeshStore) async throws -> Void) async throws {
+        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: 5),
+                                        queries: PromQL(scrapeInterval: 1, refresh: 0.2))
+        let store = Self.store(metrics, listDelay: listDelay, counts: counts)
+        let task = Task { await store.run() }
+        func stop() async {
+            task.cancel()
+            await task.value
+            await metrics.client.shutdown()
+            await server.shutdown()
+        }
+        do { try await body(store) } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    static func store(_ metrics: PrometheusMetrics, listDelay: Double, counts: Counts) -> MeshStore {
+        MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, edgesOnly: true), prometheus: metrics, listProxies: {
             try await Task.sleep(nanoseconds: UInt64(listDelay * 1e9))
             return all
         }, fetch: { _, endpoint in
@@ -63,37 +80,31 @@ import Testing
     }
 
     @Test func withPrometheusNoAdminPortIsPolledAndEdgesComeBeforeThePods() async throws {
-        let server = try await Self.fakePrometheus()
-        defer { Task { await server.shutdown() } }
         let counts = Counts()
         // Listing the pods takes 2 s (informers' first lists at thousands of pods).
-        let store = try Self.store(server, listDelay: 2, counts: counts)
-        let task = Task { await store.run() }
-        defer { task.cancel() }
-        let first = try #require(await Self.waitFor(store) { $0.complete })
-        // Complete on Prometheus's answer alone, before the pods were listed.
-        #expect(first.proxies.isEmpty)
-        #expect(first.metrics.kind == .prometheus)
-        #expect(first.edges.map { "\($0.source) → \($0.destination)" } == ["sleep.shop → web.shop"])
-        #expect(first.edges.first?.rates?.requests == 2)
-        // Then the pods are known, and still nothing is fetched from them.
-        let listed = try #require(await Self.waitFor(store) { $0.proxies.count == 3 })
-        _ = try #require(await Self.waitFor(store) { $0.generation > listed.generation + 3 })
-        #expect(counts.total == 0, "\(counts.endpoints)")
-        #expect(await store.current?.sources.isEmpty == true)
+        try await Self.withStore(try await Self.fakePrometheus(), listDelay: 2, counts: counts) { store in
+            let first = try #require(await Self.waitFor(store) { $0.complete })
+            // Complete on Prometheus's answer alone, before the pods were listed.
+            #expect(first.proxies.isEmpty)
+            #expect(first.metrics.kind == .prometheus)
+            #expect(first.edges.map { "\($0.source) → \($0.destination)" } == ["sleep.shop → web.shop"])
+            #expect(first.edges.first?.rates?.requests == 2)
+            // Then the pods are known, and still nothing is fetched from them.
+            let listed = try #require(await Self.waitFor(store) { $0.proxies.count == 3 })
+            _ = try #require(await Self.waitFor(store) { $0.generation > listed.generation + 3 })
+            #expect(counts.total == 0, "\(counts.endpoints)")
+            #expect(await store.current?.sources.isEmpty == true)
+        }
     }
 
     @Test func whenPrometheusFailsOnlyTheMetricsAreScraped() async throws {
-        let server = try await Self.fakePrometheus(failing: true)
-        defer { Task { await server.shutdown() } }
         let counts = Counts()
-        let store = try Self.store(server, listDelay: 0, counts: counts)
-        let task = Task { await store.run() }
-        defer { task.cancel() }
-        let state = try #require(await Self.waitFor(store) { $0.complete && $0.metrics.kind == .scrape })
-        #expect(Set(state.sources.keys.map(\.endpoint)) == [.stats, .ztunnelMetrics])
-        _ = try #require(await Self.waitFor(store) { $0.generation > state.generation + 2 })
-        #expect(counts.endpoints == [.stats, .ztunnelMetrics])
+        try await Self.withStore(try await Self.fakePrometheus(failing: true), listDelay: 0, counts: counts) { store in
+            let state = try #require(await Self.waitFor(store) { $0.complete && $0.metrics.kind == .scrape })
+            #expect(Set(state.sources.keys.map(\.endpoint)) == [.stats, .ztunnelMetrics])
+            _ = try #require(await Self.waitFor(store) { $0.generation > state.generation + 2 })
+            #expect(counts.endpoints == [.stats, .ztunnelMetrics])
+        }
     }
 
     /// What each mode polls, per proxy kind.

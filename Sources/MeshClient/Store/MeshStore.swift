@@ -190,7 +190,11 @@ public actor MeshStore {
                         discovering = true
                         let listProxies = self.listProxies
                         group.addTask {
-                            do { return .discovered(.success(try await listProxies())) } catch { return .discovered(.failure(error)) }
+                            // Ends when the store is cancelled even while those lists ignore it, so a
+                            // `connections` that has its edges exits without waiting for them.
+                            do { return .discovered(.success(try await TimeBound.run(seconds: 1e9) { try await listProxies() })) } catch {
+                                return .discovered(.failure(error))
+                            }
                         }
                     }
                     if let prometheus, !prometheusInFlight, prometheusActive || now - prometheusFailedAt >= MeshStore.prometheusRetry {

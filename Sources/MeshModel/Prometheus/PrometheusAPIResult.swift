@@ -1,3 +1,5 @@
+import Foundation
+
 /// What Prometheus's HTTP API (`/api/v1/query`, `/api/v1/query_range`, `/api/v1/series`)
 /// answered, decoded from the JSON tape. Thanos, Mimir and VictoriaMetrics answer the same shape.
 ///
@@ -150,7 +152,13 @@ public struct PrometheusAPIResult: Sendable, Equatable {
             let bytes: ArraySlice<UInt8>
             func hash(into h: inout Hasher) { bytes.withUnsafeBytes { h.combine(bytes: $0) } }
             static func == (a: Key, b: Key) -> Bool {
-                a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in x.elementsEqual(y) } }
+                guard a.bytes.count == b.bytes.count else { return false }
+                return a.bytes.withUnsafeBytes { x in
+                    b.bytes.withUnsafeBytes { y in
+                        guard let p = x.baseAddress, let q = y.baseAddress else { return true }   // both empty
+                        return memcmp(p, q, x.count) == 0
+                    }
+                }
             }
         }
 

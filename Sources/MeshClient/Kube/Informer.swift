@@ -69,6 +69,9 @@ public actor Informer {
     public var count: Int { objects.count }
     public var isSynced: Bool { synced }
     public var resourceVersion: String? { machine.resourceVersion }
+    /// Bumped on every change of ``items`` (a list committed, an object added, modified or
+    /// deleted), so a reader can keep what it derived from them until this moves.
+    public private(set) var generation = 0
     public func object(key: String) -> KubeObject? { objects[key] }
 
     /// Waits for the first complete list. Throws the last error (or a timeout) when the
@@ -109,6 +112,7 @@ public actor Informer {
     }
 
     private func changed() {
+        generation &+= 1
         for c in changeContinuations.values { c.yield() }
     }
 

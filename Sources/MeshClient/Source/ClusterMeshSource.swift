@@ -14,9 +14,32 @@ public final class ClusterMeshSource: MeshSource {
     let cacheBox = CacheBox()
     let proxyMemo = ProxyMemo()
 
-    /// The proxy (or nil) each pod was, by key, for the resourceVersion it was typed at.
+    /// The proxy (or nil) each pod was, by key, for the resourceVersion it was typed at; and
+    /// the last list, for the pod informers' generations it was built at.
     actor ProxyMemo {
+        /// Which informer, at which ``Informer/generation`` (a restarted cache has new informers).
+        struct Generation: Equatable {
+            var informer: ObjectIdentifier
+            var generation: Int
+        }
+
         var known: [String: (version: String, proxy: MeshState.Proxy?)] = [:]
+        var last: (generations: [Generation], proxies: [MeshState.Proxy])?
+
+        /// The last list when the informers have not changed since it was built.
+        func unchanged(_ generations: [Generation]) -> [MeshState.Proxy]? {
+            guard let last, last.generations == generations else { return nil }
+            return last.proxies
+        }
+
+        /// Forgets the last list (its informers are stopped: a new one may reuse an address).
+        func reset() { last = nil }
+
+        func proxies(from objects: [KubeObject], generations: [Generation]) -> [MeshState.Proxy] {
+            let out = proxies(from: objects)
+            last = (generations, out)
+            return out
+        }
 
         func proxies(from objects: [KubeObject]) -> [MeshState.Proxy] {
             var next: [String: (version: String, proxy: MeshState.Proxy?)] = [:]
@@ -104,15 +127,20 @@ public final class ClusterMeshSource: MeshSource {
         await (try startedCache()).snapshot()
     }
 
-    /// From the pod informer alone, re-typing only pods whose resourceVersion changed: the
-    /// live store asks every refresh, and typing thousands of pods each time is most of its work.
+    /// From the pod informer alone, re-typing only pods whose resourceVersion changed, and
+    /// not even reading the pods when no informer changed since the last list: the live store
+    /// asks every refresh, and copying and typing thousands of pods each time was most of its work.
     public func proxies() async throws(MeshSourceError) -> [MeshState.Proxy] {
         let cache = try await startedCache()
         let informers = cache.informers(group: "", name: "pods")
         guard !informers.isEmpty else { return MeshStore.proxies(from: await cache.snapshot().pods) }
+        var generations: [ProxyMemo.Generation] = []
+        for i in informers { generations.append(.init(informer: ObjectIdentifier(i), generation: await i.generation)) }
+        if let same = await proxyMemo.unchanged(generations) { return same }
+        // Generations read before the items: a change in between is seen again next time.
         var items: [KubeObject] = []
         for i in informers { items += await i.items }
-        return await proxyMemo.proxies(from: items)
+        return await proxyMemo.proxies(from: items, generations: generations)
     }
 
     public func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8] {
@@ -135,5 +163,6 @@ public final class ClusterMeshSource: MeshSource {
 
     public func close() async {
         await cacheBox.stop()
+        await proxyMemo.reset()
     }
 }

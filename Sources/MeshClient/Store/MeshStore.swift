@@ -50,14 +50,21 @@ public actor MeshStore {
         /// every refresh and sweeps 6,000 proxies every ~40 s (focused ones, ztunnels and
         /// istiod stay at every refresh).
         public var maxRequestsPerSecond: Double?
+        /// The reader wants traffic edges and nothing else (`connections --edges`): only the
+        /// sources edges come from are polled, the proxies' metrics while scraping and no admin
+        /// port at all while Prometheus answers (no `/clusters`, config dumps, istiod or
+        /// ztunnel dumps, no history for sparklines), and a state is complete as soon as
+        /// Prometheus has answered, before the proxies are even listed.
+        public var edgesOnly: Bool
 
         public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, unfocusedClustersEvery: Int = 5,
-                    maxRequestsPerSecond: Double? = 200) {
+                    maxRequestsPerSecond: Double? = 200, edgesOnly: Bool = false) {
             self.refresh = refresh
             self.maxConcurrent = maxConcurrent
             self.maxBackoff = maxBackoff
             self.unfocusedClustersEvery = unfocusedClustersEvery
             self.maxRequestsPerSecond = maxRequestsPerSecond
+            self.edgesOnly = edgesOnly
         }
     }
 
@@ -153,6 +160,7 @@ public actor MeshStore {
         case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?)
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
         case history([String: [Double]])
+        case discovered(Result<[MeshState.Proxy], any Error>)
         case tick
     }
 
@@ -172,11 +180,23 @@ public actor MeshStore {
         var changedSincePublish = false
         await withTaskGroup(of: Outcome.self) { group in
             var ticking = false
+            var discovering = false
             while !Task.isCancelled {
                 if now - lastDiscovery >= options.refresh {
                     lastDiscovery = now
-                    await discover()
-                    changedSincePublish = true
+                    // Beside the loop, not in it: the first list waits for the informers' first
+                    // lists (seconds at thousands of pods), which Prometheus's edges need not.
+                    if !discovering {
+                        discovering = true
+                        let listProxies = self.listProxies
+                        group.addTask {
+                            // Ends when the store is cancelled even while those lists ignore it, so a
+                            // `connections` that has its edges exits without waiting for them.
+                            do { return .discovered(.success(try await TimeBound.run(seconds: 1e9) { try await listProxies() })) } catch {
+                                return .discovered(.failure(error))
+                            }
+                        }
+                    }
                     if let prometheus, !prometheusInFlight, prometheusActive || now - prometheusFailedAt >= MeshStore.prometheusRetry {
                         prometheusInFlight = true
                         group.addTask {
@@ -232,13 +252,17 @@ public actor MeshStore {
                     handle(result)
                     roundFinished = true
                     changedSincePublish = true
-                    if case .success = result, !historyRequested, let prometheus {
+                    if case .success = result, !historyRequested, !options.edgesOnly, let prometheus {
                         // Once, after Prometheus first answers: the last hour for the sparklines.
                         historyRequested = true
                         group.addTask { .history((try? await prometheus.history()) ?? [:]) }
                     }
                 case .history(let history):
                     edgeHistory = history
+                    changedSincePublish = true
+                case .discovered(let result):
+                    discovering = false
+                    discovered(result)
                     changedSincePublish = true
                 }
                 // A round ends with its last round fetch; config dumps and unfocused `/clusters`
@@ -258,9 +282,10 @@ public actor MeshStore {
         listeners.removeAll()
     }
 
-    func discover() async {
-        do {
-            let list = try await listProxies()
+    /// Records one listing of the proxies.
+    func discovered(_ result: Result<[MeshState.Proxy], any Error>) {
+        switch result {
+        case .success(let list):
             discoveryError = nil
             // Usually nothing changed: skip rebuilding the plan and the join.
             if list == lastProxyList { return }
@@ -269,23 +294,31 @@ public actor MeshStore {
             proxies = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             updateSources()
             for key in changed { scheduler.markDirty(proxy: key, now: now) }
-        } catch {
+        case .failure(let error):
             // Keep polling the proxies we know; the status says why discovery failed.
             discoveryError = MeshStore.oneLine(error)
         }
     }
 
     /// Every source of the known proxies, less the metrics Prometheus stands for while it
-    /// answers (the stats of unfocused Envoys, ztunnels' metrics).
+    /// answers (the stats of unfocused Envoys, ztunnels' metrics); with
+    /// ``Options/edgesOnly``, only the metrics, and nothing while Prometheus answers.
     func updateSources() {
-        let focused = scheduler.focused
-        let skipMetrics = prometheusActive
-        scheduler.setSources(lastProxyList.flatMap { p in
+        scheduler.setSources(MeshStore.sources(lastProxyList, focused: scheduler.focused, prometheusActive: prometheusActive,
+                                               edgesOnly: options.edgesOnly), now: now)
+    }
+
+    /// What is polled for `proxies` (see ``updateSources()``).
+    static func sources(_ proxies: [MeshState.Proxy], focused: Set<String>, prometheusActive: Bool, edgesOnly: Bool) -> [LiveSource] {
+        if edgesOnly && prometheusActive { return [] }
+        return proxies.flatMap { p in
             p.kind.endpoints.compactMap { e -> LiveSource? in
-                if skipMetrics, e == .ztunnelMetrics || (e == .stats && !focused.contains(p.key)) { return nil }
+                let metrics = e == .ztunnelMetrics || e == .stats
+                if edgesOnly && !metrics { return nil }
+                if prometheusActive, e == .ztunnelMetrics || (e == .stats && !focused.contains(p.key)) { return nil }
                 return LiveSource(proxy: p.key, endpoint: e)
             }
-        }, now: now)
+        }
     }
 
     /// Records one Prometheus answer: its edges stand for the mesh's, or it failed and the
@@ -332,7 +365,10 @@ public actor MeshStore {
             statuses[LiveSource(proxy: "kubernetes", endpoint: .syncz)] = s
         }
         let prometheusReady = prometheus == nil || prometheusSettled
-        var state = accumulator.snapshot(statuses: statuses, complete: !proxies.isEmpty && scheduler.allSettled && prometheusReady, at: Date())
+        // Edges alone from Prometheus: its answer is the whole table, with or without the pods.
+        let edgesFromPrometheus = options.edgesOnly && prometheusActive && prometheusSample != nil
+        let complete = edgesFromPrometheus || !proxies.isEmpty && scheduler.allSettled && prometheusReady
+        var state = accumulator.snapshot(statuses: statuses, complete: complete, at: Date())
         state.configDumpsComplete = !proxies.isEmpty && scheduler.allDumpsSettled
         state.upstreamsComplete = !proxies.isEmpty && scheduler.allSlowSettled && scheduler.allSettled
         state.focused = scheduler.focused

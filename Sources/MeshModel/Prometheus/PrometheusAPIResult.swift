@@ -1,3 +1,5 @@
+import Foundation
+
 /// What Prometheus's HTTP API (`/api/v1/query`, `/api/v1/query_range`, `/api/v1/series`)
 /// answered, decoded from the JSON tape. Thanos, Mimir and VictoriaMetrics answer the same shape.
 ///
@@ -73,11 +75,12 @@ public struct PrometheusAPIResult: Sendable, Equatable {
             throw PrometheusAPIError(.server(type), "\(type): \(message)")
         }
         guard let data = root["data"] else { throw PrometheusAPIError(.badResponse, "success without \"data\"") }
+        var strings = LabelStrings()
         if data.isArray {
             // /api/v1/series: a list of label sets.
             var out: [Series] = []
             for item in data.elements {
-                guard let labels = labels(item) else { throw PrometheusAPIError(.badResponse, "series entry is not an object of strings at \(item.path)") }
+                guard let labels = labels(item, &strings) else { throw PrometheusAPIError(.badResponse, "series entry is not an object of strings at \(item.path)") }
                 out.append(Series(labels: labels, samples: []))
             }
             return PrometheusAPIResult(resultType: .series, series: out, warnings: warnings)
@@ -95,7 +98,7 @@ public struct PrometheusAPIResult: Sendable, Equatable {
             var out: [Series] = []
             out.reserveCapacity(result.count)
             for item in result.elements {
-                guard let metric = item.member(exactly: "metric"), let labels = labels(metric) else {
+                guard let metric = item.member(exactly: "metric"), let labels = labels(metric, &strings) else {
                     throw PrometheusAPIError(.badResponse, "result entry without a \"metric\" object at \(item.path)")
                 }
                 var samples: [Sample] = []
@@ -122,14 +125,58 @@ public struct PrometheusAPIResult: Sendable, Equatable {
         }
     }
 
-    static func labels(_ v: JSONValue) -> [String: String]? {
+    /// A label set: an object of strings (nil for anything else), its names and values read
+    /// through `strings`.
+    static func labels(_ v: JSONValue, _ strings: inout LabelStrings) -> [String: String]? {
         guard v.isObject else { return nil }
         var out: [String: String] = [:]
-        for (k, value) in v.members {
-            guard let s = value.string else { return nil }
-            out[k] = s
+        var j = v.index + 1
+        let end = v.containerEnd
+        while j < end {
+            let key = JSONValue(document: v.document, index: j)
+            let value = JSONValue(document: v.document, index: j + 1)
+            j = value.nextIndex
+            guard let s = strings.string(value) else { return nil }
+            out[strings.string(key) ?? ""] = s
         }
         return out
+    }
+
+    /// The strings of one answer, each made once: an aggregated answer repeats the same
+    /// dozen label names and a few hundred values over thousands of series (at 6,000 proxies,
+    /// tens of thousands of label strings a refresh, most longer than Swift's 15 inline bytes),
+    /// so a value seen before is looked up by its bytes instead of allocated again. Equal labels
+    /// then share storage, which also makes comparing them cheap. Bounded by the answer's size.
+    struct LabelStrings {
+        struct Key: Hashable {
+            let bytes: ArraySlice<UInt8>
+            func hash(into h: inout Hasher) { bytes.withUnsafeBytes { h.combine(bytes: $0) } }
+            static func == (a: Key, b: Key) -> Bool {
+                guard a.bytes.count == b.bytes.count else { return false }
+                return a.bytes.withUnsafeBytes { x in
+                    b.bytes.withUnsafeBytes { y in
+                        guard let p = x.baseAddress, let q = y.baseAddress else { return true }   // both empty
+                        return memcmp(p, q, x.count) == 0
+                    }
+                }
+            }
+        }
+
+        private var known: [Key: String] = [:]
+
+        /// The string `v` holds (nil when it is not a string), as ``JSONValue/string`` reads it.
+        mutating func string(_ v: JSONValue) -> String? {
+            let e = v.entry
+            guard Tape.kind(e) == .string else { return nil }
+            // Escaped strings are rare in labels: decoded each time.
+            guard !Tape.hasEscapes(e) else { return v.string }
+            let start = Tape.offset(e)
+            let key = Key(bytes: v.document.bytes[start..<(start + Tape.length(e))])
+            if let s = known[key] { return s }
+            let s = v.string
+            known[key] = s
+            return s
+        }
     }
 
     /// `[1700000000.123, "2.5"]`; values are strings so `NaN` and `+Inf` survive JSON.

@@ -59,7 +59,9 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 if watch { Console.current.error("meshscope: \(src.info.name) is a snapshot taken \(Timestamp.rfc3339(state.time)): nothing to watch") }
                 return
             }
-            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency, maxRequestsPerSecond: maxRPS))
+            // The edge table reads the metrics alone: no `/clusters`, dumps or istiod polled for it.
+            let edgesOnly = !ztunnel && !xds && hosts == nil
+            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency, maxRequestsPerSecond: maxRPS, edgesOnly: edgesOnly))
             if let target = hosts {
                 // The one proxy whose upstream hosts are shown: its `/clusters` every refresh
                 // and in the first complete state; the others' only every few refreshes.

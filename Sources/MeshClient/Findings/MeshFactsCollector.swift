@@ -88,7 +88,7 @@ public enum MeshFactsCollector {
                 guard let m = r.metrics, let entry = snapshot.index.proxy(name: r.proxy.name, namespace: r.proxy.namespace),
                       let key = AdminRequest(r.proxy.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey else { continue }
                 later[r.proxy.key] = (r.at, m)
-                if let before = try? snapshot.index.response(entry, key: key, earlier: true) {
+                if let before = try? snapshot.index.response(entry, key: key, earlier: true, keepingLines: slimKeeps) {
                     earlier[r.proxy.key] = (before.fetchedAt, slim(PrometheusText.parse(before.body)))
                 }
             }
@@ -213,6 +213,15 @@ public enum MeshFactsCollector {
         return out
     }
 
+    /// ``slim(_:)``'s test on a metric name's bytes: a snapshot's recorded metrics are read
+    /// keeping only these lines (``SnapshotIndex/response(_:key:earlier:keepingLines:)``), so
+    /// the rest of Envoy's stats is never decoded nor parsed.
+    static func slimKeeps(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.starts(with: istioPrefix) || FindingStats.isRelevant(name: name)
+    }
+
+    private static let istioPrefix = Array("istio_".utf8)
+
     /// One proxy's reads: all of them (`full`), or only its metrics (the second sample).
     static func read(_ p: MeshState.Proxy, source: any MeshSource, full: Bool, dumps: Bool, now: @Sendable () -> Date) async -> Read {
         var r = Read(proxy: p, at: now())
@@ -220,7 +229,7 @@ public enum MeshFactsCollector {
         /// A snapshot's metrics with the time they were recorded (not now), in one read.
         func recorded(_ request: AdminRequest) -> [UInt8]? {
             guard let snapshot, let entry = snapshot.index.proxy(name: p.name, namespace: p.namespace), let key = request.snapshotKey,
-                  let response = try? snapshot.index.response(entry, key: key) else { return nil }
+                  let response = try? snapshot.index.response(entry, key: key, keepingLines: slimKeeps) else { return nil }
             r.at = response.fetchedAt
             return response.body
         }

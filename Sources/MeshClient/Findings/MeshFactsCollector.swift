@@ -213,14 +213,31 @@ public enum MeshFactsCollector {
         return out
     }
 
-    /// ``slim(_:)``'s test on a metric name's bytes: a snapshot's recorded metrics are read
-    /// keeping only these lines (``SnapshotIndex/response(_:key:earlier:keepingLines:)``), so
-    /// the rest of Envoy's stats is never decoded nor parsed.
-    static func slimKeeps(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.starts(with: istioPrefix) || FindingStats.isRelevant(name: name)
+    /// ``slim(_:)``'s test on a recorded line (its metric name, and the rest as stored): a
+    /// snapshot's metrics are read keeping only these lines
+    /// (``SnapshotIndex/response(_:key:earlier:keepingLines:)``), so the rest of Envoy's stats
+    /// is never decoded nor parsed. Of the request-duration histogram only the `le="+Inf"`
+    /// bucket is kept: no rule reads latency, and that one bucket, which every histogram has,
+    /// still makes the edge exist (the buckets were three quarters of the demo's stats).
+    static func slimKeeps(_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.starts(with: istioPrefix) else { return FindingStats.isRelevant(name: name) }
+        guard name.elementsEqual(durationBucket) else { return true }
+        return hasLabel(rest, infBucket)
+    }
+
+    /// Whether `rest` holds `label` right after `{`, `,` or a space.
+    static func hasLabel(_ rest: UnsafeBufferPointer<UInt8>, _ label: [UInt8]) -> Bool {
+        guard rest.count > label.count else { return false }
+        for i in 1...(rest.count - label.count) where rest[i] == label[0] && (rest[i - 1] == 0x7B || rest[i - 1] == 0x2C || rest[i - 1] == 0x20) {
+            if UnsafeBufferPointer(rebasing: rest[i..<(i + label.count)]).elementsEqual(label) { return true }
+        }
+        return false
     }
 
     private static let istioPrefix = Array("istio_".utf8)
+    private static let durationBucket = Array("istio_request_duration_milliseconds_bucket".utf8)
+    /// As stored in a snapshot's JSON string: the label's quotes escaped.
+    private static let infBucket = Array(#"le=\"+Inf\""#.utf8)
 
     /// One proxy's reads: all of them (`full`), or only its metrics (the second sample).
     static func read(_ p: MeshState.Proxy, source: any MeshSource, full: Bool, dumps: Bool, now: @Sendable () -> Date) async -> Read {

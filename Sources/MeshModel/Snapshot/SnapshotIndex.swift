@@ -216,25 +216,26 @@ public final class SnapshotIndex: Sendable {
     /// One stored response, its body exactly as the proxy sent it (after redaction).
     public func response(_ p: Proxy, key: String, earlier: Bool = false) throws(SnapshotFormatError) -> SnapshotResponse? {
         guard let (_, fields) = try located(p, key: key, earlier: earlier) else { return nil }
-        return try response(p, key: key, fields: fields, filter: false) { _ in true }
+        return try response(p, key: key, fields: fields, filter: false) { _, _ in true }
     }
 
-    /// One stored text response (recorded Prometheus text) with only the lines whose leading
-    /// name `keep` accepts: the same lines, in the same order, as filtering
+    /// One stored text response (recorded Prometheus text) with only the lines `keep` accepts
+    /// (by their leading name and the rest of the line as stored, see ``SnapshotTextLines``):
+    /// the same lines, in the same order, as filtering
     /// ``response(_:key:earlier:)``'s body, without decoding the rest. A response stored any
     /// other way (JSON, base64, a string with `\u` escapes) is returned whole.
     ///
     /// ```swift
-    /// let stats = try snap.response(p, key: "statsPrometheus") { name in name.starts(with: "istio_".utf8) }
+    /// let stats = try snap.response(p, key: "statsPrometheus") { name, _ in name.starts(with: "istio_".utf8) }
     /// ```
     public func response(_ p: Proxy, key: String, earlier: Bool = false,
-                         keepingLines keep: (UnsafeBufferPointer<UInt8>) -> Bool) throws(SnapshotFormatError) -> SnapshotResponse? {
+                         keepingLines keep: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) throws(SnapshotFormatError) -> SnapshotResponse? {
         guard let (_, fields) = try located(p, key: key, earlier: earlier) else { return nil }
         return try response(p, key: key, fields: fields, filter: true, keep)
     }
 
     private func response(_ p: Proxy, key: String, fields: [JSONSkimmer.Member], filter: Bool,
-                          _ keep: (UnsafeBufferPointer<UInt8>) -> Bool) throws(SnapshotFormatError) -> SnapshotResponse? {
+                          _ keep: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) throws(SnapshotFormatError) -> SnapshotResponse? {
         func scalar(_ k: String) throws(SnapshotFormatError) -> JSONValue? {
             guard let f = fields.first(where: { $0.key == k }) else { return nil }
             do { return try JSONDocument(bytes: Array(bytes[f.value])).root } catch {

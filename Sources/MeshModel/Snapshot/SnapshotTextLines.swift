@@ -7,7 +7,8 @@ import Foundation
 ///
 /// A line is kept when `keep` accepts its leading name: the run of Prometheus name characters
 /// (`[A-Za-z_:][A-Za-z0-9_:]*`) after any spaces and tabs, what the Prometheus text parser
-/// reads as the metric name. Kept lines are decoded and each ends with `\n`; the result parses
+/// reads as the metric name. `keep` also gets the rest of the line as stored (still escaped:
+/// a label's quotes read `\"`), to choose among a family's series. Kept lines are decoded and each ends with `\n`; the result parses
 /// to the same samples, in the same order, as the whole decoded string filtered by name.
 ///
 /// Only the plain case is taken: printable ASCII with the escapes `\n \" \\ \/ \b \f \r \t`.
@@ -17,14 +18,14 @@ import Foundation
 /// ```swift
 /// let json = Array(##""# a\nistio_x 1\nenvoy_y 2\n""##.utf8)
 /// let kept = json.withUnsafeBufferPointer { b in
-///     SnapshotTextLines.kept(in: b, string: 0..<json.count) { $0.starts(with: "istio_".utf8) }
+///     SnapshotTextLines.kept(in: b, string: 0..<json.count) { name, _ in name.starts(with: "istio_".utf8) }
 /// }
 /// String(decoding: kept!, as: UTF8.self)    // "istio_x 1\n"
 /// ```
 public enum SnapshotTextLines {
     /// `string` is the JSON string's bytes, quotes included.
     public static func kept(in b: UnsafeBufferPointer<UInt8>, string: Range<Int>,
-                            _ keep: (UnsafeBufferPointer<UInt8>) -> Bool) -> [UInt8]? {
+                            _ keep: (_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool) -> [UInt8]? {
         guard string.lowerBound >= 0, string.upperBound <= b.count, string.count >= 2, let base = b.baseAddress,
               b[string.lowerBound] == 0x22, b[string.upperBound - 1] == 0x22, string.count - 2 < 1 << 27 else { return nil }
         let s = string.lowerBound + 1
@@ -62,7 +63,7 @@ public enum SnapshotTextLines {
                 guard unescaped(x) != nil else { return nil }
                 k = bs + 2
             }
-            if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j])) {
+            if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
                 var m = i
                 while m < lineEnd {
                     let c = b[m]

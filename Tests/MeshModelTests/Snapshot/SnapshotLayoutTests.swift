@@ -14,7 +14,7 @@ import Testing
         let at = SnapshotFormatTests.takenAt
         var proxies: [SnapshotWriter.Proxy] = []
         for (n, dir) in admin.enumerated() {
-            func r(_ file: String) throws -> SnapshotWriter.Response { .init(fetchedAt: at.addingTimeInterval(1), body: try Fixtures.bytes("envoy-admin/\(dir)/\(file)")) }
+            func r(_ file: String) throws -> SnapshotResponse { .init(fetchedAt: at.addingTimeInterval(1), body: try Fixtures.bytes("envoy-admin/\(dir)/\(file)")) }
             proxies.append(SnapshotWriter.Proxy(
                 name: "\(dir)-\(n)", namespace: "shop", kind: "sidecar", node: "n1", ip: "10.0.0.\(n)",
                 responses: ["configDump": try r("config_dump.json"), "clusters": try r("clusters.txt"), "statsPrometheus": try r("stats.txt"),
@@ -108,11 +108,11 @@ import Testing
         let bytes = Array(text.utf8)
         let index = try SnapshotIndex(bytes: bytes, name: "odd.json")
         let a = try #require(index.proxy(name: "a", namespace: "shop"))
-        let adminAt = try #require(text.utf8.indices(of: Array(#"["x"]"#.utf8)))
+        let adminAt = try #require(bytes.firstRange(of: Array(#"["x"]"#.utf8))).lowerBound
         #expect(throws: SnapshotFormatError("odd.json: proxy shop/a: expected an object at byte \(adminAt)")) { try index.responseKeys(a) }
         #expect(try index.response(a, key: "statsPrometheus", earlier: true)?.body == Array("istio_x 1\n".utf8))
         let b = try #require(index.proxy(name: "b", namespace: "shop"))
-        let oopsAt = try #require(text.utf8.indices(of: Array(#""oops""#.utf8)))
+        let oopsAt = try #require(bytes.firstRange(of: Array(#""oops""#.utf8))).lowerBound
         #expect(throws: SnapshotFormatError("odd.json: proxy shop/b clusters: expected an object at byte \(oopsAt)")) { try index.response(b, key: "clusters") }
         #expect(try index.response(b, key: "serverInfo")?.body == Array(#"{"state": "LIVE"}"#.utf8))
         let c = try #require(index.proxy(name: "c", namespace: "shop"))
@@ -162,7 +162,7 @@ import Testing
 
     static func kept(_ json: [UInt8], _ keep: @escaping (String) -> Bool) -> [UInt8]? {
         json.withUnsafeBufferPointer { b in
-            SnapshotTextLines.kept(in: b, string: 0..<json.count) { keep(String(decoding: $0, as: UTF8.self)) }
+            SnapshotTextLines.kept(in: b, string: 0..<json.count) { name, _ in keep(String(decoding: name, as: UTF8.self)) }
         }
     }
 

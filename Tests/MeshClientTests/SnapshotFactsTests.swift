@@ -24,6 +24,8 @@ import Testing
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="200",le="+Inf"} 100
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="ratings",destination_workload_namespace="shop",destination_service="ratings.shop.svc.cluster.local",connection_security_policy="mutual_tls",response_code="200",le="10"} 2
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="ratings",destination_workload_namespace="shop",destination_service="ratings.shop.svc.cluster.local",connection_security_policy="mutual_tls",response_code="200",le="+Inf"} 2
+    istio_request_duration_milliseconds_count{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="200"} 100
+    istio_request_bytes_sum{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="200"} 5000
     istio_tcp_connections_opened_total{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="db",destination_workload_namespace="data",destination_service="db.data.svc.cluster.local",connection_security_policy="unknown"} 5
 
     """
@@ -48,9 +50,12 @@ import Testing
         let proxy = MeshState.Proxy(name: "web-0", namespace: "shop", kind: .sidecar, node: "n1", ip: "10.0.0.1")
         let read = await MeshFactsCollector.read(proxy, source: source, full: false, dumps: false, now: { Date() })
         let metrics = try #require(read.metrics)
-        // Expected from the whole text: the slim samples, less the histogram's finite buckets.
+        // Expected from the whole text: the slim samples edges or rules read, less the histogram's finite buckets.
         let whole = MeshFactsCollector.slim(PrometheusText.parse(later)).samples
-        let expected = whole.filter { $0.name != "istio_request_duration_milliseconds_bucket" || $0.label("le") == "+Inf" }
+        let expected = whole.filter {
+            (!$0.name.hasPrefix("istio_") || TrafficEdges.Family($0.name) != nil)
+                && ($0.name != "istio_request_duration_milliseconds_bucket" || $0.label("le") == "+Inf")
+        }
         #expect(metrics.samples == expected)
         #expect(metrics.samples.map(\.name).filter { $0.hasPrefix("envoy_") } == ["envoy_cluster_upstream_rq_total", "envoy_cluster_upstream_rq_5xx",
                                                                                   "envoy_cluster_upstream_cx_total", "envoy_cluster_upstream_cx_connect_fail",
@@ -64,6 +69,11 @@ import Testing
         #expect(slim.map(key) == full.map(key))
         #expect(slim.map { $0.rates?.errors } == full.map { $0.rates?.errors })
         #expect(full.count == 3)
+    }
+
+    @Test func theKeptIstioNamesAreEdgeFamilies() {
+        for name in MeshFactsCollector.edgeFamilies { #expect(TrafficEdges.Family(String(decoding: name, as: UTF8.self)) != nil) }
+        #expect(TrafficEdges.Family("istio_request_duration_milliseconds_bucket") != nil)
     }
 
     @Test func theInfBucketIsFoundOnlyAsALabel() {

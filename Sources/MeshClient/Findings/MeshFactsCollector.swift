@@ -213,17 +213,23 @@ public enum MeshFactsCollector {
         return out
     }
 
-    /// ``slim(_:)``'s test on a recorded line (its metric name, and the rest as stored): a
+    /// What the facts need of a recorded metrics line (its name, and the rest as stored): a
     /// snapshot's metrics are read keeping only these lines
-    /// (``SnapshotIndex/response(_:key:earlier:keepingLines:)``), so the rest of Envoy's stats
-    /// is never decoded nor parsed. Of the request-duration histogram only the `le="+Inf"`
-    /// bucket is kept: no rule reads latency, and that one bucket, which every histogram has,
-    /// still makes the edge exist (the buckets were three quarters of the demo's stats).
+    /// (``SnapshotIndex/response(_:key:earlier:keepingLines:)``), so the rest of a proxy's
+    /// stats is never decoded nor parsed. That is the cluster counters and RBAC denials the
+    /// rules read (``FindingStats/isRelevant(name:)``) and the Istio families edges are built
+    /// from (`TrafficEdges.Family`); of the request-duration histogram only the `le="+Inf"`
+    /// bucket: no rule reads latency, and that one bucket, which every histogram has, still
+    /// makes its edge exist (the buckets were three quarters of the demo's stats).
     static func slimKeeps(_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.starts(with: istioPrefix) else { return FindingStats.isRelevant(name: name) }
-        guard name.elementsEqual(durationBucket) else { return true }
-        return hasLabel(rest, infBucket)
+        if name.elementsEqual(durationBucket) { return hasLabel(rest, infBucket) }
+        return edgeFamilies.contains { $0.elementsEqual(name) }
     }
+
+    /// The families `TrafficEdges.build` reads, but the duration buckets.
+    static let edgeFamilies = ["istio_requests_total", "istio_request_bytes_sum", "istio_response_bytes_sum", "istio_tcp_connections_opened_total",
+                               "istio_tcp_connections_closed_total", "istio_tcp_sent_bytes_total", "istio_tcp_received_bytes_total"].map { Array($0.utf8) }
 
     /// Whether `rest` holds `label` right after `{`, `,` or a space.
     static func hasLabel(_ rest: UnsafeBufferPointer<UInt8>, _ label: [UInt8]) -> Bool {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A snapshot file opened for reading: one pass over the bytes finds the top-level sections
-/// and each proxy's byte range; nothing else is parsed until asked for. The Kubernetes
+/// A snapshot file opened for reading: one pass over the bytes finds the top-level sections,
+/// each proxy's byte range and where each of its responses and their fields are
+/// (``SnapshotLayout``); nothing else is parsed until asked for. The Kubernetes
 /// section is parsed on first use; one proxy's responses are located and returned without
 /// parsing them (a JSON response is its original bytes).
 ///

@@ -22,6 +22,7 @@ import Testing
     istio_requests_total{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="503"} 20
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="200",le="5"} 60
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="200",le="+Inf"} 100
+    istio_requests_total{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="ratings",destination_workload_namespace="shop",destination_service="ratings.shop.svc.cluster.local",connection_security_policy="mutual_tls",response_code="200"} 2
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="ratings",destination_workload_namespace="shop",destination_service="ratings.shop.svc.cluster.local",connection_security_policy="mutual_tls",response_code="200",le="10"} 2
     istio_request_duration_milliseconds_bucket{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="ratings",destination_workload_namespace="shop",destination_service="ratings.shop.svc.cluster.local",connection_security_policy="mutual_tls",response_code="200",le="+Inf"} 2
     istio_request_duration_milliseconds_count{reporter="source",source_workload="web",source_workload_namespace="shop",destination_workload="reviews",destination_workload_namespace="shop",destination_service="reviews.shop.svc.cluster.local",connection_security_policy="unknown",response_code="200"} 100
@@ -50,17 +51,14 @@ import Testing
         let proxy = MeshState.Proxy(name: "web-0", namespace: "shop", kind: .sidecar, node: "n1", ip: "10.0.0.1")
         let read = await MeshFactsCollector.read(proxy, source: source, full: false, dumps: false, now: { Date() })
         let metrics = try #require(read.metrics)
-        // Expected from the whole text: the slim samples edges or rules read, less the histogram's finite buckets.
+        // Expected from the whole text: the slim samples, of Istio's only requests and TCP.
         let whole = MeshFactsCollector.slim(PrometheusText.parse(later)).samples
-        let expected = whole.filter {
-            (!$0.name.hasPrefix("istio_") || TrafficEdges.Family($0.name) != nil)
-                && ($0.name != "istio_request_duration_milliseconds_bucket" || $0.label("le") == "+Inf")
-        }
+        let expected = whole.filter { !$0.name.hasPrefix("istio_") || $0.name == "istio_requests_total" || $0.name.hasPrefix("istio_tcp_") }
         #expect(metrics.samples == expected)
         #expect(metrics.samples.map(\.name).filter { $0.hasPrefix("envoy_") } == ["envoy_cluster_upstream_rq_total", "envoy_cluster_upstream_rq_5xx",
                                                                                   "envoy_cluster_upstream_cx_total", "envoy_cluster_upstream_cx_connect_fail",
                                                                                   "envoy_http_rbac_denied"])
-        // The same edges, counts and rates as from the whole text (only latency is not kept).
+        // The same edges, counts and rates as from the whole text (latency and byte rates are not kept).
         func key(_ e: TrafficEdge) -> String { "\(e.source) \(e.destination) \(e.service) \(e.security) \(e.requests ?? -1) \(e.errors ?? -1)" }
         let full = TrafficEdges.build(current: PrometheusText.parse(later), previous: PrometheusText.parse(Self.stats), interval: 2, origin: .envoy)
         let earlierRead = try #require(try source.index.response(source.index.proxies[0], key: "statsPrometheus", earlier: true,
@@ -73,15 +71,5 @@ import Testing
 
     @Test func theKeptIstioNamesAreEdgeFamilies() {
         for name in MeshFactsCollector.edgeFamilies { #expect(TrafficEdges.Family(String(decoding: name, as: UTF8.self)) != nil) }
-        #expect(TrafficEdges.Family("istio_request_duration_milliseconds_bucket") != nil)
-    }
-
-    @Test func theInfBucketIsFoundOnlyAsALabel() {
-        func has(_ s: String) -> Bool { Array(s.utf8).withUnsafeBufferPointer { MeshFactsCollector.hasLabel($0, Array(#"le=\"+Inf\""#.utf8)) } }
-        #expect(has(#"{a=\"b\",le=\"+Inf\"} 3"#))
-        #expect(has(#"{le=\"+Inf\"} 3"#))
-        #expect(!has(#"{a=\"b\",xle=\"+Inf\"} 3"#))
-        #expect(!has(#"{le=\"10\"} 3"#))
-        #expect(!has(""))
     }
 }

@@ -213,37 +213,25 @@ public enum MeshFactsCollector {
         return out
     }
 
-    /// What the facts need of a recorded metrics line (its name, and the rest as stored): a
-    /// snapshot's metrics are read keeping only these lines
+    /// What the facts need of a recorded metrics line (its name; the rest of the line as stored
+    /// is not needed): a snapshot's metrics are read keeping only these lines
     /// (``SnapshotIndex/response(_:key:earlier:keepingLines:)``), so the rest of a proxy's
-    /// stats is never decoded nor parsed. That is the cluster counters and RBAC denials the
-    /// rules read (``FindingStats/isRelevant(name:)``) and the Istio families edges are built
-    /// from (`TrafficEdges.Family`); of the request-duration histogram only the `le="+Inf"`
-    /// bucket: no rule reads latency, and that one bucket, which every histogram has, still
-    /// makes its edge exist (the buckets were three quarters of the demo's stats).
+    /// stats is never decoded nor parsed, nor held for 6,000 proxies at once. That is the
+    /// cluster counters and RBAC denials the rules read (``FindingStats/isRelevant(name:)``)
+    /// and the Istio families that make edges and their counts: `istio_requests_total` and
+    /// the TCP ones. Istio records the request-size, response-size and duration series of a
+    /// request with the labels of its `istio_requests_total` series, so they add no edge; they
+    /// add latency and byte rates, which no rule reads (they were 80% of the demo's stats).
     static func slimKeeps(_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.starts(with: istioPrefix) else { return FindingStats.isRelevant(name: name) }
-        if name.elementsEqual(durationBucket) { return hasLabel(rest, infBucket) }
         return edgeFamilies.contains { $0.elementsEqual(name) }
     }
 
-    /// The families `TrafficEdges.build` reads, but the duration buckets.
-    static let edgeFamilies = ["istio_requests_total", "istio_request_bytes_sum", "istio_response_bytes_sum", "istio_tcp_connections_opened_total",
-                               "istio_tcp_connections_closed_total", "istio_tcp_sent_bytes_total", "istio_tcp_received_bytes_total"].map { Array($0.utf8) }
-
-    /// Whether `rest` holds `label` right after `{`, `,` or a space.
-    static func hasLabel(_ rest: UnsafeBufferPointer<UInt8>, _ label: [UInt8]) -> Bool {
-        guard rest.count > label.count else { return false }
-        for i in 1...(rest.count - label.count) where rest[i] == label[0] && (rest[i - 1] == 0x7B || rest[i - 1] == 0x2C || rest[i - 1] == 0x20) {
-            if UnsafeBufferPointer(rebasing: rest[i..<(i + label.count)]).elementsEqual(label) { return true }
-        }
-        return false
-    }
+    /// The `TrafficEdges.Family` names that name an edge by themselves.
+    static let edgeFamilies = ["istio_requests_total", "istio_tcp_connections_opened_total", "istio_tcp_connections_closed_total",
+                               "istio_tcp_sent_bytes_total", "istio_tcp_received_bytes_total"].map { Array($0.utf8) }
 
     private static let istioPrefix = Array("istio_".utf8)
-    private static let durationBucket = Array("istio_request_duration_milliseconds_bucket".utf8)
-    /// As stored in a snapshot's JSON string: the label's quotes escaped.
-    private static let infBucket = Array(#"le=\"+Inf\""#.utf8)
 
     /// One proxy's reads: all of them (`full`), or only its metrics (the second sample).
     static func read(_ p: MeshState.Proxy, source: any MeshSource, full: Bool, dumps: Bool, now: @Sendable () -> Date) async -> Read {

@@ -81,31 +81,43 @@ public enum Gzip {
     /// may compress extremely well (a file of spaces), large real ones do not.
     public static let ratioThreshold = 64 << 20
 
+    /// The decompressed size the last member's trailer records (ISIZE, the size modulo 4 GiB),
+    /// trusted only as far as 32 times the compressed size (JSON compresses about 12×): a
+    /// 724 MB snapshot grown by doubling held its 512 MB and 1 GB buffers at once while
+    /// copying (1.1 GB peak); reserved at its size it holds one. A wrong claim costs at most
+    /// that reservation, whose untouched pages take no memory, and the limits still apply.
+    static func sizeHint(_ input: [UInt8]) -> Int {
+        let n = input.count
+        guard n >= 18 else { return 0 }
+        let size = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        return min(size, min(n, Int.max / 32) * 32)
+    }
+
     /// Decompresses a gzip file (concatenated members too).
     ///
     /// Stops at `limits.maxDecompressedBytes` and, once past ``ratioThreshold``, when the
     /// output outgrows `limits.maxDecompressionRatio` times the input: a 2 MB gzip bomb
     /// fails after a few hundred MB instead of filling memory. The output grows as it
-    /// is produced; nothing is allocated for a size the input merely claims.
+    /// is produced, from a first capacity the trailer suggests (``sizeHint(_:)``).
     public static func decompress(_ input: [UInt8], limits: InputLimits = .current) throws(GzipError) -> [UInt8] {
         let maxBytes = max(0, limits.maxDecompressedBytes)
         let (ratioBytes, overflow) = max(1, input.count).multipliedReportingOverflow(by: max(1, limits.maxDecompressionRatio))
         let maxForRatio = overflow ? Int.max : max(ratioBytes, ratioThreshold)
         var out: [UInt8] = []
-        out.reserveCapacity(min(min(input.count, Int.max / 4) * 4, maxBytes, maxForRatio, 256 << 20))
+        out.reserveCapacity(min(max(min(min(input.count, Int.max / 4) * 4, 256 << 20), sizeHint(input)), maxBytes, maxForRatio))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var offset = 0
         var failure: String?
         let compressedBytes = input.count
-        var input = input
-        input.withUnsafeMutableBufferPointer { inBuf in
+        // zlib never writes its input; reading it in place spares a copy of the whole file.
+        input.withUnsafeBufferPointer { inBuf in
             while offset < inBuf.count && failure == nil {
                 let sp = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
                 sp.initialize(to: z_stream())
                 defer { sp.deallocate() }
                 guard meshscope_inflate_init_auto(sp) == Z_OK else { failure = "zlib inflateInit2 failed"; return }
                 defer { inflateEnd(sp) }
-                sp.pointee.next_in = inBuf.baseAddress! + offset
+                sp.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + offset)
                 sp.pointee.avail_in = UInt32(min(inBuf.count - offset, Int(UInt32.max)))
                 var ended = false
                 chunk.withUnsafeMutableBufferPointer { outBuf in

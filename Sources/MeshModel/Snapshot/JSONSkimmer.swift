@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds where JSON values start and end without parsing them: the snapshot reader uses it
 /// to index a file's top-level members and its proxies (byte ranges), so a 1 GB snapshot is
 /// opened by one pass over the bytes and only the parts a command asks for are parsed with
@@ -12,6 +14,9 @@
 /// members.map(\.key)                  // ["a", "c"]
 /// bytes[members[0].value]             // [1, {"b": 2}]
 /// ```
+///
+/// Strings are crossed with `memchr` (most of a snapshot's bytes are inside strings: recorded
+/// Prometheus text, config dump values), so one pass over a 700 MB file costs little.
 public enum JSONSkimmer {
     public struct Member: Sendable {
         public var key: String
@@ -34,13 +39,15 @@ public enum JSONSkimmer {
     }
 
     /// One past the end of the value starting at `start` (whitespace already skipped).
-    public static func valueEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) throws(SkimError) -> Int {
+    /// `outerDepth` is how deep the value sits in what is being skimmed (0: it is the top),
+    /// so the depth limit counts the same whether a value is skimmed whole or level by level.
+    public static func valueEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, outerDepth: Int = 0) throws(SkimError) -> Int {
         guard start < b.count else { throw SkimError(message: "expected a value, found the end of the file", offset: start) }
         switch b[start] {
         case 0x22: return try stringEnd(b, start)
         case 0x7B, 0x5B:
             let maxDepth = InputLimits.current.maxJSONDepth
-            var depth = 0
+            var depth = outerDepth
             var i = start
             while i < b.count {
                 let c = b[i]
@@ -55,7 +62,7 @@ public enum JSONSkimmer {
                     }
                 } else if c == 0x7D || c == 0x5D {
                     depth -= 1
-                    if depth == 0 { return i + 1 }
+                    if depth == outerDepth { return i + 1 }
                 }
                 i += 1
             }
@@ -72,28 +79,44 @@ public enum JSONSkimmer {
         }
     }
 
-    /// One past the closing quote of the string starting at `start`.
+    /// One past the closing quote of the string starting at `start`. A quote ends the string
+    /// when an even number of backslashes precedes it (`\\"` ends, `\"` does not).
     static func stringEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) throws(SkimError) -> Int {
+        guard let base = b.baseAddress else { throw SkimError(message: "the file ends inside a string that starts", offset: start) }
         var i = start + 1
         while i < b.count {
-            let c = b[i]
-            if c == 0x5C {
-                i += 2
-                continue
-            }
-            if c == 0x22 { return i + 1 }
-            i += 1
+            guard let hit = memchr(base + i, 0x22, b.count - i) else { break }
+            let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var k = q - 1
+            while k > start && b[k] == 0x5C { k -= 1 }
+            if (q - 1 - k) % 2 == 0 { return q + 1 }
+            i = q + 1
         }
         throw SkimError(message: "the file ends inside a string that starts", offset: start)
     }
 
     /// The members of the object starting at `start`, keys decoded, values as byte ranges.
-    public static func members(_ b: UnsafeBufferPointer<UInt8>, objectAt start: Int) throws(SkimError) -> [Member] {
+    /// `outerDepth` is the object's own depth (0: the top), for the depth limit.
+    public static func members(_ b: UnsafeBufferPointer<UInt8>, objectAt start: Int, outerDepth: Int = 0) throws(SkimError) -> [Member] {
+        var out: [Member] = []
+        _ = try walkMembers(b, objectAt: start) { key, vStart throws(SkimError) in
+            let vEnd = try valueEnd(b, vStart, outerDepth: outerDepth)
+            out.append(Member(key: key, value: vStart..<vEnd))
+            return vEnd
+        }
+        return out
+    }
+
+    /// Walks the members of the object starting at `start`: `value(key, valueStart)` crosses
+    /// each value (skimming it, or reading into it) and returns one past its end. Returns one
+    /// past the closing brace. What ``members(_:objectAt:outerDepth:)`` does, for a reader
+    /// that goes deeper into some members in the same pass.
+    public static func walkMembers(_ b: UnsafeBufferPointer<UInt8>, objectAt start: Int,
+                                   _ value: (String, Int) throws(SkimError) -> Int) throws(SkimError) -> Int {
         var i = skipSpace(b, start)
         guard i < b.count, b[i] == 0x7B else { throw SkimError(message: "expected an object", offset: i) }
         i = skipSpace(b, i + 1)
-        var out: [Member] = []
-        if i < b.count, b[i] == 0x7D { return out }
+        if i < b.count, b[i] == 0x7D { return i + 1 }
         while true {
             guard i < b.count, b[i] == 0x22 else { throw SkimError(message: "expected a member name", offset: i) }
             let keyEnd = try stringEnd(b, i)
@@ -101,30 +124,41 @@ public enum JSONSkimmer {
             i = skipSpace(b, keyEnd)
             guard i < b.count, b[i] == 0x3A else { throw SkimError(message: "expected ':' after \"\(key)\"", offset: i) }
             let vStart = skipSpace(b, i + 1)
-            let vEnd = try valueEnd(b, vStart)
-            out.append(Member(key: key, value: vStart..<vEnd))
+            let vEnd = try value(key, vStart)
             i = skipSpace(b, vEnd)
             guard i < b.count else { throw SkimError(message: "the file ends inside an object that starts", offset: start) }
             if b[i] == 0x2C { i = skipSpace(b, i + 1); continue }
-            if b[i] == 0x7D { return out }
+            if b[i] == 0x7D { return i + 1 }
             throw SkimError(message: "expected ',' or '}' after member \"\(key)\"", offset: i)
         }
     }
 
-    /// The elements of the array starting at `start`, as byte ranges.
-    public static func elements(_ b: UnsafeBufferPointer<UInt8>, arrayAt start: Int) throws(SkimError) -> [Range<Int>] {
+    /// The elements of the array starting at `start`, as byte ranges. `outerDepth` is the
+    /// array's own depth (0: the top).
+    public static func elements(_ b: UnsafeBufferPointer<UInt8>, arrayAt start: Int, outerDepth: Int = 0) throws(SkimError) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        _ = try walkElements(b, arrayAt: start) { i throws(SkimError) in
+            let end = try valueEnd(b, i, outerDepth: outerDepth)
+            out.append(i..<end)
+            return end
+        }
+        return out
+    }
+
+    /// Walks the elements of the array starting at `start` as ``walkMembers(_:objectAt:_:)``
+    /// walks members. Returns one past the closing bracket.
+    public static func walkElements(_ b: UnsafeBufferPointer<UInt8>, arrayAt start: Int,
+                                    _ value: (Int) throws(SkimError) -> Int) throws(SkimError) -> Int {
         var i = skipSpace(b, start)
         guard i < b.count, b[i] == 0x5B else { throw SkimError(message: "expected an array", offset: i) }
         i = skipSpace(b, i + 1)
-        var out: [Range<Int>] = []
-        if i < b.count, b[i] == 0x5D { return out }
+        if i < b.count, b[i] == 0x5D { return i + 1 }
         while true {
-            let end = try valueEnd(b, i)
-            out.append(i..<end)
+            let end = try value(i)
             i = skipSpace(b, end)
             guard i < b.count else { throw SkimError(message: "the file ends inside an array that starts", offset: start) }
             if b[i] == 0x2C { i = skipSpace(b, i + 1); continue }
-            if b[i] == 0x5D { return out }
+            if b[i] == 0x5D { return i + 1 }
             throw SkimError(message: "expected ',' or ']' in an array", offset: i)
         }
     }

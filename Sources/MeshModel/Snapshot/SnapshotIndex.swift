@@ -1,7 +1,8 @@
 import Foundation
 
-/// A snapshot file opened for reading: one pass over the bytes finds the top-level sections
-/// and each proxy's byte range; nothing else is parsed until asked for. The Kubernetes
+/// A snapshot file opened for reading: one pass over the bytes finds the top-level sections,
+/// each proxy's byte range and where each of its responses and their fields are
+/// (``SnapshotLayout``); nothing else is parsed until asked for. The Kubernetes
 /// section is parsed on first use; one proxy's responses are located and returned without
 /// parsing them (a JSON response is its original bytes).
 ///
@@ -38,6 +39,10 @@ public final class SnapshotIndex: Sendable {
     public let sections: [String: Range<Int>]
     private let byKey: [String: Int]
     private let metadataDocument: JSONDocument
+    /// Each proxy's responses and their fields, by the offset of the proxy's object, as the
+    /// opening pass found them (``SnapshotLayout``); a proxy or section missing here is read
+    /// lazily (``rangeMemo``).
+    private let layouts: [Int: [String: [SnapshotLayout.Response]]]
     /// Each proxy's response members, located once: finding them skims the proxy's whole
     /// object, and `check` on a snapshot asks each proxy for several responses.
     private let rangeMemo = RangeMemo()
@@ -53,11 +58,22 @@ public final class SnapshotIndex: Sendable {
         self.bytes = bytes
         var sections: [String: Range<Int>] = [:]
         var proxyRanges: [Range<Int>] = []
+        var layouts: [Int: [String: [SnapshotLayout.Response]]] = [:]
         do {
             try JSONSkimmer.withBuffer(bytes) { b throws(JSONSkimmer.SkimError) in
                 let start = JSONSkimmer.skipSpace(b, 0)
                 guard start < b.count, b[start] == 0x7B else {
                     throw JSONSkimmer.SkimError(message: "a snapshot is a JSON object; found \(start < b.count ? "'\(Character(Unicode.Scalar(b[start])))'" : "an empty file")", offset: start)
+                }
+                // One pass finds every level; a file it cannot read whole is read level by level,
+                // whose errors name the place.
+                if let layout = try? SnapshotLayout.skim(b) {
+                    for m in layout.members { sections[m.key] = m.value }
+                    for p in layout.proxies ?? [] {
+                        proxyRanges.append(p.range)
+                        if let s = p.sections { layouts[p.range.lowerBound] = s }
+                    }
+                    return
                 }
                 for m in try JSONSkimmer.members(b, objectAt: start) { sections[m.key] = m.value }
                 if let p = sections["proxies"], b[p.lowerBound] == 0x5B {
@@ -67,6 +83,7 @@ public final class SnapshotIndex: Sendable {
         } catch {
             throw SnapshotFormatError("\(name): not a readable snapshot: \(error.description)")
         }
+        self.layouts = layouts
         self.sections = sections
         func small(_ key: String) throws(SnapshotFormatError) -> JSONDocument? {
             guard let r = sections[key] else { return nil }
@@ -145,7 +162,26 @@ public final class SnapshotIndex: Sendable {
 
     /// Which responses a proxy holds (`admin` keys; `earlier` with `earlier: true`).
     public func responseKeys(_ p: Proxy, earlier: Bool = false) throws(SnapshotFormatError) -> [String] {
-        try responseRanges(p, section: earlier ? "earlier" : "admin").map(\.key)
+        let section = earlier ? "earlier" : "admin"
+        if let known = layouts[p.range.lowerBound]?[section] { return known.map(\.member.key) }
+        return try responseRanges(p, section: section).map(\.key)
+    }
+
+    /// A response's member and its fields: from the opening pass, else read now.
+    private func located(_ p: Proxy, key: String, earlier: Bool) throws(SnapshotFormatError) -> (JSONSkimmer.Member, [JSONSkimmer.Member])? {
+        let section = earlier ? "earlier" : "admin"
+        let m: JSONSkimmer.Member
+        if let known = layouts[p.range.lowerBound]?[section] {
+            guard let r = known.first(where: { $0.member.key == key }) else { return nil }
+            if let fields = r.fields { return (r.member, fields) }
+            m = r.member
+        } else {
+            guard let found = try responseRanges(p, section: section).first(where: { $0.key == key }) else { return nil }
+            m = found
+        }
+        do { return (m, try JSONSkimmer.members(bytes, objectAt: m.value.lowerBound)) } catch {
+            throw SnapshotFormatError("\(name): proxy \(p.key) \(key): \(error.description)")
+        }
     }
 
     private func responseRanges(_ p: Proxy, section: String) throws(SnapshotFormatError) -> [JSONSkimmer.Member] {
@@ -180,11 +216,27 @@ public final class SnapshotIndex: Sendable {
 
     /// One stored response, its body exactly as the proxy sent it (after redaction).
     public func response(_ p: Proxy, key: String, earlier: Bool = false) throws(SnapshotFormatError) -> SnapshotResponse? {
-        guard let m = try responseRanges(p, section: earlier ? "earlier" : "admin").first(where: { $0.key == key }) else { return nil }
-        let fields: [JSONSkimmer.Member]
-        do { fields = try JSONSkimmer.members(bytes, objectAt: m.value.lowerBound) } catch {
-            throw SnapshotFormatError("\(name): proxy \(p.key) \(key): \(error.description)")
-        }
+        guard let (_, fields) = try located(p, key: key, earlier: earlier) else { return nil }
+        return try response(p, key: key, fields: fields, filter: false) { _, _ in true }
+    }
+
+    /// One stored text response (recorded Prometheus text) with only the lines `keep` accepts
+    /// (by their leading name and the rest of the line as stored, see ``SnapshotTextLines``):
+    /// the same lines, in the same order, as filtering
+    /// ``response(_:key:earlier:)``'s body, without decoding the rest. A response stored any
+    /// other way (JSON, base64, a string with `\u` escapes) is returned whole.
+    ///
+    /// ```swift
+    /// let stats = try snap.response(p, key: "statsPrometheus") { name, _ in name.starts(with: "istio_".utf8) }
+    /// ```
+    public func response(_ p: Proxy, key: String, earlier: Bool = false,
+                         keepingLines keep: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) throws(SnapshotFormatError) -> SnapshotResponse? {
+        guard let (_, fields) = try located(p, key: key, earlier: earlier) else { return nil }
+        return try response(p, key: key, fields: fields, filter: true, keep)
+    }
+
+    private func response(_ p: Proxy, key: String, fields: [JSONSkimmer.Member], filter: Bool,
+                          _ keep: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) throws(SnapshotFormatError) -> SnapshotResponse? {
         func scalar(_ k: String) throws(SnapshotFormatError) -> JSONValue? {
             guard let f = fields.first(where: { $0.key == k }) else { return nil }
             do { return try JSONDocument(bytes: Array(bytes[f.value])).root } catch {
@@ -196,6 +248,10 @@ public final class SnapshotIndex: Sendable {
             var body = Array(bytes[j.value])
             if let t = try scalar("trailing")?.string { body.append(contentsOf: t.utf8) }
             return SnapshotResponse(fetchedAt: at, body: body)
+        }
+        if filter, let t = fields.first(where: { $0.key == "text" }),
+           let kept = bytes.withUnsafeBufferPointer({ SnapshotTextLines.kept(in: $0, string: t.value, keep) }) {
+            return SnapshotResponse(fetchedAt: at, body: kept)
         }
         if let t = try scalar("text") {
             guard let s = t.string else { throw SnapshotFormatError("\(name): proxy \(p.key) \(key).text is not a string") }

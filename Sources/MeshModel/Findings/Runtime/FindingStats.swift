@@ -31,6 +31,25 @@ public enum FindingStats {
         return family.hasSuffix("rbac_denied") && !family.contains("shadow")
     }
 
+    /// ``isRelevant(_:)`` on a family name's bytes, without making a String: a snapshot's
+    /// recorded stats are filtered line by line with it. Prometheus names are ASCII, so
+    /// comparing bytes is comparing the names.
+    public static func isRelevant(name b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if b.starts(with: clusterPrefix) {
+            let rest = UnsafeBufferPointer(rebasing: b[clusterPrefix.count...])
+            return counterNames.contains { $0.elementsEqual(rest) }
+        }
+        guard b.count >= rbacSuffix.count, UnsafeBufferPointer(rebasing: b[(b.count - rbacSuffix.count)...]).elementsEqual(rbacSuffix) else { return false }
+        let shadow = Array("shadow".utf8)
+        guard b.count >= shadow.count else { return true }
+        for i in 0...(b.count - shadow.count) where UnsafeBufferPointer(rebasing: b[i..<(i + shadow.count)]).elementsEqual(shadow) { return false }
+        return true
+    }
+
+    private static let clusterPrefix = Array("envoy_cluster_".utf8)
+    private static let rbacSuffix = Array("rbac_denied".utf8)
+    private static let counterNames = ClusterCounters.names.map { Array($0.utf8) }
+
     /// The clusters an upstream rule could flag: some host Envoy would not use, or one
     /// ejected by outlier detection. Healthy clusters carry no finding.
     public static func relevant(_ clusters: EnvoyClusters) -> EnvoyClusters {

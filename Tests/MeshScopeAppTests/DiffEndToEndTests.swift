@@ -44,7 +44,10 @@ import Testing
         try await t.waitFor("snapshots-done", timeout: Self.slow)
         try await t.type("clear; \(bin) --snapshot a.json --compare b.json; echo \"exit=$?\"")
         try await t.keys("Enter")
-        let screen = try await t.waitFor("the mesh diff", timeout: Self.slow) { $0.contains("PROXIES: 1 added, 0 removed, 1 changed") }
+        // Waits for the last line of the list too: tmux may be read while the frame is half written.
+        let screen = try await t.waitFor("the mesh diff", timeout: Self.slow) {
+            $0.contains("PROXIES: 1 added, 0 removed, 1 changed") && $0.contains("+ v1/Service demo-00/svc-0002")
+        }
         let demo = DemoMesh(.init(services: 3, replicas: 1))
         let added = demo.pods.first { $0.name.hasPrefix("svc-0002-v1-") }!
         #expect(screen.contains("Diff a.json → b.json (2 proxies, 3 objects differ)"))

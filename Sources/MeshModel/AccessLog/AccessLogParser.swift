@@ -163,58 +163,10 @@ public enum AccessLogParser {
 
     // MARK: JSON (Envoy's JSON encoding, ztunnel's JSON logs)
 
+    /// In one pass over the bytes (``AccessLogJSON``), or through the generic decoder for
+    /// the lines the one pass leaves to it.
     static func json(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<AccessLogEntry, AccessLogRejection> {
-        let doc: JSONDocument
-        do { doc = try JSONDocument(bytes: Array(b[start..<end])) } catch { return .failure(.badJSON) }
-        let root = doc.root
-        guard root.isObject else { return .failure(.unknownFormat) }
-        func str(_ key: String) -> String? {
-            guard let v = root.member(exactly: key) else { return nil }
-            if let s = v.string { return s.isEmpty || s == "-" ? nil : s }
-            if v.isNull { return nil }
-            return v.rawText
-        }
-        func int(_ key: String) -> Int? {
-            guard let v = root.member(exactly: key) else { return nil }
-            if let i = v.int { return i }
-            if let s = v.string { return Int(s) }
-            return nil
-        }
-        if root.member(exactly: "scope")?.string == "access" || root.member(exactly: "src.addr") != nil {
-            var entry = AccessLogEntry(format: .ztunnel)
-            entry.startTime = str("time") ?? str("timestamp")
-            entry.message = str("message") ?? str("msg")
-            fillZtunnel(&entry) { str($0) }
-            return .success(entry)
-        }
-        guard root.member(exactly: "response_code") != nil || root.member(exactly: "upstream_cluster") != nil
-            || root.member(exactly: "start_time") != nil else { return .failure(.unknownFormat) }
-        var entry = AccessLogEntry(format: .envoyJSON)
-        entry.startTime = str("start_time")
-        entry.method = str("method")
-        entry.path = str("path")
-        entry.protocolName = str("protocol")
-        entry.status = int("response_code")
-        if let f = str("response_flags") { entry.flags = ResponseFlag.parse(f) }
-        entry.responseCodeDetails = str("response_code_details")
-        entry.connectionTerminationDetails = str("connection_termination_details")
-        entry.upstreamTransportFailureReason = str("upstream_transport_failure_reason")
-        entry.bytesReceived = int("bytes_received")
-        entry.bytesSent = int("bytes_sent")
-        entry.durationMs = int("duration")
-        entry.upstreamServiceTimeMs = int("upstream_service_time")
-        entry.forwardedFor = str("x_forwarded_for")
-        entry.userAgent = str("user_agent")
-        entry.requestID = str("request_id")
-        entry.authority = str("authority")
-        entry.upstreamHost = str("upstream_host")
-        entry.upstreamCluster = str("upstream_cluster")
-        entry.upstreamLocalAddress = str("upstream_local_address")
-        entry.downstreamLocalAddress = str("downstream_local_address")
-        entry.downstreamRemoteAddress = str("downstream_remote_address")
-        entry.requestedServerName = str("requested_server_name")
-        entry.routeName = str("route_name")
-        return .success(entry)
+        AccessLogJSON.parse(b, start, end)
     }
 
     // MARK: ztunnel TEXT

@@ -58,9 +58,9 @@ public struct Flow: Sendable, Equatable {
         self.entry = entry
         self.reporter = reporter
         func resolve(_ address: String?) -> End? {
-            guard let address else { return nil }
-            if let e = directory.endpoint(address: address) { return .of(e, address: address) }
-            guard let host = WorkloadDirectory.host(of: address) else { return nil }
+            // The address taken apart once, for the lookup and the name.
+            guard let address, let host = WorkloadDirectory.host(of: address) else { return nil }
+            if let e = directory.endpoint(host: host) { return .of(e, address: address) }
             // Envoy's internal addresses (`envoy://internal_client_address/`) name no one.
             if address.hasPrefix("envoy://"), host.isEmpty || !host.contains(where: \.isNumber) { return nil }
             return End(name: host, address: address)
@@ -132,6 +132,35 @@ public struct Flow: Sendable, Equatable {
         return entry.destinationService ?? entry.upstreamCluster.flatMap(Flow.serviceHost) ?? "-"
     }
 
+    /// ``dedupKey`` as 128 bits hashed from its bytes, without building the String: what
+    /// ``FlowTop`` remembers per line. Equal keys give equal hashes; two different keys
+    /// share one with a chance of about 2⁻¹²⁸ (a seeded SipHash and an FNV-1a, each 64 bits).
+    public var dedupHash: DedupHash? {
+        var h = DedupHash.Builder()
+        if let id = entry.requestID {
+            h.add(id)
+            h.add(" ")
+            h.add(entry.method ?? "")
+            h.add(" ")
+            if entry.method != nil || entry.authority != nil {
+                // The HTTP ``route``, in its parts.
+                h.add(entry.authority ?? "-")
+                var path = entry.path ?? ""
+                path.withUTF8 { p in
+                    var end = 0
+                    while end < p.count, p[end] != UInt8(ascii: "?") { end += 1 }
+                    h.add(UnsafeBufferPointer(rebasing: p[0..<end]))
+                }
+            } else {
+                h.add(route)
+            }
+            return h.finish()
+        }
+        guard let key = dedupKey else { return nil }
+        h.add(key)
+        return h.finish()
+    }
+
     /// What identifies one request or connection across the lines that log it: an Envoy
     /// request's ID with its route (one ID follows a request through every hop), or
     /// ztunnel's connection by its client address and byte counts. nil when the line carries neither.
@@ -144,5 +173,33 @@ public struct Flow: Sendable, Equatable {
             return "z \(src) \(entry.upstreamHost ?? "") \(min(a, b)) \(max(a, b))"
         }
         return nil
+    }
+}
+
+/// 128 bits standing for a ``Flow/dedupKey``.
+public struct DedupHash: Sendable, Hashable {
+    var a: UInt64
+    var b: UInt64
+
+    /// Hashes a key fed in pieces exactly as it would the pieces joined.
+    struct Builder {
+        var sip = Hasher()
+        var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
+
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+            sip.combine(bytes: UnsafeRawBufferPointer(bytes))
+            var f = fnv
+            for c in bytes { f = (f ^ UInt64(c)) &* 0x100_0000_01b3 }
+            fnv = f
+        }
+
+        mutating func add(_ text: String) {
+            var text = text
+            text.withUTF8 { add($0) }
+        }
+
+        consuming func finish() -> DedupHash {
+            DedupHash(a: UInt64(truncatingIfNeeded: sip.finalize()), b: fnv)
+        }
     }
 }

@@ -57,19 +57,20 @@ public struct FlowTop: Sendable {
     public var maxKeys = 100_000
     public private(set) var droppedKeys = 0
     /// Count a request logged by both its client's and its server's proxy once (by its
-    /// ``Flow/dedupKey``, among the last ``dedupMemory`` ones).
+    /// ``Flow/dedupKey``, among the last ``dedupMemory`` ones, remembered as ``Flow/dedupHash``:
+    /// 16 bytes each, no String per line).
     public var deduplicate = true
     public var dedupMemory = 100_000
     /// Lines not counted because another line already logged the same request.
     public private(set) var duplicates = 0
-    private var seen: Set<String> = []
-    private var seenOrder: [String] = []
+    private var seen: Set<DedupHash> = []
+    private var seenOrder: [DedupHash] = []
     private var seenHead = 0
 
     public init(window: Int? = nil) { self.window = window.map { max(1, $0) } }
 
     public mutating func add(_ flow: Flow, at second: Int = 0) {
-        if deduplicate, let k = flow.dedupKey {
+        if deduplicate, let k = flow.dedupHash {
             if seen.contains(k) {
                 duplicates += 1
                 return
@@ -78,12 +79,17 @@ public struct FlowTop: Sendable {
         }
         let key = Key(source: flow.source.name, destination: flow.destination.name, route: flow.route)
         let slot = window == nil ? 0 : second
-        if buckets[key] == nil, buckets.count >= maxKeys {
+        // One hash of the key per line: found, its list is mutated in place (copying the list
+        // out and back would copy every bucket per line); else a new key, while there is room.
+        if let at = buckets.index(forKey: key) {
+            Self.record(flow.entry, slot: slot, window: window, into: &buckets.values[at])
+        } else if buckets.count >= maxKeys {
             droppedKeys += 1
-            return
+        } else {
+            var list: [Bucket] = []
+            Self.record(flow.entry, slot: slot, window: window, into: &list)
+            buckets[key] = list
         }
-        // Mutated in place: copying the list out and back would copy every bucket per line.
-        Self.record(flow.entry, slot: slot, window: window, into: &buckets[key, default: []])
     }
 
     private static func record(_ e: AccessLogEntry, slot: Int, window: Int?, into list: inout [Bucket]) {
@@ -100,7 +106,7 @@ public struct FlowTop: Sendable {
     }
 
     /// Keeps the last ``dedupMemory`` keys, the oldest forgotten first.
-    private mutating func remember(_ k: String) {
+    private mutating func remember(_ k: DedupHash) {
         seen.insert(k)
         if seenOrder.count < dedupMemory {
             seenOrder.append(k)

@@ -78,7 +78,10 @@ public struct LogStreamMachine: Sendable {
             return true
         }
         var hasher = Hasher()
-        for b in line { hasher.combine(b) }
+        // The line's bytes in one call (they are contiguous: a line's array), not a call per byte.
+        if line.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            Array(line).withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
         let h = hasher.finalize()
         if let last = lastTime {
             if t < last {

@@ -53,9 +53,13 @@ public struct WorkloadDirectory: Sendable {
 
     /// The pod at `10.0.0.1`, `10.0.0.1:8080`, `[fd00::1]:80` or `envoy://connect_originate/10.0.0.1:9080`.
     public func endpoint(address: String) -> Endpoint? {
-        guard let ip = WorkloadDirectory.host(of: address) else { return nil }
+        // A file read without a cluster has no addresses: no need to take the address apart.
+        guard !byIP.isEmpty, let ip = WorkloadDirectory.host(of: address) else { return nil }
         return byIP[ip]
     }
+
+    /// The pod or service at an IP already taken out of its address (``host(of:)``).
+    func endpoint(host: String) -> Endpoint? { byIP.isEmpty ? nil : byIP[host] }
 
     /// The workload of `spiffe://TD/ns/NS/sa/SA`, when one workload runs as that account.
     public func endpoint(identity: String) -> Endpoint? {
@@ -67,28 +71,42 @@ public struct WorkloadDirectory: Sendable {
 
     /// The IP of an address as access logs print it, without port or scheme.
     public static func host(of address: String) -> String? {
-        // On UTF-8 bytes: every separator is ASCII, and this runs twice per access-log line.
-        var a = Substring(address)
+        var address = address
+        return address.withUTF8 { host(of: $0) }
+    }
+
+    /// ``host(of:)`` on the address's UTF-8 bytes (every separator is ASCII): it runs for
+    /// two addresses of every access-log line.
+    static func host(of u: UnsafeBufferPointer<UInt8>) -> String? {
         let colon: UInt8 = 0x3A, slash: UInt8 = 0x2F
-        var u = a.utf8
-        var i = u.startIndex
-        while let c = u[i...].firstIndex(of: colon) {
-            let rest = u[u.index(after: c)...]
-            if rest.starts(with: [slash, slash]) {
-                a = a[u.index(c, offsetBy: 3)...]
-                u = a.utf8
-                if let s = u.firstIndex(of: slash) { a = a[u.index(after: s)...] }
+        var s = 0
+        let e = u.count
+        // `scheme://authority/…`: the address follows the first slash after the authority.
+        var i = 0
+        while i < e {
+            if u[i] == colon, i + 2 < e, u[i + 1] == slash, u[i + 2] == slash {
+                s = i + 3
+                var j = s
+                while j < e, u[j] != slash { j += 1 }
+                if j < e { s = j + 1 }
                 break
             }
-            i = u.index(after: c)
+            i += 1
         }
-        u = a.utf8
-        if u.first == 0x5B {
-            guard let close = u.firstIndex(of: 0x5D) else { return nil }
-            return String(a[u.index(after: u.startIndex)..<close])
+        func text(_ a: Int, _ b: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: u[a..<b]), as: UTF8.self) }
+        if s < e, u[s] == 0x5B {
+            var close = s
+            while close < e, u[close] != 0x5D { close += 1 }
+            return close < e ? text(s + 1, close) : nil
         }
-        if let last = u.lastIndex(of: colon), u.firstIndex(of: colon) == last { a = a[..<last] }
-        return a.isEmpty ? nil : String(a)
+        // One colon: a port to drop. More: an IPv6 address without brackets.
+        var colons = 0, last = e
+        for k in s..<e where u[k] == colon {
+            colons += 1
+            last = k
+        }
+        let end = colons == 1 ? last : e
+        return end > s ? text(s, end) : nil
     }
 
     /// `spiffe://cluster.local/ns/bookinfo/sa/reviews` → ("bookinfo", "reviews").

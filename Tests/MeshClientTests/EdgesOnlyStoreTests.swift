@@ -13,14 +13,7 @@ import Testing
     static let istiod = MeshState.Proxy(name: "istiod-0", namespace: "istio-system", kind: .istiod, node: "node-1", ip: "10.0.0.3")
     static let all = [istiod, ztunnel, sidecar]
 
-    /// Requests per endpoint, counted as the fake admin port answers them.
-    final class Counts: @unchecked Sendable {
-        private let lock = NSLock()
-        private var counts: [LiveSource.Endpoint: Int] = [:]
-        func add(_ e: LiveSource.Endpoint) { lock.withLock { counts[e, default: 0] += 1 } }
-        var endpoints: Set<LiveSource.Endpoint> { lock.withLock { Set(counts.keys) } }
-        var total: Int { lock.withLock { counts.values.reduce(0, +) } }
-    }
+    typealias Counts = EndpointCounts
 
     /// One edge, as Prometheus's API answers the rates and totals queries (no latency histogram).
     static func answer(_ value: Double) -> [UInt8] {
@@ -70,28 +63,19 @@ import Testing
         })
     }
 
-    static func waitFor(_ store: MeshStore, timeout: Double = 20, _ ok: (MeshState) -> Bool) async -> MeshState? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let s = await store.current, ok(s) { return s }
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return nil
-    }
-
     @Test func withPrometheusNoAdminPortIsPolledAndEdgesComeBeforeThePods() async throws {
         let counts = Counts()
         // Listing the pods takes 2 s (informers' first lists at thousands of pods).
         try await Self.withStore(try await Self.fakePrometheus(), listDelay: 2, counts: counts) { store in
-            let first = try #require(await Self.waitFor(store) { $0.complete })
+            let first = try #require(await store.firstState { $0.complete })
             // Complete on Prometheus's answer alone, before the pods were listed.
             #expect(first.proxies.isEmpty)
             #expect(first.metrics.kind == .prometheus)
             #expect(first.edges.map { "\($0.source) → \($0.destination)" } == ["sleep.shop → web.shop"])
             #expect(first.edges.first?.rates?.requests == 2)
             // Then the pods are known, and still nothing is fetched from them.
-            let listed = try #require(await Self.waitFor(store) { $0.proxies.count == 3 })
-            _ = try #require(await Self.waitFor(store) { $0.generation > listed.generation + 3 })
+            let listed = try #require(await store.firstState { $0.proxies.count == 3 })
+            _ = try #require(await store.firstState { $0.generation > listed.generation + 3 })
             #expect(counts.total == 0, "\(counts.endpoints)")
             #expect(await store.current?.sources.isEmpty == true)
         }
@@ -100,9 +84,9 @@ import Testing
     @Test func whenPrometheusFailsOnlyTheMetricsAreScraped() async throws {
         let counts = Counts()
         try await Self.withStore(try await Self.fakePrometheus(failing: true), listDelay: 0, counts: counts) { store in
-            let state = try #require(await Self.waitFor(store) { $0.complete && $0.metrics.kind == .scrape })
+            let state = try #require(await store.firstState { $0.complete && $0.metrics.kind == .scrape })
             #expect(Set(state.sources.keys.map(\.endpoint)) == [.stats, .ztunnelMetrics])
-            _ = try #require(await Self.waitFor(store) { $0.generation > state.generation + 2 })
+            _ = try #require(await store.firstState { $0.generation > state.generation + 2 })
             #expect(counts.endpoints == [.stats, .ztunnelMetrics])
         }
     }

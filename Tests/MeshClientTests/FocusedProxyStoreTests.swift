@@ -13,13 +13,7 @@ import Testing
     static let statsBytes = try! Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("envoy-admin/pp11/stats.txt"))))
     static let prometheus = Array("# TYPE envoy_cluster_upstream_rq_total counter\nenvoy_cluster_upstream_rq_total{envoy_cluster_name=\"outbound|9080||reviews\"} 7\n".utf8)
 
-    /// Requests per endpoint, counted as the fake admin port answers them.
-    final class Counts: @unchecked Sendable {
-        private let lock = NSLock()
-        private var counts: [LiveSource.Endpoint: Int] = [:]
-        func add(_ e: LiveSource.Endpoint) { lock.withLock { counts[e, default: 0] += 1 } }
-        subscript(_ e: LiveSource.Endpoint) -> Int { lock.withLock { counts[e] ?? 0 } }
-    }
+    typealias Counts = EndpointCounts
 
     static func store(jsonStats: Bool, counts: Counts) -> MeshStore {
         MeshStore(options: .init(refresh: 0.1, maxBackoff: 1), listProxies: { [proxy] }, fetch: { _, endpoint in
@@ -33,22 +27,13 @@ import Testing
         })
     }
 
-    static func waitFor(_ store: MeshStore, timeout: Double = 20, _ ok: (MeshState) -> Bool) async -> MeshState? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let s = await store.current, ok(s) { return s }
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return nil
-    }
-
     @Test func theFocusedProxysDumpAndStatsComeWithTheState() async throws {
         let counts = Counts()
         let store = Self.store(jsonStats: true, counts: counts)
         let task = Task { await store.run() }
         defer { task.cancel() }
         await store.setFocus([Self.proxy.key])
-        let state = try #require(await Self.waitFor(store) { $0.focusedProxies[Self.proxy.key]?.previousStats != nil })
+        let state = try #require(await store.firstState { $0.focusedProxies[Self.proxy.key]?.previousStats != nil })
         let focused = try #require(state.focusedProxies[Self.proxy.key])
         // The dump is the bytes the proxy answered, decoded once.
         #expect(focused.dump?.document.bytes == Self.dumpBytes)
@@ -63,11 +48,11 @@ import Testing
         #expect(focused.stats?.stat(name)?.value == .integer(value))
         #expect((focused.statsInterval ?? 0) > 0)
         // Several refreshes later the dump was still fetched once (no change, no refetch).
-        _ = await Self.waitFor(store) { _ in counts[.statsJSON] >= 4 }
+        _ = await store.firstState { _ in counts[.statsJSON] >= 4 }
         #expect(counts[.configDump] == 1)
 
         await store.setFocus([])
-        #expect(await Self.waitFor(store) { $0.focusedProxies.isEmpty } != nil)
+        #expect(await store.firstState { $0.focusedProxies.isEmpty } != nil)
         let after = counts[.statsJSON]
         try await Task.sleep(nanoseconds: 400_000_000)
         #expect(counts[.statsJSON] <= after + 1)
@@ -79,11 +64,11 @@ import Testing
         let task = Task { await store.run() }
         defer { task.cancel() }
         await store.setFocus([Self.proxy.key])
-        let state = try #require(await Self.waitFor(store) { $0.focusedProxies[Self.proxy.key]?.stats != nil })
+        let state = try #require(await store.firstState { $0.focusedProxies[Self.proxy.key]?.stats != nil })
         let stats = try #require(state.focusedProxies[Self.proxy.key]?.stats)
         #expect(stats.stats.contains { $0.name.contains("upstream_rq_total") })
         // Asked once: the stats the plan polls anyway stand in from then on.
-        _ = await Self.waitFor(store) { _ in counts[.stats] >= 5 }
+        _ = await store.firstState { _ in counts[.stats] >= 5 }
         #expect(counts[.statsJSON] == 1)
     }
 }

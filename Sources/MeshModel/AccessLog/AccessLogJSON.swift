@@ -242,9 +242,9 @@ enum AccessLogJSON {
             let s = slots.start[k.rawValue], e = slots.end[k.rawValue]
             switch kind(k) {
             case .absent, .null, .literal: return nil
-            case .string: return AccessLogJSON.integer(b, s, e) ?? Int(AccessLogParser.string(b, s, e))
+            case .string: return ByteText.jsonInt(b, s, e) ?? Int(AccessLogParser.string(b, s, e))
             case .number:
-                if let v = AccessLogJSON.integer(b, s, e) { return v }
+                if let v = ByteText.jsonInt(b, s, e) { return v }
                 // As ``JSONValue/int``: a whole Double below 2^53.
                 return Double(AccessLogParser.string(b, s, e)).flatMap { $0.rounded() == $0 && abs($0) < 9_007_199_254_740_992 ? Int(exactly: $0) : nil }
             }
@@ -254,30 +254,6 @@ enum AccessLogJSON {
             let s = slots.start[Key.scope.rawValue], e = slots.end[Key.scope.rawValue]
             return kind(.scope) == .string && e - s == 6 && AccessLogParser.equals(b, s, "access")
         }
-    }
-
-    /// An optionally negative decimal that fits Int (at most 20 bytes), as ``JSONValue``'s
-    /// integer reading: nil otherwise, never wrapped.
-    static func integer(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
-        guard e > s, e - s <= 20 else { return nil }
-        var i = s
-        let negative = b[i] == UInt8(ascii: "-")
-        if negative {
-            i += 1
-            if i == e { return nil }
-        }
-        var v = 0
-        while i < e {
-            let d = Int(b[i]) &- 0x30
-            guard d >= 0 && d <= 9 else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (r, o2) = m.subtractingReportingOverflow(d)
-            if o1 || o2 { return nil }
-            v = r
-            i += 1
-        }
-        if negative { return v }
-        return v == Int.min ? nil : -v
     }
 
     /// The generic path: the line as a ``JSONDocument``.

@@ -267,29 +267,9 @@ public struct JSONValue: Sendable {
     // MARK: Decoding helpers
 
     static func parseInt(_ bytes: [UInt8], _ off: Int, _ len: Int) -> Int? {
-        guard len > 0, len <= 20 else { return nil }
-        var i = off
-        let end = off + len
-        var negative = false
-        if bytes[i] == 0x2D {
-            negative = true
-            i += 1
-            if i == end { return nil }
-        }
-        // Accumulated negatively so that Int.min parses; a value beyond Int is nil, never
-        // wrapped (9223372036854775808 used to come out negative).
-        var v = 0
-        while i < end {
-            let d = Int(bytes[i]) &- 0x30
-            guard d >= 0 && d <= 9 else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (r, o2) = m.subtractingReportingOverflow(d)
-            if o1 || o2 { return nil }
-            v = r
-            i += 1
-        }
-        if negative { return v }
-        return v == Int.min ? nil : -v
+        // A value beyond Int is nil, never wrapped (9223372036854775808 used to come out negative).
+        guard off >= 0, len >= 0, off + len <= bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { ByteText.jsonInt($0, off, off + len) }
     }
 
     static func decodeString(_ bytes: [UInt8], _ off: Int, _ len: Int, _ escapes: Bool) -> String {

@@ -46,6 +46,36 @@ extension ByteText {
         return negative ? -v : v
     }
 
+    /// A JSON integer (`-?digits`, at most 20 bytes) that fits `Int`, or nil: never wrapped.
+    /// Unlike ``int64(_:_:_:)`` no `+`, and `Int.min` parses (the value is accumulated
+    /// negatively). What ``JSONValue`` and the access-log JSON reader both read integers with.
+    ///
+    /// ```swift
+    /// Array("-9223372036854775808".utf8).withUnsafeBufferPointer { ByteText.jsonInt($0, 0, $0.count) }   // Int.min
+    /// ```
+    @inline(__always)
+    static func jsonInt(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        guard end > start, end - start <= 20 else { return nil }
+        var i = start
+        let negative = b[i] == 0x2D
+        if negative {
+            i += 1
+            if i == end { return nil }
+        }
+        var v = 0
+        while i < end {
+            let d = Int(b[i]) &- 0x30
+            guard d >= 0 && d <= 9 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (r, o2) = m.subtractingReportingOverflow(d)
+            if o1 || o2 { return nil }
+            v = r
+            i += 1
+        }
+        if negative { return v }
+        return v == Int.min ? nil : -v
+    }
+
     /// ``int64(_:_:_:)`` over a string's UTF-8.
     static func int64<S: StringProtocol>(_ s: S) -> Int64? {
         var text = String(s)

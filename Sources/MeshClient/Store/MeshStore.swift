@@ -157,7 +157,10 @@ public actor MeshStore {
 
     enum Outcome: Sendable {
         /// A fetch, decoded; `focused` is what it brings a focused proxy's tabs.
-        case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?)
+        /// `at`: when the answer arrived, taken in the fetch task. Rates divide by the time
+        /// between two answers; taken when the loop gets round to the result instead, a loaded
+        /// loop's lag made the first of two samples late and the rates up to twice too high.
+        case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?, at: Date = Date())
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
         case history([String: [Double]])
         case discovered(Result<[MeshState.Proxy], any Error>)
@@ -244,9 +247,9 @@ public actor MeshStore {
                 switch outcome {
                 case .tick:
                     ticking = false
-                case .fetched(let source, let result, let focused):
+                case .fetched(let source, let result, let focused, let at):
                     focusAnswered = recordFocused(source, result, focused)
-                    if source.endpoint != .statsJSON { roundFinished = handle(source, result) == .round }
+                    if source.endpoint != .statsJSON { roundFinished = handle(source, result, at: at) == .round }
                     changedSincePublish = true
                 case .prometheus(let result):
                     handle(result)
@@ -346,11 +349,11 @@ public actor MeshStore {
     }
 
     /// Records one fetch; returns the lane it ran in.
-    func handle(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>) -> PollScheduler.Lane? {
+    func handle(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>, at: Date = Date()) -> PollScheduler.Lane? {
         switch result {
         case .success(let decoded):
             let lane = scheduler.finished(source, now: now, error: nil)
-            for key in accumulator.apply(source, decoded, at: Date()) { scheduler.markDirty(proxy: key, now: now) }
+            for key in accumulator.apply(source, decoded, at: at) { scheduler.markDirty(proxy: key, now: now) }
             return lane
         case .failure(let e):
             return scheduler.finished(source, now: now, error: e.message)

@@ -74,11 +74,13 @@ struct ConnectionsCommand: AsyncParsableCommand {
             var firstComplete: Date?
             for await state in await store.states() {
                 // A table with rates needs two samples of every source that answers; a mesh
-                // without metrics prints without rates after three intervals.
+                // without metrics prints without rates after three intervals, and not before
+                // 6 s: with edges alone the first complete state comes at the first sample,
+                // and on a loaded machine the second round can take seconds.
                 guard state.complete else { continue }
                 let since = firstComplete ?? Date()
                 firstComplete = since
-                guard state.interval != nil || Date().timeIntervalSince(since) > 3 * interval || !needsRates else { continue }
+                guard state.interval != nil || Date().timeIntervalSince(since) > max(3 * interval, 6) || !needsRates else { continue }
                 do {
                     try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal)
                 } catch let e as CLIError {

@@ -1,6 +1,8 @@
 import Foundation
 import MeshModel
+import MeshScopeApp
 import Testing
+import TerminalUI
 import Yams
 
 /// Regression tests for what the fuzzer found and was fixed here (docs/fuzzing.md). The
@@ -37,6 +39,22 @@ import Yams
             let text = "\(error)"
             #expect(text.contains(String(format: "followed by byte 0x%02X", byte)), "\(text)")
             #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(text)")
+        }
+    }
+
+    /// `keys.yaml` with a key name holding a line break (a quoted scalar `"ctrl-\nx"`): the
+    /// error quoted it raw, so `meshscope: keys.yaml:2: apply: unknown key "ctrl-` ended the
+    /// line and the rest printed as a second one. Found by the `user-files` target.
+    @Test func keyFileErrorQuotingALineBreakStaysOneLine() throws {
+        // YAML's own escapes: `\n` a line break, `\e` ESC.
+        let text = "snapshot: ctrl-t\napply: \"ctrl-\\nx\\e[2J\"\n"
+        do {
+            _ = try Keymap.standard.rebound(try KeyFile.parse(text, file: "keys.yaml"), file: "keys.yaml")
+            Issue.record("an unknown key was accepted")
+        } catch {
+            let line = String(describing: error)
+            #expect(line.hasPrefix("keys.yaml:2: apply: unknown key"), "\(line)")
+            #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(line)")
         }
     }
 }

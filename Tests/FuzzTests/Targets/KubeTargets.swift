@@ -57,9 +57,22 @@ extension FuzzTargets {
             let path = CLIHarness.file(.snapshot, form >= 1 ? "snapshot.json.gz" : "snapshot.json", bytes)
             var o = FuzzOutcome()
             if let read = try? SnapshotFile.read(path: path), let index = try? SnapshotIndex(bytes: read.bytes, name: path) {
+                // What `check` reads: a response keeping only some lines (read out of the stored
+                // string without decoding it whole) holds only lines of the whole body.
+                let keep: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool = { name, _ in
+                    name.starts(with: "istio_".utf8) || name.starts(with: "envoy_cluster".utf8)
+                }
                 for p in index.proxies {
-                    for key in (try? index.responseKeys(p)) ?? [] { _ = try? index.response(p, key: key) }
-                    for key in (try? index.responseKeys(p, earlier: true)) ?? [] { _ = try? index.response(p, key: key, earlier: true) }
+                    for earlier in [false, true] {
+                        for key in (try? index.responseKeys(p, earlier: earlier)) ?? [] {
+                            let whole = try? index.response(p, key: key, earlier: earlier)
+                            guard let kept = try? index.response(p, key: key, earlier: earlier, keepingLines: keep), let whole else { continue }
+                            let lines = Set(whole.body.split(separator: 0x0A, omittingEmptySubsequences: true).map { Array($0) })
+                            if kept.body.split(separator: 0x0A, omittingEmptySubsequences: true).contains(where: { !lines.contains(Array($0)) }) {
+                                o.problem("snapshot: a kept line of \(key) is not a line of its whole body")
+                            }
+                        }
+                    }
                 }
                 _ = try? index.kubernetes()
             }

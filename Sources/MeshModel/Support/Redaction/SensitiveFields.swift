@@ -140,11 +140,6 @@ public enum SensitiveFields {
         bytes.count >= 64 && ByteText.contains(bytes, pemNeedle)
     }
 
-    /// Whether `bytes` may hold a sensitive field or a PEM private key (a prefilter: a false
-    /// "yes" costs a walk, a "no" is certain for keys spelled without escapes).
-    static func mentionsSensitive(_ bytes: ArraySlice<UInt8>) -> Bool {
-        !SensitiveMentions(bytes).isEmpty
-    }
 
     /// Words that make a container environment variable's name look like a credential
     /// (`DB_PASSWORD`, `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`): its `value` is redacted.

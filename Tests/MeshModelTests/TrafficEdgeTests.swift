@@ -63,7 +63,7 @@ import Testing
         #expect((r.opened, r.closed, r.sent, r.received) == (0.6, 0.5, 500, 100))
         #expect(r.requests == nil)
         // The external edge did not exist before: all of it happened in the interval.
-        #expect(edges[1].rates! == TrafficEdge.Rates(opened: 0.3, closed: 0.3, sent: 0, received: 0, requests: nil, errors: nil))
+        #expect(edges[1].rates! == TrafficEdge.Rates(opened: 0.3, closed: 0.3, sent: 0, received: 0, requests: nil, errors: nil, seconds: 10))
         let table = TrafficEdges.table(edges)
         let rateColumns = ["OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/S", "REQUESTS/S", "ERRORS/S"]
         let at = rateColumns.map { name in table.columns.firstIndex { $0.name == name }! }
@@ -145,7 +145,7 @@ import Testing
         // opened 8812 → 8866, closed 8800 → 8854, received 8494419 → 8575419, sent 5523915 → 6009915.
         let zero = edges.first { $0.source == "client-0.ns-0" && $0.destination == "server-0.ns-0" }!
         #expect((zero.open, zero.opened, zero.closed, zero.received, zero.sent) == (12, 8866, 8854, 8575419, 6009915))
-        #expect(zero.rates! == TrafficEdge.Rates(opened: 1.8, closed: 1.8, sent: 16200, received: 2700, requests: nil, errors: nil))
+        #expect(zero.rates! == TrafficEdge.Rates(opened: 1.8, closed: 1.8, sent: 16200, received: 2700, requests: nil, errors: nil, seconds: 30))
         #expect(zero.security == .plaintext && zero.service == "server-0.ns-0.svc.cluster.local")
     }
 }

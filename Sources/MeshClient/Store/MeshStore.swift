@@ -157,9 +157,10 @@ public actor MeshStore {
 
     enum Outcome: Sendable {
         /// A fetch, decoded; `focused` is what it brings a focused proxy's tabs.
-        /// `at`: when the answer arrived, taken in the fetch task. Rates divide by the time
-        /// between two answers; taken when the loop gets round to the result instead, a loaded
-        /// loop's lag made the first of two samples late and the rates up to twice too high.
+        /// `at`: when the answer arrived, taken in the fetch task as soon as the body is in.
+        /// Rates divide by the time between two answers; taken when the loop gets round to the
+        /// result (or after decoding), a loaded machine's lag made one of two samples late and
+        /// the rates up to twice too high.
         case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?, at: Date = Date())
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
         case history([String: [Double]])
@@ -214,18 +215,22 @@ public actor MeshStore {
                     group.addTask {
                         do {
                             let body = try await fetch(proxy, source.endpoint)
+                            // Rates divide by the time between answers: taken when the body is in,
+                            // before decoding, whose length on a loaded machine has nothing to do
+                            // with when the proxy read its counters.
+                            let at = Date()
                             if source.endpoint == .configDump {
                                 // Only focused proxies' dumps are fetched: decoded for their tabs.
                                 let doc: JSONDocument
                                 do { doc = try JSONDocument(bytes: body) } catch {
-                                    return .fetched(source, .failure(LiveDecodeError("bad config dump: \(error)")), focused: nil)
+                                    return .fetched(source, .failure(LiveDecodeError("bad config dump: \(error)")), focused: nil, at: at)
                                 }
                                 let dump = Result { () throws(EnvoyConfigDumpError) in try EnvoyConfigDump(document: doc) }
-                                return .fetched(source, .success(.configDump(bytes: body.count)), focused: .dump(dump.mapError { DumpError(message: "\($0)") }))
+                                return .fetched(source, .success(.configDump(bytes: body.count)), focused: .dump(dump.mapError { DumpError(message: "\($0)") }), at: at)
                             }
                             let stats = statsFromPrometheus ? try? StatsSnapshot.decode(body) : nil
                             return .fetched(source, Result { () throws(LiveDecodeError) in try LiveDecoded.decode(source.endpoint, body) },
-                                            focused: stats.map(FocusAnswer.stats))
+                                            focused: stats.map(FocusAnswer.stats), at: at)
                         } catch let e as LiveDecodeError {
                             return .fetched(source, .failure(e), focused: nil)
                         } catch {
@@ -248,7 +253,7 @@ public actor MeshStore {
                 case .tick:
                     ticking = false
                 case .fetched(let source, let result, let focused, let at):
-                    focusAnswered = recordFocused(source, result, focused)
+                    focusAnswered = recordFocused(source, result, focused, at: at)
                     if source.endpoint != .statsJSON { roundFinished = handle(source, result, at: at) == .round }
                     changedSincePublish = true
                 case .prometheus(let result):
@@ -411,7 +416,7 @@ extension MeshStore {
 
     /// Keeps what a fetch brings a focused proxy's tabs (its dump, its stats, or why they
     /// cannot be read); returns whether it changed them.
-    func recordFocused(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>, _ answer: FocusAnswer?) -> Bool {
+    func recordFocused(_ source: LiveSource, _ result: Result<LiveDecoded, LiveDecodeError>, _ answer: FocusAnswer?, at: Date = Date()) -> Bool {
         let key = source.proxy
         if source.endpoint == .statsJSON {
             statsJSONInFlight.remove(key)
@@ -429,7 +434,7 @@ extension MeshStore {
         case (.configDump, .failure(let e), _):
             focusedProxies[key]?.problem = "cannot read the config dump of \(proxyID) (\(AdminRequest.configDump)): \(e.message)"
         case (.statsJSON, .success(.stats(let stats)), _), (.stats, .success, .stats(let stats)?):
-            focusedProxies[key]?.recordStats(stats, at: Date())
+            focusedProxies[key]?.recordStats(stats, at: at)
         case (.statsJSON, .failure, _):
             // Not served (or not now): the `/stats/prometheus` the plan polls stands in.
             prometheusStatsOnly.insert(key)

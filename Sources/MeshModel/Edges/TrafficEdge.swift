@@ -78,5 +78,8 @@ public struct TrafficEdge: Sendable, Equatable {
         public var errors: Double?
         /// Flagged requests per second, by flag (see ``TrafficEdge/flags``).
         public var flags: [String: Double] = [:]
+        /// The seconds the rates were measured over, when known: a share of errors among the
+        /// handful of requests one short window holds is noise, not a measurement.
+        public var seconds: Double? = nil
     }
 }

@@ -231,7 +231,7 @@ public enum TrafficEdges {
                 e.rates = TrafficEdge.Rates(
                     opened: d.opened / interval, closed: d.closed / interval, sent: d.sent / interval,
                     received: d.received / interval, requests: d.requests.map { $0 / interval }, errors: d.errors.map { $0 / interval },
-                    flags: d.flags.mapValues { $0 / interval })
+                    flags: d.flags.mapValues { $0 / interval }, seconds: interval)
                 e.durations = acc.durations
                 e.latency = acc.durations.latency
             }

@@ -16,6 +16,10 @@ public struct FindingOptions: Sendable, Equatable {
     /// Requests (or connections) per second below which a failure share is noise: one failed
     /// request of two is not a broken service.
     public var minimumRate: Double = 0.1
+    /// Requests an edge's rate window must hold for its failure share to be judged by the
+    /// rates: 1 failure among the 8 requests a one-second window holds is 12 %, and says
+    /// nothing. Below it the counters' totals since the proxy started are judged instead.
+    public var minimumRequests: Double = 20
     /// RBAC denials per second on one proxy above which it is a finding.
     public var rbacDeniedRate: Double = 0.1
     /// Minor versions a proxy may lag or lead its istiod by (Istio supports one).

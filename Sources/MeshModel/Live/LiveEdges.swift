@@ -125,7 +125,9 @@ public enum LiveEdges {
         case (let x?, let y?):
             a.rates = TrafficEdge.Rates(opened: x.opened + y.opened, closed: x.closed + y.closed, sent: x.sent + y.sent,
                                         received: x.received + y.received, requests: sum(x.requests, y.requests), errors: sum(x.errors, y.errors),
-                                        flags: x.flags.merging(y.flags, uniquingKeysWith: +))
+                                        flags: x.flags.merging(y.flags, uniquingKeysWith: +),
+                                        // The shorter window: what the merged rates can vouch for.
+                                        seconds: x.seconds.flatMap { a in y.seconds.map { min(a, $0) } })
         case (nil, let y?):
             a.rates = y
         default:

@@ -66,6 +66,9 @@ public struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-rate"), help: ArgumentHelp("Requests per second below which failure shares are not judged.", valueName: "rate"))
     var minRate: Double = 0.1
 
+    @Option(name: .customLong("min-requests"), help: ArgumentHelp("Requests an edge's rate window must hold for its failure share to be judged by rates (fewer: by the totals since start).", valueName: "count"))
+    var minRequests: Double = 20
+
     @Option(name: .customLong("rbac-denied-rate"), help: ArgumentHelp("RBAC denials per second on one proxy above which it is a finding.", valueName: "rate"))
     var rbacDeniedRate: Double = 0.1
 
@@ -75,7 +78,7 @@ public struct CheckCommand: AsyncParsableCommand {
         if Self.failSeverity(failOn) == nil && failOn != "none" { throw ValidationError("--fail-on: expected info, warning, error or none") }
         if !["auto", "all", "none"].contains(dumps) { throw ValidationError("--dumps: expected auto, all or none") }
         for (name, v) in [("--stats-interval", statsInterval), ("--stale-grace", staleGrace), ("--cert-expiry", certExpiryDays),
-                          ("--error-ratio", errorRatio), ("--min-rate", minRate), ("--rbac-denied-rate", rbacDeniedRate)] where !(v.isFinite && v >= 0) {
+                          ("--error-ratio", errorRatio), ("--min-rate", minRate), ("--min-requests", minRequests), ("--rbac-denied-rate", rbacDeniedRate)] where !(v.isFinite && v >= 0) {
             throw ValidationError("\(name) must be a number of at least 0")
         }
         let dumps = CheckManifests.split(file).dumps
@@ -92,6 +95,7 @@ public struct CheckCommand: AsyncParsableCommand {
         o.certificateExpiryWarning = certExpiryDays * 86_400
         o.errorRatio = errorRatio
         o.minimumRate = minRate
+        o.minimumRequests = minRequests
         o.rbacDeniedRate = rbacDeniedRate
         return o
     }

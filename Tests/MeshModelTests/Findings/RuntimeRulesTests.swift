@@ -331,6 +331,30 @@ enum RuleInputs {
         #expect(found[0].message.hasPrefix("30.0%"))
     }
 
+    /// The demo's 4 % edge at 10 requests a second read over one second: one failure among 8
+    /// requests is 12 %. Judged by the totals instead, it is 4 %, and no finding; the same
+    /// share over ten seconds is judged by the rates.
+    @Test func edgeErrorShareOfAThinWindowFallsBackToTheTotals() throws {
+        func edge(rate: Double, failing: Double, seconds: Double?) -> TrafficEdge {
+            var e = I.edge("web.ns", "db.ns", requests: 36_000, errors: 1_440)
+            e.rates = TrafficEdge.Rates(opened: 0, closed: 0, sent: 0, received: 0, requests: rate, errors: failing, seconds: seconds)
+            return e
+        }
+        #expect(try I.run(TrafficRules.edgeErrors, I.facts(edges: [edge(rate: 8, failing: 1, seconds: 1)])).isEmpty)
+        let judged = try I.run(TrafficRules.edgeErrors, I.facts(edges: [edge(rate: 8, failing: 1, seconds: 10)]))
+        #expect(judged.first?.message.hasPrefix("12.5%") == true)
+        // Without a known window the rates are judged, as before.
+        #expect(try I.run(TrafficRules.edgeErrors, I.facts(edges: [edge(rate: 8, failing: 1, seconds: nil)])).count == 1)
+        // A failing edge is still found through the totals, and the message says why.
+        var broken = edge(rate: 8, failing: 8, seconds: 1)
+        broken.errors = 36_000
+        let found = try I.run(TrafficRules.edgeErrors, I.facts(edges: [broken]))
+        #expect(found.first?.message.contains("36000 of 36000 requests since start; the last 1.0 s held 8, too few to judge") == true, "\(found.first?.message ?? "")")
+        var lax = FindingOptions()
+        lax.minimumRequests = 5
+        #expect(try I.run(TrafficRules.edgeErrors, I.facts(edges: [edge(rate: 8, failing: 1, seconds: 1)]), lax).count == 1)
+    }
+
     @Test func rbacDenialsFromTwoStatsReads() throws {
         func proxy(_ name: String, _ before: UInt64, _ after: UInt64) -> ProxyFacts {
             var p = ProxyFacts(name: name, namespace: "ns", kind: .sidecar)

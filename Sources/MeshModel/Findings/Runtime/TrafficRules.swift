@@ -92,13 +92,22 @@ enum TrafficRules {
 
     static let edgeErrors: FindingRule = FindingRule(code: "MS0404", severity: .warning, title: "High error rate on an edge", reads: [.edges]) { facts, options in
         (facts.edges ?? []).compactMap { e in
-            // Rates when two samples were read; otherwise the counters' totals.
-            let requests = e.rates?.requests ?? e.requests, errors = e.rates?.errors ?? e.errors
+            // Rates when two samples were read and their window held enough requests to say
+            // something; otherwise the counters' totals since the proxy started.
+            let byRates = e.rates.map { r in
+                guard let rq = r.requests, rq.isFinite, let seconds = r.seconds, seconds.isFinite else { return true }
+                return rq * seconds >= options.minimumRequests
+            } ?? false
+            let requests = byRates ? e.rates?.requests : e.requests, errors = byRates ? e.rates?.errors : e.errors
             guard let requests, let errors, requests.isFinite, errors.isFinite, requests > 0 else { return nil }
-            if e.rates != nil { guard requests >= options.minimumRate else { return nil } }
+            if e.rates != nil { guard (e.rates?.requests ?? 0) >= options.minimumRate else { return nil } }
             let ratio = errors / requests
             guard ratio > options.errorRatio else { return nil }
-            let measured = e.rates != nil ? "\(Listing.rate(errors)) of \(Listing.rate(requests))" : "\(Int(errors)) of \(Int(requests)) requests since start"
+            let thin = e.rates?.seconds.map { s in
+                "; the last \(String(format: "%.1f", s)) s held \(String(format: "%.0f", (e.rates?.requests ?? 0) * s)), too few to judge"
+            } ?? ""
+            let measured = byRates ? "\(Listing.rate(errors)) of \(Listing.rate(requests))"
+                : "\(Int(errors)) of \(Int(requests)) requests since start" + (e.rates != nil ? thin : "")
             return edgeErrors.finding(
                 [RuntimeObjects.edge(e)],
                 "\(Listing.percent(ratio)) of requests from \(e.source) to \(e.destination) (\(e.service)) fail with 5xx, 403 (denied by policy) or no response (\(measured))",

@@ -250,8 +250,9 @@ extension App {
     static func headerRight(_ s: AppState, live: MeshState?) -> [(row: Int, label: String, value: String, warn: Bool)] {
         var out: [(row: Int, label: String, value: String, warn: Bool)] = []
         var refresh = s.paused ? "paused" : formatInterval(s.source.refreshInterval)
-        // A file is re-read when it changes on disk; a snapshot never is.
-        if s.source.kind == .file && !s.paused { refresh = "when the file changes" }
+        // A file is re-read when it changes on disk; a snapshot never is. Short enough for the
+        // right column of a 100-column header.
+        if s.source.kind == .file && !s.paused { refresh = "on file change" }
         if !s.paused, let every = live?.statsEvery, every > 1 {
             // A mesh too large for the request budget: unfocused proxies' rates are this old at most.
             refresh += " · mesh \(formatInterval(s.source.refreshInterval * Double(every)))"

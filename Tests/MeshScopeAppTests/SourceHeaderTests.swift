@@ -55,7 +55,12 @@ import TerminalUI
         d.state.loadedAt = d.state.now
         let header = Self.header(d)
         #expect(header[0].contains("[file: read-only]"), "\(header[0])")
-        #expect(header[0].contains("Refresh:  when the file changes"), "\(header[0])")
+        #expect(header[0].contains("Refresh:  on file change"), "\(header[0])")
+        // Whole at 100 columns too, beside the context and source.
+        var narrow = try Driver("envoy/waypoint/config_dump.json", width: 100, height: 30)
+        narrow.state.now = d.state.now
+        narrow.state.loadedAt = d.state.now
+        #expect(Self.header(narrow)[0].contains("Refresh:  on file change"), "\(Self.header(narrow)[0])")
         #expect(header[1].contains("Source:   file envoy/waypoint/config_dump.json"))
         #expect(header[2].contains("Loaded:") && header[2].contains("(file modified 3h ago)") && !header[2].contains("(0s ago)"), "\(header[2])")
         d.send(.tick(d.state.now.addingTimeInterval(5)))

@@ -27,13 +27,15 @@ import Testing
     @Test func edgesComeBeforeASlowLatencyWhichIsJoinedInWhenItAnswers() async throws {
         let asked = EndpointCounts()
         let started = Date()
-        try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 3, asked: asked), listDelay: 0, counts: EndpointCounts()) { store in
+        try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 6, asked: asked), listDelay: 0, counts: EndpointCounts()) { store in
             let first = try #require(await store.firstState { $0.complete })
-            #expect(Date().timeIntervalSince(started) < 2.5, "the edges waited for the latency query")
+            // Long before the latency's 6 s (bounded loosely: a loaded machine stalls the loop).
+            #expect(Date().timeIntervalSince(started) < 5, "the edges waited for the latency query")
             #expect(first.edges.count == 1)
             #expect(first.edges.first?.rates?.requests == 2)
             #expect(first.edges.first?.latency == nil)
-            #expect(first.metrics.latencyPending)
+            // Pending for the grace (or, if this loaded loop looked late, already said missing).
+            #expect(first.metrics.latencyPending || first.metrics.latencyMessage != nil)
             // After the grace: no longer pending, and the summary says why P50/P99 are missing.
             let waiting = try #require(await store.firstState { $0.complete && !$0.metrics.latencyPending })
             #expect(waiting.edges.first?.latency == nil)
@@ -52,11 +54,13 @@ import Testing
         #expect(asked.total <= 3, "\(asked.total)")
     }
 
-    @Test func aFastLatencyIsInTheFirstStateNotPending() async throws {
+    /// Once the latency has answered nothing is pending and the summary is the plain one.
+    @Test func anAnsweredLatencyIsNeitherPendingNorMentioned() async throws {
         try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 0, asked: EndpointCounts()), listDelay: 0, counts: EndpointCounts()) { store in
-            let first = try #require(await store.firstState { $0.complete && !$0.metrics.latencyPending })
-            #expect(first.edges.first?.latency == TrafficEdge.Latency(p50: 12, p99: 40))
-            #expect(first.metrics.summary == "metrics: prometheus \(first.metrics.prometheus ?? "") (rate 4s)")
+            let joined = try #require(await store.firstState { $0.complete && $0.edges.first?.latency != nil })
+            #expect(joined.edges.first?.latency == TrafficEdge.Latency(p50: 12, p99: 40))
+            #expect(!joined.metrics.latencyPending)
+            #expect(joined.metrics.summary == "metrics: prometheus \(joined.metrics.prometheus ?? "") (rate 4s)")
         }
     }
 

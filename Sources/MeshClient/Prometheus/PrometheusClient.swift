@@ -46,11 +46,12 @@ public final class PrometheusClient: Sendable {
         try? await http?.shutdown()
     }
 
-    /// An instant query (at `time`, default: the server's now).
-    public func query(_ promql: String, at time: Date? = nil) async throws(PrometheusError) -> PrometheusAPIResult {
+    /// An instant query (at `time`, default: the server's now), bounded by `timeout` seconds
+    /// (default: the client's).
+    public func query(_ promql: String, at time: Date? = nil, timeout: Double? = nil) async throws(PrometheusError) -> PrometheusAPIResult {
         var q = [("query", promql)]
         if let time { q.append(("time", PrometheusClient.seconds(time))) }
-        return try await get("/api/v1/query", q)
+        return try await get("/api/v1/query", q, timeout: timeout)
     }
 
     /// A range query: one sample every `step` seconds from `start` to `end`.
@@ -68,12 +69,13 @@ public final class PrometheusClient: Sendable {
 
     static func seconds(_ d: Date) -> String { String(format: "%.3f", d.timeIntervalSince1970) }
 
-    func get(_ path: String, _ query: [(String, String)]) async throws(PrometheusError) -> PrometheusAPIResult {
+    func get(_ path: String, _ query: [(String, String)], timeout: Double? = nil) async throws(PrometheusError) -> PrometheusAPIResult {
+        let timeout = timeout.flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? self.timeout
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let (code, body) = try await once(path, query)
+                let (code, body) = try await once(path, query, timeout: timeout)
                 if [429, 502, 503, 504].contains(code), attempt < 2 {
                     try? await Task.sleep(nanoseconds: 300_000_000)
                     continue
@@ -105,7 +107,7 @@ public final class PrometheusClient: Sendable {
     }
 
     /// One exchange: status code and body (error bodies included, for their reason).
-    func once(_ path: String, _ query: [(String, String)]) async throws(PrometheusError) -> (Int, [UInt8]) {
+    func once(_ path: String, _ query: [(String, String)], timeout: Double) async throws(PrometheusError) -> (Int, [UInt8]) {
         switch target {
         case .service(let ns, let name, let port):
             let req = KubeRequest(path: "/api/v1/namespaces/\(ns)/services/\(name):\(port)/proxy\(path)", query: query, accept: "application/json",
@@ -128,7 +130,6 @@ public final class PrometheusClient: Sendable {
             request.headers.add(name: "User-Agent", value: "meshscope/0.1")
             if let a = auth.authorization { request.headers.add(name: "Authorization", value: a) }
             let http = self.http!
-            let timeout = self.timeout
             let sent = request
             let limit = InputLimits.current.maxDocumentBytes
             do {

@@ -13,12 +13,23 @@ public enum PrometheusDiscovery {
     public static let serviceName = "prometheus"
 
     /// The first `prometheus` Service found (nil when none, or the API server will not say).
+    /// The namespaces are asked at once (one round trip before the first query, not three),
+    /// and the first in order that has one wins.
     public static func find(_ client: KubeClient, namespaces: [String] = PrometheusDiscovery.namespaces) async -> PrometheusTarget? {
-        for ns in namespaces {
-            guard let body = try? await client.raw("/api/v1/namespaces/\(ns)/services/\(serviceName)"),
-                  let doc = try? JSONDocument(bytes: body) else { continue }
-            let service = KubeService(doc.root)
-            if let port = port(service) { return .service(namespace: ns, name: serviceName, port: port) }
+        let found = await withTaskGroup(of: (Int, String?).self) { group in
+            for (i, ns) in namespaces.enumerated() {
+                group.addTask {
+                    guard let body = try? await client.raw("/api/v1/namespaces/\(ns)/services/\(serviceName)"),
+                          let doc = try? JSONDocument(bytes: body) else { return (i, nil) }
+                    return (i, port(KubeService(doc.root)))
+                }
+            }
+            var ports = [String?](repeating: nil, count: namespaces.count)
+            for await (i, port) in group { ports[i] = port }
+            return ports
+        }
+        for (ns, port) in zip(namespaces, found) {
+            if let port { return .service(namespace: ns, name: serviceName, port: port) }
         }
         return nil
     }

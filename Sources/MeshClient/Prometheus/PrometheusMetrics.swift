@@ -2,8 +2,9 @@ import Foundation
 import MeshModel
 
 /// Traffic edges from Prometheus instead of the proxies: ``PromQL``'s three aggregated
-/// queries per refresh (run at once), joined by ``PrometheusEdges``. The live store asks it
-/// every refresh while it answers, and scrapes the proxies again when it does not.
+/// queries, joined by ``PrometheusEdges``. The live store asks the two counter queries every
+/// refresh while Prometheus answers (and scrapes the proxies again when it does not), and the
+/// latency query beside them at most once per scrape interval, joining its last answer in.
 ///
 /// ```swift
 /// let metrics = PrometheusMetrics(client: prom, queries: PromQL(scrapeInterval: 15, refresh: 2))
@@ -28,25 +29,66 @@ public final class PrometheusMetrics: Sendable {
         public var warnings: [String]
         public var queries: Int
         public var at: Date
+        /// The answers the edges were built from, kept so a latency answer arriving later is
+        /// joined without asking for the counters again.
+        var rates: PrometheusAPIResult
+        var totals: PrometheusAPIResult
+        /// The latency answer joined in (nil: none yet, or the histogram query failed).
+        public var latency: PrometheusAPIResult?
     }
 
     public var name: String { client.target.description }
 
+    /// How long the latency query may take. `histogram_quantile` over every proxy's duration
+    /// buckets is the heaviest of the three (4–8 s at 6,000 proxies, where the counters take
+    /// under one): it runs apart from the counters, so it gets its own, longer bound.
+    public var latencyTimeout: Double { min(60, max(20, client.timeout * 5)) }
+
+    /// Rates, totals and latency, all three answered (latency optional: a Prometheus without
+    /// the histogram, or failing on it, still has edges).
     public func edges() async throws(PrometheusError) -> Sample {
+        let at = Date()
+        async let counters = Result(awaiting: { () async throws(PrometheusError) in try await self.counters(at: at) })
+        async let latency = Result(awaiting: { () async throws(PrometheusError) in try await self.latency(at: at) })
+        var sample = try await counters.get()
+        sample.queries = 3
+        guard let l = try? await latency.get() else { return sample }
+        var joined = try joining(sample, latency: l)
+        joined.queries = 3
+        return joined
+    }
+
+    /// The counters alone (rates and totals, two queries at once): the edges without P50/P99
+    /// unless `latency` (an earlier answer to ``PromQL/latency``) is given. The live store
+    /// asks this every refresh and the latency beside it, at its own pace
+    /// (``latency(at:)``), so the edges never wait for the slow histogram query.
+    public func counters(at: Date = Date(), latency: PrometheusAPIResult? = nil) async throws(PrometheusError) -> Sample {
         let client = self.client
         let q = queries
-        let at = Date()
         async let rates = Result(awaiting: { () async throws(PrometheusError) in try await client.query(q.rates, at: at) })
         async let totals = Result(awaiting: { () async throws(PrometheusError) in try await client.query(q.totals, at: at) })
-        async let latency = Result(awaiting: { () async throws(PrometheusError) in try await client.query(q.latency, at: at) })
         let r = try await rates.get(), t = try await totals.get()
-        // Latency is a bonus: a Prometheus without the histogram (or failing on it) still has edges.
-        let l = try? await latency.get()
+        return try sample(rates: r, totals: t, latency: latency, at: at, queries: 2)
+    }
+
+    /// The answer to ``PromQL/latency`` (p50 and p99 per edge), bounded by ``latencyTimeout``.
+    public func latency(at: Date = Date()) async throws(PrometheusError) -> PrometheusAPIResult {
+        try await client.query(queries.latency, at: at, timeout: latencyTimeout)
+    }
+
+    /// `sample`'s counters with `latency` joined in (nil: without latency).
+    public func joining(_ sample: Sample, latency: PrometheusAPIResult?) throws(PrometheusError) -> Sample {
+        var s = try self.sample(rates: sample.rates, totals: sample.totals, latency: latency, at: sample.at, queries: sample.queries)
+        s.window = sample.window
+        return s
+    }
+
+    func sample(rates r: PrometheusAPIResult, totals t: PrometheusAPIResult, latency l: PrometheusAPIResult?, at: Date, queries: Int) throws(PrometheusError) -> Sample {
         do {
             let edges = try PrometheusEdges.build(rates: r, totals: t, latency: l)
             var warnings: [String] = []
             for w in r.warnings + t.warnings + (l?.warnings ?? []) where !warnings.contains(w) { warnings.append(w) }
-            return Sample(edges: edges, window: q.window, warnings: warnings, queries: 3, at: at)
+            return Sample(edges: edges, window: self.queries.window, warnings: warnings, queries: queries, at: at, rates: r, totals: t, latency: l)
         } catch {
             throw PrometheusError(.badResponse, "\(client.target): \(error.message)")
         }

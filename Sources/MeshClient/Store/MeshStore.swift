@@ -83,6 +83,20 @@ public actor MeshStore {
     /// Prometheus answered or failed at least once (a state is not complete before).
     var prometheusSettled = false
     var prometheusFailedAt = -Double.infinity
+    /// The last answer to the latency query, joined into every counters answer until the next.
+    var prometheusLatency: PrometheusAPIResult?
+    var latencyInFlight = false
+    var latencyAskedAt = -Double.infinity
+    /// The latency query answered or failed since Prometheus was (re)taken up.
+    var latencySettled = false
+    var latencyMessage: String?
+    /// When the first counters answer came (since Prometheus was taken up).
+    var countersAnsweredAt: Double?
+    var publishedLatencyPending = false
+    /// Seconds a first state waits for the latency after the counters answered
+    /// (``MetricsOrigin/latencyPending``): at a small mesh both come together, at 6,000
+    /// proxies `histogram_quantile` takes seconds more and the edges do not wait for it.
+    public static let latencyGrace = 1.0
     var historyRequested = false
     /// Per-edge rates from before the first refresh (``MeshState/edgeHistory``).
     var edgeHistory: [String: [Double]] = [:]
@@ -163,6 +177,7 @@ public actor MeshStore {
         /// the rates up to twice too high.
         case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?, at: Date = Date())
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
+        case latency(Result<PrometheusAPIResult, PrometheusError>)
         case history([String: [Double]])
         case discovered(Result<[MeshState.Proxy], any Error>)
         case tick
@@ -203,10 +218,14 @@ public actor MeshStore {
                     }
                     if let prometheus, !prometheusInFlight, prometheusActive || now - prometheusFailedAt >= MeshStore.prometheusRetry {
                         prometheusInFlight = true
+                        // The counters alone, the last latency answer joined in: the edges never
+                        // wait for the slow histogram query, which runs beside (latencyTask).
+                        let latency = prometheusLatency
                         group.addTask {
-                            do throws(PrometheusError) { return .prometheus(.success(try await prometheus.edges())) } catch { return .prometheus(.failure(error)) }
+                            do throws(PrometheusError) { return .prometheus(.success(try await prometheus.counters(latency: latency))) } catch { return .prometheus(.failure(error)) }
                         }
                     }
+                    if let task = latencyTask() { group.addTask(operation: task) }
                 }
                 for source in scheduler.next(now: now) + dueStatsJSON() {
                     guard let proxy = proxies[source.proxy] else { continue }
@@ -252,6 +271,8 @@ public actor MeshStore {
                 switch outcome {
                 case .tick:
                     ticking = false
+                    // A first state held for the latency is released when the grace is over.
+                    if publishedLatencyPending && !latencyPending { changedSincePublish = true; roundFinished = true }
                 case .fetched(let source, let result, let focused, let at):
                     focusAnswered = recordFocused(source, result, focused, at: at)
                     if source.endpoint != .statsJSON { roundFinished = handle(source, result, at: at) == .round }
@@ -260,11 +281,18 @@ public actor MeshStore {
                     handle(result)
                     roundFinished = true
                     changedSincePublish = true
+                    // The first latency query goes after the first counters answer, not beside
+                    // it: both at once, the heavy one slows Prometheus's answer to the other.
+                    if let task = latencyTask() { group.addTask(operation: task) }
                     if case .success = result, !historyRequested, !options.edgesOnly, let prometheus {
                         // Once, after Prometheus first answers: the last hour for the sparklines.
                         historyRequested = true
                         group.addTask { .history((try? await prometheus.history()) ?? [:]) }
                     }
+                case .latency(let result):
+                    handleLatency(result)
+                    roundFinished = true
+                    changedSincePublish = true
                 case .history(let history):
                     edgeHistory = history
                     changedSincePublish = true
@@ -337,6 +365,7 @@ public actor MeshStore {
         switch result {
         case .success(let sample):
             prometheusSample = sample
+            if countersAnsweredAt == nil { countersAnsweredAt = now }
             prometheusMessage = sample.warnings.first.map { "partial answer: " + $0 }
             if !prometheusActive {
                 prometheusActive = true
@@ -346,11 +375,53 @@ public actor MeshStore {
             prometheusSample = nil
             prometheusFailedAt = now
             prometheusMessage = error.message + "; scraping proxies instead"
+            prometheusLatency = nil
+            latencySettled = false
+            latencyMessage = nil
+            countersAnsweredAt = nil
             if prometheusActive {
                 prometheusActive = false
                 updateSources()
             }
         }
+    }
+
+    /// The latency query, when it is due: Prometheus answers the counters, none is in flight,
+    /// and the last was asked at least a scrape interval ago (a quantile over the window
+    /// changes only when Prometheus scrapes). Marks it in flight.
+    func latencyTask() -> (@Sendable () async -> Outcome)? {
+        guard let prometheus, prometheusActive, prometheusSample != nil, !latencyInFlight,
+              now - latencyAskedAt >= max(options.refresh, prometheus.queries.window / 4) else { return nil }
+        latencyInFlight = true
+        latencyAskedAt = now
+        return {
+            do throws(PrometheusError) { return .latency(.success(try await prometheus.latency())) } catch { return .latency(.failure(error)) }
+        }
+    }
+
+    /// Records one latency answer and joins it into the edges at once; a failed one leaves
+    /// the edges without P50/P99 (never a quantile it did not measure) and says why.
+    func handleLatency(_ result: Result<PrometheusAPIResult, PrometheusError>) {
+        latencyInFlight = false
+        guard prometheusActive else { return }
+        latencySettled = true
+        switch result {
+        case .success(let answer):
+            prometheusLatency = answer
+            latencyMessage = nil
+        case .failure(let error):
+            prometheusLatency = nil
+            latencyMessage = "P50/P99: " + error.message
+        }
+        if let prometheus, let sample = prometheusSample {
+            prometheusSample = (try? prometheus.joining(sample, latency: prometheusLatency)) ?? sample
+        }
+    }
+
+    /// A first state should wait a little for the latency (``latencyGrace``).
+    var latencyPending: Bool {
+        guard prometheusActive, prometheusSample != nil, !latencySettled else { return false }
+        return countersAnsweredAt.map { now - $0 < MeshStore.latencyGrace } ?? true
     }
 
     /// Records one fetch; returns the lane it ran in.
@@ -387,12 +458,16 @@ public actor MeshStore {
                 state.edges = sample.edges
                 state.interval = sample.window
                 state.metrics = MetricsOrigin(kind: .prometheus, prometheus: prometheus.name, window: sample.window, message: prometheusMessage)
-                state.metrics.queries = sample.queries
+                state.metrics.queries = sample.queries + (now - latencyAskedAt < options.refresh ? 1 : 0)
+                state.metrics.latencyPending = latencyPending
+                state.metrics.latencyMessage = latencyMessage
+                    ?? (latencyInFlight && !latencySettled && !latencyPending ? "P50/P99 not answered yet (Prometheus is still computing the latency query)" : nil)
                 state.edgeHistory = edgeHistory
             } else {
                 state.metrics = MetricsOrigin(kind: prometheusActive ? .prometheus : .scrape, prometheus: prometheus.name, message: prometheusMessage)
             }
         }
+        publishedLatencyPending = state.metrics.latencyPending
         latest = state
         for l in listeners.values { l.yield(state) }
     }

@@ -20,6 +20,13 @@ public struct MetricsOrigin: Sendable, Equatable {
     public var message: String?
     /// PromQL queries sent for the last refresh.
     public var queries = 0
+    /// The counters have answered but the latency query (P50/P99) not yet, for under a second:
+    /// a one-shot reader (`connections` without `--watch`) waits for it; the edges are shown
+    /// without P50/P99 when it does not come by then.
+    public var latencyPending = false
+    /// Why the edges have no P50/P99 although Prometheus answers: the latency query failed,
+    /// or has not answered yet (at thousands of proxies `histogram_quantile` takes seconds).
+    public var latencyMessage: String?
 
     public init(kind: Kind = .scrape, prometheus: String? = nil, window: Double? = nil, message: String? = nil) {
         self.kind = kind
@@ -34,7 +41,7 @@ public struct MetricsOrigin: Sendable, Equatable {
         switch kind {
         case .prometheus:
             let w = window.map { " (rate " + PromQL(window: $0).range + ")" } ?? ""
-            return "metrics: prometheus \(prometheus ?? "")\(w)" + (message.map { " · " + $0 } ?? "")
+            return "metrics: prometheus \(prometheus ?? "")\(w)" + (message.map { " · " + $0 } ?? "") + (latencyMessage.map { " · " + $0 } ?? "")
         case .scrape:
             guard let message else { return "metrics: scraped" }
             return "metrics: scraped (" + (prometheus.map { "prometheus \($0): " } ?? "") + message + ")"

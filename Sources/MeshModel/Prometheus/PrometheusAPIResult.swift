@@ -59,6 +59,15 @@ public struct PrometheusAPIResult: Sendable, Equatable {
         guard body.count <= InputLimits.current.maxDocumentBytes else {
             throw PrometheusAPIError(.badResponse, "response of \(body.count) bytes is over the \(InputLimits.current.maxDocumentBytes)-byte limit")
         }
+        // The usual answer (a compact instant vector) in one pass; anything else, or anything
+        // unusual in it, through the general JSON decoder below.
+        if let vector = PrometheusVectorScanner.scan(body) { return vector }
+        return try decodeGeneric(body)
+    }
+
+    /// ``decode(_:)`` through the general JSON tape, whatever the shape (the reference the
+    /// one-pass ``PrometheusVectorScanner`` is tested against).
+    static func decodeGeneric(_ body: [UInt8]) throws(PrometheusAPIError) -> PrometheusAPIResult {
         let doc: JSONDocument
         do { doc = try JSONDocument(bytes: body) } catch {
             let start = String(decoding: body.prefix(80), as: UTF8.self)
@@ -164,6 +173,16 @@ public struct PrometheusAPIResult: Sendable, Equatable {
 
         private var known: [Key: String] = [:]
 
+        /// The string of the unescaped bytes `range` of `body` (a JSON string's contents
+        /// without its quotes), as ``JSONValue/string`` reads it.
+        mutating func string(_ body: [UInt8], _ range: Range<Int>) -> String {
+            let key = Key(bytes: body[range])
+            if let s = known[key] { return s }
+            let s = JSONValue.decodeString(body, range.lowerBound, range.count, false)
+            known[key] = s
+            return s
+        }
+
         /// The string `v` holds (nil when it is not a string), as ``JSONValue/string`` reads it.
         mutating func string(_ v: JSONValue) -> String? {
             let e = v.entry
@@ -181,17 +200,18 @@ public struct PrometheusAPIResult: Sendable, Equatable {
 
     /// `[1700000000.123, "2.5"]`; values are strings so `NaN` and `+Inf` survive JSON.
     static func sample(_ v: JSONValue) -> Sample? {
-        guard v.isArray, v.count == 2, let t = v[0]?.double, let text = v[1]?.string else { return nil }
-        let value: Double
-        switch text {
-        case "NaN": value = .nan
-        case "+Inf", "Inf": value = .infinity
-        case "-Inf": value = -.infinity
-        default:
-            guard let d = Double(text) else { return nil }
-            value = d
-        }
+        guard v.isArray, v.count == 2, let t = v[0]?.double, let text = v[1]?.string, let value = sampleValue(text) else { return nil }
         return Sample(time: t, value: value)
+    }
+
+    /// A sample's value text: a number, `NaN`, `+Inf`, `Inf` or `-Inf`.
+    static func sampleValue(_ text: String) -> Double? {
+        switch text {
+        case "NaN": return .nan
+        case "+Inf", "Inf": return .infinity
+        case "-Inf": return -.infinity
+        default: return Double(text)
+        }
     }
 }
 

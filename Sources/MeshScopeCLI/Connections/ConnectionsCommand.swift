@@ -81,6 +81,10 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 let since = firstComplete ?? Date()
                 firstComplete = since
                 guard state.interval != nil || Date().timeIntervalSince(since) > max(3 * interval, 6) || !needsRates else { continue }
+                // Prometheus's counters are in and its latency query is due within a second:
+                // one table is printed once, so it waits for P50/P99 that long (a redrawn
+                // table shows the edges at once and fills them in when they come).
+                if !watch && state.metrics.latencyPending { continue }
                 do {
                     try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal)
                 } catch let e as CLIError {

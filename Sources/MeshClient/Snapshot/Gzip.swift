@@ -97,59 +97,77 @@ public enum Gzip {
     ///
     /// Stops at `limits.maxDecompressedBytes` and, once past ``ratioThreshold``, when the
     /// output outgrows `limits.maxDecompressionRatio` times the input: a 2 MB gzip bomb
-    /// fails after a few hundred MB instead of filling memory. The output grows as it
-    /// is produced, from a first capacity the trailer suggests (``sizeHint(_:)``).
+    /// fails after a few hundred MB instead of filling memory. zlib writes straight into the
+    /// result, sized from the trailer (``sizeHint(_:)``): a 724 MB snapshot is not copied
+    /// out of a staging chunk. Output past that size (a wrong or multi-member trailer) goes
+    /// through a 1 MB chunk and is appended after.
     public static func decompress(_ input: [UInt8], limits: InputLimits = .current) throws(GzipError) -> [UInt8] {
         let maxBytes = max(0, limits.maxDecompressedBytes)
         let (ratioBytes, overflow) = max(1, input.count).multipliedReportingOverflow(by: max(1, limits.maxDecompressionRatio))
         let maxForRatio = overflow ? Int.max : max(ratioBytes, ratioThreshold)
-        var out: [UInt8] = []
-        out.reserveCapacity(min(max(min(min(input.count, Int.max / 4) * 4, 256 << 20), sizeHint(input)), maxBytes, maxForRatio))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var offset = 0
+        let capacity = max(0, min(max(min(min(input.count, Int.max / 4) * 4, 256 << 20), sizeHint(input)), maxBytes, maxForRatio))
+        var spill: [UInt8] = []
+        var chunk: [UInt8] = []
         var failure: String?
         let compressedBytes = input.count
-        // zlib never writes its input; reading it in place spares a copy of the whole file.
-        input.withUnsafeBufferPointer { inBuf in
-            while offset < inBuf.count && failure == nil {
-                let sp = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-                sp.initialize(to: z_stream())
-                defer { sp.deallocate() }
-                guard meshscope_inflate_init_auto(sp) == Z_OK else { failure = "zlib inflateInit2 failed"; return }
-                defer { inflateEnd(sp) }
-                sp.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + offset)
-                sp.pointee.avail_in = UInt32(min(inBuf.count - offset, Int(UInt32.max)))
-                var ended = false
-                chunk.withUnsafeMutableBufferPointer { outBuf in
-                    while !ended {
-                        sp.pointee.next_out = outBuf.baseAddress
-                        sp.pointee.avail_out = UInt32(outBuf.count)
-                        let rc = inflate(sp, Z_NO_FLUSH)
-                        let produced = outBuf.count - Int(sp.pointee.avail_out)
-                        if out.count + produced > maxBytes {
+        var out = [UInt8](unsafeUninitializedCapacity: capacity) { direct, directCount in
+            directCount = 0
+            // zlib never writes its input; reading it in place spares a copy of the whole file.
+            input.withUnsafeBufferPointer { inBuf in
+                var offset = 0
+                while offset < inBuf.count && failure == nil {
+                    let sp = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+                    sp.initialize(to: z_stream())
+                    defer { sp.deallocate() }
+                    guard meshscope_inflate_init_auto(sp) == Z_OK else { failure = "zlib inflateInit2 failed"; return }
+                    defer { inflateEnd(sp) }
+                    sp.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + offset)
+                    sp.pointee.avail_in = UInt32(min(inBuf.count - offset, Int(UInt32.max)))
+                    while true {
+                        let room = direct.count - directCount
+                        let toDirect = room > 0
+                        let asked: Int
+                        let rc: Int32
+                        if toDirect {
+                            sp.pointee.next_out = direct.baseAddress! + directCount
+                            sp.pointee.avail_out = UInt32(min(room, Int(UInt32.max)))
+                            asked = Int(sp.pointee.avail_out)
+                            rc = inflate(sp, Z_NO_FLUSH)
+                        } else {
+                            if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: 1 << 20) }
+                            asked = chunk.count
+                            rc = chunk.withUnsafeMutableBufferPointer { c in
+                                sp.pointee.next_out = c.baseAddress
+                                sp.pointee.avail_out = UInt32(c.count)
+                                return inflate(sp, Z_NO_FLUSH)
+                            }
+                        }
+                        let produced = asked - Int(sp.pointee.avail_out)
+                        let total = directCount + spill.count
+                        if total + produced > maxBytes {
                             failure = "the decompressed data is larger than allowed " + InputLimits.hint(InputLimits.sizeText(maxBytes), flag: "--max-decompressed-size")
                             return
                         }
-                        if out.count + produced > maxForRatio {
+                        if total + produced > maxForRatio {
                             failure = "expands more than \(limits.maxDecompressionRatio) times its \(compressedBytes) compressed bytes (a gzip bomb?) " + InputLimits.hint(String(limits.maxDecompressionRatio), flag: "--max-decompression-ratio")
                             return
                         }
-                        out.append(contentsOf: outBuf[0..<produced])
-                        if rc == Z_STREAM_END { ended = true; break }
+                        if toDirect { directCount += produced } else { spill.append(contentsOf: chunk[0..<produced]) }
+                        if rc == Z_STREAM_END { break }
                         if rc != Z_OK {
                             let at = offset + Int(sp.pointee.total_in)
                             failure = rc == Z_BUF_ERROR ? "the gzip data ends early (after \(at) compressed bytes)" : "corrupt gzip data near compressed byte \(at) (zlib \(rc))"
                             return
                         }
                     }
+                    offset += Int(sp.pointee.total_in)
+                    // Trailing zero padding after the last member is allowed.
+                    while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }
                 }
-                if failure != nil { return }
-                offset += Int(sp.pointee.total_in)
-                // Trailing zero padding after the last member is allowed.
-                while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }
             }
         }
         if let failure { throw GzipError(message: failure) }
+        if !spill.isEmpty { out.append(contentsOf: spill) }
         return out
     }
 }

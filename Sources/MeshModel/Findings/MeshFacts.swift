@@ -77,10 +77,13 @@ public struct ProxyFacts: Sendable {
     public var kind: MeshState.ProxyKind
     public var dump: EnvoyConfigDump?
     public var clusters: EnvoyClusters?
-    public var stats: StatsSnapshot?
+    public var stats: StatsSnapshot? { didSet { derived = ProxyFactsDerived() } }
     /// The read before ``stats`` and the seconds between them, for counter rates.
-    public var previousStats: StatsSnapshot?
+    public var previousStats: StatsSnapshot? { didSet { derived = ProxyFactsDerived() } }
     public var statsInterval: Double?
+    /// What the rules build from the stats (``ClusterCounters``), once for all of them;
+    /// dropped when the stats change.
+    var derived = ProxyFactsDerived()
 
     public init(name: String, namespace: String, kind: MeshState.ProxyKind) {
         self.name = name

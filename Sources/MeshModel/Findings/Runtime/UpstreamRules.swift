@@ -84,13 +84,16 @@ enum UpstreamRules {
                              what: String, unit: String, flows: (String) -> FlowQuery?) throws -> [Finding] {
         struct Sum { var failed = 0.0, total = 0.0, proxies: [(String, Double, Double)] = [] }
         var sums: [String: Sum] = [:]
+        guard let failedAt = ClusterCounters.names.firstIndex(of: failed), let totalAt = ClusterCounters.names.firstIndex(of: total) else {
+            throw RuleInputError("no cluster counter named \(failed) or \(total)")
+        }
         for p in facts.proxies.values {
-            guard let now = p.stats, let before = p.previousStats, let interval = p.statsInterval else { continue }
+            guard p.stats != nil, p.previousStats != nil, let interval = p.statsInterval else { continue }
             guard interval > 0, interval.isFinite else { throw RuleInputError("\(p.proxyID): stats read \(interval) s apart") }
-            let a = ClusterCounters(before), b = ClusterCounters(now)
+            let a = p.clusterCounters(before: true), b = p.clusterCounters(before: false)
             for (cluster, counters) in b.values {
-                let f = delta(counters[failed], a.values[cluster]?[failed]) / interval
-                let t = delta(counters[total], a.values[cluster]?[total]) / interval
+                let f = delta(counters[failedAt], a.values[cluster]?[failedAt]) / interval
+                let t = delta(counters[totalAt], a.values[cluster]?[totalAt]) / interval
                 guard f > 0 || t > 0 else { continue }
                 sums[cluster, default: Sum()].failed += f
                 sums[cluster, default: Sum()].total += t
@@ -119,44 +122,5 @@ enum UpstreamRules {
         guard let now, now.isFinite else { return 0 }
         guard let before, before.isFinite, before <= now else { return max(0, now) }
         return now - before
-    }
-}
-
-/// Envoy's per-cluster counters, from any stats format: `cluster.NAME.upstream_rq_5xx` (text,
-/// JSON) or `envoy_cluster_upstream_rq_5xx{cluster_name="NAME"}` (Prometheus). Cluster names
-/// hold dots (`outbound|9080||ratings.bookinfo.svc.cluster.local`), so the counter is found
-/// by its known suffix.
-///
-/// ```swift
-/// ClusterCounters(stats).values["outbound|9080||ratings…"]?["upstream_rq_5xx"]   // 12
-/// ```
-struct ClusterCounters {
-    static let names = ["upstream_rq_5xx", "upstream_rq_total", "upstream_cx_connect_fail", "upstream_cx_total"]
-    var values: [String: [String: Double]] = [:]
-
-    init(_ stats: StatsSnapshot) {
-        for s in stats.stats {
-            guard let v = s.value.doubleValue else { continue }
-            if s.name.hasPrefix("envoy_cluster_") {
-                guard let brace = s.name.firstIndex(of: "{") else { continue }
-                let family = s.name[s.name.index(s.name.startIndex, offsetBy: 14)..<brace]
-                guard let counter = Self.names.first(where: { $0 == family }),
-                      let cluster = Self.label("cluster_name", in: s.name[brace...]) else { continue }
-                values[cluster, default: [:]][counter, default: 0] += v
-            } else if s.name.hasPrefix("cluster.") {
-                for counter in Self.names where s.name.hasSuffix("." + counter) {
-                    let cluster = s.name.dropFirst(8).dropLast(counter.count + 1)
-                    if !cluster.isEmpty { values[String(cluster), default: [:]][counter] = v }
-                }
-            }
-        }
-    }
-
-    /// The value of `name="…"` in a Prometheus label set (escapes kept as printed).
-    static func label(_ name: String, in labels: Substring) -> String? {
-        guard let r = labels.range(of: "{" + name + "=\"") ?? labels.range(of: "," + name + "=\"") else { return nil }
-        let rest = labels[r.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
     }
 }

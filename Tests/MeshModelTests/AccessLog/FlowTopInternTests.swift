@@ -125,3 +125,42 @@ import Testing
         #expect(top.rows(now: 3_020).map(\.route) == ["svc:80/p5"])
     }
 }
+
+/// ``BoundedLineSplitter/feed(bytes:)`` (the log streamer's path) splits any chunking of a
+/// stream into the lines the stream has, as the generic ``BoundedLineSplitter/feed(_:)`` does.
+@Suite struct BoundedLineSplitterChunkTests {
+    /// The stream's lines, whole: each too long one cut to `max`, the unfinished last one cut.
+    static func reference(_ stream: [UInt8], max: Int) -> [BoundedLineSplitter.Line] {
+        let parts = stream.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var out: [BoundedLineSplitter.Line] = []
+        for (i, p) in parts.enumerated() {
+            let last = i == parts.count - 1
+            if p.count > max { out.append(.init(bytes: Array(p.prefix(max)), cut: true)) }
+            else if !p.isEmpty { out.append(.init(bytes: Array(p), cut: last)) }
+        }
+        return out
+    }
+
+    @Test func anyChunkingGivesTheStreamsLines() {
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<300 {
+            let max = 1 + round % 12
+            let stream = (0..<Int.random(in: 0...80, using: &rng)).map { _ in Bool.random(using: &rng) && Bool.random(using: &rng) ? UInt8(0x0A) : UInt8(ascii: "a") + UInt8.random(in: 0...5, using: &rng) }
+            var fast = BoundedLineSplitter(maxLineBytes: max), generic = BoundedLineSplitter(maxLineBytes: max)
+            var fastLines: [BoundedLineSplitter.Line] = [], genericLines: [BoundedLineSplitter.Line] = []
+            var at = 0
+            while at < stream.count {
+                let end = min(stream.count, at + Int.random(in: 1...20, using: &rng))
+                let chunk = Array(stream[at..<end])
+                fastLines += chunk.withUnsafeBufferPointer { fast.feed(bytes: $0) }
+                genericLines += generic.feed(chunk[...].lazy.map { $0 })   // not contiguous: the copying path
+                at = end
+            }
+            if let l = fast.finish() { fastLines.append(l) }
+            if let l = generic.finish() { genericLines.append(l) }
+            let expected = Self.reference(stream, max: max)
+            #expect(fastLines == expected, "\(String(decoding: stream, as: UTF8.self).debugDescription) max \(max)")
+            #expect(genericLines == expected)
+        }
+    }
+}

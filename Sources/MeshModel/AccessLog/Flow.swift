@@ -55,7 +55,6 @@ public struct Flow: Sendable, Equatable {
     public var destination: End
 
     public init(_ entry: AccessLogEntry, reporter: WorkloadDirectory.Endpoint? = nil, directory: WorkloadDirectory = WorkloadDirectory()) {
-        self.entry = entry
         self.reporter = reporter
         func resolve(_ address: String?) -> End? {
             // The address taken apart once, for the lookup and the name.
@@ -102,6 +101,9 @@ public struct Flow: Sendable, Equatable {
                 destination = resolve(entry.upstreamHost) ?? service() ?? entry.authority.map { End(name: $0) } ?? .unknown
             }
         }
+        // Last, so the entry (two dozen Strings) moves into the flow instead of being copied
+        // and the parameter destroyed: a copy and a destroy per line were a tenth of `top`.
+        self.entry = entry
     }
 
     /// `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` and
@@ -130,6 +132,22 @@ public struct Flow: Sendable, Equatable {
             return (entry.authority ?? "-") + p
         }
         return entry.destinationService ?? entry.upstreamCluster.flatMap(Flow.serviceHost) ?? "-"
+    }
+
+    /// Appends ``route``'s UTF-8 to `out` without building the String (an HTTP route is its
+    /// authority and path, joined): ``FlowTop`` keys its rows by these bytes.
+    func appendRoute(to out: inout [UInt8]) {
+        if entry.method != nil || entry.authority != nil {
+            out.append(contentsOf: (entry.authority ?? "-").utf8)
+            guard var path = entry.path else { return }
+            path.withUTF8 { p in
+                var end = 0
+                while end < p.count, p[end] != UInt8(ascii: "?") { end += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[0..<end]))
+            }
+            return
+        }
+        out.append(contentsOf: route.utf8)
     }
 
     /// ``dedupKey`` as 128 bits hashed from its bytes, without building the String: what
@@ -180,6 +198,10 @@ public struct Flow: Sendable, Equatable {
 public struct DedupHash: Sendable, Hashable {
     var a: UInt64
     var b: UInt64
+
+    /// `a` is already a seeded SipHash of the key: a set need hash no more than it (equality
+    /// still compares both halves).
+    public func hash(into hasher: inout Hasher) { hasher.combine(a) }
 
     /// Hashes a key fed in pieces exactly as it would the pieces joined.
     struct Builder {

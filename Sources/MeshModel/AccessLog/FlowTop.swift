@@ -1,9 +1,15 @@
+import Foundation
+
 /// `meshscope top`: requests per (source, destination, route) over a sliding window, with
 /// success rate, p50/p99 latency, bytes and the most frequent response flags.
 ///
 /// Memory is bounded by the keys, not the lines: each key keeps one bucket per second of
 /// the window, and latencies go into a log-scale histogram (exact below 128 ms, within
 /// 12.5% above), so a million lines cost the same as a thousand.
+///
+/// Rows are numbered by their key's bytes (source, destination and route, joined; see
+/// ``ByteInterner``): a line costs one hash of those bytes and no String, where a key of three
+/// Strings cost the route's String and three String hashes and compares per line.
 ///
 /// ```swift
 /// var top = FlowTop(window: 60)
@@ -12,6 +18,7 @@
 /// rows[0].requests, rows[0].successRate, rows[0].p99Ms
 /// ```
 public struct FlowTop: Sendable {
+    /// What a row counts: one source, destination and route.
     public struct Key: Sendable, Hashable {
         public var source: String
         public var destination: String
@@ -51,7 +58,17 @@ public struct FlowTop: Sendable {
 
     /// Seconds the window spans; nil keeps everything (a file read once).
     public let window: Int?
-    private var buckets: [Key: [Bucket]] = [:]
+    /// Row numbers by their key's bytes: `source 0xFF destination 0xFF route` (0xFF is never
+    /// in UTF-8, so the joined bytes name one key).
+    private var keys = ByteInterner()
+    /// Each row's buckets, by row number; empty once the window has passed it.
+    private var lists: [[Bucket]] = []
+    /// How keys beyond ASCII were first spelled, by row number.
+    private var spellings: [Int: Key] = [:]
+    /// Rows with buckets: what ``maxKeys`` bounds.
+    private var liveKeys = 0
+    /// The key bytes of the line being counted, kept to reuse its storage.
+    private var scratch: [UInt8] = []
     /// Most keys tracked; flows beyond are counted in ``droppedKeys`` (hostile logs with a
     /// new path per line cannot grow memory without end).
     public var maxKeys = 100_000
@@ -77,20 +94,65 @@ public struct FlowTop: Sendable {
             }
             remember(k)
         }
-        let key = Key(source: flow.source.name, destination: flow.destination.name, route: flow.route)
+        scratch.removeAll(keepingCapacity: true)
+        Self.appendKey(flow, to: &scratch)
+        // Strings are equal when canonically equivalent (`é` composed or not, the Kelvin
+        // sign and `K`): a key beyond ASCII is numbered by its NFC bytes, and its row shows
+        // the spelling seen first, as a key of three Strings did.
+        var spelling: Key?
+        if scratch.contains(where: { $0 >= 0x80 && $0 != 0xFF }) {
+            let key = Key(source: flow.source.name, destination: flow.destination.name, route: flow.route)
+            scratch = Self.bytes(Key(source: key.source.precomposedStringWithCanonicalMapping, destination: key.destination.precomposedStringWithCanonicalMapping,
+                                     route: key.route.precomposedStringWithCanonicalMapping))
+            spelling = key
+        }
         let slot = window == nil ? 0 : second
-        // One hash of the key per line: found, its list is mutated in place (copying the list
-        // out and back would copy every bucket per line); else a new key, while there is room.
-        if let at = buckets.index(forKey: key) {
-            Self.record(flow.entry, slot: slot, window: window, into: &buckets.values[at])
-        } else if buckets.count >= maxKeys {
+        // One hash of the key's bytes per line; the row's list is mutated in place (copying it
+        // out and back would copy every bucket per line). A key the window emptied counts as
+        // new against ``maxKeys``, as one never seen.
+        if let id = keys.find(scratch), !lists[id].isEmpty {
+            Self.record(flow.entry, slot: slot, window: window, into: &lists[id])
+        } else if liveKeys >= maxKeys {
             droppedKeys += 1
         } else {
-            var list: [Bucket] = []
-            Self.record(flow.entry, slot: slot, window: window, into: &list)
-            buckets[key] = list
+            let id = keys.intern(scratch)
+            if id == lists.count { lists.append([]) }
+            spellings[id] = spelling
+            Self.record(flow.entry, slot: slot, window: window, into: &lists[id])
+            liveKeys += 1
         }
     }
+
+    /// A flow's key as the bytes rows are numbered by.
+    static func appendKey(_ flow: Flow, to out: inout [UInt8]) {
+        out.append(contentsOf: flow.source.name.utf8)
+        out.append(0xFF)
+        out.append(contentsOf: flow.destination.name.utf8)
+        out.append(0xFF)
+        flow.appendRoute(to: &out)
+    }
+
+    /// The bytes `key` is numbered by, as ``appendKey(_:to:)`` gives them.
+    static func bytes(_ key: Key) -> [UInt8] {
+        var b = Array(key.source.utf8)
+        b.append(0xFF)
+        b.append(contentsOf: key.destination.utf8)
+        b.append(0xFF)
+        b.append(contentsOf: key.route.utf8)
+        return b
+    }
+
+    /// The key numbered `id`, taken apart again (or as first spelled).
+    private func key(_ id: Int) -> Key {
+        if let k = spellings[id] { return k }
+        let b = keys.bytes(of: id)
+        let parts = b.split(separator: 0xFF, maxSplits: 2, omittingEmptySubsequences: false)
+        func text(_ i: Int) -> String { i < parts.count ? String(decoding: parts[i], as: UTF8.self) : "" }
+        return Key(source: text(0), destination: text(1), route: text(2))
+    }
+
+    /// The number of `key`'s row, if it has one (live or emptied by the window).
+    func rowNumber(_ key: Key) -> Int? { keys.find(Self.bytes(key)) }
 
     private static func record(_ e: AccessLogEntry, slot: Int, window: Int?, into list: inout [Bucket]) {
         if list.last?.second != slot {
@@ -117,19 +179,35 @@ public struct FlowTop: Sendable {
         }
     }
 
-    /// Drops buckets older than the window ending at `now`.
+    /// Drops buckets older than the window ending at `now`. When most numbered rows are
+    /// empty, the table is rebuilt with the live ones (renumbered), so keys that come and go
+    /// over a long follow do not grow it without end.
     public mutating func expire(now: Int) {
         guard let window else { return }
-        for (k, list) in buckets {
-            let kept = list.filter { $0.second > now - window }
-            buckets[k] = kept.isEmpty ? nil : kept
+        liveKeys = 0
+        for id in lists.indices where !lists[id].isEmpty {
+            lists[id].removeAll { $0.second <= now - window }
+            if !lists[id].isEmpty { liveKeys += 1 }
         }
+        guard lists.count >= 1_024, liveKeys * 2 < lists.count else { return }
+        var kept = ByteInterner()
+        var keptLists: [[Bucket]] = []
+        var keptSpellings: [Int: Key] = [:]
+        keptLists.reserveCapacity(liveKeys)
+        for id in lists.indices where !lists[id].isEmpty {
+            let new = keys.bytes(of: id).withUnsafeBufferPointer { kept.intern($0) }
+            keptSpellings[new] = spellings[id]
+            keptLists.append(lists[id])
+        }
+        keys = kept
+        lists = keptLists
+        spellings = keptSpellings
     }
 
     /// The rows of the window ending at `now` (everything without a window), most requests first.
     public func rows(now: Int = .max) -> [Row] {
         var out: [Row] = []
-        for (key, list) in buckets {
+        for (id, list) in lists.enumerated() where !list.isEmpty {
             var requests = 0, failures = 0, bytes = 0
             var flags: [String: Int] = [:]
             let live = list.filter { window == nil || $0.second > now &- window! }
@@ -143,6 +221,7 @@ public struct FlowTop: Sendable {
                 for (f, n) in b.flags { flags[f, default: 0] += n }
             }
             guard requests > 0 else { continue }
+            let key = key(id)
             let sortedFlags = flags.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (code: $0.key, count: $0.value) }
             out.append(Row(source: key.source, destination: key.destination, route: key.route, requests: requests, failures: failures, bytes: bytes,
                            p50Ms: FlowTop.percentile(hist, 0.50), p99Ms: FlowTop.percentile(hist, 0.99), flags: sortedFlags))

@@ -36,6 +36,46 @@ import TerminalUI
         if width <= 100 { #expect(hidden.right > 0) }
     }
 
+    /// The views k9s users open first keep the row's name and its problem column at every
+    /// width, and say how many columns are off screen.
+    @Test(arguments: [60, 80, 100, 120, 200])
+    func podsProxiesAndServicesKeepNameAndTheirProblemColumns(width: Int) throws {
+        for (view, keep) in [("pods", ["NAME", "STATUS", "SYNC"]), ("proxies", ["NAME", "CDS", "LDS"]), ("svc", ["NAME", "ENDPOINTS"])] {
+            var h = try LiveDemoData.driver(width: width, height: 30)
+            try h.command(view)
+            let t = try #require(h.d.table)
+            let (header, bottom) = Self.frame(h)
+            let inner = h.d.state.layout.content.width - 2
+            let shown = t.widget.layout(width: inner).map { t.table.columns[$0.column].name }
+            let words = header.split(separator: " ").map(String.init)
+            for name in keep {
+                #expect(shown.contains(name) && words.contains { $0.hasPrefix(name) }, "\(view) at \(width): \(name) not in \(header)")
+            }
+            let hidden = t.widget.hiddenColumns(width: inner)
+            let all = t.widget.candidateColumns(width: inner).count
+            #expect(shown.count + hidden.right == all, "\(view) at \(width): \(shown) of \(all)")
+            if hidden.right > 0 {
+                #expect(bottom.contains("+\(hidden.right) col\(hidden.right == 1 ? "" : "s") →"), "\(view) at \(width): \(bottom)")
+            } else {
+                #expect(!bottom.contains("→"), "\(view) at \(width): \(bottom)")
+            }
+        }
+    }
+
+    /// At 120 columns `:proxies` draws NAME whole: the mostly empty ISTIOD and VERSION columns
+    /// (lower priority) give their width first.
+    @Test func proxiesNameIsWholeAt120Columns() throws {
+        var h = try LiveDemoData.driver(width: 120, height: 30)
+        try h.command("proxies")
+        let t = try #require(h.d.table)
+        let w = t.widget
+        let name = try #require(t.table.columns.firstIndex { $0.name == "NAME" })
+        let drawn = try #require(w.layout(width: h.d.state.layout.content.width - 2).first { $0.column == name })
+        #expect(drawn.width == w.widths[name], "NAME drawn \(drawn.width) of \(w.widths[name])")
+        let longest = t.table.rows.map { $0[name] }.max { $0.count < $1.count } ?? ""
+        #expect(h.d.screen.lines.contains { $0.contains(longest) } || !t.order.prefix(20).contains { t.table.rows[$0][name] == longest })
+    }
+
     @Test func scrollAndWideShowEveryColumn() throws {
         var h = try LiveDemoData.driver(width: 80, height: 30)
         try h.command("edges")
@@ -73,16 +113,30 @@ import TerminalUI
         #expect(h.d.table?.wide == false)
     }
 
-    @Test func theSelectedRowsCutCellIsShownWhole() throws {
+    @Test func theSelectedRowsCutCellsAreShownWhole() throws {
         var h = try LiveDemoData.driver(width: 80, height: 30)
         try h.command("edges")
         let t = try #require(h.d.table)
         let row = try #require(t.selectedRow)
         let width = h.d.state.layout.content.width - 2
-        let cut = t.widget.layout(width: width).first { $0.column < row.count && DisplayWidth.of(row[$0.column]) > $0.width }
-        let c = try #require(cut, "nothing is cut at 80 columns")
-        let expected = "\(t.table.columns[c.column].name): \(row[c.column])"
-        #expect(Self.frame(h).bottom.contains(String(expected.prefix(40))), "\(Self.frame(h).bottom)")
+        let cut = t.widget.layout(width: width).filter { $0.column < row.count && DisplayWidth.of(row[$0.column]) > $0.width }
+        #expect(cut.count >= 2, "fewer than two cells cut at 80 columns")
+        let pairs = cut.map { "\(t.table.columns[$0.column].name): \(row[$0.column])" }
+        let bottom = Self.frame(h).bottom
+        #expect(bottom.contains(String(pairs[0].prefix(30))), "\(bottom)")
+        // Every cut cell, in screen order, as many as fit; the rest announced by `…`.
+        #expect(App.cutCells(t, width: width) == pairs)
+        let all = App.cutCell(t, width: width, room: 10_000)
+        #expect(all == pairs.joined(separator: " · "))
+        let two = DisplayWidth.of(pairs[0]) + 3 + DisplayWidth.of(pairs[1])
+        #expect(App.cutCell(t, width: width, room: two) == pairs[0] + " · " + pairs[1])
+        if pairs.count > 2 { #expect(App.cutCell(t, width: width, room: two + 2) == pairs[0] + " · " + pairs[1] + " …") }
+        #expect(App.cutCell(t, width: width, room: DisplayWidth.of(pairs[0]) + 2) == pairs[0] + " …")
+        // Not even the first fits: it alone, for the painter to cut.
+        #expect(App.cutCell(t, width: width, room: 5) == pairs[0])
+        if DisplayWidth.of(pairs[0]) + 3 + DisplayWidth.of(pairs[1]) < width - 30 {
+            #expect(bottom.contains(pairs[0] + " · " + String(pairs[1].prefix(5))), "\(bottom)")
+        }
     }
 
     @Test func defaultPriorityIsNameThenProblemsThenIdentity() {

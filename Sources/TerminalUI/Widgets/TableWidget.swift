@@ -95,17 +95,22 @@ public struct TableWidget: Sendable {
             cols = (pin.map { [$0] } ?? []) + others.dropFirst(min(firstColumn, max(0, others.count - 1)))
         }
         let kept = scrolled ? [] : Set(priority)
-        // The row's name (the first of `priority`) keeps up to half the width: lower-priority
-        // columns go (announced, scrolled to) before it is cut to a stub.
-        let name = priority.first { cols.contains($0) }
-        func floor(_ c: Int) -> Int {
+        // The row's name (the first of `priority`) keeps two fifths of the width while columns
+        // outside the priority list are left to go (announced, scrolled to) instead; the
+        // problem columns kept with it are not dropped for its sake.
+        let name = scrolled ? nil : priority.first { cols.contains($0) }
+        func floor(_ c: Int, roomy: Bool) -> Int {
             if wide { return widths[c] }
             let header = DisplayWidth.of(table.columns[c].name) + 1
             // On a very small window a stub of each column beats dropping most of them.
             let readable = table.columns[c].numeric ? 12 : max(header, min(16, width / 4))
-            return min(widths[c], c == name ? max(readable, width / 2) : readable)
+            return min(widths[c], roomy && c == name ? max(readable, width * 2 / 5) : readable)
         }
-        func floorsTotal(_ c: [Int]) -> Int { c.reduce(0) { $0 + floor($1) } + gap * max(0, c.count - 1) }
+        func roomy(_ c: [Int]) -> Bool { name != nil && c.contains { !kept.contains($0) } }
+        func floorsTotal(_ c: [Int]) -> Int {
+            let r = roomy(c)
+            return c.reduce(0) { $0 + floor($1, roomy: r) } + gap * max(0, c.count - 1)
+        }
         // Scrolled, the column scrolled to is shown even when it must be cut (wide mode).
         let minimum = scrolled ? 2 : 1
         while cols.count > minimum, floorsTotal(cols) > width {
@@ -119,7 +124,8 @@ public struct TableWidget: Sendable {
             }
         }
         var w = cols.map { widths[$0] }
-        let floors = cols.map(floor)
+        let isRoomy = roomy(cols)
+        let floors = cols.map { floor($0, roomy: isRoomy) }
         var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
         // The columns outside the priority list give first (a mostly empty ISTIOD column with a
         // few long cells is cut before NAME), then every column.

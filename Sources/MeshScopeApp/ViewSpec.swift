@@ -129,7 +129,7 @@ public struct TableViewSpec: Sendable {
     }
 
     /// Headers that say something is wrong: hiding them would hide the problem.
-    public static let problemColumns: Set<String> = ["SECURITY", "STATUS", "SYNC", "ERR%", "READY", "HEALTH", "ENDPOINTS"]
+    public static let problemColumns: Set<String> = ["SECURITY", "STATUS", "SYNC", "ERR%", "READY", "HEALTH", "HEALTH FLAGS", "ENDPOINTS"]
 
     /// This view with ``keepColumns`` set: `.keeping(["SOURCE", "DESTINATION", "SECURITY"])`.
     public func keeping(_ columns: [String]) -> TableViewSpec {

@@ -62,24 +62,6 @@ import TerminalUI
         }
     }
 
-    /// At 120 columns `:proxies` gives NAME room (two fifths of the width, or all it needs):
-    /// the mostly empty ISTIOD and VERSION columns (lower priority) give their width first,
-    /// where NAME used to be cut to 18 characters.
-    @Test func proxiesNameHasRoomAt120Columns() throws {
-        var h = try LiveDemoData.driver(width: 120, height: 30)
-        try h.command("proxies")
-        let t = try #require(h.d.table)
-        let w = t.widget
-        let width = h.d.state.layout.content.width - 2
-        let layout = w.layout(width: width)
-        let name = try #require(t.table.columns.firstIndex { $0.name == "NAME" })
-        let drawn = try #require(layout.first { $0.column == name })
-        #expect(drawn.width >= min(w.widths[name], width * 2 / 5), "NAME drawn \(drawn.width) of \(w.widths[name])")
-        for (c, cw) in layout where c != name && !MeshViews.proxyColumns.contains(t.table.columns[c].name) {
-            #expect(cw <= drawn.width, "\(t.table.columns[c].name) (\(cw)) wider than NAME (\(drawn.width))")
-        }
-    }
-
     @Test func scrollAndWideShowEveryColumn() throws {
         var h = try LiveDemoData.driver(width: 80, height: 30)
         try h.command("edges")

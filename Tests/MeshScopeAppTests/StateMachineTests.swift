@@ -129,12 +129,10 @@ import TerminalUI
         d.press(.down, .enter)   // Clusters
         #expect(d.crumbs == "sections   Clusters")
         #expect(d.body == [
-            // NAME (the row's name) keeps two fifths of the width before lower-priority
-            // columns are cut; the selected row's cut cells are on the frame's edge.
-            " NAME                                    GROUP                 VERSION   LAST UPDATED       BYTES",
-            " agent                                   static_clusters                 2023-12-26T05:5…     840",
-            " prometheus_stats                        static_clusters                 2023-12-26T05:5…     862",
-            " inbound-vip|8000|http|httpbin.default…  dynamic_active_clus…            2023-12-26T05:5…    1793",
+            " NAME                         GROUP                    VERSION   LAST UPDATED               BYTES",
+            " agent                        static_clusters                    2023-12-26T05:57:09.898Z     840",
+            " prometheus_stats             static_clusters                    2023-12-26T05:57:09.898Z     862",
+            " inbound-vip|8000|http|http…  dynamic_active_clusters            2023-12-26T05:57:09.956Z    1793",
         ])
         d.press(.end, .enter)
         #expect(d.crumbs == "sections   Clusters   inbound-vip|8000|http|httpbin.default.…")

@@ -70,7 +70,7 @@ public struct TableWidget: Sendable {
     /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
     /// when space is short; then the widest columns shrink, but never below a readable
     /// floor (16 cells, a quarter of a small window, or the header, for text; the whole value
-    /// for numbers up to 12), the columns outside ``priority`` first; when even the floors do not fit, columns are dropped from the
+    /// for numbers up to 12); when even the floors do not fit, columns are dropped from the
     /// right, so a narrow terminal shows fewer whole columns rather than every column cut to a stub.
     /// The columns a layout for `width` picks from: all, or without the wide-only ones when
     /// all do not fit (wide mode keeps them, to be scrolled to).
@@ -95,22 +95,14 @@ public struct TableWidget: Sendable {
             cols = (pin.map { [$0] } ?? []) + others.dropFirst(min(firstColumn, max(0, others.count - 1)))
         }
         let kept = scrolled ? [] : Set(priority)
-        // The row's name (the first of `priority`) keeps two fifths of the width while columns
-        // outside the priority list are left to go (announced, scrolled to) instead; the
-        // problem columns kept with it are not dropped for its sake.
-        let name = scrolled ? nil : priority.first { cols.contains($0) }
-        func floor(_ c: Int, roomy: Bool) -> Int {
+        func floor(_ c: Int) -> Int {
             if wide { return widths[c] }
             let header = DisplayWidth.of(table.columns[c].name) + 1
             // On a very small window a stub of each column beats dropping most of them.
             let readable = table.columns[c].numeric ? 12 : max(header, min(16, width / 4))
-            return min(widths[c], roomy && c == name ? max(readable, width * 2 / 5) : readable)
+            return min(widths[c], readable)
         }
-        func roomy(_ c: [Int]) -> Bool { name != nil && c.contains { !kept.contains($0) } }
-        func floorsTotal(_ c: [Int]) -> Int {
-            let r = roomy(c)
-            return c.reduce(0) { $0 + floor($1, roomy: r) } + gap * max(0, c.count - 1)
-        }
+        func floorsTotal(_ c: [Int]) -> Int { c.reduce(0) { $0 + floor($1) } + gap * max(0, c.count - 1) }
         // Scrolled, the column scrolled to is shown even when it must be cut (wide mode).
         let minimum = scrolled ? 2 : 1
         while cols.count > minimum, floorsTotal(cols) > width {
@@ -124,22 +116,15 @@ public struct TableWidget: Sendable {
             }
         }
         var w = cols.map { widths[$0] }
-        let isRoomy = roomy(cols)
-        let floors = cols.map { floor($0, roomy: isRoomy) }
+        let floors = cols.map(floor)
         var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
-        // The columns outside the priority list give first (a mostly empty ISTIOD column with a
-        // few long cells is cut before NAME), then every column.
-        let important = Set(priority)
-        for othersOnly in [true, false] where excess > 0 {
-            let giving = w.indices.filter { !othersOnly || !important.contains(cols[$0]) }
-            while excess > 0 {
-                // The widest column that can still give, cut down towards the next widest.
-                guard let widest = giving.filter({ w[$0] > floors[$0] }).max(by: { w[$0] < w[$1] }) else { break }
-                let second = giving.filter { $0 != widest }.map { w[$0] }.max() ?? floors[widest]
-                let cut = min(excess, w[widest] - floors[widest], max(1, w[widest] - second))
-                w[widest] -= cut
-                excess -= cut
-            }
+        while excess > 0 {
+            // The widest column that can still give, cut down towards the next widest.
+            guard let widest = w.indices.filter({ w[$0] > floors[$0] }).max(by: { w[$0] < w[$1] }) else { break }
+            let second = w.indices.filter { $0 != widest }.map { w[$0] }.max() ?? floors[widest]
+            let cut = min(excess, w[widest] - floors[widest], max(1, w[widest] - second))
+            w[widest] -= cut
+            excess -= cut
         }
         if excess > 0, let last = w.indices.last {
             // One column wider than the screen: it takes what there is.

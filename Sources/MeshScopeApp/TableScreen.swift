@@ -187,12 +187,34 @@ public struct TableScreen: Sendable {
         top = 0
     }
 
-    /// Shift+letter (k9s): the first shown column whose header starts with `letter`;
-    /// pressing it again inverts the order.
-    public mutating func sort(byLetter letter: Character, visibleColumns: [Int]) -> Bool {
+    /// Shift+letter (k9s): the columns whose header starts with `letter`, in the order presses
+    /// reach them: the view's most important first (``TableViewSpec/columnPriority(_:)``: the
+    /// name before the problem columns before the other identity columns), then the rest in
+    /// table order. On `:pods`, `N` is NAME before NAMESPACE and `S` STATUS before SYNC.
+    public func sortCandidates(letter: Character, visibleColumns: [Int]) -> [Int] {
         let l = String(letter).uppercased()
-        guard let c = visibleColumns.first(where: { table.columns[$0].name.uppercased().hasPrefix(l) }) else { return false }
-        sort(by: c, ascending: sortColumn == c ? !ascending : true)
+        let matching = visibleColumns.filter { table.columns.indices.contains($0) && table.columns[$0].name.uppercased().hasPrefix(l) }
+        guard matching.count > 1 else { return matching }
+        let priority = spec.columnPriority(table)
+        func rank(_ c: Int) -> Int { priority.firstIndex(of: c) ?? priority.count }
+        return matching.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+    }
+
+    /// Shift+letter: sorts by the first of ``sortCandidates(letter:visibleColumns:)``; pressed
+    /// again it reverses the order, and a third press moves on to the next column with that
+    /// letter (`N`: NAME ↑, NAME ↓, NAMESPACE ↑, NAMESPACE ↓, NAME ↑ …). False: no column starts so.
+    public mutating func sort(byLetter letter: Character, visibleColumns: [Int]) -> Bool {
+        let candidates = sortCandidates(letter: letter, visibleColumns: visibleColumns)
+        guard let first = candidates.first else { return false }
+        guard let current = sortColumn, let at = candidates.firstIndex(of: current) else {
+            sort(by: first, ascending: true)
+            return true
+        }
+        if ascending {
+            sort(by: current, ascending: false)
+        } else {
+            sort(by: candidates[(at + 1) % candidates.count], ascending: true)
+        }
         return true
     }
 

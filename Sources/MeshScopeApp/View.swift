@@ -98,7 +98,7 @@ extension App {
             }
             w.paint(into: &buf, Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height), theme: theme)
             // Columns never vanish silently: the frame says how many are off screen.
-            // and the selected row's first cut cell is written whole on the frame's bottom edge.
+            // and the selected row's cut cells are written whole on the frame's bottom edge.
             let hidden = w.hiddenColumns(width: r.width - 2)
             var labelX = r.maxX - 1
             if hidden.left > 0 || hidden.right > 0, r.width > 24 {
@@ -110,7 +110,7 @@ extension App {
                 labelX = r.maxX - lw - 2
                 buf.put(label, x: labelX, y: r.maxY, maxWidth: lw, style: theme[.title])
             }
-            if let detail = cutCell(t, width: r.width - 2), labelX - r.x - 4 > 12 {
+            if labelX - r.x - 4 > 12, let detail = cutCell(t, width: r.width - 2, room: labelX - r.x - 6) {
                 buf.put(" \(detail) ", x: r.x + 2, y: r.maxY, maxWidth: labelX - r.x - 4, style: theme[.dim], ellipsis: true)
             }
             if t.order.isEmpty, r.height > 2 {
@@ -297,11 +297,33 @@ extension App {
         }
     }
 
-    /// `COLUMN: full text` of the selected row's first cell drawn narrower than its text.
-    /// Bounded work per frame whatever the cell's size: no cell is wider than its bytes, and
+    /// `COLUMN: full text` of every cell of the selected row drawn narrower than its text, in
+    /// the order they are on screen, joined with ` · ` for the frame's bottom edge: as many whole
+    /// pairs as fit in `room` columns, then ` …` when some did not; the first pair alone (to be
+    /// cut by the painter) when not even it fits. On `:edges` at 80 columns:
+    /// `SOURCE: productpage-v1.bookinfo · DESTINATION: reviews-v2.bookinfo-ambient …`.
+    static func cutCell(_ t: TableScreen, width: Int, room: Int) -> String? {
+        let pairs = cutCells(t, width: width)
+        guard var out = pairs.first else { return nil }
+        var used = DisplayWidth.of(out)
+        for p in pairs.dropFirst() {
+            let w = DisplayWidth.of(p) + 3
+            guard used + w <= room else {
+                if used + 2 <= room { out += " …" }
+                break
+            }
+            out += " · " + p
+            used += w
+        }
+        return out
+    }
+
+    /// `COLUMN: full text` of each of the selected row's cells drawn narrower than its text.
+    /// Bounded work per frame whatever the cells' size: no cell is wider than its bytes, and
     /// only a prefix is measured and copied (a 10 MB cell costs what a screenful does).
-    static func cutCell(_ t: TableScreen, width: Int) -> String? {
-        guard let row = t.selectedRow else { return nil }
+    static func cutCells(_ t: TableScreen, width: Int) -> [String] {
+        guard let row = t.selectedRow else { return [] }
+        var out: [String] = []
         for (c, w) in t.widget.layout(width: width) where c < row.count && row[c].utf8.count > w {
             // Walk the cell only as far as the detail can show (twice the width).
             var shown = ""
@@ -312,9 +334,9 @@ extension App {
                 shown.append(ch)
             }
             guard columns > w else { continue }
-            return "\(t.table.columns[c].name): \(shown)"
+            out.append("\(t.table.columns[c].name): \(shown)")
         }
-        return nil
+        return out
     }
 
     static func paintHints(_ s: AppState, _ buf: inout CellBuffer, _ r: Rect) {

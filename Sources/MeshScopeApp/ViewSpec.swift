@@ -129,7 +129,7 @@ public struct TableViewSpec: Sendable {
     }
 
     /// Headers that say something is wrong: hiding them would hide the problem.
-    public static let problemColumns: Set<String> = ["SECURITY", "STATUS", "SYNC", "ERR%", "READY", "HEALTH"]
+    public static let problemColumns: Set<String> = ["SECURITY", "STATUS", "SYNC", "ERR%", "READY", "HEALTH", "HEALTH FLAGS", "ENDPOINTS"]
 
     /// This view with ``keepColumns`` set: `.keeping(["SOURCE", "DESTINATION", "SECURITY"])`.
     public func keeping(_ columns: [String]) -> TableViewSpec {
@@ -186,14 +186,67 @@ public struct ViewGroup: Sendable {
     func matches(_ command: String) -> Bool { name == command || aliases.contains(command) }
 }
 
-/// Colours for the status words the mesh tables print.
+/// Colours for the status words the mesh tables print, and for the cells whose column says
+/// what their value means: one truth for problem states, in every view that prints them.
+///
+/// ```swift
+/// StatusColors.role("SECURITY", "plaintext")   // .statusWarn (as finding MS0401)
+/// StatusColors.role("SYNC", "EDS STALE")        // .statusError (as STALE in :proxies)
+/// StatusColors.role("ENDPOINTS", "0/3")         // .statusError; "1/3": .statusWarn
+/// StatusColors.role("ERR%", "12")               // .statusWarn (≥ the findings' 10 %); "100": .statusError
+/// ```
 public enum StatusColors {
-    public static let role: @Sendable (String, String) -> Role? = { _, value in
+    public static let role: @Sendable (String, String) -> Role? = { column, value in
+        switch column {
+        case "SECURITY": return value == TrafficEdge.Security.plaintext.rawValue ? .statusWarn : nil
+        case "SYNC": if let r = syncCell(value) { return r }
+        case "ENDPOINTS": return endpoints(value)
+        case "ERR%": return errorPercent(value)
+        default: break
+        }
         switch value {
-        case "SYNCED", "HEALTHY", "ACTIVE", "Available", "Running", "True", "OK", "ready": .statusOK
-        case "WARMING", "Initializing", "Pending", "DRAINING": .statusWarn
-        case "STALE", "ERROR", "UNHEALTHY", "Unavailable", "Failed", "CrashLoopBackOff", "False", "NACKED", "ERRORED": .statusError
-        default: nil
+        case "SYNCED", "HEALTHY", "ACTIVE", "Available", "Running", "True", "OK", "ready": return .statusOK
+        case "WARMING", "Initializing", "Pending", "DRAINING": return .statusWarn
+        case "STALE", "ERROR", "UNHEALTHY", "Unavailable", "Failed", "CrashLoopBackOff", "False", "NACKED", "ERRORED": return .statusError
+        default: return nil
         }
     }
+
+    /// A pod's SYNC cell (`EDS STALE`, `CDS STALE,EDS ERROR`, `NOT IN SYNCZ`): a type behind
+    /// istiod or refusing its config is an error, read with the words of :proxies' cells
+    /// (``XdsTypeStatus/State/init(cell:)``); a proxy istiod does not list, a warning.
+    static func syncCell(_ value: String) -> Role? {
+        if value == "NOT IN SYNCZ" { return .statusWarn }
+        var ok = false
+        for part in value.split(separator: ",") {
+            // `EDS STALE`: the state follows the type.
+            let words = part.split(separator: " ", maxSplits: 1)
+            switch XdsTypeStatus.State(cell: String(words.count == 2 ? words[1] : part)) {
+            case .stale?, .error?: return .statusError
+            case .synced?: ok = true
+            default: break
+            }
+        }
+        return ok ? .statusOK : nil
+    }
+
+    /// `ready/total` endpoints: none ready of some is an error (the service answers nothing),
+    /// some not ready a warning, none at all (`0/0`: the selector matches no pod) a warning.
+    static func endpoints(_ value: String) -> Role? {
+        guard let slash = value.firstIndex(of: "/"), let ready = Int(value[..<slash]),
+              let total = Int(value[value.index(after: slash)...]), ready >= 0, total >= ready else { return nil }
+        if total == 0 { return .statusWarn }
+        return ready == 0 ? .statusError : ready < total ? .statusWarn : nil
+    }
+
+    /// An edge's ERR%: at or above the ratio the findings call high (MS0404) a warning, every
+    /// request failing an error.
+    static func errorPercent(_ value: String) -> Role? {
+        guard let p = Double(value), p.isFinite else { return nil }
+        if p >= 100 { return .statusError }
+        return p >= 100 * highErrorRatio ? .statusWarn : nil
+    }
+
+    /// The findings' error ratio (0.1), so a cell and a finding call the same edge high.
+    static let highErrorRatio = FindingOptions().errorRatio
 }

@@ -36,6 +36,32 @@ import TerminalUI
         if width <= 100 { #expect(hidden.right > 0) }
     }
 
+    /// The views k9s users open first keep the row's name and its problem column at every
+    /// width, and say how many columns are off screen.
+    @Test(arguments: [60, 80, 100, 120, 200])
+    func podsProxiesAndServicesKeepNameAndTheirProblemColumns(width: Int) throws {
+        for (view, keep) in [("pods", ["NAME", "STATUS", "SYNC"]), ("proxies", ["NAME", "CDS", "LDS"]), ("svc", ["NAME", "ENDPOINTS"])] {
+            var h = try LiveDemoData.driver(width: width, height: 30)
+            try h.command(view)
+            let t = try #require(h.d.table)
+            let (header, bottom) = Self.frame(h)
+            let inner = h.d.state.layout.content.width - 2
+            let shown = t.widget.layout(width: inner).map { t.table.columns[$0.column].name }
+            let words = header.split(separator: " ").map(String.init)
+            for name in keep {
+                #expect(shown.contains(name) && words.contains { $0.hasPrefix(name) }, "\(view) at \(width): \(name) not in \(header)")
+            }
+            let hidden = t.widget.hiddenColumns(width: inner)
+            let all = t.widget.candidateColumns(width: inner).count
+            #expect(shown.count + hidden.right == all, "\(view) at \(width): \(shown) of \(all)")
+            if hidden.right > 0 {
+                #expect(bottom.contains("+\(hidden.right) col\(hidden.right == 1 ? "" : "s") →"), "\(view) at \(width): \(bottom)")
+            } else {
+                #expect(!bottom.contains("→"), "\(view) at \(width): \(bottom)")
+            }
+        }
+    }
+
     @Test func scrollAndWideShowEveryColumn() throws {
         var h = try LiveDemoData.driver(width: 80, height: 30)
         try h.command("edges")
@@ -73,16 +99,38 @@ import TerminalUI
         #expect(h.d.table?.wide == false)
     }
 
-    @Test func theSelectedRowsCutCellIsShownWhole() throws {
-        var h = try LiveDemoData.driver(width: 80, height: 30)
+    @Test func theSelectedRowsCutCellsAreShownWhole() throws {
+        // On screen: `:edges` at 60 columns cuts the selected row's cells.
+        var h = try LiveDemoData.driver(width: 60, height: 30)
         try h.command("edges")
         let t = try #require(h.d.table)
         let row = try #require(t.selectedRow)
         let width = h.d.state.layout.content.width - 2
-        let cut = t.widget.layout(width: width).first { $0.column < row.count && DisplayWidth.of(row[$0.column]) > $0.width }
-        let c = try #require(cut, "nothing is cut at 80 columns")
-        let expected = "\(t.table.columns[c.column].name): \(row[c.column])"
-        #expect(Self.frame(h).bottom.contains(String(expected.prefix(40))), "\(Self.frame(h).bottom)")
+        let cut = t.widget.layout(width: width).filter { $0.column < row.count && DisplayWidth.of(row[$0.column]) > $0.width }
+        let first = try #require(cut.first, "nothing is cut at 60 columns")
+        let expected = "\(t.table.columns[first.column].name): \(row[first.column])"
+        #expect(Self.frame(h).bottom.contains(String(expected.prefix(24))), "\(Self.frame(h).bottom)")
+        #expect(App.cutCells(t, width: width) == cut.map { "\(t.table.columns[$0.column].name): \(row[$0.column])" })
+    }
+
+    /// Every cut cell of the selected row, in screen order, as many whole as fit, the rest
+    /// announced by `…`; the first alone (for the painter to cut) when not even it fits.
+    @Test func everyCutCellIsListed() throws {
+        let long = (1...3).map { String(repeating: "\($0)", count: 50) }
+        let spec = TableViewSpec(name: "cut", title: "Cut", cellRole: nil, identityColumns: 1) { _ in
+            ViewTable(Table(columns: [.init("A"), .init("B"), .init("C")], rows: [long, ["a", "b", "c"]]))
+        }
+        let t = TableScreen(spec: spec, data: .empty)
+        #expect(t.widget.layout(width: 80).count == 3)
+        let pairs = ["A: " + long[0], "B: " + long[1], "C: " + long[2]]
+        #expect(App.cutCells(t, width: 80) == pairs)
+        #expect(App.cutCell(t, width: 80, room: 1_000) == pairs.joined(separator: " · "))
+        #expect(App.cutCell(t, width: 80, room: 53 + 3 + 53) == pairs[0] + " · " + pairs[1])
+        #expect(App.cutCell(t, width: 80, room: 53 + 3 + 53 + 2) == pairs[0] + " · " + pairs[1] + " …")
+        #expect(App.cutCell(t, width: 80, room: 55) == pairs[0] + " …")
+        #expect(App.cutCell(t, width: 80, room: 5) == pairs[0])
+        // A wide enough screen cuts nothing.
+        #expect(App.cutCell(t, width: 200, room: 1_000) == nil)
     }
 
     @Test func defaultPriorityIsNameThenProblemsThenIdentity() {

@@ -75,6 +75,30 @@ import Testing
         _ = try await t.waitFor("exit", timeout: 30) { $0.contains("exit=0") }
     }
 
+    /// On a live view (the demo's `:pods`), the capitals that once wrote a snapshot (S) and
+    /// applied the clipboard (A) sort by STATUS and AGE, and N by NAME (not NAMESPACE, which
+    /// comes first); nothing is written to the working directory.
+    @Test func shiftLettersSortTheLivePodsAndWriteNoFile() async throws {
+        let t = Tmux()
+        defer { t.kill() }
+        let bin = try Tmux.binary()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("k9s-live-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await t.start(width: 160, height: 30)
+        try await t.type("cd \(dir); \(bin) --demo --refresh 2 --view pods; echo \"exit=$?\"")
+        try await t.keys("Enter")
+        _ = try await t.waitFor("the demo's pods", timeout: 90) { $0.contains("SYNC") && $0.contains("Running") }
+        for (key, column) in [("S", "STATUS"), ("A", "AGE"), ("N", "NAME")] {
+            try await t.keys(key)
+            let screen = try await t.waitFor("Sort:     \(column) ↑", timeout: 30)
+            #expect(!screen.contains("snapshot written") && !screen.contains("clipboard"), "\(screen)")
+        }
+        try await t.command("q")
+        _ = try await t.waitFor("exit", timeout: 30) { $0.contains("exit=0") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
+    }
+
     /// Runs meshscope with `args` outside a terminal; returns its exit status and stderr.
     static func run(_ args: String, env: String = "") throws -> (Int32, String) {
         let bin = try Tmux.binary()

@@ -66,19 +66,31 @@ import TerminalUI
             var reached = Set<Int>()
             for _ in columns { t.moveSort(by: 1, visibleColumns: columns); reached.insert(t.sortColumn ?? -1) }
             #expect(reached == Set(columns), "\(spec.name): > reaches \(reached.sorted()) of \(columns)")
-            // Shift+letter: the first column whose header starts with it; again reverses.
-            for c in columns {
-                let name = t.table.columns[c].name
-                guard let letter = name.uppercased().first, letter.isLetter, letter.isASCII else { continue }
-                let first = columns.first { t.table.columns[$0].name.uppercased().hasPrefix(String(letter)) }
-                guard first == c else { continue }
-                let found = t.sort(byLetter: letter, visibleColumns: columns)
-                #expect(found)
-                #expect(t.sortColumn == c, "\(spec.name): Shift+\(letter) sorts column \(t.sortColumn ?? -1), not \(name)")
-                let ascending = t.ascending
+            // Shift+letter: the most important column whose header starts with it; again
+            // reverses; a third press moves to the next column with that letter. Together
+            // the letters reach every column whose header starts with one.
+            var byLetter = Set<Int>()
+            for letter in Set(columns.compactMap { t.table.columns[$0].name.uppercased().first }) where letter.isLetter && letter.isASCII {
+                let candidates = t.sortCandidates(letter: letter, visibleColumns: columns)
+                let priority = spec.columnPriority(t.table)
+                let rank = candidates.map { priority.firstIndex(of: $0) ?? priority.count }
+                #expect(rank == rank.sorted(), "\(spec.name): Shift+\(letter) reaches a less important column first")
+                // Start from another column (a table of only this letter's columns has none).
+                guard let other = columns.first(where: { !candidates.contains($0) }) else { byLetter.formUnion(candidates); continue }
+                t.sort(by: other, ascending: true)
+                for c in candidates {
+                    let found = t.sort(byLetter: letter, visibleColumns: columns)
+                    #expect(found)
+                    #expect(t.sortColumn == c && t.ascending, "\(spec.name): Shift+\(letter) sorts column \(t.sortColumn ?? -1), not \(t.table.columns[c].name)")
+                    _ = t.sort(byLetter: letter, visibleColumns: columns)
+                    #expect(t.sortColumn == c && !t.ascending, "\(spec.name): Shift+\(letter) again does not reverse")
+                    byLetter.insert(c)
+                }
                 _ = t.sort(byLetter: letter, visibleColumns: columns)
-                #expect(t.sortColumn == c && t.ascending == !ascending, "\(spec.name): Shift+\(letter) again does not reverse")
+                #expect(t.sortColumn == candidates.first && t.ascending, "\(spec.name): Shift+\(letter) does not cycle back")
             }
+            let lettered = columns.filter { t.table.columns[$0].name.uppercased().first.map { $0.isLetter && $0.isASCII } ?? false }
+            #expect(byLetter == Set(lettered), "\(spec.name): letters reach \(byLetter.sorted()) of \(lettered)")
             checked += 1
         }
         #expect(checked > 15)
@@ -101,6 +113,33 @@ import TerminalUI
         // The actions moved to lower case and Ctrl.
         h.d.press(.ctrl("s"))
         #expect(h.d.effects.contains(.writeSnapshot))
+    }
+
+    /// k9s users sort `:pods` by name with Shift+N: NAME, not NAMESPACE (which comes first in
+    /// the table), and help says so; NAMESPACE is the third press.
+    @Test func shiftNSortsPodsByNameNotNamespace() throws {
+        var h = try LiveDemoData.driver(width: 200, height: 80)
+        try h.command("pods")
+        let t = try #require(h.d.table)
+        let namespace = try #require(t.table.columns.firstIndex { $0.name == "NAMESPACE" })
+        let name = try #require(t.table.columns.firstIndex { $0.name == "NAME" })
+        #expect(namespace < name)
+        h.d.press(.char("N"))
+        #expect(h.d.table?.sortColumn == name && h.d.table?.ascending == true)
+        h.d.press(.char("N"))
+        #expect(h.d.table?.sortColumn == name && h.d.table?.ascending == false)
+        h.d.press(.char("N"))
+        #expect(h.d.table?.sortColumn == namespace && h.d.table?.ascending == true)
+        // S: STATUS (a problem column, before SYNC); A: AGE.
+        h.d.press(.char("S"))
+        #expect(h.d.table.map { $0.table.columns[$0.sortColumn ?? 0].name } == "STATUS")
+        h.d.press(.char("A"))
+        #expect(h.d.table.map { $0.table.columns[$0.sortColumn ?? 0].name } == "AGE")
+        h.d.press(.char("?"))
+        guard case .text(let help)? = h.d.state.top?.content else { Issue.record("no help screen"); return }
+        let lines = help.pane.lines.map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(lines.contains { $0.hasPrefix("Shift-N sort by NAME (again: reverse; then NAMESPACE") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("Shift-S sort by STATUS (again: reverse; then SYNC)") }, "\(lines)")
     }
 
     // MARK: keys.yaml

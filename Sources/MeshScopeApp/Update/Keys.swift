@@ -119,8 +119,8 @@ extension App {
                 return
             }
         }
-        // k9s: Shift+letter sorts by the first column whose header starts with it (no
-        // capital is bound in a table: Keymap.clashes() refuses one).
+        // k9s: Shift+letter sorts by the most important column whose header starts with it
+        // (TableScreen.sortCandidates; no capital is bound in a table: Keymap.clashes() refuses one).
         if case .char(let c) = key, Keymap.isSortKey(key), case .table = s.focused {
             var found = false
             s.updateFocused { content in

@@ -3,7 +3,7 @@ import TerminalUI
 
 /// `?`: help as a screen of its own (scroll with j/k/PgDn/G, search with `/`, Esc or `?`
 /// closes it), generated from the keymap for what was on screen: the view's own row keys,
-/// its sort keys (Shift+letter per column), every scope's bindings, tabs by number, the `:`
+/// its sort keys (Shift+letter per letter: the most important column first), every scope's bindings, tabs by number, the `:`
 /// commands and every `:` view with its aliases.
 enum HelpScreen {
     static let crumb = "help"
@@ -19,9 +19,13 @@ enum HelpScreen {
             var sort: [(key: String, help: String)] = []
             var taken = Set<Character>()
             for c in columns {
-                let name = t.table.columns[c].name
-                guard let first = name.uppercased().first, first.isLetter, first.isASCII, taken.insert(first).inserted else { continue }
-                sort.append(("Shift-\(first)", "sort by \(name) (again: reverse)"))
+                guard let first = t.table.columns[c].name.uppercased().first, first.isLetter, first.isASCII,
+                      taken.insert(first).inserted else { continue }
+                // The most important column with that letter first (NAME before NAMESPACE).
+                let names = t.sortCandidates(letter: first, visibleColumns: columns).map { t.table.columns[$0].name }
+                guard let name = names.first else { continue }
+                let then = names.dropFirst().isEmpty ? "" : "; then " + names.dropFirst().joined(separator: ", then ")
+                sort.append(("Shift-\(first)", "sort by \(name) (again: reverse\(then))"))
             }
             sort.append(("<  >", "sort by the column left / right of the sort column (any column)"))
             sections.append(("Sort", sort))

@@ -73,7 +73,13 @@ public enum MeshViews {
             }
             return ViewTable(ProxyStatusView.table(list, verbose: true, now: data.clock),
                              rowValues: list.map { $0.raw.map(JSONTree.json) ?? .null })
-        })
+        }).keeping(proxyColumns)
+
+    /// What `:proxies` keeps longest on a narrow screen: the proxy, then the sync state of the
+    /// types every proxy must receive (where STALE and ERROR show), then the rest of its
+    /// identity; ISTIOD and VERSION give their width first. SYNC is the column of the list
+    /// shown when istiod refused (``Forbidden/reachableProxies(_:)``).
+    static let proxyColumns = ["NAME", "SYNC", "CDS", "LDS", "EDS", "RDS", "CLUSTER"]
 
     /// A proxy behind istiod (`STALE (5m)`) or refusing its config (`ERROR`) is a problem.
     /// `NOT SENT` is one only for the types every proxy must receive (CDS, LDS); for the

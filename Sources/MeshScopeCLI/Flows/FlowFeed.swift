@@ -63,7 +63,10 @@ enum FlowFeed {
         let read = try await readable(client, options, defaultNamespace: defaultNamespace)
         let pods = read.pods
         let directory = WorkloadDirectory(pods: pods, services: read.services)
-        var refused = read.forbidden.filter { $0.resource == "pods" }
+        // With `-n` or `--pod`, every namespace is read only to name the peers: its refusal
+        // leaves peers elsewhere as addresses, and is not what the reader asked about.
+        let askedOne = options.connection.namespace != nil || options.pod != nil
+        var refused = read.forbidden.filter { $0.resource == "pods" && ($0.namespace != nil || !askedOne) }
         if pods.isEmpty, !refused.isEmpty { throw CLIError(.unavailable, refused.map(\.message).joined(separator: "; ")) }
         var targets = try Self.targets(pods, options: options, defaultNamespace: defaultNamespace, namespace: read.namespace)
         // Logs refused in a namespace (`get pods/log`): said with the rest, not tried per pod.
@@ -117,11 +120,13 @@ enum FlowFeed {
         var access = AccessAnswers()
     }
 
-    /// Lists pods and services where the user may, as kubectl would: in `-n` (or `--pod`'s
-    /// namespace), everywhere with `-A`, else everywhere when allowed and in the context's
-    /// namespace when not; beside a single namespace, istio-system for the ztunnels (which
-    /// log for every ambient namespace) when it is readable. The authorizer is asked first
-    /// (``AccessReviewer``); a list refused anyway (403) is recorded, not retried.
+    /// Lists pods and services where the user may: everywhere with `-A`; else everywhere
+    /// when allowed (peers in other namespaces are named, not left as addresses) and, when
+    /// not, `-n`'s namespace (or `--pod`'s, or the context's) with istio-system for the
+    /// ztunnels (which log for every ambient namespace) when it is readable. Logs are read
+    /// in `-n`'s (or the context's, when every namespace is refused) namespace only. The
+    /// authorizer is asked first (``AccessReviewer``); a list refused anyway (403) is
+    /// recorded, not retried.
     static func readable(_ client: KubeClient, _ options: FlowOptions, defaultNamespace: String) async throws -> Readable {
         let controlPlane = ClusterMeshSource.controlPlaneNamespace
         let scope: InformerPlan.Scope
@@ -129,10 +134,10 @@ enum FlowFeed {
         if let pod = options.pod {
             let ns = PodReference(pod, defaultNamespace: defaultNamespace).namespace
             namespace = ns
-            scope = .namespaces([ns])
+            scope = .all(fallback: [ns])
         } else if let ns = options.connection.namespace {
             namespace = ns
-            scope = .namespaces([ns, controlPlane])
+            scope = .all(fallback: [ns, controlPlane])
         } else if options.connection.allNamespaces {
             scope = .all(fallback: [])
         } else {
@@ -163,7 +168,7 @@ enum FlowFeed {
             }
         }
         // Every namespace asked for but refused: the context's namespace (and the ztunnels').
-        if scope.wantsAll, !podsEverywhere, !scope.namespaces.isEmpty { namespace = client.connection.namespace }
+        if namespace == nil, !options.connection.allNamespaces, !podsEverywhere { namespace = client.connection.namespace }
         out.namespace = namespace
         return out
     }

@@ -148,7 +148,7 @@ public enum MeshFactsCollector {
             sampled = true
         }
         if sampled { facts.edges = acc.snapshot(statuses: [:], complete: true, at: facts.now).edges }
-        else { facts.unavailable[.edges] = failures[.edges] ?? (isSnapshot ? "the snapshot has no metrics (taken with --no-stats)" : "no proxy answered its metrics") }
+        else { facts.unavailable[.edges] = facts.unavailable[.edges] ?? failures[.edges] ?? (isSnapshot ? "the snapshot has no metrics (taken with --no-stats)" : "no proxy answered its metrics") }
 
         let istiods = proxies.filter { $0.kind == .istiod }
         if let sync { facts.sync = sync } else {

@@ -57,3 +57,72 @@ import TerminalUI
         #expect(Forbidden.emptyTable("services", namespace: nil, data) == nil)
     }
 }
+
+/// The gaps an audit found: views and findings that still judged or described refused data
+/// as absent.
+extension ForbiddenViewTests {
+    static let podsEverywhere = ForbiddenAccess(verb: "list", group: "", resource: "pods", namespace: nil)
+
+    /// `-A` as a namespace-scoped user: every list refused, nothing read.
+    static func allRefused() -> ClusterSnapshot {
+        var snap = ClusterSnapshot()
+        snap.forbidden = [
+            ForbiddenAccess(verb: "list", group: "", resource: "namespaces", namespace: nil), podsEverywhere,
+            ForbiddenAccess(verb: "list", group: "", resource: "services", namespace: nil),
+            ForbiddenAccess(verb: "list", group: "networking.istio.io", resource: "virtualservices", namespace: nil),
+            ForbiddenAccess(verb: "list", group: "security.istio.io", resource: "authorizationpolicies", namespace: nil),
+        ]
+        return snap
+    }
+
+    /// The TUI's findings: rules whose inputs were refused are "not evaluated: forbidden: …",
+    /// not "ran and found nothing".
+    @Test func findingsMarkRulesWhoseInputsWereRefused() throws {
+        let report = FindingsEngine.evaluate(MeshFacts(data: EmptyStateTests.data(Self.allRefused(), name: "prod-east")))
+        var reasons: [String: String] = [:]
+        for n in report.notEvaluated { reasons[n.code] = n.reason }
+        let refusedInputs: Set<FindingInput> = [.kubeObjects, .istioConfig, .syncStatus]
+        for rule in FindingRules.all where !rule.reads.isDisjoint(with: refusedInputs) {
+            #expect(!report.evaluated.contains(rule.code), "\(rule.code) ran on refused input")
+        }
+        for rule in FindingRules.all where rule.reads == [.kubeObjects] {
+            #expect(reasons[rule.code] == "forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)")
+        }
+        for rule in FindingRules.all where rule.reads == [.istioConfig] || rule.reads == [.istioConfig, .kubeObjects] {
+            #expect(reasons[rule.code] == "forbidden: cannot list virtualservices.networking.istio.io in all namespaces (needs get/list on virtualservices.networking.istio.io cluster-wide)")
+        }
+        #expect(reasons["MS0101"] == "istiod not found: forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)")
+    }
+
+    /// The `:ns` picker lists namespaces: their refusal empties it as it does `:namespaces`.
+    @Test func namespacePickerSaysNamespacesWereRefused() throws {
+        let data = EmptyStateTests.data(try Self.bookinfoOnly(), name: "prod-east")
+        #expect(Forbidden.emptyTable("ns", namespace: nil, data) == "forbidden: cannot list namespaces (needs get/list on namespaces)")
+        #expect(Forbidden.emptyTable("namespaces", namespace: nil, data) == Forbidden.emptyTable("ns", namespace: nil, data))
+    }
+
+    /// `:istio` lists the kinds refused everywhere with COUNT `forbidden`, and an empty
+    /// `:istio` in a namespace says which kinds were refused there.
+    @Test func istioViewSaysWhichKindsWereRefused() throws {
+        let data = EmptyStateTests.data(Self.allRefused(), name: "prod-east")
+        let text = EmptyStateTests.screen(data, EmptyStateTests.clusterInfo, home: "istio")
+        let vs = try #require(text.split(separator: "\n").first { $0.contains("virtualservices.networking.istio.io") }, "\(text)")
+        #expect(vs.contains("forbidden"))
+        #expect(text.contains("authorizationpolicies.security.istio.io"))
+        var snap = ClusterSnapshot()
+        snap.forbidden = [ForbiddenAccess(verb: "list", group: "networking.istio.io", resource: "virtualservices", namespace: "istio-system")]
+        let inNamespace = EmptyStateTests.data(snap, name: "prod-east")
+        #expect(Forbidden.emptyTable("istio", namespace: "istio-system", inNamespace)
+            == "forbidden: cannot list virtualservices.networking.istio.io in istio-system (needs get/list on virtualservices.networking.istio.io)")
+        #expect(Forbidden.emptyTable("istio", namespace: "bookinfo", inNamespace) == nil)
+    }
+
+    /// `:ztunnel` without a ztunnel because istio-system's pods were refused says so.
+    @Test func ztunnelViewSaysIstioSystemWasRefused() throws {
+        let data = EmptyStateTests.data(try Self.bookinfoOnly(), name: "prod-east")
+        #expect(EmptyStates.ztunnel(data) == "no ztunnel config dump: ztunnel not found: forbidden: cannot list pods in istio-system (needs get/list on pods)")
+        let text = EmptyStateTests.screen(data, EmptyStateTests.clusterInfo, home: "ztunnel")
+        #expect(text.contains("ztunnel not found: forbidden: cannot list pods in istio-system"), "\(text)")
+        #expect(!text.contains("no pod labelled"))
+    }
+}

@@ -6,7 +6,8 @@ extension MeshFacts {
     /// `/clusters` the store polled, traffic edges, ztunnel dumps, and the config dumps of the
     /// proxies fetched so far (the store reads dumps of focused proxies only). The store keeps
     /// no per-cluster counters, so the stats-rate rules are not evaluated here; `check` reads
-    /// them itself (``MeshFactsCollector``).
+    /// them itself (``MeshFactsCollector``). Inputs the cluster's refusals hid are marked
+    /// (``markRefusals(_:)``).
     ///
     /// ```swift
     /// let report = FindingsEngine.evaluate(MeshFacts(state: state, cluster: cluster, now: Date()))
@@ -29,6 +30,7 @@ extension MeshFacts {
         unavailable[.statsRates] = "the live store keeps no per-cluster counters (meshscope check reads them)"
         if dumps.isEmpty { unavailable[.configDumps] = "config dumps are read for focused proxies only (meshscope check --dumps all reads every one)" }
         if !state.upstreamsComplete { unavailable[.upstreams] = "not every Envoy's /clusters has been read yet" }
+        if let cluster { markRefusals(cluster) }
     }
 }
 

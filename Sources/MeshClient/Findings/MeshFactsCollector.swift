@@ -53,6 +53,7 @@ public enum MeshFactsCollector {
             let snapshot = try await source.cluster()
             facts.kube = KubeFacts(snapshot)
             if let why = KubeFacts.istioConfigUnreadable(snapshot) { facts.unavailable[.istioConfig] = why }
+            facts.markRefusals(snapshot)
             if let live = source as? ClusterMeshSource { facts.kube?.add(workloads: await live.workloadTemplates(like: snapshot)) }
         } catch {
             facts.unavailable[.kubeObjects] = error.message
@@ -147,11 +148,11 @@ public enum MeshFactsCollector {
             sampled = true
         }
         if sampled { facts.edges = acc.snapshot(statuses: [:], complete: true, at: facts.now).edges }
-        else { facts.unavailable[.edges] = failures[.edges] ?? (isSnapshot ? "the snapshot has no metrics (taken with --no-stats)" : "no proxy answered its metrics") }
+        else { facts.unavailable[.edges] = facts.unavailable[.edges] ?? failures[.edges] ?? (isSnapshot ? "the snapshot has no metrics (taken with --no-stats)" : "no proxy answered its metrics") }
 
         let istiods = proxies.filter { $0.kind == .istiod }
         if let sync { facts.sync = sync } else {
-            facts.unavailable[.syncStatus] = istiods.isEmpty ? "no running istiod pod found (label app=istiod)" : failures[.syncStatus] ?? "istiod gave no sync state"
+            facts.unavailable[.syncStatus] = istiods.isEmpty ? facts.unavailable[.syncStatus] ?? "no running istiod pod found (label app=istiod)" : failures[.syncStatus] ?? "istiod gave no sync state"
         }
         let zt = proxies.filter { $0.kind == .ztunnel }
         if !ztunnels.isEmpty { facts.ztunnels = ztunnels } else if !zt.isEmpty {
@@ -160,7 +161,7 @@ public enum MeshFactsCollector {
             // No ztunnel and no ambient namespace: nothing ambient to check, and nothing missed.
             facts.ztunnels = [:]
         } else {
-            facts.unavailable[.ztunnel] = "ambient namespaces exist but no ztunnel pod runs"
+            facts.unavailable[.ztunnel] = facts.unavailable[.ztunnel] ?? "ambient namespaces exist but no ztunnel pod runs"
         }
         if envoyCount == 0 {
             // No Envoy at all: the Envoy rules have nothing to miss.

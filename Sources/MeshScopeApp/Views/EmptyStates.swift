@@ -126,6 +126,8 @@ enum EmptyStates {
         if let reason = discoveryFailure(live) { return "no \(what): \(source): the pods could not be listed: \(reason)" }
         let pods = live.proxies.filter { $0.kind == kind }
         guard !pods.isEmpty else {
+            // istio-system's pods refused: that, not "no pod labelled …", is why none was found.
+            if kind == .istiod || kind == .ztunnel, let refused = data.cluster?.controlPlaneRefusal(kind.rawValue) { return "no \(what): \(refused)" }
             let read = data.cluster.map { " (\($0.pods.count) pods read)" } ?? ""
             if data.cluster == nil && live.generation == 0 {
                 return "looking for \(kind.rawValue) in \(source): pods labelled \(selector)…"

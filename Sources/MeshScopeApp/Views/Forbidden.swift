@@ -24,13 +24,31 @@ enum Forbidden {
             resource = "pods"
             ns = ns ?? String(view.dropFirst(5))
         }
-        // A cluster-wide refusal hides a namespace unless that namespace was read by itself.
-        let readAlone = ns.map { cluster.namespacesRead[resource]?.contains($0) == true } ?? false
-        let hiding = cluster.forbidden.hiding(resource, in: ns).filter { $0.namespace != nil || !readAlone }
-        // The namespace's own refusal says more than the cluster-wide one behind it.
-        let own = hiding.filter { $0.namespace != nil }
-        guard !hiding.isEmpty else { return nil }
-        return say(own.isEmpty ? hiding : own)
+        // The `:ns` picker lists the namespaces.
+        if view == LiveViews.namespacePickerSpec.name { resource = "namespaces" }
+        if view == LiveViews.istio.name {
+            let refused = istioKindsRefused(cluster, in: ns)
+            return refused.isEmpty ? nil : say(refused)
+        }
+        let hiding = cluster.refusals(hiding: resource, in: ns)
+        return hiding.isEmpty ? nil : say(hiding)
+    }
+
+    /// The Istio and Gateway API kinds refused in `namespace` (nil: everywhere), one refusal
+    /// per kind: `:istio` lists them beside the kinds read, and says them when it has none.
+    static func istioKindsRefused(_ cluster: ClusterSnapshot, in namespace: String?) -> [ForbiddenAccess] {
+        var seen = Set<String>()
+        return cluster.forbidden.filter { f in
+            ClusterCache.meshGroups.contains(f.group) && seen.insert(f.qualifiedResource).inserted
+                && !cluster.refusals(hiding: f.qualifiedResource, in: namespace).isEmpty
+        }
+    }
+
+    /// `:istio`'s rows for the kinds refused and not read anywhere: COUNT says `forbidden`.
+    static func istioRows(_ cluster: ClusterSnapshot) -> [[String]] {
+        istioKindsRefused(cluster, in: nil).filter { cluster.meshObjects[$0.qualifiedResource] == nil }.map { f in
+            [f.qualifiedResource, "", f.group, "forbidden"]
+        }
     }
 
     /// `forbidden: cannot list pods in all namespaces (…); and 2 more`.
@@ -55,18 +73,12 @@ enum Forbidden {
     }
 
     /// Why istiod's sync state cannot be had, when the reason is a refusal: istiod's pods
-    /// could not be listed (no istiod found while pods were refused somewhere), or its admin
-    /// port could not be reached. nil when it is something else (or nothing).
+    /// could not be listed (``ClusterSnapshot/controlPlaneRefusal(_:)``, which the CLI's
+    /// `proxy-status` and `check` say too), or its admin port could not be reached. nil when it is something else (or nothing).
     static func istiodUnavailable(_ data: SourceData) -> String? {
         guard let live = data.live, let cluster = data.cluster else { return nil }
         let istiods = live.proxies.filter { $0.kind == .istiod }
-        if istiods.isEmpty {
-            let pods = cluster.forbidden.filter { $0.resource == "pods" && $0.group.isEmpty && ($0.verb == "list" || $0.verb == "watch") }
-            guard !pods.isEmpty else { return nil }
-            // The control plane's namespace first: that is where istiod would have been.
-            let ordered = pods.filter { $0.namespace == ClusterMeshSource.controlPlaneNamespace } + pods.filter { $0.namespace != ClusterMeshSource.controlPlaneNamespace }
-            return "istiod not found: \(ordered[0].message)"
-        }
+        if istiods.isEmpty { return cluster.controlPlaneRefusal("istiod") }
         let reasons = istiods.compactMap { p -> String? in
             guard case .failing(let reason)? = live.sources[LiveSource(proxy: p.key, endpoint: .syncz)]?.state, isForbidden(reason) else { return nil }
             return reason

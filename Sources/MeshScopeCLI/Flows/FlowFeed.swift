@@ -59,12 +59,29 @@ enum FlowFeed {
     }
 
     static func live(_ client: KubeClient, _ options: FlowOptions, filter: FlowFilter, onFlow: (Flow) -> Void, onTick: (() -> Void)?) async throws -> Result {
-        let podsResource = try await client.resource("pods")
-        let pods = try await client.listAll(podsResource, namespace: nil).items.map(KubePod.init)
-        let services = (try? await client.listAll(try await client.resource("services"), namespace: nil).items.map(KubeService.init)) ?? []
-        let directory = WorkloadDirectory(pods: pods, services: services)
         let defaultNamespace = options.connection.namespace ?? client.connection.namespace
-        let targets = try Self.targets(pods, options: options, defaultNamespace: defaultNamespace)
+        let read = try await readable(client, options, defaultNamespace: defaultNamespace)
+        let pods = read.pods
+        let directory = WorkloadDirectory(pods: pods, services: read.services)
+        // With `-n` or `--pod`, every namespace is read only to name the peers: its refusal
+        // leaves peers elsewhere as addresses, and is not what the reader asked about.
+        let askedOne = options.connection.namespace != nil || options.pod != nil
+        var refused = read.forbidden.filter { $0.resource == "pods" && ($0.namespace != nil || !askedOne) }
+        if pods.isEmpty, !refused.isEmpty { throw CLIError(.unavailable, refused.map(\.message).joined(separator: "; ")) }
+        var targets = try Self.targets(pods, options: options, defaultNamespace: defaultNamespace, namespace: read.namespace)
+        // Logs refused in a namespace (`get pods/log`): said with the rest, not tried per pod.
+        for ns in Set(targets.map(\.namespace)).sorted() {
+            let check = AccessCheck(verb: "get", group: "", resource: "pods/log", namespace: ns)
+            if read.access.allows(check) == false {
+                refused.append(ForbiddenAccess(check))
+                targets.removeAll { $0.namespace == ns }
+            }
+        }
+        if !refused.isEmpty {
+            let said = refused.map(\.message).joined(separator: "; ")
+            guard !targets.isEmpty else { throw CLIError(.unavailable, said) }
+            Console.current.error("meshscope: \(said): reading \(targets.count) proxies' logs\(read.namespace.map { " in \($0)" } ?? "")")
+        }
         var reporters: [LogTarget: WorkloadDirectory.Endpoint] = [:]
         for p in pods {
             let ns = p.metadata.namespace ?? ""
@@ -93,10 +110,73 @@ enum FlowFeed {
         return Result(ingest: ingest, dropped: streamer.droppedEvents)
     }
 
+    /// What the user may read of pods and services, and where flows are read.
+    struct Readable {
+        var pods: [KubePod] = []
+        var services: [KubeService] = []
+        /// The namespace whose proxies are read (ztunnels beside it); nil: every namespace.
+        var namespace: String?
+        var forbidden: [ForbiddenAccess] = []
+        var access = AccessAnswers()
+    }
+
+    /// Lists pods and services where the user may: everywhere with `-A`; else everywhere
+    /// when allowed (peers in other namespaces are named, not left as addresses) and, when
+    /// not, `-n`'s namespace (or `--pod`'s, or the context's) with istio-system for the
+    /// ztunnels (which log for every ambient namespace) when it is readable. Logs are read
+    /// in `-n`'s (or the context's, when every namespace is refused) namespace only. The
+    /// authorizer is asked first (``AccessReviewer``); a list refused anyway (403) is
+    /// recorded, not retried.
+    static func readable(_ client: KubeClient, _ options: FlowOptions, defaultNamespace: String) async throws -> Readable {
+        let controlPlane = ClusterMeshSource.controlPlaneNamespace
+        let scope: InformerPlan.Scope
+        var namespace: String?
+        if let pod = options.pod {
+            let ns = PodReference(pod, defaultNamespace: defaultNamespace).namespace
+            namespace = ns
+            scope = .all(fallback: [ns])
+        } else if let ns = options.connection.namespace {
+            namespace = ns
+            scope = .all(fallback: [ns, controlPlane])
+        } else if options.connection.allNamespaces {
+            scope = .all(fallback: [])
+        } else {
+            scope = .all(fallback: [client.connection.namespace, controlPlane])
+        }
+        let resources = [try await client.resource("pods"), try await client.resource("services")]
+        let questions = InformerPlan.questions(resources, scope: scope)
+        var checks = questions.checks, namespaces = questions.namespaces
+        if let namespace, !namespaces.contains(namespace) { namespaces.append(namespace) }
+        if scope.wantsAll { checks.append(AccessCheck(verb: "get", group: "", resource: "pods/log", namespace: nil)) }
+        var out = Readable()
+        out.access = await AccessReviewer(client: client).answers(checks: checks, namespaces: namespaces)
+        let plan = InformerPlan.plan(resources, scope: scope, access: out.access)
+        out.forbidden = plan.forbidden
+        var podsEverywhere = false
+        for w in plan.watches {
+            var items: [JSONValue] = []
+            do { items = try await client.listAll(w.resource, namespace: w.namespace).items } catch {
+                guard error.kind == .forbidden else { throw error }
+                out.forbidden.append(ForbiddenAccess(verb: "list", group: w.resource.group, resource: w.resource.name, namespace: w.namespace, serverMessage: error.status?.message))
+                continue
+            }
+            if w.resource.name == "pods" {
+                out.pods += items.map(KubePod.init)
+                if w.namespace == nil { podsEverywhere = true }
+            } else {
+                out.services += items.map(KubeService.init)
+            }
+        }
+        // Every namespace asked for but refused: the context's namespace (and the ztunnels').
+        if namespace == nil, !options.connection.allNamespaces, !podsEverywhere { namespace = client.connection.namespace }
+        out.namespace = namespace
+        return out
+    }
+
     /// The containers to read: the named pod's, else every pod with the access-log container
-    /// in the namespace asked for (with `-n`, plus the ztunnels, which log for every ambient
-    /// namespace), else everywhere.
-    static func targets(_ pods: [KubePod], options: FlowOptions, defaultNamespace: String) throws -> [LogTarget] {
+    /// in `namespace` (`-n`, or the context's when every namespace may not be read; plus the
+    /// ztunnels, which log for every ambient namespace), else everywhere.
+    static func targets(_ pods: [KubePod], options: FlowOptions, defaultNamespace: String, namespace: String? = nil) throws -> [LogTarget] {
         if let pod = options.pod {
             let ref = PodReference(pod, defaultNamespace: defaultNamespace)
             guard pods.contains(where: { $0.metadata.name == ref.name && $0.metadata.namespace == ref.namespace }) else {
@@ -104,7 +184,7 @@ enum FlowFeed {
             }
             return [LogTarget(pod: ref.name, namespace: ref.namespace, container: options.container)]
         }
-        let ns = options.connection.namespace
+        let ns = namespace ?? options.connection.namespace
         let chosen = pods.filter { p in
             guard p.containers.contains(where: { $0.name == options.container }), p.phase == "Running" else { return false }
             guard let ns else { return true }

@@ -62,7 +62,11 @@ public struct ProxyStatusCommand: AsyncParsableCommand {
             let wide = output.output == .wide
             (syncz, conns) = try await source.withSource { s in
                 let istiods = try await s.proxies(.istiod)
-                guard !istiods.isEmpty else { throw CLIError(.badInput, "no running istiod pod found (label app=istiod)") }
+                guard !istiods.isEmpty else {
+                    // istio-system's pods refused: say so, not "no istiod".
+                    if let refused = try? await s.cluster().controlPlaneRefusal("istiod") { throw CLIError(.unavailable, refused) }
+                    throw CLIError(.badInput, "no running istiod pod found (label app=istiod)")
+                }
                 var syncz: [(name: String, display: String, bytes: [UInt8])] = []
                 var conns: [(display: String, bytes: [UInt8])] = []
                 for i in istiods {

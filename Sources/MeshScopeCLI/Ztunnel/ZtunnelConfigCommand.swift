@@ -90,7 +90,11 @@ struct ZtunnelDumpOptions: ParsableArguments {
             }
             return PodReference(name: z.name, namespace: z.namespace)
         }
-        guard let z = ztunnels.first else { throw CLIError(.badInput, "no running ztunnel pod found (label app=ztunnel)") }
+        guard let z = ztunnels.first else {
+            // istio-system's pods refused: say so, not "no ztunnel".
+            if let refused = try? await source.cluster().controlPlaneRefusal("ztunnel") { throw CLIError(.unavailable, refused) }
+            throw CLIError(.badInput, "no running ztunnel pod found (label app=ztunnel)")
+        }
         return PodReference(name: z.name, namespace: z.namespace)
     }
 }

@@ -85,7 +85,7 @@ public final class PrometheusMetrics: Sendable {
 
     func sample(rates r: PrometheusAPIResult, totals t: PrometheusAPIResult, latency l: PrometheusAPIResult?, at: Date, queries: Int) throws(PrometheusError) -> Sample {
         do {
-            let edges = try PrometheusEdges.build(rates: r, totals: t, latency: l)
+            let edges = try PrometheusEdges.build(rates: r, totals: t, latency: l, window: self.queries.window)
             var warnings: [String] = []
             for w in r.warnings + t.warnings + (l?.warnings ?? []) where !warnings.contains(w) { warnings.append(w) }
             return Sample(edges: edges, window: self.queries.window, warnings: warnings, queries: queries, at: at, rates: r, totals: t, latency: l)

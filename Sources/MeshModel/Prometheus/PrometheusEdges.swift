@@ -63,7 +63,7 @@ public enum PrometheusEdges {
     ///   - rates: the answer to ``PromQL/rates``; `totals` to ``PromQL/totals``; `latency` to ``PromQL/latency`` (nil: not asked).
     /// - Throws: ``SchemeError`` when series came back but none carries Istio's edge labels
     ///   (no `reporter`, or no workload names): a rate for an edge we cannot name is not shown.
-    public static func build(rates: PrometheusAPIResult, totals: PrometheusAPIResult, latency: PrometheusAPIResult?) throws(SchemeError) -> [TrafficEdge] {
+    public static func build(rates: PrometheusAPIResult, totals: PrometheusAPIResult, latency: PrometheusAPIResult?, window: Double? = nil) throws(SchemeError) -> [TrafficEdge] {
         var reports: [ReportKey: Report] = [:]
         var unlabelled = 0
         var seen = 0
@@ -123,11 +123,12 @@ public enum PrometheusEdges {
                 e.rates = TrafficEdge.Rates(opened: r.rates.opened, closed: r.rates.closed, sent: r.rates.sent, received: r.rates.received,
                                             requests: r.rates.requests ?? r.totals.requests.map { _ in 0 },
                                             errors: r.rates.errors ?? r.totals.errors.map { _ in 0 },
-                                            flags: r.rates.flags.merging(r.totals.flags.mapValues { _ in 0 }, uniquingKeysWith: { a, _ in a }))
+                                            flags: r.rates.flags.merging(r.totals.flags.mapValues { _ in 0 }, uniquingKeysWith: { a, _ in a }),
+                                            seconds: window)
             } else {
                 // The series exists but saw nothing inside the window: a measured zero.
                 e.rates = TrafficEdge.Rates(opened: 0, closed: 0, sent: 0, received: 0,
-                                            requests: r.totals.requests.map { _ in 0 }, errors: r.totals.errors.map { _ in 0 })
+                                            requests: r.totals.requests.map { _ in 0 }, errors: r.totals.errors.map { _ in 0 }, seconds: window)
             }
             if r.p50 != nil || r.p99 != nil { e.latency = TrafficEdge.Latency(p50: r.p50, p99: r.p99) }
             if !key.cluster.isEmpty { e.cluster = key.cluster }

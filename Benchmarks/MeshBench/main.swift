@@ -5,11 +5,13 @@
 //   .build/release/MeshBench serve 10000 2000     # just the fake API server (prints its URL)
 //   .build/release/MeshBench demo 2000 3 [rounds] [max-rps] # the live store over the demo mesh (DemoBench.swift); max-rps 0: no budget
 //   .build/release/MeshBench check SNAPSHOT [--dumps=all]     # meshscope check on a snapshot, timed in parts (CheckBench.swift)
+//   .build/release/MeshBench manifests DIR [objects]          # generated YAML manifests (10,000 objects) for `time meshscope check -f DIR`
 //
 // The fake API server runs in a separate process so the client's peak RSS is its own.
 import Foundation
 import MeshClient
 import MeshDemo
+import MeshGen
 import MeshModel
 
 #if canImport(Glibc)
@@ -39,6 +41,16 @@ if args.first == "demo" {
     try await DemoBench.run(services: args.count > 1 ? Int(args[1]) ?? 2_000 : 2_000, replicas: args.count > 2 ? Int(args[2]) ?? 3 : 3,
                             rounds: args.count > 3 ? Int(args[3]) ?? 10 : 10, refresh: 2, concurrency: 16,
                             maxRPS: args.count > 4 ? (Double(args[4]).flatMap { $0 > 0 ? $0 : nil }) : MeshStore.Options().maxRequestsPerSecond)
+    exit(0)
+}
+
+if args.first == "manifests", args.count > 1 {
+    // Generated manifests for timing `meshscope check -f DIR` (ConfigObjectsGenerator).
+    let objects = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
+    try FileManager.default.createDirectory(atPath: args[1], withIntermediateDirectories: true)
+    let files = ConfigObjectsGenerator.yamlFiles(objects: objects)
+    for f in files { try Data(f.bytes).write(to: URL(fileURLWithPath: (args[1] as NSString).appendingPathComponent(f.name))) }
+    log("wrote about \(objects) objects in \(files.count) files to \(args[1])")
     exit(0)
 }
 

@@ -41,6 +41,24 @@ public enum ConfigObjectsGenerator {
         return Array(#"{"apiVersion":"v1","kind":"List","items":["#.utf8) + Array(items.joined(separator: ",").utf8) + Array("]}".utf8)
     }
 
+    /// The same objects as a directory of manifests would hold them: multi-document YAML
+    /// files of `perFile` objects each (`objects-000.yaml`, …), for `meshscope check -f DIR`.
+    ///
+    /// ```swift
+    /// for f in ConfigObjectsGenerator.yamlFiles(objects: 10_000) { try Data(f.bytes).write(to: dir.appending(path: f.name)) }
+    /// ```
+    public static func yamlFiles(objects: Int, namespaces: Int = 50, perFile: Int = 500) -> [(name: String, bytes: [UInt8])] {
+        guard let doc = try? JSONDocument(bytes: json(objects: objects, namespaces: namespaces)) else { return [] }
+        let items = Array(doc.root["items"]?.elements ?? doc.root.elements)
+        let size = max(1, perFile)
+        return stride(from: 0, to: items.count, by: size).map { start in
+            let docs = items[start..<min(items.count, start + size)].map { YAMLWriter.string(JSONTree($0)) }
+            let number = String(start / size)
+            return ("objects-" + String(repeating: "0", count: max(0, 3 - number.count)) + number + ".yaml",
+                    Array(docs.joined(separator: "---\n").utf8))
+        }
+    }
+
     /// The same objects sorted into ``KubeFacts`` as a cluster source would deliver them.
     public static func kubeFacts(objects: Int, namespaces: Int = 50) -> KubeFacts {
         var kube = KubeFacts()

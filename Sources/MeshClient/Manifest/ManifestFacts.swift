@@ -26,6 +26,10 @@ public struct ManifestFacts: Sendable {
     /// `Kind ns/name` → the object, in first-seen order; a later document replaces.
     private var order: [String] = []
     private var loaded: [String: (kind: String, value: JSONValue)] = [:]
+    /// `file:line` by object, kept here and handed to ``facts`` once in ``finish()``: every
+    /// write to a ``KubeFacts`` list drops its derived indexes, so the lists are built aside
+    /// and assigned whole (per-object writes there made loading quadratic).
+    private var locations: [String: String] = [:]
     let namespace: String
 
     public init(namespace: String = "default") { self.namespace = namespace }
@@ -158,24 +162,32 @@ public struct ManifestFacts: Sendable {
             let key = FindingObject(kind: kind, namespace: clusterScoped ? nil : tree["metadata"]?["namespace"]?.string, name: name).description
             if loaded[key] == nil { order.append(key) }
             loaded[key] = (kind, value)
-            facts.locations[key] = "\(d.source):\(d.line + lineOffset)"
+            locations[key] = "\(d.source):\(d.line + lineOffset)"
         }
     }
 
-    /// Builds the typed lists from what was loaded.
+    /// Builds the typed lists from what was loaded, each assigned to ``facts`` once.
     mutating func finish() {
-        var kube = KubeFacts()
-        kube.locations = facts.locations
+        var namespaces: [KubeNamespace] = [], pods: [KubePod] = [], services: [KubeService] = []
+        var endpointSlices: [KubeEndpointSlice] = []
+        var objects: [String: [KubeObject]] = [:]
         for key in order {
             guard let (kind, v) = loaded[key] else { continue }
             switch kind {
-            case "Namespace": kube.namespaces.append(KubeNamespace(v))
-            case "Pod": kube.pods.append(KubePod(v))
-            case "Service": kube.services.append(KubeService(v))
-            case "EndpointSlice": kube.endpointSlices.append(KubeEndpointSlice(v))
-            default: kube.objects[kind, default: []].append(KubeObject(v))
+            case "Namespace": namespaces.append(KubeNamespace(v))
+            case "Pod": pods.append(KubePod(v))
+            case "Service": services.append(KubeService(v))
+            case "EndpointSlice": endpointSlices.append(KubeEndpointSlice(v))
+            default: objects[kind, default: []].append(KubeObject(v))
             }
         }
+        var kube = KubeFacts()
+        kube.namespaces = namespaces
+        kube.pods = pods
+        kube.services = services
+        kube.endpointSlices = endpointSlices
+        kube.objects = objects
+        kube.locations = locations
         facts = kube
     }
 

@@ -93,6 +93,13 @@ public struct Finding: Sendable, Hashable {
     /// Ids (``id``) of findings about the same objects from other rules (a missing subset and
     /// the NR responses on that route), set by the engine.
     public var related: [String] = []
+    /// What else the finding concerns beyond ``objects``, as keys the engine groups on
+    /// (not part of ``id``): the destination a config mistake or a runtime failure is about,
+    /// so `MS1101 VirtualService faults/inventory` (route to missing subset v2), `MS0204`
+    /// (a proxy's route to the missing `outbound|…|v2|inventory…` cluster, 503 NC) and
+    /// `MS0404 shop → inventory` (failing requests) all carry `Service faults/inventory`
+    /// and are linked though they name different objects. See ``Finding/destinationKey(host:)``.
+    public var joins: [String] = []
 
     public init(code: String, istioCode: String? = nil, severity: FindingSeverity, title: String,
                 objects: [FindingObject], message: String, evidence: [FindingEvidence] = [], link: FindingLink? = nil) {
@@ -108,4 +115,38 @@ public struct Finding: Sendable, Hashable {
 
     /// Stable identity across refreshes: the code and the objects it names.
     public var id: String { ([code] + objects.map(\.description)).joined(separator: " ") }
+}
+
+extension Finding {
+    /// The join key of a destination host: `Service ns/name` for a Kubernetes Service
+    /// (`inventory.faults.svc.cluster.local`, whatever the cluster domain), else `host NAME`
+    /// (a ServiceEntry's `api.example.com`); nil for an empty or `unknown` host.
+    ///
+    /// ```swift
+    /// Finding.destinationKey(host: "inventory.faults.svc.cluster.local")   // "Service faults/inventory"
+    /// ```
+    public static func destinationKey(host: String) -> String? {
+        guard !host.isEmpty, host != "unknown" else { return nil }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.count >= 3, labels[2] == "svc", !labels[0].isEmpty, !labels[1].isEmpty {
+            return FindingObject(kind: "Service", namespace: String(labels[1]), name: String(labels[0])).description
+        }
+        return "host " + host
+    }
+
+    /// The join key of an Envoy cluster name: the host of `outbound|9080|v2|inventory.faults.svc.cluster.local`
+    /// (nil for inbound, passthrough and other clusters).
+    public static func destinationKey(cluster: String) -> String? {
+        let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "outbound" else { return nil }
+        return destinationKey(host: String(parts[3]))
+    }
+
+    /// The finding with `key` added to ``joins`` (nil keys add nothing).
+    func joining(_ key: String?) -> Finding {
+        guard let key, !joins.contains(key) else { return self }
+        var f = self
+        f.joins.append(key)
+        return f
+    }
 }

@@ -56,13 +56,15 @@ public enum FindingsEngine {
         return a.id < b.id
     }
 
-    /// Findings of different rules that name the same object point at each other, so the
-    /// TUI can group a config mistake with the runtime failure it causes. Indexed by object,
-    /// so linear in findings (not pairwise).
+    /// Findings of different rules that name the same object, or share a join key
+    /// (``Finding/joins``: the destination Service a missing subset, a route to a missing
+    /// cluster and an edge's errors are about), point at each other, so the TUI can group a
+    /// config mistake with the runtime failure it causes. Indexed by object and key, so
+    /// linear in findings (not pairwise).
     static func link(_ findings: inout [Finding]) {
         var byObject: [String: [Int]] = [:]
         for (i, f) in findings.enumerated() {
-            for o in Set(f.objects.map(\.description)) { byObject[o, default: []].append(i) }
+            for o in Set(f.objects.map(\.description) + f.joins) { byObject[o, default: []].append(i) }
         }
         var related = [Set<String>](repeating: [], count: findings.count)
         for indices in byObject.values where indices.count > 1 {

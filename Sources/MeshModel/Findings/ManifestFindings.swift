@@ -22,13 +22,22 @@ public enum ManifestFindings {
         }
         var after = before
         after.kube = merged(before.kube ?? KubeFacts(), objects, locations: locations)
-        let old = Set(FindingsEngine.evaluate(before, rules: rules, options: options).findings.map(\.id))
-        return FindingsEngine.evaluate(after, rules: rules, options: options).findings.filter { !old.contains($0.id) }
+        let old = Set(FindingsEngine.evaluate(before, rules: rules, options: options).findings.map(sameness))
+        return FindingsEngine.evaluate(after, rules: rules, options: options).findings.filter { !old.contains(sameness($0)) }
     }
 
+    /// What makes two findings the same problem for the preview: the id (code and objects)
+    /// and the message, so a second mistake of the same code on an object that already has
+    /// one (a route to subset v9 beside the live one to missing v2) still counts as new.
+    /// Locations are not part of either: the same object read from the clipboard is the same.
+    static func sameness(_ f: Finding) -> String { f.id + "\u{0}" + f.message }
+
     /// `kube` with `objects` merged over it: same kind, namespace and name replaces.
+    /// Each list is edited aside and assigned back once: every write to a ``KubeFacts`` list
+    /// drops its derived indexes.
     public static func merged(_ kube: KubeFacts, _ objects: [KubeObject], locations: [String: String] = [:]) -> KubeFacts {
-        var k = kube
+        var k = (pods: kube.pods, services: kube.services, namespaces: kube.namespaces,
+                 endpointSlices: kube.endpointSlices, objects: kube.objects, locations: kube.locations)
         func same(_ m: ObjectMeta, _ o: KubeObject) -> Bool { m.name == o.metadata.name && (m.namespace ?? "") == (o.metadata.namespace ?? "") }
         for o in objects {
             switch o.kind {
@@ -50,7 +59,14 @@ public enum ManifestFindings {
             }
         }
         for (key, location) in locations { k.locations[key] = location }
-        return k
+        var out = kube
+        out.pods = k.pods
+        out.services = k.services
+        out.namespaces = k.namespaces
+        out.endpointSlices = k.endpointSlices
+        out.objects = k.objects
+        out.locations = k.locations
+        return out
     }
 
     /// The planned objects of an apply, with the namespace the plan gave them (a manifest
@@ -75,8 +91,8 @@ public enum ManifestFindings {
     ///
     /// ```
     /// Findings this manifest would introduce (1):
-    ///   ERROR  MS9001  VirtualService bookinfo/reviews (clipboard document 1 (line 1))
-    ///       this VirtualService references subset v3 which no DestinationRule defines
+    ///   ERROR  MS1101 IST0101  VirtualService bookinfo/reviews (clipboard document 1 (line 1))
+    ///       Referenced host+subset in destinationrule not found: "reviews+v3"
     /// ```
     public static func text(_ findings: [Finding]) -> String {
         guard !findings.isEmpty else { return "" }

@@ -71,6 +71,19 @@ import Testing
         #expect(new.isEmpty)
     }
 
+    /// The live VirtualService already routes to missing v2 (one MS9001 on it); the manifest
+    /// keeps that route and adds one to missing v9: same code, same object, a new mistake.
+    @Test func aSecondMistakeOfTheSameCodeOnTheSameObjectIsNew() throws {
+        let facts = try Self.facts([Self.dr(["v1"]), Self.vs("v2")])
+        let both = #"{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"reviews","namespace":"bookinfo"},"spec":{"hosts":["reviews"],"http":[{"route":[{"destination":{"host":"reviews","subset":"v2"}}]},{"route":[{"destination":{"host":"reviews","subset":"v9"}}]}]}}"#
+        let new = ManifestFindings.introduced(by: [try Self.object(both)], into: facts, rules: [Self.missingSubset])
+        #expect(new.map(\.message) == ["this VirtualService references subset v9 which no DestinationRule defines"])
+        // The same object read from the clipboard (a location now) is no new finding by itself.
+        let same = ManifestFindings.introduced(by: [try Self.object(Self.vs("v2"))], into: facts, rules: [Self.missingSubset],
+                                               locations: ["VirtualService bookinfo/reviews": "clipboard document 1 (line 1)"])
+        #expect(same.isEmpty)
+    }
+
     @Test func theManifestReplacesTheObjectOfTheSameName() throws {
         // The DestinationRule of the manifest drops v1 that the live VirtualService uses.
         let facts = try Self.facts([Self.dr(["v1", "v2"]), Self.vs("v1")])

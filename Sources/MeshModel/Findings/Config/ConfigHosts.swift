@@ -93,4 +93,22 @@ struct HostIndex<Value: Sendable>: Sendable {
         guard host.hasPrefix("*") else { return covering(host) }
         return covering(host) + (under[host.dropFirst()] ?? [])
     }
+
+    /// The same entries as ``overlapping(_:)``, as the stored lists they are read from, each
+    /// with a key naming the list (`=api.example.com`, `*.com`, `<.example.com`), so a caller
+    /// can work out something per list once, however many hosts read the same list (every
+    /// server with host `*` reads the one list of all entries).
+    func overlappingLists(_ host: String) -> [(key: String, values: [Value])] {
+        var out: [(key: String, values: [Value])] = []
+        let tail: Substring
+        if host.hasPrefix("*") {
+            tail = host.dropFirst()
+        } else {
+            if let e = exact[host] { out.append(("=" + host, e)) }
+            tail = host[...]
+        }
+        for s in ConfigHosts.suffixes(tail) { if let w = wild[s] { out.append(("*" + s, w)) } }
+        if host.hasPrefix("*"), let u = under[tail] { out.append(("<" + tail, u)) }
+        return out
+    }
 }

@@ -22,21 +22,36 @@ enum GatewayRules {
                 servers.append((gw, key, port, hosts, "spec.servers[\(i)]"))
             }
         }
+        // Many servers read the same host lists (4,000 Gateways on `*` all read the one list
+        // of every Gateway), so each list is sorted once and a finding takes at most ten
+        // names from the heads of its lists: linear in servers, not in pairs of them.
+        var sortedLists: [String: [String]] = [:]
+        var unionCounts: [String: Int] = [:]
         var out: [Finding] = []
         for s in servers {
             let name = "\(s.gw.metadata.namespace ?? "default")/\(s.gw.metadata.name)"
             guard let group = groups[s.key] else { continue }
-            var others: [String] = []
-            var seen: Set<String> = [name]
+            var lists: [[String]] = []
+            var ids: [String] = []
             for h in s.hosts {
-                for g in group.overlapping(h) where seen.insert(g).inserted { others.append(g) }
+                for l in group.overlappingLists(h) {
+                    let id = s.key + "\u{0}" + l.key
+                    guard !ids.contains(id) else { continue }
+                    ids.append(id)
+                    if sortedLists[id] == nil { sortedLists[id] = Array(Set(l.values)).sorted() }
+                    lists.append(sortedLists[id] ?? [])
+                }
             }
-            guard !others.isEmpty else { continue }
-            others.sort()
+            let (count, exactly) = otherCount(lists, excluding: name, cacheKey: ids.sorted().joined(separator: "\u{1}"), &unionCounts)
+            guard count > 0 else { continue }
+            // The ten first names of the union are among the eleven first of each list.
+            let others = Array(Set(lists.flatMap { $0.lazy.filter { $0 != name }.prefix(10) })).sorted().prefix(10)
             let o = index.object(s.gw)
             let sel = ConfigIndex.selectorText(selector(s.gw))
-            let shown = ConfigIndex.names(others)
-            let otherObjects = others.prefix(10).map { n -> FindingObject in
+            let shown = count > others.count || !exactly
+                ? others.joined(separator: ",") + ",… (\(exactly ? "" : "at least ")\(count) in all)"
+                : others.joined(separator: ",")
+            let otherObjects = others.map { n -> FindingObject in
                 let parts = n.split(separator: "/", maxSplits: 1).map(String.init)
                 return index.object("Gateway", parts.first, parts.last ?? n)
             }
@@ -48,6 +63,34 @@ enum GatewayRules {
         }
         return out
     }
+
+    /// How many gateways other than `name` the sorted `lists` hold together. One list is
+    /// counted by its size; the union of several is counted once per set of lists (cached by
+    /// `cacheKey`) when they hold at most `unionBudget` names, else the largest list's count
+    /// is a lower bound (`exactly` false), so hostile input costs bounded work per server.
+    static func otherCount(_ lists: [[String]], excluding name: String, cacheKey: String,
+                           _ cache: inout [String: Int]) -> (count: Int, exactly: Bool) {
+        func holds(_ l: [String]) -> Bool {
+            var lo = 0, hi = l.count
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2
+                if l[mid] < name { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < l.count && l[lo] == name
+        }
+        let selfIn = lists.contains(where: holds) ? 1 : 0
+        if lists.count == 1 { return (lists[0].count - selfIn, true) }
+        if let union = cache[cacheKey] { return (union - selfIn, true) }
+        let total = lists.reduce(0) { $0 + $1.count }
+        guard total <= unionBudget else { return ((lists.map(\.count).max() ?? 0) - selfIn, false) }
+        var union = Set<String>()
+        for l in lists { union.formUnion(l) }
+        cache[cacheKey] = union.count
+        return (union.count - selfIn, true)
+    }
+
+    /// Names a server's several host lists may hold before their union is no longer counted exactly.
+    static let unionBudget = 4_096
 
     static let portNotOnService = FindingRule.config("IST0162", .warning, "Gateway port not exposed by its Service") { index, rule in
         var portsBySelector: [String: (matched: Bool, ports: Set<Int>, services: [String])] = [:]

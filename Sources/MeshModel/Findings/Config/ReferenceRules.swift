@@ -58,11 +58,12 @@ enum ReferenceRules {
                 out.append(index.report(rule, o, "Referenced host:port not found: \"\(d.host):\(port)\"",
                                         [index.evidence(o, d.path + ".port.number", String(port)),
                                          index.evidence(entry.object, "spec.ports", ports.isEmpty ? "no ports" : ports)],
-                                        also: [entry.object]))
+                                        also: [entry.object]).joining(Finding.destinationKey(host: ConfigHosts.fqdn(d.host, namespace: ns))))
             }
             if let subset = d.subset, !index.subsets.contains(ConfigHosts.fqdn(d.host, namespace: ns) + "\u{0}" + subset) {
                 out.append(index.report(rule, o, "Referenced host+subset in destinationrule not found: \"\(d.host)+\(subset)\"",
-                                        [index.evidence(o, d.path + ".subset", "\(subset) (no DestinationRule for \(ConfigHosts.fqdn(d.host, namespace: ns)) defines it)")]))
+                                        [index.evidence(o, d.path + ".subset", "\(subset) (no DestinationRule for \(ConfigHosts.fqdn(d.host, namespace: ns)) defines it)")])
+                    .joining(Finding.destinationKey(host: ConfigHosts.fqdn(d.host, namespace: ns))))
             }
         }
         return out

@@ -83,7 +83,8 @@ enum EnvoyStateRules {
                     "\(p.proxyID) routes to cluster \(cluster), which it does not have: requests on \(Listing.names(routes)) get 503 NC",
                     evidence: routes.prefix(5).map { FindingEvidence("\(p.proxyID) config_dump dynamic_route_configs \($0)", "cluster: \(cluster)") }
                         + [FindingEvidence("\(p.proxyID) config_dump clusters", "\(clusters.count) clusters, none named \(cluster)")],
-                    link: RuntimeLinks.with(RuntimeLinks.proxy(p.proxyID, tab: "routes"), flows: FlowQuery(flags: ["NC"], pod: p.proxyID))))
+                    link: RuntimeLinks.with(RuntimeLinks.proxy(p.proxyID, tab: "routes"), flows: FlowQuery(flags: ["NC"], pod: p.proxyID)))
+                    .joining(Finding.destinationKey(cluster: cluster)))
             }
         }
         return out

@@ -113,6 +113,7 @@ enum TrafficRules {
                 "\(Listing.percent(ratio)) of requests from \(e.source) to \(e.destination) (\(e.service)) fail with 5xx, 403 (denied by policy) or no response (\(measured))",
                 evidence: [FindingEvidence("\(e.reporter) metrics istio_requests_total{response_code=~\"5..|0|403\"} \(e.source) → \(e.destination)", measured)],
                 link: RuntimeLinks.with(RuntimeLinks.edge(e), flows: RuntimeLinks.edgeFlows(e, status: "5xx,403,0")))
+                .joining(Finding.destinationKey(host: e.service))
         }
     }
 

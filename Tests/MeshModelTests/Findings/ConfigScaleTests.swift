@@ -1,5 +1,6 @@
 import Foundation
 import MeshGen
+import MeshTestSupport
 @testable import MeshModel
 import Testing
 
@@ -20,11 +21,12 @@ import Testing
         return (best, report)
     }
 
-    @Test func tenThousandObjectsNearLinear() {
-        let (small, _) = seconds(2_500)
-        let (large, report) = seconds(10_000)
-        // Linear is 4×; every pair compared would be 16×. Generous for a loaded debug build.
-        #expect(large / max(small, 0.001) < 9, "2,500 objects: \(small)s, 10,000 objects: \(large)s")
+    @Test func tenThousandObjectsNearLinear() async throws {
+        let (small, _) = try await onOwnThread { Self().seconds(1_250) }
+        let (large, report) = try await onOwnThread { Self().seconds(10_000) }
+        // Linear is 8×; every pair compared would be 64×. Generous for a loaded debug build
+        // (a 4× step with a 9× bound failed beside the other scale tests at width 4).
+        #expect(large / max(small, 0.001) < 24, "1,250 objects: \(small)s, 10,000 objects: \(large)s")
         let counts = Dictionary(grouping: report.findings, by: { $0.istioCode ?? "" }).mapValues(\.count)
         // 1,852 apps: every 50th VirtualService routes to subset v3 (38), every 40th Service has
         // an unnamed port (47), no app deploys v2 (1,852 subsets select nothing).
@@ -79,10 +81,12 @@ import Testing
 
     @Test func fourThousandWildcardGatewaysNearLinear() throws {
         #expect(Self.rule.count == 1)
-        let (small, few) = Self.seconds(try Self.gateways(1_000))
+        // 8× the Gateways: linear is about 8×, quadratic 64×; the bound leaves room for a
+        // loaded 2-core machine's noise (a 4× step with a 9× bound failed there at 11.6×).
+        let (small, few) = Self.seconds(try Self.gateways(500))
         let (large, many) = Self.seconds(try Self.gateways(4_000))
-        #expect(few.count == 1_000 && many.count == 4_000)
-        #expect(large / max(small, 0.001) < 9, "1,000 Gateways: \(small)s, 4,000 Gateways: \(large)s")
+        #expect(few.count == 500 && many.count == 4_000)
+        #expect(large / max(small, 0.001) < 24, "500 Gateways: \(small)s, 4,000 Gateways: \(large)s")
         let first = many.first { $0.objects.first?.name == "gw-0000" }
         let next = (1...10).map { "edge/gw-000\($0)" }.joined(separator: ",").replacingOccurrences(of: "gw-00010", with: "gw-0010")
         #expect(first?.message == "Conflict with gateways \(next),… (3999 in all) (workload selector istio=ingressgateway, port 80, hosts *).")
@@ -94,12 +98,12 @@ import Testing
 
     /// Each Gateway with a host of its own beside `*`: every server reads a different set of
     /// host lists, and the work per server stays bounded.
-    @Test func distinctHostsBesideTheWildcardStayBounded() throws {
-        let hosts: (Int) -> [String] = { ["*", "g\($0).example.com"] }
-        let (small, _) = Self.seconds(try Self.gateways(1_000, hosts: hosts))
-        let (large, many) = Self.seconds(try Self.gateways(4_000, hosts: hosts))
+    @Test func distinctHostsBesideTheWildcardStayBounded() async throws {
+        let hosts: @Sendable (Int) -> [String] = { ["*", "g\($0).example.com"] }
+        let (small, _) = try await onOwnThread { Self.seconds(try Self.gateways(500, hosts: hosts)) }
+        let (large, many) = try await onOwnThread { Self.seconds(try Self.gateways(4_000, hosts: hosts)) }
         #expect(many.count == 4_000)
-        #expect(large / max(small, 0.001) < 9, "1,000 Gateways: \(small)s, 4,000 Gateways: \(large)s")
+        #expect(large / max(small, 0.001) < 24, "500 Gateways: \(small)s, 4,000 Gateways: \(large)s")
         #expect(many.allSatisfy { $0.message.contains("3999 in all)") }, "\(many.first?.message ?? "")")
     }
 }

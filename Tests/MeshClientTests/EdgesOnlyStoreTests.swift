@@ -81,6 +81,37 @@ import Testing
         }
     }
 
+    /// A `rate()` over Prometheus's window moves only when Prometheus scrapes: at a 4 s scrape
+    /// interval and a 0.2 s refresh the counters are asked every 2 s, not every refresh.
+    @Test func countersAreAskedAtMostTwicePerScrapeInterval() async throws {
+        final class Asked: @unchecked Sendable {
+            private let lock = NSLock()
+            private var n = 0
+            func add() { lock.withLock { n += 1 } }
+            var count: Int { lock.withLock { n } }
+        }
+        let asked = Asked()
+        let server = try await LoopbackHTTPServer.start { req in
+            let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
+            if text.contains("histogram_quantile") { return .json(.ok, Array(#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.utf8)) }
+            asked.add()
+            return .json(.ok, Self.answer(text.contains("rate") ? 2 : 100))
+        }
+        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: 5),
+                                        queries: PromQL(scrapeInterval: 4, refresh: 0.2))
+        let store = Self.store(metrics, listDelay: 0, counts: Counts())
+        let task = Task { await store.run() }
+        _ = try #require(await store.firstState { $0.complete && $0.metrics.kind == .prometheus })
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        task.cancel()
+        await task.value
+        await metrics.client.shutdown()
+        await server.shutdown()
+        // Rates and totals per round: a round at the start and one 2 s later (at most three on
+        // a slow start), where every 0.2 s refresh would have asked about thirty times.
+        #expect(asked.count >= 2 && asked.count <= 6, "\(asked.count) counter queries")
+    }
+
     @Test func whenPrometheusFailsOnlyTheMetricsAreScraped() async throws {
         let counts = Counts()
         try await Self.withStore(try await Self.fakePrometheus(failing: true), listDelay: 0, counts: counts) { store in

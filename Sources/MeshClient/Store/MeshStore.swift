@@ -80,6 +80,11 @@ public actor MeshStore {
     var prometheusSample: PrometheusMetrics.Sample?
     var prometheusMessage: String?
     var prometheusInFlight = false
+    /// When the counters were last asked for. A `rate()` over Prometheus's window moves only
+    /// when Prometheus scrapes, so they are asked at most twice per scrape interval (a quarter
+    /// of the window), however short the refresh: at a 15 s scrape and a 2 s refresh, every
+    /// 7.5 s instead of every 2 s, for the same answers.
+    var prometheusAskedAt = -Double.infinity
     /// Prometheus answered or failed at least once (a state is not complete before).
     var prometheusSettled = false
     var prometheusFailedAt = -Double.infinity
@@ -216,8 +221,11 @@ public actor MeshStore {
                             }
                         }
                     }
-                    if let prometheus, !prometheusInFlight, prometheusActive || now - prometheusFailedAt >= MeshStore.prometheusRetry {
+                    if let prometheus, !prometheusInFlight,
+                       prometheusActive ? now - prometheusAskedAt >= max(options.refresh, prometheus.queries.window / 8)
+                                        : now - prometheusFailedAt >= MeshStore.prometheusRetry {
                         prometheusInFlight = true
+                        prometheusAskedAt = now
                         // The counters alone, the last latency answer joined in: the edges never
                         // wait for the slow histogram query, which runs beside (latencyTask).
                         let latency = prometheusLatency

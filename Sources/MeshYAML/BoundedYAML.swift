@@ -26,7 +26,9 @@ public enum BoundedYAML {
         if let budget { throw budget }
 
         let parser: Parser
-        do { parser = try Parser(yaml: text) } catch { throw YAMLLoadError(error, document: 1) }
+        // The encoding given, not Yams's default: that reads the whole process environment
+        // (YAMS_DEFAULT_ENCODING) on every call, 12% of `check -f` over 10,000 documents.
+        do { parser = try Parser(yaml: text, encoding: .utf8) } catch { throw YAMLLoadError(error, document: 1) }
         var roots: [Node] = []
         while true {
             do {

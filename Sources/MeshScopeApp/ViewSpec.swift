@@ -206,7 +206,7 @@ public enum StatusColors {
         }
         switch value {
         case "SYNCED", "HEALTHY", "ACTIVE", "Available", "Running", "True", "OK", "ready": return .statusOK
-        case "WARMING", "Initializing", "Pending", "DRAINING": return .statusWarn
+        case "WARMING", "Initializing", "Pending", "DRAINING", "forbidden", "unavailable": return .statusWarn
         case "STALE", "ERROR", "UNHEALTHY", "Unavailable", "Failed", "CrashLoopBackOff", "False", "NACKED", "ERRORED": return .statusError
         default: return nil
         }
@@ -217,17 +217,19 @@ public enum StatusColors {
     /// (``XdsTypeStatus/State/init(cell:)``); a proxy istiod does not list, a warning.
     static func syncCell(_ value: String) -> Role? {
         if value == "NOT IN SYNCZ" { return .statusWarn }
-        var ok = false
+        var ok = false, warn = false
         for part in value.split(separator: ",") {
             // `EDS STALE`: the state follows the type.
             let words = part.split(separator: " ", maxSplits: 1)
             switch XdsTypeStatus.State(cell: String(words.count == 2 ? words[1] : part)) {
             case .stale?, .error?: return .statusError
+            // Only CDS and LDS are listed NOT SENT here (``LiveTables``): a warning, as in :proxies.
+            case .notSent?: warn = true
             case .synced?: ok = true
             default: break
             }
         }
-        return ok ? .statusOK : nil
+        return warn ? .statusWarn : ok ? .statusOK : nil
     }
 
     /// `ready/total` endpoints: none ready of some is an error (the service answers nothing),
@@ -239,12 +241,12 @@ public enum StatusColors {
         return ready == 0 ? .statusError : ready < total ? .statusWarn : nil
     }
 
-    /// An edge's ERR%: at or above the ratio the findings call high (MS0404) a warning, every
+    /// An edge's ERR%: above the ratio the findings call high (MS0404: `ratio > errorRatio`) a warning, every
     /// request failing an error.
     static func errorPercent(_ value: String) -> Role? {
         guard let p = Double(value), p.isFinite else { return nil }
         if p >= 100 { return .statusError }
-        return p >= 100 * highErrorRatio ? .statusWarn : nil
+        return p > 100 * highErrorRatio ? .statusWarn : nil
     }
 
     /// The findings' error ratio (0.1), so a cell and a finding call the same edge high.

@@ -52,7 +52,6 @@ public enum MeshFactsCollector {
         do {
             let snapshot = try await source.cluster()
             facts.kube = KubeFacts(snapshot)
-            if let why = KubeFacts.istioConfigUnreadable(snapshot) { facts.unavailable[.istioConfig] = why }
             facts.markRefusals(snapshot)
             if let live = source as? ClusterMeshSource { facts.kube?.add(workloads: await live.workloadTemplates(like: snapshot)) }
         } catch {

@@ -111,7 +111,11 @@ public enum LiveTables {
     }
 
     static func syncCell(_ s: ProxySyncStatus) -> String {
-        let bad = s.types.filter { $0.state != .synced && $0.state != .notSent }
+        // NOT SENT is what every proxy shows for the optional types; for CDS and LDS on an
+        // Envoy it is a problem (MS0102), and must not read SYNCED.
+        let bad = s.types.filter {
+            $0.state != .synced && ($0.state != .notSent || (s.proxyType != "ztunnel" && SyncRules.requiredTypes.contains($0.typeURL)))
+        }
         if bad.isEmpty { return "SYNCED" }
         return bad.map { "\($0.shortType) \($0.state)" }.joined(separator: ",")
     }

@@ -107,7 +107,7 @@ enum TrafficRules {
                 "; the last \(String(format: "%.1f", s)) s held \(String(format: "%.0f", (e.rates?.requests ?? 0) * s)), too few to judge"
             } ?? ""
             let measured = byRates ? "\(Listing.rate(errors)) of \(Listing.rate(requests))"
-                : "\(Int(errors)) of \(Int(requests)) requests since start" + (e.rates != nil ? thin : "")
+                : "\(Int(saturating: errors)) of \(Int(saturating: requests)) requests since start" + (e.rates != nil ? thin : "")
             return edgeErrors.finding(
                 [RuntimeObjects.edge(e)],
                 "\(Listing.percent(ratio)) of requests from \(e.source) to \(e.destination) (\(e.service)) fail with 5xx, 403 (denied by policy) or no response (\(measured))",

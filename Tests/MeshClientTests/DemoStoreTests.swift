@@ -273,8 +273,11 @@ import Testing
         #expect(zt[1] == "ztunnel" && zt[4] == "SYNCED")
         let gw = try #require(rows.first { $0[0].hasPrefix("istio-ingressgateway-") })
         #expect(gw[1] == "router" && gw[4] == "SYNCED")
-        // The stale proxy and the planted NACK.
-        #expect(Set(rows.filter { $0[4] != "SYNCED" }.map { $0[0] }) == [mesh.proxyID(mesh.stalePod), mesh.proxyID(mesh.faults.rejectedListener)],
+        // The stale proxy, the planted NACK, and the Envoy never sent its listeners (MS0102:
+        // `LDS NOT SENT`, not SYNCED).
+        #expect(Set(rows.filter { $0[4] != "SYNCED" }.map { $0[0] })
+                    == [mesh.proxyID(mesh.stalePod), mesh.proxyID(mesh.faults.rejectedListener), mesh.proxyID(mesh.faults.listenersNotSent)],
                 "\(rows.filter { $0[4] != "SYNCED" })")
+        #expect(rows.first { $0[0] == mesh.proxyID(mesh.faults.listenersNotSent) }?.joined(separator: " ").contains(" LDS NOT SENT ") == true)
     }
 }

@@ -122,23 +122,28 @@ import Testing
     }
 
     /// Prometheus's edges once every proxy has been scraped for a few intervals.
-    static func promEdges(_ rig: Rig, timeout: Double = 60) async throws -> PrometheusMetrics.Sample {
+    ///
+    /// Readiness is judged over two rate windows, not at one instant: the demo's scrape timeout
+    /// equals its 1 s interval, and on a loaded 2-core CI machine a pod-proxy scrape now and
+    /// then takes longer, so `up` flickers and "all targets up at once" may never be seen.
+    /// Every target having answered at least half its scrapes in two windows is enough for
+    /// `rate()` over one window.
+    static func promEdges(_ rig: Rig, timeout: Double = 120) async throws -> PrometheusMetrics.Sample {
         let targets = rig.demo.mesh.proxyPods.filter { rig.demo.mesh.pods[$0].mode != .istiod }.count
+        let window = Int(rig.metrics.queries.window.rounded(.up))
+        let ready = "count(sum_over_time(up[\(2 * window)s]) >= \(window))"
         let deadline = Date().addingTimeInterval(timeout)
-        var upSince: Date?
+        var seen = 0
         while Date() < deadline {
-            let up = try? await rig.prom.query("count(up == 1)")
-            if let n = up?.series.first?.value, Int(n) >= targets {
-                upSince = upSince ?? Date()
-                // Two rate windows of samples for every series.
-                if Date().timeIntervalSince(upSince!) > 2 * rig.metrics.queries.window {
-                    let sample = try await rig.metrics.edges()
-                    if !sample.edges.isEmpty { return sample }
-                }
+            let up = try? await rig.prom.query(ready)
+            seen = up?.series.first?.value.flatMap { $0.isFinite ? Int($0) : nil } ?? 0
+            if seen >= targets {
+                let sample = try await rig.metrics.edges()
+                if !sample.edges.isEmpty { return sample }
             }
             try? await Task.sleep(nanoseconds: 250_000_000)
         }
-        throw PrometheusTestError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s: \(rig.prometheus.log.suffix(1500))")
+        throw PrometheusTestError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s (\(seen) ready by \(ready)): \(rig.prometheus.log.suffix(1500))")
     }
 
     /// A complete scraped state with rates and no failing source.

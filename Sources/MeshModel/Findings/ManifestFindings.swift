@@ -26,11 +26,50 @@ public enum ManifestFindings {
         return FindingsEngine.evaluate(after, rules: rules, options: options).findings.filter { !old.contains(sameness($0)) }
     }
 
-    /// What makes two findings the same problem for the preview: the id (code and objects)
-    /// and the message, so a second mistake of the same code on an object that already has
-    /// one (a route to subset v9 beside the live one to missing v2) still counts as new.
-    /// Locations are not part of either: the same object read from the clipboard is the same.
-    static func sameness(_ f: Finding) -> String { f.id + "\u{0}" + f.message }
+    /// What makes two findings the same problem for the preview: the code, the object the
+    /// finding is about (its first) and the evidence read from that object (field path and
+    /// value). Not the message, which is free text and may carry totals (IST0145's `(3 in
+    /// all)` grows when a manifest adds one more conflicting Gateway, and the conflicts the
+    /// cluster already has are not new), and not the other objects a group finding lists
+    /// (the Gateways it conflicts with). A second mistake of the same code on an object that
+    /// already has one (a route to subset v9 beside the live one to missing v2) reads another
+    /// value, so it still counts as new. Array positions are left out of the paths (a
+    /// manifest that puts a rule before the live route to v2 moves it to `http[1]`), and so
+    /// are locations (the same object read from the clipboard is the same).
+    ///
+    /// ```
+    /// MS1101 · VirtualService bookinfo/reviews · spec.http[].route[].destination.subset = v2 (no DestinationRule …)
+    /// ```
+    static func sameness(_ f: Finding) -> String {
+        let subject = f.objects.first.map { FindingObject(kind: $0.kind, namespace: $0.namespace, name: $0.name).description }
+        let located = f.objects.first?.location.map { " (\($0))" }
+        var read: [String] = []
+        for e in f.evidence {
+            var source = Substring(e.source)
+            if let subject {
+                guard source == subject || source.hasPrefix(subject + " ") else { continue }
+            }
+            if let located, source.hasSuffix(located) { source = source.dropLast(located.count) }
+            read.append(withoutPositions(source) + "\u{1}" + e.text)
+        }
+        return ([f.code, subject ?? ""] + read.sorted()).joined(separator: "\u{0}")
+    }
+
+    /// A field path without its array positions: `spec.http[1].route[0]` → `spec.http[].route[]`.
+    static func withoutPositions(_ path: Substring) -> String {
+        var out = ""
+        var rest = path[...]
+        while let open = rest.firstIndex(of: "[") {
+            let after = rest.index(after: open)
+            out += rest[...open]
+            rest = rest[after...]
+            if let close = rest.firstIndex(of: "]"), close != rest.startIndex,
+               rest[..<close].allSatisfy({ $0.isASCII && $0.isNumber }) {
+                rest = rest[close...]
+            }
+        }
+        return out + rest
+    }
 
     /// `kube` with `objects` merged over it: same kind, namespace and name replaces.
     /// Each list is edited aside and assigned back once: every write to a ``KubeFacts`` list

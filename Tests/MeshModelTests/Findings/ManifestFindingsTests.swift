@@ -1,5 +1,5 @@
 import Foundation
-import MeshModel
+@testable import MeshModel
 import Testing
 
 /// ``ManifestFindings``: the findings a manifest would introduce, with a small injected rule
@@ -17,14 +17,17 @@ import Testing
         }
         var out: [Finding] = []
         for vs in kube.objects["VirtualService"] ?? [] {
-            for http in ManifestFindingsTests.list(vs.raw["spec"]?["http"]) {
-                for route in ManifestFindingsTests.list(http["route"]) {
+            for (i, http) in ManifestFindingsTests.list(vs.raw["spec"]?["http"]).enumerated() {
+                for (j, route) in ManifestFindingsTests.list(http["route"]).enumerated() {
                     guard let d = route["destination"], let subset = d["subset"]?.string, let host = d["host"]?.string else { continue }
                     guard !defined.contains("\(vs.metadata.namespace ?? "")|\(host)|\(subset)") else { continue }
                     var object = FindingObject(kind: "VirtualService", namespace: vs.metadata.namespace, name: vs.metadata.name)
                     object.location = kube.locations[object.description]
+                    // Evidence as the config rules write it: object, field path, location; the value read.
+                    let source = "\(object.description) spec.http[\(i)].route[\(j)].destination.subset" + (object.location.map { " (\($0))" } ?? "")
                     out.append(Finding(code: "MS9001", severity: .error, title: "Subset not defined", objects: [object],
-                                       message: "this VirtualService references subset \(subset) which no DestinationRule defines"))
+                                       message: "this VirtualService references subset \(subset) which no DestinationRule defines",
+                                       evidence: [FindingEvidence(source, subset)]))
                 }
             }
         }
@@ -82,6 +85,32 @@ import Testing
         let same = ManifestFindings.introduced(by: [try Self.object(Self.vs("v2"))], into: facts, rules: [Self.missingSubset],
                                                locations: ["VirtualService bookinfo/reviews": "clipboard document 1 (line 1)"])
         #expect(same.isEmpty)
+    }
+
+    /// IST0145 (the shipped rule) on Gateways `a` and `b` that share selector, port and host:
+    /// a manifest adding `c` introduces c's conflict only. a's and b's messages now count
+    /// three gateways, but they are the conflicts the cluster already has.
+    @Test func aThirdConflictingGatewayIsTheOnlyNewFinding() throws {
+        func gateway(_ name: String) -> String {
+            #"{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"\#(name)","namespace":"edge"},"spec":{"selector":{"istio":"ingressgateway"},"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["*"]}]}}"#
+        }
+        let rules = FindingRules.config.filter { $0.istioCode == "IST0145" }
+        let facts = try Self.facts([gateway("a"), gateway("b")])
+        let new = ManifestFindings.introduced(by: [try Self.object(gateway("c"))], into: facts, rules: rules,
+                                              locations: ["Gateway edge/c": "clipboard document 1 (line 1)"])
+        #expect(new.map { $0.objects.first?.description } == ["Gateway edge/c"])
+        #expect(new.first?.message == "Conflict with gateways edge/a,edge/b (workload selector istio=ingressgateway, port 80, hosts *).")
+        // A fourth one, over the three: again only one.
+        let three = try Self.facts([gateway("a"), gateway("b"), gateway("c")])
+        let next = ManifestFindings.introduced(by: [try Self.object(gateway("d"))], into: three, rules: rules)
+        #expect(next.map { $0.objects.first?.description } == ["Gateway edge/d"])
+    }
+
+    @Test func fieldPathsWithoutPositions() {
+        #expect(ManifestFindings.withoutPositions("spec.http[12].route[0].destination") == "spec.http[].route[].destination")
+        #expect(ManifestFindings.withoutPositions("spec.containers[istio-proxy].image") == "spec.containers[istio-proxy].image")
+        #expect(ManifestFindings.withoutPositions("spec.servers[].hosts") == "spec.servers[].hosts")
+        #expect(ManifestFindings.withoutPositions("odd[1") == "odd[1")
     }
 
     @Test func theManifestReplacesTheObjectOfTheSameName() throws {

@@ -61,21 +61,45 @@ public enum FindingsEngine {
     /// cluster and an edge's errors are about), point at each other, so the TUI can group a
     /// config mistake with the runtime failure it causes. Indexed by object and key, so
     /// linear in findings (not pairwise).
+    ///
+    /// A group of at most ``fullLinks`` findings links every pair. A larger one is a key many
+    /// findings share: an object (a namespace) links nothing then, but a join key still links
+    /// through one representative per code (the first by id), so each finding gains at most
+    /// one related id per other code. On a mesh where 6,000 proxies route to the missing
+    /// `outbound|…|v2|inventory…` cluster, `MS1101 VirtualService faults/inventory` names one
+    /// of the 6,000 MS0204s, and each MS0204 names the MS1101: bounded by the number of rules,
+    /// not quadratic in the findings.
     static func link(_ findings: inout [Finding]) {
-        var byObject: [String: [Int]] = [:]
+        var byKey: [String: [Int]] = [:]
+        var joinKeys: Set<String> = []
         for (i, f) in findings.enumerated() {
-            for o in Set(f.objects.map(\.description) + f.joins) { byObject[o, default: []].append(i) }
+            for o in Set(f.objects.map(\.description) + f.joins) { byKey[o, default: []].append(i) }
+            joinKeys.formUnion(f.joins)
         }
         var related = [Set<String>](repeating: [], count: findings.count)
-        for indices in byObject.values where indices.count > 1 {
-            // A single object named by very many findings (a namespace) links nothing useful.
-            guard indices.count <= 16 else { continue }
-            for i in indices {
-                for j in indices where j != i && findings[j].code != findings[i].code {
-                    related[i].insert(findings[j].id)
+        for (key, indices) in byKey where indices.count > 1 {
+            if indices.count <= fullLinks {
+                for i in indices {
+                    for j in indices where j != i && findings[j].code != findings[i].code {
+                        related[i].insert(findings[j].id)
+                    }
+                }
+            } else if joinKeys.contains(key) {
+                var representative: [String: String] = [:]  // code → the least id of that code
+                for i in indices {
+                    let f = findings[i]
+                    if let r = representative[f.code], r <= f.id { continue }
+                    representative[f.code] = f.id
+                }
+                guard representative.count > 1 else { continue }
+                for i in indices {
+                    for (code, id) in representative where code != findings[i].code { related[i].insert(id) }
                 }
             }
         }
         for i in findings.indices where !related[i].isEmpty { findings[i].related = related[i].sorted() }
     }
+
+    /// Findings one key may link pairwise; see ``link(_:)``.
+    static let fullLinks = 16
 }

@@ -175,6 +175,27 @@ import TerminalUI
         #expect(byCluster.severity(kind: "Cluster", key: "outbound|9080||ratings.bookinfo.svc.cluster.local") == .error)
     }
 
+    /// A finding about a cluster marks the Service row the findings engine joins the cluster
+    /// to, and no other: `x..b.svc.cluster.local` (an empty label) names no Service, though
+    /// dropping the empty label would read it as `b/x`.
+    @Test func problemIndexMarksTheServiceTheFindingsJoinOn() {
+        let expected: [(cluster: String, service: String?, join: String?)] = [
+            ("outbound|9080|v2|inventory.faults.svc.cluster.local", "faults/inventory", "Service faults/inventory"),
+            ("outbound|80||web.shop.svc.corp.example", "shop/web", "Service shop/web"),
+            ("outbound|80||x..b.svc.cluster.local", nil, "host x..b.svc.cluster.local"),
+            ("outbound|443||api.example.com", nil, "host api.example.com"),
+            ("inbound|9080||", nil, nil),
+        ]
+        for (cluster, service, join) in expected {
+            let f = Finding(code: "MS0204", severity: .error, title: "t", objects: [FindingObject(kind: "Cluster", name: cluster)], message: "m")
+            let index = ProblemIndex([f], linkKinds: ProblemIndex.linkKinds)
+            for key in ["faults/inventory", "shop/web", "b/x"] {
+                #expect((index.severity(kind: "Service", key: key) != nil) == (key == service), "\(cluster) \(key)")
+            }
+            #expect(Finding.destinationKey(cluster: cluster) == join)
+        }
+    }
+
     /// Apply preview: the findings the manifest would introduce, above the dry run's table.
     @Test func applyPreviewShowsTheFindingsTheManifestWouldIntroduce() throws {
         var h = try LiveDemoData.driver()

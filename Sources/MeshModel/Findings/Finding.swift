@@ -127,19 +127,14 @@ extension Finding {
     /// ```
     public static func destinationKey(host: String) -> String? {
         guard !host.isEmpty, host != "unknown" else { return nil }
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.count >= 3, labels[2] == "svc", !labels[0].isEmpty, !labels[1].isEmpty {
-            return FindingObject(kind: "Service", namespace: String(labels[1]), name: String(labels[0])).description
-        }
+        if let s = OutboundCluster.service(host: host) { return FindingObject(kind: "Service", namespace: s.namespace, name: s.name).description }
         return "host " + host
     }
 
     /// The join key of an Envoy cluster name: the host of `outbound|9080|v2|inventory.faults.svc.cluster.local`
     /// (nil for inbound, passthrough and other clusters).
     public static func destinationKey(cluster: String) -> String? {
-        let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "outbound" else { return nil }
-        return destinationKey(host: String(parts[3]))
+        OutboundCluster(cluster).flatMap { destinationKey(host: $0.host) }
     }
 
     /// The finding with `key` added to ``joins`` (nil keys add nothing).

@@ -103,11 +103,7 @@ public struct ProblemIndex: Sendable {
         case "Cluster":
             // `outbound|9080||ratings.bookinfo.svc.cluster.local` is Service bookinfo/ratings: its
             // row in :svc (the `0/1` endpoints) shows the problem too.
-            let parts = key.split(separator: "|", omittingEmptySubsequences: false)
-            if parts.count == 4, parts[0] == "outbound" {
-                let host = parts[3].split(separator: ".")
-                if host.count >= 3, host[2] == "svc" { put("Service|\(host[1])/\(host[0])", severity) }
-            }
+            if let s = OutboundCluster(key)?.service { put("Service|\(s.namespace)/\(s.name)", severity) }
         default: break
         }
     }

@@ -51,8 +51,15 @@ extension ConfigIndex {
 
     /// At most ten names, then how many there are in all: a finding about a group stays
     /// short however many objects share the mistake.
-    static func names(_ list: [String]) -> String {
-        list.count > 10 ? list.prefix(10).joined(separator: ",") + ",… (\(list.count) in all)" : list.joined(separator: ",")
+    static func names(_ list: [String]) -> String { names(list.prefix(10), count: list.count) }
+
+    /// The first ten of `shown`, then `count` when there are more: `a,b,… (12 in all)`, or
+    /// `a,b,… (at least 12 in all)` when `count` is a lower bound (`exactly` false), for a
+    /// rule that counts without listing every name (IST0145 on thousands of Gateways).
+    static func names(_ shown: some Collection<String>, count: Int, exactly: Bool = true) -> String {
+        let head = shown.prefix(10).joined(separator: ",")
+        guard count > min(shown.count, 10) || !exactly else { return head }
+        return head + ",… (\(exactly ? "" : "at least ")\(count) in all)"
     }
 
     /// A finding about `subject` (first object, link target) and any others it involves.

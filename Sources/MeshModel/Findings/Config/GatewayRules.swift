@@ -48,9 +48,7 @@ enum GatewayRules {
             let others = Array(Set(lists.flatMap { $0.lazy.filter { $0 != name }.prefix(10) })).sorted().prefix(10)
             let o = index.object(s.gw)
             let sel = ConfigIndex.selectorText(selector(s.gw))
-            let shown = count > others.count || !exactly
-                ? others.joined(separator: ",") + ",… (\(exactly ? "" : "at least ")\(count) in all)"
-                : others.joined(separator: ",")
+            let shown = ConfigIndex.names(others, count: count, exactly: exactly)
             let otherObjects = others.map { n -> FindingObject in
                 let parts = n.split(separator: "/", maxSplits: 1).map(String.init)
                 return index.object("Gateway", parts.first, parts.last ?? n)

@@ -24,8 +24,7 @@ enum RuntimeLinks {
     /// The flows towards an outbound cluster's service (`outbound|9080||ratings.bookinfo.svc.cluster.local`
     /// → `--to ratings`, which names the service and its workloads' versions alike).
     static func clusterFlows(_ cluster: String, status: String? = nil, flags: [String] = []) -> FlowQuery? {
-        let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "outbound", let name = parts[3].split(separator: ".").first, !name.isEmpty else { return nil }
+        guard let name = OutboundCluster(cluster)?.host.split(separator: ".").first, !name.isEmpty else { return nil }
         return FlowQuery(to: String(name), status: status, flags: flags)
     }
 

@@ -91,10 +91,13 @@ import Testing
     }
 
     @Test func errorPercentFollowsTheFindingsRatio() {
-        #expect(StatusColors.highErrorRatio == FindingOptions().errorRatio)
+        // docs/findings.md, Thresholds: `--error-ratio RATIO` defaults to 0.1 (10 %).
+        #expect(StatusColors.highErrorRatio == 0.1)
+        #expect(FindingOptions().errorRatio == 0.1)
         #expect(StatusColors.role("ERR%", "9.9") == nil)
         // MS0404 fires above the ratio, not at it; so does the colour.
-        #expect(StatusColors.role("ERR%", String(100 * FindingOptions().errorRatio)) == nil)
+        #expect(StatusColors.role("ERR%", "10") == nil)
+        #expect(StatusColors.role("ERR%", "10.0") == nil)
         #expect(StatusColors.role("ERR%", "10.1") == .statusWarn)
         // A refused list and a sync state istiod could not give are problems, not plain rows.
         #expect(StatusColors.role("COUNT", "forbidden") == .statusWarn)

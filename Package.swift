@@ -110,8 +110,8 @@ let package = Package(
             dependencies: ["MeshTestSupport", "MeshClient", "MeshDemo", "MeshModel", "MeshScopeCLI", "MeshYAML"]
         ),
         // Shared by the test targets: the path to ../shared/fixtures (a missing fixture fails),
-        // sample data built from MeshModel's lists.
-        .target(name: "MeshTestSupport", dependencies: ["MeshModel"], path: "Tests/MeshTestSupport"),
+        // sample data built from MeshModel's lists, the demo on loopback with its kubeconfig (DemoSetup).
+        .target(name: "MeshTestSupport", dependencies: ["MeshModel", "MeshClient", "MeshDemo", "MeshGen"], path: "Tests/MeshTestSupport"),
         .testTarget(
             name: "MeshModelTests",
             dependencies: ["MeshTestSupport", "MeshModel", "MeshGen", .product(name: "Yams", package: "Yams")]

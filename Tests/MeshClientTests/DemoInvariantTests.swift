@@ -4,6 +4,7 @@ import MeshDemo
 import MeshGen
 import MeshModel
 import MeshScopeCLI
+import MeshTestSupport
 import Testing
 @testable import MeshScopeApp
 
@@ -43,25 +44,20 @@ import Testing
     // MARK: Running the walks
 
     static func withDemoSource<T>(_ body: (DemoCluster, ClusterMeshSource, String) async throws -> T) async throws -> T {
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-invariants-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let setup = try await DemoSetup.start("meshscope-invariants")
         var source: ClusterMeshSource?
         var client: KubeClient?
         func teardown() async {
             await source?.close()
             await client?.shutdown()
-            await demo.shutdown()
-            try? FileManager.default.removeItem(atPath: dir)
+            await setup.stop()
         }
         do {
-            let env = KubeconfigLoader.Environment(variables: [:], home: dir + "/home", serviceAccountRoot: dir + "/sa")
-            let connection = try KubeconfigLoader(environment: env).load(.init(kubeconfig: try demo.writeKubeconfig(path: dir + "/config")))
-            let c = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 30))
+            let c = try KubeClient(connection: try setup.connection(), options: TransportOptions(requestTimeout: 30))
             client = c
             let s = ClusterMeshSource(client: c, admin: AdminClient(.apiServerProxy(c), timeout: 30, maxConcurrent: 8), namespace: nil, syncTimeout: 30)
             source = s
-            let r = try await body(demo, s, dir)
+            let r = try await body(setup.demo, s, setup.dir)
             await teardown()
             return r
         } catch {

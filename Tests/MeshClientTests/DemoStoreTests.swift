@@ -4,6 +4,7 @@ import MeshDemo
 import MeshGen
 import MeshModel
 import MeshScopeCLI
+import MeshTestSupport
 import Testing
 
 /// The demo mesh on loopback, read through the real client path: kubeconfig → informers →
@@ -15,9 +16,7 @@ import Testing
     }
 
     static func withDemoStore<T>(refresh: Double = 0.5, adminTimeout: Double = 2, _ body: (DemoCluster, MeshStore, ClusterCache) async throws -> T) async throws -> T {
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-demo-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let setup = try await DemoSetup.start("meshscope-demo-test")
         var client: KubeClient?
         var cache: ClusterCache?
         var admin: AdminClient?
@@ -28,14 +27,10 @@ import Testing
             await cache?.stop()
             await admin?.shutdown()
             await client?.shutdown()
-            await demo.shutdown()
-            try? FileManager.default.removeItem(atPath: dir)
+            await setup.stop()
         }
         do {
-            let path = try demo.writeKubeconfig(path: dir + "/config")
-            let env = KubeconfigLoader.Environment(variables: [:], home: dir + "/home", serviceAccountRoot: dir + "/sa")
-            let connection = try KubeconfigLoader(environment: env).load(.init(kubeconfig: path))
-            let c = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 10))
+            let c = try KubeClient(connection: try setup.connection(), options: TransportOptions(requestTimeout: 10))
             client = c
             let k = try await ClusterCache.start(client: c, namespace: nil)
             cache = k
@@ -44,7 +39,7 @@ import Testing
             admin = a
             let store = MeshStore.kubernetes(cache: k, admin: a, options: .init(refresh: refresh, maxConcurrent: 16, maxBackoff: 2))
             poller = Task { await store.run() }
-            let r = try await body(demo, store, k)
+            let r = try await body(setup.demo, store, k)
             await teardown()
             return r
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import MeshDemo
 import MeshModel
+import MeshTestSupport
 import Testing
 @testable import MeshClient
 
@@ -148,21 +149,20 @@ import Testing
 /// then they are: a pod added or deleted is seen at the next listing.
 @Suite struct ClusterProxiesMemoTests {
     @Test func proxiesFollowThePodInformer() async throws {
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-memo-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = try demo.writeKubeconfig(path: dir + "/config")
-        let env = KubeconfigLoader.Environment(variables: [:], home: dir + "/home", serviceAccountRoot: dir + "/sa")
-        let connection = try KubeconfigLoader(environment: env).load(.init(kubeconfig: path))
-        let client = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 10))
+        let setup = try await DemoSetup.start("meshscope-memo-test")
+        let demo = setup.demo
+        let client: KubeClient
+        do { client = try KubeClient(connection: try setup.connection(), options: TransportOptions(requestTimeout: 10)) } catch {
+            await setup.stop()
+            throw error
+        }
         let admin = AdminClient(.apiServerProxy(client), timeout: 5, maxConcurrent: 4)
         let source = ClusterMeshSource(client: client, admin: admin, namespace: nil, syncTimeout: 30)
         func teardown() async {
             await source.close()
             await admin.shutdown()
             await client.shutdown()
-            await demo.shutdown()
-            try? FileManager.default.removeItem(atPath: dir)
+            await setup.stop()
         }
         do {
             let first = try await source.proxies()

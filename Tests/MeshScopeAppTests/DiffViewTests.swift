@@ -215,19 +215,19 @@ import TerminalUI
 /// loopback, reached through its API server's pod proxy, as a cluster would be).
 @Suite(.serialized) struct DiffRuntimeTests {
     static func withDemo<T>(_ body: (DemoCluster, any MeshSource) async throws -> T) async throws -> T {
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-diff-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let env = KubeconfigLoader.Environment(variables: [:], home: dir, serviceAccountRoot: "/nonexistent")
-        let connection = try KubeconfigLoader(environment: env).load(.init(kubeconfig: try demo.writeKubeconfig(path: dir + "/config")))
+        let setup = try await DemoSetup.start("meshscope-diff")
+        let demo = setup.demo
         // Generous timeouts: this suite runs beside the tmux suites on 2 cores.
-        let client = try KubeClient(connection: connection, options: TransportOptions(requestTimeout: 60))
+        let client: KubeClient
+        do { client = try KubeClient(connection: try setup.connection(), options: TransportOptions(requestTimeout: 60)) } catch {
+            await setup.stop()
+            throw error
+        }
         let source = ClusterMeshSource(client: client, admin: AdminClient(.apiServerProxy(client), timeout: 60, maxConcurrent: 8), namespace: nil, syncTimeout: 60)
         func teardown() async {
             await source.close()
             await client.shutdown()
-            await demo.shutdown()
-            try? FileManager.default.removeItem(atPath: dir)
+            await setup.stop()
         }
         do {
             let r = try await body(demo, source)

@@ -4,6 +4,7 @@ import MeshDemo
 import MeshGen
 import MeshModel
 import MeshScopeCLI
+import MeshTestSupport
 import Testing
 
 /// `meshscope apply --dry-run` against the demo's API server with the real rules: the demo's
@@ -15,15 +16,8 @@ import Testing
         let mesh = DemoMesh(DemoMesh.Options(services: 0, replicas: 1))
         let edge = try #require(mesh.edges.first { $0.noCluster })
         let svc = mesh.services[edge.service]
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-apply-preview-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let kubeconfig: String
-        do { kubeconfig = try demo.writeKubeconfig(path: dir + "/config") } catch {
-            await demo.shutdown()
-            throw error
-        }
+        let setup = try await DemoSetup.start("meshscope-apply-preview")
+        let dir = setup.dir
         let manifest = """
         apiVersion: networking.istio.io/v1
         kind: VirtualService
@@ -35,9 +29,12 @@ import Testing
             route: [{destination: {host: \(svc.fqdn), subset: v9}}]
           - route: [{destination: {host: \(svc.fqdn), subset: v2}}]
         """
-        try manifest.write(toFile: dir + "/vs.yaml", atomically: true, encoding: .utf8)
-        let r = await MeshScopeMain.invoke(["apply", "-f", dir + "/vs.yaml", "--dry-run", "--kubeconfig", kubeconfig])
-        await demo.shutdown()
+        do { try manifest.write(toFile: dir + "/vs.yaml", atomically: true, encoding: .utf8) } catch {
+            await setup.stop()
+            throw error
+        }
+        let r = await MeshScopeMain.invoke(["apply", "-f", dir + "/vs.yaml", "--dry-run", "--kubeconfig", setup.kubeconfig])
+        await setup.stop()
         #expect(r.code == 0, "\(r.stderr)")
         let out = r.stdout + r.stderr
         #expect(out.contains("Findings this manifest would introduce (1):"), "\(out)")

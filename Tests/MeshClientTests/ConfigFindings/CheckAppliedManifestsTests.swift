@@ -3,6 +3,7 @@ import MeshClient
 import MeshDemo
 import MeshModel
 import MeshScopeCLI
+import MeshTestSupport
 import Testing
 
 /// The manifests of Tests/Manifests/check-mistakes applied to the demo's API server, then
@@ -21,15 +22,8 @@ import Testing
     ]
 
     @Test func appliedToTheDemoThenCheckedLive() async throws {
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-check-applied-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let kubeconfig: String
-        do { kubeconfig = try demo.writeKubeconfig(path: dir + "/config") } catch {
-            await demo.shutdown()
-            throw error
-        }
+        let setup = try await DemoSetup.start("meshscope-check-applied")
+        let kubeconfig = setup.kubeconfig
         let files = ["namespace.yaml", "reviews.yaml", "ratings.yaml", "gateway.yaml", "sidecars.yaml", "unknown-host.json"]
         var applied: [(Int32, String)] = []
         for f in files {
@@ -37,7 +31,7 @@ import Testing
             applied.append((r.code, r.stderr + r.stdout))
         }
         let r = await MeshScopeMain.invoke(["check", "--kubeconfig", kubeconfig, "-n", "shop", "-o", "json", "--stats-interval", "0", "--fail-on", "none"])
-        await demo.shutdown()
+        await setup.stop()
         #expect(applied.allSatisfy { $0.0 == 0 }, "\(applied)")
         #expect(r.code == 0, "\(r.stderr)")
         let doc = try JSONDocument(bytes: Array(r.stdout.utf8)).root

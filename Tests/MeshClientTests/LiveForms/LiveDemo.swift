@@ -4,6 +4,7 @@ import MeshDemo
 import MeshGen
 import MeshModel
 import MeshScopeCLI
+import MeshTestSupport
 import Testing
 
 /// The live-form suites, one after another: each starts demo meshes on loopback, and two
@@ -17,18 +18,13 @@ struct LiveDemo: Sendable {
     let kubeconfig: String
 
     static func with<T>(_ options: DemoMesh.Options = .init(services: 0, replicas: 1), _ body: (LiveDemo) async throws -> T) async throws -> T {
-        let demo = try await DemoCluster.start(options, tickSeconds: 0.1)
-        let dir = NSTemporaryDirectory() + "meshscope-live-\(UUID().uuidString.prefix(8))"
+        let setup = try await DemoSetup.start("meshscope-live", options)
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let path = try demo.writeKubeconfig(path: dir + "/config")
-            let r = try await body(LiveDemo(demo: demo, kubeconfig: path))
-            await demo.shutdown()
-            try? FileManager.default.removeItem(atPath: dir)
+            let r = try await body(LiveDemo(demo: setup.demo, kubeconfig: setup.kubeconfig))
+            await setup.stop()
             return r
         } catch {
-            await demo.shutdown()
-            try? FileManager.default.removeItem(atPath: dir)
+            await setup.stop()
             throw error
         }
     }

@@ -21,6 +21,8 @@ public enum MeshViews {
         return l.filter { !$0.value.isEmpty }
     }
 
+    /// A workload's ambient facts (its address, waypoint and HBONE or TCP: istioctl's default
+    /// columns) stay with its name on a narrow screen; NODE gives its width first.
     public static let workloads = TableViewSpec(
         name: "workloads", aliases: ["workload", "wl"], title: "Workloads", identityColumns: 2, nameColumn: 1,
         build: { data in
@@ -29,7 +31,7 @@ public enum MeshViews {
             var vt = ViewTable(ZtunnelViews.workloadTable(list, index: index), rowValues: list.map { .json($0.raw) })
             vt.rowLabels = list.map(labels)
             return vt
-        })
+        }).keeping(["POD NAME", "STATUS", "NAMESPACE", "ADDRESS", "WAYPOINT", "PROTOCOL"])
 
     public static let services = TableViewSpec(
         name: "services", aliases: ["service", "svc"], title: "Services", identityColumns: 2, nameColumn: 1,
@@ -47,12 +49,14 @@ public enum MeshViews {
             return ViewTable(ZtunnelViews.policyTable(list), rowValues: list.map { .json($0.raw) })
         })
 
+    /// The SPIFFE ID, whether it is valid and when it expires stay longest; the serial number
+    /// and NOT BEFORE give their width first (scrolled to with →).
     public static let certificates = TableViewSpec(
         name: "certificates", aliases: ["certs", "cert"], title: "Certificates", identityColumns: 3,
         build: { data in
             let index = try data.requireZtunnel()
             return ViewTable(ZtunnelViews.certificateTable(ZtunnelViews.certificateRows(ZtunnelViews.certificates(index)), now: data.clock))
-        })
+        }).keeping(["CERTIFICATE NAME", "STATUS", "VALID CERT", "NOT AFTER", "TYPE"])
 
     public static let connections = TableViewSpec(
         name: "connections", aliases: ["conn", "connection"], title: "Connections", identityColumns: 4,

@@ -85,17 +85,10 @@ public enum MeshViews {
     /// shown when istiod refused (``Forbidden/reachableProxies(_:)``).
     static let proxyColumns = ["NAME", "SYNC", "CDS", "LDS", "EDS", "RDS", "CLUSTER"]
 
-    /// A proxy behind istiod (`STALE (5m)`) or refusing its config (`ERROR`) is a problem.
-    /// `NOT SENT` is one only for the types every proxy must receive (CDS, LDS); for the
-    /// optional ones (ECDS, …) it is what every proxy shows, so it stays plain. SYNCED is calm.
+    /// `:proxies`' cells: a type column's state through ``StatusColors/xdsState(_:type:)`` (the
+    /// column is the type), any other cell as every view colours it.
     public static let syncRole: @Sendable (String, String) -> Role? = { column, value in
-        switch XdsTypeStatus.State(cell: value) {
-        case .stale?, .error?: return .statusError
-        case .notSent?: return column == "CDS" || column == "LDS" ? .statusWarn : nil
-        case .synced?: return .statusOK
-        case .unknown?, nil: break
-        }
-        return StatusColors.role(column, value)
+        StatusColors.xdsState(XdsTypeStatus.State(cell: value), type: column) ?? StatusColors.role(column, value)
     }
 
     /// Traffic edges from Prometheus metrics; a TREND sparkline of request (or byte) rates

@@ -12,6 +12,9 @@ import Testing
 /// at the end `:q` exits 0 and the terminal is as it was.
 @Suite(.serialized) struct SizeSweepEndToEndTests {
     static let sizes = [(60, 15), (80, 24), (120, 40), (200, 60)]
+    /// How long a redraw after a resize may take: the demo's debug build refreshing on a
+    /// loaded 2-core machine took over 30 s once (alone the whole sweep takes about 10 s).
+    static let patience: TimeInterval = 90
 
     enum Source: String, CaseIterable, CustomTestStringConvertible {
         case demo, snapshot, file
@@ -71,13 +74,13 @@ import Testing
             try await t.tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
             let at = "\(source) at \(width)×\(height)"
             if width < 200 {
-                try await t.waitFor("\(at): a whole frame announcing its hidden columns") { s in
+                try await t.waitFor("\(at): a whole frame announcing its hidden columns", timeout: Self.patience) { s in
                     Self.frameFits(s, width: width, height: height) && s.contains(title) && Self.announcesHiddenColumns(Self.bottomEdge(s))
                 }
             } else {
                 // 200 columns hold every default column; wide mode (Ctrl-W) adds the wide-only
                 // ones, more than fit, and says how many are off screen.
-                try await t.waitFor("\(at): a whole frame") { Self.frameFits($0, width: width, height: height) && $0.contains(title) }
+                try await t.waitFor("\(at): a whole frame", timeout: Self.patience) { Self.frameFits($0, width: width, height: height) && $0.contains(title) }
                 try await t.keys("C-w")
                 try await t.waitFor("\(at): wide mode announcing its hidden columns") { s in
                     Self.frameFits(s, width: width, height: height) && Self.bottomEdge(s).contains("wide ·")

@@ -212,24 +212,37 @@ public enum StatusColors {
         }
     }
 
-    /// A pod's SYNC cell (`EDS STALE`, `CDS STALE,EDS ERROR`, `NOT IN SYNCZ`): a type behind
-    /// istiod or refusing its config is an error, read with the words of :proxies' cells
-    /// (``XdsTypeStatus/State/init(cell:)``); a proxy istiod does not list, a warning.
-    static func syncCell(_ value: String) -> Role? {
-        if value == "NOT IN SYNCZ" { return .statusWarn }
-        var ok = false, warn = false
-        for part in value.split(separator: ",") {
-            // `EDS STALE`: the state follows the type.
-            let words = part.split(separator: " ", maxSplits: 1)
-            switch XdsTypeStatus.State(cell: String(words.count == 2 ? words[1] : part)) {
-            case .stale?, .error?: return .statusError
-            // Only CDS and LDS are listed NOT SENT here (``LiveTables``): a warning, as in :proxies.
-            case .notSent?: warn = true
-            case .synced?: ok = true
-            default: break
-            }
+    /// One xDS type's state (`STALE (5m)` under CDS) as a colour: behind istiod or refusing its
+    /// config is an error; NOT SENT is a warning for the types every Envoy must receive (CDS,
+    /// LDS) and plain for the optional ones (ECDS, …), which every proxy shows; SYNCED is calm.
+    /// The one mapping for `:proxies`' type columns and the SYNC cells of `:pods` and `:xds`.
+    ///
+    /// ```swift
+    /// StatusColors.xdsState(.notSent, type: "LDS")    // .statusWarn
+    /// StatusColors.xdsState(.notSent, type: "ECDS")   // nil
+    /// ```
+    static func xdsState(_ state: XdsTypeStatus.State?, type: String) -> Role? {
+        switch state {
+        case .stale?, .error?: return .statusError
+        case .notSent?: return type == "CDS" || type == "LDS" ? .statusWarn : nil
+        case .synced?: return .statusOK
+        case .unknown?, nil: return nil
         }
-        return warn ? .statusWarn : ok ? .statusOK : nil
+    }
+
+    /// A pod's SYNC cell (`EDS STALE`, `CDS STALE,EDS ERROR`, `NOT IN SYNCZ`): the worst of its
+    /// types' colours (``xdsState(_:type:)``, read with the words of :proxies' cells); a proxy
+    /// istiod does not list, a warning.
+    static func syncCell(_ value: String) -> Role? {
+        if value == ProxySyncStatus.notInSyncz { return .statusWarn }
+        var roles: [Role] = []
+        for part in value.split(separator: ",") {
+            // `EDS STALE`: the state follows the type; `SYNCED` stands alone.
+            let words = part.split(separator: " ", maxSplits: 1)
+            let (type, cell) = words.count == 2 ? (String(words[0]), String(words[1])) : ("", String(part))
+            if let role = xdsState(XdsTypeStatus.State(cell: cell), type: type) { roles.append(role) }
+        }
+        return [Role.statusError, .statusWarn, .statusOK].first { roles.contains($0) }
     }
 
     /// `ready/total` endpoints: none ready of some is an error (the service answers nothing),

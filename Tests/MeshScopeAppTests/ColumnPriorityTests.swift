@@ -62,6 +62,36 @@ import TerminalUI
         }
     }
 
+    /// At 120 columns `:proxies` shows every proxy's NAME whole (the demo's longest is a
+    /// gateway's, 49 characters): the columns outside its priority list (ECDS's neighbours
+    /// the ambient types, ISTIOD, VERSION) make room and are announced, where NAME used to be
+    /// cut to 18 characters beside a mostly empty ISTIOD column.
+    @Test func proxiesShowTheLongestNameWholeAt120Columns() throws {
+        var h = try LiveDemoData.driver(width: 120, height: 40)
+        try h.command("proxies")
+        let t = try #require(h.d.table)
+        // The longest name among the proxies istiod lists: the input, not the table.
+        let names = try #require(h.d.state.data.proxyStatus).map { "\($0.proxyID)" }
+        let longest = try #require(names.max { $0.count < $1.count })
+        #expect(longest.count > 40)
+        #expect(h.d.screen.lines.contains { $0.contains("│ \(longest) ") }, "\(longest) cut")
+        // What made room is announced, and none of it is a column :proxies keeps.
+        let inner = h.d.state.layout.content.width - 2
+        let shown = Set(t.widget.layout(width: inner).map { t.table.columns[$0.column].name })
+        let hidden = t.widget.hiddenColumns(width: inner).right
+        #expect(hidden > 0 && Self.frame(h).bottom.contains("+\(hidden) cols →"))
+        for name in MeshViews.proxyColumns where t.table.columns.contains(where: { $0.name == name }) {
+            #expect(shown.contains(name), "\(name) hidden")
+        }
+        // At 100 columns the name cannot be whole even beside the kept columns alone: the
+        // others are not hidden for a name that is cut anyway.
+        var narrow = try LiveDemoData.driver(width: 100, height: 40)
+        try narrow.command("proxies")
+        let n = try #require(narrow.d.table)
+        let nShown = n.widget.layout(width: narrow.d.state.layout.content.width - 2).map { n.table.columns[$0.column].name }
+        #expect(nShown.contains("ECDS") && !narrow.d.screen.lines.contains { $0.contains("│ \(longest) ") }, "\(nShown)")
+    }
+
     @Test func scrollAndWideShowEveryColumn() throws {
         var h = try LiveDemoData.driver(width: 80, height: 30)
         try h.command("edges")

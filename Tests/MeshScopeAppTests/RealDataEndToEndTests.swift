@@ -145,14 +145,20 @@ import Testing
         }
         #expect(Self.rows(screen).filter { $0.hasPrefix("│ bookinfo ") }.count == 8)
 
-        // Certificates (tab 4): ztunnel's leaf and root for istiod, and the pending ones.
+        // Certificates (tab 4): ztunnel's leaf and root for istiod, and the pending ones. At 120
+        // columns the SPIFFE IDs are whole with validity and expiry; the serial number and NOT
+        // BEFORE are announced and scrolled to.
         try await t.keys("4")
-        screen = try await t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "SERIAL NUMBER", "e5dfb59150b2ba7f10", "8a516645c40ce76c2c", "Initializing")
+        screen = try await t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "NOT AFTER", "+2 cols →", "Initializing",
+                                     "spiffe://cluster.local/ns/istio-system/sa/another-sa ")
         let leaf = try #require(Self.rows(screen).first { $0.contains("Leaf") })
-        #expect(leaf.contains("Available") && leaf.contains("true") && leaf.contains("e5dfb59150b2ba7f10"))
-        #expect(Self.rows(screen).contains { $0.contains("Root") && $0.contains("8a516645c40ce76c2c") })
+        #expect(leaf.contains("spiffe://cluster.local/ns/istio-system/sa/istiod ") && leaf.contains("Available") && leaf.contains("true"))
         #expect(Self.rows(screen).filter { $0.contains("Unavailable") }.count == 2)
         #expect(Self.rows(screen).contains { $0.contains("Initializing") })
+        // →: the name stays first, SERIAL NUMBER and NOT BEFORE come into view.
+        try await t.keys("Right")
+        screen = try await t.waitFor("← 1 ·", "SERIAL NUMBER", "NOT BEFORE", "e5dfb59150b2ba7f10", "8a516645c40ce76c2c")
+        #expect(Self.rows(screen).contains { $0.contains("Available") && $0.contains("true") && $0.contains("e5dfb59150b2ba7f10") })
 
         try await t.keys("C-c")
         try await EndToEndTests().expectRestored(t, exit: "0")

@@ -28,6 +28,11 @@ public struct ProxySyncStatus: Sendable {
     public init() {}
 
     public func status(forType typeURL: String) -> XdsTypeStatus? { types.first { $0.typeURL == typeURL } }
+
+    /// The SYNC cell of a proxy istiod does not list (`:pods`, `:xds`): it runs, but istiod's
+    /// sync status has no entry for it. Beside ``XdsTypeStatus/State``'s words, which the other
+    /// SYNC cells are made of.
+    public static let notInSyncz = "NOT IN SYNCZ"
 }
 
 public struct XdsTypeStatus: Sendable, Equatable {

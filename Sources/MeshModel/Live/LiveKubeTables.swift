@@ -24,7 +24,7 @@ extension LiveTables {
                 cell = syncCell(s)
             } else {
                 let proxied = pod.meshMode == .sidecar || pod.meshMode == .gateway || pod.meshMode == .waypoint
-                cell = proxied && syncz != nil ? "NOT IN SYNCZ" : "-"
+                cell = proxied && syncz != nil ? ProxySyncStatus.notInSyncz : "-"
             }
             table.rows[i].append(cell)
         }

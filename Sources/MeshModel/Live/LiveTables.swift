@@ -104,7 +104,7 @@ public enum LiveTables {
             table.rows.append([
                 id, s?.proxyType.isEmpty == false ? s!.proxyType : "-", c.address,
                 c.connectedAt.map { HumanDuration.format(seconds: now.timeIntervalSince($0)) } ?? "-",
-                s.map(syncCell) ?? "NOT IN SYNCZ", s?.istiod.isEmpty == false ? s!.istiod : "-",
+                s.map(syncCell) ?? ProxySyncStatus.notInSyncz, s?.istiod.isEmpty == false ? s!.istiod : "-",
             ])
         }
         return table

@@ -21,6 +21,8 @@ public enum MeshViews {
         return l.filter { !$0.value.isEmpty }
     }
 
+    /// A workload's ambient facts (its address, waypoint and HBONE or TCP: istioctl's default
+    /// columns) stay with its name on a narrow screen; NODE gives its width first.
     public static let workloads = TableViewSpec(
         name: "workloads", aliases: ["workload", "wl"], title: "Workloads", identityColumns: 2, nameColumn: 1,
         build: { data in
@@ -29,7 +31,7 @@ public enum MeshViews {
             var vt = ViewTable(ZtunnelViews.workloadTable(list, index: index), rowValues: list.map { .json($0.raw) })
             vt.rowLabels = list.map(labels)
             return vt
-        })
+        }).keeping(["POD NAME", "STATUS", "NAMESPACE", "ADDRESS", "WAYPOINT", "PROTOCOL"])
 
     public static let services = TableViewSpec(
         name: "services", aliases: ["service", "svc"], title: "Services", identityColumns: 2, nameColumn: 1,
@@ -47,12 +49,14 @@ public enum MeshViews {
             return ViewTable(ZtunnelViews.policyTable(list), rowValues: list.map { .json($0.raw) })
         })
 
+    /// The SPIFFE ID, whether it is valid and when it expires stay longest; the serial number
+    /// and NOT BEFORE give their width first (scrolled to with →).
     public static let certificates = TableViewSpec(
         name: "certificates", aliases: ["certs", "cert"], title: "Certificates", identityColumns: 3,
         build: { data in
             let index = try data.requireZtunnel()
             return ViewTable(ZtunnelViews.certificateTable(ZtunnelViews.certificateRows(ZtunnelViews.certificates(index)), now: data.clock))
-        })
+        }).keeping(["CERTIFICATE NAME", "STATUS", "VALID CERT", "NOT AFTER", "TYPE"])
 
     public static let connections = TableViewSpec(
         name: "connections", aliases: ["conn", "connection"], title: "Connections", identityColumns: 4,
@@ -81,17 +85,10 @@ public enum MeshViews {
     /// shown when istiod refused (``Forbidden/reachableProxies(_:)``).
     static let proxyColumns = ["NAME", "SYNC", "CDS", "LDS", "EDS", "RDS", "CLUSTER"]
 
-    /// A proxy behind istiod (`STALE (5m)`) or refusing its config (`ERROR`) is a problem.
-    /// `NOT SENT` is one only for the types every proxy must receive (CDS, LDS); for the
-    /// optional ones (ECDS, …) it is what every proxy shows, so it stays plain. SYNCED is calm.
+    /// `:proxies`' cells: a type column's state through ``StatusColors/xdsState(_:type:)`` (the
+    /// column is the type), any other cell as every view colours it.
     public static let syncRole: @Sendable (String, String) -> Role? = { column, value in
-        switch XdsTypeStatus.State(cell: value) {
-        case .stale?, .error?: return .statusError
-        case .notSent?: return column == "CDS" || column == "LDS" ? .statusWarn : nil
-        case .synced?: return .statusOK
-        case .unknown?, nil: break
-        }
-        return StatusColors.role(column, value)
+        StatusColors.xdsState(XdsTypeStatus.State(cell: value), type: column) ?? StatusColors.role(column, value)
     }
 
     /// Traffic edges from Prometheus metrics; a TREND sparkline of request (or byte) rates

@@ -67,11 +67,6 @@ public struct TableWidget: Sendable {
         return w
     }
 
-    /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
-    /// when space is short; then the widest columns shrink, but never below a readable
-    /// floor (16 cells, a quarter of a small window, or the header, for text; the whole value
-    /// for numbers up to 12); when even the floors do not fit, columns are dropped from the
-    /// right, so a narrow terminal shows fewer whole columns rather than every column cut to a stub.
     /// The columns a layout for `width` picks from: all, or without the wide-only ones when
     /// all do not fit (wide mode keeps them, to be scrolled to).
     public func candidateColumns(width: Int) -> [Int] {
@@ -84,6 +79,14 @@ public struct TableWidget: Sendable {
         return cols
     }
 
+    /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
+    /// when space is short; then columns shrink (those outside ``priority`` first, the widest
+    /// first), but never below a readable floor (16 cells, a quarter of a small window, or the
+    /// header, for text; the whole value for numbers up to 12); when even the floors do not
+    /// fit, columns are dropped from the right, so a narrow terminal shows fewer whole columns
+    /// rather than every column cut to a stub. The row's name, when it fits in half the width,
+    /// is whole if dropping columns outside ``priority`` makes it so (`:proxies` at 120
+    /// columns: NAME whole, ISTIOD and the ambient types scrolled to).
     public func layout(width: Int) -> [(column: Int, width: Int)] {
         var cols = candidateColumns(width: width)
         // Scrolled right: the most important column stays first, the others follow in table
@@ -115,16 +118,41 @@ public struct TableWidget: Sendable {
                 cols.removeLast()
             }
         }
+        // Scrolled, the columns scrolled to are what the user wants whole: all give alike.
+        var out = fit(cols, width: width, othersFirst: !scrolled, floor: floor)
+        // The row's name (the first of `priority`), when it fits in half the width, is shown
+        // whole before columns outside `priority` take its room: they go from the right
+        // (announced, scrolled to), but only when that makes the name whole; a name cut anyway
+        // (or longer than half the width, like an Envoy cluster's FQDN) keeps them.
+        if !scrolled, !wide, let name = priority.first(where: { cols.contains($0) }), widths[name] <= width / 2 {
+            var rest = cols
+            while (out.first { $0.column == name }?.width ?? 0) < widths[name], let i = rest.lastIndex(where: { !kept.contains($0) }) {
+                rest.remove(at: i)
+                let candidate = fit(rest, width: width, othersFirst: true, floor: floor)
+                if (candidate.first { $0.column == name }?.width ?? 0) >= widths[name] { out = candidate }
+            }
+        }
+        return out
+    }
+
+    /// Widths for `cols` in `width`: each at its natural width, then cut where they do not fit;
+    /// with `othersFirst` the columns outside ``priority`` give first (a mostly empty ISTIOD
+    /// column with a few long cells is cut before NAME), then the widest of all, never below `floor`.
+    private func fit(_ cols: [Int], width: Int, othersFirst: Bool, floor: (Int) -> Int) -> [(column: Int, width: Int)] {
         var w = cols.map { widths[$0] }
         let floors = cols.map(floor)
         var excess = w.reduce(0, +) + gap * max(0, cols.count - 1) - width
-        while excess > 0 {
-            // The widest column that can still give, cut down towards the next widest.
-            guard let widest = w.indices.filter({ w[$0] > floors[$0] }).max(by: { w[$0] < w[$1] }) else { break }
-            let second = w.indices.filter { $0 != widest }.map { w[$0] }.max() ?? floors[widest]
-            let cut = min(excess, w[widest] - floors[widest], max(1, w[widest] - second))
-            w[widest] -= cut
-            excess -= cut
+        let important = Set(priority)
+        for othersOnly in othersFirst ? [true, false] : [false] where excess > 0 {
+            let giving = w.indices.filter { !othersOnly || !important.contains(cols[$0]) }
+            while excess > 0 {
+                // The widest column that can still give, cut down towards the next widest.
+                guard let widest = giving.filter({ w[$0] > floors[$0] }).max(by: { w[$0] < w[$1] }) else { break }
+                let second = giving.filter { $0 != widest }.map { w[$0] }.max() ?? floors[widest]
+                let cut = min(excess, w[widest] - floors[widest], max(1, w[widest] - second))
+                w[widest] -= cut
+                excess -= cut
+            }
         }
         if excess > 0, let last = w.indices.last {
             // One column wider than the screen: it takes what there is.

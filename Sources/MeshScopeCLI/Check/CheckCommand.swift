@@ -107,10 +107,20 @@ public struct CheckCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        // On a cluster: the context's namespace unless -n/-A say otherwise, as istioctl
+        // analyze does (files alone have no context to take one from).
+        let inputs = CheckManifests.split(file)
+        var scoped = self
+        if inputs.dumps.isEmpty && (inputs.manifests.isEmpty || CheckManifests.hasClusterSource(source)) {
+            scoped.source = source.inContextNamespace()
+        }
+        try await scoped.evaluate(inputs)
+    }
+
+    func evaluate(_ inputs: (manifests: [String], dumps: [String])) async throws {
         let fixedNow = try clock.now.map { _ in try clock.date() }
         let dumpPolicy: MeshFactsCollector.Options.Dumps = dumps == "all" ? .all : dumps == "none" ? .none : .auto(limit: 200)
         let collectOptions = MeshFactsCollector.Options(dumps: dumpPolicy, statsInterval: statsInterval, concurrency: source.concurrency)
-        let inputs = CheckManifests.split(file)
         let manifests = inputs.manifests.isEmpty ? nil
             : ManifestFacts.load(paths: inputs.manifests, namespace: source.connection.namespace ?? "default", stdin: { (try? InputFile.read("-")) ?? [] })
         var facts: MeshFacts

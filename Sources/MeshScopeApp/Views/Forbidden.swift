@@ -44,7 +44,8 @@ enum Forbidden {
             kinds.append(f.qualifiedResource)
         }
         return kinds.compactMap { kind in
-            let hiding = cluster.refusals(hiding: kind, in: namespace)
+            // Every namespace shown: the cluster-wide refusal says it (refusals(hiding:) puts a namespace's first).
+            let hiding = namespace == nil ? cluster.forbidden.hiding(kind, in: nil) : cluster.refusals(hiding: kind, in: namespace)
             return hiding.first { $0.namespace == namespace } ?? hiding.first
         }
     }

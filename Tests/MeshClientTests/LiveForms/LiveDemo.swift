@@ -21,7 +21,9 @@ struct LiveDemo: Sendable {
         let dir = NSTemporaryDirectory() + "meshscope-live-\(UUID().uuidString.prefix(8))"
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let path = try demo.writeKubeconfig(path: dir + "/config")
+            // A context naming bookinfo, as a developer's would: a POD or host without `.NS` is
+            // there, and the mesh-wide commands start there too (-A for the whole mesh).
+            let path = try demo.writeKubeconfig(path: dir + "/config", namespace: DemoMesh.sidecarNamespace)
             let r = try await body(LiveDemo(demo: demo, kubeconfig: path))
             await demo.shutdown()
             try? FileManager.default.removeItem(atPath: dir)

@@ -181,14 +181,14 @@ extension TUICommand {
         let admin = AdminClient(mode, timeout: flags.timeoutSeconds ?? 30, maxConcurrent: 16)
         // `-A` asks for every namespace or nothing; otherwise a user who may not list every
         // namespace gets the context's namespace (and istiod's, when readable).
-        let prometheus: PrometheusMetrics?
-        do { prometheus = try await flags.prometheus.metrics(client: client, refresh: refresh, timeout: flags.timeoutSeconds) } catch {
+        let prometheus: PrometheusMetrics?, refused: ForbiddenAccess?
+        do { (prometheus, refused) = try await flags.prometheus.metrics(client: client, refresh: refresh, timeout: flags.timeoutSeconds) } catch {
             await admin.shutdown()
             await client.shutdown()
             throw error
         }
         let source = ClusterMeshSource(client: client, admin: admin, namespace: nil, fallbackNamespaces: flags.allNamespaces ? [] : nil,
-                                       syncTimeout: flags.timeoutSeconds ?? 60, prometheus: prometheus)
+                                       syncTimeout: flags.timeoutSeconds ?? 60, prometheus: prometheus, forbidden: refused.map { [$0] } ?? [])
         var info = source.info
         info.namespace = conn.namespace
         return LiveConnection(source: source, info: info, cluster: conn.clusterName, server: conn.server, applier: Applier(client: client)) {

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshDemo
 import MeshModel
 import MeshScopeCLI
 import Testing
@@ -13,14 +14,15 @@ extension LeastPrivilegeTests {
     static let podsEverywhere = "forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)"
     static let podsInIstioSystem = "forbidden: cannot list pods in istio-system (needs get/list on pods)"
 
-    /// `flows` lists pods in the context's namespace (bookinfo) when every namespace is
-    /// refused, says so in one line, and reads bookinfo's proxies; `-A` is refused outright.
+    /// `flows` starts in the context's namespace (bookinfo), as `-n bookinfo` would: it says
+    /// in one line that istio-system (the ztunnels) was refused, not the cluster-wide list
+    /// (read only to name peers elsewhere), and reads bookinfo's proxies; `-A` is refused outright.
     @Test func flowsReadTheContextNamespaceAndSayWhatWasRefused() async throws {
         let r = await MeshScopeMain.invoke(Self.user + ["flows", "--tail", "20", "-o", "json"])
         #expect(r.code == 0, "\(r.stderr)")
         let said = r.stderr.split(separator: "\n").filter { $0.contains("forbidden:") }
         #expect(said.count == 1, "\(r.stderr)")
-        #expect(said.first?.contains(Self.podsEverywhere) == true)
+        #expect(said.first?.contains(Self.podsEverywhere) == false)
         #expect(said.first?.contains(Self.podsInIstioSystem) == true)
         #expect(said.first?.hasSuffix("in bookinfo") == true, "\(r.stderr)")
         let flows = try #require(try JSONDocument(r.stdout).root["flows"]?.array)
@@ -70,5 +72,45 @@ extension LeastPrivilegeTests {
         for rule in FindingRules.all where rule.reads == [.kubeObjects] || rule.reads == [.upstreams] || rule.reads == [.configDumps] {
             #expect(reasons[rule.code] == Self.podsEverywhere, "\(rule.code): \(reasons[rule.code] ?? "evaluated")")
         }
+    }
+
+    /// `snapshot --summary` lists what was refused, one line per refusal the file records.
+    @Test func snapshotSummaryListsTheRefusals() async throws {
+        let path = NSTemporaryDirectory() + "meshscope-forbidden-\(UUID().uuidString.prefix(8)).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let taken = await MeshScopeMain.invoke(Self.user + ["snapshot", "-o", path, "--no-stats", "--rate-interval", "0"])
+        #expect(taken.code == 0, "\(taken.stderr)")
+        let summary = await MeshScopeMain.invoke(["snapshot", "--summary", path])
+        #expect(summary.code == 0, "\(summary.stderr)")
+        // What the file records, read from its kubernetes section.
+        let recorded = try JSONDocument(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).root["kubernetes"]?["forbidden"]?.array ?? []
+        #expect(!recorded.isEmpty)
+        #expect(summary.stdout.contains("\nForbidden:   \(recorded.count)\n"), "\(summary.stdout)")
+        let lines = summary.stdout.split(separator: "\n").drop { !$0.hasPrefix("Forbidden:") }.dropFirst()
+        #expect(lines.count == recorded.count, "\(summary.stdout)")
+        #expect(lines.contains { $0 == "  " + Self.podsInIstioSystem }, "\(summary.stdout)")
+        for f in recorded {
+            let verb = f["verb"]?.string ?? "", resource = f["resource"]?.string ?? "", ns = f["namespace"]?.string
+            #expect(lines.contains { line in line.hasPrefix("  forbidden: cannot \(verb) \(resource)") && (ns.map { line.contains(" in \($0) (") } ?? true) }, "\(f)")
+        }
+    }
+
+    /// `--prometheus svc/NS/NAME:PORT` the user may not reach (no `get services/proxy` in
+    /// istio-system) is refused before any query is sent.
+    @Test func prometheusBehindARefusedServiceProxyIsSaidUpFront() async throws {
+        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
+        let kubeconfig: String
+        do { kubeconfig = try demo.writeRestrictedKubeconfig(namespace: "bookinfo") } catch {
+            await demo.shutdown()
+            throw error
+        }
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+        let r = await MeshScopeMain.invoke(["connections", "--edges", "--refresh", "500ms", "--prometheus", "svc/istio-system/prometheus:9090", "--kubeconfig", kubeconfig])
+        let log = demo.api.requestLog
+        await demo.shutdown()
+        #expect(r.code == 1)
+        #expect(r.stderr.contains("prometheus svc/istio-system/prometheus:9090: forbidden: cannot get services/proxy in istio-system (needs get on services/proxy)"), "\(r.stderr)")
+        #expect(!log.contains { $0.contains("/services/prometheus:9090/proxy") }, "\(log.filter { $0.contains("services") })")
+        #expect(log.contains { $0.contains("selfsubjectaccessreviews") })
     }
 }

@@ -157,7 +157,7 @@ import Testing
                 #expect(Set(snap.pods.map(\.metadata.name)) == ["web-0", "db-0"])
                 await reopened.close()
                 let text = try String(contentsOfFile: path, encoding: .utf8)
-                #expect(text.contains(#""forbidden":[{"verb":"list","group":"","resource":"namespaces"}"#))
+                #expect(text.contains(#""forbidden":[{"verb":"list","group":"","resource":"namespaces","kind":"Namespace"}"#))
             }
         }
     }

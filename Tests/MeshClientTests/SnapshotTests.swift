@@ -116,7 +116,9 @@ import Testing
             ["ztunnel-config", "workload", zt],
             ["ztunnel-config", "service", zt],
             ["ztunnel-config", "policy", zt],
-            ["proxy-status"],
+            // Live, the context's namespace (bookinfo) unless -n/-A; a snapshot is read whole.
+            ["proxy-status", "-A"],
+            ["proxy-status", "-n", "bookinfo"],
             ["layers", "--from", pp, "--to", "reviews.bookinfo:9080"],
             ["layers", "--from", d.ref("bookinfo-ambient", "productpage-v1"), "--to", "reviews.bookinfo-ambient:9080"],
             ["diff", "--proxy", d.ref("bookinfo", "reviews-v1"), "--proxy", d.ref("bookinfo", "reviews-v2")],
@@ -156,7 +158,8 @@ import Testing
         try await Self.withDemo { d in
             try Self.seedMeshObjects(d)
             let file = d.dir + "/mesh.json"
-            let taken = await d.live(["snapshot", "-o", file, "--rate-interval", "0"])
+            // The context names bookinfo: -A for the whole mesh (a snapshot is read whole offline).
+            let taken = await d.live(["snapshot", "-A", "-o", file, "--rate-interval", "0"])
             #expect(taken.code == 0, "\(taken.stderr)")
             #expect(taken.stderr.contains("meshscope: wrote \(file) ("))
             #expect(taken.stdout.isEmpty)
@@ -246,7 +249,7 @@ import Testing
             try d.cluster.setFault(.garbage, pod: garbage.name, namespace: garbage.namespace)
             try d.cluster.setFault(.reset, pod: reset.name, namespace: reset.namespace)
             let file = d.dir + "/mesh.json"
-            let taken = await d.live(["snapshot", "-o", file, "--rate-interval", "0", "--request-timeout", "3s"])
+            let taken = await d.live(["snapshot", "-A", "-o", file, "--rate-interval", "0", "--request-timeout", "3s"])
             #expect(taken.code == 0, "\(taken.stderr)")
             #expect(taken.stderr.contains("meshscope: warning: not collected: bookinfo/\(broken.name) :15000/config_dump?include_eds: "))
             let index = try SnapshotIndex(bytes: try [UInt8](Data(contentsOf: URL(fileURLWithPath: file))), name: file)

@@ -126,3 +126,28 @@ extension ForbiddenViewTests {
         #expect(!text.contains("no pod labelled"))
     }
 }
+
+extension ForbiddenViewTests {
+    /// `:istio` quotes, per kind, the refusal for the namespace shown (its own, else the
+    /// cluster-wide one), whatever order the refusals came in; a kind read nowhere is a row
+    /// naming its KIND.
+    @Test func istioQuotesTheRefusalOfTheNamespaceShown() throws {
+        var snap = ClusterSnapshot()
+        func vs(_ ns: String?) -> ForbiddenAccess {
+            var f = ForbiddenAccess(verb: "list", group: "networking.istio.io", resource: "virtualservices", namespace: ns)
+            f.kind = "VirtualService"
+            return f
+        }
+        snap.forbidden = [vs("other"), vs(nil), vs("bookinfo")]
+        let own = Forbidden.istioKindsRefused(snap, in: "bookinfo")
+        #expect(own.map(\.message) == ["forbidden: cannot list virtualservices.networking.istio.io in bookinfo (needs get/list on virtualservices.networking.istio.io)"])
+        let elsewhere = Forbidden.istioKindsRefused(snap, in: "payments")
+        #expect(elsewhere.map(\.message) == ["forbidden: cannot list virtualservices.networking.istio.io in all namespaces (needs get/list on virtualservices.networking.istio.io cluster-wide)"])
+        #expect(Forbidden.istioKindsRefused(snap, in: nil).map(\.namespace) == [nil])
+        // Refused in one namespace first, then in the one shown: the one shown is quoted.
+        snap.forbidden = [vs("other"), vs("bookinfo")]
+        #expect(Forbidden.istioKindsRefused(snap, in: "bookinfo").map(\.namespace) == ["bookinfo"])
+        snap.forbidden = [vs(nil)]
+        #expect(Forbidden.istioRows(snap) == [["virtualservices.networking.istio.io", "VirtualService", "networking.istio.io", "forbidden"]])
+    }
+}

@@ -23,14 +23,16 @@ public struct DemoSetup: Sendable {
 
     /// Starts the demo (one replica, no generated services unless `options` says otherwise),
     /// makes `NSTemporaryDirectory()/PREFIX-RANDOM` and writes the kubeconfig there; if any
-    /// step fails, what was started is stopped before the error is thrown.
+    /// step fails, what was started is stopped before the error is thrown. The kubeconfig's
+    /// context names `namespace` when given (a developer's context), else none (an
+    /// administrator's: commands start mesh-wide).
     public static func start(_ prefix: String, _ options: DemoMesh.Options = .init(services: 0, replicas: 1),
-                             tickSeconds: Double = 0.1) async throws -> DemoSetup {
+                             tickSeconds: Double = 0.1, namespace: String? = nil) async throws -> DemoSetup {
         let demo = try await DemoCluster.start(options, tickSeconds: tickSeconds)
         let dir = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString.prefix(8))"
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            return DemoSetup(demo: demo, dir: dir, kubeconfig: try demo.writeKubeconfig(path: dir + "/config"))
+            return DemoSetup(demo: demo, dir: dir, kubeconfig: try demo.writeKubeconfig(path: dir + "/config", namespace: namespace))
         } catch {
             await demo.shutdown()
             try? FileManager.default.removeItem(atPath: dir)

@@ -46,10 +46,7 @@ public final class ClusterCache: Sendable {
         for r in catalog.resources where meshGroups.contains(r.group) && r.verbs.contains("watch") && r.verbs.contains("list") {
             wanted.append(r)
         }
-        let (checks, namespaces) = InformerPlan.questions(wanted, scope: scope)
-        let reviewer = AccessReviewer(client: client)
-        let answers = await reviewer.answers(checks: checks + proxyChecks(scope), namespaces: namespaces)
-        let plan = InformerPlan.plan(wanted, scope: scope, access: answers)
+        let (plan, answers) = await AccessPlanner.plan(client, wanted, scope: scope, checks: proxyChecks(scope))
         // Namespaces are cluster-scoped: with a namespace filter they are still listed (kubectl's -n does not hide them).
         let informers = plan.watches.map { Informer(client: client, resource: $0.resource, namespace: $0.namespace, pageSize: pageSize, watchTimeoutSeconds: watchTimeoutSeconds) }
         for i in informers { await i.start() }
@@ -77,9 +74,7 @@ public final class ClusterCache: Sendable {
     public func forbiddenReads() async -> [ForbiddenAccess] {
         var out = forbidden
         for i in informers {
-            if let e = await i.forbiddenError {
-                out.append(ForbiddenAccess(verb: "list", group: i.resource.group, resource: i.resource.name, namespace: i.namespace, serverMessage: e.status?.message ?? e.message))
-            }
+            if let e = await i.forbiddenError { out.append(ForbiddenAccess(listing: i.resource, namespace: i.namespace, refused: e)) }
         }
         return out
     }

@@ -10,6 +10,8 @@ public final class ClusterMeshSource: MeshSource {
     public let info: MeshSourceInfo
     let scope: InformerPlan.Scope
     public let prometheus: PrometheusMetrics?
+    /// Refused before the cache started (see ``init(client:admin:namespace:fallbackNamespaces:syncTimeout:prometheus:forbidden:)``).
+    let forbidden: [ForbiddenAccess]
     let syncTimeout: Double
     let cacheBox = CacheBox()
     let proxyMemo = ProxyMemo()
@@ -97,9 +99,12 @@ public final class ClusterMeshSource: MeshSource {
     ///     user may not list every namespace (nil: the context's namespace and istio-system;
     ///     empty: none, as `-A` asks for all or nothing).
     ///   - prometheus: where edges come from instead of the proxies' stats (nil: scraped).
+    ///   - forbidden: refusals learnt before the cache starts (a Prometheus found behind a
+    ///     service proxy the user may not use), reported with the cache's own.
     public init(client: KubeClient, admin: AdminClient, namespace: String?, fallbackNamespaces: [String]? = nil, syncTimeout: Double = 60,
-                prometheus: PrometheusMetrics? = nil) {
+                prometheus: PrometheusMetrics? = nil, forbidden: [ForbiddenAccess] = []) {
         self.client = client
+        self.forbidden = forbidden
         self.prometheus = prometheus
         self.adminClient = admin
         self.scope = namespace.map { .namespaces([$0]) }
@@ -124,7 +129,9 @@ public final class ClusterMeshSource: MeshSource {
     }
 
     public func cluster() async throws(MeshSourceError) -> ClusterSnapshot {
-        await (try startedCache()).snapshot()
+        var snap = await (try startedCache()).snapshot()
+        snap.forbidden += forbidden
+        return snap
     }
 
     /// From the pod informer alone, re-typing only pods whose resourceVersion changed, and

@@ -16,10 +16,7 @@ public enum ProxyDumps {
     /// lists the proxy (istioctl asks each istiod in turn).
     public static func connectedIstiod(name: String, namespace: String, in s: any MeshSource) async throws(MeshSourceError) -> MeshState.Proxy {
         let istiods = try await s.proxies().filter { $0.kind == .istiod }
-        guard let first = istiods.first else {
-            if let refused = try? await s.cluster().controlPlaneRefusal("istiod") { throw MeshSourceError(.unavailable, refused) }
-            throw MeshSourceError(.notFound, "no running istiod pod found (label app=istiod)")
-        }
+        guard let first = istiods.first else { throw await s.controlPlaneMissing(.istiod) }
         if istiods.count == 1 { return first }
         let proxyID = "\(name).\(namespace)"
         for i in istiods {

@@ -78,19 +78,23 @@ public final class DemoCluster: Sendable {
         if let p = mesh.pod(named: name, namespace: namespace) { admin.restart(pod: p) }
     }
 
-    /// A kubeconfig for the demo (context `meshscope-demo`, namespace bookinfo), written to
-    /// `path` or a new temporary file; returns the path.
-    public func writeKubeconfig(path: String? = nil) throws -> String {
+    /// A kubeconfig for the demo (context `meshscope-demo`), written to `path` or a new
+    /// temporary file; returns the path. Its context names no namespace unless `namespace`
+    /// is given: an administrator's context, so the TUI and the mesh-wide commands start on
+    /// every namespace (a context naming one starts there, as kubectl does).
+    public func writeKubeconfig(path: String? = nil, namespace: String? = nil) throws -> String {
         let file = path ?? NSTemporaryDirectory() + "meshscope-demo-\(api.port).kubeconfig"
-        let text = kubeconfigText(user: "demo", token: nil, namespace: DemoMesh.sidecarNamespace)
+        let text = kubeconfigText(user: "demo", token: nil, namespace: namespace)
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 
     /// The demo's kubeconfig: context `meshscope-demo` on the fake API server as `user`,
-    /// with a bearer `token` when given (else no credentials), starting in `namespace`.
-    func kubeconfigText(user: String, token: String?, namespace: String) -> String {
+    /// with a bearer `token` when given (else no credentials), starting in `namespace` (nil:
+    /// the context names none).
+    func kubeconfigText(user: String, token: String?, namespace: String?) -> String {
         let credentials = token.map { "\n    token: \($0)" } ?? " {}"
+        let namespaceLine = namespace.map { "\n    namespace: \($0)" } ?? ""
         return """
         apiVersion: v1
         kind: Config
@@ -105,8 +109,7 @@ public final class DemoCluster: Sendable {
         - name: meshscope-demo
           context:
             cluster: meshscope-demo
-            user: \(user)
-            namespace: \(namespace)
+            user: \(user)\(namespaceLine)
         current-context: meshscope-demo
 
         """

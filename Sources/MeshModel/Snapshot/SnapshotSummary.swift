@@ -1,7 +1,9 @@
 import Foundation
 
 /// What a snapshot holds, for `meshscope snapshot --summary`: when and where it was taken,
-/// object counts per kind, proxies per kind with the bytes of their responses, failures.
+/// object counts per kind, proxies per kind with the bytes of their responses, failures, and
+/// what the user was not allowed to read (one line per refusal, as `kubernetes.forbidden`
+/// records it).
 ///
 /// ```swift
 /// let s = try SnapshotSummary(index)
@@ -16,6 +18,8 @@ public struct SnapshotSummary: Sendable {
     /// Per proxy kind: how many, and bytes per response key.
     public var proxies: [(kind: String, count: Int, responses: [String: (count: Int, bytes: Int)])]
     public var failures: [SnapshotFailure]
+    /// The reads refused when it was taken (`kubernetes.forbidden`).
+    public var forbidden: [ForbiddenAccess]
     public var redactions: SnapshotRedactions
 
     public init(_ index: SnapshotIndex) throws(SnapshotFormatError) {
@@ -25,6 +29,7 @@ public struct SnapshotSummary: Sendable {
         failures = index.failures
         redactions = index.redactions
         let kube = try index.kubernetes()
+        forbidden = kube.forbidden
         objects = kube.objects.map { (kind: $0.key, count: $0.value.count) }.sorted { $0.kind < $1.kind }
         var byKind: [String: (count: Int, responses: [String: (count: Int, bytes: Int)])] = [:]
         for p in index.proxies {
@@ -80,6 +85,13 @@ public struct SnapshotSummary: Sendable {
         } else {
             out += "Failures:    \(failures.count)\n"
             for f in failures { out += "  \(f.description)\n" }
+        }
+        if forbidden.isEmpty {
+            out += "Forbidden:   none\n"
+        } else {
+            // The file's words may be the server's: made inert for the terminal.
+            out += "Forbidden:   \(forbidden.count)\n"
+            for f in forbidden { out += "  \(TerminalText.escaped(f.message))\(f.serverMessage.map { " (server: \(TerminalText.escaped($0)))" } ?? "")\n" }
         }
         return out
     }

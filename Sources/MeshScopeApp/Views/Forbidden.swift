@@ -35,19 +35,26 @@ enum Forbidden {
     }
 
     /// The Istio and Gateway API kinds refused in `namespace` (nil: everywhere), one refusal
-    /// per kind: `:istio` lists them beside the kinds read, and says them when it has none.
+    /// per kind, the one for that namespace (`namespace`'s own, else the cluster-wide one;
+    /// with nil, the cluster-wide one): `:istio` lists them beside the kinds read, and says
+    /// them when it has none.
     static func istioKindsRefused(_ cluster: ClusterSnapshot, in namespace: String?) -> [ForbiddenAccess] {
-        var seen = Set<String>()
-        return cluster.forbidden.filter { f in
-            ClusterCache.meshGroups.contains(f.group) && seen.insert(f.qualifiedResource).inserted
-                && !cluster.refusals(hiding: f.qualifiedResource, in: namespace).isEmpty
+        var kinds: [String] = []
+        for f in cluster.forbidden where ClusterCache.meshGroups.contains(f.group) && !kinds.contains(f.qualifiedResource) {
+            kinds.append(f.qualifiedResource)
+        }
+        return kinds.compactMap { kind in
+            // Every namespace shown: the cluster-wide refusal says it (refusals(hiding:) puts a namespace's first).
+            let hiding = namespace == nil ? cluster.forbidden.hiding(kind, in: nil) : cluster.refusals(hiding: kind, in: namespace)
+            return hiding.first { $0.namespace == namespace } ?? hiding.first
         }
     }
 
-    /// `:istio`'s rows for the kinds refused and not read anywhere: COUNT says `forbidden`.
+    /// `:istio`'s rows for the kinds refused and not read anywhere: KIND as discovery named
+    /// it (the refusal carries it), COUNT says `forbidden`.
     static func istioRows(_ cluster: ClusterSnapshot) -> [[String]] {
         istioKindsRefused(cluster, in: nil).filter { cluster.meshObjects[$0.qualifiedResource] == nil }.map { f in
-            [f.qualifiedResource, "", f.group, "forbidden"]
+            [f.qualifiedResource, f.kind ?? "", f.group, "forbidden"]
         }
     }
 

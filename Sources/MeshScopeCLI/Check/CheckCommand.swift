@@ -26,7 +26,9 @@ public struct CheckCommand: AsyncParsableCommand {
             dumps, syncz). Otherwise reads Kubernetes objects, istiod's sync state, every Envoy's /clusters and two stats \
             reads (--stats-interval apart), ztunnel state and metrics, and config dumps (all of \
             them with --dumps all; by default only when the mesh has at most 200 Envoys). A rule \
-            whose inputs the source lacks is listed as not evaluated, with the reason. Exit \
+            whose inputs the source lacks is listed as not evaluated, with the reason. On a \
+            cluster, without -n or -A, the findings are those of the kubeconfig context's \
+            namespace when it names one (as istioctl analyze), else of every namespace. Exit \
             status: 0 when no finding is at or above --fail-on (default error), 3 when there is \
             one, 1 when the source cannot be read, 2 for usage errors. docs/findings.md lists \
             every rule.
@@ -107,10 +109,20 @@ public struct CheckCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        // On a cluster: the context's namespace unless -n/-A say otherwise, as istioctl
+        // analyze does (files alone have no context to take one from).
+        let inputs = CheckManifests.split(file)
+        var scoped = self
+        if inputs.dumps.isEmpty && (inputs.manifests.isEmpty || CheckManifests.hasClusterSource(source)) {
+            scoped.source = source.inContextNamespace()
+        }
+        try await scoped.evaluate(inputs)
+    }
+
+    func evaluate(_ inputs: (manifests: [String], dumps: [String])) async throws {
         let fixedNow = try clock.now.map { _ in try clock.date() }
         let dumpPolicy: MeshFactsCollector.Options.Dumps = dumps == "all" ? .all : dumps == "none" ? .none : .auto(limit: 200)
         let collectOptions = MeshFactsCollector.Options(dumps: dumpPolicy, statsInterval: statsInterval, concurrency: source.concurrency)
-        let inputs = CheckManifests.split(file)
         let manifests = inputs.manifests.isEmpty ? nil
             : ManifestFacts.load(paths: inputs.manifests, namespace: source.connection.namespace ?? "default", stdin: { (try? InputFile.read("-")) ?? [] })
         var facts: MeshFacts

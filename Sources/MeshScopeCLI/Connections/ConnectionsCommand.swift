@@ -50,7 +50,9 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let interval = ConnectionOptions.DurationText.seconds(refresh) ?? 2
-        let namespace = connection.allNamespaces ? nil : connection.namespace
+        // The context's namespace unless -n/-A say otherwise.
+        let source = self.source.inContextNamespace()
+        let namespace = source.connection.allNamespaces ? nil : source.connection.namespace
         let concurrency = source.concurrency
         try await source.withSource(adminTimeout: max(1, min(10, interval * 2)), refresh: interval) { src in
             if let state = try src.recordedState() {

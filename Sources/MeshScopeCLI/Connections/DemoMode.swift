@@ -59,18 +59,6 @@ enum DemoMode {
         return out
     }
 
-    /// The demo's TUI opens on the whole mesh (its sidecar, ambient and control-plane
-    /// namespaces): its kubeconfig names `bookinfo` for `get` and friends, and the TUI would
-    /// otherwise start there as it does in a context's namespace. `--demo-user NS` starts in NS,
-    /// as a namespace-scoped user would; `-n`/`-A` given are kept.
-    static func allNamespaces(_ args: Arguments, _ rest: [String]) -> [String] {
-        guard args.user == nil else { return [] }
-        let chosen = rest.contains { a in
-            a == "-A" || a == "--all-namespaces" || a == "-n" || a == "--namespace" || a.hasPrefix("--namespace=") || (a.hasPrefix("-n") && !a.hasPrefix("--"))
-        }
-        return chosen ? [] : ["-A"]
-    }
-
     static func run(_ args: Arguments, run: ([String]) async -> Int32) async -> Int32 {
         let console = Console.current
         let cluster: DemoCluster
@@ -119,7 +107,9 @@ enum DemoMode {
         // Decided on the arguments as they will be parsed (source options may precede the command).
         let rest = ArgumentOrder.normalize(args.rest)
         let tui = rest.first.map { $0 == "tui" || $0.hasPrefix("-") } ?? true
-        let code = await run(rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] + allNamespaces(args, rest) : []))
+        // The demo's context names no namespace (an administrator's): the TUI and the
+        // mesh-wide commands open on every namespace; `--demo-user NS`'s names NS and starts there.
+        let code = await run(rest + ["--kubeconfig", kubeconfig] + (tui ? ["--source-label", "demo"] : []))
         await cluster.shutdown()
         return code
     }

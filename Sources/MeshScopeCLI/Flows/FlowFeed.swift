@@ -19,6 +19,9 @@ enum FlowFeed {
     }
 
     static func run(_ options: FlowOptions, onFlow: (Flow) -> Void, onTick: (() -> Void)? = nil) async throws -> Result {
+        var options = options
+        // Live: the context's namespace unless -n/-A say otherwise (a file is read whole).
+        if options.file == nil { options.connection = options.connection.inContextNamespace() }
         let filter = try options.filter()
         if let file = options.file {
             var ingest = FlowIngest()
@@ -144,20 +147,17 @@ enum FlowFeed {
             scope = .all(fallback: [client.connection.namespace, controlPlane])
         }
         let resources = [try await client.resource("pods"), try await client.resource("services")]
-        let questions = InformerPlan.questions(resources, scope: scope)
-        var checks = questions.checks, namespaces = questions.namespaces
-        if let namespace, !namespaces.contains(namespace) { namespaces.append(namespace) }
-        if scope.wantsAll { checks.append(AccessCheck(verb: "get", group: "", resource: "pods/log", namespace: nil)) }
+        let logs = scope.wantsAll ? [AccessCheck(verb: "get", group: "", resource: "pods/log", namespace: nil)] : []
         var out = Readable()
-        out.access = await AccessReviewer(client: client).answers(checks: checks, namespaces: namespaces)
-        let plan = InformerPlan.plan(resources, scope: scope, access: out.access)
+        let (plan, access) = await AccessPlanner.plan(client, resources, scope: scope, checks: logs, namespaces: namespace.map { [$0] } ?? [])
+        out.access = access
         out.forbidden = plan.forbidden
         var podsEverywhere = false
         for w in plan.watches {
             var items: [JSONValue] = []
             do { items = try await client.listAll(w.resource, namespace: w.namespace).items } catch {
                 guard error.kind == .forbidden else { throw error }
-                out.forbidden.append(ForbiddenAccess(verb: "list", group: w.resource.group, resource: w.resource.name, namespace: w.namespace, serverMessage: error.status?.message))
+                out.forbidden.append(ForbiddenAccess(listing: w.resource, namespace: w.namespace, refused: error))
                 continue
             }
             if w.resource.name == "pods" {

@@ -65,6 +65,24 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
         }
     }
 
+    /// These flags as a command on a cluster reads them: with neither `-n` nor `-A`, `-n` is
+    /// the context's namespace when the context names one (in a pod: the service account's),
+    /// as kubectl and `istioctl analyze` do; otherwise (`-n`, `-A`, a context without a
+    /// namespace, a kubeconfig that cannot be read) they are unchanged, so a context that
+    /// names no namespace stays mesh-wide.
+    ///
+    /// ```swift
+    /// // context `dev` names namespace shop:
+    /// try ConnectionOptions.parse(["--context", "dev"]).inContextNamespace().namespace   // "shop"
+    /// try ConnectionOptions.parse(["--context", "dev", "-A"]).inContextNamespace().namespace   // nil
+    /// ```
+    public func inContextNamespace(environment: KubeconfigLoader.Environment = .process) -> ConnectionOptions {
+        guard !allNamespaces, namespace == nil, let named = startNamespace(environment: environment) else { return self }
+        var scoped = self
+        scoped.namespace = named
+        return scoped
+    }
+
     /// Resolves the kubeconfig (or in-cluster) connection.
     public func connection(environment: KubeconfigLoader.Environment = .process) throws(CLIError) -> ClusterConnection {
         do {

@@ -73,10 +73,14 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
         return auth
     }
 
-    /// The Prometheus edges come from, as these flags ask: nil for `scrape`, or for `auto`
-    /// when none is given or found. `--metrics-source prometheus` without one found is an error.
-    func metrics(client: KubeClient, refresh: Double, timeout: Double?) async throws(CLIError) -> PrometheusMetrics? {
-        if metricsSource == .scrape { return nil }
+    /// The Prometheus edges come from, as these flags ask, and the refusal of one found but
+    /// not readable: `metrics` is nil for `scrape`, or for `auto` when none is given or found,
+    /// or when the one found is behind a service proxy the user may not use (`refused` says
+    /// so; the proxies are scraped instead). `--metrics-source prometheus` without one found,
+    /// and a `--prometheus svc/…` (or `--metrics-source prometheus`) the user may not reach,
+    /// are errors, said before any query.
+    func metrics(client: KubeClient, refresh: Double, timeout: Double?) async throws(CLIError) -> (metrics: PrometheusMetrics?, refused: ForbiddenAccess?) {
+        if metricsSource == .scrape { return (nil, nil) }
         let target: PrometheusTarget
         if let url {
             do { target = try PrometheusTarget.parse(url) } catch { throw CLIError(.usage, error.message) }
@@ -85,7 +89,12 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
         } else if metricsSource == .prometheus {
             throw CLIError(.unavailable, "no Prometheus found (no \"prometheus\" Service in \(PrometheusDiscovery.namespaces.joined(separator: ", "))): give --prometheus URL or svc/NAMESPACE/NAME:PORT")
         } else {
-            return nil
+            return (nil, nil)
+        }
+        // Reviewed with the other access questions (the answers are cached per context).
+        if let refused = await target.refusal(client) {
+            if url != nil || metricsSource == .prometheus { throw CLIError(.unavailable, "prometheus \(target): \(refused.message)") }
+            return (nil, refused)
         }
         let prom: PrometheusClient
         do {
@@ -98,6 +107,6 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
             throw CLIError(.unavailable, "\(error)")
         }
         let scrape = ConnectionOptions.DurationText.seconds(scrapeInterval) ?? 15
-        return PrometheusMetrics(client: prom, queries: PromQL(scrapeInterval: scrape, refresh: refresh))
+        return (PrometheusMetrics(client: prom, queries: PromQL(scrapeInterval: scrape, refresh: refresh)), nil)
     }
 }

@@ -33,6 +33,17 @@ struct SourceOptions: ParsableArguments, Sendable {
         connection.namespace ?? source.info.namespace
     }
 
+    /// These flags as a command that covers the mesh (check, snapshot, connections,
+    /// proxy-status) reads them: on a cluster, in the context's namespace unless `-n`/`-A`
+    /// say otherwise (``ConnectionOptions/inContextNamespace(environment:)``); a snapshot file
+    /// is read whole, as it was taken.
+    func inContextNamespace() -> SourceOptions {
+        guard snapshot == nil else { return self }
+        var scoped = self
+        scoped.connection = connection.inContextNamespace()
+        return scoped
+    }
+
     /// Opens the source, runs `body`, always closes it; source errors become one-line CLI errors.
     /// `adminTimeout` is the per-request default when `--request-timeout` is not given (30 s).
     /// `refresh` (polling commands only) attaches the Prometheus the flags name or discovery finds.
@@ -50,15 +61,20 @@ struct SourceOptions: ParsableArguments, Sendable {
             let mode: AdminClient.Mode = connection.adminURL.map { .direct($0) } ?? .apiServerProxy(client)
             let admin = AdminClient(mode, timeout: connection.timeoutSeconds ?? adminTimeout ?? 30, maxConcurrent: concurrency)
             var prometheus: PrometheusMetrics?
+            var refused: [ForbiddenAccess] = []
             if let refresh {
-                do { prometheus = try await connection.prometheus.metrics(client: client, refresh: refresh, timeout: connection.timeoutSeconds) } catch {
+                do {
+                    let chosen = try await connection.prometheus.metrics(client: client, refresh: refresh, timeout: connection.timeoutSeconds)
+                    prometheus = chosen.metrics
+                    refused = chosen.refused.map { [$0] } ?? []
+                } catch {
                     await admin.shutdown()
                     throw error
                 }
             }
             let source = ClusterMeshSource(client: client, admin: admin, namespace: namespaceFilter, fallbackNamespaces: connection.allNamespaces ? [] : nil,
                                            syncTimeout: connection.timeoutSeconds ?? 60,
-                                           prometheus: prometheus)
+                                           prometheus: prometheus, forbidden: refused)
             do {
                 let result = try await body(source)
                 await source.close()

@@ -34,9 +34,6 @@ public struct ProxyStatusCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    /// `-n/--namespace`: only proxies of this namespace (and the namespace of a POD without `.NS`).
-    var namespace: String? { source.connection.namespace }
-
     @Option(name: .long, help: ArgumentHelp("istiod's /debug/connections, for ADDRESS and CONNECTED in -o wide. Repeatable.", valueName: "path"))
     var connections: [String] = []
 
@@ -58,15 +55,15 @@ public struct ProxyStatusCommand: AsyncParsableCommand {
         // One (name, syncz bytes) per istiod, and their /debug/connections.
         var syncz: [(name: String, display: String, bytes: [UInt8])] = []
         var conns: [(display: String, bytes: [UInt8])] = []
+        // Live: the context's namespace unless -n/-A say otherwise; files: -n alone.
+        let source = file.isEmpty ? self.source.inContextNamespace() : self.source
+        let namespace = source.connection.namespace
         if file.isEmpty {
             let wide = output.output == .wide
             (syncz, conns) = try await source.withSource { s in
                 let istiods = try await s.proxies(.istiod)
-                guard !istiods.isEmpty else {
-                    // istio-system's pods refused: say so, not "no istiod".
-                    if let refused = try? await s.cluster().controlPlaneRefusal("istiod") { throw CLIError(.unavailable, refused) }
-                    throw CLIError(.badInput, "no running istiod pod found (label app=istiod)")
-                }
+                // istio-system's pods refused: say so, not "no istiod".
+                guard !istiods.isEmpty else { throw CLIError(controlPlane: await s.controlPlaneMissing(.istiod)) }
                 var syncz: [(name: String, display: String, bytes: [UInt8])] = []
                 var conns: [(display: String, bytes: [UInt8])] = []
                 for i in istiods {

@@ -22,7 +22,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         Never collected: Secrets, private keys (redacted as Envoy redacts them), credential-like env values, \
         kubeconfig credentials. See docs/snapshot-format.md.
         The file is written to a temporary name and renamed when complete; a name ending in .gz is gzip-compressed; \
-        -o - writes to stdout. Without -n every namespace is covered (ztunnel and istiod are always collected).
+        -o - writes to stdout. Without -n or -A the kubeconfig context's namespace is covered when it names one, else every \
+        namespace; -A covers every namespace (ztunnel and istiod are always collected).
         Examples:
           meshscope snapshot -o mesh.json.gz
           meshscope snapshot -n bookinfo --proxies app=productpage --no-stats -o pp.json
@@ -76,6 +77,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         if let text = proxies {
             do { selector = try LabelSelector.parse(text) } catch { throw CLIError(.usage, error.message) }
         }
+        // The context's namespace unless -n/-A say otherwise (istiod and the ztunnels always).
+        let source = self.source.inContextNamespace()
         let connection = source.connection
         let options = SnapshotOptions(
             namespaces: connection.allNamespaces ? nil : connection.namespace.map { [$0] },

@@ -1,3 +1,5 @@
+import MeshClient
+
 /// Errors a command reports as one line on stderr, with an exit code.
 ///
 /// ```
@@ -11,6 +13,12 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
+    }
+
+    /// A needed istiod or ztunnel missing (``MeshSource/controlPlaneMissing(_:)``): refused
+    /// is `unavailable`, none running is bad input (exit 1 either way).
+    init(controlPlane e: MeshSourceError) {
+        self.init(e.kind == .unavailable ? .unavailable : .badInput, e.message)
     }
 
     /// Bad input from a file: `FILE: message`.

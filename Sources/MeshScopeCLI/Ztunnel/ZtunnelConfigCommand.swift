@@ -90,11 +90,8 @@ struct ZtunnelDumpOptions: ParsableArguments {
             }
             return PodReference(name: z.name, namespace: z.namespace)
         }
-        guard let z = ztunnels.first else {
-            // istio-system's pods refused: say so, not "no ztunnel".
-            if let refused = try? await source.cluster().controlPlaneRefusal("ztunnel") { throw CLIError(.unavailable, refused) }
-            throw CLIError(.badInput, "no running ztunnel pod found (label app=ztunnel)")
-        }
+        // istio-system's pods refused: say so, not "no ztunnel".
+        guard let z = ztunnels.first else { throw CLIError(controlPlane: await source.controlPlaneMissing(.ztunnel)) }
         return PodReference(name: z.name, namespace: z.namespace)
     }
 }

@@ -18,7 +18,9 @@ struct LiveDemo: Sendable {
     let kubeconfig: String
 
     static func with<T>(_ options: DemoMesh.Options = .init(services: 0, replicas: 1), _ body: (LiveDemo) async throws -> T) async throws -> T {
-        let setup = try await DemoSetup.start("meshscope-live", options)
+        // A context naming bookinfo, as a developer's would: a POD or host without `.NS` is
+        // there, and the mesh-wide commands start there too (-A for the whole mesh).
+        let setup = try await DemoSetup.start("meshscope-live", options, namespace: DemoMesh.sidecarNamespace)
         do {
             let r = try await body(LiveDemo(demo: setup.demo, kubeconfig: setup.kubeconfig))
             await setup.stop()

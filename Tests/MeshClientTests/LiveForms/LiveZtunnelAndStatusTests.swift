@@ -61,7 +61,7 @@ extension LiveForms {
 
         @Test func proxyStatusReadsEveryIstiodsSyncz() async throws {
             try await LiveDemo.with { d in
-                let r = await d.run(["proxy-status", "-v", "1"])
+                let r = await d.run(["proxy-status", "-A", "-v", "1"])
                 #expect(r.code == 0, "\(r.stderr)")
                 let rows = tableRows(r.stdout)
                 #expect(rows.first?.first == "NAME")

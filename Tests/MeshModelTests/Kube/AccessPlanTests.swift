@@ -139,3 +139,19 @@ import Testing
         #expect(list.hiding("services", in: nil).isEmpty)
     }
 }
+
+extension AccessPlanTests {
+    /// A refusal planned over a discovered kind names it (`:istio`'s KIND), and keeps it
+    /// through the snapshot's form; the kind does not make it another refusal.
+    @Test func plannedRefusalNamesItsKind() throws {
+        var access = AccessAnswers()
+        access.namespaces["shop"] = NamespaceRules(rules: [])
+        let plan = InformerPlan.plan([Self.vs], scope: .namespaces(["shop"]), access: access)
+        let refused = try #require(plan.forbidden.first)
+        #expect(refused.kind == "VirtualService")
+        #expect(refused == ForbiddenAccess(verb: "list", group: "networking.istio.io", resource: "virtualservices", namespace: "shop"))
+        let back = try #require(ForbiddenAccess(try JSONDocument(bytes: refused.tree.compactJSON()).root))
+        #expect(back.kind == "VirtualService")
+        #expect(back == refused)
+    }
+}

@@ -16,6 +16,9 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
     public var namespace: String?
     /// The server's own words, when a request (not a review) was refused.
     public var serverMessage: String?
+    /// The kind as discovery names it (`VirtualService`), when the refusal came from a plan
+    /// over discovered kinds: `:istio` names a kind it could not list.
+    public var kind: String?
 
     public init(verb: String, group: String, resource: String, namespace: String?, serverMessage: String? = nil) {
         self.verb = verb
@@ -48,6 +51,19 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// One refusal whether or not it names its kind (``kind`` labels ``resource``, which says it).
+    public static func == (a: ForbiddenAccess, b: ForbiddenAccess) -> Bool {
+        (a.verb, a.group, a.resource, a.namespace, a.serverMessage) == (b.verb, b.group, b.resource, b.namespace, b.serverMessage)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(verb)
+        h.combine(group)
+        h.combine(resource)
+        h.combine(namespace)
+        h.combine(serverMessage)
+    }
+
     /// Kinds that live outside namespaces among those meshscope reads.
     var clusterScoped: Bool { group.isEmpty && (resource == "namespaces" || resource == "nodes") }
 
@@ -56,6 +72,7 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
         var o: [(String, JSONTree)] = [("verb", .string(verb)), ("group", .string(group)), ("resource", .string(resource))]
         if let namespace { o.append(("namespace", .string(namespace))) }
         if let serverMessage { o.append(("message", .string(serverMessage))) }
+        if let kind { o.append(("kind", .string(kind))) }
         return .object(JSONObject(o))
     }
 
@@ -63,6 +80,7 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
     public init?(_ v: JSONValue) {
         guard let verb = v["verb"]?.string, let resource = v["resource"]?.string else { return nil }
         self.init(verb: verb, group: v["group"]?.string ?? "", resource: resource, namespace: v["namespace"]?.string, serverMessage: v["message"]?.string)
+        kind = v["kind"]?.string
     }
 }
 

@@ -72,7 +72,11 @@ public struct InformerPlan: Sendable, Equatable {
     static func refusal(_ r: APIResource, namespace: String?, _ access: AccessAnswers) -> ForbiddenAccess? {
         for verb in ["list", "watch"] {
             let check = AccessCheck(verb: verb, group: r.group, resource: r.name, namespace: namespace)
-            if access.allows(check) == false { return ForbiddenAccess(check) }
+            if access.allows(check) == false {
+                var refused = ForbiddenAccess(check)
+                refused.kind = r.kind
+                return refused
+            }
         }
         return nil
     }

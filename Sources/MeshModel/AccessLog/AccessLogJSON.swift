@@ -104,14 +104,21 @@ enum AccessLogJSON {
         var end: UnsafeMutableBufferPointer<Int>
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<AccessLogEntry, AccessLogRejection> {
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fields: AccessLogFields = .all) -> Result<AccessLogEntry, AccessLogRejection> {
+        var entry = AccessLogEntry(format: .envoyJSON)
+        if let rejection = read(b, start, end, fields, &entry) { return .failure(rejection) }
+        return .success(entry)
+    }
+
+    /// The line into `entry` (a fresh one), with the descriptive `fields` asked for, or why not.
+    static func read(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fields: AccessLogFields, _ entry: inout AccessLogEntry) -> AccessLogRejection? {
         let n = Key.allCases.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * n) { mem in
             mem.initialize(repeating: 0)
             let slots = Slots(kind: UnsafeMutableBufferPointer(rebasing: mem[0..<n]), start: UnsafeMutableBufferPointer(rebasing: mem[n..<(2 * n)]),
                               end: UnsafeMutableBufferPointer(rebasing: mem[(2 * n)...]))
-            guard scan(b, start, end, slots) else { return generic(b, start, end) }
-            return fill(FastValues(b: b, slots: slots))
+            guard scan(b, start, end, slots) else { return generic(b, start, end, fields, &entry) }
+            return fill(FastValues(b: b, slots: slots), fields, &entry)
         }
     }
 
@@ -280,48 +287,57 @@ enum AccessLogJSON {
     }
 
     /// The line through the generic decoder: the reference the fast path agrees with.
-    static func generic(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<AccessLogEntry, AccessLogRejection> {
-        let doc: JSONDocument
-        do { doc = try JSONDocument(bytes: Array(b[start..<end])) } catch { return .failure(.badJSON) }
-        guard doc.root.isObject else { return .failure(.unknownFormat) }
-        return fill(TreeValues(root: doc.root))
+    static func generic(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, fields: AccessLogFields = .all) -> Result<AccessLogEntry, AccessLogRejection> {
+        var entry = AccessLogEntry(format: .envoyJSON)
+        if let rejection = generic(b, start, end, fields, &entry) { return .failure(rejection) }
+        return .success(entry)
     }
 
-    /// The entry a JSON line's values make: ztunnel's (scope `access`, or `src.addr`) or Envoy's.
-    static func fill(_ v: some Values) -> Result<AccessLogEntry, AccessLogRejection> {
+    static func generic(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fields: AccessLogFields, _ entry: inout AccessLogEntry) -> AccessLogRejection? {
+        let doc: JSONDocument
+        do { doc = try JSONDocument(bytes: Array(b[start..<end])) } catch { return .badJSON }
+        guard doc.root.isObject else { return .unknownFormat }
+        return fill(TreeValues(root: doc.root), fields, &entry)
+    }
+
+    /// The entry a JSON line's values make: ztunnel's (scope `access`, or `src.addr`) or
+    /// Envoy's, with the descriptive `fields` asked for.
+    static func fill(_ v: some Values, _ fields: AccessLogFields, _ entry: inout AccessLogEntry) -> AccessLogRejection? {
+        /// The value, when `fields` asks for it.
+        func str(_ k: Key, _ f: AccessLogFields) -> String? { fields.contains(f) ? v.str(k) : nil }
         if v.isAccessScope() || v.has(.srcAddr) {
-            var entry = AccessLogEntry(format: .ztunnel)
-            entry.startTime = v.str(.time) ?? v.str(.timestamp)
+            entry.format = .ztunnel
+            if fields.contains(.startTime) { entry.startTime = v.str(.time) ?? v.str(.timestamp) }
             entry.message = v.str(.message) ?? v.str(.msg)
             AccessLogParser.fillZtunnel(&entry) { name in Key.byName[name].flatMap { v.str($0) } }
-            return .success(entry)
+            return nil
         }
-        guard v.has(.responseCode) || v.has(.upstreamCluster) || v.has(.startTime) else { return .failure(.unknownFormat) }
-        var entry = AccessLogEntry(format: .envoyJSON)
-        entry.startTime = v.str(.startTime)
+        guard v.has(.responseCode) || v.has(.upstreamCluster) || v.has(.startTime) else { return .unknownFormat }
+        entry.format = .envoyJSON
+        entry.startTime = str(.startTime, .startTime)
         entry.method = v.str(.method)
         entry.path = v.str(.path)
-        entry.protocolName = v.str(.protocolName)
+        entry.protocolName = str(.protocolName, .protocolName)
         entry.status = v.int(.responseCode)
         if let f = v.str(.responseFlags) { entry.flags = ResponseFlag.parse(f) }
-        entry.responseCodeDetails = v.str(.responseCodeDetails)
-        entry.connectionTerminationDetails = v.str(.connectionTerminationDetails)
-        entry.upstreamTransportFailureReason = v.str(.upstreamTransportFailureReason)
+        entry.responseCodeDetails = str(.responseCodeDetails, .responseCodeDetails)
+        entry.connectionTerminationDetails = str(.connectionTerminationDetails, .connectionTerminationDetails)
+        entry.upstreamTransportFailureReason = str(.upstreamTransportFailureReason, .upstreamTransportFailureReason)
         entry.bytesReceived = v.int(.bytesReceived)
         entry.bytesSent = v.int(.bytesSent)
         entry.durationMs = v.int(.duration)
-        entry.upstreamServiceTimeMs = v.int(.upstreamServiceTime)
-        entry.forwardedFor = v.str(.forwardedFor)
-        entry.userAgent = v.str(.userAgent)
+        if fields.contains(.upstreamServiceTime) { entry.upstreamServiceTimeMs = v.int(.upstreamServiceTime) }
+        entry.forwardedFor = str(.forwardedFor, .forwardedFor)
+        entry.userAgent = str(.userAgent, .userAgent)
         entry.requestID = v.str(.requestID)
         entry.authority = v.str(.authority)
         entry.upstreamHost = v.str(.upstreamHost)
         entry.upstreamCluster = v.str(.upstreamCluster)
-        entry.upstreamLocalAddress = v.str(.upstreamLocalAddress)
+        entry.upstreamLocalAddress = str(.upstreamLocalAddress, .upstreamLocalAddress)
         entry.downstreamLocalAddress = v.str(.downstreamLocalAddress)
         entry.downstreamRemoteAddress = v.str(.downstreamRemoteAddress)
-        entry.requestedServerName = v.str(.requestedServerName)
-        entry.routeName = v.str(.routeName)
-        return .success(entry)
+        entry.requestedServerName = str(.requestedServerName, .requestedServerName)
+        entry.routeName = str(.routeName, .routeName)
+        return nil
     }
 }

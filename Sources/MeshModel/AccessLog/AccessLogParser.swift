@@ -35,42 +35,49 @@ public enum AccessLogParser {
         line.withUnsafeBufferPointer { parse(buffer: $0) }
     }
 
-    public static func parse(buffer b: UnsafeBufferPointer<UInt8>) -> Result<AccessLogEntry, AccessLogRejection> {
+    /// The line's entry, with only the descriptive `fields` asked for (``AccessLogFields``).
+    public static func parse(buffer b: UnsafeBufferPointer<UInt8>, fields: AccessLogFields = .all) -> Result<AccessLogEntry, AccessLogRejection> {
+        var entry = AccessLogEntry(format: .envoyText)
+        if let rejection = read(b, fields: fields, into: &entry) { return .failure(rejection) }
+        return .success(entry)
+    }
+
+    /// Parses the line into `entry` (a fresh one) or says why not: ``FlowIngest`` moves the
+    /// entry into its flow from here, where a `Result` would cost a copy of two dozen fields.
+    static func read(_ b: UnsafeBufferPointer<UInt8>, fields: AccessLogFields, into entry: inout AccessLogEntry) -> AccessLogRejection? {
         var end = b.count
         while end > 0, b[end - 1] == 0x0A || b[end - 1] == 0x0D || b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
         var start = 0
         while start < end, b[start] == 0x20 { start += 1 }
-        guard start < end else { return .failure(.unknownFormat) }
-        var receivedAt: String?
+        guard start < end else { return .unknownFormat }
+        var receivedAt: Range<Int>?
         if let (ts, next) = timestampPrefix(b, start, end) {
             receivedAt = ts
             start = next
-            guard start < end else { return .failure(.truncated) }
+            guard start < end else { return .truncated }
         }
-        var result: Result<AccessLogEntry, AccessLogRejection>
+        let rejection: AccessLogRejection?
         switch b[start] {
-        case UInt8(ascii: "["): result = envoyText(b, start, end)
-        case UInt8(ascii: "{"): result = json(b, start, end)
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): result = ztunnelText(b, start, end)
-        default: return .failure(.unknownFormat)
+        case UInt8(ascii: "["): rejection = envoyText(b, start, end, fields, &entry)
+        case UInt8(ascii: "{"): rejection = AccessLogJSON.read(b, start, end, fields, &entry)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): rejection = ztunnelText(b, start, end, fields, &entry)
+        default: return .unknownFormat
         }
-        if let receivedAt, case .success(var e) = result {
-            e.receivedAt = receivedAt
-            result = .success(e)
-        }
-        return result
+        if rejection == nil, let receivedAt, fields.contains(.receivedAt) { entry.receivedAt = string(b, receivedAt.lowerBound, receivedAt.upperBound) }
+        return rejection
     }
 
     // MARK: Timestamps
 
-    /// `2025-01-30T12:10:13.682034460Z ` (RFC 3339, then one space) at `i`: the timestamp
-    /// and where the line goes on. A timestamp followed by a tab is ztunnel's own, not a prefix.
-    static func timestampPrefix(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> (String, Int)? {
+    /// `2025-01-30T12:10:13.682034460Z ` (RFC 3339, then one space) at `i`: where the
+    /// timestamp lies and where the line goes on. A timestamp followed by a tab is ztunnel's
+    /// own, not a prefix.
+    static func timestampPrefix(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> (Range<Int>, Int)? {
         guard looksLikeTimestamp(b, i, end) else { return nil }
         var j = i
         while j < end, j - i < 40, b[j] != 0x20, b[j] != 0x09 { j += 1 }
         guard j < end, b[j] == 0x20 else { return nil }
-        return (string(b, i, j), j + 1)
+        return (i..<j, j + 1)
     }
 
     static func looksLikeTimestamp(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
@@ -84,10 +91,11 @@ public enum AccessLogParser {
 
     static let textFields = 22
 
-    static func envoyText(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<AccessLogEntry, AccessLogRejection> {
+    static func envoyText(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fields: AccessLogFields,
+                          _ entry: inout AccessLogEntry) -> AccessLogRejection? {
         // Field boundaries (start, end) of each field's content, quotes and brackets removed,
         // in a stack buffer: fs = bounds[0..<22], fe = bounds[22..<44].
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * textFields) { bounds -> Result<AccessLogEntry, AccessLogRejection> in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * textFields) { bounds -> AccessLogRejection? in
                 let fs = UnsafeMutableBufferPointer(rebasing: bounds[0..<textFields])
                 let fe = UnsafeMutableBufferPointer(rebasing: bounds[textFields...])
                 var n = 0
@@ -100,7 +108,7 @@ public enum AccessLogParser {
                         let close: UInt8 = c == UInt8(ascii: "\"") ? UInt8(ascii: "\"") : UInt8(ascii: "]")
                         var j = i + 1
                         while j < end, b[j] != close { j += 1 }
-                        if j >= end { return .failure(.truncated) }
+                        if j >= end { return .truncated }
                         fs[n] = i + 1
                         fe[n] = j
                         i = j + 1
@@ -115,15 +123,17 @@ public enum AccessLogParser {
                 }
                 // `[START] "…`: an Envoy debug line (`[time][thread][level][logger] …`) or any
                 // other bracketed log is another format, not a truncated access line.
-                if n >= 2, fs[1] == 0 || b[fs[1] - 1] != UInt8(ascii: "\"") { return .failure(.unknownFormat) }
-                if n == 1, fe[0] + 1 < end, b[fe[0] + 1] != 0x20 { return .failure(.unknownFormat) }
-                guard n == textFields else { return .failure(.truncated) }
+                if n >= 2, fs[1] == 0 || b[fs[1] - 1] != UInt8(ascii: "\"") { return .unknownFormat }
+                if n == 1, fe[0] + 1 < end, b[fe[0] + 1] != 0x20 { return .unknownFormat }
+                guard n == textFields else { return .truncated }
                 func field(_ k: Int) -> String? { value(b, fs[k], fe[k]) }
+                /// The field, when `fields` asks for it.
+                func field(_ k: Int, _ f: AccessLogFields) -> String? { fields.contains(f) ? value(b, fs[k], fe[k]) : nil }
                 func number(_ k: Int) -> Int? { integer(b, fs[k], fe[k]) }
                 // The response code is a number or `-`; anything else is another format.
-                guard fe[2] > fs[2], number(2) != nil || (fe[2] - fs[2] == 1 && b[fs[2]] == UInt8(ascii: "-")) else { return .failure(.unknownFormat) }
-                var entry = AccessLogEntry(format: .envoyText)
-                entry.startTime = field(0)
+                guard fe[2] > fs[2], number(2) != nil || (fe[2] - fs[2] == 1 && b[fs[2]] == UInt8(ascii: "-")) else { return .unknownFormat }
+                entry.format = .envoyText
+                entry.startTime = field(0, .startTime)
                 // "METHOD PATH PROTOCOL": the path is everything between the first and last space.
                 let rs = fs[1], re = fe[1]
                 var sp1 = rs
@@ -133,48 +143,46 @@ public enum AccessLogParser {
                 if sp1 < re, sp2 > sp1 + 1 {
                     entry.method = value(b, rs, sp1)
                     entry.path = value(b, sp1 + 1, sp2 - 1)
-                    entry.protocolName = value(b, sp2, re)
+                    if fields.contains(.protocolName) { entry.protocolName = value(b, sp2, re) }
                 } else {
                     entry.method = value(b, rs, re)
                 }
                 entry.status = number(2)
                 if let flags = field(3) { entry.flags = ResponseFlag.parse(flags) }
-                entry.responseCodeDetails = field(4)
-                entry.connectionTerminationDetails = field(5)
-                entry.upstreamTransportFailureReason = field(6)
+                entry.responseCodeDetails = field(4, .responseCodeDetails)
+                entry.connectionTerminationDetails = field(5, .connectionTerminationDetails)
+                entry.upstreamTransportFailureReason = field(6, .upstreamTransportFailureReason)
                 entry.bytesReceived = number(7)
                 entry.bytesSent = number(8)
                 entry.durationMs = number(9)
-                entry.upstreamServiceTimeMs = number(10)
-                entry.forwardedFor = field(11)
-                entry.userAgent = field(12)
+                if fields.contains(.upstreamServiceTime) { entry.upstreamServiceTimeMs = number(10) }
+                entry.forwardedFor = field(11, .forwardedFor)
+                entry.userAgent = field(12, .userAgent)
                 entry.requestID = field(13)
                 entry.authority = field(14)
                 entry.upstreamHost = field(15)
                 entry.upstreamCluster = field(16)
-                entry.upstreamLocalAddress = field(17)
+                entry.upstreamLocalAddress = field(17, .upstreamLocalAddress)
                 entry.downstreamLocalAddress = field(18)
                 entry.downstreamRemoteAddress = field(19)
-                entry.requestedServerName = field(20)
-                entry.routeName = field(21)
-                return .success(entry)
+                entry.requestedServerName = field(20, .requestedServerName)
+                entry.routeName = field(21, .routeName)
+                return nil
         }
     }
 
     // MARK: JSON (Envoy's JSON encoding, ztunnel's JSON logs)
 
-    /// In one pass over the bytes (``AccessLogJSON``), or through the generic decoder for
-    /// the lines the one pass leaves to it.
-    static func json(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<AccessLogEntry, AccessLogRejection> {
-        AccessLogJSON.parse(b, start, end)
-    }
+    // In one pass over the bytes (``AccessLogJSON``), or through the generic decoder for
+    // the lines the one pass leaves to it.
 
     // MARK: ztunnel TEXT
 
     /// `TIME LEVEL SCOPE MESSAGE key=value key="quoted value" …`, separated by tabs (or,
     /// in some versions, spaces). Only scope `access` is an access line.
-    static func ztunnelText(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Result<AccessLogEntry, AccessLogRejection> {
-        guard looksLikeTimestamp(b, start, end) else { return .failure(.unknownFormat) }
+    static func ztunnelText(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ fields: AccessLogFields,
+                            _ entry: inout AccessLogEntry) -> AccessLogRejection? {
+        guard looksLikeTimestamp(b, start, end) else { return .unknownFormat }
         func token(_ i: inout Int) -> (Int, Int) {
             while i < end, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
             let s = i
@@ -186,7 +194,7 @@ public enum AccessLogParser {
         _ = token(&i) // level
         let scope = token(&i)
         guard scope.1 - scope.0 == 6, equals(b, scope.0, "access") else {
-            return i >= end ? .failure(.truncated) : .failure(.unknownFormat)
+            return i >= end ? .truncated : .unknownFormat
         }
         // The message runs to the first `key=` token (or the next tab).
         while i < end, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
@@ -201,9 +209,7 @@ public enum AccessLogParser {
             if j < end, b[j] == 0x09 { j += 1; break }
             while j < end, b[j] == 0x20 { j += 1 }
         }
-        var entry = AccessLogEntry(format: .ztunnel)
-        entry.startTime = string(b, time.0, time.1)
-        entry.message = value(b, msgStart, msgEnd)
+        let message = value(b, msgStart, msgEnd)
         var pairs: [(Int, Int, Int, Int, Bool)] = []
         pairs.reserveCapacity(16)
         i = j
@@ -214,7 +220,7 @@ public enum AccessLogParser {
             while i < end, b[i] != UInt8(ascii: "="), b[i] != 0x20, b[i] != 0x09 { i += 1 }
             guard i < end, b[i] == UInt8(ascii: "=") else {
                 // A word without `=` after the pairs: not ztunnel's shape.
-                if i >= end { return .failure(.truncated) }
+                if i >= end { return .truncated }
                 continue
             }
             let ke = i
@@ -227,7 +233,7 @@ public enum AccessLogParser {
                     if b[k] == UInt8(ascii: "\\") { escaped = true; k += 1 }
                     k += 1
                 }
-                if k >= end { return .failure(.truncated) }
+                if k >= end { return .truncated }
                 pairs.append((ks, ke, vs, k, escaped))
                 i = k + 1
             } else {
@@ -236,7 +242,10 @@ public enum AccessLogParser {
                 pairs.append((ks, ke, vs, i, false))
             }
         }
-        guard !pairs.isEmpty || entry.message != nil else { return .failure(.truncated) }
+        guard !pairs.isEmpty || message != nil else { return .truncated }
+        entry.format = .ztunnel
+        if fields.contains(.startTime) { entry.startTime = string(b, time.0, time.1) }
+        entry.message = message
         var values: [String: String] = [:]
         for (ks, ke, vs, ve, escaped) in pairs {
             var v = string(b, vs, ve)
@@ -244,7 +253,7 @@ public enum AccessLogParser {
             values[string(b, ks, ke)] = v
         }
         fillZtunnel(&entry) { key in values[key].flatMap { $0.isEmpty || $0 == "-" ? nil : $0 } }
-        return .success(entry)
+        return nil
     }
 
     static func fillZtunnel(_ entry: inout AccessLogEntry, _ get: (String) -> String?) {

@@ -22,6 +22,10 @@ public struct FlowFilter: Sendable {
 
     public init() {}
 
+    /// The descriptive entry fields ``matches(_:)`` reads (``AccessLogFields``): the time,
+    /// for ``notBefore``; the rest it reads are always parsed.
+    public var fields: AccessLogFields { notBefore == nil ? [] : .time }
+
     public func matches(_ flow: Flow) -> Bool {
         if let namespace, flow.reporter?.namespace != namespace, flow.source.namespace != namespace, flow.destination.namespace != namespace {
             return false

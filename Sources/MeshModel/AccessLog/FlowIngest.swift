@@ -24,6 +24,9 @@ public struct FlowIngest: Sendable {
     public private(set) var rejected: [AccessLogRejection: Int] = [:]
     public private(set) var raw: [RawLine] = []
     public var maxKeptRaw = 100
+    /// The descriptive fields each flow's entry carries (``AccessLogFields``): `top` asks for
+    /// none, or the time alone, and skips a String per field per line.
+    public var fields: AccessLogFields = .all
 
     public init(directory: WorkloadDirectory = WorkloadDirectory()) { self.directory = directory }
 
@@ -32,23 +35,24 @@ public struct FlowIngest: Sendable {
     /// if what arrived happens to parse.
     public mutating func read(_ line: UnsafeBufferPointer<UInt8>, reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {
         lines += 1
-        switch cut ? .failure(.truncated) : AccessLogParser.parse(buffer: line) {
-        case .success(let entry):
+        // The entry is parsed in place and moved into the flow: no copy of it per line.
+        var entry = AccessLogEntry(format: .envoyText)
+        let rejection = cut ? .truncated : AccessLogParser.read(line, fields: fields, into: &entry)
+        guard let reason = rejection else {
             parsed += 1
             return Flow(entry, reporter: reporter, directory: directory)
-        case .failure(let reason):
-            // A blank line is not worth a count.
-            if !cut, line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
-                lines -= 1
-                return nil
-            }
-            rejected[reason, default: 0] += 1
-            if raw.count < maxKeptRaw {
-                raw.append(RawLine(text: String(decoding: line.prefix(4096), as: UTF8.self), reason: reason,
-                                   origin: reporter.map { ($0.pod ?? $0.workload) + "." + $0.namespace }))
-            }
+        }
+        // A blank line is not worth a count.
+        if !cut, line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+            lines -= 1
             return nil
         }
+        rejected[reason, default: 0] += 1
+        if raw.count < maxKeptRaw {
+            raw.append(RawLine(text: String(decoding: line.prefix(4096), as: UTF8.self), reason: reason,
+                               origin: reporter.map { ($0.pod ?? $0.workload) + "." + $0.namespace }))
+        }
+        return nil
     }
 
     public mutating func read(_ line: [UInt8], reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {

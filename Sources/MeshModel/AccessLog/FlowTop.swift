@@ -87,12 +87,10 @@ public struct FlowTop: Sendable {
     public init(window: Int? = nil) { self.window = window.map { max(1, $0) } }
 
     public mutating func add(_ flow: Flow, at second: Int = 0) {
-        if deduplicate, let k = flow.dedupHash {
-            if seen.contains(k) {
-                duplicates += 1
-                return
-            }
-            remember(k)
+        // One look-up: the insertion says whether the request was already counted.
+        if deduplicate, let k = flow.dedupHash, !remember(k) {
+            duplicates += 1
+            return
         }
         scratch.removeAll(keepingCapacity: true)
         Self.appendKey(flow, to: &scratch)
@@ -167,9 +165,10 @@ public struct FlowTop: Sendable {
         for f in e.flags { list[k].flags[f.code, default: 0] += 1 }
     }
 
-    /// Keeps the last ``dedupMemory`` keys, the oldest forgotten first.
-    private mutating func remember(_ k: DedupHash) {
-        seen.insert(k)
+    /// Keeps the last ``dedupMemory`` keys, the oldest forgotten first; false (and nothing
+    /// changed) when `k` is already among them.
+    private mutating func remember(_ k: DedupHash) -> Bool {
+        guard seen.insert(k).inserted else { return false }
         if seenOrder.count < dedupMemory {
             seenOrder.append(k)
         } else {
@@ -177,6 +176,7 @@ public struct FlowTop: Sendable {
             seenOrder[seenHead] = k
             seenHead = (seenHead + 1) % seenOrder.count
         }
+        return true
     }
 
     /// Drops buckets older than the window ending at `now`. When most numbered rows are

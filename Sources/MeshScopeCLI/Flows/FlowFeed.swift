@@ -18,13 +18,17 @@ enum FlowFeed {
         var dropped = 0
     }
 
-    static func run(_ options: FlowOptions, onFlow: (Flow) -> Void, onTick: (() -> Void)? = nil) async throws -> Result {
+    /// `fields`: the descriptive entry fields the caller reads (``AccessLogFields``; the
+    /// filter's are added): `top` shows none of them, and skips a String per field per line.
+    static func run(_ options: FlowOptions, fields: AccessLogFields = .all, onFlow: (Flow) -> Void, onTick: (() -> Void)? = nil) async throws -> Result {
         var options = options
         // Live: the context's namespace unless -n/-A say otherwise (a file is read whole).
         if options.file == nil { options.connection = options.connection.inContextNamespace() }
         let filter = try options.filter()
+        let fields = fields.union(filter.fields)
         if let file = options.file {
             var ingest = FlowIngest()
+            ingest.fields = fields
             if file == "-", options.follow {
                 readStdinIncrementally { line, cut in
                     if let flow = ingest.read(line, cut: cut), filter.matches(flow) { onFlow(flow) }
@@ -38,7 +42,7 @@ enum FlowFeed {
             }
             return Result(ingest: ingest)
         }
-        return try await options.connection.withClient { client in try await live(client, options, filter: filter, onFlow: onFlow, onTick: onTick) }
+        return try await options.connection.withClient { client in try await live(client, options, filter: filter, fields: fields, onFlow: onFlow, onTick: onTick) }
     }
 
     /// Reads fd 0 as it grows, line by line, until end of input.
@@ -61,7 +65,8 @@ enum FlowFeed {
         if let rest = splitter.finish() { body(rest.bytes, false) }
     }
 
-    static func live(_ client: KubeClient, _ options: FlowOptions, filter: FlowFilter, onFlow: (Flow) -> Void, onTick: (() -> Void)?) async throws -> Result {
+    static func live(_ client: KubeClient, _ options: FlowOptions, filter: FlowFilter, fields: AccessLogFields, onFlow: (Flow) -> Void,
+                     onTick: (() -> Void)?) async throws -> Result {
         let defaultNamespace = options.connection.namespace ?? client.connection.namespace
         let read = try await readable(client, options, defaultNamespace: defaultNamespace)
         let pods = read.pods
@@ -98,6 +103,7 @@ enum FlowFeed {
         streamOptions.maxRequestsPerSecond = options.maxRequestsPerSecond
         let streamer = LogStreamer(client: client, options: streamOptions)
         var ingest = FlowIngest(directory: directory)
+        ingest.fields = fields
         let console = Console.current
         for await event in streamer.stream(targets) {
             switch event {

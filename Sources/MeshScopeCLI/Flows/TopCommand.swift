@@ -44,18 +44,18 @@ struct TopCommand: AsyncParsableCommand {
             options.since = options.since ?? "\(window)s"
             options.tail = options.tail ?? 5_000
         }
-        var top = FlowTop(window: live ? window : nil)
-        var lastPrint = Date()
+        // Live, the window slides on the follow's clock (``FlowTopTicker``); a file counts
+        // every line in one slot and reads no time (nor any field the table does not show).
+        var ticker = FlowTopTicker(window: window, interval: interval, start: Date().timeIntervalSince1970)
+        var fileTop = FlowTop()
         let follow = options.follow
-        let result = try await FlowFeed.run(options, onFlow: { flow in
-            let now = Int(Date().timeIntervalSince1970)
-            top.add(flow, at: live ? (flow.epochSeconds ?? now) : 0)
+        let result = try await FlowFeed.run(options, fields: live ? .time : [], onFlow: { flow in
+            if live { ticker.add(flow, now: Int(Date().timeIntervalSince1970)) } else { fileTop.add(flow) }
         }, onTick: follow ? {
-            if Date().timeIntervalSince(lastPrint) >= interval {
-                lastPrint = Date()
-                emit(top, now: Int(lastPrint.timeIntervalSince1970), heading: true)
-            }
+            let now = Date().timeIntervalSince1970
+            if ticker.tick(now: now) { emit(live ? ticker.top : fileTop, now: Int(now), heading: true) }
         } : nil)
+        let top = live ? ticker.top : fileTop
         if result.ingest.parsed == 0, result.ingest.lines > 0, let file = options.file {
             FlowFeed.report(result)
             throw CLIError.badInput(InputFile.displayName(file), "no line is an access-log line (Envoy TEXT or JSON, or ztunnel)")

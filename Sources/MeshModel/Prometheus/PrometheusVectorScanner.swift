@@ -150,7 +150,8 @@ enum PrometheusVectorScanner {
                 while true {
                     guard let k = string(), expect(0x3A), let v = string(), count(2) else { return nil }
                     // A repeated name keeps its last value, as the general decoder's does.
-                    labels[strings.string(body, k)] = strings.string(body, v)
+                    let (name, value) = strings.pair(body, k, v)
+                    labels[name] = value
                     if expect(0x2C) { continue }
                     guard expect(0x7D) else { return nil }
                     break

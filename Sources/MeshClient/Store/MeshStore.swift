@@ -95,14 +95,12 @@ public actor MeshStore {
     /// The latency query answered or failed since Prometheus was (re)taken up.
     var latencySettled = false
     var latencyMessage: String?
-    /// When the first counters answer came (since Prometheus was taken up), and how long it took.
+    /// When the first counters answer came (since Prometheus was taken up).
     var countersAnsweredAt: Double?
-    var countersTook = 0.0
     var publishedLatencyPending = false
     /// Seconds a first state waits for the latency after the counters answered
     /// (``MetricsOrigin/latencyPending``): at a small mesh both come together, at 6,000
-    /// proxies `histogram_quantile` takes seconds more and the edges do not wait for it (nor
-    /// for the grace, when the counters alone took over a quarter of it).
+    /// proxies `histogram_quantile` takes seconds more and the edges do not wait for it.
     public static let latencyGrace = 1.0
     var historyRequested = false
     /// Per-edge rates from before the first refresh (``MeshState/edgeHistory``).
@@ -375,10 +373,7 @@ public actor MeshStore {
         switch result {
         case .success(let sample):
             prometheusSample = sample
-            if countersAnsweredAt == nil {
-                countersAnsweredAt = now
-                countersTook = now - prometheusAskedAt
-            }
+            if countersAnsweredAt == nil { countersAnsweredAt = now }
             prometheusMessage = sample.warnings.first.map { "partial answer: " + $0 }
             if !prometheusActive {
                 prometheusActive = true
@@ -434,12 +429,7 @@ public actor MeshStore {
     /// A first state should wait a little for the latency (``latencyGrace``).
     var latencyPending: Bool {
         guard prometheusActive, prometheusSample != nil, !latencySettled else { return false }
-        guard let answered = countersAnsweredAt else { return true }
-        // A Prometheus that needed more than a quarter of the grace for the counters needs more
-        // than the grace for the histogram (5–8× the counters' time at 6,000 proxies): the first
-        // state is not held for an answer that cannot come in time.
-        if countersTook > MeshStore.latencyGrace / 4 { return false }
-        return now - answered < MeshStore.latencyGrace
+        return countersAnsweredAt.map { now - $0 < MeshStore.latencyGrace } ?? true
     }
 
     /// Records one fetch; returns the lane it ran in.

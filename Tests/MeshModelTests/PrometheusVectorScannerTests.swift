@@ -147,4 +147,34 @@ import Testing
             }
         }
     }
+
+    /// The general decoder's bounds hold here too: a body it refuses for a string's length or
+    /// its count of tokens is never accepted by the one-pass reader.
+    @Test func theGeneralDecodersLimitsAreKept() throws {
+        let defaults = PrometheusVectorScanner.Limits()
+        #expect(defaults.maxStringBytes == JSONTapeBuilder.maxStringBytes && defaults.maxTokens == JSONTapeBuilder.maxTokens)
+        let body = Self.answer([Self.item(#""a":"0123456789","bc":"d""#, "17.5", "\"2.5\""), Self.item(#""a":"e""#, "18", "\"+Inf\"")])
+        #expect(Self.agree(body))
+        // Tokens: as many as the general decoder's tape has entries.
+        let tokens = try JSONDocument(bytes: body).tape.count
+        var limits = PrometheusVectorScanner.Limits()
+        limits.maxTokens = tokens
+        #expect(PrometheusVectorScanner.scan(body, limits: limits) == nil)
+        limits.maxTokens = tokens + 1
+        #expect(PrometheusVectorScanner.scan(body, limits: limits) != nil)
+        // Strings (names, values, the sample's value) and numbers: under the bound, not at it.
+        limits = PrometheusVectorScanner.Limits()
+        limits.maxStringBytes = 10
+        #expect(PrometheusVectorScanner.scan(body, limits: limits) == nil)
+        limits.maxStringBytes = 11
+        #expect(PrometheusVectorScanner.scan(body, limits: limits) != nil)
+        let longTime = Self.answer([Self.item(#""a":"b""#, "1234567890.5", "\"1\"")])
+        limits.maxStringBytes = 12
+        #expect(PrometheusVectorScanner.scan(longTime, limits: limits) == nil)
+        limits.maxStringBytes = 13
+        #expect(PrometheusVectorScanner.scan(longTime, limits: limits) != nil)
+        limits = PrometheusVectorScanner.Limits()
+        limits.maxInputBytes = body.count
+        #expect(PrometheusVectorScanner.scan(body, limits: limits) == nil)
+    }
 }

@@ -29,10 +29,11 @@ public final class PrometheusMetrics: Sendable {
         public var warnings: [String]
         public var queries: Int
         public var at: Date
-        /// The answers the edges were built from, kept so a latency answer arriving later is
-        /// joined without asking for the counters again.
-        var rates: PrometheusAPIResult
-        var totals: PrometheusAPIResult
+        /// The counters the edges were built from, read per report, kept so a latency answer
+        /// arriving later is joined without asking for (or reading) the counters again.
+        var counters: PrometheusEdges.Reports
+        /// The counters' `warnings`, deduplicated.
+        var counterWarnings: [String]
         /// The latency answer joined in (nil: none yet, or the histogram query failed).
         public var latency: PrometheusAPIResult?
     }
@@ -45,17 +46,16 @@ public final class PrometheusMetrics: Sendable {
     public var latencyTimeout: Double { min(60, max(20, client.timeout * 5)) }
 
     /// Rates, totals and latency, all three answered (latency optional: a Prometheus without
-    /// the histogram, or failing on it, still has edges).
+    /// the histogram, or failing on it, still has edges). The edges are built once, from all three.
     public func edges() async throws(PrometheusError) -> Sample {
         let at = Date()
-        async let counters = Result(awaiting: { () async throws(PrometheusError) in try await self.counters(at: at) })
+        let client = self.client
+        let q = queries
+        async let rates = Result(awaiting: { () async throws(PrometheusError) in try await client.query(q.rates, at: at) })
+        async let totals = Result(awaiting: { () async throws(PrometheusError) in try await client.query(q.totals, at: at) })
         async let latency = Result(awaiting: { () async throws(PrometheusError) in try await self.latency(at: at) })
-        var sample = try await counters.get()
-        sample.queries = 3
-        guard let l = try? await latency.get() else { return sample }
-        var joined = try joining(sample, latency: l)
-        joined.queries = 3
-        return joined
+        let r = try await rates.get(), t = try await totals.get()
+        return try sample(rates: r, totals: t, latency: try? await latency.get(), at: at, queries: 3)
     }
 
     /// The counters alone (rates and totals, two queries at once): the edges without P50/P99
@@ -76,19 +76,27 @@ public final class PrometheusMetrics: Sendable {
         try await client.query(queries.latency, at: at, timeout: latencyTimeout)
     }
 
-    /// `sample`'s counters with `latency` joined in (nil: without latency).
+    /// `sample`'s counters with `latency` joined in (nil: without latency): only the latency
+    /// answer's series are read.
     public func joining(_ sample: Sample, latency: PrometheusAPIResult?) throws(PrometheusError) -> Sample {
-        var s = try self.sample(rates: sample.rates, totals: sample.totals, latency: latency, at: sample.at, queries: sample.queries)
+        var s = try self.sample(counters: sample.counters, warnings: sample.counterWarnings, latency: latency, at: sample.at, queries: sample.queries)
         s.window = sample.window
         return s
     }
 
     func sample(rates r: PrometheusAPIResult, totals t: PrometheusAPIResult, latency l: PrometheusAPIResult?, at: Date, queries: Int) throws(PrometheusError) -> Sample {
+        try sample(counters: PrometheusEdges.reports(rates: r, totals: t), warnings: r.warnings + t.warnings, latency: l, at: at, queries: queries)
+    }
+
+    func sample(counters: PrometheusEdges.Reports, warnings counterWarnings: [String], latency l: PrometheusAPIResult?, at: Date, queries: Int) throws(PrometheusError) -> Sample {
         do {
-            let edges = try PrometheusEdges.build(rates: r, totals: t, latency: l, window: self.queries.window)
-            var warnings: [String] = []
-            for w in r.warnings + t.warnings + (l?.warnings ?? []) where !warnings.contains(w) { warnings.append(w) }
-            return Sample(edges: edges, window: self.queries.window, warnings: warnings, queries: queries, at: at, rates: r, totals: t, latency: l)
+            let edges = try PrometheusEdges.joined(counters, latency: l, window: self.queries.window)
+            var unique: [String] = []
+            for w in counterWarnings where !unique.contains(w) { unique.append(w) }
+            var warnings = unique
+            for w in l?.warnings ?? [] where !warnings.contains(w) { warnings.append(w) }
+            return Sample(edges: edges, window: self.queries.window, warnings: warnings, queries: queries, at: at,
+                          counters: counters, counterWarnings: unique, latency: l)
         } catch {
             throw PrometheusError(.badResponse, "\(client.target): \(error.message)")
         }

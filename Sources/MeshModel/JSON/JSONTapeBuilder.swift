@@ -3,6 +3,11 @@
 /// Iterative, so hostile nesting cannot overflow the stack; errors carry the
 /// byte offset, line/column and the JSON path that was being read.
 enum JSONTapeBuilder {
+    /// Longest string accepted, in bytes (the tape holds a string's length in 27 bits).
+    static let maxStringBytes = 1 << 27
+    /// Most tape entries (tokens, and containers' ends) one document may have.
+    static let maxTokens = 1 << 28
+
     static func build(_ bytes: [UInt8]) throws(JSONParseError) -> [UInt64] {
         if bytes.count >= 1 << 32 {
             throw JSONParseError(message: "input larger than 4 GiB", offset: 0, line: 1, column: 1, path: "$")
@@ -103,7 +108,7 @@ enum JSONTapeBuilder {
                 j += 1
             }
             let len = j - start
-            if len >= 1 << 27 { return ("string longer than 128 MiB", start) }
+            if len >= JSONTapeBuilder.maxStringBytes { return ("string longer than 128 MiB", start) }
             tape.append(Tape.scalar(.string, offset: start, length: len, escapes: escapes))
             i = j + 1
             return nil
@@ -199,7 +204,7 @@ enum JSONTapeBuilder {
             var justOpened = !stack.isEmpty
 
             while let top = stack.last {
-                if tape.count >= 1 << 28 { return ("too many tokens", i) }
+                if tape.count >= JSONTapeBuilder.maxTokens { return ("too many tokens", i) }
                 let isObject = Tape.kind(tape[top]) == .object
                 skipWS()
                 guard i < n else { return ("unexpected end of input", n) }

@@ -172,6 +172,19 @@ public struct PrometheusAPIResult: Sendable, Equatable {
         }
 
         private var known: [Key: String] = [:]
+        private var knownPairs: [Key: (name: String, value: String)] = [:]
+
+        /// A label's name and value from a compact `"name":"value"` whose contents are `name`
+        /// and `value` (no escapes, so the bytes from the name's first to the value's last
+        /// say which pair it is): one look-up per label instead of one per string, the strings
+        /// still shared with every other pair that has them.
+        mutating func pair(_ body: [UInt8], _ name: Range<Int>, _ value: Range<Int>) -> (name: String, value: String) {
+            let key = Key(bytes: body[name.lowerBound..<value.upperBound])
+            if let p = knownPairs[key] { return p }
+            let p = (string(body, name), string(body, value))
+            knownPairs[key] = p
+            return p
+        }
 
         /// The string of the unescaped bytes `range` of `body` (a JSON string's contents
         /// without its quotes), as ``JSONValue/string`` reads it.

@@ -12,7 +12,7 @@
 /// let edges = try PrometheusEdges.build(rates: r, totals: t, latency: l, window: 60)
 /// ```
 public enum PrometheusEdges {
-    struct ReportKey: Hashable {
+    struct ReportKey: Hashable, Sendable {
         var cluster: String
         var reporter: String
         var source: String, sourceNamespace: String, destination: String, destinationNamespace: String
@@ -20,7 +20,7 @@ public enum PrometheusEdges {
         var security: String
     }
 
-    struct Report {
+    struct Report: Sendable {
         var sourcePrincipal = ""
         var destinationPrincipal = ""
         var protocols: Set<String> = []
@@ -32,7 +32,7 @@ public enum PrometheusEdges {
         var p99: Double?
     }
 
-    struct Values {
+    struct Values: Sendable {
         var opened = 0.0, closed = 0.0, sent = 0.0, received = 0.0
         var requests: Double?
         var errors: Double?
@@ -59,15 +59,18 @@ public enum PrometheusEdges {
         public var description: String { message }
     }
 
-    /// - Parameters:
-    ///   - rates: the answer to ``PromQL/rates``; `totals` to ``PromQL/totals``; `latency` to ``PromQL/latency`` (nil: not asked).
-    /// - Throws: ``SchemeError`` when series came back but none carries Istio's edge labels
-    ///   (no `reporter`, or no workload names): a rate for an edge we cannot name is not shown.
-    public static func build(rates: PrometheusAPIResult, totals: PrometheusAPIResult, latency: PrometheusAPIResult?, window: Double? = nil) throws(SchemeError) -> [TrafficEdge] {
-        var reports: [ReportKey: Report] = [:]
-        var unlabelled = 0
+    /// The counters' answers read per edge, reporter and security: what ``joined(_:latency:window:)``
+    /// turns into edges, with or without a latency answer. Kept beside a refresh's edges, so a
+    /// latency answer arriving later is joined by reading its own series alone, not the
+    /// counters' tens of thousands again.
+    public struct Reports: Sendable {
+        var byKey: [ReportKey: Report] = [:]
+        /// Series read with a family, and those without Istio's labels among them.
         var seen = 0
-        func visit(_ result: PrometheusAPIResult, _ body: (inout Report, String, Double, [String: String]) -> Void) {
+        var unlabelled = 0
+
+        /// Reads `result`'s series into the reports, `body` adding each one's value.
+        mutating func visit(_ result: PrometheusAPIResult, _ body: (inout Report, String, Double, [String: String]) -> Void) {
             for s in result.series {
                 guard let family = s.labels[PromQL.familyLabel], let v = s.value, v.isFinite, v >= 0 || family == "p50" || family == "p99" else { continue }
                 seen += 1
@@ -81,31 +84,56 @@ public enum PrometheusEdges {
                 let key = ReportKey(cluster: l["cluster"] ?? "", reporter: reporter, source: src, sourceNamespace: l["source_workload_namespace"] ?? "",
                                     destination: dst, destinationNamespace: l["destination_workload_namespace"] ?? "",
                                     service: l["destination_service"] ?? "", security: l["connection_security_policy"] ?? "")
-                var r = reports[key] ?? Report()
-                if r.sourcePrincipal.isEmpty || r.sourcePrincipal == "unknown" { r.sourcePrincipal = l["source_principal"] ?? "" }
-                if r.destinationPrincipal.isEmpty || r.destinationPrincipal == "unknown" { r.destinationPrincipal = l["destination_principal"] ?? "" }
-                if let p = l["request_protocol"], !p.isEmpty { r.protocols.insert(p) }
-                body(&r, family, v, l)
-                reports[key] = r
+                // In place: the key hashed once, the report's set and flags never copied.
+                Reports.update(&byKey[key, default: Report()], family, v, l, body)
             }
         }
-        visit(totals) { r, family, v, l in
+
+        @inline(__always) static func update(_ r: inout Report, _ family: String, _ v: Double, _ l: [String: String],
+                                             _ body: (inout Report, String, Double, [String: String]) -> Void) {
+            if r.sourcePrincipal.isEmpty || r.sourcePrincipal == "unknown" { r.sourcePrincipal = l["source_principal"] ?? "" }
+            if r.destinationPrincipal.isEmpty || r.destinationPrincipal == "unknown" { r.destinationPrincipal = l["destination_principal"] ?? "" }
+            if let p = l["request_protocol"], !p.isEmpty { r.protocols.insert(p) }
+            body(&r, family, v, l)
+        }
+    }
+
+    /// - Parameters:
+    ///   - rates: the answer to ``PromQL/rates``; `totals` to ``PromQL/totals``; `latency` to ``PromQL/latency`` (nil: not asked).
+    /// - Throws: ``SchemeError`` when series came back but none carries Istio's edge labels
+    ///   (no `reporter`, or no workload names): a rate for an edge we cannot name is not shown.
+    public static func build(rates: PrometheusAPIResult, totals: PrometheusAPIResult, latency: PrometheusAPIResult?, window: Double? = nil) throws(SchemeError) -> [TrafficEdge] {
+        try joined(reports(rates: rates, totals: totals), latency: latency, window: window)
+    }
+
+    /// The counters read per report (totals first, then rates, as ``build(rates:totals:latency:window:)``).
+    public static func reports(rates: PrometheusAPIResult, totals: PrometheusAPIResult) -> Reports {
+        var reports = Reports()
+        reports.visit(totals) { r, family, v, l in
             r.totals.add(family, v, code: l["response_code"], flag: l["response_flags"])
             r.hasTotals = true
         }
-        visit(rates) { r, family, v, l in
+        reports.visit(rates) { r, family, v, l in
             r.rates.add(family, v, code: l["response_code"], flag: l["response_flags"])
             r.hasRates = true
         }
+        return reports
+    }
+
+    /// The edges of `counters` with `latency`'s p50 and p99 joined in (nil: none): the same
+    /// edges as ``build(rates:totals:latency:window:)`` of the three answers.
+    public static func joined(_ counters: Reports, latency: PrometheusAPIResult?, window: Double? = nil) throws(SchemeError) -> [TrafficEdge] {
+        var all = counters
         if let latency {
-            visit(latency) { r, family, v, _ in
+            all.visit(latency) { r, family, v, _ in
                 guard v.isFinite else { return }
                 if family == "p50" { r.p50 = v } else if family == "p99" { r.p99 = v }
             }
         }
-        if seen > 0 && unlabelled == seen {
-            throw SchemeError(message: "Prometheus has Istio's metrics without Istio's labels (no reporter or workload names on \(seen) series): cannot name edges")
+        if all.seen > 0 && all.unlabelled == all.seen {
+            throw SchemeError(message: "Prometheus has Istio's metrics without Istio's labels (no reporter or workload names on \(all.seen) series): cannot name edges")
         }
+        let reports = all.byKey
         var byCluster: [String: [TrafficEdge]] = [:]
         for (key, r) in reports where r.hasTotals || r.hasRates {
             let reporterSecurity = key.security == "unknown" && key.reporter == "destination" ? "none" : key.security

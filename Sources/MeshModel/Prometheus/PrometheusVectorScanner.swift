@@ -21,11 +21,20 @@ enum PrometheusVectorScanner {
     static let metricOpen = Array(#"{"metric":{"#.utf8)
     static let valueOpen = Array(#","value":["#.utf8)
 
-    static func scan(_ body: [UInt8]) -> PrometheusAPIResult? {
+    /// The general decoder's bounds (``JSONTapeBuilder``), so this path never accepts a body
+    /// it refuses: a string (or number) of 128 MiB or more, more tokens than its tape holds, an
+    /// input of 4 GiB or more. Smaller in tests.
+    struct Limits {
+        var maxStringBytes = JSONTapeBuilder.maxStringBytes
+        var maxTokens = JSONTapeBuilder.maxTokens
+        var maxInputBytes = 1 << 32
+    }
+
+    static func scan(_ body: [UInt8], limits: Limits = Limits()) -> PrometheusAPIResult? {
         // The general decoder refuses documents nested deeper than the limit; this shape is 5 deep.
-        guard InputLimits.current.maxJSONDepth >= 5 else { return nil }
+        guard InputLimits.current.maxJSONDepth >= 5, body.count < limits.maxInputBytes else { return nil }
         return body.withUnsafeBufferPointer { b in
-            var s = Cursor(b: b, body: body)
+            var s = Cursor(b: b, body: body, limits: limits)
             return s.vector()
         }
     }
@@ -33,8 +42,27 @@ enum PrometheusVectorScanner {
     struct Cursor {
         let b: UnsafeBufferPointer<UInt8>
         let body: [UInt8]
+        let limits: Limits
         var i = 0
+        /// The general decoder's tape entries so far: one per string, number and container
+        /// opened, one per container closed.
+        var tokens = 0
         var strings = PrometheusAPIResult.LabelStrings()
+        /// Labels of the series before: an answer's series carry about as many each, so each
+        /// label set is made that size at once instead of growing through every smaller one.
+        var lastLabelCount = 0
+
+        init(b: UnsafeBufferPointer<UInt8>, body: [UInt8], limits: Limits) {
+            self.b = b
+            self.body = body
+            self.limits = limits
+        }
+
+        /// Counts `n` tokens; false once the general decoder would have refused as many.
+        @inline(__always) mutating func count(_ n: Int) -> Bool {
+            tokens += n
+            return tokens < limits.maxTokens
+        }
 
         @inline(__always) func peek() -> UInt8? { i < b.count ? b[i] : nil }
 
@@ -60,6 +88,7 @@ enum PrometheusVectorScanner {
             while i < b.count {
                 let c = b[i]
                 if c == 0x22 {
+                    guard i - start < limits.maxStringBytes else { return nil }
                     i += 1
                     return start..<(i - 1)
                 }
@@ -81,6 +110,8 @@ enum PrometheusVectorScanner {
                 if let s = peek(), s == 0x2B || s == 0x2D { i += 1 }
                 if !digits() { return nil }
             }
+            // The tape keeps a number's length in as many bits as a string's.
+            guard i - start < limits.maxStringBytes else { return nil }
             return Double(String(decoding: body[start..<i], as: UTF8.self))
         }
 
@@ -91,7 +122,8 @@ enum PrometheusVectorScanner {
         }
 
         mutating func vector() -> PrometheusAPIResult? {
-            guard expect(PrometheusVectorScanner.head) else { return nil }
+            // `{` "status" "success" "data" `{` "resultType" "vector" "result" `[`
+            guard expect(PrometheusVectorScanner.head), count(9) else { return nil }
             var series: [PrometheusAPIResult.Series] = []
             if !expect(0x5D) {
                 while true {
@@ -102,7 +134,8 @@ enum PrometheusVectorScanner {
                     break
                 }
             }
-            guard expect(0x7D), expect(0x7D) else { return nil }
+            // `]` `}` `}`
+            guard expect(0x7D), expect(0x7D), count(3) else { return nil }
             while let c = peek(), c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 }
             guard i == b.count else { return nil }
             return PrometheusAPIResult(resultType: .vector, series: series)
@@ -110,18 +143,21 @@ enum PrometheusVectorScanner {
 
         /// `{"metric":{…},"value":[t,"v"]}`.
         mutating func item() -> PrometheusAPIResult.Series? {
-            guard expect(PrometheusVectorScanner.metricOpen) else { return nil }
-            var labels: [String: String] = [:]
+            // `{` "metric" `{` … `}` "value" `[` number string `]` `}`
+            guard expect(PrometheusVectorScanner.metricOpen), count(10) else { return nil }
+            var labels = [String: String](minimumCapacity: lastLabelCount)
             if !expect(0x7D) {
                 while true {
-                    guard let k = string(), expect(0x3A), let v = string() else { return nil }
+                    guard let k = string(), expect(0x3A), let v = string(), count(2) else { return nil }
                     // A repeated name keeps its last value, as the general decoder's does.
-                    labels[strings.string(body, k)] = strings.string(body, v)
+                    let (name, value) = strings.pair(body, k, v)
+                    labels[name] = value
                     if expect(0x2C) { continue }
                     guard expect(0x7D) else { return nil }
                     break
                 }
             }
+            lastLabelCount = labels.count
             guard expect(PrometheusVectorScanner.valueOpen), let t = number(), expect(0x2C), let v = string(), expect(0x5D), expect(0x7D),
                   let value = PrometheusAPIResult.sampleValue(String(decoding: body[v], as: UTF8.self)) else { return nil }
             return PrometheusAPIResult.Series(labels: labels, samples: [.init(time: t, value: value)])

@@ -72,6 +72,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
             }
             let poller = Task { await store.run() }
             var printed = 0
+            let cache = EdgeTableCache()
             var failure: CLIError?
             var firstComplete: Date?
             for await state in await store.states() {
@@ -88,7 +89,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 // table shows the edges at once and fills them in when they come).
                 if !watch && state.metrics.latencyPending { continue }
                 do {
-                    try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal)
+                    try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal, cache: cache)
                 } catch let e as CLIError {
                     failure = e
                     break
@@ -104,8 +105,43 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
     var needsRates: Bool { !ztunnel && !xds }
 
-    func render(_ state: MeshState, namespace: String?, defaultNamespace: String, redraw: Bool) throws {
+    /// The last edge table printed and the edges it showed. With `--watch` a state comes every
+    /// refresh, while Prometheus's counters change at most twice per scrape interval: unchanged
+    /// edges reuse the text instead of formatting every row again.
+    final class EdgeTableCache {
+        var edges: [TrafficEdge] = []
+        var text: String?
+    }
+
+    func render(_ state: MeshState, namespace: String?, defaultNamespace: String, redraw: Bool, cache: EdgeTableCache? = nil) throws {
         let console = Console.current
+        var out: String
+        let edgeTable = !ztunnel && !xds && hosts == nil
+        if edgeTable, let cache, let text = cache.text, cache.edges == state.edges {
+            out = text
+        } else {
+            out = try body(state, namespace: namespace, defaultNamespace: defaultNamespace)
+            if edgeTable, let cache {
+                cache.edges = state.edges
+                cache.text = out
+            }
+        }
+        if redraw {
+            out += "\n\(state.time) · refresh \(refresh) · \(state.proxyCount) proxies · \(state.failing.count) failing · \(state.metrics.summary)\n"
+            // Home and clear-below are ours; the data between them is made inert first.
+            console.writeControl("\u{1B}[H" + TerminalText.escaped(out, keepLayout: true) + "\u{1B}[J")
+        } else {
+            console.write(watch ? out + "\n" : out)
+        }
+        if !redraw {
+            // Where the edges came from, when Prometheus was in play (used, or why not).
+            if state.metrics.prometheus != nil { console.error("meshscope: \(state.metrics.summary)") }
+            for problem in LiveTables.problems(state) { console.error("meshscope: warning: \(problem)") }
+        }
+    }
+
+    /// The table (or JSON) of `state`, without the footer.
+    func body(_ state: MeshState, namespace: String?, defaultNamespace: String) throws -> String {
         let table: Table
         let data: JSONTree
         if ztunnel {
@@ -127,26 +163,15 @@ struct ConnectionsCommand: AsyncParsableCommand {
             table = t
             data = .array(t.rows.map { row in .object(zip(t.columns, row).map { ($0.name.lowercased(), .string($1)) }) })
         } else {
+            // The JSON of every edge only for `-o json`: a table never reads it.
+            if output == .json { return JSONWriter.string(LiveTables.edgesOutput(state, namespace: namespace)) }
             table = LiveTables.edges(state, namespace: namespace)
-            data = LiveTables.edgesOutput(state, namespace: namespace)
+            data = .null
         }
-        var out = ""
         switch output {
-        case .json: out += JSONWriter.string(data)
-        case .wide: out += table.render(wide: true)
-        default: out += table.render(wide: false)
-        }
-        if redraw {
-            out += "\n\(state.time) · refresh \(refresh) · \(state.proxyCount) proxies · \(state.failing.count) failing · \(state.metrics.summary)\n"
-            // Home and clear-below are ours; the data between them is made inert first.
-            console.writeControl("\u{1B}[H" + TerminalText.escaped(out, keepLayout: true) + "\u{1B}[J")
-        } else {
-            console.write(watch ? out + "\n" : out)
-        }
-        if !redraw {
-            // Where the edges came from, when Prometheus was in play (used, or why not).
-            if state.metrics.prometheus != nil { console.error("meshscope: \(state.metrics.summary)") }
-            for problem in LiveTables.problems(state) { console.error("meshscope: warning: \(problem)") }
+        case .json: return JSONWriter.string(data)
+        case .wide: return table.render(wide: true)
+        default: return table.render(wide: false)
         }
     }
 }

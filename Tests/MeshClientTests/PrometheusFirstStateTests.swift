@@ -1,0 +1,30 @@
+import Foundation
+import MeshDemo
+import MeshModel
+import Testing
+@testable import MeshClient
+
+/// A one-shot prints its first state when it is complete and no longer waiting for the latency
+/// (``MeshStore/latencyGrace``): a latency answered within the grace is in it, joined onto the
+/// counters kept from their answer.
+@Suite struct PrometheusFirstStateTests {
+    /// Counters at once, the latency (p50 12 ms, p99 40 ms) after `latencyDelay`.
+    static func prometheus(latencyDelay: Double) async throws -> LoopbackHTTPServer {
+        try await LoopbackHTTPServer.start { req in
+            let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
+            guard text.contains("histogram_quantile") else { return .json(.ok, EdgesOnlyStoreTests.answer(text.contains("rate") ? 2 : 100)) }
+            try? await Task.sleep(nanoseconds: UInt64(latencyDelay * 1e9))
+            let labels = PrometheusLatencyStoreTests.labels
+            let body = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"meshscope":"p50",\#(labels)},"value":[1,"12"]},{"metric":{"meshscope":"p99",\#(labels)},"value":[1,"40"]}]}}"#
+            return .json(.ok, Array(body.utf8))
+        }
+    }
+
+    @Test func aLatencyAnsweredWithinTheGraceIsInTheFirstPrintedState() async throws {
+        try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 0.1), listDelay: 0, counts: EndpointCounts()) { store in
+            // What a one-shot prints: the first complete state not waiting for the latency.
+            let printed = try #require(await store.firstState { $0.complete && !$0.metrics.latencyPending })
+            #expect(printed.edges.first?.latency == TrafficEdge.Latency(p50: 12, p99: 40))
+        }
+    }
+}

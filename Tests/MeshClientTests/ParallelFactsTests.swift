@@ -76,8 +76,9 @@ import Testing
         let n = 200
         let source = try Self.snapshot(proxies: n)
         let proxies = (0..<n).map { MeshState.Proxy(name: "web-\($0)", namespace: "shop", kind: .sidecar, node: "n1", ip: "10.0.\($0 / 250).\($0 % 250)") }
-        var reads: [MeshFactsCollector.Read] = []
-        for p in proxies { reads.append(await MeshFactsCollector.read(p, source: source, full: true, dumps: false, now: { Date() })) }
+        var gathered: [MeshFactsCollector.Read] = []
+        for p in proxies { gathered.append(await MeshFactsCollector.read(p, source: source, full: true, dumps: false, now: { Date() })) }
+        let reads = gathered
         let (earlier, later) = MeshFactsCollector.recordedSamples(reads)
         let oneByOne = reads.map { MeshFactsCollector.proxyFacts($0, earlier: earlier, later: later) }
         let parallel = try await onOwnThread { reads.concurrentMap(minimumChunk: 8) { MeshFactsCollector.proxyFacts($0, earlier: earlier, later: later) } }

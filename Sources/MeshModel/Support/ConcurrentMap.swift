@@ -8,8 +8,9 @@ extension Array where Element: Sendable {
     /// core of the two a laptop or CI machine has.
     ///
     /// Fewer than `minimumChunk` elements per chunk is not worth a thread hop: a short array
-    /// is mapped inline. The caller's ``InputLimits`` hold on every thread. The calling thread takes part and is blocked until every chunk is
-    /// done, so call it from a command or a background thread, not a render loop.
+    /// is mapped inline. The caller's ``InputLimits`` hold on every thread. The calling
+    /// thread takes part and is blocked until every chunk is done, so call it from a command
+    /// or a background thread, not a render loop.
     ///
     /// ```swift
     /// let pods = objects.concurrentMap(minimumChunk: 256) { KubePod($0) }   // same order as objects

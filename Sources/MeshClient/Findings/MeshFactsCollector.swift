@@ -45,6 +45,9 @@ public enum MeshFactsCollector {
         var syncz: [ProxySyncStatus]?
         var connections: IstiodConnections?
         var failures: [(FindingInput, String)] = []
+        /// A snapshot's two samples as recorded (the later one is `metrics` at `at`), read in
+        /// the proxy's own task so that the earlier one is parsed beside the other proxies'.
+        var recorded: (later: (Date, PrometheusText), earlier: (Date, PrometheusText)?)?
     }
 
     public static func collect(source: any MeshSource, options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() }) async -> MeshFacts {
@@ -81,17 +84,9 @@ public enum MeshFactsCollector {
         // Second metrics sample: a snapshot's earlier one, or a fresh read after the interval.
         var earlier: [String: (Date, PrometheusText)] = [:]
         var later: [String: (Date, PrometheusText)] = [:]
-        if let snapshot {
+        if snapshot != nil {
             // Both samples as recorded, with the times they were fetched (not now).
-            // (`read` took the later sample's time from the snapshot: each response is read once.)
-            for r in first {
-                guard let m = r.metrics, let entry = snapshot.index.proxy(name: r.proxy.name, namespace: r.proxy.namespace),
-                      let key = AdminRequest(r.proxy.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey else { continue }
-                later[r.proxy.key] = (r.at, m)
-                if let before = try? snapshot.index.response(entry, key: key, earlier: true, keepingLines: slimKeeps) {
-                    earlier[r.proxy.key] = (before.fetchedAt, slim(PrometheusText.parse(before.body)))
-                }
-            }
+            (earlier, later) = recordedSamples(first)
         } else {
             for r in first { if let m = r.metrics { earlier[r.proxy.key] = (r.at, m) } }
             if options.statsInterval > 0 {
@@ -116,21 +111,14 @@ public enum MeshFactsCollector {
         var ztunnels: [String: ZtunnelIndex] = [:]
         var acc = LiveAccumulator()
         _ = acc.setProxies(proxies)
-        for r in reads {
+        // Each Envoy's facts are its own (filtering its clusters and counters): built on every core.
+        let built = reads.concurrentMap(minimumChunk: 64) { r in proxyFacts(r, earlier: earlier, later: later) }
+        for (r, p) in zip(reads, built) {
             for (input, why) in r.failures where failures[input] == nil { failures[input] = "\(r.proxy.proxyID): \(why)" }
             if let s = r.syncz { sync = (sync ?? []) + s }
             for c in r.connections?.clients ?? [] { if let at = c.connectedAt { facts.connectedAt[c.proxyID] = at } }
             if let z = r.ztunnel { ztunnels[r.proxy.key] = z }
-            guard r.proxy.kind == .sidecar || r.proxy.kind == .gateway || r.proxy.kind == .waypoint else { continue }
-            var p = ProxyFacts(name: r.proxy.name, namespace: r.proxy.namespace, kind: r.proxy.kind)
-            p.dump = r.dump
-            p.clusters = r.clusters.map(FindingStats.relevant)
-            if let (t0, before) = earlier[r.proxy.key], let (t1, after) = later[r.proxy.key], t1.timeIntervalSince(t0) > 0 {
-                p.previousStats = FindingStats.relevant(before)
-                p.stats = FindingStats.relevant(after)
-                p.statsInterval = t1.timeIntervalSince(t0)
-            }
-            facts.proxies[p.key] = p
+            if let p { facts.proxies[p.key] = p }
         }
         facts.istiodVersions = istiodVersions(proxies, kube: facts.kube)
         // Edges from every proxy's metrics, with rates when there were two samples.
@@ -182,6 +170,33 @@ public enum MeshFactsCollector {
         if !facts.has(.certificates), facts.unavailable[.certificates] == nil {
             facts.unavailable[.certificates] = facts.unavailable[.configDumps] ?? "no config dump or ztunnel certificates read"
         }
+    }
+
+    /// A snapshot's two samples of every proxy, by proxy key, as `read` found them (each
+    /// response read once, the earlier one parsed in the proxy's own task).
+    static func recordedSamples(_ reads: [Read]) -> (earlier: [String: (Date, PrometheusText)], later: [String: (Date, PrometheusText)]) {
+        var earlier: [String: (Date, PrometheusText)] = [:]
+        var later: [String: (Date, PrometheusText)] = [:]
+        for r in reads {
+            guard let (after, before) = r.recorded else { continue }
+            later[r.proxy.key] = after
+            if let before { earlier[r.proxy.key] = before }
+        }
+        return (earlier, later)
+    }
+
+    /// One Envoy's facts from its read and its two stats samples; nil for other kinds.
+    static func proxyFacts(_ r: Read, earlier: [String: (Date, PrometheusText)], later: [String: (Date, PrometheusText)]) -> ProxyFacts? {
+        guard r.proxy.kind == .sidecar || r.proxy.kind == .gateway || r.proxy.kind == .waypoint else { return nil }
+        var p = ProxyFacts(name: r.proxy.name, namespace: r.proxy.namespace, kind: r.proxy.kind)
+        p.dump = r.dump
+        p.clusters = r.clusters.map(FindingStats.relevant)
+        if let (t0, before) = earlier[r.proxy.key], let (t1, after) = later[r.proxy.key], t1.timeIntervalSince(t0) > 0 {
+            p.previousStats = FindingStats.relevant(before)
+            p.stats = FindingStats.relevant(after)
+            p.statsInterval = t1.timeIntervalSince(t0)
+        }
+        return p
     }
 
     static func readAll(_ proxies: [MeshState.Proxy], concurrency: Int,
@@ -244,6 +259,14 @@ public enum MeshFactsCollector {
             r.at = response.fetchedAt
             return response.body
         }
+        /// A snapshot's two samples of the metrics just read: the later as read, the earlier
+        /// from the proxy's `earlier` section with the time it was fetched.
+        func withEarlier() {
+            guard full, let snapshot, let m = r.metrics, let entry = snapshot.index.proxy(name: p.name, namespace: p.namespace),
+                  let key = AdminRequest(p.kind == .ztunnel ? .ztunnelMetrics : .stats).snapshotKey else { return }
+            let before = (try? snapshot.index.response(entry, key: key, earlier: true, keepingLines: slimKeeps)).flatMap { $0 }
+            r.recorded = ((r.at, m), before.map { ($0.fetchedAt, slim(PrometheusText.parse($0.body))) })
+        }
         func get(_ request: AdminRequest, _ input: FindingInput) async -> [UInt8]? {
             do { return try await source.admin(pod: p.name, namespace: p.namespace, request: request) } catch {
                 r.failures.append((input, "\(request): \(error.message)"))
@@ -258,6 +281,7 @@ public enum MeshFactsCollector {
                 r.at = now()
                 r.metrics = slim(PrometheusText.parse(body))
             }
+            withEarlier()
             guard full else { return r }
             if let body = await get(.clusters, .upstreams) {
                 do { r.clusters = try EnvoyClusters.decode(body) } catch { r.failures.append((.upstreams, "bad /clusters: \(error.description)")) }
@@ -272,6 +296,7 @@ public enum MeshFactsCollector {
                 r.at = now()
                 r.metrics = slim(PrometheusText.parse(body))
             }
+            withEarlier()
             guard full else { return r }
             if let body = await get(.ztunnelConfigDump, .ztunnel) {
                 do { r.ztunnel = ZtunnelIndex(ZtunnelDump.decode(try JSONDocument(bytes: body))) } catch {

@@ -101,7 +101,12 @@ public enum Gzip {
     /// result, sized from the trailer (``sizeHint(_:)``): a 724 MB snapshot is not copied
     /// out of a staging chunk. Output past that size (a wrong or multi-member trailer) goes
     /// through a 1 MB chunk and is appended after.
-    public static func decompress(_ input: [UInt8], limits: InputLimits = .current) throws(GzipError) -> [UInt8] {
+    ///
+    /// `alongside`, when given, runs on a thread of its own while zlib inflates, reading the
+    /// output as it grows (``GrowingBytes``: published every 4 MB); decompress returns once
+    /// it is done. Opening a snapshot skims its proxies there, on the second core.
+    public static func decompress(_ input: [UInt8], limits: InputLimits = .current,
+                                  alongside: (@Sendable (GrowingBytes) -> Void)? = nil) throws(GzipError) -> [UInt8] {
         let maxBytes = max(0, limits.maxDecompressedBytes)
         let (ratioBytes, overflow) = max(1, input.count).multipliedReportingOverflow(by: max(1, limits.maxDecompressionRatio))
         let maxForRatio = overflow ? Int.max : max(ratioBytes, ratioThreshold)
@@ -112,6 +117,26 @@ public enum Gzip {
         let compressedBytes = input.count
         var out = [UInt8](unsafeUninitializedCapacity: capacity) { direct, directCount in
             directCount = 0
+            // The reader beside: started before inflating, joined before the buffer is handed back.
+            let growing = alongside == nil ? nil : GrowingBytes()
+            let joined = DispatchSemaphore(value: 0)
+            if let alongside, let growing {
+                let scoped = InputLimits.current
+                let thread = Thread {
+                    InputLimits.withLimits(scoped) { alongside(growing) }
+                    joined.signal()
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            defer {
+                if let growing {
+                    growing.finish()
+                    joined.wait()
+                }
+            }
+            // With a reader, zlib writes 4 MB at a time so the reader sees them.
+            let step = growing == nil ? Int(UInt32.max) : 4 << 20
             // zlib never writes its input; reading it in place spares a copy of the whole file.
             input.withUnsafeBufferPointer { inBuf in
                 var offset = 0
@@ -130,7 +155,7 @@ public enum Gzip {
                         let rc: Int32
                         if toDirect {
                             sp.pointee.next_out = direct.baseAddress! + directCount
-                            sp.pointee.avail_out = UInt32(min(room, Int(UInt32.max)))
+                            sp.pointee.avail_out = UInt32(min(room, step))
                             asked = Int(sp.pointee.avail_out)
                             rc = inflate(sp, Z_NO_FLUSH)
                         } else {
@@ -152,7 +177,12 @@ public enum Gzip {
                             failure = "expands more than \(limits.maxDecompressionRatio) times its \(compressedBytes) compressed bytes (a gzip bomb?) " + InputLimits.hint(String(limits.maxDecompressionRatio), flag: "--max-decompression-ratio")
                             return
                         }
-                        if toDirect { directCount += produced } else { spill.append(contentsOf: chunk[0..<produced]) }
+                        if toDirect {
+                            directCount += produced
+                            if let growing, let base = direct.baseAddress { growing.publish(UnsafePointer(base), count: directCount) }
+                        } else {
+                            spill.append(contentsOf: chunk[0..<produced])
+                        }
                         if rc == Z_STREAM_END { break }
                         if rc != Z_OK {
                             let at = offset + Int(sp.pointee.total_in)

@@ -86,14 +86,16 @@ public final class SnapshotFile: @unchecked Sendable {
     deinit { if fd >= 0 { close(fd); unlink(temporaryPath) } }
 
     /// Reads a whole file into memory (one copy), decompressing gzip (detected by its magic number).
-    public static func read(path: String) throws -> (bytes: [UInt8], fileBytes: Int, compressed: Bool) {
+    /// `skimAhead`: a gzip snapshot's proxies are skimmed on a second thread while it is
+    /// inflated (``SnapshotPreskim/skim(_:)``), for ``SnapshotIndex/init(bytes:name:preskim:)``.
+    public static func read(path: String, skimAhead: Bool = false) throws -> (bytes: [UInt8], fileBytes: Int, compressed: Bool, preskim: SnapshotPreskim?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
         let size = Int(st.st_size)
-        if size == 0 { return ([], 0, false) }
+        if size == 0 { return ([], 0, false, nil) }
         let limit = InputLimits.current.maxDocumentBytes
         if size > limit {
             throw FileError(message: "\(path): the file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
@@ -115,10 +117,20 @@ public final class SnapshotFile: @unchecked Sendable {
         }
         if let failure { throw FileError(message: "\(path): read failed: \(failure)") }
         if Gzip.isGzip(bytes) {
-            do { return (try Gzip.decompress(bytes), bytes.count, true) } catch {
+            let ahead = PreskimBox()
+            var alongside: (@Sendable (GrowingBytes) -> Void)?
+            if skimAhead { alongside = { @Sendable growing in ahead.value = SnapshotPreskim.skim(growing) } }
+            let out: [UInt8]
+            do { out = try Gzip.decompress(bytes, alongside: alongside) } catch {
                 throw FileError(message: "\(path): \(error.message)")
             }
+            return (out, bytes.count, true, ahead.value)
         }
-        return (bytes, bytes.count, false)
+        return (bytes, bytes.count, false, nil)
     }
+}
+
+/// The skim-ahead's result, written by its thread before decompress joins it.
+private final class PreskimBox: @unchecked Sendable {
+    var value: SnapshotPreskim?
 }

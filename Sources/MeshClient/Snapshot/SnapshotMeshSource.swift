@@ -31,12 +31,13 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
 
     /// Reads and indexes FILE (plain or gzip). Errors name the file and what is wrong.
     public static func open(path: String) async throws(MeshSourceError) -> SnapshotMeshSource {
-        let file: (bytes: [UInt8], fileBytes: Int, compressed: Bool)
-        do { file = try SnapshotFile.read(path: path) } catch {
+        let file: (bytes: [UInt8], fileBytes: Int, compressed: Bool, preskim: SnapshotPreskim?)
+        // A gzip file's proxies are skimmed on the second core while it is inflated on the first.
+        do { file = try SnapshotFile.read(path: path, skimAhead: true) } catch {
             throw MeshSourceError(.notFound, "cannot open snapshot \((error as? SnapshotFile.FileError)?.message ?? String(describing: error))")
         }
         do {
-            let index = try SnapshotIndex(bytes: file.bytes, name: path)
+            let index = try SnapshotIndex(bytes: file.bytes, name: path, preskim: file.preskim)
             return SnapshotMeshSource(index: index, path: path, fileBytes: file.fileBytes, compressed: file.compressed)
         } catch {
             throw MeshSourceError(.failed, error.message)
@@ -50,14 +51,16 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
         var snap = ClusterSnapshot()
         snap.resources = kube.resources
         snap.forbidden = kube.forbidden
+        // Each object is decoded by itself: thousands of pods are decoded on every core.
+        let chunk = 128
         for r in kube.resources {
-            let items = (kube.objects[r.qualifiedName] ?? []).map { KubeObject($0, defaultKind: r.kind, defaultAPIVersion: r.apiVersion) }
+            let items = (kube.objects[r.qualifiedName] ?? []).concurrentMap(minimumChunk: chunk) { KubeObject($0, defaultKind: r.kind, defaultAPIVersion: r.apiVersion) }
             snap.rawObjects[r.qualifiedName] = items
             switch r.qualifiedName {
             case "namespaces": snap.namespaces = items.map { KubeNamespace($0.raw) }
-            case "pods": snap.pods = items.map { KubePod($0.raw) }
-            case "services": snap.services = items.map { KubeService($0.raw) }
-            case "endpointslices.discovery.k8s.io": snap.endpointSlices = items.map { KubeEndpointSlice($0.raw) }
+            case "pods": snap.pods = items.concurrentMap(minimumChunk: chunk) { KubePod($0.raw) }
+            case "services": snap.services = items.concurrentMap(minimumChunk: chunk) { KubeService($0.raw) }
+            case "endpointslices.discovery.k8s.io": snap.endpointSlices = items.concurrentMap(minimumChunk: chunk) { KubeEndpointSlice($0.raw) }
             default: snap.meshObjects[r.qualifiedName] = items
             }
         }

@@ -30,24 +30,39 @@ public enum FindingsEngine {
     public static func evaluate(_ facts: MeshFacts, rules: [FindingRule] = FindingRules.all,
                                 options: FindingOptions = FindingOptions()) -> FindingsReport {
         var report = FindingsReport()
-        for rule in rules {
-            if let missing = rule.reads.sorted().first(where: { !facts.has($0) }) {
-                report.notEvaluated.append(.init(code: rule.code, title: rule.title, reason: facts.reasonMissing(missing)))
-                continue
-            }
-            do {
-                report.findings += try rule.evaluate(facts, options)
+        // The rules are independent and pure: they run on every core, and their outcomes are
+        // gathered in the rules' order, so the report is the one a loop over them gives.
+        let outcomes = rules.concurrentMap { rule in outcome(of: rule, facts, options) }
+        for (rule, outcome) in zip(rules, outcomes) {
+            switch outcome {
+            case .notEvaluated(let reason):
+                report.notEvaluated.append(.init(code: rule.code, title: rule.title, reason: reason))
+            case .found(let findings):
+                report.findings += findings
                 report.evaluated.append(rule.code)
-            } catch {
+            case .failed(let error):
                 report.findings.append(Finding(
                     code: ruleFailedCode, severity: .warning, title: "Rule could not be evaluated",
                     objects: [], message: "\(rule.code) \(rule.title): \(error)",
-                    evidence: [FindingEvidence("rule \(rule.code)", "\(error)")]))
+                    evidence: [FindingEvidence("rule \(rule.code)", error)]))
             }
         }
         link(&report.findings)
         report.findings.sort(by: order)
         return report
+    }
+
+    /// What running one rule gave.
+    enum Outcome: Sendable {
+        case notEvaluated(String)
+        case found([Finding])
+        /// The error, as text.
+        case failed(String)
+    }
+
+    static func outcome(of rule: FindingRule, _ facts: MeshFacts, _ options: FindingOptions) -> Outcome {
+        if let missing = rule.reads.sorted().first(where: { !facts.has($0) }) { return .notEvaluated(facts.reasonMissing(missing)) }
+        do { return .found(try rule.evaluate(facts, options)) } catch { return .failed("\(error)") }
     }
 
     static func order(_ a: Finding, _ b: Finding) -> Bool {

@@ -52,8 +52,10 @@ public final class SnapshotIndex: Sendable {
         var ranges: [String: [JSONSkimmer.Member]] = [:]
     }
 
-    /// Indexes `bytes` (the whole file, decompressed). `name` is used in messages.
-    public init(bytes: [UInt8], name: String) throws(SnapshotFormatError) {
+    /// Indexes `bytes` (the whole file, decompressed). `name` is used in messages. `preskim`:
+    /// the proxies already skimmed while the file was inflated (``SnapshotPreskim``), each
+    /// then crossed in one step; the index is the same without it.
+    public init(bytes: [UInt8], name: String, preskim: SnapshotPreskim? = nil) throws(SnapshotFormatError) {
         self.name = name
         self.bytes = bytes
         var sections: [String: Range<Int>] = [:]
@@ -67,7 +69,7 @@ public final class SnapshotIndex: Sendable {
                 }
                 // One pass finds every level; a file it cannot read whole is read level by level,
                 // whose errors name the place.
-                if let layout = try? SnapshotLayout.skim(b) {
+                if let layout = try? SnapshotLayout.skim(b, preskim: preskim) {
                     for m in layout.members { sections[m.key] = m.value }
                     for p in layout.proxies ?? [] {
                         proxyRanges.append(p.range)

@@ -37,8 +37,9 @@ struct SnapshotLayout: Sendable {
     /// The last `proxies` member's elements when it is an array; nil when there is none.
     var proxies: [Proxy]?
 
-    /// One pass over a whole snapshot (the object starting at the first non-space byte).
-    static func skim(_ b: UnsafeBufferPointer<UInt8>) throws(JSONSkimmer.SkimError) -> SnapshotLayout {
+    /// One pass over a whole snapshot (the object starting at the first non-space byte). A
+    /// proxy `preskim` holds (skimmed while the file was inflated) is crossed in one step.
+    static func skim(_ b: UnsafeBufferPointer<UInt8>, preskim: SnapshotPreskim? = nil) throws(JSONSkimmer.SkimError) -> SnapshotLayout {
         var layout = SnapshotLayout()
         let start = JSONSkimmer.skipSpace(b, 0)
         _ = try JSONSkimmer.walkMembers(b, objectAt: start) { key, v throws(JSONSkimmer.SkimError) in
@@ -47,6 +48,10 @@ struct SnapshotLayout: Sendable {
                 var list: [Proxy] = []
                 try enter(1, at: v)
                 end = try JSONSkimmer.walkElements(b, arrayAt: v) { p throws(JSONSkimmer.SkimError) in
+                    if let (proxy, pEnd) = preskim?.proxies[p], pEnd <= b.count {
+                        list.append(proxy)
+                        return pEnd
+                    }
                     let (proxy, pEnd) = try Self.proxy(b, at: p)
                     list.append(proxy)
                     return pEnd

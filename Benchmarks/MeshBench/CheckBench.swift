@@ -16,7 +16,7 @@ enum CheckBench {
         let t1 = clock.now
         let facts = await MeshFactsCollector.collect(source: source, options: MeshFactsCollector.Options(dumps: dumps))
         let t2 = clock.now
-        let report = FindingsEngine.evaluate(facts)
+        let report = FindingsEngine.evaluate(facts, parallel: true)
         let t3 = clock.now
         func f(_ d: Duration) -> String { String(format: "%.2f s", seconds(d)) }
         say("check \(path): \(facts.proxies.count) Envoys, \(facts.sync?.count ?? 0) synced proxies, \(facts.edges?.count ?? 0) edges")

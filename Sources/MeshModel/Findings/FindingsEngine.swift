@@ -27,12 +27,15 @@ public enum FindingsEngine {
     /// The code of the finding that says a rule failed on odd data.
     public static let ruleFailedCode = "MS0000"
 
+    /// `parallel`: the rules are independent and pure, so a one-shot `check` runs them on
+    /// every core (outcomes gathered in the rules' order: the report a loop gives). The TUI's
+    /// re-evaluation after each refresh and the apply preview stay on one thread, leaving the
+    /// other core to the render loop.
     public static func evaluate(_ facts: MeshFacts, rules: [FindingRule] = FindingRules.all,
-                                options: FindingOptions = FindingOptions()) -> FindingsReport {
+                                options: FindingOptions = FindingOptions(), parallel: Bool = false) -> FindingsReport {
         var report = FindingsReport()
-        // The rules are independent and pure: they run on every core, and their outcomes are
-        // gathered in the rules' order, so the report is the one a loop over them gives.
-        let outcomes = rules.concurrentMap { rule in outcome(of: rule, facts, options) }
+        let outcomes = parallel ? rules.concurrentMap { rule in outcome(of: rule, facts, options) }
+                                : rules.map { rule in outcome(of: rule, facts, options) }
         for (rule, outcome) in zip(rules, outcomes) {
             switch outcome {
             case .notEvaluated(let reason):

@@ -144,7 +144,7 @@ public struct CheckCommand: AsyncParsableCommand {
             // The files replace the cluster's objects of the same kind, namespace and name.
             if let manifests, let kube = facts.kube { facts.kube = ManifestFacts.merge(manifests.facts, over: kube) }
         }
-        let report = FindingsEngine.evaluate(facts, rules: rules, options: options)
+        let report = FindingsEngine.evaluate(facts, rules: rules, options: options, parallel: true)
         let shown = report.findings.filter(filter.includes)
         let console = Console.current
         for p in manifests?.problems ?? [] { console.error(p.description) }

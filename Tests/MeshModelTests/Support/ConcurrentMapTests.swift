@@ -55,7 +55,7 @@ import Testing
         let ruleList = rules
         let facts = MeshFacts(now: Date(timeIntervalSince1970: 1_795_000_000), kube: ConfigObjectsGenerator.kubeFacts(objects: 1_250))
         let (all, singles) = try await onOwnThread {
-            (FindingsEngine.evaluate(facts, rules: ruleList), ruleList.map { FindingsEngine.evaluate(facts, rules: [$0]) })
+            (FindingsEngine.evaluate(facts, rules: ruleList, parallel: true), ruleList.map { FindingsEngine.evaluate(facts, rules: [$0]) })
         }
         func unlinked(_ fs: [Finding]) -> [Finding] { fs.map { var f = $0; f.related = []; return f } }
         let expected = unlinked(singles.flatMap(\.findings)).sorted(by: FindingsEngine.order)

@@ -35,7 +35,11 @@ public struct AccessLogFields: OptionSet, Sendable, Hashable {
     /// What ``Flow/epochSeconds`` reads: a flow's time, for `--since` and a sliding window.
     public static let time: AccessLogFields = [.startTime, .receivedAt]
     /// Every field: what `flows` prints.
-    public static let all = AccessLogFields(rawValue: (1 << 12) - 1)
+    public static let all: AccessLogFields = [
+        .startTime, .receivedAt, .protocolName, .responseCodeDetails, .connectionTerminationDetails,
+        .upstreamTransportFailureReason, .upstreamServiceTime, .forwardedFor, .userAgent,
+        .upstreamLocalAddress, .requestedServerName, .routeName,
+    ]
 
     /// Clears the fields of `entry` outside `self`: what a parse with `self` leaves nil.
     /// Tests compare a masked parse with the full one through it.

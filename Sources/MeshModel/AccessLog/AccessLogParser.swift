@@ -171,11 +171,6 @@ public enum AccessLogParser {
         }
     }
 
-    // MARK: JSON (Envoy's JSON encoding, ztunnel's JSON logs)
-
-    // In one pass over the bytes (``AccessLogJSON``), or through the generic decoder for
-    // the lines the one pass leaves to it.
-
     // MARK: ztunnel TEXT
 
     /// `TIME LEVEL SCOPE MESSAGE key=value key="quoted value" …`, separated by tabs (or,

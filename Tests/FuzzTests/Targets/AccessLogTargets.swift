@@ -9,10 +9,19 @@ extension FuzzTargets {
             // The model directly: every line either parses or is counted, and top stays consistent.
             var ingest = FlowIngest()
             var top = FlowTop()
+            // `top` parses without the fields it does not print: the same lines parse, or are
+            // rejected for the same reason, and what is filled equals the full parse's.
+            var maskDiffers = false
             FlowIngest.forEachLine(c.parts[0]) { line in
+                switch (AccessLogParser.parse(buffer: line, fields: .all), AccessLogParser.parse(buffer: line, fields: [])) {
+                case (.success(let full), .success(let lean)): if AccessLogFields([]).masking(full) != lean { maskDiffers = true }
+                case (.failure(let a), .failure(let b)): if a != b { maskDiffers = true }
+                default: maskDiffers = true
+                }
                 if let flow = ingest.read(line) { top.add(flow) }
             }
             var o = FuzzOutcome()
+            if maskDiffers { o.problem("access-log: a parse without the descriptive fields differs from the full parse") }
             if ingest.parsed + ingest.rejectedTotal > ingest.lines { o.problem("access-log: more results than lines") }
             if top.rows().reduce(0, { $0 + $1.requests }) > ingest.parsed { o.problem("access-log: top counted more requests than flows") }
             if !o.problems.isEmpty { return o }

@@ -3,6 +3,7 @@ import MeshClient
 import MeshDemo
 import MeshModel
 import MeshScopeCLI
+import MeshTestSupport
 import Testing
 
 /// Where commands start without `-n`/`-A` (docs/kubernetes.md, "Where it starts"): in the
@@ -81,17 +82,14 @@ import Testing
 
     /// The demo (administrator's rights) through a kubeconfig whose context names `namespace`.
     static func withDemo<T>(_ body: (_ named: String, _ unnamed: String) async throws -> T) async throws -> T {
-        let demo = try await DemoCluster.start(.init(services: 0, replicas: 1), tickSeconds: 0.1)
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let setup = try await DemoSetup.start("meshscope-ctxns", namespace: "bookinfo")
         do {
-            let named = try demo.writeKubeconfig(path: dir + "/named", namespace: "bookinfo")
-            let unnamed = try demo.writeKubeconfig(path: dir + "/unnamed")
-            let out = try await body(named, unnamed)
-            await demo.shutdown()
+            let unnamed = try setup.demo.writeKubeconfig(path: setup.dir + "/unnamed")
+            let out = try await body(setup.kubeconfig, unnamed)
+            await setup.stop()
             return out
         } catch {
-            await demo.shutdown()
+            await setup.stop()
             throw error
         }
     }

@@ -82,23 +82,23 @@ import Testing
                 // ones, more than fit, and says how many are off screen.
                 try await t.waitFor("\(at): a whole frame", timeout: Self.patience) { Self.frameFits($0, width: width, height: height) && $0.contains(title) }
                 try await t.keys("C-w")
-                try await t.waitFor("\(at): wide mode announcing its hidden columns") { s in
+                try await t.waitFor("\(at): wide mode announcing its hidden columns", timeout: Self.patience) { s in
                     Self.frameFits(s, width: width, height: height) && Self.bottomEdge(s).contains("wide ·")
                         && Self.announcesHiddenColumns(Self.bottomEdge(s))
                 }
                 try await t.keys("C-w")
-                try await t.waitFor("\(at): wide mode off") { !Self.bottomEdge($0).contains("wide ·") && $0.contains(title) }
+                try await t.waitFor("\(at): wide mode off", timeout: Self.patience) { !Self.bottomEdge($0).contains("wide ·") && $0.contains(title) }
             }
             // Help opens, fits, and G shows its last line: the Views section ends it.
             try await t.keys("?")
-            try await t.waitFor("\(at): help") { $0.contains("Help: ") && Self.frameFits($0, width: width, height: height) }
+            try await t.waitFor("\(at): help", timeout: Self.patience) { $0.contains("Help: ") && Self.frameFits($0, width: width, height: height) }
             try await t.keys("G")
-            let end = try await t.waitFor("\(at): the end of help") { s in
+            let end = try await t.waitFor("\(at): the end of help", timeout: Self.patience) { s in
                 Self.frameFits(s, width: width, height: height) && (Self.inside(s).last?.hasPrefix(":") ?? false)
             }
             #expect(end.contains("Help: "), "\(at)")
             try await t.keys("Escape")
-            try await t.waitFor("\(at): help closed") { !$0.contains("Help: ") && $0.contains(title) }
+            try await t.waitFor("\(at): help closed", timeout: Self.patience) { !$0.contains("Help: ") && $0.contains(title) }
         }
         try await t.command("q")
         try await EndToEndTests().expectRestored(t, exit: "0")

@@ -91,7 +91,8 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
         } else {
             return (nil, nil)
         }
-        // Reviewed with the other access questions (the answers are cached per context).
+        // One access review before the first query (cached per context), so a refusal is said
+        // up front instead of as every query's 403.
         if let refused = await target.refusal(client) {
             if url != nil || metricsSource == .prometheus { throw CLIError(.unavailable, "prometheus \(target): \(refused.message)") }
             return (nil, refused)

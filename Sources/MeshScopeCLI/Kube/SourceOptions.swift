@@ -67,6 +67,9 @@ struct SourceOptions: ParsableArguments, Sendable {
                     let chosen = try await connection.prometheus.metrics(client: client, refresh: refresh, timeout: connection.timeoutSeconds)
                     prometheus = chosen.metrics
                     refused = chosen.refused.map { [$0] } ?? []
+                    // A discovered Prometheus the user may not reach is not used: say so, or the
+                    // edges would look scraped for no reason.
+                    for r in refused { Console.current.error("meshscope: prometheus: \(r.message); scraping proxies instead") }
                 } catch {
                     await admin.shutdown()
                     throw error

@@ -17,7 +17,8 @@ public struct ProxyStatusCommand: AsyncParsableCommand {
             -v 1 shows every xDS type: SYNCED, STALE, ERROR (with the age of the last push when \
             known), NOT SENT, IGNORED. --connections adds istiod's /debug/connections to -o wide. \
             Without --file, every istiod's /debug/syncz is read live (and /debug/connections for \
-            -o wide). With POD[.NAMESPACE], istiod's /debug/config_dump?proxyID=POD.NS is compared \
+            -o wide), for the proxies of the kubeconfig context's namespace when the context \
+            names one (-A for every proxy, -n NS for one namespace). With POD[.NAMESPACE], istiod's /debug/config_dump?proxyID=POD.NS is compared \
             with the proxy's /config_dump: Clusters, Listeners, Routes Match or Don't Match, \
             without istioctl's spurious differences.
             """,

@@ -20,7 +20,10 @@ enum FlowFeed {
 
     /// `fields`: the descriptive entry fields the caller reads (``AccessLogFields``; the
     /// filter's are added): `top` shows none of them, and skips a String per field per line.
-    static func run(_ options: FlowOptions, fields: AccessLogFields = .all, onFlow: (Flow) -> Void, onTick: (() -> Void)? = nil) async throws -> Result {
+    /// `onIdle`: before each blocking read of a followed stdin, so output batched by the caller
+    /// reaches the terminal while the pipe is quiet, whatever threads the runtime has.
+    static func run(_ options: FlowOptions, fields: AccessLogFields = .all, onFlow: (Flow) -> Void, onTick: (() -> Void)? = nil,
+                    onIdle: () -> Void = {}) async throws -> Result {
         var options = options
         // Live: the context's namespace unless -n/-A say otherwise (a file is read whole).
         if options.file == nil { options.connection = options.connection.inContextNamespace() }
@@ -30,7 +33,7 @@ enum FlowFeed {
             var ingest = FlowIngest()
             ingest.fields = fields
             if file == "-", options.follow {
-                readStdinIncrementally { line, cut in
+                readStdinIncrementally(idle: onIdle) { line, cut in
                     if let flow = ingest.read(line, cut: cut), filter.matches(flow) { onFlow(flow) }
                     onTick?()
                 }
@@ -46,7 +49,7 @@ enum FlowFeed {
     }
 
     /// Reads fd 0 as it grows, line by line, until end of input.
-    static func readStdinIncrementally(_ body: ([UInt8], Bool) -> Void) {
+    static func readStdinIncrementally(idle: () -> Void = {}, _ body: ([UInt8], Bool) -> Void) {
         if let bytes = Console.current.stdinBytes {
             var s = BoundedLineSplitter()
             for l in s.feed(bytes) { body(l.bytes, l.cut) }
@@ -56,6 +59,7 @@ enum FlowFeed {
         var splitter = BoundedLineSplitter()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
+            idle()
             let n = buffer.withUnsafeMutableBytes { Foundation.read(0, $0.baseAddress!, $0.count) }
             if n < 0, errno == EINTR { continue }
             if n <= 0 { break }

@@ -52,7 +52,9 @@ struct FlowsCommand: AsyncParsableCommand {
                 flusher.cancel()
                 out.flush()
             }
-            let result = try await FlowFeed.run(input) { printer.print($0) }
+            // A followed stdin blocks its thread in read(2): flushed before each read too, so a
+            // runtime with a single thread (a one-CPU pod) does not hold the output back.
+            let result = try await FlowFeed.run(input, onFlow: { printer.print($0) }, onIdle: { out.flush() })
             out.flush()
             FlowFeed.report(result)
             return

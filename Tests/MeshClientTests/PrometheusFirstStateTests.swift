@@ -20,19 +20,6 @@ import Testing
         }
     }
 
-    /// The grace counts from when the counters were asked: at 6,000 proxies they alone take
-    /// about the grace, and the latency seconds more, so the edges wait only the floor.
-    @Test func theGraceCountsFromTheCountersQuestion() {
-        // Quick counters: wait until a second after asking.
-        #expect(MeshStore.waitsForLatency(now: 0.9, countersAsked: 0, countersAnswered: 0.1))
-        #expect(!MeshStore.waitsForLatency(now: 1.01, countersAsked: 0, countersAnswered: 0.1))
-        // Slow counters: a quarter second after they answered, not a second.
-        #expect(MeshStore.waitsForLatency(now: 1.7, countersAsked: 0, countersAnswered: 1.5))
-        #expect(!MeshStore.waitsForLatency(now: 1.76, countersAsked: 0, countersAnswered: 1.5))
-        // Counters that answered after the whole grace still leave the latency its floor.
-        #expect(MeshStore.waitsForLatency(now: 3.2, countersAsked: 0, countersAnswered: 3))
-    }
-
     @Test func aLatencyAnsweredWithinTheGraceIsInTheFirstPrintedState() async throws {
         try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 0.1), listDelay: 0, counts: EndpointCounts()) { store in
             // What a one-shot prints: the first complete state not waiting for the latency.

@@ -97,17 +97,11 @@ public actor MeshStore {
     var latencyMessage: String?
     /// When the first counters answer came (since Prometheus was taken up).
     var countersAnsweredAt: Double?
-    /// When the query behind that first answer was asked.
-    var countersAskedAt: Double?
     var publishedLatencyPending = false
-    /// Seconds after the first counters query was asked that a first state waits for the
-    /// latency (``MetricsOrigin/latencyPending``): at a small mesh both come together well
-    /// within it; at 6,000 proxies the counters alone take about that long and
-    /// `histogram_quantile` seconds more, so the edges do not wait for it.
+    /// Seconds a first state waits for the latency after the counters answered
+    /// (``MetricsOrigin/latencyPending``): at a small mesh both come together, at 6,000
+    /// proxies `histogram_quantile` takes seconds more and the edges do not wait for it.
     public static let latencyGrace = 1.0
-    /// However late the counters answered, the latency (asked right after them) still gets
-    /// this long: a quick one joins the first state instead of just missing it.
-    public static let latencyFloor = 0.25
     var historyRequested = false
     /// Per-edge rates from before the first refresh (``MeshState/edgeHistory``).
     var edgeHistory: [String: [Double]] = [:]
@@ -232,7 +226,6 @@ public actor MeshStore {
                                         : now - prometheusFailedAt >= MeshStore.prometheusRetry {
                         prometheusInFlight = true
                         prometheusAskedAt = now
-                        if countersAnsweredAt == nil, countersAskedAt == nil { countersAskedAt = now }
                         // The counters alone, the last latency answer joined in: the edges never
                         // wait for the slow histogram query, which runs beside (latencyTask).
                         let latency = prometheusLatency
@@ -394,7 +387,6 @@ public actor MeshStore {
             latencySettled = false
             latencyMessage = nil
             countersAnsweredAt = nil
-            countersAskedAt = nil
             if prometheusActive {
                 prometheusActive = false
                 updateSources()
@@ -434,18 +426,10 @@ public actor MeshStore {
         }
     }
 
-    /// A first state should wait a little for the latency: until ``latencyGrace`` after the
-    /// counters were asked, and at least ``latencyFloor`` after they answered.
+    /// A first state should wait a little for the latency (``latencyGrace``).
     var latencyPending: Bool {
         guard prometheusActive, prometheusSample != nil, !latencySettled else { return false }
-        guard let answered = countersAnsweredAt else { return true }
-        return MeshStore.waitsForLatency(now: now, countersAsked: countersAskedAt ?? answered, countersAnswered: answered)
-    }
-
-    /// Whether a first state still waits for the latency at `now`. Counters asked at 0 that
-    /// answered at 0.1 wait until 1.0; answered at 1.5 (6,000 proxies), until 1.75.
-    static func waitsForLatency(now: Double, countersAsked: Double, countersAnswered: Double) -> Bool {
-        now < max(countersAnswered + latencyFloor, countersAsked + latencyGrace)
+        return countersAnsweredAt.map { now - $0 < MeshStore.latencyGrace } ?? true
     }
 
     /// Records one fetch; returns the lane it ran in.

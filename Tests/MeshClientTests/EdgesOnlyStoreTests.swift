@@ -33,8 +33,11 @@ import Testing
     }
 
     /// Runs an edges-only store over `server` until `body` returns, then stops it and shuts its client down.
-    static func withStore(_ server: LoopbackHTTPServer, listDelay: Double, counts: Counts, _ body: (MeshStore) async throws -> Void) async throws {
-        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: 5),
+    /// `timeout` bounds each Prometheus request: one counters query past it drops Prometheus
+    /// for ``MeshStore/prometheusRetry``, so tests that wait out a slow answer give it room.
+    static func withStore(_ server: LoopbackHTTPServer, listDelay: Double, counts: Counts, timeout: Double = 5,
+                          _ body: (MeshStore) async throws -> Void) async throws {
+        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: timeout),
                                         queries: PromQL(scrapeInterval: 1, refresh: 0.2))
         let store = Self.store(metrics, listDelay: listDelay, counts: counts)
         let task = Task { await store.run() }

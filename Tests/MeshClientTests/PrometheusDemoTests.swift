@@ -431,27 +431,32 @@ import Testing
             }
             func key(_ e: TrafficEdge) -> String { "\(e.source) → \(e.destination) via \(e.service) \(e.security.rawValue)" }
             // A quantile read from buckets is exact up to its bucket: it lies within the bounds
-            // of the bucket holding the declared value. Edges with enough requests in the window
-            // that a count's rounding cannot move the rank across a bound.
-            func check(_ got: TrafficEdge.Latency?, _ want: DemoTraffic.Latency, _ what: String) {
-                for (name, value, expected) in [("p50", got?.p50, want.p50), ("p99", got?.p99, want.p99)] {
-                    let (lo, hi) = Self.bucket(expected)
+            // of the bucket holding the declared value. Each bucket's count is whole, so over
+            // `requests` in the window a bound's share is off by a few requests (one per pod
+            // and reading): a quantile whose rank lies that close to a bound's share (a p99 of
+            // 98 ms against the 100 ms bound) may fairly land in the bucket beyond it.
+            func check(_ got: TrafficEdge.Latency?, _ want: DemoTraffic.Latency, requests: Double, _ what: String) -> Int {
+                let slack = 8 / max(requests, 1)
+                for (name, rank, value, expected) in [("p50", 0.5, got?.p50, want.p50), ("p99", 0.99, got?.p99, want.p99)] {
+                    var (lo, hi) = Self.bucket(expected)
+                    while hi.isFinite, DemoTraffic.durationShare(want, atMost: hi) - rank < slack { hi = Self.bucket(hi.nextUp).1 }
+                    while lo > 0, rank - DemoTraffic.durationShare(want, atMost: lo) < slack { lo = Self.bucket(lo).0 }
                     #expect(value.map { $0 >= lo && $0 <= hi } == true, "\(what) \(name): \(String(describing: value)) outside (\(lo), \(hi)] of the declared \(expected)")
                 }
+                return 2
             }
             var promChecked = 0, scrapedChecked = 0
-            for e in now.edges where (e.rates?.requests ?? 0) * now.window >= 400 {
-                let want = try #require(declared(e), "no demo edge \(key(e))")
-                check(e.latency, want, "PromQL \(key(e))")
-                promChecked += 1
+            // Edges with a hundred requests in the window or more: fewer leave too few in a bucket.
+            for e in now.edges where (e.rates?.requests ?? 0) * now.window >= 100 {
+                guard let want = declared(e) else { Issue.record("no demo edge \(key(e))"); continue }
+                promChecked += check(e.latency, want, requests: (e.rates?.requests ?? 0) * now.window, "PromQL \(key(e))")
             }
             let interval = try #require(state.interval)
-            for e in state.edges where (e.rates?.requests ?? 0) * interval >= 200 {
-                let want = try #require(declared(e), "no demo edge \(key(e))")
-                check(e.latency, want, "scraped \(key(e))")
-                scrapedChecked += 1
+            for e in state.edges where (e.rates?.requests ?? 0) * interval >= 100 {
+                guard let want = declared(e) else { Issue.record("no demo edge \(key(e))"); continue }
+                scrapedChecked += check(e.latency, want, requests: (e.rates?.requests ?? 0) * interval, "scraped \(key(e))")
             }
-            #expect(promChecked > 0 && scrapedChecked > 0, "\(promChecked) PromQL and \(scrapedChecked) scraped edges checked")
+            #expect(promChecked > 0 && scrapedChecked > 0, "\(promChecked) PromQL and \(scrapedChecked) scraped quantiles checked")
             // Only HTTP edges have a latency, from either source.
             #expect(state.edges.allSatisfy { $0.latency == nil || $0.requests != nil })
             #expect(now.edges.filter { $0.latency != nil }.count > 0)

@@ -99,6 +99,9 @@ import Testing
         #expect(StatusColors.role("ERR%", "10") == nil)
         #expect(StatusColors.role("ERR%", "10.0") == nil)
         #expect(StatusColors.role("ERR%", "10.1") == .statusWarn)
+        // How the model writes 10.04 % (LiveTables.errorPercentCell) and 99.97 %.
+        #expect(StatusColors.role("ERR%", "10.04") == .statusWarn)
+        #expect(StatusColors.role("ERR%", "99.97") == .statusWarn)
         // A refused list and a sync state istiod could not give are problems, not plain rows.
         #expect(StatusColors.role("COUNT", "forbidden") == .statusWarn)
         #expect(StatusColors.role("SYNC", "unavailable") == .statusWarn)

@@ -57,10 +57,31 @@ public enum LiveTables {
     static func errorPercent(_ e: TrafficEdge) -> String {
         if let r = e.rates, let rq = r.requests {
             guard rq > 0 else { return "0" }
-            return RateFormat.rate(100 * (r.errors ?? 0) / rq)
+            return errorPercentCell(100 * (r.errors ?? 0) / rq)
         }
         guard let rq = e.requests, rq > 0 else { return "-" }
-        return RateFormat.rate(100 * (e.errors ?? 0) / rq)
+        return errorPercentCell(100 * (e.errors ?? 0) / rq)
+    }
+
+    /// A percentage of failing requests as ``RateFormat/rate(_:)`` writes it, except where that
+    /// rounding would read across a line the TUI colours by (the findings' error ratio, MS0404,
+    /// and every request failing): 10.04 % is above 10 % and reads `10.04`, not `10`; 99.97 %
+    /// is not all and reads `99.97`, not `100`.
+    ///
+    /// ```swift
+    /// LiveTables.errorPercentCell(10.04)   // "10.04"
+    /// LiveTables.errorPercentCell(12.34)   // "12.3"
+    /// LiveTables.errorPercentCell(99.97)   // "99.97"
+    /// ```
+    static func errorPercentCell(_ percent: Double) -> String {
+        let text = RateFormat.rate(percent)
+        guard percent.isFinite, let shown = Double(text) else { return text }
+        let high = 100 * FindingOptions().errorRatio
+        // In hundredths, nudged by one where rounding lands on the line itself.
+        let hundredths = (percent * 100).rounded()
+        if percent > high, shown <= high { return String(format: "%.2f", (hundredths / 100 > high ? hundredths : hundredths + 1) / 100) }
+        if percent < 100, shown >= 100 { return String(format: "%.2f", min(hundredths, 9_999) / 100) }
+        return text
     }
 
     /// Bytes per second with a binary unit: `512B`, `12.5KiB`, `3MiB` (``RateFormat/bytes(_:)``).

@@ -331,6 +331,20 @@ enum RuleInputs {
         #expect(found[0].message.hasPrefix("30.0%"))
     }
 
+    /// The ERR% cell is coloured by its text (above 10 % a warning, 100 % an error); an edge
+    /// MS0404 finds just above the ratio must not read as exactly 10, nor a nearly-all-failing
+    /// edge as 100.
+    @Test func errorCellNeverReadsAcrossTheRatioTheFindingUses() throws {
+        let justAbove = I.edge("web.ns", "db.ns", requests: 10_000, errors: 1_004)
+        #expect(try I.run(TrafficRules.edgeErrors, I.facts(edges: [justAbove])).count == 1)
+        #expect(LiveTables.errorPercent(justAbove) == "10.04")
+        #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 10_000, errors: 1_000)) == "10")
+        #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 10_000, errors: 1_234)) == "12.3")
+        #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 10_000, errors: 9_997)) == "99.97")
+        #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 1_000_000, errors: 999_999)) == "99.99")
+        #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 10_000, errors: 10_000)) == "100")
+    }
+
     /// The demo's 4 % edge at 10 requests a second read over one second: one failure among 8
     /// requests is 12 %. Judged by the totals instead, it is 4 %, and no finding; the same
     /// share over ten seconds is judged by the rates.

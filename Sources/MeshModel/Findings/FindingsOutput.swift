@@ -38,9 +38,9 @@ public struct FindingsFilter: Sendable, Equatable {
             case "Edge":
                 for end in o.name.components(separatedBy: " → ") { proxyNamespace(Substring(end)) }
             case "Cluster":
+                // Only a Service's host names a namespace: a ServiceEntry's `api.example.com` does not.
                 let host = o.name.split(separator: "|", omittingEmptySubsequences: false).last ?? ""
-                let parts = host.split(separator: ".")
-                if parts.count >= 2 { out.insert(String(parts[1])) }
+                if let service = OutboundCluster.service(host: String(host)) { out.insert(service.namespace) }
             case "Certificate", "Listener", "Route":
                 // `holder name`: a proxy ID or a ztunnel's `namespace/name`.
                 let holder = o.name.split(separator: " ").first ?? ""

@@ -17,6 +17,18 @@ import Testing
         #expect(OutboundCluster("PassthroughCluster") == nil)
     }
 
+    /// `check -n NAMESPACE` keeps a finding about a cluster by the namespace of the Service the
+    /// cluster routes to; a ServiceEntry host (`api.example.com`) is in no namespace, not `example`.
+    @Test func aClustersNamespaceIsItsServices() {
+        func namespaces(_ cluster: String) -> Set<String> {
+            FindingsFilter.namespaces(of: Finding(code: "MS0205", severity: .error, title: "t", objects: [FindingObject(kind: "Cluster", name: cluster)], message: "m"))
+        }
+        #expect(namespaces("outbound|9080|v1|ratings.bookinfo.svc.cluster.local") == ["bookinfo"])
+        #expect(namespaces("inbound-vip|9080|http|details.shop.svc.cluster.local") == ["shop"])
+        #expect(namespaces("outbound|443||api.example.com") == [])
+        #expect(namespaces("PassthroughCluster") == [])
+    }
+
     @Test func namesStopAtTen() {
         let twelve = (1...12).map { "ns/g\($0)" }
         let ten = twelve.prefix(10).joined(separator: ",")

@@ -20,6 +20,9 @@ public struct LiveFeed: Sendable {
     public private(set) var state: MeshState?
     /// Per edge (``SourceData/edgeKey(_:)``): recent request (or byte) rates, oldest first.
     public private(set) var edgeHistory: [String: [Double]] = [:]
+    /// Prometheus's history (``MeshState/edgeHistory``) is in ``edgeHistory``. It answers after
+    /// the first edges are shown, so it goes before the rates recorded since, once.
+    var historyJoined = false
     /// The proxy drilled into.
     public private(set) var focus: MeshState.Proxy?
     /// The focused proxy's dump and stats.
@@ -51,10 +54,13 @@ public struct LiveFeed: Sendable {
         state = s
         if let key = focus?.key, let f = s.focusedProxies[key] { focused = f }
         guard s.interval != nil else { return }
+        let joining = !historyJoined && !s.edgeHistory.isEmpty
+        if joining { historyJoined = true }
         var next: [String: [Double]] = [:]
         for e in s.edges {
             let key = SourceData.edgeKey(e)
-            var h = edgeHistory[key] ?? s.edgeHistory[key] ?? []
+            let before = s.edgeHistory[key] ?? []
+            var h = edgeHistory[key].map { joining ? before + $0 : $0 } ?? before
             if let r = e.rates { h.append(r.requests ?? (r.sent + r.received)) }
             if h.count > LiveFeed.historyLength { h.removeFirst(h.count - LiveFeed.historyLength) }
             next[key] = h

@@ -10,12 +10,12 @@ import Testing
     /// Lines (or the error) of both paths.
     static func both(_ path: String) -> (chunked: Result<[[UInt8]], CLIError>, whole: Result<[[UInt8]], CLIError>) {
         var chunked: [[UInt8]] = []
-        let c = Result<[[UInt8]], CLIError> {
+        let c = Result<[[UInt8]], CLIError> { () throws(CLIError) -> [[UInt8]] in
             try InputFile.forEachLine(path) { chunked.append(Array($0)) }
             return chunked
         }
         var whole: [[UInt8]] = []
-        let w = Result<[[UInt8]], CLIError> {
+        let w = Result<[[UInt8]], CLIError> { () throws(CLIError) -> [[UInt8]] in
             FlowIngest.forEachLine(try InputFile.read(path)) { whole.append(Array($0)) }
             return whole
         }

@@ -74,14 +74,22 @@ public struct FlowIngest: Sendable {
     /// newlines are found with `memchr`, a word at a time.
     public static func forEachLine(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         bytes.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
-            var start = 0
-            let n = all.count
-            while start < n {
-                let end = memchr(base + start, 0x0A, n - start).map { UnsafeRawPointer(base).distance(to: $0) } ?? n
-                body(UnsafeBufferPointer(rebasing: all[start..<end]))
-                start = end + 1
-            }
+            let done = forEachTerminatedLine(all, body)
+            if done < all.count { body(UnsafeBufferPointer(rebasing: all[done...])) }
         }
+    }
+
+    /// Calls `body` with each line of `all` that a newline ends, and returns where the
+    /// unfinished rest begins: a file read in chunks carries that rest into the next one.
+    public static func forEachTerminatedLine(_ all: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Int {
+        guard let base = all.baseAddress else { return 0 }
+        var start = 0
+        let n = all.count
+        while start < n, let p = memchr(base + start, 0x0A, n - start) {
+            let end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
+            body(UnsafeBufferPointer(rebasing: all[start..<end]))
+            start = end + 1
+        }
+        return start
     }
 }

@@ -77,18 +77,20 @@ public struct FlowTop: Sendable {
     /// ``Flow/dedupKey``, among the last ``dedupMemory`` ones, remembered as ``Flow/dedupHash``:
     /// 16 bytes each, no String per line).
     public var deduplicate = true
-    public var dedupMemory = 100_000
+    /// Setting it forgets what was remembered.
+    public var dedupMemory: Int {
+        get { seen.capacity }
+        set { seen = DedupMemory(capacity: newValue) }
+    }
     /// Lines not counted because another line already logged the same request.
     public private(set) var duplicates = 0
-    private var seen: Set<DedupHash> = []
-    private var seenOrder: [DedupHash] = []
-    private var seenHead = 0
+    private var seen = DedupMemory(capacity: 100_000)
 
     public init(window: Int? = nil) { self.window = window.map { max(1, $0) } }
 
     public mutating func add(_ flow: Flow, at second: Int = 0) {
         // One look-up: the insertion says whether the request was already counted.
-        if deduplicate, let k = flow.dedupHash, !remember(k) {
+        if deduplicate, let k = flow.dedupHash, !seen.insert(k) {
             duplicates += 1
             return
         }
@@ -157,26 +159,16 @@ public struct FlowTop: Sendable {
             if let window { list.removeAll { $0.second <= slot - window } }
             list.append(Bucket(second: slot, histogram: [UInt32](repeating: 0, count: FlowTop.histogramSize)))
         }
-        let k = list.count - 1
-        list[k].requests += 1
-        if e.failed { list[k].failures += 1 }
-        list[k].bytes &+= (e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)
-        if let d = e.durationMs { list[k].histogram[FlowTop.bucket(d)] &+= 1 }
-        for f in e.flags { list[k].flags[f.code, default: 0] += 1 }
-    }
-
-    /// Keeps the last ``dedupMemory`` keys, the oldest forgotten first; false (and nothing
-    /// changed) when `k` is already among them.
-    private mutating func remember(_ k: DedupHash) -> Bool {
-        guard seen.insert(k).inserted else { return false }
-        if seenOrder.count < dedupMemory {
-            seenOrder.append(k)
-        } else {
-            seen.remove(seenOrder[seenHead])
-            seenOrder[seenHead] = k
-            seenHead = (seenHead + 1) % seenOrder.count
+        // The last bucket mutated through one pointer: `list[k].field += …` checked that
+        // the list was not shared once per field.
+        list.withUnsafeMutableBufferPointer { l in
+            let k = l.count - 1
+            l[k].requests += 1
+            if e.failed { l[k].failures += 1 }
+            l[k].bytes &+= (e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)
+            if let d = e.durationMs { l[k].histogram[FlowTop.bucket(d)] &+= 1 }
+            for f in e.flags { l[k].flags[f.code, default: 0] += 1 }
         }
-        return true
     }
 
     /// Drops buckets older than the window ending at `now`. When most numbered rows are

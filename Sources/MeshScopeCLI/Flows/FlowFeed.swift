@@ -38,8 +38,7 @@ enum FlowFeed {
                     onTick?()
                 }
             } else {
-                let bytes = try InputFile.read(file)
-                FlowIngest.forEachLine(bytes) { line in
+                try InputFile.forEachLine(file) { line in
                     if let flow = ingest.read(line), filter.matches(flow) { onFlow(flow) }
                 }
             }

@@ -23,6 +23,62 @@ public enum InputFile {
             guard let bytes = readAll(fd: 0, sizeHint: 1 << 20, limit: limit) else { throw tooLarge(path, "is larger", limit) }
             return try nonEmpty(bytes, path)
         }
+        let fd = try openFile(path, limit: limit)
+        defer { close(fd) }
+        var st = stat()
+        let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        // A pipe or device has no size up front: the limit also stops the read.
+        guard let bytes = readAll(fd: fd, sizeHint: size, limit: limit) else { throw tooLarge(path, "is larger", limit) }
+        return try nonEmpty(bytes, path)
+    }
+
+    /// Calls `body` with each line of the input (split at `\n`, the newline left out), as
+    /// ``FlowIngest/forEachLine(_:_:)`` on what ``read(_:)`` returns: the same checks, the
+    /// same errors (an input of blanks is still "empty input", said after its lines). A file
+    /// is read a megabyte at a time into one buffer instead of whole: a log of a gigabyte
+    /// costs a megabyte of memory, and reading it whole faulted in a fresh page every 4 KB.
+    /// stdin is read whole, as ``read(_:)`` reads it.
+    public static func forEachLine(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(CLIError) {
+        if path == "-" {
+            FlowIngest.forEachLine(try read(path), body)
+            return
+        }
+        let limit = InputLimits.current.maxDocumentBytes
+        let fd = try openFile(path, limit: limit)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // The unfinished line at the front of the buffer, carried into the next read.
+        var held = 0
+        var total = 0
+        var content = false
+        func lines(_ b: UnsafeBufferPointer<UInt8>) {
+            // Only the first line with something in it is looked at byte by byte.
+            if !content { content = b.contains { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 } }
+            body(b)
+        }
+        while true {
+            if held == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let n = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + held, $0.count - held) }
+            if n < 0, errno == EINTR { continue }
+            // A read error ends the input, as in ``readAll(fd:sizeHint:limit:)``.
+            if n <= 0 { break }
+            total += n
+            // A file that grew past its size at `stat`.
+            if total > limit { throw tooLarge(path, "is larger", limit) }
+            let filled = held + n
+            held = buffer.withUnsafeMutableBufferPointer { b in
+                let done = FlowIngest.forEachTerminatedLine(UnsafeBufferPointer(rebasing: b[0..<filled]), lines)
+                let rest = filled - done
+                if rest > 0, done > 0, let base = b.baseAddress { memmove(base, base + done, rest) }
+                return rest
+            }
+        }
+        if held > 0 { buffer.withUnsafeBufferPointer { lines(UnsafeBufferPointer(rebasing: $0[0..<held])) } }
+        if !content { throw .badInput(displayName(path), "empty input") }
+    }
+
+    /// The file at `path` opened for reading, after the checks ``read(_:)`` makes first.
+    private static func openFile(_ path: String, limit: Int) throws(CLIError) -> Int32 {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw .badInput(path, errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
@@ -31,10 +87,7 @@ public enum InputFile {
         if Int(st.st_size) > limit { throw tooLarge(path, "has \(st.st_size) bytes, more", limit) }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .badInput(path, "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        // A pipe or device has no size up front: the limit also stops the read.
-        guard let bytes = readAll(fd: fd, sizeHint: Int(st.st_size), limit: limit) else { throw tooLarge(path, "is larger", limit) }
-        return try nonEmpty(bytes, path)
+        return fd
     }
 
     /// Parses bytes read from anywhere (a file, a pod through a source) as JSON; `source`

@@ -38,7 +38,9 @@ public enum InputFile {
     /// is read a megabyte at a time into one buffer instead of whole: a log of a gigabyte
     /// costs a megabyte of memory, and reading it whole faulted in a fresh page every 4 KB.
     /// stdin is read whole, as ``read(_:)`` reads it.
-    public static func forEachLine(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(CLIError) {
+    /// `chunk`: the first read's size (tests and the fuzz suite make it tiny, so every
+    /// boundary case is met on small inputs).
+    public static func forEachLine(_ path: String, chunk: Int = 1 << 20, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(CLIError) {
         if path == "-" {
             FlowIngest.forEachLine(try read(path), body)
             return
@@ -46,7 +48,7 @@ public enum InputFile {
         let limit = InputLimits.current.maxDocumentBytes
         let fd = try openFile(path, limit: limit)
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var buffer = [UInt8](repeating: 0, count: max(1, chunk))
         // The unfinished line at the front of the buffer, carried into the next read.
         var held = 0
         var total = 0

@@ -1,5 +1,6 @@
 import MeshGen
 import MeshModel
+import MeshScopeCLI
 
 /// Access logs: the parsers (Envoy TEXT and JSON, ztunnel, timestamp prefixes) through
 /// `FlowIngest` and `FlowTop`, and `meshscope flows|top --file`.
@@ -26,6 +27,21 @@ extension FuzzTargets {
             if top.rows().reduce(0, { $0 + $1.requests }) > ingest.parsed { o.problem("access-log: top counted more requests than flows") }
             if !o.problems.isEmpty { return o }
             let path = CLIHarness.file(.accessLog, "access.log", c.parts[0])
+            // `--file` reads in chunks: whatever their size, the lines (or the error) are
+            // those of the whole input split at once.
+            var whole: [[UInt8]] = [], chunked: [[UInt8]] = []
+            FlowIngest.forEachLine(c.parts[0]) { whole.append(Array($0)) }
+            let chunk = 1 + c.choose(64, salt: 23)
+            let failed: Bool
+            do throws(CLIError) {
+                try InputFile.forEachLine(path, chunk: chunk) { chunked.append(Array($0)) }
+                failed = false
+            } catch { failed = true }
+            let blank = c.parts[0].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            if failed != blank || (!failed && chunked != whole) {
+                o.problem("access-log: --file read in chunks of \(chunk) gives other lines than the whole input")
+                return o
+            }
             let out = CLIHarness.outputFormat(c, ["table", "wide", "json"])
             let command = c.choose(2, salt: 21) == 0 ? "flows" : "top"
             var args = [command, "--file", path, "-o", out.flag]

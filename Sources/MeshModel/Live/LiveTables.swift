@@ -73,10 +73,13 @@ public enum LiveTables {
     /// LiveTables.errorPercentCell(12.34)   // "12.3"
     /// LiveTables.errorPercentCell(99.97)   // "99.97"
     /// ```
+    /// The findings' default error ratio as a percentage, the line ERR% is coloured by.
+    static let highErrorPercent = 100 * FindingOptions().errorRatio
+
     static func errorPercentCell(_ percent: Double) -> String {
         let text = RateFormat.rate(percent)
         guard percent.isFinite, let shown = Double(text) else { return text }
-        let high = 100 * FindingOptions().errorRatio
+        let high = highErrorPercent
         // In hundredths, nudged by one where rounding lands on the line itself.
         let hundredths = (percent * 100).rounded()
         if percent > high, shown <= high { return String(format: "%.2f", (hundredths / 100 > high ? hundredths : hundredths + 1) / 100) }

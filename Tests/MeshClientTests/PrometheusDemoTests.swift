@@ -107,7 +107,9 @@ import Testing
             client = c
             let a = AdminClient(.apiServerProxy(c), timeout: 5, maxConcurrent: 16)
             admin = a
-            let pc = try PrometheusClient(.url(p.url), timeout: 5)
+            // 30 s, not 5: on a loaded 2-core CI machine one answer of the Prometheus beside
+            // the demo has taken longer than 5 s (CI: "no complete answer … within 5s").
+            let pc = try PrometheusClient(.url(p.url), timeout: 30)
             prom = pc
             let metrics = PrometheusMetrics(client: pc, queries: PromQL(scrapeInterval: 1, refresh: 1))
             let r = try await body(Rig(demo: demo, prometheus: p, client: c, admin: a, prom: pc, metrics: metrics))
@@ -134,16 +136,29 @@ import Testing
         let ready = "count(sum_over_time(up[\(2 * window)s]) >= \(window))"
         let deadline = Date().addingTimeInterval(timeout)
         var seen = 0
+        var lastError: (any Error)?
         while Date() < deadline {
             let up = try? await rig.prom.query(ready)
             seen = up?.series.first?.value.flatMap { $0.isFinite ? Int($0) : nil } ?? 0
             if seen >= targets {
-                let sample = try await rig.metrics.edges()
-                if !sample.edges.isEmpty { return sample }
+                // A slow answer while the machine is loaded is waited out, not a failure: the
+                // callers test what the answers say, not how fast Prometheus gives them.
+                do {
+                    let sample = try await rig.metrics.edges()
+                    if !sample.edges.isEmpty { return sample }
+                } catch { lastError = error }
             }
             try? await Task.sleep(nanoseconds: 250_000_000)
         }
-        throw PrometheusTestError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s (\(seen) ready by \(ready)): \(rig.prometheus.log.suffix(1500))")
+        throw PrometheusTestError("Prometheus did not scrape all \(targets) demo proxies within \(timeout)s (\(seen) ready by \(ready); last error: \(lastError.map { "\($0)" } ?? "none")): \(rig.prometheus.log.suffix(1500))")
+    }
+
+    /// Whether every demo proxy answered each of Prometheus's scrapes over the last rate window.
+    static func everyTargetAnsweredEveryScrape(_ rig: Rig) async -> Bool {
+        let targets = rig.demo.mesh.proxyPods.filter { rig.demo.mesh.pods[$0].mode != .istiod }.count
+        let window = Int(rig.metrics.queries.window.rounded(.up))
+        let up = try? await rig.prom.query("count(min_over_time(up[\(window)s]) == 1)")
+        return (up?.series.first?.value.flatMap { $0.isFinite ? Int($0) : nil } ?? 0) >= targets
     }
 
     /// A complete scraped state with rates and no failing source.
@@ -183,10 +198,17 @@ import Testing
             var mismatches: [String] = []
             var compared = 0
             var flagged = 0
-            for attempt in 0..<4 {
+            var attempt = 0
+            for round in 0..<12 where attempt < 4 {
                 state = try #require(await Self.scraped(store, after: state.generation + 1) { $0.failing.isEmpty })
-                if attempt == 0 { #expect(state.metrics.kind == .scrape && state.metrics.prometheus == nil) }
-                now = try await rig.metrics.edges()
+                if round == 0 { #expect(state.metrics.kind == .scrape && state.metrics.prometheus == nil) }
+                // A scrape Prometheus lost to load leaves a gap its rate() extrapolates over, so
+                // windows are compared where every proxy answered every scrape; when load never
+                // allows that, the last rounds compare anyway rather than pass on nothing.
+                if round < 8, await !Self.everyTargetAnsweredEveryScrape(rig) { continue }
+                guard let fresh = try? await rig.metrics.edges() else { continue }
+                now = fresh
+                attempt += 1
                 mismatches = []
                 compared = 0
                 flagged = 0

@@ -170,11 +170,11 @@ final class Tmux {
         try await keys("Enter")
     }
 
-    /// Polls the screen every 30 ms until `predicate` holds (30 s at most: a debug build on a
-    /// busy 2-core CI machine can take seconds to parse its arguments and draw; a poll costs
-    /// nothing when it is quick).
+    /// Polls the screen every 30 ms until `predicate` holds (60 s at most: a debug build on a
+    /// busy 2-core CI machine can take seconds to parse its arguments and draw, and CI has
+    /// seen whole-machine stalls of tens of seconds; a poll costs nothing when it is quick).
     @discardableResult
-    func waitFor(_ what: String, timeout: TimeInterval = 30, _ predicate: (String) -> Bool) async throws -> String {
+    func waitFor(_ what: String, timeout: TimeInterval = 60, _ predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
@@ -187,7 +187,7 @@ final class Tmux {
 
     /// Waits until every text is on screen at once (a frame can be captured half-drawn).
     @discardableResult
-    func waitFor(_ texts: String..., timeout: TimeInterval = 30) async throws -> String {
+    func waitFor(_ texts: String..., timeout: TimeInterval = 60) async throws -> String {
         try await waitFor(texts.map { "\"\($0)\"" }.joined(separator: " and "), timeout: timeout) { screen in
             texts.allSatisfy { screen.contains($0) }
         }

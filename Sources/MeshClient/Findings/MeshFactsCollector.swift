@@ -242,6 +242,28 @@ public enum MeshFactsCollector {
         return edgeFamilies.contains { $0.elementsEqual(name) }
     }
 
+    /// What ``collect(source:options:now:)`` reads of a snapshot, so that one opened for it
+    /// (``SnapshotMeshSource/open(path:keeping:)``) holds only that: each proxy's `/clusters`,
+    /// the lines of both metrics samples ``slimKeeps(_:_:)`` keeps, ztunnel's dump, istiod's
+    /// sync state and connections, and config dumps as far as `options.dumps` may read them
+    /// (under `auto`, the first `limit` Envoys' in the file: more Envoys than that and none
+    /// is read). A read of something left out is answered from the whole file.
+    public static func snapshotKeep(_ options: Options) -> SnapshotKeep {
+        func keys(_ requests: [AdminRequest]) -> Set<String> { Set(requests.compactMap(\.snapshotKey)) }
+        var responses = keys([.clusters, .statsPrometheus, .ztunnelMetrics, .ztunnelConfigDump, .syncz, .connections])
+        var firstOnly: [String: Int] = [:]
+        let dump = AdminRequest.configDump.snapshotKey ?? "configDump"
+        switch options.dumps {
+        case .all: responses.insert(dump)
+        case .none: break
+        case .auto(let limit):
+            responses.insert(dump)
+            firstOnly[dump] = limit
+        }
+        return SnapshotKeep(responses: responses, firstOnly: firstOnly, filteredText: keys([.statsPrometheus, .ztunnelMetrics]),
+                            keepLine: { name, rest in slimKeeps(name, rest) })
+    }
+
     /// The `TrafficEdges.Family` names that name an edge by themselves.
     static let edgeFamilies = ["istio_requests_total", "istio_tcp_connections_opened_total", "istio_tcp_connections_closed_total",
                                "istio_tcp_sent_bytes_total", "istio_tcp_received_bytes_total"].map { Array($0.utf8) }

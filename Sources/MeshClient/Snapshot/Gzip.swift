@@ -93,6 +93,107 @@ public enum Gzip {
         return min(size, min(n, Int.max / 32) * 32)
     }
 
+    /// The output sizes past which inflating stops: `limits.maxDecompressedBytes`, and (past
+    /// ``ratioThreshold``) `limits.maxDecompressionRatio` times the compressed size.
+    static func bounds(_ compressed: Int, _ limits: InputLimits) -> (maxBytes: Int, maxForRatio: Int) {
+        let maxBytes = max(0, limits.maxDecompressedBytes)
+        let (ratioBytes, overflow) = max(1, compressed).multipliedReportingOverflow(by: max(1, limits.maxDecompressionRatio))
+        return (maxBytes, overflow ? Int.max : max(ratioBytes, ratioThreshold))
+    }
+
+    /// Why `total` decompressed bytes are too many, or nil.
+    static func overLimit(_ total: Int, _ maxBytes: Int, _ maxForRatio: Int, _ compressed: Int, _ limits: InputLimits) -> String? {
+        if total > maxBytes {
+            return "the decompressed data is larger than allowed " + InputLimits.hint(InputLimits.sizeText(maxBytes), flag: "--max-decompressed-size")
+        }
+        if total > maxForRatio {
+            return "expands more than \(limits.maxDecompressionRatio) times its \(compressed) compressed bytes (a gzip bomb?) " + InputLimits.hint(String(limits.maxDecompressionRatio), flag: "--max-decompression-ratio")
+        }
+        return nil
+    }
+
+    static func corrupt(_ rc: Int32, at: Int) -> String {
+        rc == Z_BUF_ERROR ? "the gzip data ends early (after \(at) compressed bytes)" : "corrupt gzip data near compressed byte \(at) (zlib \(rc))"
+    }
+
+    /// Inflates a gzip file (concatenated members too) a chunk at a time: zlib fills the next
+    /// chunk on a thread of its own while `consume` reads the last one on the calling thread,
+    /// so a reader that keeps little (``SnapshotCompactor``) holds a few chunks, never the
+    /// whole output. `consume` returning false stops inflating. Limits as ``decompress(_:limits:alongside:)``.
+    ///
+    /// ```swift
+    /// try Gzip.inflateChunks(file) { chunk in compactor.feed(chunk) }
+    /// ```
+    public static func inflateChunks(_ input: [UInt8], limits: InputLimits = .current, chunkSize: Int = 4 << 20,
+                               _ consume: (UnsafeBufferPointer<UInt8>) -> Bool) throws(GzipError) {
+        let pipe = InflatePipe(slots: 3, size: max(1, chunkSize))
+        let (maxBytes, maxForRatio) = bounds(input.count, limits)
+        let joined = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            pipe.end(failure: produce(input, into: pipe, limits: limits, maxBytes: maxBytes, maxForRatio: maxForRatio))
+            joined.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        while let (slot, count) = pipe.takeReady() {
+            let more = consume(UnsafeBufferPointer(start: pipe.slots[slot].baseAddress, count: count))
+            pipe.giveBack(slot)
+            if !more {
+                pipe.stop()
+                break
+            }
+        }
+        joined.wait()
+        if let failure = pipe.failure { throw GzipError(message: failure) }
+    }
+
+    /// The producer of ``inflateChunks(_:limits:chunkSize:_:)``: fills free slots, hands them over
+    /// full (the last one as far as it got); the failure, if any.
+    private static func produce(_ input: [UInt8], into pipe: InflatePipe, limits: InputLimits, maxBytes: Int, maxForRatio: Int) -> String? {
+        input.withUnsafeBufferPointer { inBuf -> String? in
+            var offset = 0
+            var total = 0
+            var slot: Int?
+            var filled = 0
+            defer { if let slot { pipe.put(slot, count: filled) } }
+            while offset < inBuf.count {
+                let sp = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+                sp.initialize(to: z_stream())
+                defer { sp.deallocate() }
+                guard meshscope_inflate_init_auto(sp) == Z_OK else { return "zlib inflateInit2 failed" }
+                defer { inflateEnd(sp) }
+                sp.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + offset)
+                sp.pointee.avail_in = UInt32(min(inBuf.count - offset, Int(UInt32.max)))
+                while true {
+                    if slot == nil {
+                        guard let free = pipe.takeFree() else { return nil }   // the reader stopped
+                        slot = free
+                        filled = 0
+                    }
+                    let buffer = pipe.slots[slot!]
+                    sp.pointee.next_out = buffer.baseAddress! + filled
+                    sp.pointee.avail_out = UInt32(min(buffer.count - filled, Int(UInt32.max)))
+                    let asked = Int(sp.pointee.avail_out)
+                    let rc = inflate(sp, Z_NO_FLUSH)
+                    let produced = asked - Int(sp.pointee.avail_out)
+                    total += produced
+                    if let over = overLimit(total, maxBytes, maxForRatio, inBuf.count, limits) { return over }
+                    filled += produced
+                    if filled == buffer.count {
+                        pipe.put(slot!, count: filled)
+                        slot = nil
+                    }
+                    if rc == Z_STREAM_END { break }
+                    if rc != Z_OK { return corrupt(rc, at: offset + Int(sp.pointee.total_in)) }
+                }
+                offset += Int(sp.pointee.total_in)
+                // Trailing zero padding after the last member is allowed.
+                while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }
+            }
+            return nil
+        }
+    }
+
     /// Decompresses a gzip file (concatenated members too).
     ///
     /// Stops at `limits.maxDecompressedBytes` and, once past ``ratioThreshold``, when the
@@ -107,9 +208,7 @@ public enum Gzip {
     /// it is done. Opening a snapshot skims its proxies there, on the second core.
     public static func decompress(_ input: [UInt8], limits: InputLimits = .current,
                                   alongside: (@Sendable (GrowingBytes) -> Void)? = nil) throws(GzipError) -> [UInt8] {
-        let maxBytes = max(0, limits.maxDecompressedBytes)
-        let (ratioBytes, overflow) = max(1, input.count).multipliedReportingOverflow(by: max(1, limits.maxDecompressionRatio))
-        let maxForRatio = overflow ? Int.max : max(ratioBytes, ratioThreshold)
+        let (maxBytes, maxForRatio) = bounds(input.count, limits)
         let capacity = max(0, min(max(min(min(input.count, Int.max / 4) * 4, 256 << 20), sizeHint(input)), maxBytes, maxForRatio))
         var spill: [UInt8] = []
         var chunk: [UInt8] = []
@@ -168,13 +267,8 @@ public enum Gzip {
                             }
                         }
                         let produced = asked - Int(sp.pointee.avail_out)
-                        let total = directCount + spill.count
-                        if total + produced > maxBytes {
-                            failure = "the decompressed data is larger than allowed " + InputLimits.hint(InputLimits.sizeText(maxBytes), flag: "--max-decompressed-size")
-                            return
-                        }
-                        if total + produced > maxForRatio {
-                            failure = "expands more than \(limits.maxDecompressionRatio) times its \(compressedBytes) compressed bytes (a gzip bomb?) " + InputLimits.hint(String(limits.maxDecompressionRatio), flag: "--max-decompression-ratio")
+                        if let over = overLimit(directCount + spill.count + produced, maxBytes, maxForRatio, compressedBytes, limits) {
+                            failure = over
                             return
                         }
                         if toDirect {
@@ -185,8 +279,7 @@ public enum Gzip {
                         }
                         if rc == Z_STREAM_END { break }
                         if rc != Z_OK {
-                            let at = offset + Int(sp.pointee.total_in)
-                            failure = rc == Z_BUF_ERROR ? "the gzip data ends early (after \(at) compressed bytes)" : "corrupt gzip data near compressed byte \(at) (zlib \(rc))"
+                            failure = corrupt(rc, at: offset + Int(sp.pointee.total_in))
                             return
                         }
                     }
@@ -199,5 +292,69 @@ public enum Gzip {
         if let failure { throw GzipError(message: failure) }
         if !spill.isEmpty { out.append(contentsOf: spill) }
         return out
+    }
+}
+
+/// The chunks between ``Gzip/inflateChunks(_:limits:chunkSize:_:)``'s two threads: free slots go to
+/// zlib, filled ones to the reader, in order.
+private final class InflatePipe: @unchecked Sendable {
+    let slots: [UnsafeMutableBufferPointer<UInt8>]
+    private let condition = NSCondition()
+    private var free: [Int]
+    private var ready: [(Int, Int)] = []
+    private var ended = false
+    private var stopped = false
+    private(set) var failure: String?
+
+    init(slots n: Int, size: Int) {
+        slots = (0..<n).map { _ in UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size) }
+        free = Array(0..<n)
+    }
+
+    deinit { for s in slots { s.deallocate() } }
+
+    /// A slot to fill; nil once the reader has stopped.
+    func takeFree() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while free.isEmpty && !stopped { condition.wait() }
+        return stopped ? nil : free.removeFirst()
+    }
+
+    func put(_ slot: Int, count: Int) {
+        condition.lock()
+        ready.append((slot, count))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func end(failure: String?) {
+        condition.lock()
+        self.failure = failure
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next filled slot and its byte count; nil when no more will come.
+    func takeReady() -> (Int, Int)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !ended { condition.wait() }
+        return ready.isEmpty ? nil : ready.removeFirst()
+    }
+
+    func giveBack(_ slot: Int) {
+        condition.lock()
+        free.append(slot)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

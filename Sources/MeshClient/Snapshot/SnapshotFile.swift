@@ -130,6 +130,70 @@ public final class SnapshotFile: @unchecked Sendable {
     }
 }
 
+extension SnapshotFile {
+    /// A snapshot read keeping only what `keep` names (``SnapshotCompactor``): a gzip file is
+    /// inflated a chunk at a time (``Gzip/inflateChunks(_:limits:chunkSize:_:)``) and a plain one read
+    /// so, and neither is ever held whole. `bytes` is nil when the compactor gave up on
+    /// something it does not expect: the caller then reads the file whole
+    /// (``read(path:skimAhead:)``), whose reader says what is wrong and where.
+    ///
+    /// ```swift
+    /// let r = try SnapshotFile.readCompacted(path: "mesh.json.gz", keep: keep)
+    /// r.bytes?.count     // a tenth of the file, for `check`
+    /// ```
+    public static func readCompacted(path: String, keep: SnapshotKeep, chunkSize: Int = 4 << 20)
+        throws -> (bytes: [UInt8]?, fileBytes: Int, compressed: Bool, leftOut: Set<String>) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
+        let size = Int(st.st_size)
+        let limit = InputLimits.current.maxDocumentBytes
+        if size > limit {
+            throw FileError(message: "\(path): the file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
+        }
+        let compactor = SnapshotCompactor(keep: keep)
+        var chunk = [UInt8](repeating: 0, count: max(2, chunkSize))
+        var offset = 0
+        /// Fills `chunk` as far as the file goes: how many bytes it holds (less than its size
+        /// only at the end of the file).
+        func fill() throws -> Int {
+            var have = 0
+            while have < chunk.count {
+                let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + have, $0.count - have) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw FileError(message: "\(path): read failed: \(String(cString: strerror(errno)))") }
+                if n == 0 { break }
+                have += n
+                offset += n
+            }
+            return have
+        }
+        let head = try fill()
+        if head >= 2 && chunk[0] == 0x1F && chunk[1] == 0x8B {
+            // The compressed file is held (a twelfth of the document); its output never is.
+            var file = [UInt8]()
+            file.reserveCapacity(size)
+            file.append(contentsOf: chunk[0..<head])
+            while head == chunk.count, case let n = try fill(), n > 0 {
+                file.append(contentsOf: chunk[0..<n])
+                if n < chunk.count { break }
+            }
+            do { try Gzip.inflateChunks(file, chunkSize: chunkSize) { compactor.feed($0) } } catch {
+                throw FileError(message: "\(path): \(error.message)")
+            }
+            return (compactor.finish(), offset, true, compactor.leftOut)
+        }
+        var n = head
+        while n > 0 {
+            guard chunk.withUnsafeBufferPointer({ compactor.feed(UnsafeBufferPointer(rebasing: $0[0..<n])) }) else { break }
+            n = n < chunk.count ? 0 : try fill()
+        }
+        return (compactor.finish(), offset, false, compactor.leftOut)
+    }
+}
+
 /// The skim-ahead's result, written by its thread before decompress joins it.
 private final class PreskimBox: @unchecked Sendable {
     var value: SnapshotPreskim?

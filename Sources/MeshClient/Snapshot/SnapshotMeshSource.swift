@@ -17,37 +17,92 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
     /// Size of the file on disk, and whether it is gzip.
     public let fileBytes: Int
     public let compressed: Bool
+    /// Opened keeping only some responses (``open(path:keeping:)``): the names left out of
+    /// some proxy. nil: the index holds the whole file.
+    public let leftOut: Set<String>?
+    /// The responses whose text was kept in part (``SnapshotKeep/filteredText``).
+    private let filtered: Set<String>
     private let lock = NSLock()
     private var clusterCache: ClusterSnapshot?
+    private var wholeIndex: SnapshotIndex?
 
-    public init(index: SnapshotIndex, path: String, fileBytes: Int, compressed: Bool) {
+    public init(index: SnapshotIndex, path: String, fileBytes: Int, compressed: Bool, leftOut: Set<String>? = nil, filtered: Set<String> = []) {
         self.index = index
+        self.filtered = filtered
         self.path = path
         self.fileBytes = fileBytes
         self.compressed = compressed
+        self.leftOut = leftOut
         let m = index.metadata
         info = MeshSourceInfo(kind: .snapshot, name: path, namespace: m.defaultNamespace, context: m.context, takenAt: m.takenAt, readOnly: true)
     }
 
     /// Reads and indexes FILE (plain or gzip). Errors name the file and what is wrong.
     public static func open(path: String) async throws(MeshSourceError) -> SnapshotMeshSource {
+        let (index, fileBytes, compressed) = try wholeFile(path)
+        return SnapshotMeshSource(index: index, path: path, fileBytes: fileBytes, compressed: compressed)
+    }
+
+    /// Reads FILE keeping only what `keep` names (``SnapshotFile/readCompacted(path:keep:chunkSize:)``):
+    /// `check` on a 1 GB snapshot holds a tenth of it. A read the kept part cannot answer (a
+    /// response left out, or one whose error message would name a byte of the kept copy) is
+    /// answered from the whole file, read then; a file the compactor gives up on, or cannot
+    /// read, is read whole at once, so what a command prints is what ``open(path:)`` gives.
+    public static func open(path: String, keeping keep: SnapshotKeep) async throws(MeshSourceError) -> SnapshotMeshSource {
+        guard let read = try? SnapshotFile.readCompacted(path: path, keep: keep), let bytes = read.bytes,
+              let index = try? SnapshotIndex(bytes: bytes, name: path) else { return try await open(path: path) }
+        return SnapshotMeshSource(index: index, path: path, fileBytes: read.fileBytes, compressed: read.compressed, leftOut: read.leftOut,
+                                  filtered: keep.filteredText)
+    }
+
+    private static func wholeFile(_ path: String) throws(MeshSourceError) -> (SnapshotIndex, Int, Bool) {
         let file: (bytes: [UInt8], fileBytes: Int, compressed: Bool, preskim: SnapshotPreskim?)
         // A gzip file's proxies are skimmed on the second core while it is inflated on the first.
         do { file = try SnapshotFile.read(path: path, skimAhead: true) } catch {
             throw MeshSourceError(.notFound, "cannot open snapshot \((error as? SnapshotFile.FileError)?.message ?? String(describing: error))")
         }
-        do {
-            let index = try SnapshotIndex(bytes: file.bytes, name: path, preskim: file.preskim)
-            return SnapshotMeshSource(index: index, path: path, fileBytes: file.fileBytes, compressed: file.compressed)
-        } catch {
+        do { return (try SnapshotIndex(bytes: file.bytes, name: path, preskim: file.preskim), file.fileBytes, file.compressed) } catch {
             throw MeshSourceError(.failed, error.message)
         }
+    }
+
+    /// The index of the whole file: `index` itself, or (opened with some responses left out)
+    /// the file read whole, once.
+    private func whole() throws(MeshSourceError) -> SnapshotIndex {
+        guard leftOut != nil else { return index }
+        if let w = lock.withLock({ wholeIndex }) { return w }
+        let (w, _, _) = try Self.wholeFile(path)
+        lock.withLock { wholeIndex = w }
+        return w
+    }
+
+    /// One proxy's response: from `index`, else (kept in part, and left out or unreadable
+    /// there) from the whole file, whose errors name the file's own bytes.
+    private func response(_ p: SnapshotIndex.Proxy, key: String) throws(MeshSourceError) -> SnapshotResponse? {
+        if let leftOut {
+            do {
+                // A filtered text response holds only some of its lines: whole, it is the file's.
+                if let found = try index.response(p, key: key) {
+                    if !filtered.contains(key) { return found }
+                } else if !leftOut.contains(key) {
+                    return nil
+                }
+            } catch {}
+            let w = try whole()
+            guard let q = w.proxy(name: p.name, namespace: p.namespace) else { return nil }
+            do { return try w.response(q, key: key) } catch { throw MeshSourceError(.failed, error.message) }
+        }
+        do { return try index.response(p, key: key) } catch { throw MeshSourceError(.failed, error.message) }
     }
 
     public func cluster() async throws(MeshSourceError) -> ClusterSnapshot {
         if let c = lock.withLock({ clusterCache }) { return c }
         let kube: SnapshotKubernetes
-        do { kube = try index.kubernetes() } catch { throw MeshSourceError(.failed, error.message) }
+        do { kube = try index.kubernetes() } catch {
+            guard leftOut != nil else { throw MeshSourceError(.failed, error.message) }
+            let w = try whole()
+            do { kube = try w.kubernetes() } catch { throw MeshSourceError(.failed, error.message) }
+        }
         var snap = ClusterSnapshot()
         snap.resources = kube.resources
         snap.forbidden = kube.forbidden
@@ -83,9 +138,7 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
             throw MeshSourceError(.unavailable, "snapshot \(path) keeps only the admin responses meshscope collects (\(SnapshotFormat.responseKinds.keys.sorted().joined(separator: ", "))); \(request) was not collected")
         }
         let request = AdminRequest(snapshotKey: key) ?? request
-        let found: SnapshotResponse?
-        do { found = try index.response(p, key: key) } catch { throw MeshSourceError(.failed, error.message) }
-        if let found { return found.body }
+        if let found = try response(p, key: key) { return found.body }
         if let f = index.failures(of: p).first(where: { $0.request == key && !$0.target.hasSuffix("(first rate sample)") }) {
             throw MeshSourceError(.unavailable, "snapshot \(path) has no \(request.path) for \(id): collecting it failed: \(f.reason)")
         }
@@ -105,9 +158,7 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
               let p = index.proxy(name: String(proxyID[..<dot]), namespace: String(proxyID[proxyID.index(after: dot)...])) else {
             throw MeshSourceError(.notFound, "snapshot \(path) has no proxy \(proxyID)")
         }
-        let found: SnapshotResponse?
-        do { found = try index.response(p, key: "istiodConfigDump") } catch { throw MeshSourceError(.failed, error.message) }
-        if let found { return found.body }
+        if let found = try response(p, key: "istiodConfigDump") { return found.body }
         if let f = index.failures(of: p).first(where: { $0.request == "istiodConfigDump" }) {
             throw MeshSourceError(.unavailable, "snapshot \(path) has no istiod view of \(proxyID): collecting it failed: \(f.reason)")
         }
@@ -124,6 +175,8 @@ public final class SnapshotMeshSource: MeshSource, @unchecked Sendable {
     /// edges with rates (from the two metrics samples), upstream hosts, ztunnel dumps,
     /// istiod's view, and a failing status for everything that could not be collected.
     public func meshState() throws(MeshSourceError) -> MeshState {
+        // Every response is read: kept in part, the state comes from the whole file.
+        let index = try whole()
         var acc = LiveAccumulator()
         let proxies = index.proxies.compactMap { p -> (SnapshotIndex.Proxy, MeshState.Proxy)? in
             guard let kind = MeshState.ProxyKind(rawValue: p.kind) else { return nil }

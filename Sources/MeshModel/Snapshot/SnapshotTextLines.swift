@@ -23,8 +23,11 @@ import Foundation
 /// String(decoding: kept!, as: UTF8.self)    // "istio_x 1\n"
 /// ```
 public enum SnapshotTextLines {
-    /// `string` is the JSON string's bytes, quotes included.
-    public static func kept(in b: UnsafeBufferPointer<UInt8>, string: Range<Int>,
+    /// `string` is the JSON string's bytes, quotes included. `escaped`: the kept lines as
+    /// stored, each ending with the `\n` escape (the inside of a JSON string that decodes to
+    /// what is returned without it), for a reader that writes them back into JSON
+    /// (``SnapshotCompactor``).
+    public static func kept(in b: UnsafeBufferPointer<UInt8>, string: Range<Int>, escaped: Bool = false,
                             _ keep: (_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool) -> [UInt8]? {
         guard string.lowerBound >= 0, string.upperBound <= b.count, string.count >= 2, let base = b.baseAddress,
               b[string.lowerBound] == 0x22, b[string.upperBound - 1] == 0x22, string.count - 2 < 1 << 27 else { return nil }
@@ -64,6 +67,12 @@ public enum SnapshotTextLines {
                 k = bs + 2
             }
             if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
+                if escaped {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<lineEnd]))
+                    out.append(contentsOf: [0x5C, 0x6E])
+                    i = lineEnd == e ? e : lineEnd + 2
+                    continue
+                }
                 var m = i
                 while m < lineEnd {
                     let c = b[m]

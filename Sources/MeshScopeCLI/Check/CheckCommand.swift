@@ -136,7 +136,7 @@ public struct CheckCommand: AsyncParsableCommand {
                 facts = try CheckFiles.facts(inputs.dumps, now: fixedNow ?? Date(), kube: manifests?.facts)
             }
         } else {
-            facts = try await source.withSource { s in
+            facts = try await source.withSource(snapshotKeep: MeshFactsCollector.snapshotKeep(collectOptions)) { s in
                 // A snapshot is judged as of when it was taken: its certificates and STALE ages then.
                 let at = fixedNow ?? s.info.takenAt
                 return await MeshFactsCollector.collect(source: s, options: collectOptions, now: { at ?? Date() })

@@ -47,10 +47,18 @@ struct SourceOptions: ParsableArguments, Sendable {
     /// Opens the source, runs `body`, always closes it; source errors become one-line CLI errors.
     /// `adminTimeout` is the per-request default when `--request-timeout` is not given (30 s).
     /// `refresh` (polling commands only) attaches the Prometheus the flags name or discovery finds.
-    func withSource<T: Sendable>(namespaceFilter: String? = nil, adminTimeout: Double? = nil, refresh: Double? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
+    /// `snapshotKeep`: a snapshot is opened keeping only what it names (`check`).
+    func withSource<T: Sendable>(namespaceFilter: String? = nil, adminTimeout: Double? = nil, refresh: Double? = nil,
+                                 snapshotKeep: SnapshotKeep? = nil, _ body: (any MeshSource) async throws -> T) async throws -> T {
         if let snapshot {
             let source: SnapshotMeshSource
-            do { source = try await SnapshotMeshSource.open(path: snapshot) } catch { throw CLIError(.unavailable, error.message) }
+            do {
+                if let snapshotKeep {
+                    source = try await SnapshotMeshSource.open(path: snapshot, keeping: snapshotKeep)
+                } else {
+                    source = try await SnapshotMeshSource.open(path: snapshot)
+                }
+            } catch { throw CLIError(.unavailable, error.message) }
             do {
                 return try await body(source)
             } catch let e as MeshSourceError {

@@ -86,7 +86,33 @@ extension FuzzTargets {
                     }
                 }
                 _ = try? index.kubernetes()
+                // `check` opens a snapshot keeping only what it reads, a chunk at a time: at any
+                // chunk size, a kept part it opens holds the same proxies, objects and kept
+                // responses as the whole file.
+                let checkKeep = MeshFactsCollector.snapshotKeep(.init(dumps: .none))
+                if let part = try? SnapshotFile.readCompacted(path: path, keep: checkKeep, chunkSize: 1 + c.choose(64, salt: 22)), let bytes = part.bytes {
+                    if let kept = try? SnapshotIndex(bytes: bytes, name: path) {
+                        if kept.proxies.map(\.key) != index.proxies.map(\.key) || kept.proxies.map(\.kind) != index.proxies.map(\.kind) {
+                            o.problem("snapshot: the kept part has other proxies")
+                        }
+                        if (try? kept.kubernetes())?.objects.mapValues(\.count) != (try? index.kubernetes())?.objects.mapValues(\.count) {
+                            o.problem("snapshot: the kept part has other objects")
+                        }
+                        for (p, q) in zip(index.proxies, kept.proxies) {
+                            for key in ["clusters", "syncz", "connections", "ztunnelConfigDump"] {
+                                if let whole = try? index.response(p, key: key), (try? kept.response(q, key: key))?.body != whole.body {
+                                    o.problem("snapshot: the kept \(key) differs from the file's")
+                                }
+                            }
+                            if let wholeLines = try? index.response(p, key: "statsPrometheus", keepingLines: checkKeep.keepLine),
+                               (try? kept.response(q, key: "statsPrometheus", keepingLines: checkKeep.keepLine))?.body != wholeLines.body {
+                                o.problem("snapshot: the kept stats lines differ from the file's")
+                            }
+                        }
+                    }
+                }
             }
+            o.merge(await CLIHarness.run(["check", "--snapshot", path, "--fail-on", "none"], output: .terminal))
             o.merge(await CLIHarness.run(["snapshot", "--summary", path], output: .terminal))
             return o
         }

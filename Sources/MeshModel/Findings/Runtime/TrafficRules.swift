@@ -121,7 +121,7 @@ enum TrafficRules {
 
     static let rbacDenied: FindingRule = FindingRule(code: "MS0405", severity: .warning, title: "Requests denied by authorization policy", reads: [.statsRates]) { facts, options in
         var out: [Finding] = []
-        for p in facts.proxies.values.sorted(by: { $0.proxyID < $1.proxyID }) {
+        for p in facts.proxiesByID {
             guard let now = p.stats, let before = p.previousStats, let interval = p.statsInterval, interval > 0, interval.isFinite else { continue }
             let a = rbacDenials(before), b = rbacDenials(now)
             var rate = 0.0

@@ -19,7 +19,7 @@ enum UpstreamRules {
     /// Cluster → the proxies (sorted) whose `/clusters` shows `matches`, with that cluster's status.
     static func byCluster(_ facts: MeshFacts, _ matches: (EnvoyClusterStatus) -> Bool) -> [(cluster: String, seen: [(ProxyFacts, EnvoyClusterStatus)])] {
         var groups: [String: [(ProxyFacts, EnvoyClusterStatus)]] = [:]
-        for p in facts.proxies.values.sorted(by: { $0.proxyID < $1.proxyID }) {
+        for p in facts.proxiesByID {
             for c in p.clusters?.clusters ?? [] where matches(c) { groups[c.name, default: []].append((p, c)) }
         }
         return groups.keys.sorted().map { ($0, groups[$0] ?? []) }

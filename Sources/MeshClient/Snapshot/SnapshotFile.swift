@@ -85,21 +85,33 @@ public final class SnapshotFile: @unchecked Sendable {
 
     deinit { if fd >= 0 { close(fd); unlink(temporaryPath) } }
 
+    /// `path` opened for reading, with its size; refused when larger than `--max-document-size`.
+    /// The caller closes it.
+    private static func openSized(_ path: String) throws -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw FileError(message: "\(path): \(reason)")
+        }
+        let size = Int(st.st_size)
+        let limit = InputLimits.current.maxDocumentBytes
+        if size > limit {
+            close(fd)
+            throw FileError(message: "\(path): the file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
+        }
+        return (fd, size)
+    }
+
     /// Reads a whole file into memory (one copy), decompressing gzip (detected by its magic number).
     /// `skimAhead`: a gzip snapshot's proxies are skimmed on a second thread while it is
     /// inflated (``SnapshotPreskim/skim(_:)``), for ``SnapshotIndex/init(bytes:name:preskim:)``.
     public static func read(path: String, skimAhead: Bool = false) throws -> (bytes: [UInt8], fileBytes: Int, compressed: Bool, preskim: SnapshotPreskim?) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
+        let (fd, size) = try openSized(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
-        let size = Int(st.st_size)
         if size == 0 { return ([], 0, false, nil) }
-        let limit = InputLimits.current.maxDocumentBytes
-        if size > limit {
-            throw FileError(message: "\(path): the file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
-        }
         var failure: String?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             var offset = 0
@@ -143,16 +155,8 @@ extension SnapshotFile {
     /// ```
     public static func readCompacted(path: String, keep: SnapshotKeep, chunkSize: Int = 4 << 20)
         throws -> (bytes: [UInt8]?, fileBytes: Int, compressed: Bool, leftOut: Set<String>) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
+        let (fd, size) = try openSized(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw FileError(message: "\(path): \(String(cString: strerror(errno)))") }
-        let size = Int(st.st_size)
-        let limit = InputLimits.current.maxDocumentBytes
-        if size > limit {
-            throw FileError(message: "\(path): the file has \(size) bytes, more than allowed " + InputLimits.hint(InputLimits.sizeText(limit), flag: "--max-document-size"))
-        }
         let compactor = SnapshotCompactor(keep: keep)
         var chunk = [UInt8](repeating: 0, count: max(2, chunkSize))
         var offset = 0

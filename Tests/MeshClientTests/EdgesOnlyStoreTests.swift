@@ -36,10 +36,10 @@ import Testing
     /// `timeout` bounds each Prometheus request: one counters query past it drops Prometheus
     /// for ``MeshStore/prometheusRetry``, so tests that wait out a slow answer give it room.
     static func withStore(_ server: LoopbackHTTPServer, listDelay: Double, counts: Counts, timeout: Double = 5,
-                          _ body: (MeshStore) async throws -> Void) async throws {
+                          latencyGrace: Double = MeshStore.latencyGrace, _ body: (MeshStore) async throws -> Void) async throws {
         let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: timeout),
                                         queries: PromQL(scrapeInterval: 1, refresh: 0.2))
-        let store = Self.store(metrics, listDelay: listDelay, counts: counts)
+        let store = Self.store(metrics, listDelay: listDelay, counts: counts, latencyGrace: latencyGrace)
         let task = Task { await store.run() }
         func stop() async {
             task.cancel()
@@ -54,8 +54,8 @@ import Testing
         await stop()
     }
 
-    static func store(_ metrics: PrometheusMetrics, listDelay: Double, counts: Counts) -> MeshStore {
-        MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, edgesOnly: true), prometheus: metrics, listProxies: {
+    static func store(_ metrics: PrometheusMetrics, listDelay: Double, counts: Counts, latencyGrace: Double = MeshStore.latencyGrace) -> MeshStore {
+        MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, edgesOnly: true, latencyGrace: latencyGrace), prometheus: metrics, listProxies: {
             try await Task.sleep(nanoseconds: UInt64(listDelay * 1e9))
             return all
         }, fetch: { _, endpoint in

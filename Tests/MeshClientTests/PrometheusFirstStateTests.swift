@@ -21,7 +21,11 @@ import Testing
     }
 
     @Test func aLatencyAnsweredWithinTheGraceIsInTheFirstPrintedState() async throws {
-        try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 0.1), listDelay: 0, counts: EndpointCounts()) { store in
+        // A latency answered 0.1 s after its query is "within the grace"; the grace is made
+        // long (CI once took more than the real 1 s to deliver that answer under load), so
+        // what is tested is the joining, not how quickly a loaded machine answers.
+        try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 0.1), listDelay: 0, counts: EndpointCounts(),
+                                                timeout: 30, latencyGrace: 30) { store in
             // What a one-shot prints: the first complete state not waiting for the latency.
             let printed = try #require(await store.firstState { $0.complete && !$0.metrics.latencyPending })
             #expect(printed.edges.first?.latency == TrafficEdge.Latency(p50: 12, p99: 40))

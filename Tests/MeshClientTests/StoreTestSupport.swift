@@ -14,7 +14,7 @@ final class EndpointCounts: @unchecked Sendable {
 
 extension MeshStore {
     /// The first published state that satisfies `ok`, polled every 20 ms; nil after `timeout` seconds.
-    func firstState(timeout: Double = 20, where ok: (MeshState) -> Bool) async -> MeshState? {
+    func firstState(timeout: Double = 40, where ok: (MeshState) -> Bool) async -> MeshState? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let s = current, ok(s) { return s }

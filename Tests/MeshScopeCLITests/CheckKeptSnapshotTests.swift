@@ -8,72 +8,65 @@ import Testing
 /// (``SnapshotMeshSource/open(path:keeping:)``): on the demo's snapshot, plain and gzip, its
 /// facts and findings are those of the whole file under every `--dumps`, a read of something
 /// left out is answered from the whole file, and a file it cannot keep in part fails as the
-/// whole reader says.
-@Suite(.serialized) struct CheckKeptSnapshotTests {
-    static func demoSnapshot(_ name: String) async throws -> String {
-        let path = NSTemporaryDirectory() + "meshscope-kept-\(UUID().uuidString.prefix(8))-" + name
-        let taken = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "snapshot", "-o", path])
-        #expect(taken.code == 0, "\(taken.stderr)")
-        return path
-    }
-
+/// whole reader says. One snapshot serves every part: taking the demo's is most of the cost.
+@Suite struct CheckKeptSnapshotTests {
     static func findings(_ source: SnapshotMeshSource, _ options: MeshFactsCollector.Options, at: Date) async -> [UInt8] {
         let facts = await MeshFactsCollector.collect(source: source, options: options, now: { at })
         let report = FindingsEngine.evaluate(facts, rules: FindingRules.all, options: FindingOptions(), parallel: false)
         return JSONWriter.bytes(FindingsOutput.document(report, shown: report.findings), indent: 2)
     }
 
-    @Test func theKeptPartFindsWhatTheWholeFileFinds() async throws {
-        for name in ["demo.json", "demo.json.gz"] {
-            let path = try await Self.demoSnapshot(name)
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            let whole = try await SnapshotMeshSource.open(path: path)
+    @Test func theKeptPartAnswersAsTheWholeFile() async throws {
+        let path = NSTemporaryDirectory() + "meshscope-kept-\(UUID().uuidString.prefix(8)).json"
+        let gzip = path + ".gz", cut = path + ".cut.json"
+        defer { for p in [path, gzip, cut] { try? FileManager.default.removeItem(atPath: p) } }
+        let taken = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "snapshot", "-o", path])
+        try #require(taken.code == 0, "\(taken.stderr)")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let gz = try GzipCompressor()
+        try Data(try gz.compress(bytes) + gz.finish()).write(to: URL(fileURLWithPath: gzip))
+
+        // The findings: byte for byte the whole file's. Plain and gzip go through the same
+        // compactor: every `--dumps` on one, the default on the other (`all` keeps what `auto`
+        // keeps on a demo of 36 Envoys; `auto(limit: 3)`: more Envoys, so no dump kept is read).
+        for (file, policies) in [(path, [MeshFactsCollector.Options.Dumps.auto(limit: 200)]),
+                                 (gzip, [.auto(limit: 200), .none, .auto(limit: 3)])] {
+            let whole = try await SnapshotMeshSource.open(path: file)
             let at = try #require(whole.info.takenAt)
-            // auto(limit: 3): more Envoys than that, so none of the dumps kept is read.
-            for dumps: MeshFactsCollector.Options.Dumps in [.auto(limit: 200), .none, .all, .auto(limit: 3)] {
+            for dumps in policies {
                 let options = MeshFactsCollector.Options(dumps: dumps, statsInterval: 2, concurrency: 4)
-                let part = try await SnapshotMeshSource.open(path: path, keeping: MeshFactsCollector.snapshotKeep(options))
-                let leftOut = try #require(part.leftOut, "\(name) \(dumps): kept in part")
+                let part = try await SnapshotMeshSource.open(path: file, keeping: MeshFactsCollector.snapshotKeep(options))
+                let leftOut = try #require(part.leftOut, "\(file) \(dumps): kept in part")
                 #expect(leftOut.isSuperset(of: ["certs", "serverInfo", "statsJSON", "istiodConfigDump"]))
-                #expect(leftOut.contains("configDump") == (dumps != .all && dumps != .auto(limit: 200)), "\(dumps)")
+                #expect(leftOut.contains("configDump") == (dumps != .auto(limit: 200)), "\(dumps)")
                 let expected = await Self.findings(whole, options, at: at)
                 let found = await Self.findings(part, options, at: at)
-                #expect(String(decoding: found, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(name) \(dumps)")
+                #expect(String(decoding: found, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(file) \(dumps)")
                 #expect(expected.count > 1000)
             }
         }
-    }
 
-    @Test func aReadOfWhatWasLeftOutComesFromTheWholeFile() async throws {
-        let path = try await Self.demoSnapshot("demo.json.gz")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let whole = try await SnapshotMeshSource.open(path: path)
-        let part = try await SnapshotMeshSource.open(path: path, keeping: MeshFactsCollector.snapshotKeep(.init(dumps: .none)))
+        // A read of what was left out (the dump, certificates) or kept in part (the stats
+        // text) gives the file's body.
+        let whole = try await SnapshotMeshSource.open(path: gzip)
+        let part = try await SnapshotMeshSource.open(path: gzip, keeping: MeshFactsCollector.snapshotKeep(.init(dumps: .none)))
         #expect(part.leftOut?.contains("configDump") == true)
         let envoy = try #require(whole.index.proxies.first { $0.kind == "sidecar" })
-        // Left out (the dump, certificates), and kept in part (the stats text): the file's bodies.
         for request in [AdminRequest.configDump, .certs, .statsPrometheus, .clusters] {
             let a = try await whole.admin(pod: envoy.name, namespace: envoy.namespace, request: request)
             let b = try await part.admin(pod: envoy.name, namespace: envoy.namespace, request: request)
             #expect(a == b, "\(request)")
         }
         #expect(try part.meshState().edges == whole.meshState().edges)
-    }
 
-    @Test func aFileItCannotKeepInPartFailsAsTheWholeReaderSays() async throws {
-        let path = try await Self.demoSnapshot("demo.json")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let cut = path + ".cut.json"
-        defer { try? FileManager.default.removeItem(atPath: cut) }
-        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        // A file it cannot keep in part fails with the whole reader's message.
+        try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: cut))
         func message(_ open: () async throws -> SnapshotMeshSource) async -> String {
             do { _ = try await open(); return "opened" } catch { return "\(error)" }
         }
-        let keep = MeshFactsCollector.snapshotKeep(.init())
         let expected = await message { try await SnapshotMeshSource.open(path: cut) }
         #expect(expected != "opened")
-        #expect(await message { try await SnapshotMeshSource.open(path: cut, keeping: keep) } == expected)
+        #expect(await message { try await SnapshotMeshSource.open(path: cut, keeping: MeshFactsCollector.snapshotKeep(.init())) } == expected)
         let r = await MeshScopeMain.invoke(["check", "--snapshot", cut])
         #expect(r.code != 0 && r.stderr.contains(cut), "\(r.stderr)")
     }

@@ -56,15 +56,19 @@ public actor MeshStore {
         /// ztunnel dumps, no history for sparklines), and a state is complete as soon as
         /// Prometheus has answered, before the proxies are even listed.
         public var edgesOnly: Bool
+        /// Seconds a first state waits for the latency after the counters answered
+        /// (``MeshStore/latencyGrace`` unless a test needs a grace no loaded machine outlasts).
+        public var latencyGrace: Double
 
         public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, unfocusedClustersEvery: Int = 5,
-                    maxRequestsPerSecond: Double? = 200, edgesOnly: Bool = false) {
+                    maxRequestsPerSecond: Double? = 200, edgesOnly: Bool = false, latencyGrace: Double = MeshStore.latencyGrace) {
             self.refresh = refresh
             self.maxConcurrent = maxConcurrent
             self.maxBackoff = maxBackoff
             self.unfocusedClustersEvery = unfocusedClustersEvery
             self.maxRequestsPerSecond = maxRequestsPerSecond
             self.edgesOnly = edgesOnly
+            self.latencyGrace = latencyGrace
         }
     }
 
@@ -426,10 +430,10 @@ public actor MeshStore {
         }
     }
 
-    /// A first state should wait a little for the latency (``latencyGrace``).
+    /// A first state should wait a little for the latency (``Options/latencyGrace``).
     var latencyPending: Bool {
         guard prometheusActive, prometheusSample != nil, !latencySettled else { return false }
-        return countersAnsweredAt.map { now - $0 < MeshStore.latencyGrace } ?? true
+        return countersAnsweredAt.map { now - $0 < options.latencyGrace } ?? true
     }
 
     /// Records one fetch; returns the lane it ran in.

@@ -102,8 +102,9 @@ func withClient<T>(_ client: KubeClient, _ body: (KubeClient) async throws -> T)
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Double = 10, _ condition: () async -> Bool) async -> Bool {
+/// Polls `condition` until it holds or `timeout` passes (30 s: it returns as soon as the
+/// condition holds, and CI has seen a loaded machine take more than 10 s for a watch to fail).
+func eventually(timeout: Double = 30, _ condition: () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if await condition() { return true }

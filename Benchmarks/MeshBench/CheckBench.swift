@@ -21,7 +21,7 @@ enum CheckBench {
         let report = FindingsEngine.evaluate(facts, parallel: true)
         let t3 = clock.now
         func f(_ d: Duration) -> String { String(format: "%.2f s", seconds(d)) }
-        say("check \(path): kept \(source.index.bytes.count / 1_000_000) MB (left out: \(source.leftOut?.sorted().joined(separator: ", ") ?? "nothing, read whole")); \(facts.proxies.count) Envoys, \(facts.sync?.count ?? 0) synced proxies, \(facts.edges?.count ?? 0) edges")
+        say("check \(path): kept \(source.index.bytes.count / 1_000_000) MB (left out: \(TerminalText.escaped(source.leftOut?.sorted().joined(separator: ", ") ?? "nothing, read whole"))); \(facts.proxies.count) Envoys, \(facts.sync?.count ?? 0) synced proxies, \(facts.edges?.count ?? 0) edges")
         say("  open \(f(t1 - t0)) · facts \(f(t2 - t1)) · rules \(f(t3 - t2)) · total \(f(t3 - t0)) · peak RSS \(String(format: "%.0f", peakRSSMiB())) MiB")
         say("  \(FindingsOutput.summary(report.findings)); \(report.notEvaluated.count) rules not evaluated")
     }

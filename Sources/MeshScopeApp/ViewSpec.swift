@@ -254,14 +254,11 @@ public enum StatusColors {
         return ready == 0 ? .statusError : ready < total ? .statusWarn : nil
     }
 
-    /// An edge's ERR%: above the ratio the findings call high (MS0404: `ratio > errorRatio`) a warning, every
-    /// request failing an error.
+    /// An edge's ERR%: above the ratio the findings call high (``LiveTables/highErrorPercent``)
+    /// a warning, every request failing an error.
     static func errorPercent(_ value: String) -> Role? {
         guard let p = Double(value), p.isFinite else { return nil }
         if p >= 100 { return .statusError }
-        return p > 100 * highErrorRatio ? .statusWarn : nil
+        return p > LiveTables.highErrorPercent ? .statusWarn : nil
     }
-
-    /// The findings' error ratio (0.1), so a cell and a finding call the same edge high.
-    static let highErrorRatio = FindingOptions().errorRatio
 }

@@ -92,7 +92,7 @@ import Testing
 
     @Test func errorPercentFollowsTheFindingsRatio() {
         // docs/findings.md, Thresholds: `--error-ratio RATIO` defaults to 0.1 (10 %).
-        #expect(StatusColors.highErrorRatio == 0.1)
+        #expect(LiveTables.highErrorPercent == 10)
         #expect(FindingOptions().errorRatio == 0.1)
         #expect(StatusColors.role("ERR%", "9.9") == nil)
         // MS0404 fires above the ratio, not at it; so does the colour.

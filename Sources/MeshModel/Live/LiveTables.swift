@@ -63,19 +63,21 @@ public enum LiveTables {
         return errorPercentCell(100 * (e.errors ?? 0) / rq)
     }
 
+    /// The findings' default error ratio (MS0404: `ratio > errorRatio`) as a percentage: the
+    /// line an edge's ERR% is coloured by and never rounded across, so a cell and a finding
+    /// call the same edge high.
+    public static let highErrorPercent = 100 * FindingOptions().errorRatio
+
     /// A percentage of failing requests as ``RateFormat/rate(_:)`` writes it, except where that
-    /// rounding would read across a line the TUI colours by (the findings' error ratio, MS0404,
-    /// and every request failing): 10.04 % is above 10 % and reads `10.04`, not `10`; 99.97 %
-    /// is not all and reads `99.97`, not `100`.
+    /// rounding would read across a line the TUI colours by (``highErrorPercent``, and every
+    /// request failing): 10.04 % is above 10 % and reads `10.04`, not `10`; 99.97 % is not all
+    /// and reads `99.97`, not `100`.
     ///
     /// ```swift
     /// LiveTables.errorPercentCell(10.04)   // "10.04"
     /// LiveTables.errorPercentCell(12.34)   // "12.3"
     /// LiveTables.errorPercentCell(99.97)   // "99.97"
     /// ```
-    /// The findings' default error ratio as a percentage, the line ERR% is coloured by.
-    static let highErrorPercent = 100 * FindingOptions().errorRatio
-
     static func errorPercentCell(_ percent: Double) -> String {
         let text = RateFormat.rate(percent)
         guard percent.isFinite, let shown = Double(text) else { return text }

@@ -463,9 +463,17 @@ import Testing
             let store = MeshStore.over(source, options: .init(refresh: 1, maxConcurrent: 16, maxBackoff: 2))
             let poller = Task { await store.run() }
             defer { poller.cancel() }
-            let first = try #require(await Self.scraped(store))
-            let state = try #require(await Self.scraped(store, after: first.generation + 1) { $0.failing.isEmpty })
-            let now = try await rig.metrics.edges()
+            let first = try #require(await Self.scraped(store), "no complete scraped state within 60 s")
+            // Preferably a round where every proxy answered; under CI load one may time out now
+            // and then, and an edge whose proxy missed a round keeps the buckets of its last
+            // two reads, which show the declared distribution all the same.
+            var state = await Self.scraped(store, after: first.generation + 1, timeout: 40) { $0.failing.isEmpty }
+            if state == nil { state = await Self.scraped(store, after: first.generation + 1) }
+            let scrapedState = try #require(state, "no second complete scraped state within 100 s")
+            // A PromQL answer lost to load is asked again (promEdges), not a failure.
+            // The edges come without P50/P99 when the histogram query alone failed: asked again.
+            var now = try await Self.promEdges(rig)
+            for _ in 0..<5 where now.latency == nil { now = try await Self.promEdges(rig) }
             await source.close()
             let mesh = rig.demo.mesh
             // The latency the demo model declares for an edge (its source, destination, service).
@@ -497,14 +505,14 @@ import Testing
                 guard let want = declared(e) else { Issue.record("no demo edge \(key(e))"); continue }
                 promChecked += check(e.latency, want, requests: (e.rates?.requests ?? 0) * now.window, "PromQL \(key(e))")
             }
-            let interval = try #require(state.interval)
-            for e in state.edges where (e.rates?.requests ?? 0) * interval >= 100 {
+            let interval = try #require(scrapedState.interval)
+            for e in scrapedState.edges where (e.rates?.requests ?? 0) * interval >= 100 {
                 guard let want = declared(e) else { Issue.record("no demo edge \(key(e))"); continue }
                 scrapedChecked += check(e.latency, want, requests: (e.rates?.requests ?? 0) * interval, "scraped \(key(e))")
             }
             #expect(promChecked > 0 && scrapedChecked > 0, "\(promChecked) PromQL and \(scrapedChecked) scraped quantiles checked")
             // Only HTTP edges have a latency, from either source.
-            #expect(state.edges.allSatisfy { $0.latency == nil || $0.requests != nil })
+            #expect(scrapedState.edges.allSatisfy { $0.latency == nil || $0.requests != nil })
             #expect(now.edges.filter { $0.latency != nil }.count > 0)
         }
     }

@@ -166,6 +166,31 @@ public enum TerminalText {
         return String(kept)
     }
 
+    /// ``cell(_:maxWidth:)`` appended to `out` as UTF-8, then spaces up to `paddedTo`
+    /// columns (at least one when `paddedTo` > 0): a column of a table streamed row by row.
+    /// A short printable ASCII cell (the common one) is copied as it is, in one pass.
+    ///
+    /// ```swift
+    /// var row: [UInt8] = []
+    /// TerminalText.appendCell("GET", maxWidth: 6, paddedTo: 8, to: &row)  // "GET     "
+    /// ```
+    public static func appendCell(_ text: String, maxWidth: Int, paddedTo: Int, to out: inout [UInt8]) {
+        var text = text
+        let limit = max(1, maxWidth)
+        let copied: Int? = text.withUTF8 { b in
+            guard b.count <= limit, b.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            out.append(contentsOf: b)
+            return b.count
+        }
+        var used = copied ?? 0
+        if copied == nil {
+            let c = cell(text, maxWidth: limit)
+            out.append(contentsOf: c.utf8)
+            used = width(of: c)
+        }
+        if paddedTo > 0 { out.append(contentsOf: repeatElement(0x20, count: max(1, paddedTo - used))) }
+    }
+
     // MARK: Widths
 
     /// Columns one scalar takes: -1 for control characters (never printed as-is), 0 for

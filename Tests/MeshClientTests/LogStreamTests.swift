@@ -37,10 +37,13 @@ import Testing
                 for await e in stream {
                     self.lock.withLock {
                         switch e {
-                        case .line(let t, let ts, let bytes, _):
-                            #expect(ts != nil)
-                            let text = String(decoding: bytes, as: UTF8.self)
-                            if let m = Int(text.split(separator: " ").last ?? "") { self.lines[t.pod, default: []].append(m) }
+                        case .lines(let t, let lines):
+                            #expect(!lines.isEmpty)
+                            for line in lines {
+                                #expect(line.timestamp != nil)
+                                let text = String(decoding: line.bytes, as: UTF8.self)
+                                if let m = Int(text.split(separator: " ").last ?? "") { self.lines[t.pod, default: []].append(m) }
+                            }
                         case .notice(let t, let s): self.notices.append("\(t.pod): \(s)")
                         case .ended(let t, let r): self.ended[t.pod + "/" + t.container] = r
                         }
@@ -128,7 +131,7 @@ import Testing
                 var lines = 0
                 var ended = 0
                 for await e in streamer.stream([Self.target("web-0")]) {
-                    if case .line = e { lines += 1 }
+                    if case .lines(_, let batch) = e { lines += batch.count }
                     if case .ended = e { ended += 1 }
                 }
                 #expect(lines == 7)

@@ -32,7 +32,7 @@ public struct Flow: Sendable, Equatable {
         static let unknown = End(name: "-")
 
         static func of(_ e: WorkloadDirectory.Endpoint, address: String?) -> End {
-            End(name: e.workload + "." + e.namespace, workload: e.workload, namespace: e.namespace, pod: e.pod, address: address)
+            End(name: e.name, workload: e.workload, namespace: e.namespace, pod: e.pod, address: address)
         }
 
         /// Whether `query` names this end: its workload, pod, `workload.namespace`, an app
@@ -119,9 +119,21 @@ public struct Flow: Sendable, Equatable {
     /// `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` and
     /// `inbound-vip|9080|http|details.bookinfo.svc.cluster.local` → the service's host.
     static func serviceHost(cluster: String) -> String? {
-        let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 4, !parts[3].isEmpty else { return nil }
-        return String(parts[3])
+        // Exactly three `|`, something after the last: read as bytes (a TCP flow's route and
+        // destination ask this for every line).
+        let u = cluster.utf8
+        var bars = 0
+        var host = u.endIndex
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == UInt8(ascii: "|") {
+                bars += 1
+                if bars == 3 { host = u.index(after: i) }
+            }
+            i = u.index(after: i)
+        }
+        guard bars == 3, host != u.endIndex else { return nil }
+        return String(cluster[host...])
     }
 
     /// `ratings.bookinfo.svc.cluster.local` → `ratings.bookinfo`, workload `ratings`.
@@ -137,9 +149,11 @@ public struct Flow: Sendable, Equatable {
     /// (`mongodb.bookinfo.svc.cluster.local`), else `-`.
     public var route: String {
         if entry.method != nil || entry.authority != nil {
-            var p = Substring(entry.path ?? "")
-            if let q = p.firstIndex(of: "?") { p = p[..<q] }
-            return (entry.authority ?? "-") + p
+            let authority = entry.authority ?? "-"
+            guard let path = entry.path else { return authority }
+            // `?` found among the bytes, not the Characters (no grapheme breaking per line).
+            guard let q = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return authority + path }
+            return authority + path[..<q]
         }
         return entry.destinationService ?? entry.upstreamCluster.flatMap(Flow.serviceHost) ?? "-"
     }

@@ -15,16 +15,22 @@ public enum FlowTables {
         return t
     }
 
-    /// One flow's cells, in the order of ``flows(_:)``'s columns.
-    public static func row(_ f: Flow) -> [String] {
+    /// One flow's cells, in the order of ``flows(_:)``'s columns; without `wide`, only the
+    /// columns shown without `-o wide` (a follower builds no cell it does not print).
+    public static func row(_ f: Flow, wide: Bool = true) -> [String] {
         let e = f.entry
-        return [
-            shortTime(e.startTime ?? e.receivedAt), f.source.name, f.destination.name, e.method ?? (e.format == .ztunnel ? "TCP" : "-"), f.route,
-            e.status.map(String.init) ?? "-", e.flags.isEmpty ? (e.error == nil ? "-" : "error") : e.flags.map(\.code).joined(separator: ","),
-            e.durationMs.map { "\($0)ms" } ?? "-", String((e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)),
-            f.reporter.map { ($0.pod ?? $0.workload) + "." + $0.namespace } ?? "-",
-            e.responseCodeDetails ?? e.error ?? e.message ?? "-", e.upstreamCluster ?? "-", e.upstreamHost ?? "-", e.requestID ?? "-",
+        let method: String = e.method ?? (e.format == .ztunnel ? "TCP" : "-")
+        let flags: String = e.flags.isEmpty ? (e.error == nil ? "-" : "error") : e.flags.map(\.code).joined(separator: ",")
+        let duration: String = e.durationMs.map { "\($0)ms" } ?? "-"
+        var cells: [String] = [
+            shortTime(e.startTime ?? e.receivedAt), f.source.name, f.destination.name, method, f.route,
+            e.status.map(String.init) ?? "-", flags, duration, String((e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)),
         ]
+        guard wide else { return cells }
+        let reporter: String = f.reporter.map { ($0.pod ?? $0.workload) + "." + $0.namespace } ?? "-"
+        let details: String = e.responseCodeDetails ?? e.error ?? e.message ?? "-"
+        cells += [reporter, details, e.upstreamCluster ?? "-", e.upstreamHost ?? "-", e.requestID ?? "-"]
+        return cells
     }
 
     /// `2025-01-30T10:53:16.283Z` → `10:53:16.283`: the date is the same for a whole tail.

@@ -55,6 +55,10 @@ public struct LogStreamMachine: Sendable {
     private var lastTimeText: String?
     /// Hashes of the lines at ``lastTime`` (several lines can share a timestamp).
     private var atLastTime: Set<Int> = []
+    /// The first line at ``lastTime``, hashed only when another line shares its time: with
+    /// the kubelet's nanosecond timestamps that is rare, and hashing every line was a
+    /// thirtieth of a follower's CPU.
+    private var firstAtLastTime: [UInt8]?
     private var linesThisStream = 0
     private var fromStart = false
 
@@ -77,19 +81,17 @@ public struct LogStreamMachine: Sendable {
             linesThisStream += 1
             return true
         }
-        var hasher = Hasher()
-        // The line's bytes in one call (they are contiguous: a line's array), not a call per byte.
-        if line.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-            Array(line).withUnsafeBytes { hasher.combine(bytes: $0) }
-        }
-        let h = hasher.finalize()
         if let last = lastTime {
             if t < last {
                 duplicates += 1
                 return false
             }
             if t == last {
-                if !atLastTime.insert(h).inserted {
+                if let first = firstAtLastTime {
+                    atLastTime = [LogStreamMachine.hash(first)]
+                    firstAtLastTime = nil
+                }
+                if !atLastTime.insert(LogStreamMachine.hash(line)).inserted {
                     duplicates += 1
                     return false
                 }
@@ -99,9 +101,19 @@ public struct LogStreamMachine: Sendable {
         }
         lastTime = t
         lastTimeText = timestamp
-        atLastTime = [h]
+        atLastTime = []
+        firstAtLastTime = Array(line)
         linesThisStream += 1
         return true
+    }
+
+    static func hash(_ line: some Sequence<UInt8>) -> Int {
+        var hasher = Hasher()
+        // The line's bytes in one call (they are contiguous: a line's array), not a call per byte.
+        if line.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            Array(line).withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+        return hasher.finalize()
     }
 
     /// The stream ended without an error, or failed with `status` (an HTTP code, nil for a
@@ -139,6 +151,7 @@ public struct LogStreamMachine: Sendable {
             // A new container: everything it wrote is new.
             lastTime = nil
             atLastTime = []
+            firstAtLastTime = nil
             return .open(Query())
         }
         guard let text = lastTimeText else { return .open(initial) }

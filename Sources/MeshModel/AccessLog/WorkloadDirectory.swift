@@ -10,15 +10,18 @@
 public struct WorkloadDirectory: Sendable {
     public struct Endpoint: Sendable, Equatable {
         public var pod: String?
-        public var namespace: String
-        public var workload: String
+        public var namespace: String { didSet { name = workload + "." + namespace } }
+        public var workload: String { didSet { name = workload + "." + namespace } }
         public var serviceAccount: String?
+        /// `workload.namespace`, as a flow names this end: joined once per pod, not once per line.
+        public private(set) var name: String
 
         public init(pod: String?, namespace: String, workload: String, serviceAccount: String?) {
             self.pod = pod
             self.namespace = namespace
             self.workload = workload
             self.serviceAccount = serviceAccount
+            name = workload + "." + namespace
         }
     }
 

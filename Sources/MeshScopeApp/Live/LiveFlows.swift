@@ -60,9 +60,12 @@ extension LiveDriver {
             for await event in streamer.stream(chosen.map { LogTarget(pod: $0.pod, namespace: $0.namespace, container: "istio-proxy") }) {
                 if Task.isCancelled { return }
                 switch event {
-                case .line(let target, _, let bytes, let cut):
-                    let flow = bytes.withUnsafeBufferPointer { ingest.read($0, reporter: reporters[target], cut: cut) }
-                    pending.add(flow, notFlows: ingest.rejected.values.reduce(0, +), dropped: streamer.droppedEvents)
+                case .lines(let target, let lines):
+                    let reporter = reporters[target]
+                    for line in lines {
+                        let flow = line.bytes.withUnsafeBufferPointer { ingest.read($0, reporter: reporter, cut: line.cut) }
+                        pending.add(flow, notFlows: ingest.rejected.values.reduce(0, +), dropped: streamer.droppedLines)
+                    }
                 case .notice(let target, let text):
                     pending.problem("\(target): \(text)")
                 case .ended(let target, let reason):

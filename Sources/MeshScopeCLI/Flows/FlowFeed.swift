@@ -110,8 +110,11 @@ enum FlowFeed {
         let console = Console.current
         for await event in streamer.stream(targets) {
             switch event {
-            case .line(let target, _, let bytes, let cut):
-                if let flow = ingest.read(bytes, reporter: reporters[target], cut: cut), filter.matches(flow) { onFlow(flow) }
+            case .lines(let target, let lines):
+                let reporter = reporters[target]
+                for line in lines {
+                    if let flow = ingest.read(line.bytes, reporter: reporter, cut: line.cut), filter.matches(flow) { onFlow(flow) }
+                }
             case .notice(let target, let text):
                 console.error("meshscope: \(target): \(text)")
             case .ended(let target, let reason):
@@ -119,7 +122,7 @@ enum FlowFeed {
             }
             onTick?()
         }
-        return Result(ingest: ingest, dropped: streamer.droppedEvents)
+        return Result(ingest: ingest, dropped: streamer.droppedLines)
     }
 
     /// What the user may read of pods and services, and where flows are read.
@@ -205,7 +208,7 @@ enum FlowFeed {
         return chosen.map { LogTarget(pod: $0.metadata.name, namespace: $0.metadata.namespace ?? "", container: options.container) }
     }
 
-    /// The one-line account of what was not a flow, and of events dropped.
+    /// The one-line account of what was not a flow, and of lines dropped.
     static func report(_ result: Result) {
         let console = Console.current
         if let s = result.ingest.summary {
@@ -215,6 +218,6 @@ enum FlowFeed {
             }
             console.error(line)
         }
-        if result.dropped > 0 { console.error("meshscope: \(result.dropped) log events dropped: the output fell behind") }
+        if result.dropped > 0 { console.error("meshscope: \(result.dropped) log lines dropped: the output fell behind") }
     }
 }

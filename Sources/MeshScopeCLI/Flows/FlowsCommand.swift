@@ -115,22 +115,27 @@ struct FollowPrinter {
         }
         if !headerDone {
             headerDone = true
-            out.write(Self.line(["TIME", "SOURCE", "DESTINATION", "METHOD", "ROUTE", "STATUS", "FLAGS", "DURATION", "BYTES"]))
+            out.write(inert: Self.line(["TIME", "SOURCE", "DESTINATION", "METHOD", "ROUTE", "STATUS", "FLAGS", "DURATION", "BYTES"]))
         }
         for f in flow.entry.flags where explained.insert(f.code).inserted { out.write("# \(f.described)\n") }
-        let row = FlowTables.row(flow)
-        out.write(Self.line(Array(row.prefix(9)) + (output == .wide ? Array(row.dropFirst(9)) : [])))
+        out.write(inert: Self.line(FlowTables.row(flow, wide: output == .wide)))
     }
 
-    static func line(_ cells: [String]) -> String {
-        var out = ""
+    /// One row as terminal-safe UTF-8: the first columns cut and padded to ``widths``, the
+    /// wide ones after them escaped to one line each, built in one pass.
+    static func line(_ cells: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(192)
         for (i, c) in cells.enumerated() {
-            let w = i < widths.count ? widths[i] : 0
-            let cell = w > 0 ? TerminalText.cell(c, maxWidth: w) : c
-            out += cell
-            if i < cells.count - 1 { out += String(repeating: " ", count: max(1, w - TerminalText.width(of: cell) + 2)) }
+            let last = i == cells.count - 1
+            if i < widths.count {
+                TerminalText.appendCell(c, maxWidth: widths[i], paddedTo: last ? 0 : widths[i] + 2, to: &out)
+            } else {
+                TerminalText.appendCell(c, maxWidth: .max, paddedTo: last ? 0 : 2, to: &out)
+            }
         }
-        return out + "\n"
+        out.append(0x0A)
+        return out
     }
 }
 
@@ -156,7 +161,7 @@ final class FollowOutput: @unchecked Sendable {
 
     /// Text, escaped as ``Console/write(_:)-(String)`` escapes it.
     func write(_ text: String) {
-        append(TerminalText.escaped(text, keepLayout: true).utf8)
+        append(Array(TerminalText.escaped(text, keepLayout: true).utf8))
     }
 
     /// Bytes, made inert on a terminal as ``Console/write(_:)-([UInt8])`` makes them.
@@ -164,7 +169,12 @@ final class FollowOutput: @unchecked Sendable {
         append(terminal ? TerminalText.escaped(bytes: bytes) : bytes)
     }
 
-    private func append(_ bytes: some Sequence<UInt8>) {
+    /// Bytes already made inert (cells from ``TerminalText``): passed as they are.
+    func write(inert bytes: [UInt8]) {
+        append(bytes)
+    }
+
+    private func append(_ bytes: [UInt8]) {
         lock.withLock {
             pending.append(contentsOf: bytes)
             if pending.count >= Self.limit { writePending() }

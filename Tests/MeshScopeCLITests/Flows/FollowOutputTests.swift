@@ -53,4 +53,32 @@ import Testing
         #expect(rows.first?.hasPrefix("TIME") == true)
         #expect(rows.filter { !$0.hasPrefix("#") }.count == 17)
     }
+
+    /// A followed row is one line whatever its cells hold: control characters in a narrow
+    /// column (the path) and in a wide one (the request ID) are escaped, each narrow column
+    /// starts where the header's does, and the wide columns follow on the same line.
+    @Test func followedRowsAreOneEscapedLineInFixedColumns() async throws {
+        let first = try #require(try Fixtures.text("accesslogs/waypoint.log").split(separator: "\n").first.map(String.init))
+        let hostile = first.replacingOccurrences(of: "GET /details/0", with: "GET /det\u{1B}[2Jails/0")
+            .replacingOccurrences(of: "\"e7d5b6ce-5f7f-9731-8471-ca5bcd650a72\"", with: "\"id\\nwith\u{7}bell\"")
+        let log = Array((first + "\n" + hostile + "\n").utf8)
+        let run = await MeshScopeMain.invoke(["flows", "--file", "-", "--follow", "-o", "wide"], stdin: log)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(!run.stdout.utf8.contains(0x1B) && !run.stdout.utf8.contains(0x07), "\(run.stdout)")
+        let rows = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().filter { !$0.hasPrefix("#") }.map(String.init)
+        #expect(rows.count == 3, "\(rows)")
+        guard rows.count == 3 else { return }
+        // Where each narrow column starts: the header's words, and FollowPrinter's widths + 2.
+        var starts: [Int] = [0]
+        for w in FollowPrinter.widths.dropLast() { starts.append(starts.last! + w + 2) }
+        let header = Array(rows[0])
+        for (name, at) in zip(["TIME", "SOURCE", "DESTINATION", "METHOD", "ROUTE", "STATUS", "FLAGS", "DURATION", "BYTES"], starts) {
+            #expect(String(header[at...].prefix(name.count)) == name, "\(name) at \(at)")
+        }
+        let row = Array(rows[2])
+        #expect(String(row[starts[3]...].prefix(4)) == "GET ", "\(rows[2])")
+        #expect(String(row[starts[4]...]).hasPrefix("details:9080/det\\u001b[2Jails/0"), "\(rows[2])")
+        #expect(rows[2].contains("id\\nwith\\u0007bell"), "\(rows[2])")
+        #expect(rows[1].contains("e7d5b6ce-5f7f-9731-8471-ca5bcd650a72"))
+    }
 }

@@ -34,29 +34,45 @@ public struct FlowIngest: Sendable {
     /// to be cut (the stream ended mid-line, or it was too long) is counted as truncated even
     /// if what arrived happens to parse.
     public mutating func read(_ line: UnsafeBufferPointer<UInt8>, reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {
+        var flow: Flow?
+        read(line, reporter: reporter, cut: cut) { flow = $0 }
+        return flow
+    }
+
+    public mutating func read(_ line: [UInt8], reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {
+        line.withUnsafeBufferPointer { read($0, reporter: reporter, cut: cut) }
+    }
+
+    /// ``read(_:reporter:cut:)-(UnsafeBufferPointer<UInt8>,_,_)`` handing the flow to `body`
+    /// instead of returning it: what reads every line of a log (`top --file`, following)
+    /// passes the flow on as it was built. Taken out of an Optional, it was copied (a retain
+    /// of every String) and destroyed twice per line.
+    public mutating func read(_ line: UnsafeBufferPointer<UInt8>, reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false,
+                              then body: (Flow) -> Void) {
         lines += 1
         // The entry is parsed in place and moved into the flow: no copy of it per line.
         var entry = AccessLogEntry(format: .envoyText)
         let rejection = cut ? .truncated : AccessLogParser.read(line, fields: fields, into: &entry)
         guard let reason = rejection else {
             parsed += 1
-            return Flow(entry, reporter: reporter, directory: directory)
+            // `consume`: passed from a `var`, the entry was copied and the original destroyed.
+            body(Flow(consume entry, reporter: reporter, directory: directory))
+            return
         }
         // A blank line is not worth a count.
         if !cut, line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
             lines -= 1
-            return nil
+            return
         }
         rejected[reason, default: 0] += 1
         if raw.count < maxKeptRaw {
             raw.append(RawLine(text: String(decoding: line.prefix(4096), as: UTF8.self), reason: reason,
                                origin: reporter.map { ($0.pod ?? $0.workload) + "." + $0.namespace }))
         }
-        return nil
     }
 
-    public mutating func read(_ line: [UInt8], reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false) -> Flow? {
-        line.withUnsafeBufferPointer { read($0, reporter: reporter, cut: cut) }
+    public mutating func read(_ line: [UInt8], reporter: WorkloadDirectory.Endpoint? = nil, cut: Bool = false, then body: (Flow) -> Void) {
+        line.withUnsafeBufferPointer { read($0, reporter: reporter, cut: cut, then: body) }
     }
 
     /// Lines that were not flows.

@@ -34,12 +34,12 @@ enum FlowFeed {
             ingest.fields = fields
             if file == "-", options.follow {
                 readStdinIncrementally(idle: onIdle) { line, cut in
-                    if let flow = ingest.read(line, cut: cut), filter.matches(flow) { onFlow(flow) }
+                    ingest.read(line, cut: cut) { if filter.matches($0) { onFlow($0) } }
                     onTick?()
                 }
             } else {
                 try InputFile.forEachLine(file) { line in
-                    if let flow = ingest.read(line), filter.matches(flow) { onFlow(flow) }
+                    ingest.read(line) { if filter.matches($0) { onFlow($0) } }
                 }
             }
             return Result(ingest: ingest)
@@ -113,7 +113,7 @@ enum FlowFeed {
             case .lines(let target, let lines):
                 let reporter = reporters[target]
                 for line in lines {
-                    if let flow = ingest.read(line.bytes, reporter: reporter, cut: line.cut), filter.matches(flow) { onFlow(flow) }
+                    ingest.read(line.bytes, reporter: reporter, cut: line.cut) { if filter.matches($0) { onFlow($0) } }
                 }
             case .notice(let target, let text):
                 console.error("meshscope: \(target): \(text)")

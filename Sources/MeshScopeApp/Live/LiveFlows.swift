@@ -61,11 +61,12 @@ extension LiveDriver {
                 if Task.isCancelled { return }
                 switch event {
                 case .lines(let target, let lines):
+                    // A read's flows are handed over together: one lock, one count of the rest.
                     let reporter = reporters[target]
-                    for line in lines {
-                        let flow = line.bytes.withUnsafeBufferPointer { ingest.read($0, reporter: reporter, cut: line.cut) }
-                        pending.add(flow, notFlows: ingest.rejected.values.reduce(0, +), dropped: streamer.droppedLines)
-                    }
+                    var flows: [Flow] = []
+                    flows.reserveCapacity(lines.count)
+                    for line in lines { ingest.read(line.bytes, reporter: reporter, cut: line.cut) { flows.append($0) } }
+                    pending.add(flows, notFlows: ingest.rejectedTotal, dropped: streamer.droppedLines)
                 case .notice(let target, let text):
                     pending.problem("\(target): \(text)")
                 case .ended(let target, let reason):
@@ -124,14 +125,12 @@ final class PendingFlows: @unchecked Sendable {
     /// Most flows held between two posts; older ones are counted as dropped.
     let limit = 5_000
 
-    func add(_ flow: Flow?, notFlows: Int, dropped: Int) {
+    func add(_ batch: [Flow], notFlows: Int, dropped: Int) {
         lock.withLock {
-            if let flow {
-                flows.append(flow)
-                if flows.count > limit {
-                    flows.removeFirst(flows.count - limit)
-                    ownDropped += 1
-                }
+            flows += batch
+            if flows.count > limit {
+                ownDropped += flows.count - limit
+                flows.removeFirst(flows.count - limit)
             }
             self.notFlows = notFlows
             streamDropped = max(streamDropped, dropped)

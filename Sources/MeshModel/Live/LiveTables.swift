@@ -57,10 +57,17 @@ public enum LiveTables {
     static func errorPercent(_ e: TrafficEdge) -> String {
         if let r = e.rates, let rq = r.requests {
             guard rq > 0 else { return "0" }
-            return errorPercentCell(100 * (r.errors ?? 0) / rq)
+            return errorPercentCell(percent(r.errors ?? 0, of: rq))
         }
         guard let rq = e.requests, rq > 0 else { return "-" }
-        return errorPercentCell(100 * (e.errors ?? 0) / rq)
+        return errorPercentCell(percent(e.errors ?? 0, of: rq))
+    }
+
+    /// `errors` of `requests` in percent, exactly 100 when every request failed: in floating
+    /// point `100 × x ÷ x` is not always 100 (for a rate of 10.819697129320677 a second it is
+    /// 100.00000000000001; for others just under 100, which the cell then shows as `99.99`).
+    static func percent(_ errors: Double, of requests: Double) -> Double {
+        errors == requests ? 100 : 100 * errors / requests
     }
 
     /// The findings' default error ratio (MS0404: `ratio > errorRatio`) as a percentage: the

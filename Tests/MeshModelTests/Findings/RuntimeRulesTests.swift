@@ -343,6 +343,15 @@ enum RuleInputs {
         #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 10_000, errors: 9_997)) == "99.97")
         #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 1_000_000, errors: 999_999)) == "99.99")
         #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: 10_000, errors: 10_000)) == "100")
+        // Every request failing is 100 whatever the rate: `100 × x ÷ x` is not 100 for every x
+        // in floating point (CI once showed a dead service's edge as 99.99).
+        var odd = 0
+        for i in 1...2_000 {
+            let x = Double(i) * 0.0137 + 0.01
+            if 100 * x / x != 100 { odd += 1 }
+            #expect(LiveTables.errorPercent(I.edge("web.ns", "db.ns", requests: x, errors: x)) == "100", "\(x)")
+        }
+        #expect(odd > 0, "no rate where 100 × x ÷ x is not 100: the check above checks nothing")
     }
 
     /// The demo's 4 % edge at 10 requests a second read over one second: one failure among 8

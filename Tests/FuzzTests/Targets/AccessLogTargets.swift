@@ -1,9 +1,10 @@
+import MeshBase
 import MeshGen
 import MeshModel
-import MeshScopeCLI
+@testable import MeshScopeCLI
 
 /// Access logs: the parsers (Envoy TEXT and JSON, ztunnel, timestamp prefixes) through
-/// `FlowIngest` and `FlowTop`, and `meshscope flows|top --file`.
+/// `FlowIngest` and `FlowTop`, the rows `flows --follow` prints, and `meshscope flows|top --file`.
 extension FuzzTargets {
     static func accessLog() -> FuzzTarget {
         FuzzTarget(name: .accessLog, seeds: Seeds.accessLogs.map { FuzzCase($0) }, formats: [.text], iterations: 120) { c in
@@ -13,16 +14,25 @@ extension FuzzTargets {
             // `top` parses without the fields it does not print: the same lines parse, or are
             // rejected for the same reason, and what is filled equals the full parse's.
             var maskDiffers = false
+            var followRowUnsafe = false
             FlowIngest.forEachLine(c.parts[0]) { line in
                 switch (AccessLogParser.parse(buffer: line, fields: .all), AccessLogParser.parse(buffer: line, fields: [])) {
                 case (.success(let full), .success(let lean)): if AccessLogFields([]).masking(full) != lean { maskDiffers = true }
                 case (.failure(let a), .failure(let b)): if a != b { maskDiffers = true }
                 default: maskDiffers = true
                 }
-                if let flow = ingest.read(line) { top.add(flow) }
+                if let flow = ingest.read(line) {
+                    top.add(flow)
+                    // What `flows --follow` prints for it: one line, nothing raw for a terminal.
+                    let row = FollowPrinter.line(FlowTables.row(flow, wide: true))
+                    if row.last != 0x0A || !TerminalText.isInert(row.dropLast(), keepLayout: false) || String(validating: row, as: UTF8.self) == nil {
+                        followRowUnsafe = true
+                    }
+                }
             }
             var o = FuzzOutcome()
             if maskDiffers { o.problem("access-log: a parse without the descriptive fields differs from the full parse") }
+            if followRowUnsafe { o.problem("access-log: a followed row is not one terminal-safe line") }
             if ingest.parsed + ingest.rejectedTotal > ingest.lines { o.problem("access-log: more results than lines") }
             if top.rows().reduce(0, { $0 + $1.requests }) > ingest.parsed { o.problem("access-log: top counted more requests than flows") }
             if !o.problems.isEmpty { return o }

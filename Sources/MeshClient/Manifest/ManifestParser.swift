@@ -2,7 +2,8 @@ import MeshModel
 
 /// Splits a manifest (YAML with `---` separators, or JSON) into Kubernetes objects.
 ///
-/// `kind: List` documents (what `kubectl get -o yaml` prints) are expanded into their items.
+/// `kind: List` documents (what `kubectl get -o yaml` prints) are expanded into their items,
+/// each with the line the item starts on, so a finding points at the object, not the List.
 /// Every object must have `apiVersion`, `kind` and `metadata.name`; errors name the source,
 /// document and line.
 ///
@@ -13,14 +14,19 @@ import MeshModel
 public enum ManifestParser {
     public static func parse(_ bytes: [UInt8], source: String) throws(ManifestError) -> [ManifestDocument] {
         let firstNonSpace = bytes.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-        var raw: [(index: Int, line: Int, tree: JSONTree)] = []
+        var raw: [YAMLTree.Document] = []
         if firstNonSpace == UInt8(ascii: "{") || firstNonSpace == UInt8(ascii: "[") {
             do {
                 let doc = try JSONDocument(bytes: bytes)
-                if doc.root.isArray {
-                    for (i, v) in doc.root.elements.enumerated() { raw.append((i + 1, line(of: v.byteOffset, in: bytes), JSONTree(v))) }
-                } else {
-                    raw.append((1, 1, JSONTree(doc.root)))
+                let values = doc.root.isArray ? Array(doc.root.elements) : [doc.root]
+                let items = values.map { Array($0.member(exactly: "items")?.elements.map(\.byteOffset) ?? []) }
+                // Each object's offset, then its List items': ascending, so one pass over the
+                // bytes finds every line.
+                let lines = Self.lines(of: zip(values, items).flatMap { [$0.byteOffset] + $1 }, in: bytes)
+                var at = 0
+                for (i, v) in values.enumerated() {
+                    raw.append(.init(index: i + 1, line: lines[at], tree: JSONTree(v), itemLines: Array(lines[(at + 1)...].prefix(items[i].count))))
+                    at += 1 + items[i].count
                 }
             } catch {
                 throw ManifestError(source: source, document: 1, line: error.line, column: error.column, message: error.message)
@@ -30,7 +36,8 @@ public enum ManifestParser {
         }
 
         var out: [ManifestDocument] = []
-        for (index, line, tree) in raw {
+        for doc in raw {
+            let index = doc.index, line = doc.line, tree = doc.tree
             guard case .object = tree else {
                 throw ManifestError(source: source, document: index, line: line, column: nil, message: "expected a Kubernetes object (a mapping), found \(tree.typeName)")
             }
@@ -38,8 +45,9 @@ public enum ManifestParser {
                 if let items = tree["items"], !items.isNull, items.arrayValue == nil {
                     throw ManifestError(source: source, document: index, line: line, column: nil, message: "\(kind): items must be a list, got \(article(items.typeName))")
                 }
-                for item in tree["items"]?.arrayValue ?? [] {
-                    try out.append(check(ManifestDocument(source: source, index: index, line: line, object: item)))
+                for (i, item) in (tree["items"]?.arrayValue ?? []).enumerated() {
+                    let itemLine = i < doc.itemLines.count ? doc.itemLines[i] : line
+                    try out.append(check(ManifestDocument(source: source, index: index, line: itemLine, object: item)))
                 }
                 continue
             }
@@ -77,9 +85,18 @@ public enum ManifestParser {
         (typeName.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + typeName
     }
 
-    static func line(of offset: Int, in bytes: [UInt8]) -> Int {
-        var n = 1
-        for b in bytes[..<min(offset, bytes.count)] where b == 0x0A { n += 1 }
-        return n
+    /// The 1-based lines of ascending byte offsets, counted in one pass over the bytes (a
+    /// count from the start for each would make a long JSON array quadratic).
+    static func lines(of offsets: [Int], in bytes: [UInt8]) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(offsets.count)
+        var line = 1, at = 0
+        for offset in offsets {
+            let end = min(max(offset, at), bytes.count)
+            for b in bytes[at..<end] where b == 0x0A { line += 1 }
+            at = end
+            out.append(line)
+        }
+        return out
     }
 }

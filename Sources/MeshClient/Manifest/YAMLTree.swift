@@ -45,16 +45,29 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
 /// The text goes through ``BoundedYAML`` first, so the conversion (which expands every
 /// alias) only sees documents within ``InputLimits``.
 public enum YAMLTree {
-    /// All documents of a YAML stream, with their 1-based index and starting line.
-    /// Empty documents are counted but not returned.
-    public static func documents(_ text: String, source: String) throws(ManifestError) -> [(index: Int, line: Int, tree: JSONTree)] {
+    /// One document of a stream: its 1-based index, starting line and tree, and the line of
+    /// each entry of a top-level `items` sequence (a `List`'s objects).
+    public struct Document: Sendable {
+        public var index: Int
+        public var line: Int
+        public var tree: JSONTree
+        public var itemLines: [Int] = []
+    }
+
+    /// All documents of a YAML stream. Empty documents are counted but not returned.
+    public static func documents(_ text: String, source: String) throws(ManifestError) -> [Document] {
         let roots: [Node]
         do { roots = try BoundedYAML.documents(text) } catch { throw ManifestError(error, source: source) }
-        var out: [(Int, Int, JSONTree)] = []
+        var out: [Document] = []
         for (i, node) in roots.enumerated() {
             let tree = try convert(node, source: source, document: i + 1)
             if tree.isNull { continue }
-            out.append((i + 1, node.mark?.line ?? 1, tree))
+            let line = node.mark?.line ?? 1
+            var items: [Int] = []
+            if case .mapping(let map) = node, case .sequence(let seq)? = map.first(where: { $0.key.scalar?.string == "items" })?.value {
+                items = seq.map { $0.mark?.line ?? line }
+            }
+            out.append(Document(index: i + 1, line: line, tree: tree, itemLines: items))
         }
         return out
     }

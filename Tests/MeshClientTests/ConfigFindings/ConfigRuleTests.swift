@@ -78,6 +78,7 @@ import Testing
           rules: [{from: [{source: {namespaces: [bookinfo, frontend, "team-*"]}}]}]
         """) == [
             "Referenced namespace not found: \"frontend\"",
+            "Referenced namespace not found: \"team-*\"",
             "Referenced selector not found: \"app=ratings\"",
             "Referenced selector not found: \"istio=internalgateway\"",
         ])
@@ -122,6 +123,68 @@ import Testing
         """
         #expect(messages("IST0101", hidden) == ["Referenced host not found: \"secret-api.payments.svc.cluster.local\""])
         #expect(messages("IST0101", hidden.replacingOccurrences(of: "\".\"", with: "\"bookinfo\"")) == [])
+    }
+
+    /// Istio looks a destination up in the namespaces the VirtualService is exported to (its
+    /// own when it names none), as its `virtualservice_destinationhosts` test does with the
+    /// `hello` Service exported to hello1, hello2 and its own namespace.
+    @Test func ist0101DestinationSeenFromTheVirtualServicesExportTo() {
+        let hello = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: hello, namespace: hello, annotations: {networking.istio.io/exportTo: "hello1,hello2,."}}
+        spec: {selector: {app: hello}, ports: [{name: http, port: 9080}]}
+        """
+        func vs(_ ns: String, _ name: String, exportTo: String?) -> String {
+            """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: \(name), namespace: \(ns)}
+            spec:
+              hosts: [hello]
+            \(exportTo.map { "  exportTo: \($0)" } ?? "")
+              http: [{route: [{destination: {host: hello.hello.svc.cluster.local}}]}]
+            """
+        }
+        let fine = [vs("hello1", "hello", exportTo: nil), vs("hello2", "hello", exportTo: nil), vs("hello", "hello", exportTo: nil),
+                    vs("hello", "to-hello1", exportTo: "[hello1]"), vs("hello", "to-self", exportTo: "[\".\"]")]
+        #expect(messages("IST0101", ([hello] + fine).joined(separator: "\n---\n")) == [])
+        // Exported only to a namespace the Service is not exported to; exported to all
+        // namespaces, where only hosts exported to all count; in a namespace that cannot see it.
+        let broken = [vs("hello", "hello-export-to-bogus", exportTo: "[bogus]"), vs("hello", "to-all", exportTo: "[\"*\"]"), vs("other", "hello", exportTo: nil)]
+        let found = M.findings("IST0101", ([hello] + broken).joined(separator: "\n---\n"))
+        #expect(found.map { "\($0.objects[0].namespace!)/\($0.objects[0].name)" }.sorted() == ["hello/hello-export-to-bogus", "hello/to-all", "other/hello"])
+        #expect(found.allSatisfy { $0.message == "Referenced host not found: \"hello.hello.svc.cluster.local\"" })
+        #expect(found.first { $0.objects[0].name == "hello-export-to-bogus" }?.evidence.first?.text
+            == "hello.hello.svc.cluster.local (hello.hello.svc.cluster.local is no Service or ServiceEntry host visible in bogus)")
+    }
+
+    /// Istio's authz analyzer checks `notNamespaces` as it checks `namespaces`, patterns
+    /// included: `prefix*` and `*suffix` must match an existing namespace, `*` always does.
+    @Test func ist0101PolicyNamespacesAndNotNamespaces() {
+        let namespaces = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: prod-httpbin}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: httpbin-test}
+        """
+        let patterns = #"["prod-*", "*-test", "*-bogus", "bogus-*", "*", bookinfo]"#
+        let policy = """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: bogus-ns, namespace: bookinfo}
+        spec:
+          rules: [{from: [{source: {principals: [cluster.local/ns/default/sa/sleep]}}, {source: {notNamespaces: \(patterns)}}]}]
+        """
+        let found = M.findings("IST0101", namespaces + "\n---\n" + policy)
+        #expect(found.map(\.message) == ["Referenced namespace not found: \"*-bogus\"", "Referenced namespace not found: \"bogus-*\""])
+        #expect(found.map { $0.evidence.first?.source ?? "" }.allSatisfy { $0.contains("spec.rules[0].from[1].source.notNamespaces[") })
+        #expect(found.map { $0.evidence.first?.source.contains("notNamespaces[2]") == true } == [true, false])
+        #expect(messages("IST0101", namespaces + "\n---\n" + policy.replacingOccurrences(of: "notNamespaces", with: "namespaces")).count == 2)
+        #expect(messages("IST0101", namespaces + "\n---\n" + policy.replacingOccurrences(of: #""*-bogus", "bogus-*", "#, with: "")) == [])
     }
 
     @Test func ist0102NamespaceNotInjected() {
@@ -189,6 +252,52 @@ import Testing
         #expect(Set(found.map(\.message)) == ["The VirtualServices team-1/productpage,team-2/custom associated with mesh gateway define the same host productpage.default.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource."])
         // Istio's documented fix: exportTo "." scopes each to its own namespace.
         #expect(messages("IST0109", two.replacingOccurrences(of: "spec:\n", with: "spec:\n  exportTo: [\".\"]\n")) == [])
+    }
+
+    /// The scenario of Istio's analyzer test (`virtualservice_conflictingmeshgatewayhosts`),
+    /// written out here: short names are FQDNs in the VirtualService's namespace, a gateway
+    /// other than `mesh` does not conflict, `exportTo: ["."]` keeps team1's `ratings` apart
+    /// from team2's, and a namespace-scoped host still conflicts with a VirtualService
+    /// exported to every namespace (team2's google.com with bar's). Istio expects these seven
+    /// VirtualServices, each reported once.
+    @Test func ist0109ExportToScopesAsIstioTestsThem() throws {
+        func vs(_ ns: String, _ name: String, hosts: [String], gateways: [String]? = nil, exportTo: [String]? = nil) -> String {
+            var spec = "  hosts: [\(hosts.joined(separator: ", "))]\n"
+            if let gateways { spec += "  gateways: [\(gateways.joined(separator: ", "))]\n" }
+            if let exportTo { spec += "  exportTo: [\(exportTo.map { "\"\($0)\"" }.joined(separator: ", "))]\n" }
+            return "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: \(name), namespace: \(ns)}\nspec:\n" + spec
+                + "  http: [{route: [{destination: {host: \(name)}}]}]\n"
+        }
+        let scenario = [
+            vs("foo", "productpage", hosts: ["productpage"]),
+            vs("foo", "bogus-productpage", hosts: ["productpage"]),
+            vs("foo", "reviews", hosts: ["reviews"]),
+            vs("bar", "reviews", hosts: ["reviews.foo.svc.cluster.local"], gateways: ["istio-ingressgateway"]),
+            vs("foo", "ratings", hosts: ["ratings"], gateways: ["mesh"]),
+            vs("bar", "ratings", hosts: ["ratings.foo.svc.cluster.local", "google.com"], gateways: ["istio-ingressgateway", "mesh"]),
+            vs("team1", "ratings", hosts: ["ratings"], gateways: ["mesh"], exportTo: ["."]),
+            vs("team2", "ratings", hosts: ["ratings.team1.svc.cluster.local", "google.com"], gateways: ["istio-ingressgateway", "mesh"], exportTo: ["."]),
+            vs("team3", "ratings", hosts: ["ratings"], gateways: ["mesh"], exportTo: ["*"]),
+            vs("team4", "ratings", hosts: ["ratings.team3.svc.cluster.local"], gateways: ["istio-ingressgateway", "mesh"]),
+        ].joined(separator: "---\n")
+        let found = M.findings("IST0109", scenario)
+        #expect(found.map { $0.objects[0].namespace! + "/" + $0.objects[0].name }.sorted() == [
+            "bar/ratings", "foo/bogus-productpage", "foo/productpage", "foo/ratings", "team2/ratings", "team3/ratings", "team4/ratings",
+        ])
+        let team2 = try #require(found.first { $0.objects[0].namespace == "team2" })
+        #expect(team2.message == "The VirtualServices team2/ratings,bar/ratings associated with mesh gateway define the same host google.com (exported to team2) which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.")
+        #expect(team2.objects.map(\.name) == ["ratings", "ratings"] && team2.objects.map(\.namespace) == ["team2", "bar"])
+
+        // Hosts overlap as Istio's host names match: a wildcard exported to all namespaces
+        // covers each namespace-scoped name under it; the same name scoped to two different
+        // namespaces does not conflict by itself.
+        let wildcard = [
+            vs("edge", "all-example", hosts: ["\"*.example.com\""]),
+            vs("shop", "api", hosts: ["api.example.com"], exportTo: ["."]),
+            vs("pay", "api", hosts: ["api.example.com"], exportTo: ["."]),
+        ].joined(separator: "---\n")
+        #expect(M.findings("IST0109", wildcard).map { $0.objects[0].namespace! }.sorted() == ["edge", "pay", "shop"])
+        #expect(messages("IST0109", wildcard.replacingOccurrences(of: "\"*.example.com\"", with: "www.example.com")) == [])
     }
 
     static let sidecars = """
@@ -273,6 +382,27 @@ import Testing
         """
         #expect(messages("IST0127", ap) == ["No matching workloads for this resource with the following labels: app=ratings"])
         #expect(messages("IST0127", ap.replacingOccurrences(of: "app: ratings", with: "app: reviews")) == [])
+    }
+
+    /// Istio's `authorizationpolicies` test: a policy without a selector covers its whole
+    /// namespace and is reported when that namespace runs nothing; one in the root namespace
+    /// covers the mesh and is not.
+    @Test func ist0127NamespaceWidePolicyWithoutWorkloads() {
+        func policy(_ name: String, _ ns: String) -> String {
+            """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: \(name), namespace: \(ns)}
+            spec:
+              rules: [{from: [{source: {namespaces: [bookinfo]}}], to: [{operation: {methods: [GET]}}]}]
+            """
+        }
+        let all = [policy("httpbin-empty-namespace-wide", "httpbin-empty"), policy("bookinfo-wide", "bookinfo"), policy("meshwide", "istio-system")]
+        let found = M.findings("IST0127", all.joined(separator: "\n---\n"))
+        #expect(found.map { "\($0.objects[0].namespace!)/\($0.objects[0].name)" } == ["httpbin-empty/httpbin-empty-namespace-wide"])
+        #expect(found.first?.message == "No matching workloads for this resource with the following labels: (no selector: every workload in namespace httpbin-empty)")
+        // An empty selector selects the same as none.
+        #expect(messages("IST0127", policy("empty-selector", "httpbin-empty").replacingOccurrences(of: "spec:\n", with: "spec:\n  selector: {matchLabels: {}}\n")).count == 1)
     }
 
     static let tlsRule = """

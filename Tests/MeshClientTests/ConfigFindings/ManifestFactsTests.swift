@@ -67,9 +67,51 @@ import Testing
         #expect(m.facts.pods.map(\.metadata.name) == ["p"])
         #expect(m.facts.locations["Pod shop/p"] == "<stdin>:1")
         #expect(m.facts.locations["Gateway shop/gw"] == dir.appendingPathComponent("nested/gw.yml").path + ":1")
-        #expect(m.facts.locations["Namespace shop"] == dir.appendingPathComponent("list.json").path + ":1")
+        // Each List item reports the line it starts on, not the List's.
+        #expect(m.facts.locations["Namespace shop"] == dir.appendingPathComponent("list.json").path + ":2")
+        #expect(m.facts.locations["Service shop/cart"] == dir.appendingPathComponent("list.json").path + ":3")
         #expect(m.problems.map(\.message) == ["no such file or directory"])
         #expect(m.objectCount == 4)
+    }
+
+    /// `kubectl get -o yaml` prints a `kind: List`; a JSON array may hold one. Every item is
+    /// located at its own first line, in YAML after other documents and in JSON inside arrays.
+    @Test func listItemsReportTheirOwnLines() {
+        let yaml = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop}
+        ---
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Service
+          metadata: {name: cart, namespace: shop}
+        - apiVersion: v1
+          kind: Service
+          metadata:
+            name: pay
+            namespace: shop
+        """
+        let y = ManifestFacts.load(Array(yaml.utf8), source: "list.yaml")
+        #expect(y.problems.isEmpty)
+        #expect(y.facts.locations == ["Namespace shop": "list.yaml:1", "Service shop/cart": "list.yaml:8", "Service shop/pay": "list.yaml:11"])
+
+        let json = """
+        [
+          {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}},
+          {"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "cart", "namespace": "shop"}},
+
+            {"apiVersion": "v1", "kind": "Service",
+             "metadata": {"name": "pay", "namespace": "shop"}}
+          ]}
+        ]
+        """
+        let j = ManifestFacts.load(Array(json.utf8), source: "list.json")
+        #expect(j.problems.isEmpty)
+        #expect(j.facts.locations == ["Namespace shop": "list.json:2", "Service shop/cart": "list.json:4", "Service shop/pay": "list.json:6"])
     }
 
     @Test func filesReplaceClusterObjects() {

@@ -107,3 +107,45 @@ import Testing
         #expect(many.allSatisfy { $0.message.contains("3999 in all)") }, "\(many.first?.message ?? "")")
     }
 }
+
+/// IST0109 on hostile input: thousands of namespace-scoped VirtualServices on one host, and
+/// thousands exported to every namespace on that host and a wildcard over it. Every scoped
+/// host conflicts with all of the exported ones; each VirtualService is reported once and the
+/// exported ones are read once per host list, not once per scoped host.
+@Suite struct ConflictingMeshHostsScaleTests {
+    static func virtualServices(_ n: Int) throws -> KubeFacts {
+        var list: [KubeObject] = []
+        for i in 0..<n {
+            let (ns, host, exportTo) = i % 2 == 0 ? ("team-\(i)", "api.example.com", #"["."]"#) : ("edge", i % 4 == 1 ? "api.example.com" : "*.example.com", "[]")
+            list.append(KubeObject(try JSONDocument(#"{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"vs-\#(i)","namespace":"\#(ns)"},"spec":{"hosts":["\#(host)"],"exportTo":\#(exportTo)}}"#).root))
+        }
+        var kube = KubeFacts()
+        kube.objects["VirtualService"] = list
+        return kube
+    }
+
+    static func seconds(_ kube: KubeFacts) -> (Double, [Finding]) {
+        let rule = FindingRules.config.filter { $0.istioCode == "IST0109" }
+        var best = Double.infinity
+        var findings: [Finding] = []
+        for _ in 0..<2 {
+            var fresh = kube
+            fresh.locations = [:]
+            let start = Date()
+            findings = FindingsEngine.evaluate(MeshFacts(now: Date(), kube: fresh), rules: rule).findings
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        return (best, findings)
+    }
+
+    @Test func scopedHostsBesideExportedOnesNearLinear() async throws {
+        let (small, few) = try await onOwnThread { Self.seconds(try Self.virtualServices(500)) }
+        let (large, many) = try await onOwnThread { Self.seconds(try Self.virtualServices(4_000)) }
+        #expect(few.count == 500 && many.count == 4_000)
+        #expect(Set(many.map { $0.objects[0] }).count == 4_000)
+        #expect(large / max(small, 0.001) < 24, "500: \(small)s, 4,000: \(large)s")
+        // A scoped host meets its own VirtualService and the 2,000 exported to all.
+        let scoped = many.first { $0.objects[0].name == "vs-0" }
+        #expect(scoped?.message.contains("(2001 in all)") == true, "\(scoped?.message ?? "")")
+    }
+}

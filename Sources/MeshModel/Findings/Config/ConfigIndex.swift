@@ -39,6 +39,8 @@ struct RegistryEntry: Sendable {
     var exportTo: Set<String>
 
     func visible(to namespace: String) -> Bool { exportTo.contains("*") || exportTo.contains(namespace) }
+    /// Visible in any of `namespaces`; `*` among them counts only entries exported to all.
+    func visible(toAny namespaces: Set<String>) -> Bool { exportTo.contains("*") || !exportTo.isDisjoint(with: namespaces) }
     var object: FindingObject { FindingObject(kind: kind, namespace: namespace, name: name) }
 }
 
@@ -199,11 +201,20 @@ final class ConfigIndex: Sendable {
         return out
     }
 
-    /// The registry entry `host` names, as seen from `namespace`: exact names first, then
-    /// wildcard ServiceEntries covering it; only entries exported to `namespace`.
-    func lookup(_ host: String, from namespace: String) -> RegistryEntry? {
+    /// The registry entry `host` names, as written in an object in `namespace`: exact names
+    /// first, then wildcard ServiceEntries covering it.
+    ///
+    /// An entry named exactly must be visible in one of ``destinationScopes(_:namespace:)``
+    /// of the referring object's `exportTo` (its own namespace when it has none); a wildcard
+    /// entry must be visible in the object's own namespace. That is Istio's destination
+    /// look-up: a VirtualService exported only to `bogus` cannot reach a Service exported to
+    /// its own namespace, and one exported to `*` reaches only hosts exported to all.
+    func lookup(_ host: String, from namespace: String, exportTo: [String] = []) -> RegistryEntry? {
         let fqdn = ConfigHosts.fqdn(host, namespace: namespace)
-        return registryHosts.covering(fqdn).lazy.map { self.registry[$0] }.first { $0.visible(to: namespace) }
+        let scopes = ConfigIndex.destinationScopes(exportTo, namespace: namespace)
+        return registryHosts.covering(fqdn).lazy.map { self.registry[$0] }.first {
+            $0.host == fqdn ? $0.visible(toAny: scopes) : $0.visible(to: namespace)
+        }
     }
 
     /// The Gateway a VirtualService's `gateways` entry names: `ns/name`, a name in the
@@ -239,6 +250,13 @@ final class ConfigIndex: Sendable {
     static func scopes(_ exportTo: [String], namespace: String) -> Set<String> {
         if exportTo.isEmpty || exportTo.contains("*") { return ["*"] }
         return Set(exportTo.compactMap { $0 == "." ? namespace : ($0 == "~" ? nil : $0) })
+    }
+
+    /// The namespaces from which a VirtualService's destinations are looked up: those its
+    /// `exportTo` names (`.` is its own, `*` stays `*`), its own namespace when it names
+    /// none. Unlike ``scopes(_:namespace:)``, no `exportTo` is not "everyone" here.
+    static func destinationScopes(_ exportTo: [String], namespace: String) -> Set<String> {
+        exportTo.isEmpty ? [namespace] : Set(exportTo.map { $0 == "." ? namespace : $0 })
     }
 
     /// `app=web,version=v1`, sorted: how istioctl prints a selector.

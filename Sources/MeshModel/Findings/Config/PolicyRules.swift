@@ -1,7 +1,8 @@
 import Foundation
 
-/// Workload-selecting policies: IST0127 a selector that matches no workload, IST0166 a
-/// selector on a Kubernetes Gateway's pods (those take `targetRefs`).
+/// Workload-selecting policies: IST0127 a selector that matches no workload (or a
+/// namespace-wide AuthorizationPolicy in a namespace without any), IST0166 a selector on a
+/// Kubernetes Gateway's pods (those take `targetRefs`).
 enum PolicyRules {
     /// The kinds whose `selector.matchLabels` pick workloads.
     static let selectingKinds = ["AuthorizationPolicy", "RequestAuthentication", "Telemetry", "WasmPlugin"]
@@ -21,8 +22,16 @@ enum PolicyRules {
         for kind in ["AuthorizationPolicy", "RequestAuthentication"] {
             for p in index.objects(kind) where !hasTargetRef(p) {
                 let labels = matchLabels(p)
-                guard !labels.isEmpty else { continue }
                 let ns = p.metadata.namespace ?? "default"
+                if labels.isEmpty {
+                    // Istio reports a namespace-wide AuthorizationPolicy in a namespace without
+                    // workloads too (a mesh-wide one in the root namespace is always in use).
+                    guard kind == "AuthorizationPolicy", ns != rootNamespace, index.workloads(matching: [:], in: ns).isEmpty else { continue }
+                    let o = index.object(p)
+                    out.append(index.report(rule, o, "No matching workloads for this resource with the following labels: (no selector: every workload in namespace \(ns))",
+                                            [index.evidence(o, "spec.selector", "none, and namespace \(ns) has no pod or pod template")]))
+                    continue
+                }
                 guard index.workloads(matching: labels, in: ns == rootNamespace ? nil : ns).isEmpty else { continue }
                 let o = index.object(p)
                 let text = ConfigIndex.selectorText(labels)

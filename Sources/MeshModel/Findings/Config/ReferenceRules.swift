@@ -6,10 +6,12 @@ import Foundation
 /// - VirtualService `gateways` (not `mesh`): `ns/name`, a name in the VirtualService's
 ///   namespace, or `name.ns.svc.cluster.local`.
 /// - VirtualService destinations and mirrors: the host (short names in the VirtualService's
-///   namespace, wildcard ServiceEntries, `exportTo`), the port on that host, and the subset
-///   in a DestinationRule for the same host.
+///   namespace, wildcard ServiceEntries, the host's `exportTo` against the VirtualService's:
+///   ``ConfigIndex/lookup(_:from:exportTo:)``), the port on that host, and the subset in a
+///   DestinationRule for the same host.
 /// - Gateway and Sidecar selectors that select no pod or pod template.
-/// - AuthorizationPolicy `from.source.namespaces` naming a namespace that does not exist.
+/// - AuthorizationPolicy `from.source.namespaces` and `notNamespaces` entries (names or
+///   `prefix*`/`*suffix` patterns) that match no namespace.
 enum ReferenceRules {
     static let referencedResourceNotFound = FindingRule.config("IST0101", .error, "Referenced resource not found") { index, rule in
         var out: [Finding] = []
@@ -48,9 +50,10 @@ enum ReferenceRules {
         }
         for d in vs.destinations {
             let what = d.isMirror ? "mirror host" : "host"
-            guard let entry = index.lookup(d.host, from: ns) else {
+            guard let entry = index.lookup(d.host, from: ns, exportTo: vs.exportTo) else {
+                let seen = ConfigIndex.destinationScopes(vs.exportTo, namespace: ns).sorted().joined(separator: ", ")
                 out.append(index.report(rule, o, "Referenced \(what) not found: \"\(d.host)\"",
-                                        [index.evidence(o, d.path + ".host", "\(d.host) (\(ConfigHosts.fqdn(d.host, namespace: ns)) is no Service or ServiceEntry host visible in \(ns))")]))
+                                        [index.evidence(o, d.path + ".host", "\(d.host) (\(ConfigHosts.fqdn(d.host, namespace: ns)) is no Service or ServiceEntry host visible in \(seen))")]))
                 continue
             }
             if let port = d.port, !entry.ports.contains(where: { $0.number == port }) {
@@ -69,24 +72,60 @@ enum ReferenceRules {
         return out
     }
 
-    /// AuthorizationPolicy sources naming namespaces that do not exist. Only when the source
-    /// delivered Namespace objects (a directory of manifests usually has none); a namespace
-    /// any object lives in counts as existing; `*` patterns are not checked.
+    /// AuthorizationPolicy sources whose `namespaces` or `notNamespaces` entries match no
+    /// namespace, as Istio's authz analyzer checks both: a name, or a pattern `prefix*`,
+    /// `*suffix` (`*` alone matches any). Only when the source delivered Namespace objects (a
+    /// directory of manifests usually has none); a namespace workloads live in counts as
+    /// existing.
     static func policyNamespaces(_ index: ConfigIndex, _ rule: FindingRule) -> [Finding] {
         guard !index.namespaces.isEmpty else { return [] }
+        let known = NamespaceNames(index)
         var out: [Finding] = []
         for ap in index.objects("AuthorizationPolicy") {
             let o = index.object(ap)
             for (i, r) in (ap.raw["spec"]?["rules"]?.array ?? []).enumerated() {
                 for (j, from) in (r["from"]?.array ?? []).enumerated() {
-                    for (k, n) in ConfigIndex.strings(from["source"]?["namespaces"]).enumerated()
-                    where !n.contains("*") && index.namespaces[n] == nil && index.workloads(matching: [:], in: n).isEmpty {
-                        out.append(index.report(rule, o, "Referenced namespace not found: \"\(n)\"",
-                                                [index.evidence(o, "spec.rules[\(i)].from[\(j)].source.namespaces[\(k)]", n)]))
+                    for field in ["namespaces", "notNamespaces"] {
+                        for (k, n) in ConfigIndex.strings(from["source"]?.member(exactly: field)).enumerated() where !known.matches(n) {
+                            out.append(index.report(rule, o, "Referenced namespace not found: \"\(n)\"",
+                                                    [index.evidence(o, "spec.rules[\(i)].from[\(j)].source.\(field)[\(k)]", n)]))
+                        }
                     }
                 }
             }
         }
         return out
+    }
+
+    /// The names of existing namespaces, sorted forwards and by their reversed spelling, so a
+    /// `prefix*` or `*suffix` pattern is one binary search, not a scan of every namespace.
+    struct NamespaceNames {
+        private let names: [[UInt8]]
+        private let reversed: [[UInt8]]
+        private let exact: Set<String>
+
+        init(_ index: ConfigIndex) {
+            exact = Set(index.namespaces.keys).union(index.workloads.map(\.namespace))
+            names = exact.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+            reversed = exact.map { Array($0.utf8.reversed()) }.sorted { $0.lexicographicallyPrecedes($1) }
+        }
+
+        func matches(_ pattern: String) -> Bool {
+            if pattern == "*" { return true }
+            if pattern.hasPrefix("*") { return Self.anyStarts(with: Array(pattern.utf8.dropFirst().reversed()), in: reversed) }
+            if pattern.hasSuffix("*") { return Self.anyStarts(with: Array(pattern.utf8.dropLast()), in: names) }
+            return exact.contains(pattern)
+        }
+
+        /// Whether a sorted list holds a name starting with `prefix`: the first name not
+        /// before `prefix` does, if any does.
+        private static func anyStarts(with prefix: [UInt8], in sorted: [[UInt8]]) -> Bool {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid].lexicographicallyPrecedes(prefix) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < sorted.count && sorted[lo].starts(with: prefix)
+        }
     }
 }

@@ -3,32 +3,64 @@ import Foundation
 /// VirtualService checks: IST0109 conflicting mesh hosts, IST0112 port selector required,
 /// IST0130/IST0131 unreachable rules and ineffective matches, IST0132 host not in gateway.
 enum VirtualServiceRules {
+    /// istioctl's grouping: mesh-bound VirtualServices by scope (each namespace `exportTo`
+    /// names, or `*`) and FQDN host. A group of two or more conflicts, and so does a
+    /// namespace-scoped host with the VirtualServices exported to all whose host overlaps it
+    /// (they are visible in that namespace too). Each VirtualService is reported once, in its
+    /// first conflict, as istioctl reports it.
     static let conflictingMeshHosts = FindingRule.config("IST0109", .error, "VirtualServices on the mesh gateway share a host") { index, rule in
-        // scope/fqdn → VirtualServices; a VirtualService's scope is its exportTo.
-        var byHost: [String: [KubeObject]] = [:]
-        var order: [String] = []
+        typealias Member = (object: FindingObject, host: String)
+        var groups: [(scope: String, host: String, members: [FindingObject])] = []
+        var groupOf: [String: Int] = [:]
+        var exportedToAll = HostIndex<Int>()
         for vs in index.virtualServices where vs.isBoundToMesh {
-            let ns = vs.namespace
-            for scope in ConfigIndex.scopes(vs.exportTo, namespace: ns).sorted() {
-                for h in Set(vs.hosts) {
-                    let key = scope + "/" + ConfigHosts.fqdn(h, namespace: ns)
-                    if byHost[key] == nil { order.append(key) }
-                    byHost[key, default: []].append(vs.object)
+            let o = index.object(vs.object)
+            var seen: Set<String> = []
+            let hosts = vs.hosts.map { ConfigHosts.fqdn($0, namespace: vs.namespace) }.filter { seen.insert($0).inserted }
+            for scope in ConfigIndex.scopes(vs.exportTo, namespace: vs.namespace).sorted() {
+                for host in hosts {
+                    if let g = groupOf[scope + "/" + host] { groups[g].members.append(o); continue }
+                    groupOf[scope + "/" + host] = groups.count
+                    if scope == "*" { exportedToAll.insert(host, groups.count) }
+                    groups.append((scope, host, [o]))
                 }
             }
         }
+        // The exported-to-all VirtualServices of one stored host list, read once however many
+        // scoped hosts overlap it; `reported` once their findings are out.
+        var lists: [String: (members: [Member], reported: Bool)] = [:]
+        var reported: Set<FindingObject> = []
         var out: [Finding] = []
-        for key in order {
-            guard let list = byHost[key], list.count > 1 else { continue }
-            let objects = list.map { index.object($0) }
-            let names = ConfigIndex.names(objects.map { "\($0.namespace ?? "")/\($0.name)" })
-            let slash = key.firstIndex(of: "/")!
-            let scope = key[..<slash], host = String(key[key.index(after: slash)...])
-            let shown = scope == "*" ? host : "\(host) (exported to \(scope))"
-            for o in objects {
+        for group in groups {
+            var visible: [[Member]] = [group.members.map { ($0, group.host) }]
+            var listKeys: [String] = []
+            if group.scope != "*" {
+                for (key, ids) in exportedToAll.overlappingLists(group.host) {
+                    if lists[key] == nil {
+                        var unique: Set<FindingObject> = []
+                        lists[key] = (ids.flatMap { id in groups[id].members.map { ($0, groups[id].host) } }.filter { unique.insert($0.object).inserted }, false)
+                    }
+                    visible.append(lists[key]!.members)
+                    listKeys.append(key)
+                }
+            }
+            let count = visible.reduce(0) { $0 + $1.count }
+            guard count > 1 else { continue }
+            var shown: [Member] = []
+            var shownSet: Set<FindingObject> = []
+            for m in visible.lazy.flatMap({ $0.prefix(10) }) where shown.count < 10 && shownSet.insert(m.object).inserted { shown.append(m) }
+            let names = ConfigIndex.names(shown.map { "\($0.object.namespace ?? "")/\($0.object.name)" }, count: count)
+            let host = group.scope == "*" ? group.host : "\(group.host) (exported to \(group.scope))"
+            let evidence = shown.map { index.evidence($0.object, "spec.hosts", $0.host) }
+            var subjects = group.members
+            for key in listKeys where !lists[key]!.reported {
+                lists[key]!.reported = true
+                subjects += lists[key]!.members.map(\.object)
+            }
+            for o in subjects where reported.insert(o).inserted {
                 out.append(index.report(rule, o,
-                    "The VirtualServices \(names) associated with mesh gateway define the same host \(shown) which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.",
-                    objects.prefix(10).map { index.evidence($0, "spec.hosts", host) }, also: objects))
+                    "The VirtualServices \(names) associated with mesh gateway define the same host \(host) which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.",
+                    evidence, also: shown.map(\.object)))
             }
         }
         return out
@@ -39,7 +71,7 @@ enum VirtualServiceRules {
         for vs in index.virtualServices {
             let o = index.object(vs.object)
             for d in vs.destinations where d.port == nil {
-                guard let entry = index.lookup(d.host, from: vs.namespace), entry.ports.count > 1 else { continue }
+                guard let entry = index.lookup(d.host, from: vs.namespace, exportTo: vs.exportTo), entry.ports.count > 1 else { continue }
                 let ports = entry.ports.map { String($0.number) }
                 out.append(index.report(rule, o,
                     "This VirtualService routes to a service \"\(d.host)\" that exposes multiple ports [\(ports.joined(separator: " "))]. Specifying a port in the destination is required to disambiguate.",

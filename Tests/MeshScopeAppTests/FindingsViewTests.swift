@@ -217,6 +217,42 @@ import TerminalUI
         #expect(findings.lowerBound < table.lowerBound)
     }
 
+    /// The preview's findings from the real computation (`LiveDriver.introducedFindings` over
+    /// the demo's objects and state): the demo's VirtualService already routes to subset v2,
+    /// which no DestinationRule defines; a manifest keeping that route and adding one to v9
+    /// introduces only the v9 finding, and the preview shows it and not the v2 one.
+    @Test func applyPreviewFindingsComeFromTheDemoStateNotJustTheManifest() throws {
+        let mesh = LiveDemoData.mesh
+        let edge = try #require(mesh.edges.first { $0.noCluster })
+        let svc = mesh.services[edge.service]
+        let yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: \(svc.name), namespace: \(svc.namespace)}
+        spec:
+          hosts: [\(svc.fqdn)]
+          http:
+          - match: [{headers: {x-canary: {exact: "1"}}}]
+            route: [{destination: {host: \(svc.fqdn), subset: v9}}]
+          - route: [{destination: {host: \(svc.fqdn), subset: v2}}]
+        """
+        let doc = try ManifestParser.parse(Array(yaml.utf8), source: "clipboard")[0]
+        var entry = ApplyEntry(document: doc, ref: ObjectRef(apiVersion: "networking.istio.io/v1", kind: "VirtualService", name: svc.name, namespace: svc.namespace))
+        entry.preview = .change(diff: "")
+        let runtime = LiveRuntimeLifecycleTests.driver(CountingSource(delay: 0))
+        runtime.feed = try LiveDemoData.feed()
+        let findings = runtime.introducedFindings([entry])
+        #expect(findings.map(\.message) == ["Referenced host+subset in destinationrule not found: \"\(svc.fqdn)+v9\""])
+        #expect(findings.first?.objects.first == FindingObject(kind: "VirtualService", namespace: svc.namespace, name: svc.name, location: doc.location))
+
+        var h = try LiveDemoData.driver()
+        h.d.send(.applyPreviewed([entry], source: "tmux save-buffer -", findings: findings))
+        let text = h.text
+        #expect(text.contains("Findings this manifest would introduce (1):"))
+        #expect(text.contains("+v9"))
+        #expect(!text.contains("+v2"))
+    }
+
     @Test func gotoParses() {
         #expect(AppCommand.parse("goto proxies a.b endpoints") == .goto(FindingLink(view: "proxies", row: "a.b", tab: "endpoints")))
         #expect(AppCommand.parse("goto svc") == .goto(FindingLink(view: "svc")))

@@ -73,6 +73,20 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
         return auth
     }
 
+    /// Seconds a counters query may take when `--request-timeout` is not given: half a scrape
+    /// interval (the counters are asked no more often than that, so waiting longer than a
+    /// refresh costs no freshness), at least two refreshes and 2 s. A busy Prometheus at
+    /// 6,000 proxies answers them in 1–2 s, sometimes 4; a tighter bound would drop it for
+    /// scraping every proxy, the very load it is there to spare.
+    ///
+    /// ```swift
+    /// PrometheusOptions.queryTimeout(refresh: 2, scrapeInterval: 15)   // 7.5
+    /// PrometheusOptions.queryTimeout(refresh: 2, scrapeInterval: 1)    // 4
+    /// ```
+    static func queryTimeout(refresh: Double, scrapeInterval: Double) -> Double {
+        min(60, max(2, refresh * 2, scrapeInterval / 2))
+    }
+
     /// The Prometheus edges come from, as these flags ask, and the refusal of one found but
     /// not readable: `metrics` is nil for `scrape`, or for `auto` when none is given or found,
     /// or when the one found is behind a service proxy the user may not use (`refused` says
@@ -97,9 +111,10 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
             if url != nil || metricsSource == .prometheus { throw CLIError(.unavailable, "prometheus \(target): \(refused.message)") }
             return (nil, refused)
         }
+        let scrape = ConnectionOptions.DurationText.seconds(scrapeInterval) ?? 15
         let prom: PrometheusClient
         do {
-            prom = try PrometheusClient(target, auth: try auth(), kube: client, timeout: min(timeout ?? 10, max(2, refresh * 2)))
+            prom = try PrometheusClient(target, auth: try auth(), kube: client, timeout: timeout ?? Self.queryTimeout(refresh: refresh, scrapeInterval: scrape))
         } catch let e as PrometheusError {
             throw CLIError(.unavailable, e.message)
         } catch let e as CLIError {
@@ -107,7 +122,6 @@ public struct PrometheusOptions: ParsableArguments, Sendable {
         } catch {
             throw CLIError(.unavailable, "\(error)")
         }
-        let scrape = ConnectionOptions.DurationText.seconds(scrapeInterval) ?? 15
         return (PrometheusMetrics(client: prom, queries: PromQL(scrapeInterval: scrape, refresh: refresh)), nil)
     }
 }

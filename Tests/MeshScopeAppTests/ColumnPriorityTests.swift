@@ -21,9 +21,10 @@ import TerminalUI
         try h.command("edges")
         let t = try #require(h.d.table)
         let (header, bottom) = Self.frame(h)
-        let names = t.widget.candidateColumns(width: h.d.state.layout.content.width - 2).map { t.table.columns[$0].name }
+        let names = t.widget.allColumns.map { t.table.columns[$0].name }
+        let shown = t.widget.layout(width: h.d.state.layout.content.width - 2).map { t.table.columns[$0.column].name }
         // A name of several words (P50 MS) is found by its first.
-        let shown = names.filter { n in header.split(separator: " ").contains { $0.hasPrefix(n.split(separator: " ").first ?? "") } }
+        for name in shown { #expect(header.split(separator: " ").contains { $0.hasPrefix(name.split(separator: " ").first ?? "") }, "\(width): \(name) not in \(header)") }
         for name in ["SOURCE", "DESTINATION", "SECURITY"] { #expect(shown.contains(name), "\(width): \(header)") }
         let hidden = t.widget.hiddenColumns(width: h.d.state.layout.content.width - 2)
         #expect(hidden.left == 0)
@@ -52,7 +53,7 @@ import TerminalUI
                 #expect(shown.contains(name) && words.contains { $0.hasPrefix(name) }, "\(view) at \(width): \(name) not in \(header)")
             }
             let hidden = t.widget.hiddenColumns(width: inner)
-            let all = t.widget.candidateColumns(width: inner).count
+            let all = t.widget.allColumns.count
             #expect(shown.count + hidden.right == all, "\(view) at \(width): \(shown) of \(all)")
             if hidden.right > 0 {
                 #expect(bottom.contains("+\(hidden.right) col\(hidden.right == 1 ? "" : "s") →"), "\(view) at \(width): \(bottom)")
@@ -92,6 +93,58 @@ import TerminalUI
         #expect(nShown.contains("ECDS") && !narrow.d.screen.lines.contains { $0.contains("│ \(longest) ") }, "\(nShown)")
     }
 
+    /// A column shown at some width is never dropped silently at a narrower one. Wide-only
+    /// columns go first when space is short (is160's Listeners LISTENER, CHAIN and STATE at
+    /// 60 columns; its Clusters STATE and TLS at 140; `:pods`' IP, NODE, NOMINATED NODE and
+    /// READINESS GATES at 160, sorted by IP or not), but they are counted in `+N cols →` and
+    /// `→` reaches each of them, without Ctrl-W.
+    @Test(arguments: [60, 80, 100, 140, 160, 200])
+    func wideOnlyColumnsAreAnnouncedAndScrolledTo(width: Int) throws {
+        let is160 = ["config_dump.json", "clusters.txt", "stats.txt"].map { "envoy-admin/is160/\($0)" }
+        var cases: [(name: String, d: Driver)] = []
+        for view in ["listeners", "clusters"] {
+            var d = try BoundViewTests.driver(is160, width: width, height: 15)
+            d.press(.char(":"))
+            d.type(view)
+            d.press(.enter)
+            cases.append(("is160 \(view)", d))
+        }
+        for sortByIP in [false, true] {
+            var h = try LiveDemoData.driver(width: width, height: 15)
+            try h.command("pods")
+            if sortByIP {
+                let ip = try #require(h.d.table?.table.columns.firstIndex { $0.name == "IP" })
+                h.d.press(.char("I"))
+                #expect(h.d.table?.sortColumn == ip)
+            }
+            cases.append(("pods\(sortByIP ? " by IP" : "")", h.d))
+        }
+        for (name, var d) in cases {
+            let t = try #require(d.table, "\(name): no table")
+            let wideOnly = t.table.columns.indices.filter { t.table.columns[$0].wideOnly }
+            #expect(!wideOnly.isEmpty, "\(name) has no wide-only column")
+            let inner = d.state.layout.content.width - 2
+            let shown = t.widget.layout(width: inner).map(\.column)
+            let hidden = t.widget.hiddenColumns(width: inner)
+            #expect(hidden.left == 0 && shown.count + hidden.right == t.table.columns.count, "\(name) at \(width): \(shown.count) shown, \(hidden.right) announced of \(t.table.columns.count)")
+            let bottom = d.screen.lines[d.state.layout.main.maxY - 1]
+            if hidden.right > 0 {
+                #expect(bottom.contains("+\(hidden.right) col\(hidden.right == 1 ? "" : "s") →"), "\(name) at \(width): \(bottom)")
+            } else {
+                #expect(!bottom.contains("→"), "\(name) at \(width): \(bottom)")
+            }
+            // → walks to every column, the wide-only ones included, and no further.
+            var seen = Set(shown)
+            for _ in 0..<40 {
+                d.press(.right)
+                seen.formUnion(d.table!.widget.layout(width: inner).map(\.column))
+            }
+            #expect(seen == Set(t.table.columns.indices), "\(name) at \(width): → never reaches \(Set(t.table.columns.indices).subtracting(seen).map { t.table.columns[$0].name })")
+            #expect(d.table!.widget.hiddenColumns(width: inner).right == 0)
+            #expect(d.table?.wide == false)
+        }
+    }
+
     @Test func scrollAndWideShowEveryColumn() throws {
         var h = try LiveDemoData.driver(width: 80, height: 30)
         try h.command("edges")
@@ -103,8 +156,9 @@ import TerminalUI
             h.d.press(.right)
             seen.formUnion(h.d.table!.widget.layout(width: width).map(\.column))
         }
-        // Every column but the wide-only ones (Ctrl-W brings those).
-        let all = Set(h.d.table!.table.visibleColumnIndices(wide: false))
+        // Every column, the wide-only ones too: a column dropped for room is scrolled to.
+        let all = Set(h.d.table!.table.visibleColumnIndices(wide: true))
+        #expect(all.count > h.d.table!.table.visibleColumnIndices(wide: false).count)
         #expect(seen == all)
         let end = h.d.table!.widget.hiddenColumns(width: width)
         #expect(end.right == 0 && end.left > 0)

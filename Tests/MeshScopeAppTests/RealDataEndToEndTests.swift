@@ -147,9 +147,10 @@ import Testing
 
         // Certificates (tab 4): ztunnel's leaf and root for istiod, and the pending ones. At 120
         // columns the SPIFFE IDs are whole with validity and expiry; the serial number and NOT
-        // BEFORE are announced and scrolled to.
+        // BEFORE are announced and scrolled to, and so are the wide-only SUBJECT, SPIFFE SANS and PEM
+        // VALID (+5).
         try await t.keys("4")
-        screen = try await t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "NOT AFTER", "+2 cols →", "Initializing",
+        screen = try await t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "NOT AFTER", "+5 cols →", "Initializing",
                                      "spiffe://cluster.local/ns/istio-system/sa/another-sa ")
         let leaf = try #require(Self.rows(screen).first { $0.contains("Leaf") })
         #expect(leaf.contains("spiffe://cluster.local/ns/istio-system/sa/istiod ") && leaf.contains("Available") && leaf.contains("true"))

@@ -4,7 +4,7 @@ import TerminalUI
 import Testing
 
 /// The real binary in tmux on each kind of source (the demo, a snapshot written by
-/// `meshscope --demo snapshot`, a ztunnel config dump), one session each, resized with
+/// `meshscope --demo snapshot`, a ztunnel config dump, an Envoy dump), one session each, resized with
 /// `tmux resize-window` through 60×15, 80×24, 120×40 and 200×60. At every size: the frame
 /// fits the window (no line wider, header, frame and hints present), the view with hidden
 /// columns says `+N cols →` (at 200 columns in wide mode, where the wide-only columns are
@@ -99,6 +99,52 @@ import Testing
             #expect(end.contains("Help: "), "\(at)")
             try await t.keys("Escape")
             try await t.waitFor("\(at): help closed", timeout: Self.patience) { !$0.contains("Help: ") && $0.contains(title) }
+        }
+        try await t.command("q")
+        try await EndToEndTests().expectRestored(t, exit: "0")
+    }
+
+    /// The is160 Envoy dump (with its `/clusters` and `/stats`), Listeners tab: at 100×30 the
+    /// wide-only LISTENER, CHAIN and STATE fit and nothing is announced; at 60×15 they are left
+    /// out for room, the frame says so (`+N cols →`), and `→` (no Ctrl-W) brings each of them
+    /// on screen; back at 100 columns `←` returns to the unscrolled table.
+    @Test func envoyDumpListenersAnnounceAndReachTheirWideOnlyColumns() async throws {
+        let dir = try RealDataEndToEndTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = ["config_dump.json", "clusters.txt", "stats.txt"].map { "--file \(Fixtures.path("envoy-admin/is160/\($0)"))" }
+        let t = Tmux()
+        defer { t.kill() }
+        try await RealDataEndToEndTests.launch(t, in: dir, files.joined(separator: " ") + " --view listeners")
+        let title = " Listeners["
+        try await t.tmux(["resize-window", "-x", "100", "-y", "30"])
+        let wide = try await t.waitFor("listeners at 100×30", timeout: Self.patience) { s in
+            Self.frameFits(s, width: 100, height: 30) && s.contains(title) && s.contains("LISTENER") && s.contains("CHAIN")
+        }
+        #expect(!Self.bottomEdge(wide).contains("→"), "\(wide)")
+        try await t.tmux(["resize-window", "-x", "60", "-y", "15"])
+        let narrow = try await t.waitFor("listeners at 60×15 announcing hidden columns", timeout: Self.patience) { s in
+            Self.frameFits(s, width: 60, height: 15) && s.contains(title) && Self.announcesHiddenColumns(Self.bottomEdge(s))
+        }
+        // The table's header: the first row inside the frame of capitals only.
+        let header = { (s: String) in
+            Self.inside(s).first { $0.range(of: #"^[A-Z][A-Z %↑↓]*$"#, options: .regularExpression) != nil } ?? ""
+        }
+        #expect(!header(narrow).contains("CHAIN"), "\(narrow)")
+        var seen = Set<String>()
+        for _ in 0..<12 {
+            let s = try await t.capture()
+            for name in ["LISTENER", "CHAIN", "STATE"] where header(s).contains(name) { seen.insert(name) }
+            if !Self.announcesHiddenColumns(Self.bottomEdge(s)) { break }
+            try await t.keys("Right")
+            // The scroll is drawn before the next look (the bottom edge's `← N ·` changes).
+            let before = Self.bottomEdge(s)
+            _ = try await t.waitFor("a scrolled frame", timeout: Self.patience) { Self.bottomEdge($0) != before && Self.frameFits($0, width: 60, height: 15) }
+        }
+        #expect(seen == ["LISTENER", "CHAIN", "STATE"], "→ reached only \(seen.sorted())")
+        for _ in 0..<12 { try await t.keys("Left") }
+        try await t.tmux(["resize-window", "-x", "100", "-y", "30"])
+        try await t.waitFor("listeners unscrolled at 100×30", timeout: Self.patience) { s in
+            Self.frameFits(s, width: 100, height: 30) && !Self.bottomEdge(s).contains("→") && header(s).contains("CHAIN")
         }
         try await t.command("q")
         try await EndToEndTests().expectRestored(t, exit: "0")

@@ -2,7 +2,8 @@ import MeshBase
 
 /// Paints a MeshBase ``Table`` as an interactive grid: header with a sort marker,
 /// selection bar, scrolling, filter-match highlight, numeric columns right-aligned,
-/// cells truncated with `…`, wide-only columns shown when there is room.
+/// cells truncated with `…`, wide-only columns shown when there is room (and, like any
+/// column left out, announced and scrolled to when there is not).
 ///
 /// The widget is stateless: the caller owns `order` (the visible rows, filtered and
 /// sorted), `selected` and `top`.
@@ -67,17 +68,12 @@ public struct TableWidget: Sendable {
         return w
     }
 
-    /// The columns a layout for `width` picks from: all, or without the wide-only ones when
-    /// all do not fit (wide mode keeps them, to be scrolled to).
-    public func candidateColumns(width: Int) -> [Int] {
-        let cols = table.visibleColumnIndices(wide: true)
-        let total = cols.reduce(0) { $0 + widths[$1] } + gap * max(0, cols.count - 1)
-        if total > width, !wide {
-            let narrow = table.visibleColumnIndices(wide: false)
-            if !narrow.isEmpty { return narrow }
-        }
-        return cols
-    }
+    /// Every column, wide-only ones included, in table order: what a layout picks from, what
+    /// `→` scrolls through and what ``hiddenColumns(width:)`` counts. A wide-only column is the
+    /// first to go when the table does not fit (``layout(width:)``), but it is still a column of
+    /// the table: a column shown at one width is announced (`+N cols →`) and reachable with `→`
+    /// at a narrower one, never dropped silently.
+    public var allColumns: [Int] { table.visibleColumnIndices(wide: true) }
 
     /// Which columns fit and how wide each is drawn. Wide-only columns are dropped first
     /// when space is short; then columns shrink (those outside ``priority`` first, the widest
@@ -88,14 +84,34 @@ public struct TableWidget: Sendable {
     /// is whole if dropping columns outside ``priority`` makes it so (`:proxies` at 120
     /// columns: NAME whole, ISTIOD and the ambient types scrolled to).
     public func layout(width: Int) -> [(column: Int, width: Int)] {
-        var cols = candidateColumns(width: width)
-        // Scrolled right: the most important column stays first, the others follow in table
-        // order from the `firstColumn`-th on, and what does not fit goes from the right.
+        var cols = allColumns
         let scrolled = firstColumn > 0
         if scrolled {
+            // Scrolled right: the most important column stays first; the others are the ones
+            // the unscrolled screen shows, then the ones it announces (`+N cols →`, wide-only
+            // among them), each in table order, the first `firstColumn` of them skipped. So `→`
+            // walks into exactly the columns announced as off to the right, every one of them
+            // (a column the unscrolled screen left out on the left of one it shows is reached
+            // too), and what does not fit goes from the right.
+            var unscrolled = self
+            unscrolled.firstColumn = 0
+            let front = unscrolled.layout(width: width).map(\.column)
             let pin = priority.first { cols.contains($0) }
-            let others = cols.filter { $0 != pin }
+            let others = front.filter { $0 != pin } + cols.filter { $0 != pin && !front.contains($0) }
             cols = (pin.map { [$0] } ?? []) + others.dropFirst(min(firstColumn, max(0, others.count - 1)))
+            if !wide {
+                // Wide-only columns still go first, from the right, but not the one scrolled
+                // to: each is reached when the columns before it have been scrolled past.
+                func natural(_ c: [Int]) -> Int { c.reduce(0) { $0 + widths[$1] } + gap * max(0, c.count - 1) }
+                while natural(cols) > width, let i = cols.lastIndex(where: { table.columns[$0].wideOnly }), i > 1 {
+                    cols.remove(at: i)
+                }
+            }
+        } else if !wide {
+            // Not all at their natural width: the wide-only columns go first (announced).
+            let total = cols.reduce(0) { $0 + widths[$1] } + gap * max(0, cols.count - 1)
+            let narrow = table.visibleColumnIndices(wide: false)
+            if total > width, !narrow.isEmpty { cols = narrow }
         }
         let kept = scrolled ? [] : Set(priority)
         func floor(_ c: Int) -> Int {
@@ -161,11 +177,11 @@ public struct TableWidget: Sendable {
         return zip(cols, w).map { ($0, $1) }
     }
 
-    /// How many columns a layout for `width` leaves out (scrolled past or not fitting);
-    /// wide-only columns count only in wide mode, which shows them.
+    /// How many columns a layout for `width` leaves out (scrolled past or not fitting),
+    /// wide-only ones included: what the frame announces and `→` can still reach.
     public func hiddenColumns(width: Int) -> (left: Int, right: Int) {
         let shown = Set(layout(width: width).map(\.column))
-        let all = candidateColumns(width: width)
+        let all = allColumns
         let left = firstColumn > 0 ? min(firstColumn, max(0, all.count - 2)) : 0
         return (left, max(0, all.count - shown.count - left))
     }

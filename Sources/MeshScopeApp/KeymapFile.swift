@@ -10,8 +10,9 @@ import TerminalUI
 /// apply: [a, ctrl-a]
 /// ```
 /// A key given to a name replaces that binding's keys in every scope that has it. The
-/// result is checked like the built-in map: a key that would mean two things in one view,
-/// or a capital letter in a table (capitals sort there), is an error with the file's line.
+/// result is checked like the built-in map: a key that would mean two things in one view
+/// (the keymap's own keys and every registered view's row keys, ``viewClashes(_:)``), or a
+/// capital letter in a table (capitals sort there), is an error with the file's line.
 extension Keymap {
     /// Where the key file is read from: `$XDG_CONFIG_HOME/meshscope/keys.yaml`, else `~/.config/...`.
     public static func filePath(environment: [String: String]) -> String {
@@ -36,7 +37,8 @@ extension Keymap {
     }
 
     /// This keymap with `entries` applied; throws at the first entry that names no
-    /// binding or makes a key mean two things in one view.
+    /// binding or makes a key mean two things in one view (`flows: p` where `p` is a row's
+    /// layers).
     public func rebound(_ entries: [KeyFile.Entry], file: String) throws(KeyFileError) -> Keymap {
         var map = self
         let known = Set(names)
@@ -50,7 +52,9 @@ extension Keymap {
             apply(&map.table); apply(&map.json); apply(&map.yaml); apply(&map.text)
             apply(&map.diff); apply(&map.tabs); apply(&map.navigation); apply(&map.global)
         }
-        if let clash = map.clashes().first {
+        if let clash = map.clashes().first ?? map.viewClashes().first {
+            // The entry that brought the key in: it names one side of the clash (a row key
+            // standing for an action is named by that action's binding).
             let line = entries.first { clash.names.contains($0.name) && $0.keys.contains(clash.key) }?.line
             throw KeyFileError(file: file, line: line, message: clash.description)
         }
@@ -71,8 +75,7 @@ extension Keymap {
     }
 
     /// Keys bound twice in one pane (with or without detail tabs), and capitals bound in
-    /// tables; empty for a sound keymap. Views' own row keys are checked by the tests over
-    /// every registered view.
+    /// tables; empty for a sound keymap. Views' own row keys: ``viewClashes(_:)``.
     public func clashes() -> [Clash] {
         var out: [Clash] = []
         for pane in Pane.allCases {
@@ -92,6 +95,71 @@ extension Keymap {
                             }
                         }
                     }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Every table view a user can open, with whether it sits in detail tabs (where `1`...`9`
+    /// pick a tab): both registries' views, `:views`, and the parametrised ones whose keys do
+    /// not depend on their parameter (`:messages`, `:ns`, a namespace's pods, `:ctx`, a
+    /// section's resources, an `:istio` kind's objects, the layers picker). Built once.
+    public static let registeredViews: [(spec: TableViewSpec, inTabs: Bool)] = {
+        var out: [(spec: TableViewSpec, inTabs: Bool)] = []
+        for registry in [LiveViews.registry(), AppViews.registry()] {
+            let grouped = Set(registry.groups.flatMap { $0.tables.map(\.name) })
+            for spec in registry.views { out.append((spec, grouped.contains(spec.name))) }
+            out.append((HelpScreen.viewsSpec(registry), false))
+        }
+        let parametrised: [ViewID] = [.messages(MessageLog()), .namespacePicker, .pods(namespace: "default"), .contexts([], current: ""),
+                                      .sectionResources(section: "", index: 0), .objects(qualifiedName: ""), .layersPicker(from: "")]
+        out += parametrised.compactMap { $0.spec.map { ($0, false) } }
+        return out
+    }()
+
+    /// Keys that mean two things in one of `views` once its row keys (`p` layers, `x` diff on
+    /// a pod row) join the keymap's table keys: two row keys on one key, a capital (which
+    /// sorts), or a row key on a keymap key unless it stands for that key's own action (`x`
+    /// is `diff` either way). ``clashes()`` sees the keymap alone, so this is what stops
+    /// `keys.yaml`'s `flows: p` from making `p` both flows and layers in `:pods`; KeymapTests
+    /// runs the same check over the standard keymap.
+    public func viewClashes(_ views: [(spec: TableViewSpec, inTabs: Bool)] = Keymap.registeredViews) -> [Clash] {
+        var out: [Clash] = []
+        for (spec, inTabs) in views {
+            let pane = ":\(spec.name)"
+            let scopes = bindings(for: .table, inTabs: inTabs)
+            var owner: [Key: (name: String, action: Action?)] = [:]
+            if inTabs { for d in 1...9 { owner[.char(Character(String(d)))] = ("tab \(d)", nil) } }
+            for (_, bindings) in scopes {
+                for b in bindings {
+                    for k in b.keys {
+                        if Keymap.isSortKey(k) {
+                            out.append(Clash(key: k, names: [b.name], pane: pane))
+                        } else if let o = owner[k], o.name != b.name {
+                            out.append(Clash(key: k, names: [o.name, b.name], pane: pane))
+                        } else {
+                            owner[k] = (b.name, b.action)
+                        }
+                    }
+                }
+            }
+            var rowKeys: [Key: String] = [:]
+            for vk in spec.keys {
+                // A row key standing for an action takes that action's keys, and its name.
+                let bound = vk.action.flatMap { a in scopes.flatMap(\.bindings).first { $0.action == a } }
+                let name = bound?.name ?? vk.label
+                let keys = vk.action == nil ? [vk.key] : scopes.flatMap { $0.bindings.filter { $0.action == vk.action }.flatMap(\.keys) }
+                var seen = Set<Key>()
+                for k in keys where seen.insert(k).inserted {
+                    if Keymap.isSortKey(k) {
+                        out.append(Clash(key: k, names: [name], pane: pane))
+                    } else if let other = rowKeys[k] {
+                        out.append(Clash(key: k, names: [other, name], pane: pane))
+                    } else if let o = owner[k], vk.action == nil || o.action != vk.action {
+                        out.append(Clash(key: k, names: [o.name, name], pane: pane))
+                    }
+                    rowKeys[k] = name
                 }
             }
         }

@@ -130,5 +130,12 @@ import Testing
         let (s4, e4) = try Self.run("--file \(Self.dump)", env: "XDG_CONFIG_HOME=\(dir.path)")
         #expect(s4 == 2)
         #expect(e4.contains("meshscope/keys.yaml:2: y means yaml and copy in table panes"), "\(e4)")
+
+        // A key a view's rows already use: `p` is layers on a pod or listener row.
+        try "# mine\nflows: p\n".write(to: dir.appendingPathComponent("meshscope/keys.yaml"), atomically: true, encoding: .utf8)
+        let (s5, e5) = try Self.run("--demo", env: "XDG_CONFIG_HOME=\(dir.path)")
+        #expect(s5 == 2)
+        #expect(e5.contains("meshscope/keys.yaml:2: p means flows and layers"), "\(e5)")
+        #expect(e5.split(separator: "\n").count == 1, "\(e5)")
     }
 }

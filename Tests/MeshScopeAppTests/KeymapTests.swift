@@ -25,35 +25,26 @@ import TerminalUI
         #expect(Keymap.standard.clashes() == [])
     }
 
+    /// One check, ``Keymap/viewClashes(_:)``, over every view a user can open: the keymap's
+    /// table keys with each view's row keys (what `keys.yaml` is held to as well).
     @Test func noKeyMeansTwoThingsInAnyView() throws {
-        let map = Keymap.standard
-        let views = try Self.views()
+        let views = Keymap.registeredViews
         #expect(views.count > 20)
-        for (spec, inTabs, _) in views {
-            var owner: [Key: (name: String, action: Action?)] = [:]
-            if inTabs { for d in 1...9 { owner[.char(Character(String(d)))] = ("tab \(d)", nil) } }
-            for (_, bindings) in map.bindings(for: .table, inTabs: inTabs) {
-                for b in bindings {
-                    for k in b.keys {
-                        #expect(!Keymap.isSortKey(k), "\(spec.name): \(k) is bound to \(b.name) but capitals sort")
-                        if let o = owner[k] { #expect(o.name == b.name, "\(spec.name): \(k) means \(o.name) and \(b.name)") }
-                        owner[k] = (b.name, b.action)
-                    }
-                }
-            }
-            var rowKeys = Set<Key>()
-            for vk in spec.keys {
-                let keys = vk.action.map { a in map.bindings(for: .table, inTabs: inTabs).flatMap { $0.bindings.filter { $0.action == a }.flatMap(\.keys) } } ?? [vk.key]
-                for k in Set(keys) {
-                    #expect(!Keymap.isSortKey(k), "\(spec.name): row key \(k) (\(vk.label)) is a capital, which sorts")
-                    #expect(rowKeys.insert(k).inserted, "\(spec.name): two row keys on \(k)")
-                    if let o = owner[k] {
-                        // A row key may only stand for the keymap's own action on that key (`x` diff).
-                        #expect(vk.action != nil && o.action == vk.action, "\(spec.name): \(k) means \(o.name) and \(vk.label)")
-                    }
-                }
-            }
-        }
+        // Every view these tests build data for is among them.
+        let names = Set(views.map(\.spec.name))
+        for (spec, _, _) in try Self.views() { #expect(names.contains(spec.name), "\(spec.name) is not checked") }
+        #expect(Keymap.standard.viewClashes() == [])
+        // The check sees row keys: `p` is layers on a pods, listener or edge row.
+        var flowsOnP = Keymap.standard
+        for i in flowsOnP.table.indices where flowsOnP.table[i].name == "flows" { flowsOnP.table[i].keys = [.char("p")] }
+        #expect(flowsOnP.clashes() == [])
+        let clashes = flowsOnP.viewClashes()
+        #expect(clashes.contains { $0.pane == ":pods" && $0.key == .char("p") && $0.names.first == "flows" }, "\(clashes)")
+        #expect(clashes.contains { $0.pane == ":listeners" }, "\(clashes)")
+        // A row key standing for an action moves with it: `diff: p` puts two row keys on `p`.
+        var diffOnP = Keymap.standard
+        for i in diffOnP.global.indices where diffOnP.global[i].name == "diff" { diffOnP.global[i].keys = [.char("p")] }
+        #expect(diffOnP.viewClashes().contains { $0.pane == ":pods" && $0.names.contains("diff") })
     }
 
     @Test func everyColumnSortsByKey() throws {
@@ -208,6 +199,10 @@ import TerminalUI
         #expect(try error("snapshot: ctrl-t\nsnapshoot: x\n").hasPrefix("2: unknown binding \"snapshoot\""))
         #expect(try error("\n\napply: ctrl-ss\n").hasPrefix("3: apply: unknown key \"ctrl-ss\""))
         #expect(try error("copy: y\n") == "1: y means yaml and copy in table panes")
+        // A view's row key counts: `p` is layers on a pod, listener, cluster or edge row.
+        #expect(try error("snapshot: ctrl-t\nflows: p\n").hasPrefix("2: p means flows and layers"))
+        #expect(try error("diff: [p]\n").hasPrefix("1: p means "))
+        #expect(try error("flows: [l, p]\n").contains(" in :"))
         #expect(try error("apply: A\n").hasPrefix("1: A in tables: capitals sort tables"))
         #expect(try error("apply: [a\n").hasPrefix("2: not valid YAML") || error("apply: [a\n").contains("not valid YAML"))
         #expect(try error("- a\n- b\n").hasPrefix("1: expected a mapping"))

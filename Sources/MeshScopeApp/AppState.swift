@@ -91,8 +91,16 @@ public struct Confirm: Sendable {
     public var quitOnYes: Bool
 }
 
+/// A message for the bottom line, and for `:messages`.
+///
+/// The one rule for messages: ``text`` is the whole message, every line of it, as the
+/// error said it (``AppState/flash`` records it whole in ``MessageLog``; `:messages`
+/// shows it, escaped like all text). Only the bottom line shows less, its ``headline``, and
+/// then says so with `… (m: messages)` (`App.paintHints`). So no caller cuts a message
+/// to fit: a multi-line error is flashed as it is.
 public struct Flash: Sendable, Equatable {
     public enum Level: Sendable, Equatable { case info, warn, error }
+    /// The whole message (unescaped: painters escape it).
     public var text: String
     public var level: Level
     public var at: Date
@@ -105,6 +113,34 @@ public struct Flash: Sendable, Equatable {
         self.level = level
         self.at = at
         self.untilData = untilData
+    }
+
+    /// What the bottom line shows of ``text``: its first line that is not blank, and whether
+    /// any other line has something (then the bottom line points to `:messages`).
+    public var headline: (line: String, more: Bool) { Flash.headline(text) }
+
+    /// The first line of `text` that is not blank (trailing blanks dropped), and whether a
+    /// later line has anything: `cannot read the clipboard; tried:` and `true` for the
+    /// clipboard's list of the tools it tried.
+    /// Reads no further than the second line with something on it (it runs on every frame).
+    public static func headline(_ text: String) -> (line: String, more: Bool) {
+        var first: Substring?
+        var rest = text[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            if let head = first { return (trimmed(head), true) }
+            first = line
+        }
+        return (first.map(trimmed) ?? "", false)
+    }
+
+    private static func trimmed(_ line: Substring) -> String {
+        var line = line
+        while line.last?.isWhitespace == true { line.removeLast() }
+        return String(line)
     }
 }
 

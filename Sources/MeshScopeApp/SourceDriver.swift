@@ -104,7 +104,10 @@ final class Reloader: @unchecked Sendable {
             lock.withLock { last = data }
             return .loaded(data, at: Date())
         } catch {
-            return .loadFailed("\(error.message) (showing the last good data)", at: Date())
+            // The note ends the first line, which the bottom line shows; the rest is in `:messages`.
+            var lines = error.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            lines[0] += " (showing the last good data)"
+            return .loadFailed(lines.joined(separator: "\n"), at: Date())
         }
     }
 }

@@ -367,18 +367,21 @@ extension App {
         var hintsWidth = r.width - 1
         if let f = s.flash {
             let role: Role = f.level == .error ? .flashError : f.level == .warn ? .flashWarn : .flashInfo
-            let full = DisplayWidth.of(f.text)
-            let w = min(full, r.width * 2 / 3)
-            let x = r.maxX - w - 1
-            // Cut: say so, and which key reads it whole (`:messages` keeps every flash).
+            // The first line of the message; when it is cut or more lines follow, say so and
+            // which key reads it whole (`:messages` keeps every flash whole).
+            let (line, more) = f.headline
             let key = s.keymap.global.first { $0.action == .messages }?.keys.first.map { "\($0): " } ?? ":"
             let sign = "… (\(key)messages)"
             let signWidth = DisplayWidth.of(sign)
-            if full > w, w > signWidth + 8 {
-                let shown = buf.put(f.text, x: x, y: r.y, maxWidth: w - signWidth, style: s.theme[role])
+            let text = more ? line + " " : line
+            let full = DisplayWidth.of(text) + (more ? signWidth : 0)
+            let w = min(full, r.width * 2 / 3)
+            let x = r.maxX - w - 1
+            if full > w || more, w > signWidth + 8 {
+                let shown = buf.put(text, x: x, y: r.y, maxWidth: w - signWidth, style: s.theme[role])
                 buf.put(sign, x: x + shown, y: r.y, maxWidth: w - shown, style: s.theme[role])
             } else {
-                buf.put(f.text, x: x, y: r.y, maxWidth: w, style: s.theme[role], ellipsis: true)
+                buf.put(more ? line + " …" : line, x: x, y: r.y, maxWidth: w, style: s.theme[role], ellipsis: true)
             }
             hintsWidth = max(0, x - r.x - 3)
         }

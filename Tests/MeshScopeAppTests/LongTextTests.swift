@@ -145,4 +145,54 @@ import TerminalUI
         #expect(d.frameTitle.contains("Messages[1]"))
         #expect(d.table?.selectedRow?[3] == "source gone")
     }
+
+    // MARK: whole messages
+
+    /// The bottom line's part of a message: the first line that is not blank, and whether
+    /// anything follows.
+    @Test func aFlashsHeadlineIsItsFirstLine() {
+        #expect(Flash.headline("one line") == ("one line", false))
+        #expect(Flash.headline("cannot read the clipboard; tried:\n  xclip: not found\n") == ("cannot read the clipboard; tried:", true))
+        #expect(Flash.headline("\n\n  first  \r\nsecond") == ("  first", true))
+        #expect(Flash.headline("trailing newline\n\n  \n") == ("trailing newline", false))
+        #expect(Flash.headline("") == ("", false))
+    }
+
+    /// Errors of several lines (apply's clipboard, a comparison, a source failing, a runtime
+    /// flash) are flashed whole: the bottom line shows the first line and `… (m: messages)`
+    /// even when it fits, and `:messages` keeps every line, escaped.
+    @Test(arguments: [60, 120, 250])
+    func multiLineErrorsAreKeptWholeAndTheFlashSaysSo(width: Int) throws {
+        let clipboard = "cannot read the clipboard; tried:\n  xclip -selection clipboard -o: not found\n  wl-paste: not found\ninstall xclip"
+        let events: [(AppEvent, String)] = [
+            (.applyFailed(clipboard), clipboard),
+            (.diffFailed("comparing a with b: cannot read b\nline two \u{1b}[2J"), "comparing a with b: cannot read b\nline two \u{1b}[2J"),
+            (.loadFailed("demo: request failed\n  retry later", at: Date(timeIntervalSince1970: 1_700_000_000)), "demo: request failed\n  retry later"),
+            (.flash("cannot switch to context x: no server\nhint: check the kubeconfig", .error), "cannot switch to context x: no server\nhint: check the kubeconfig"),
+            (.layersFailed("layers a → b: no path\nsecond"), "layers a → b: no path\nsecond"),
+        ]
+        for (event, whole) in events {
+            var d = try Driver(Self.waypoint, width: width, height: 20)
+            d.send(event)
+            #expect(d.state.flash?.text == whole)
+            #expect(d.state.messages.entries.last?.text == whole)
+            let head = Flash.headline(whole).line
+            let hints = d.hints
+            #expect(hints.contains("… (m: messages)"), "\(width): \(hints)")
+            #expect(hints.contains(String(head.prefix(12))), "\(width): \(hints)")
+            if width >= 120 { #expect(hints.contains(head + " … (m: messages)"), "\(width): \(hints)") }
+            #expect(!d.screen.lines.joined().unicodeScalars.contains { $0.value < 0x20 })
+            // `:messages` lists it escaped on one row; Enter shows every line.
+            d.send(.tick(d.state.now))
+            d.press(.char("m"))
+            #expect(d.table?.selectedRow?[3] == TerminalText.escaped(whole))
+            d.press(.enter)
+            let lines = d.helpText.split(separator: "\n").map(String.init)
+            for line in TerminalText.escaped(whole, keepLayout: true).split(separator: "\n") { #expect(lines.contains(String(line)), "\(line) not in \(lines)") }
+        }
+        // A one-line message that fits has no pointer.
+        var d = try Driver(Self.waypoint, width: width, height: 20)
+        d.send(.flash("short and whole", .info))
+        #expect(d.hints.contains("short and whole") && !d.hints.contains("messages)"))
+    }
 }

@@ -21,7 +21,7 @@ extension LiveDriver {
             do {
                 next = try await connect(name)
             } catch {
-                post(.flash("cannot switch to context \(name): \(LiveDriver.oneLine(error))", .error))
+                post(.flash("cannot switch to context \(name): \(LiveDriver.message(error))", .error))
                 return
             }
             // Opening a context only reads the kubeconfig: ask its API server before leaving
@@ -31,7 +31,7 @@ extension LiveDriver {
                 try Task.checkCancellation()
             } catch {
                 await next.close()
-                post(.flash("cannot switch to context \(name): \(LiveDriver.oneLine(error))", .error))
+                post(.flash("cannot switch to context \(name): \(LiveDriver.message(error))", .error))
                 return
             }
             // Swapped, and the change posted, under the lock: no answer of the old source

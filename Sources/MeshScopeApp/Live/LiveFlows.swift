@@ -34,7 +34,9 @@ extension LiveDriver {
                     pods = try await client.listAll(try await client.resource("pods"), namespace: request.namespace).items.map(KubePod.init)
                     services = (try? await client.listAll(try await client.resource("services"), namespace: request.namespace).items.map(KubeService.init)) ?? []
                 } catch {
+                    // The view's one line, and the whole error in `:messages`.
                     pending.problem("cannot list pods: \(LiveDriver.oneLine(error))")
+                    post(.flash("cannot list pods: \(LiveDriver.message(error))", .error))
                     return
                 }
             }

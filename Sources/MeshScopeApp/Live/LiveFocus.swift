@@ -28,15 +28,19 @@ extension LiveDriver {
     }
 
     /// A snapshot's proxy: its recorded dump and stats (`/stats?format=json`, else the
-    /// Prometheus text it holds).
+    /// Prometheus text it holds). What cannot be read is the tab's one line (`problem`) and
+    /// flashed whole, so `:messages` holds every line of the error.
     func readRecorded(_ proxy: MeshState.Proxy, from source: any MeshSource, _ gen: Int) async {
         var focused = MeshState.FocusedProxy()
+        var failures: [String] = []
         do {
             let bytes = try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: .configDump)
             focused.dump = try EnvoyConfigDump(document: try JSONDocument(bytes: bytes))
             focused.dumpFetchedAt = Date()
         } catch {
-            focused.problem = "cannot read the config dump of \(proxy.proxyID) (\(AdminRequest.configDump)): \(LiveDriver.oneLine(error))"
+            let what = "cannot read the config dump of \(proxy.proxyID) (\(AdminRequest.configDump))"
+            focused.problem = "\(what): \(LiveDriver.oneLine(error))"
+            failures.append("\(what): \(LiveDriver.message(error))")
         }
         do {
             let bytes: [UInt8]
@@ -48,9 +52,11 @@ extension LiveDriver {
             focused.recordStats(try StatsSnapshot.decode(bytes), at: Date())
         } catch {
             focused.problem = focused.problem ?? "cannot read /stats of \(proxy.proxyID): \(LiveDriver.oneLine(error))"
+            failures.append("cannot read /stats of \(proxy.proxyID): \(LiveDriver.message(error))")
         }
         guard !Task.isCancelled else { return }
         update(gen) { f in if f.focus?.key == proxy.key { f.focused = focused } }
+        for failure in failures { send(gen, .flash(failure, .error)) }
     }
 
 }

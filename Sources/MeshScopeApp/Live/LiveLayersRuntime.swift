@@ -13,7 +13,7 @@ extension LiveDriver {
                                                           defaultNamespace: conn.info.namespace)
                 post(.layersReady(request, path))
             } catch {
-                let why = (error as? MeshPathSources.Failure)?.message ?? LiveDriver.oneLine(error)
+                let why = (error as? MeshPathSources.Failure)?.message ?? LiveDriver.message(error)
                 post(.layersFailed("layers \(request.from ?? "(ingress gateway)") → \(request.to): \(why)"))
             }
         }

@@ -36,7 +36,7 @@ extension LiveDriver {
                     }
                     if changed { self.update(gen) { $0.cluster = snap } }
                 } catch {
-                    self.send(gen, .loadFailed("\(conn.info.context): \(LiveDriver.oneLine(error))", at: Date()))
+                    self.send(gen, .loadFailed("\(conn.info.context): \(LiveDriver.message(error))", at: Date()))
                 }
                 try? await Task.sleep(nanoseconds: UInt64(refresh * 1e9))
             }
@@ -55,7 +55,7 @@ extension LiveDriver {
                     if let state { $0.record(state) }
                 }
             } catch {
-                self.send(gen, .loadFailed("\(source.info.name): \(LiveDriver.oneLine(error))", at: Date()))
+                self.send(gen, .loadFailed("\(source.info.name): \(LiveDriver.message(error))", at: Date()))
             }
         }
     }

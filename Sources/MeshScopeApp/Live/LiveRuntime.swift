@@ -85,7 +85,7 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
                 do {
                     post(.diffReady(DiffScreen.mesh(try await MeshDiffSources.compare(old, new))))
                 } catch {
-                    post(.diffFailed("comparing \(old.info.name) with \(new.info.name): \(LiveDriver.oneLine(error))"))
+                    post(.diffFailed("comparing \(old.info.name) with \(new.info.name): \(LiveDriver.message(error))"))
                 }
             }
         }
@@ -218,8 +218,15 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         await options.compare?.close()
     }
 
+    /// An error's whole text (a source error's own message): what is flashed and kept in
+    /// `:messages`; the bottom line shows its first line (``Flash/headline``).
+    static func message(_ error: any Error) -> String {
+        (error as? MeshSourceError)?.message ?? String(describing: error)
+    }
+
+    /// The first line of an error, for a place with one line and no pointer to `:messages`
+    /// (a tab's "cannot read" line): whoever shows it also flashes ``message(_:)``.
     static func oneLine(_ error: any Error) -> String {
-        let text = (error as? MeshSourceError)?.message ?? String(describing: error)
-        return text.split(separator: "\n").first.map(String.init) ?? text
+        Flash.headline(message(error)).line
     }
 }

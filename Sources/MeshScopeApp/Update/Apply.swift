@@ -64,10 +64,11 @@ extension AppState {
             : Flash("\(bad.count) of \(entries.count) not applied" + (done.isEmpty ? "" : "; \(done)"), .error, at: now)
     }
 
-    /// Apply could not start: why, on a screen of its own, its first line in the flash.
+    /// Apply could not start: why, on a screen of its own, and whole in the flash (which
+    /// shows its first line and points to `:messages`).
     mutating func showApplyFailure(_ message: String) {
         pendingApply = nil
         push(Screen.text("apply", "Apply from the clipboard failed:\n\n" + message + "\n"))
-        flash = Flash(message.split(separator: "\n").first.map(String.init) ?? message, .error, at: now)
+        flash = Flash(message, .error, at: now)
     }
 }

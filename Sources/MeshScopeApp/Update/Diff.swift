@@ -13,10 +13,10 @@ extension AppState {
         flash = Flash("\(d.entries.count - 1) row\(d.entries.count == 2 ? "" : "s"); Tab reads the selected diff, / filters", .info, at: now)
     }
 
-    /// `.diffFailed`: what could not be read, on a screen of its own.
+    /// `.diffFailed`: what could not be read, on a screen of its own, and whole in the flash.
     mutating func showDiffFailure(_ message: String) {
         push(Screen.text("diff", "The comparison could not be made:\n\n" + message + "\n"))
-        flash = Flash(message.split(separator: "\n").first.map(String.init) ?? message, .error, at: now)
+        flash = Flash(message, .error, at: now)
     }
 
     /// `x`: the picker for the proxy on screen (its row's `x` in :pods and :proxies opens it too).

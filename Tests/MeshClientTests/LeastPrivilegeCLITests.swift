@@ -114,3 +114,34 @@ extension LeastPrivilegeTests {
         #expect(log.contains { $0.contains("selfsubjectaccessreviews") })
     }
 }
+
+/// `connections` where the user may not list pods: the refusal at once, as `top` and `flows`
+/// say it, instead of waiting for proxies that can never answer.
+extension LeastPrivilegeTests {
+    @Test func connectionsSayTheRefusalInsteadOfWaiting() async throws {
+        let cases: [([String], String)] = [
+            (["connections", "-A"], Self.podsEverywhere), (["connections", "-A", "--edges"], Self.podsEverywhere),
+            (["connections", "-A", "--xds"], Self.podsEverywhere), (["connections", "-n", "istio-system"], Self.podsInIstioSystem),
+        ]
+        for (args, said) in cases {
+            let started = Date()
+            let r = await MeshScopeMain.invoke(Self.user + args + ["--refresh", "500ms"])
+            #expect(r.code == 1, "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(args): \(r.stdout)")
+            #expect(r.stderr == "meshscope: \(said)\n", "\(args): \(r.stderr)")
+            // Bounded by the reviews, not by a wait for proxies; generous for a loaded machine.
+            #expect(Date().timeIntervalSince(started) < 30, "\(args)")
+        }
+    }
+
+    /// `--xds` and `--ztunnel` in the user's namespace: istiod and ztunnel live in
+    /// istio-system, whose pods were refused; said as `proxy-status` says it, not an empty table.
+    @Test func connectionsXdsAndZtunnelSayIstioSystemWasRefused() async throws {
+        for (flag, component) in [("--xds", "istiod"), ("--ztunnel", "ztunnel")] {
+            let r = await MeshScopeMain.invoke(Self.user + ["connections", flag, "--refresh", "500ms"])
+            #expect(r.code == 1, "\(flag): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(flag): \(r.stdout)")
+            #expect(r.stderr.contains("meshscope: \(component) not found: " + Self.podsInIstioSystem), "\(flag): \(r.stderr)")
+        }
+    }
+}

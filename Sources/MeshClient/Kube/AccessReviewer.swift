@@ -71,8 +71,15 @@ public struct AccessReviewer: Sendable {
     /// Forgets every cached answer (a test changing a user's rules, `:ctx` after a role change).
     public static func forgetAll() async { await cache.clear() }
 
-    /// Two tokens for one user name are two identities: the credentials take part, hashed.
-    static func cacheKey(_ c: ClusterConnection) -> String { "\(c.server)|\(c.contextName)|\(c.userName)|\(String(describing: c.auth).hashValue)" }
+    /// Two tokens for one user name are two identities: the credentials take part, hashed
+    /// by value (their descriptions are redacted, so every token would describe alike), and
+    /// so does the client certificate, which is the identity when it authenticates.
+    static func cacheKey(_ c: ClusterConnection) -> String {
+        var h = Hasher()
+        h.combine(c.auth)
+        h.combine(c.tls.clientCertificate)
+        return "\(c.server)|\(c.contextName)|\(c.userName)|\(h.finalize())"
+    }
 
     static let cache = AnswerCache()
 

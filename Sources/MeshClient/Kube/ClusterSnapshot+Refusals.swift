@@ -27,6 +27,23 @@ extension ClusterSnapshot {
         refusals(hiding: "pods", in: ClusterMeshSource.controlPlaneNamespace).first.map { "\(component) not found: \($0.message)" }
     }
 
+    /// Why no pod could be read where a command looks (`namespace`; nil: every namespace), as
+    /// one line: the refusals that hid them, when none was read there. A live table over
+    /// proxies waits for proxies to answer; with their pods refused none ever will, so
+    /// `connections` says this and stops instead of waiting. nil when a pod was read there or
+    /// nothing was refused (then the namespace simply has no pod).
+    ///
+    /// ```swift
+    /// snapshot.podsRefusal(in: nil)   // -A as a namespace-scoped user
+    /// // forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)
+    /// ```
+    public func podsRefusal(in namespace: String?) -> String? {
+        let read = namespace.map { ns in pods.contains { $0.metadata.namespace == ns } } ?? !pods.isEmpty
+        guard !read else { return nil }
+        let hiding = refusals(hiding: "pods", in: namespace)
+        return hiding.isEmpty ? nil : hiding.said
+    }
+
     /// Why no pod at all could be read: pods refused cluster-wide and read in no namespace by
     /// itself. Rules over pods would judge an empty list and "pass"; they are not evaluated.
     public var podsUnreadable: String? {

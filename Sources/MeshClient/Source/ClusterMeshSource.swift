@@ -150,11 +150,19 @@ public final class ClusterMeshSource: MeshSource {
         return await proxyMemo.proxies(from: items, generations: generations)
     }
 
+    /// Through the API server's pod proxy, a namespace whose `pods/proxy` the access review
+    /// refused (``ClusterCache/forbidden``) is not asked at all: the refusal is the answer,
+    /// as the server's 403 would be (``MeshSourceError/Kind/forbidden`` either way, which the
+    /// live store does not poll again).
     public func admin(pod: String, namespace: String, request: AdminRequest) async throws(MeshSourceError) -> [UInt8] {
+        if case .apiServerProxy = adminClient.mode, let cache = await cacheBox.cache,
+           let refused = cache.forbidden.first(where: { $0.resource == "pods/proxy" && $0.namespace == namespace }) {
+            throw MeshSourceError(.forbidden, refused.message)
+        }
         do {
             return try await adminClient.fetch(pod: pod, namespace: namespace, port: request.port, path: request.path)
         } catch {
-            throw MeshSourceError(error.kind == .notFound ? .notFound : .failed, error.message)
+            throw MeshSourceError(error.kind == .notFound ? .notFound : error.kind == .forbidden ? .forbidden : .failed, error.message)
         }
     }
 

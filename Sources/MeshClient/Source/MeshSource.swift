@@ -163,6 +163,9 @@ public struct MeshSourceError: Error, Sendable, Equatable, CustomStringConvertib
         case unavailable
         /// The request was made and failed (HTTP error, timeout, connection refused).
         case failed
+        /// The authorizer refused it (a 403, or a refusal the access review planned for):
+        /// asking again gets the same answer, so a poller stops asking.
+        case forbidden
     }
 
     public var kind: Kind

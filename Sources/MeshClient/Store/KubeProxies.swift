@@ -12,7 +12,8 @@ extension MeshStore {
             do {
                 return try await admin.fetch(pod: proxy.name, namespace: proxy.namespace, port: port, path: path)
             } catch {
-                throw LiveDecodeError((error as? KubeClientError)?.message ?? String(describing: error))
+                let e = error as? KubeClientError
+                throw LiveDecodeError(e?.message ?? String(describing: error), refused: e?.kind == .forbidden)
             }
         })
     }
@@ -54,7 +55,8 @@ extension MeshStore {
             do {
                 return try await source.admin(pod: proxy.name, namespace: proxy.namespace, request: AdminRequest(endpoint))
             } catch {
-                throw LiveDecodeError((error as? MeshSourceError)?.message ?? String(describing: error))
+                let e = error as? MeshSourceError
+                throw LiveDecodeError(e?.message ?? String(describing: error), refused: e?.kind == .forbidden)
             }
         })
     }

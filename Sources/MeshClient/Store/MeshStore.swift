@@ -26,6 +26,10 @@ import MeshModel
 /// (``MeshState/metrics``), scraping resumes at once, and Prometheus is tried again every
 /// ``prometheusRetry`` seconds.
 ///
+/// A fetch the authorizer refused (``LiveDecodeError/refused``: a 403 on `pods/proxy`, or a
+/// refusal the access review planned for) is not polled again: its source stays failing with
+/// the refusal, which views count as forbidden, and no request is sent only to be refused.
+///
 /// The I/O is two closures, so the same store runs against a cluster (``kubernetes(cache:admin:options:)``)
 /// or anything else that can list proxies and fetch bytes.
 ///
@@ -444,7 +448,7 @@ public actor MeshStore {
             for key in accumulator.apply(source, decoded, at: at) { scheduler.markDirty(proxy: key, now: now) }
             return lane
         case .failure(let e):
-            return scheduler.finished(source, now: now, error: e.message)
+            return scheduler.finished(source, now: now, error: e.message, refused: e.refused)
         }
     }
 

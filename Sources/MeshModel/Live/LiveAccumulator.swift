@@ -58,7 +58,13 @@ public enum LiveDecoded: Sendable {
 
 public struct LiveDecodeError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The authorizer refused the fetch (403 on `pods/proxy`): asking again gets the same
+    /// answer, so the source is not polled again (``PollScheduler/finished(_:now:wallClock:error:refused:)``).
+    public var refused: Bool
+    public init(_ message: String, refused: Bool = false) {
+        self.message = message
+        self.refused = refused
+    }
     public var description: String { message }
 }
 

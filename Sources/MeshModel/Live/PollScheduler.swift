@@ -26,7 +26,9 @@ import Foundation
 ///   round or ``allSettled``. A newly focused proxy's `/clusters` is due at once;
 /// - at most `maxConcurrent` fetches run at once; the rest wait in order of due time;
 /// - a failing source backs off exponentially (`interval × 2^(failures−1)`, at most
-///   `maxBackoff`); other sources are not affected.
+///   `maxBackoff`); other sources are not affected;
+/// - a source the authorizer refused (`finished(…, refused: true)`) is not due again: a
+///   403 is the same answer every time, and a blind retry loop on it is load for nothing.
 ///
 /// Every operation costs O(log n) per source it starts or finishes (due sources wait in two
 /// heaps), so a mesh of thousands of proxies is planned in microseconds per fetch.
@@ -80,6 +82,8 @@ public struct PollScheduler: Sendable {
         var status = SourceStatus()
         /// Attempted at least once (success or failure).
         var settled = false
+        /// Refused by the authorizer: never due again.
+        var refused = false
         /// Bumped whenever `due` changes, so older heap nodes of this source are skipped.
         var stamp = 0
     }
@@ -170,7 +174,7 @@ public struct PollScheduler: Sendable {
         // The dump: fetched at once for a newly focused proxy, parked for one that is not any more.
         for proxy in changed {
             let key = LiveSource(proxy: proxy, endpoint: .configDump)
-            guard var e = entries[key], !e.inFlight else { continue }
+            guard var e = entries[key], !e.inFlight, !e.refused else { continue }
             if proxies.contains(proxy) {
                 if e.settled {
                     e.settled = false
@@ -225,7 +229,7 @@ public struct PollScheduler: Sendable {
     public mutating func markDirty(proxy: String, now: Double) {
         let key = LiveSource(proxy: proxy, endpoint: .configDump)
         // Not focused: nothing reads it now, and focusing fetches it fresh.
-        guard var e = entries[key], !parked(key) else { return }
+        guard var e = entries[key], !parked(key), !e.refused else { return }
         guard e.due == nil || e.due! > now else { return }
         let due = e.failures > 0 ? max(now, e.due ?? now) : now
         guard due != e.due else { return }
@@ -259,10 +263,11 @@ public struct PollScheduler: Sendable {
         }
     }
 
-    /// Records the outcome of a fetch; `error` is a one-line reason. Returns the lane the
-    /// fetch ran in (nil for a source no longer known or not in flight).
+    /// Records the outcome of a fetch; `error` is a one-line reason; `refused`: the
+    /// authorizer refused it, and the source is not due again. Returns the lane the fetch
+    /// ran in (nil for a source no longer known or not in flight).
     @discardableResult
-    public mutating func finished(_ source: LiveSource, now: Double, wallClock: Date = Date(), error: String?) -> Lane? {
+    public mutating func finished(_ source: LiveSource, now: Double, wallClock: Date = Date(), error: String?, refused: Bool = false) -> Lane? {
         guard var e = entries[source], let ran = e.running else { return nil }
         e.running = nil
         inFlight -= 1
@@ -277,6 +282,10 @@ public struct PollScheduler: Sendable {
             e.status.state = .failing(reason: error)
             e.status.consecutiveFailures = e.failures
             e.due = now + backoff(failures: e.failures)
+            if refused {
+                e.refused = true
+                e.due = nil
+            }
         } else {
             e.failures = 0
             e.status.state = .ok

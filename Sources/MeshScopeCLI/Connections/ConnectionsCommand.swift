@@ -63,6 +63,20 @@ struct ConnectionsCommand: AsyncParsableCommand {
             }
             // The edge table reads the metrics alone: no `/clusters`, dumps or istiod polled for it.
             let edgesOnly = !ztunnel && !xds && hosts == nil
+            // A table waits for the proxies to answer; with their pods refused none ever will
+            // (only Prometheus's edges come without pods): say the refusal now, as `top` does.
+            if src.prometheus == nil || !edgesOnly, let refused = try await src.cluster().podsRefusal(in: namespace) {
+                throw CLIError(.unavailable, refused)
+            }
+            // istiod's clients and ztunnel's connections come from pods in istio-system: when
+            // those were refused, say so (as `proxy-status` does), not an empty table.
+            if xds || ztunnel {
+                let kind: MeshState.ProxyKind = xds ? .istiod : .ztunnel
+                if try await !src.proxies().contains(where: { $0.kind == kind }) {
+                    let missing = await src.controlPlaneMissing(kind)
+                    if missing.kind == .unavailable { throw CLIError(controlPlane: missing) }
+                }
+            }
             let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency, maxRequestsPerSecond: maxRPS, edgesOnly: edgesOnly))
             if let target = hosts {
                 // The one proxy whose upstream hosts are shown: its `/clusters` every refresh

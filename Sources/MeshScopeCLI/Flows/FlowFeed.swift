@@ -78,7 +78,7 @@ enum FlowFeed {
         // leaves peers elsewhere as addresses, and is not what the reader asked about.
         let askedOne = options.connection.namespace != nil || options.pod != nil
         var refused = read.forbidden.filter { $0.resource == "pods" && ($0.namespace != nil || !askedOne) }
-        if pods.isEmpty, !refused.isEmpty { throw CLIError(.unavailable, refused.map(\.message).joined(separator: "; ")) }
+        if pods.isEmpty, !refused.isEmpty { throw CLIError(.unavailable, refused.said) }
         var targets = try Self.targets(pods, options: options, defaultNamespace: defaultNamespace, namespace: read.namespace)
         // Logs refused in a namespace (`get pods/log`): said with the rest, not tried per pod.
         for ns in Set(targets.map(\.namespace)).sorted() {
@@ -89,7 +89,7 @@ enum FlowFeed {
             }
         }
         if !refused.isEmpty {
-            let said = refused.map(\.message).joined(separator: "; ")
+            let said = refused.said
             guard !targets.isEmpty else { throw CLIError(.unavailable, said) }
             Console.current.error("meshscope: \(said): reading \(targets.count) proxies' logs\(read.namespace.map { " in \($0)" } ?? "")")
         }

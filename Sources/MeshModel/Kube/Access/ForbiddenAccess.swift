@@ -85,6 +85,10 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Array where Element == ForbiddenAccess {
+    /// The refusals as one line (`forbidden: cannot list pods in all namespaces (…); forbidden:
+    /// cannot …`): how a command that stops on them says them (`flows`, `top`, `connections`).
+    public var said: String { map(\.message).joined(separator: "; ") }
+
     /// The refusals that hide `resource` (a plain name such as `pods`, or a qualified one
     /// such as `virtualservices.networking.istio.io`) from a view of `namespace` (nil: all):
     /// a refusal in that namespace, or cluster-wide when the view shows every namespace.

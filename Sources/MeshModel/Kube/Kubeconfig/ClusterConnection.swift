@@ -31,7 +31,7 @@ public struct ClusterConnection: Sendable {
     }
 
     /// Bytes from a file or inline base64 data, remembering which (for error messages).
-    public enum Material: Sendable, Equatable {
+    public enum Material: Sendable, Hashable {
         case file(String)
         case data([UInt8], field: String)
 
@@ -52,7 +52,7 @@ public struct ClusterConnection: Sendable {
         public init() {}
     }
 
-    public enum AuthMethod: Sendable, Equatable {
+    public enum AuthMethod: Sendable, Hashable {
         case none
         case token(Redacted)
         /// Re-read periodically, like client-go (tokens there are rotated by kubelet).

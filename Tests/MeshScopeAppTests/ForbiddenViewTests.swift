@@ -151,3 +151,36 @@ extension ForbiddenViewTests {
         #expect(Forbidden.istioRows(snap) == [["virtualservices.networking.istio.io", "VirtualService", "networking.istio.io", "forbidden"]])
     }
 }
+
+extension ForbiddenViewTests {
+    /// Live `:edges` under `-A` with every pod refused: the refusal, worded as every empty
+    /// table of a refused kind words it, not "no Envoy or ztunnel pod in the cluster".
+    @Test func edgesWithEveryPodRefusedSayTheRefusal() throws {
+        let data = EmptyStateTests.data(Self.allRefused(), name: "prod-east")
+        let said = try #require(Forbidden.emptyTable("pods", namespace: nil, data))
+        #expect(EmptyStates.edges(data, try #require(data.live)) == said)
+        let text = EmptyStateTests.screen(data, EmptyStateTests.clusterInfo, home: "edges")
+        #expect(text.contains("forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)"), "\(text)")
+        #expect(!text.contains("no Envoy"))
+    }
+
+    /// `:pods` without istiod (istio-system refused): the proxies' SYNC says `unavailable`,
+    /// the word `:proxies` uses, and the title and `d` say why; pods without a proxy keep `-`.
+    @Test func podsSyncIsUnavailableWhenIstiodIsRefused() throws {
+        let snap = try Self.bookinfoOnly()
+        let data = EmptyStateTests.data(snap, name: "prod-east")
+        let text = EmptyStateTests.screen(data, EmptyStateTests.clusterInfo, home: "pods")
+        let why = "istiod not found: forbidden: cannot list pods in istio-system (needs get/list on pods)"
+        #expect(text.contains("SYNC unavailable: \(why)"), "\(text)")
+        let table = try LiveViews.pods.build(data).table
+        let sync = try #require(table.columns.firstIndex { $0.name == "SYNC" })
+        for (i, pod) in snap.pods.enumerated() {
+            let proxied = !MeshStore.proxies(from: [pod]).isEmpty
+            #expect(table.rows[i][sync] == (proxied ? ProxySyncStatus.unavailable : "-"), "\(pod.metadata.name)")
+        }
+        #expect(StatusColors.role("SYNC", ProxySyncStatus.unavailable) == StatusColors.role("SYNC", Forbidden.reachableProxies(data)?.table.rows.first?[2] ?? ""))
+        let proxy = try #require(snap.pods.first { !MeshStore.proxies(from: [$0]).isEmpty })
+        let described = try #require(LiveViews.describePod(data, namespace: proxy.metadata.namespace ?? "", name: proxy.metadata.name))
+        #expect(described.contains("istiod:     SYNC unavailable: \(why)"), "\(described)")
+    }
+}

@@ -33,6 +33,11 @@ public struct ProxySyncStatus: Sendable {
     /// sync status has no entry for it. Beside ``XdsTypeStatus/State``'s words, which the other
     /// SYNC cells are made of.
     public static let notInSyncz = "NOT IN SYNCZ"
+
+    /// The SYNC cell of a proxy whose istiod could not be asked because the user may not
+    /// (istio-system's pods or istiod's admin port refused): `:proxies` and `:pods` say the
+    /// same word, and the view says why beside it.
+    public static let unavailable = "unavailable"
 }
 
 public struct XdsTypeStatus: Sendable, Equatable {

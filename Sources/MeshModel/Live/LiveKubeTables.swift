@@ -11,8 +11,10 @@ import Foundation
 extension LiveTables {
     /// `get pods -A -o wide` plus SYNC: istiod's view of the pod's proxy (`SYNCED`, the
     /// types that are not, e.g. `EDS STALE`, `NOT IN SYNCZ` for a proxy istiod does not
-    /// list, `-` for pods without a proxy).
-    public static func pods(_ pods: [KubePod], syncz: IstiodSyncz?, now: Date) -> Table {
+    /// list, `-` for pods without a proxy). `syncUnavailable`: istiod could not be asked
+    /// because the user may not; its proxies say ``ProxySyncStatus/unavailable`` instead of
+    /// `-`, which would read as "no proxy".
+    public static func pods(_ pods: [KubePod], syncz: IstiodSyncz?, now: Date, syncUnavailable: Bool = false) -> Table {
         var table = KubeTables.pods(pods, now: now, allNamespaces: true)
         var sync: [String: ProxySyncStatus] = [:]
         for p in syncz?.proxies ?? [] { sync[p.proxyID] = p }
@@ -24,7 +26,7 @@ extension LiveTables {
                 cell = syncCell(s)
             } else {
                 let proxied = pod.meshMode == .sidecar || pod.meshMode == .gateway || pod.meshMode == .waypoint
-                cell = proxied && syncz != nil ? ProxySyncStatus.notInSyncz : "-"
+                cell = !proxied ? "-" : syncz != nil ? ProxySyncStatus.notInSyncz : syncUnavailable ? ProxySyncStatus.unavailable : "-"
             }
             table.rows[i].append(cell)
         }

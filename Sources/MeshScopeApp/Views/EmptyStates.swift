@@ -79,6 +79,9 @@ enum EmptyStates {
         }
         guard !polled.isEmpty else {
             if data.cluster == nil && live.generation == 0 { return "looking for Envoys and ztunnels in \(source)…" }
+            // No pod could be read at all (`-A` as a namespace-scoped user): the refusal, as
+            // every empty table of a refused kind says it, not "no proxy in the mesh".
+            if data.cluster?.pods.isEmpty == true, let refused = Forbidden.emptyTable("pods", namespace: nil, data) { return refused }
             let read = data.cluster.map { " (\($0.pods.count) pods read)" } ?? ""
             return "no traffic: no Envoy (sidecar, gateway, waypoint) or ztunnel pod in \(source)\(read)"
         }

@@ -93,6 +93,14 @@ enum Forbidden {
         return reasons.first.map { "istiod \(istiods[0].key) refused: \($0)" }
     }
 
+    /// `:pods` without istiod's answer because of a refusal: its proxies' SYNC says
+    /// ``ProxySyncStatus/unavailable`` (as `:proxies` does) and the title says why; nil when
+    /// istiod answered or is missing for another reason.
+    static func podsSyncUnavailable(_ data: SourceData) -> String? {
+        guard data.live?.syncz == nil, let why = istiodUnavailable(data) else { return nil }
+        return "SYNC \(ProxySyncStatus.unavailable): \(why)"
+    }
+
     /// `:proxies` without istiod's answer because of a refusal: the reachable proxies (from
     /// the pods that could be read), each saying its sync state is unavailable and why.
     static func reachableProxies(_ data: SourceData) -> ViewTable? {
@@ -100,9 +108,9 @@ enum Forbidden {
         let proxies = live.proxies.filter { $0.kind != .istiod }
         var table = Table(columns: [.init("NAME"), .init("TYPE"), .init("SYNC"), .init("WHY")])
         for p in proxies {
-            table.rows.append(["\(p.name).\(p.namespace)", p.kind.rawValue, "unavailable", why])
+            table.rows.append(["\(p.name).\(p.namespace)", p.kind.rawValue, ProxySyncStatus.unavailable, why])
         }
-        if proxies.isEmpty { table.rows.append(["(no proxy in the namespaces read)", "", "unavailable", why]) }
+        if proxies.isEmpty { table.rows.append(["(no proxy in the namespaces read)", "", ProxySyncStatus.unavailable, why]) }
         return ViewTable(table)
     }
 }

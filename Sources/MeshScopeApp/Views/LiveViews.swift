@@ -64,12 +64,14 @@ public enum LiveViews {
                 return proxyScreen(data, proxy)
             },
             presentValue: kubeObject,
+            // istiod refused: why SYNC says unavailable.
+            note: { data in Forbidden.podsSyncUnavailable(data) },
             build: { data in
                 let c = try requireCluster(data)
                 var list = c.pods
                 if let namespace { list = list.filter { $0.metadata.namespace == namespace } }
                 list.sort { ($0.metadata.namespace ?? "", $0.metadata.name) < ($1.metadata.namespace ?? "", $1.metadata.name) }
-                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.clock),
+                return ViewTable(LiveTables.pods(list, syncz: data.live?.syncz, now: data.clock, syncUnavailable: Forbidden.podsSyncUnavailable(data) != nil),
                                  rowValues: listed(c, "pods", list.map(\.metadata)))
             })
     }
@@ -241,6 +243,9 @@ public enum LiveViews {
         if let s = data.live?.syncz?.proxies.first(where: { $0.proxyID == "\(name).\(namespace)" }) {
             lines.append("istiod:     \(s.istiod) (\(s.version))")
             for t in s.types { lines.append("  \(t.shortType.padding(toLength: 6, withPad: " ", startingAt: 0)) \(t.state)") }
+        } else if MeshStore.proxies(from: [pod]).first.map({ $0.kind != .istiod && $0.kind != .ztunnel }) == true,
+                  let why = Forbidden.podsSyncUnavailable(data) {
+            lines.append("istiod:     \(why)")
         }
         if let labels = Optional(pod.metadata.labels), !labels.isEmpty {
             lines.append("Labels:")

@@ -18,7 +18,8 @@ public struct TableScreen: Sendable {
     public private(set) var rowLabels: [[String: String]]?
     /// `/-l app=x`: rows whose labels match (views with labelled rows only).
     public private(set) var labelSelector: LabelSelector?
-    /// `:ns NAME`: rows of one namespace (views with a NAMESPACE column only).
+    /// `:ns NAME`: rows of one namespace (views with a NAMESPACE column), or what a view
+    /// built per namespace (``TableViewSpec/buildInNamespace``) was built for.
     public private(set) var namespace: String?
     public private(set) var widths: [Int]
     /// Why the builder failed, shown in place of rows.
@@ -75,19 +76,30 @@ public struct TableScreen: Sendable {
     public var spec: TableViewSpec { view.spec }
 
     public init(_ view: ViewRef, data: SourceData) {
-        self.init(view, spec: view.spec, data: data)
+        self.init(view, spec: view.spec, data: data, namespace: nil)
+    }
+
+    /// Built for `namespace` when the spec builds per namespace (``TableViewSpec/buildInNamespace``).
+    init(_ view: ViewRef, data: SourceData, namespace: String?) {
+        self.init(view, spec: view.spec, data: data, namespace: namespace)
     }
 
     /// A table of a spec no registry holds (tests): it gets a registry of its own.
     init(spec: TableViewSpec, data: SourceData) {
-        self.init(ViewRef(.named(spec.name), in: ViewRegistry([spec])), spec: spec, data: data)
+        self.init(ViewRef(.named(spec.name), in: ViewRegistry([spec])), spec: spec, data: data, namespace: nil)
     }
 
-    private init(_ view: ViewRef, spec: TableViewSpec, data: SourceData) {
+    private init(_ view: ViewRef, spec: TableViewSpec, data: SourceData, namespace: String?) {
         self.view = view
         identityColumns = spec.identityColumns
         do {
-            let vt = try spec.build(data)
+            let vt: ViewTable
+            if let scoped = spec.buildInNamespace {
+                vt = try scoped(data, namespace)
+                self.namespace = namespace
+            } else {
+                vt = try spec.build(data)
+            }
             table = vt.table
             rowValues = vt.rowValues
             rowLabels = vt.rowLabels
@@ -122,7 +134,7 @@ public struct TableScreen: Sendable {
 
     /// Rebuilds from new data keeping filter, sort and the selected row (by identity).
     public mutating func reload(_ data: SourceData) {
-        self = TableScreen(view, data: data).carrying(self)
+        self = TableScreen(view, data: data, namespace: namespace).carrying(self)
     }
 
     /// This (freshly built) table with the user's filter, sort, namespace and selected
@@ -170,7 +182,20 @@ public struct TableScreen: Sendable {
     /// The NAMESPACE column, if the view has one.
     public var namespaceColumn: Int? { table.columns.firstIndex { $0.name == "NAMESPACE" } }
 
-    public mutating func setNamespace(_ ns: String?) {
+    /// Whether `:ns` changes this table: it filters on NAMESPACE, or is built per namespace.
+    public var followsNamespaceInEffect: Bool { namespaceColumn != nil || spec.buildInNamespace != nil }
+
+    /// `:ns` in effect: rows of that namespace; a view built per namespace is rebuilt from
+    /// `data` for it (keeping filter, sort and selection).
+    public mutating func setNamespace(_ ns: String?, data: SourceData) {
+        guard spec.buildInNamespace != nil else { return setNamespace(ns) }
+        guard ns != namespace else { return }
+        var old = self
+        old.namespace = ns
+        self = TableScreen(view, data: data, namespace: ns).carrying(old)
+    }
+
+    private mutating func setNamespace(_ ns: String?) {
         let keep = selectedRowIndex
         namespace = namespaceColumn == nil ? nil : ns
         recompute()

@@ -73,6 +73,10 @@ public struct TableViewSpec: Sendable {
     public var aliases: [String]
     public var title: String
     public var build: @Sendable (SourceData) throws -> ViewTable
+    /// Rows that depend on the `:ns` in effect in a view without a NAMESPACE column to filter
+    /// on (`:istio` counts each kind in that namespace, nil: all): built with it, instead of
+    /// ``build``, and rebuilt when `:ns` changes.
+    public var buildInNamespace: (@Sendable (SourceData, _ namespace: String?) throws -> ViewTable)?
     public var drill: (@Sendable (_ data: SourceData, _ row: [String], _ index: Int) -> Screen?)?
     public var keys: [ViewKey]
     /// Per-cell colouring (e.g. status words).

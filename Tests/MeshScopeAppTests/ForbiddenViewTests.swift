@@ -1,7 +1,9 @@
 import Foundation
 import MeshClient
+import MeshDemo
 import MeshGen
 import MeshModel
+import MeshTestSupport
 import Testing
 import TerminalUI
 @testable import MeshScopeApp
@@ -182,5 +184,101 @@ extension ForbiddenViewTests {
         let proxy = try #require(snap.pods.first { !MeshStore.proxies(from: [$0]).isEmpty })
         let described = try #require(LiveViews.describePod(data, namespace: proxy.metadata.namespace ?? "", name: proxy.metadata.name))
         #expect(described.contains("istiod:     SYNC unavailable: \(why)"), "\(described)")
+    }
+}
+
+extension ForbiddenViewTests {
+    /// `:istio` as the demo's bookinfo user (the fake API server's RBAC, as `--demo-user
+    /// bookinfo` gets it) counts in the `:ns` in effect: in istio-system, where every list is
+    /// refused, each kind's COUNT says `forbidden` and WHY which refusal (shown whole on the
+    /// bottom line for the selected row); in bookinfo, that namespace's objects.
+    @Test func istioCountsInTheNamespaceInEffect() async throws {
+        let setup = try await DemoSetup.start("meshscope-istio-ns")
+        func snapshot(_ kubeconfig: String) async throws -> ClusterSnapshot {
+            let env = KubeconfigLoader.Environment(variables: [:], home: setup.dir + "/home", serviceAccountRoot: setup.dir + "/sa")
+            let client = try KubeClient(connection: try KubeconfigLoader(environment: env).load(.init(kubeconfig: kubeconfig)),
+                                        options: TransportOptions(requestTimeout: 60))
+            let source = ClusterMeshSource(client: client, admin: AdminClient(.apiServerProxy(client), timeout: 60, maxConcurrent: 8), namespace: nil, syncTimeout: 60)
+            do {
+                let snap = try await source.cluster()
+                await source.close()
+                await client.shutdown()
+                return snap
+            } catch {
+                await source.close()
+                await client.shutdown()
+                throw error
+            }
+        }
+        let admin: ClusterSnapshot, user: ClusterSnapshot
+        do {
+            admin = try await snapshot(setup.kubeconfig)
+            user = try await snapshot(try setup.demo.writeRestrictedKubeconfig(namespace: DemoMesh.sidecarNamespace, path: setup.dir + "/bookinfo"))
+            await setup.stop()
+        } catch {
+            await setup.stop()
+            throw error
+        }
+        let kinds = admin.meshObjects.keys.sorted()
+        #expect(kinds.contains("destinationrules.networking.istio.io"))
+        let istioSystem = ClusterMeshSource.controlPlaneNamespace
+        var d = try Driver("envoy/waypoint/config_dump.json", width: 250, height: 60)
+        d.state = AppState(registry: LiveViews.registry(), data: EmptyStateTests.data(user, name: "meshscope-demo"),
+                           source: EmptyStateTests.clusterInfo, home: "istio", size: Size(width: 250, height: 60), theme: .defaultDark, now: EmptyStateTests.t0)
+        func run(_ command: String) {
+            d.press(.char(":"))
+            d.type(command)
+            d.press(.enter)
+        }
+        func rows() throws -> [String: [String]] {
+            let t = try #require(d.table)
+            #expect(t.spec.name == "istio")
+            return Dictionary(t.table.rows.map { ($0[0], $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        run("ns \(istioSystem)")
+        #expect(d.state.flash?.text == "namespace \(istioSystem)")
+        var byKind = try rows()
+        #expect(d.table?.table.columns.map(\.name) == ["RESOURCE", "KIND", "APIVERSION", "COUNT", "WHY"])
+        // A cluster-scoped kind (GatewayClass) is refused cluster-wide, so everywhere.
+        let clusterScoped = Set(admin.resources.filter { !$0.namespaced }.map(\.qualifiedName))
+        #expect(clusterScoped.contains("gatewayclasses.gateway.networking.k8s.io"))
+        func refused(_ kind: String, in ns: String) -> String {
+            clusterScoped.contains(kind) ? "forbidden: cannot list \(kind) in all namespaces (needs get/list on \(kind) cluster-wide)"
+                : "forbidden: cannot list \(kind) in \(ns) (needs get/list on \(kind))"
+        }
+        for kind in kinds {
+            let row = try #require(byKind[kind], "\(kind) missing in \(istioSystem)")
+            #expect(row[3] == "forbidden", "\(row)")
+            #expect(row[4] == refused(kind, in: istioSystem), "\(row)")
+        }
+        // The cell is coloured as every forbidden cell is, and the selected row's refusal is said whole.
+        #expect(StatusColors.role("COUNT", "forbidden") == .statusWarn)
+        // A narrow screen drops KIND and APIVERSION before WHY.
+        let selected = try #require(d.table?.selectedRow?[0])
+        d.state.size = Size(width: 100, height: 40)
+        #expect(d.screen.lines.joined(separator: "\n").contains("WHY: forbidden: cannot list \(selected)"), "\(d.screen.lines.joined(separator: "\n"))")
+        d.state.size = Size(width: 250, height: 60)
+        #expect(d.screen.lines.contains { $0.contains(selected) && $0.contains(refused(selected, in: istioSystem)) })
+        run("ns \(DemoMesh.sidecarNamespace)")
+        byKind = try rows()
+        for kind in kinds where clusterScoped.contains(kind) {
+            #expect(byKind[kind]?[3] == "forbidden")
+            #expect(byKind[kind]?[4] == refused(kind, in: DemoMesh.sidecarNamespace))
+        }
+        for kind in kinds where !clusterScoped.contains(kind) {
+            #expect(byKind[kind]?[4] == "")
+            let here = admin.meshObjects[kind]!.filter { $0.metadata.namespace == nil || $0.metadata.namespace == DemoMesh.sidecarNamespace }.count
+            #expect(byKind[kind]?[3] == String(here), "\(kind)")
+        }
+        // Every namespace: what was read (bookinfo's), as :pods lists it.
+        run("ns all")
+        byKind = try rows()
+        for kind in kinds {
+            #expect(byKind[kind]?[3] == (clusterScoped.contains(kind) ? "forbidden" : String(user.meshObjects[kind]?.count ?? 0)), "\(kind)")
+        }
+        // New data keeps the namespace counted in.
+        run("ns \(istioSystem)")
+        d.send(.loaded(EmptyStateTests.data(user, name: "meshscope-demo"), at: EmptyStateTests.t0))
+        #expect(try rows()["destinationrules.networking.istio.io"]?[3] == "forbidden")
     }
 }

@@ -28,7 +28,7 @@ extension AppState {
             // The row may be filtered out: show the whole table.
             t.setFilter(nil)
             t.setLabelSelector(nil)
-            t.setNamespace(nil)
+            t.setNamespace(nil, data: data)
         }
         guard let subject = RowSubject.of(t.spec, table: t.table, data: data),
               let pos = t.order.firstIndex(where: { subject.key(t.table.rows[$0]) == row }) else {

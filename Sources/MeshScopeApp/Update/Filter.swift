@@ -59,14 +59,14 @@ extension AppState {
         for i in stack.indices {
             switch stack[i].content {
             case .table(var t):
-                t.setNamespace(ns)
-                if ns != nil, t.namespaceColumn == nil, i == stack.count - 1 { unsupported = true }
+                t.setNamespace(ns, data: data)
+                if ns != nil, !t.followsNamespaceInEffect, i == stack.count - 1 { unsupported = true }
                 stack[i].content = .table(t)
             case .tabs(var tabs):
                 for p in tabs.pages.indices {
                     if case .table(var t)? = tabs.pages[p].built {
-                        t.setNamespace(ns)
-                        if ns != nil, t.namespaceColumn == nil, i == stack.count - 1, p == tabs.active { unsupported = true }
+                        t.setNamespace(ns, data: data)
+                        if ns != nil, !t.followsNamespaceInEffect, i == stack.count - 1, p == tabs.active { unsupported = true }
                         tabs.pages[p].built = .table(t)
                     }
                 }

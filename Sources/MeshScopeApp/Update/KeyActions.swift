@@ -33,7 +33,7 @@ extension App {
                 }
                 t.buildActive()
                 if case .table(var ts)? = t.pages[t.active].built, ts.namespace != s.namespace {
-                    ts.setNamespace(s.namespace)
+                    ts.setNamespace(s.namespace, data: s.data)
                     t.pages[t.active].built = .table(ts)
                 }
                 screen.content = .tabs(t)

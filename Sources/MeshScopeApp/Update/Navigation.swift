@@ -11,7 +11,7 @@ extension AppState {
     mutating func push(_ screen: Screen) {
         var screen = screen
         if let ns = namespace, case .table(var t) = screen.content, t.spec.followsNamespace {
-            t.setNamespace(ns)
+            t.setNamespace(ns, data: data)
             screen.content = .table(t)
         }
         stack.append(screen)

@@ -58,6 +58,40 @@ enum Forbidden {
         }
     }
 
+    /// `:istio` in `namespace` (the `:ns` in effect; nil: all): each kind read, with its COUNT
+    /// there (a cluster-scoped kind: all of its objects), or `forbidden` where listing it there
+    /// was refused; the kinds read nowhere and refused are rows too (``istioRows(_:)``). With
+    /// a refusal, WHY says it (`forbidden: cannot list … in istio-system (needs …)`), which the
+    /// bottom line shows whole for the selected row. With every namespace shown, a kind read
+    /// in some namespaces counts what was read there (as `:pods` lists them).
+    static func istioKinds(_ cluster: ClusterSnapshot, in namespace: String?) -> Table {
+        var table = Table(columns: [
+            Table.Column("RESOURCE"), Table.Column("KIND"), Table.Column("APIVERSION"), Table.Column("COUNT", numeric: true),
+        ], layout: KubeTables.layout)
+        var why: [String] = []
+        for (name, list) in cluster.meshObjects.sorted(by: { $0.key < $1.key }) {
+            let r = cluster.resources.first { $0.qualifiedName == name } ?? LiveTables.resource(qualifiedName: name, sample: list.first)
+            let kind = list.first?.kind ?? r.kind
+            if let namespace, let refused = cluster.refusals(hiding: name, in: namespace).first {
+                table.rows.append([name, kind, r.apiVersion, "forbidden"])
+                why.append(refused.message)
+                continue
+            }
+            let count = namespace.map { ns in list.filter { $0.metadata.namespace == nil || $0.metadata.namespace == ns }.count } ?? list.count
+            table.rows.append([name, kind, r.apiVersion, String(count)])
+            why.append("")
+        }
+        for f in istioKindsRefused(cluster, in: namespace) where cluster.meshObjects[f.qualifiedResource] == nil {
+            table.rows.append([f.qualifiedResource, f.kind ?? "", f.group, "forbidden"])
+            why.append(f.message)
+        }
+        if why.contains(where: { !$0.isEmpty }) {
+            table.columns.append(Table.Column("WHY"))
+            for i in table.rows.indices { table.rows[i].append(why[i]) }
+        }
+        return table
+    }
+
     /// `forbidden: cannot list pods in all namespaces (…); and 2 more`.
     static func say(_ list: [ForbiddenAccess]) -> String {
         let shown = list.prefix(2).map(\.message).joined(separator: "; ")

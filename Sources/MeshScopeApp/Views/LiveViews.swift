@@ -99,18 +99,19 @@ public enum LiveViews {
         return node
     }
 
-    /// The Istio and Gateway API kinds the cluster serves; Enter lists one kind's objects
-    /// with the columns `kubectl get` prints for it. A kind the user may list nowhere is a
-    /// row whose COUNT says `forbidden` (its objects view says which refusal).
-    public static let istio = TableViewSpec(
-        name: "istio", aliases: ["crds", "mesh", "gateway-api"], title: "Istio & Gateway API", identityColumns: 1,
-        drill: { data, row, _ in Screen.table(.objects(qualifiedName: row[0]), data: data, crumb: row[1]) },
-        build: { data in
-            let cluster = try requireCluster(data)
-            var table = LiveTables.meshKinds(cluster.meshObjects)
-            table.rows += Forbidden.istioRows(cluster)
-            return ViewTable(table)
-        })
+    /// The Istio and Gateway API kinds the cluster serves, counted in the `:ns` in effect;
+    /// Enter lists one kind's objects with the columns `kubectl get` prints for it. A kind
+    /// the user may not list there is a row whose COUNT says `forbidden` and whose WHY says
+    /// which refusal (``Forbidden/istioKinds(_:in:)``).
+    public static let istio: TableViewSpec = {
+        var spec = TableViewSpec(
+            name: "istio", aliases: ["crds", "mesh", "gateway-api"], title: "Istio & Gateway API", identityColumns: 1,
+            drill: { data, row, _ in Screen.table(.objects(qualifiedName: row[0]), data: data, crumb: row[1]) },
+            build: { data in ViewTable(Forbidden.istioKinds(try requireCluster(data), in: nil)) })
+        spec.buildInNamespace = { data, namespace in ViewTable(Forbidden.istioKinds(try requireCluster(data), in: namespace)) }
+        // A narrow screen drops KIND and APIVERSION before the refusal.
+        return spec.keeping(["RESOURCE", "COUNT", "WHY"])
+    }()
 
     static func objects(_ qualifiedName: String) -> TableViewSpec {
         TableViewSpec(name: qualifiedName, title: qualifiedName, identityColumns: 2, nameColumn: 1, presentValue: kubeObject) { data in

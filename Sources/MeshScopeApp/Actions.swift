@@ -76,7 +76,7 @@ public struct Keymap: Sendable {
         Binding("describe", [.char("d")], .describe, "describe the selected resource (key facts)", hint: "describe"),
         Binding("copy", [.char("c")], .copy, "copy the selected row as JSON"),
         Binding("flows", [.char("l")], .flows, "flows (access logs) of the selected pod, proxy or edge"),
-        Binding("log-level", [.char("v")], .logLevel, "set the log levels of the selected pod's or proxy's Envoy (asks first)"),
+        Binding("log-level", [.char("v")], .logLevel, "set the log levels of the selected pod's or proxy's Envoy (checks access, then asks)"),
     ]
 
     public var json: [Binding] = [

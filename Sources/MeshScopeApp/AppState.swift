@@ -178,6 +178,9 @@ public enum AppEvent: Sendable {
     case findingsReady(FindingsReport, sequence: UInt64)
     /// Live sources: flows from the access logs streamed for `:flows` / `:top`.
     case flowsArrived(FlowBatch)
+    /// The answer to ``Effect/reviewLogLevel(_:)``: nil when the user may change the proxy's
+    /// levels (the y/n question follows), else the refusal (said instead of asking).
+    case logLevelReviewed(LogLevelRequest, refusal: String?)
 }
 
 /// What the state machine asks the runtime to do; performed outside it.
@@ -212,6 +215,9 @@ public enum Effect: Sendable, Equatable {
     /// Live sources: follow the access logs `:flows` / `:top` need (answers: `.flowsArrived`);
     /// nil stops. Asked for whenever what the stack needs changes.
     case streamFlows(FlowStreamRequest?)
+    /// `:log-level` before its question: may the user write to the proxy (a
+    /// SelfSubjectAccessReview for `create pods/proxy` in its namespace)? (answer: `.logLevelReviewed`)
+    case reviewLogLevel(LogLevelRequest)
     /// A confirmed `:log-level`: check access, then POST the proxy's `/logging` (answer: `.flash`).
     case setLogLevel(LogLevelRequest)
 }

@@ -48,7 +48,7 @@ struct EffectPerformer {
         case .evaluateFindings:
             findings.submit(state.data, post: post)
             return ([], false)
-        case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers, .streamFlows, .setLogLevel:
+        case .writeSnapshot, .reload, .focusProxy, .applyFromClipboard, .switchContext, .compare, .computeLayers, .streamFlows, .reviewLogLevel, .setLogLevel:
             return (driver.perform(effect, post: post), false)
         }
     }

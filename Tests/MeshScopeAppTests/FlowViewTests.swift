@@ -170,12 +170,24 @@ import TerminalUI
         guard case .command(let ed) = h.d.state.mode else { Issue.record("no prompt"); return }
         #expect(ed.text == "log-level \(pod.name).\(pod.namespace) ")
         h.d.type("rbac:debug")
+        h.d.effects = []
         h.d.press(.enter)
+        // Access is reviewed first: no question until the runtime answers.
+        let request = LogLevelRequest(pod: pod.name, namespace: pod.namespace, level: "rbac:debug", reset: false)
+        #expect(h.d.effects == [.reviewLogLevel(request)])
+        #expect(h.d.state.mode.isNormal)
+        h.d.send(.logLevelReviewed(request, refusal: nil))
         guard case .confirm(let c) = h.d.state.mode else { Issue.record("no confirm"); return }
         #expect(c.dialog.message.joined().contains("rbac:debug on \(pod.name).\(pod.namespace)"))
         #expect(h.d.effects.allSatisfy { if case .setLogLevel = $0 { false } else { true } })
         h.d.press(.char("y"))
-        #expect(h.d.effects.contains(.setLogLevel(LogLevelRequest(pod: pod.name, namespace: pod.namespace, level: "rbac:debug", reset: false))))
+        #expect(h.d.effects.contains(.setLogLevel(request)))
+        // A refusal is said in place of the question.
+        h.d.effects = []
+        h.d.send(.logLevelReviewed(request, refusal: "forbidden: dev may not create pods/proxy in \(pod.namespace)"))
+        #expect(h.d.state.mode.isNormal)
+        #expect(h.d.state.flash?.text == "log levels rbac:debug on \(pod.name).\(pod.namespace): forbidden: dev may not create pods/proxy in \(pod.namespace)")
+        #expect(h.d.effects.isEmpty)
         // A bad level never gets as far as the question.
         try h.command("log-level \(pod.name).\(pod.namespace) loud")
         #expect(h.d.state.mode.isNormal)

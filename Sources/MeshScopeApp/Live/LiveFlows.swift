@@ -86,8 +86,23 @@ extension LiveDriver {
         lock.withLock { flowTasks = [reader, flusher].compactMap { $0 } }
     }
 
-    /// `y` on `:log-level`: a SelfSubjectAccessReview first (`create pods/proxy` in the
-    /// pod's namespace); a "no" is said instead of trying.
+    /// `:log-level` before its question: a SelfSubjectAccessReview (`create pods/proxy` in
+    /// the pod's namespace), answered with `.logLevelReviewed`, so a refusal is said before
+    /// the user is asked anything.
+    func reviewLogLevel(_ request: LogLevelRequest) {
+        let (conn, post) = current()
+        guard let cluster = conn.source as? ClusterMeshSource else {
+            post(.flash("log levels are set on a live proxy: this source has none", .warn))
+            return
+        }
+        spawn {
+            let refusal = await LogLevelWriter.refusal(client: cluster.client, namespace: request.namespace)
+            post(.logLevelReviewed(request, refusal: refusal))
+        }
+    }
+
+    /// `y` on `:log-level`: asks again (access may have changed since the question), then
+    /// POSTs; a "no" is said instead of trying.
     func setLogLevel(_ request: LogLevelRequest) {
         let (conn, post) = current()
         guard let cluster = conn.source as? ClusterMeshSource else {

@@ -187,6 +187,9 @@ final class LiveDriver: SourceDriver, @unchecked Sendable {
         case .streamFlows(let request):
             streamFlows(request)
             return []
+        case .reviewLogLevel(let request):
+            reviewLogLevel(request)
+            return []
         case .setLogLevel(let request):
             setLogLevel(request)
             return []

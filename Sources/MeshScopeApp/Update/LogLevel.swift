@@ -22,8 +22,10 @@ public struct LogLevelRequest: Sendable, Equatable {
 }
 
 /// `v` on a pod or proxy: the `:` line is prefilled with `log-level POD.NS `; the user types
-/// `[LOGGER:]LEVEL,…` (or `--reset`), and `y` on the question that follows changes the live
-/// proxy. Refused under `--readonly` and on sources with no live proxy, with the reason.
+/// `[LOGGER:]LEVEL,…` (or `--reset`); the runtime asks the API server whether the user may
+/// write to that proxy (``Effect/reviewLogLevel(_:)``), and only then is the question asked:
+/// `y` changes the live proxy. A refusal is said instead of asking. Refused under
+/// `--readonly` and on sources with no live proxy, with the reason.
 extension AppState {
     mutating func promptLogLevel() {
         guard case .table(let t) = focused, let row = t.selectedRow else { return }
@@ -74,6 +76,19 @@ extension AppState {
             }
         }
         let request = LogLevelRequest(pod: pod, namespace: namespace, level: reset ? nil : args[1], reset: reset)
+        flash = Flash("checking access to set log levels \(request.summary)…", .info, at: now)
+        fx.append(.reviewLogLevel(request))
+    }
+
+    /// The review's answer: allowed → the y/n question; refused → the refusal, no question.
+    mutating func logLevelReviewed(_ request: LogLevelRequest, refusal: String?) {
+        if let refusal {
+            flash = Flash("log levels \(request.summary): \(refusal)", .error, at: now)
+            return
+        }
+        // The user moved on (another prompt or dialog) while the review ran: not asked over it.
+        guard mode.isNormal else { return }
+        flash = nil
         let message = [
             "Set log levels \(request.summary)?",
             "This changes a live proxy (its /logging admin endpoint).",

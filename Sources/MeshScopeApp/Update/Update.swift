@@ -73,6 +73,8 @@ public enum App {
             s.showDiffFailure(message)
         case .flowsArrived(let batch):
             s.receiveFlows(batch)
+        case .logLevelReviewed(let request, let refusal):
+            s.logLevelReviewed(request, refusal: refusal)
         }
         if state.paused && !s.paused { s.resumeFlows() }
         // Wrapped panes follow the pane's width; `:messages` follows the messages.

@@ -48,17 +48,18 @@ public struct Flow: Sendable, Equatable {
         }
     }
 
-    public var entry: AccessLogEntry
+    // Constants, not variables (nothing changes a flow once built): with `var`s the
+    // initializer's `self` was copied whole on its way out (a retain and a release of every
+    // String per line), a copy Swift 6.3 leaves in even when the initializer is inlined.
+    public let entry: AccessLogEntry
     /// The pod whose proxy wrote the line (nil for a file read without one).
-    public var reporter: WorkloadDirectory.Endpoint?
-    public var source: End
-    public var destination: End
+    public let reporter: WorkloadDirectory.Endpoint?
+    public let source: End
+    public let destination: End
 
     public init(_ entry: consuming AccessLogEntry, reporter: WorkloadDirectory.Endpoint? = nil, directory: WorkloadDirectory = WorkloadDirectory()) {
         let (source, destination) = Flow.ends(entry, reporter: reporter, directory: directory)
-        // Every stored property set once, at the end, the entry consumed: built field by
-        // field, the flow was copied whole (a retain and a release of every String) on its way
-        // out of the initializer.
+        // Every stored property set once, at the end, the entry consumed.
         self.entry = entry
         self.reporter = reporter
         self.source = source
@@ -72,7 +73,7 @@ public struct Flow: Sendable, Equatable {
             guard let address, let host = WorkloadDirectory.host(of: address) else { return nil }
             if let e = directory.endpoint(host: host) { return .of(e, address: address) }
             // Envoy's internal addresses (`envoy://internal_client_address/`) name no one.
-            if address.hasPrefix("envoy://"), host.isEmpty || !host.contains(where: \.isNumber) { return nil }
+            if Flow.starts(address, with: "envoy://"), host.isEmpty || !host.contains(where: \.isNumber) { return nil }
             return End(name: host, address: address)
         }
         func identity(_ id: String?) -> End? {
@@ -101,10 +102,10 @@ public struct Flow: Sendable, Equatable {
                 ?? identity(entry.destinationIdentity) ?? resolve(entry.upstreamHost) ?? .unknown
         case .envoyText, .envoyJSON:
             let cluster = entry.upstreamCluster ?? ""
-            if cluster.hasPrefix("inbound|") {
+            if Flow.starts(cluster, with: "inbound|") {
                 source = resolve(entry.downstreamRemoteAddress) ?? .unknown
                 destination = me() ?? resolve(entry.downstreamLocalAddress) ?? .unknown
-            } else if cluster.hasPrefix("inbound-vip|") || cluster.hasPrefix("inbound-pod|") {
+            } else if Flow.starts(cluster, with: "inbound-vip|") || Flow.starts(cluster, with: "inbound-pod|") {
                 // A waypoint: between the downstream client and the chosen backend.
                 source = resolve(entry.downstreamRemoteAddress) ?? .unknown
                 destination = resolve(entry.upstreamHost) ?? service() ?? .unknown
@@ -114,6 +115,21 @@ public struct Flow: Sendable, Equatable {
             }
         }
         return (source, destination)
+    }
+
+    /// `text.hasPrefix(prefix)` for one of ``ends``' ASCII prefixes (none holds a character
+    /// another is canonically equivalent to, like `K` and the Kelvin sign), compared as bytes:
+    /// `hasPrefix` compares Characters, and is asked up to five times per line. Only a
+    /// non-ASCII byte right after the prefix (a combining mark joining its last Character)
+    /// needs `hasPrefix` itself.
+    static func starts(_ text: String, with prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        let answer = text.utf8.withContiguousStorageIfAvailable { u -> Bool? in
+            guard u.count >= n else { return false }
+            for k in 0..<n where u[k] != prefix.utf8Start[k] { return false }
+            return u.count == n || u[n] < 0x80 ? true : nil
+        }
+        return (answer ?? nil) ?? text.hasPrefix(String(decoding: UnsafeBufferPointer(start: prefix.utf8Start, count: n), as: UTF8.self))
     }
 
     /// `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` and
@@ -240,8 +256,11 @@ public struct DedupHash: Sendable, Hashable {
         }
 
         mutating func add(_ text: String) {
-            var text = text
-            text.withUTF8 { add($0) }
+            // A native String's bytes in place (no copy of the String to call `withUTF8`).
+            if text.utf8.withContiguousStorageIfAvailable({ add($0) }) == nil {
+                var text = text
+                text.withUTF8 { add($0) }
+            }
         }
 
         consuming func finish() -> DedupHash {

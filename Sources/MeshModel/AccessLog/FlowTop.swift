@@ -52,8 +52,21 @@ public struct FlowTop: Sendable {
         var requests = 0
         var failures = 0
         var bytes = 0
-        var histogram: [UInt32]
+        /// Where its latency histogram starts in ``FlowTop/histograms``.
+        var histogram: Int
         var flags: [String: Int] = [:]
+    }
+
+    /// A row's buckets, oldest first: `older`, then `newest`, the one a line counts into,
+    /// kept in the row itself (nil: the row is empty, the window passed it). A line touches
+    /// its row and one histogram entry, not an array of buckets and a histogram array besides
+    /// (two objects per row, each a cache miss per line among thousands of rows).
+    struct Buckets: Sendable {
+        var older: [Bucket] = []
+        var newest: Bucket?
+
+        var isEmpty: Bool { newest == nil }
+        var all: [Bucket] { newest.map { older + [$0] } ?? older }
     }
 
     /// Seconds the window spans; nil keeps everything (a file read once).
@@ -62,7 +75,11 @@ public struct FlowTop: Sendable {
     /// in UTF-8, so the joined bytes name one key).
     private var keys = ByteInterner()
     /// Each row's buckets, by row number; empty once the window has passed it.
-    private var lists: [[Bucket]] = []
+    private var lists: [Buckets] = []
+    /// Every bucket's latency histogram (``histogramSize`` counts each), back to back.
+    private var histograms: [UInt32] = []
+    /// Where the histograms of dropped buckets start, to be reused.
+    private var freeHistograms: [Int] = []
     /// How keys beyond ASCII were first spelled, by row number.
     private var spellings: [Int: Key] = [:]
     /// Rows with buckets: what ``maxKeys`` bounds.
@@ -111,14 +128,14 @@ public struct FlowTop: Sendable {
         // out and back would copy every bucket per line). A key the window emptied counts as
         // new against ``maxKeys``, as one never seen.
         if let id = keys.find(scratch), !lists[id].isEmpty {
-            Self.record(flow.entry, slot: slot, window: window, into: &lists[id])
+            record(flow.entry, slot: slot, row: id)
         } else if liveKeys >= maxKeys {
             droppedKeys += 1
         } else {
             let id = keys.intern(scratch)
-            if id == lists.count { lists.append([]) }
+            if id == lists.count { lists.append(Buckets()) }
             spellings[id] = spelling
-            Self.record(flow.entry, slot: slot, window: window, into: &lists[id])
+            record(flow.entry, slot: slot, row: id)
             liveKeys += 1
         }
     }
@@ -154,20 +171,43 @@ public struct FlowTop: Sendable {
     /// The number of `key`'s row, if it has one (live or emptied by the window).
     func rowNumber(_ key: Key) -> Int? { keys.find(Self.bytes(key)) }
 
-    private static func record(_ e: AccessLogEntry, slot: Int, window: Int?, into list: inout [Bucket]) {
-        if list.last?.second != slot {
-            if let window { list.removeAll { $0.second <= slot - window } }
-            list.append(Bucket(second: slot, histogram: [UInt32](repeating: 0, count: FlowTop.histogramSize)))
+    private mutating func record(_ e: AccessLogEntry, slot: Int, row id: Int) {
+        if lists[id].newest?.second != slot {
+            if let window { drop(row: id, through: slot - window) }
+            if let last = lists[id].newest { lists[id].older.append(last) }
+            lists[id].newest = Bucket(second: slot, histogram: newHistogram())
         }
-        // The last bucket mutated through one pointer: `list[k].field += …` checked that
-        // the list was not shared once per field.
-        list.withUnsafeMutableBufferPointer { l in
-            let k = l.count - 1
-            l[k].requests += 1
-            if e.failed { l[k].failures += 1 }
-            l[k].bytes &+= (e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)
-            if let d = e.durationMs { l[k].histogram[FlowTop.bucket(d)] &+= 1 }
-            for f in e.flags { l[k].flags[f.code, default: 0] += 1 }
+        // The newest bucket mutated through one pointer: `lists[id].newest?.field += …`
+        // checked that the rows were not shared once per field.
+        let histogram = lists.withUnsafeMutableBufferPointer { l -> Int? in
+            l[id].newest?.requests += 1
+            if e.failed { l[id].newest?.failures += 1 }
+            l[id].newest?.bytes &+= (e.bytesSent ?? 0) &+ (e.bytesReceived ?? 0)
+            for f in e.flags { l[id].newest?.flags[f.code, default: 0] += 1 }
+            return l[id].newest?.histogram
+        }
+        if let histogram, let d = e.durationMs { histograms.withUnsafeMutableBufferPointer { $0[histogram + FlowTop.bucket(d)] &+= 1 } }
+    }
+
+    /// A zeroed histogram's start in ``histograms``: a dropped bucket's, or a new one.
+    private mutating func newHistogram() -> Int {
+        if let start = freeHistograms.popLast() {
+            histograms.withUnsafeMutableBufferPointer { h in
+                UnsafeMutableBufferPointer(rebasing: h[start..<(start + FlowTop.histogramSize)]).update(repeating: 0)
+            }
+            return start
+        }
+        histograms.append(contentsOf: repeatElement(0, count: FlowTop.histogramSize))
+        return histograms.count - FlowTop.histogramSize
+    }
+
+    /// Drops row `id`'s buckets of `second` ≤ `cutoff`, giving their histograms back.
+    private mutating func drop(row id: Int, through cutoff: Int) {
+        for b in lists[id].older where b.second <= cutoff { freeHistograms.append(b.histogram) }
+        lists[id].older.removeAll { $0.second <= cutoff }
+        if let newest = lists[id].newest, newest.second <= cutoff {
+            freeHistograms.append(newest.histogram)
+            lists[id].newest = lists[id].older.popLast()
         }
     }
 
@@ -178,12 +218,12 @@ public struct FlowTop: Sendable {
         guard let window else { return }
         liveKeys = 0
         for id in lists.indices where !lists[id].isEmpty {
-            lists[id].removeAll { $0.second <= now - window }
+            drop(row: id, through: now - window)
             if !lists[id].isEmpty { liveKeys += 1 }
         }
         guard lists.count >= 1_024, liveKeys * 2 < lists.count else { return }
         var kept = ByteInterner()
-        var keptLists: [[Bucket]] = []
+        var keptLists: [Buckets] = []
         var keptSpellings: [Int: Key] = [:]
         keptLists.reserveCapacity(liveKeys)
         for id in lists.indices where !lists[id].isEmpty {
@@ -202,14 +242,13 @@ public struct FlowTop: Sendable {
         for (id, list) in lists.enumerated() where !list.isEmpty {
             var requests = 0, failures = 0, bytes = 0
             var flags: [String: Int] = [:]
-            let live = list.filter { window == nil || $0.second > now &- window! }
-            // One bucket (a file, one second): its histogram as it is, no copy to sum into.
-            var hist = live.count == 1 ? live[0].histogram : [UInt32](repeating: 0, count: FlowTop.histogramSize)
+            let live = list.all.filter { window == nil || $0.second > now &- window! }
+            var hist = [UInt32](repeating: 0, count: FlowTop.histogramSize)
             for b in live {
                 requests += b.requests
                 failures += b.failures
                 bytes &+= b.bytes
-                if live.count > 1 { for i in hist.indices { hist[i] &+= b.histogram[i] } }
+                for i in hist.indices { hist[i] &+= histograms[b.histogram + i] }
                 for (f, n) in b.flags { flags[f, default: 0] += n }
             }
             guard requests > 0 else { continue }

@@ -73,23 +73,52 @@ enum AccessLogJSON {
         }
 
         static let byName: [String: Key] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
-        /// Key names as bytes, grouped by length (a line's key is compared only with keys of its length).
-        static let byLength: [[(Key, [UInt8])]] = {
-            var t = [[(Key, [UInt8])]](repeating: [], count: 40)
-            for k in allCases { t[k.name.utf8.count].append((k, Array(k.name.utf8))) }
+        /// Key names grouped by length (a line's key is compared only with keys of its length),
+        /// each with its first eight bytes as one word: most keys differ there, so a line's key
+        /// is told from the others by a load and a compare.
+        static let byLength: [[(key: Key, head: UInt64, name: [UInt8])]] = {
+            var t = [[(key: Key, head: UInt64, name: [UInt8])]](repeating: [], count: 40)
+            for k in allCases {
+                let name = Array(k.name.utf8)
+                t[name.count].append((k, name.withUnsafeBufferPointer { head($0, 0, $0.count) }, name))
+            }
             return t
         }()
 
-        /// The key spelled by `b[s..<e]`, if meshscope reads it.
-        static func find(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Key? {
+        /// `b[s..<e]`'s first eight bytes (fewer, zero-padded, when shorter), little-endian.
+        @inline(__always) static func head(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+            if e - s >= 8, let base = b.baseAddress { return word(base + s) }
+            var w: UInt64 = 0
+            for k in 0..<max(0, e - s) { w |= UInt64(b[s + k]) << (8 * k) }
+            return w
+        }
+
+        @inline(__always) static func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+            UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        }
+
+        /// The key spelled by `b[s..<e]`, if meshscope reads it. `names` is ``byLength``, read
+        /// once per line by the caller (a global's every read checks it was initialized).
+        static func find(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, in names: [[(key: Key, head: UInt64, name: [UInt8])]]) -> Key? {
             let n = e - s
-            guard n > 0, n < byLength.count else { return nil }
-            for (k, name) in byLength[n] where name.withUnsafeBufferPointer({ memcmpEqual($0, b, s, n) }) { return k }
+            guard n > 0, n < names.count else { return nil }
+            let h = head(b, s, e)
+            for c in names[n] where c.head == h {
+                if n <= 8 || c.name.withUnsafeBufferPointer({ restEqual($0, b, s, n) }) { return c.key }
+            }
             return nil
         }
 
-        @inline(__always) static func memcmpEqual(_ name: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ n: Int) -> Bool {
-            for k in 0..<n where name[k] != b[s + k] { return false }
+        /// Whether `name` and `b[s..<s + n]` (more than eight bytes each) agree after their
+        /// first eight, compared a word at a time (the last word may overlap the one before).
+        @inline(__always) static func restEqual(_ name: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ n: Int) -> Bool {
+            guard let p = name.baseAddress, let q = b.baseAddress else { return false }
+            var k = 8
+            while k < n {
+                let at = min(k, n - 8)
+                if word(p + at) != word(q + s + at) { return false }
+                k += 8
+            }
             return true
         }
     }
@@ -132,10 +161,27 @@ enum AccessLogJSON {
         var i = start
         guard i < end, b[i] == UInt8(ascii: "{") else { return false }
         i += 1
+        let names = Key.byLength
         // A plain string (no escapes, no control characters) at the quote `i`: its content's
         // end, or nil for the generic decoder.
         @inline(__always) func plainString(_ i: Int) -> Int? {
             var j = i + 1
+            // Eight bytes at a time up to the first quote, backslash or control character: a
+            // word test per kind (a byte minus a constant sets the top bit it lacked; borrows
+            // mark only bytes after the first hit), then the bytes from that one, one by one.
+            if let base = b.baseAddress {
+                let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080
+                while j + 8 <= end {
+                    let w = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                    let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+                    let hits = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & tops
+                    if hits != 0 {
+                        j += hits.trailingZeroBitCount >> 3
+                        break
+                    }
+                    j += 8
+                }
+            }
             while j < end {
                 let c = b[j]
                 if c == UInt8(ascii: "\"") { return j }
@@ -151,7 +197,7 @@ enum AccessLogJSON {
             while true {
                 guard i < end, b[i] == UInt8(ascii: "\"") else { return false }
                 guard let ke = plainString(i) else { return false }
-                let key = Key.find(b, i + 1, ke)
+                let key = Key.find(b, i + 1, ke, in: names)
                 i = ke + 1
                 while i < end, isWS(b[i]) { i += 1 }
                 guard i < end, b[i] == UInt8(ascii: ":") else { return false }

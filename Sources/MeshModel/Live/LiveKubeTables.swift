@@ -66,19 +66,6 @@ extension LiveTables {
     /// The label that binds a service (or a whole namespace) to a waypoint.
     public static let waypointLabel = "istio.io/use-waypoint"
 
-    /// The Istio and Gateway API kinds a cluster has: RESOURCE, KIND, APIVERSION, COUNT.
-    /// `objects` is keyed by qualified resource name (`virtualservices.networking.istio.io`).
-    public static func meshKinds(_ objects: [String: [KubeObject]]) -> Table {
-        var table = Table(columns: [
-            Table.Column("RESOURCE"), Table.Column("KIND"), Table.Column("APIVERSION"), Table.Column("COUNT", numeric: true),
-        ], layout: KubeTables.layout)
-        for (name, list) in objects.sorted(by: { $0.key < $1.key }) {
-            let r = resource(qualifiedName: name, sample: list.first)
-            table.rows.append([name, r.kind, r.apiVersion, String(list.count)])
-        }
-        return table
-    }
-
     /// The resource a cached kind is listed as, from its qualified name and one object
     /// (lists leave `kind` out; the informer fills it in from discovery).
     public static func resource(qualifiedName: String, sample: KubeObject?) -> APIResource {

@@ -28,10 +28,10 @@ enum Forbidden {
         if view == LiveViews.namespacePickerSpec.name { resource = "namespaces" }
         if view == LiveViews.istio.name {
             let refused = istioKindsRefused(cluster, in: ns)
-            return refused.isEmpty ? nil : say(refused)
+            return refused.isEmpty ? nil : refused.said
         }
         let hiding = cluster.refusals(hiding: resource, in: ns)
-        return hiding.isEmpty ? nil : say(hiding)
+        return hiding.isEmpty ? nil : hiding.said
     }
 
     /// The Istio and Gateway API kinds refused in `namespace` (nil: everywhere), one refusal
@@ -50,17 +50,10 @@ enum Forbidden {
         }
     }
 
-    /// `:istio`'s rows for the kinds refused and not read anywhere: KIND as discovery named
-    /// it (the refusal carries it), COUNT says `forbidden`.
-    static func istioRows(_ cluster: ClusterSnapshot) -> [[String]] {
-        istioKindsRefused(cluster, in: nil).filter { cluster.meshObjects[$0.qualifiedResource] == nil }.map { f in
-            [f.qualifiedResource, f.kind ?? "", f.group, "forbidden"]
-        }
-    }
-
     /// `:istio` in `namespace` (the `:ns` in effect; nil: all): each kind read, with its COUNT
     /// there (a cluster-scoped kind: all of its objects), or `forbidden` where listing it there
-    /// was refused; the kinds read nowhere and refused are rows too (``istioRows(_:)``). With
+    /// was refused; the kinds read nowhere and refused are rows too (KIND as discovery named it,
+    /// which the refusal carries). With
     /// a refusal, WHY says it (`forbidden: cannot list … in istio-system (needs …)`), which the
     /// bottom line shows whole for the selected row. With every namespace shown, a kind read
     /// in some namespaces counts what was read there (as `:pods` lists them).
@@ -90,12 +83,6 @@ enum Forbidden {
             for i in table.rows.indices { table.rows[i].append(why[i]) }
         }
         return table
-    }
-
-    /// `forbidden: cannot list pods in all namespaces (…); and 2 more`.
-    static func say(_ list: [ForbiddenAccess]) -> String {
-        let shown = list.prefix(2).map(\.message).joined(separator: "; ")
-        return list.count > 2 ? "\(shown); and \(list.count - 2) more" : shown
     }
 
     /// Sources refused (cluster reads and admin reads answered 403) and sources failing otherwise.

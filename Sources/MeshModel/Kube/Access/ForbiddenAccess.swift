@@ -85,9 +85,14 @@ public struct ForbiddenAccess: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Array where Element == ForbiddenAccess {
-    /// The refusals as one line (`forbidden: cannot list pods in all namespaces (…); forbidden:
-    /// cannot …`): how a command that stops on them says them (`flows`, `top`, `connections`).
-    public var said: String { map(\.message).joined(separator: "; ") }
+    /// The refusals as one line, the first two whole and the rest counted (`forbidden: cannot
+    /// list pods in all namespaces (…); forbidden: cannot …; and 3 more`): how a command that
+    /// stops on them (`flows`, `top`, `connections`) and a view that is empty because of them
+    /// say them. Bounded, so a user refused in many namespaces still gets one readable line.
+    public var said: String {
+        let shown = prefix(2).map(\.message).joined(separator: "; ")
+        return count > 2 ? "\(shown); and \(count - 2) more" : shown
+    }
 
     /// The refusals that hide `resource` (a plain name such as `pods`, or a qualified one
     /// such as `virtualservices.networking.istio.io`) from a view of `namespace` (nil: all):

@@ -60,7 +60,10 @@ import Testing
         // The hints bar and ? name the key.
         try await t.waitFor("p in the hints", timeout: Self.slow) { $0.contains("p layers to…") }
         try await t.keys("p")
-        var screen = try await t.waitFor("the destination picker", timeout: Self.slow) { $0.contains("pick a destination") && $0.contains("DESTINATION") }
+        // On a loaded machine tmux can be read mid-frame (header drawn, rows not yet): wait for the row.
+        var screen = try await t.waitFor("the destination picker", timeout: Self.slow) {
+            $0.contains("pick a destination") && $0.contains("DESTINATION") && LiveEndToEndTests.line($0, "reviews.bookinfo.svc.cluster.local:9080") != nil
+        }
         #expect(LiveEndToEndTests.line(screen, "reviews.bookinfo.svc.cluster.local:9080")?.contains(" 9080 ") == true)
         try await t.filter("reviews.bookinfo.svc")
         try await t.waitFor("reviews' row", timeout: Self.slow) { s in

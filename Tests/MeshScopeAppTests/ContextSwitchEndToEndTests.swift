@@ -81,12 +81,15 @@ import Testing
             try await t.start()
             try await t.type("cd \(dir); stty -g > stty.before; \(try Tmux.binary()) --kubeconfig \(config) --refresh 1; echo \"exit=$?\"; stty -g > stty.after")
             try await t.keys("Enter")
-            var screen = try await Self.waitFor(t, "alpha's workloads") { $0.contains("Workloads[\(alphaPods)]") }
+            // What is expected below is waited for too: a capture can catch a frame half drawn.
+            var screen = try await Self.waitFor(t, "alpha's workloads") { $0.contains("Workloads[\(alphaPods)]") && Self.header($0).contains("alpha @ alpha-cluster  ns: all") }
             #expect(Self.header(screen).contains("alpha @ alpha-cluster  ns: all"))
 
             // A context whose API server does not answer: refused, alpha stays.
             try await t.command("ctx dead")
-            screen = try await Self.waitFor(t, "the refused switch") { $0.contains("cannot switch to context dead") }
+            screen = try await Self.waitFor(t, "the refused switch") {
+                $0.contains("cannot switch to context dead") && Self.header($0).contains("alpha @ alpha-cluster") && $0.contains("Workloads[\(alphaPods)]")
+            }
             #expect(Self.header(screen).contains("alpha @ alpha-cluster"))
             #expect(screen.contains("Workloads[\(alphaPods)]"))
 
@@ -96,7 +99,7 @@ import Testing
             try await t.filter(onlyInBeta.name)
             screen = try await Self.waitFor(t, "a pod only beta has") { LiveEndToEndTests.line($0, onlyInBeta.name)?.contains("demo-00") == true }
             try await t.command("namespaces")
-            screen = try await Self.waitFor(t, "beta's namespaces") { LiveEndToEndTests.line($0, "demo-00") != nil }
+            screen = try await Self.waitFor(t, "beta's namespaces") { LiveEndToEndTests.line($0, "demo-00") != nil && Self.header($0).contains("beta @ beta-cluster") }
             #expect(Self.header(screen).contains("beta @ beta-cluster"))
 
             // And back: alpha has no demo-00.

@@ -18,14 +18,19 @@ import Testing
         try await t.filter("reviews-v2-")
         try await t.waitFor("the stale proxy", timeout: Self.slow) { LiveEndToEndTests.line($0, "reviews-v2-")?.contains("STALE") == true }
         try await t.keys("x")
-        var screen = try await t.waitFor("the picker", timeout: Self.slow) { $0.contains("Compare \(LiveEndToEndTests.stalePod) with") }
+        // What is expected after each wait is waited for too: a capture can catch a frame half drawn.
+        var screen = try await t.waitFor("the picker", timeout: Self.slow) {
+            $0.contains("Compare \(LiveEndToEndTests.stalePod) with") && LiveEndToEndTests.line($0, "istiod")?.contains("what istiod would send this proxy") == true
+        }
         #expect(LiveEndToEndTests.line(screen, "istiod")?.contains("what istiod would send this proxy") == true)
         try await t.keys("Enter")
-        screen = try await t.waitFor("the comparison", timeout: Self.slow) { $0.contains("Clusters Don't Match") }
+        screen = try await t.waitFor("the comparison", timeout: Self.slow) {
+            $0.contains("Clusters Don't Match") && $0.contains("Listeners Match") && $0.contains("~ cluster outbound|9080||ratings.bookinfo")
+        }
         #expect(screen.contains("Listeners Match"))
         #expect(screen.contains("~ cluster outbound|9080||ratings.bookinfo"))
         try await t.keys("j", "Tab")
-        screen = try await t.waitFor("the cluster's diff", timeout: Self.slow) { $0.contains("-outlier_detection:") }
+        screen = try await t.waitFor("the cluster's diff", timeout: Self.slow) { $0.contains("-outlier_detection:") && $0.contains("+++ Envoy Clusters/cluster/outbound|9080||ratings") }
         #expect(screen.contains("+++ Envoy Clusters/cluster/outbound|9080||ratings"))
         try await LiveEndToEndTests.quitAndCheckRestored(t)
     }
@@ -44,12 +49,13 @@ import Testing
         try await t.waitFor("snapshots-done", timeout: Self.slow)
         try await t.type("clear; \(bin) --snapshot a.json --compare b.json; echo \"exit=$?\"")
         try await t.keys("Enter")
-        // Waits for the last line of the list too: tmux may be read while the frame is half written.
-        let screen = try await t.waitFor("the mesh diff", timeout: Self.slow) {
-            $0.contains("PROXIES: 1 added, 0 removed, 1 changed") && $0.contains("+ v1/Service demo-00/svc-0002")
-        }
+        // Waits for every line expected below: tmux may be read while the frame is half written.
         let demo = DemoMesh(.init(services: 3, replicas: 1))
         let added = demo.pods.first { $0.name.hasPrefix("svc-0002-v1-") }!
+        let screen = try await t.waitFor("the mesh diff", timeout: Self.slow) {
+            $0.contains("PROXIES: 1 added, 0 removed, 1 changed") && $0.contains("+ v1/Service demo-00/svc-0002")
+                && $0.contains("Diff a.json → b.json (2 proxies, 3 objects differ)") && $0.contains("+ proxy \(added.id)") && $0.contains("[snapshot: read-only]")
+        }
         #expect(screen.contains("Diff a.json → b.json (2 proxies, 3 objects differ)"))
         #expect(screen.contains("+ proxy \(added.id)"))
         #expect(screen.contains("+ v1/Service demo-00/svc-0002"))
@@ -60,7 +66,9 @@ import Testing
         // A live mesh (the demo, grown by one service) against the snapshot taken before.
         try await t.type("clear; \(bin) --demo --demo-services 3 --demo-replicas 1 --compare a.json; echo \"exit=$?\"")
         try await t.keys("Enter")
-        let live = try await t.waitFor("then → now", timeout: Self.slow) { $0.contains("PROXIES: 1 added, 0 removed, 1 changed") }
+        let live = try await t.waitFor("then → now", timeout: Self.slow) {
+            $0.contains("PROXIES: 1 added, 0 removed, 1 changed") && $0.contains("Diff a.json → meshscope-demo") && $0.contains("+ proxy \(added.id)")
+        }
         #expect(live.contains("Diff a.json → meshscope-demo"))
         #expect(live.contains("+ proxy \(added.id)"))
         #expect(!live.contains("read-only]"))

@@ -30,8 +30,10 @@ import Testing
         let t = Tmux()
         defer { t.kill() }
         try await launch(t)
-        let screen = try await t.waitFor("│  7  Secrets", "Source:   file /")
-        #expect(screen.contains("│  4  Listeners              2  2023-12-26T05:57:39Z/1   42110  envoy.admin.v3.ListenersConfigDump"))
+        // Listeners' row in the wait too: a capture can catch a frame half drawn.
+        let listeners = "│  4  Listeners              2  2023-12-26T05:57:39Z/1   42110  envoy.admin.v3.ListenersConfigDump"
+        let screen = try await t.waitFor("│  7  Secrets", "Source:   file /", listeners)
+        #expect(screen.contains(listeners))
         // Navigate and drill in.
         try await t.keys("j", "j", "j", "Enter")
         try await t.waitFor("Listeners[2]", " main_internal ")
@@ -80,14 +82,17 @@ import Testing
         defer { t.kill() }
         try await launch(t)
         try await t.tmux(["resize-window", "-x", "80", "-y", "24"])
-        var screen = try await t.waitFor("an 80-column frame") { Self.isCompleteFrame($0, width: 80) }
+        // Top and bottom edges can be drawn before the rows between them: wait for the rows too.
+        var screen = try await t.waitFor("an 80-column frame without TYPE") {
+            Self.isCompleteFrame($0, width: 80) && $0.split(separator: "\n").count == 24 && !$0.contains("ListenersConfigDump")
+        }
         #expect(screen.split(separator: "\n").count == 24)
         #expect(!screen.contains("ListenersConfigDump"))  // TYPE (wide-only) no longer fits
         // A burst of resizes settles on the last size.
         for (w, h) in [(100, 30), (90, 28), (130, 45), (110, 35)] {
             try await t.tmux(["resize-window", "-x", "\(w)", "-y", "\(h)"])
         }
-        screen = try await t.waitFor("a 110-column frame") { Self.isCompleteFrame($0, width: 110) }
+        screen = try await t.waitFor("a 110-column frame with TYPE") { Self.isCompleteFrame($0, width: 110) && $0.contains("ListenersConfigDump") }
         #expect(screen.contains("ListenersConfigDump"))
         // Too small: a clear message instead of a broken frame; growing back restores it.
         try await t.tmux(["resize-window", "-x", "30", "-y", "6"])
@@ -193,7 +198,12 @@ import Testing
         try await t.keys("Enter")
         try await t.waitFor("Sections[1]")
         try await t.keys("Enter")
-        let screen = try await t.waitFor("workloads[2]", "日本語-svc")
+        // Both rows, each to its right border: a capture can catch the second row not yet drawn.
+        let screen = try await t.waitFor("both rows whole") { s in
+            let lines = s.split(separator: "\n")
+            return s.contains("workloads[2]")
+                && lines.contains { $0.contains("日本語-svc") && $0.hasSuffix("│") } && lines.contains { $0.contains("ascii-svc") && $0.hasSuffix("│") }
+        }
         let lines = screen.split(separator: "\n")
         let wide = try #require(lines.first { $0.contains("日本語-svc") })
         let ascii = try #require(lines.first { $0.contains("ascii-svc") })

@@ -30,7 +30,7 @@ import Testing
         try await t.command("flows --to ratings --status 503")
         let screen = try await t.waitFor("only ratings' 503s", timeout: Self.slow) { s in
             let rows = Self.rows(s)
-            return !rows.isEmpty && s.contains("--to ratings --status 503") && rows.allSatisfy { $0.contains(" 503 ") && $0.contains(" UH ") }
+            return !rows.isEmpty && s.contains("--to ratings --status 503") && rows.allSatisfy { $0.contains(" 503 ") && $0.contains(" UH ") && $0.contains("ratings") }
         }
         #expect(Self.rows(screen).allSatisfy { $0.contains("ratings") })
         // `d` says what UH means.
@@ -53,8 +53,10 @@ import Testing
         try await t.filter(pod.name)
         try await t.waitFor("the pod's row", timeout: Self.slow) { LiveEndToEndTests.line($0, pod.name) != nil }
         try await t.keys("l")
+        // The rows in the wait too: a capture can catch the title counting rows not yet drawn.
         let screen = try await t.waitFor("its flows", timeout: Self.slow) { s in
             s.contains("--pod \(pod.name).\(pod.namespace)") && (Self.count(s, "Flows") ?? 0) > 0
+                && !Self.rows(s).isEmpty && Self.rows(s).allSatisfy { $0.contains("productpage") }
         }
         #expect(Self.rows(screen).allSatisfy { $0.contains("productpage") })
         try await LiveEndToEndTests.quitAndCheckRestored(t)

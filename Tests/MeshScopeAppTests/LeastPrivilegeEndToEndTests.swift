@@ -16,7 +16,8 @@ import Testing
         defer { t.kill() }
         _ = try await LiveEndToEndTests.launch(t, "--demo-user bookinfo")
         var screen = try await t.waitFor("bookinfo's workloads", timeout: Self.slow) { s in
-            LiveEndToEndTests.line(s, Self.bookinfoPod) != nil && s.contains("forbidden")
+            // The header in the wait too: a capture can catch a frame half drawn.
+            LiveEndToEndTests.line(s, Self.bookinfoPod) != nil && s.contains("forbidden") && Self.header(s).contains("ns: bookinfo")
         }
         #expect(Self.header(screen).contains("ns: bookinfo"))
         #expect(!screen.contains("waiting for the cluster's objects"))
@@ -40,7 +41,7 @@ import Testing
         defer { t.kill() }
         _ = try await LiveEndToEndTests.launch(t, "--demo-user bookinfo -A")
         let screen = try await t.waitFor("the forbidden message", timeout: Self.slow) { s in
-            s.contains("forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)")
+            s.contains("forbidden: cannot list pods in all namespaces (needs get/list on pods cluster-wide)") && Self.header(s).contains("ns: all")
         }
         #expect(Self.header(screen).contains("ns: all"))
         #expect(!screen.contains("waiting for the cluster's objects"))

@@ -44,10 +44,12 @@ import Testing
         defer { t.kill() }
         let dir = try await Self.launch(t)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Header and the Workloads view with every mesh mode.
+        // Header and the Workloads view with every mesh mode, all in the wait: a capture can
+        // catch a frame half drawn.
         var screen = try await t.waitFor("the demo's workloads", timeout: Self.slow) { s in
             s.contains("meshscope-demo @ meshscope-demo") && s.contains("Workloads[\(Self.demo.pods.count)]")
                 && s.contains(" sidecar ") && s.contains(" ambient ") && s.contains(" waypoint ")
+                && s.contains("Source:   demo mesh") && s.contains("Refresh:  1s")
         }
         #expect(screen.contains("Source:   demo mesh"))
         #expect(screen.contains("Refresh:  1s"))
@@ -63,13 +65,17 @@ import Testing
 
         // Drill in: its tabs, fed by its config dump.
         try await t.keys("Enter")
-        screen = try await t.waitFor("the proxy's listeners", timeout: Self.slow) { $0.contains(" Listeners[") && $0.contains(" 4 Endpoints") && !$0.contains("fetching") }
+        screen = try await t.waitFor("the proxy's listeners", timeout: Self.slow) {
+            $0.contains(" Listeners[") && $0.contains(" 4 Endpoints") && !$0.contains("fetching") && $0.contains(Self.stalePod)
+        }
         #expect(screen.contains(Self.stalePod))
         // Endpoints: ratings-v1's host is UNHEALTHY.
         try await t.keys("4")
         try await t.waitFor(" Endpoints[", timeout: Self.slow)
         try await t.filter(Self.unhealthyIP)
-        screen = try await t.waitFor("the unhealthy ratings host", timeout: Self.slow) { Self.line($0, Self.unhealthyIP)?.contains("UNHEALTHY") == true }
+        screen = try await t.waitFor("the unhealthy ratings host", timeout: Self.slow) {
+            Self.line($0, Self.unhealthyIP)?.contains("UNHEALTHY") == true && Self.line($0, Self.unhealthyIP)?.contains("ratings") == true
+        }
         #expect(Self.line(screen, Self.unhealthyIP)?.contains("ratings") == true)
 
         // Back out to the proxies, then Workloads.
@@ -107,11 +113,17 @@ import Testing
 
         // Preview: one object to create, then the question.
         try await t.keys("a")
-        var screen = try await t.waitFor("the dry run", timeout: Self.slow) { $0.contains("Dry run of 1 object") && $0.contains("Apply 1 change (1 create, 0 change)") }
+        // The clipboard line and the object's row in the wait too: a capture can catch a frame half drawn.
+        var screen = try await t.waitFor("the dry run", timeout: Self.slow) {
+            $0.contains("Dry run of 1 object") && $0.contains("Apply 1 change (1 create, 0 change)")
+                && $0.contains("(clipboard: $MESHSCOPE_CLIPBOARD_CMD (tmux -L \(t.socket)") && Self.line($0, "ratings-e2e")?.contains("create") == true
+        }
         #expect(screen.contains("(clipboard: $MESHSCOPE_CLIPBOARD_CMD (tmux -L \(t.socket)"))
         #expect(Self.line(screen, "ratings-e2e")?.contains("create") == true)
         try await t.keys("y")
-        screen = try await t.waitFor("the result", timeout: Self.slow) { $0.contains("Applied to context \"meshscope-demo\"") && $0.contains("applied: 1 created") }
+        screen = try await t.waitFor("the result", timeout: Self.slow) {
+            $0.contains("Applied to context \"meshscope-demo\"") && $0.contains("applied: 1 created") && Self.line($0, "ratings-e2e")?.contains("created") == true
+        }
         #expect(Self.line(screen, "ratings-e2e")?.contains("created") == true)
 
         // The object is in the cluster: the Istio view lists it (through the informers).
@@ -123,7 +135,7 @@ import Testing
             Self.line($0, "destinationrules.networking.istio.io")?.hasSuffix("\(rules) │") == true || Self.line($0, "destinationrules.networking.istio.io")?.contains(" \(rules) ") == true
         }
         try await t.keys("Enter")
-        screen = try await t.waitFor("ratings-e2e listed", timeout: Self.slow) { Self.line($0, "ratings-e2e") != nil }
+        screen = try await t.waitFor("ratings-e2e listed", timeout: Self.slow) { Self.line($0, "ratings-e2e")?.contains("ratings.bookinfo.svc.cluster.local") == true }
         #expect(Self.line(screen, "ratings-e2e")?.contains("ratings.bookinfo.svc.cluster.local") == true)
 
         // Applying the same manifest again: unchanged, nothing to confirm.
@@ -134,7 +146,7 @@ import Testing
         // A broken manifest: the YAML error names where.
         try await t.tmux(["set-buffer", "kind: [unclosed\n"])
         try await t.keys("a")
-        screen = try await t.waitFor("the YAML error", timeout: Self.slow) { $0.contains("Apply from the clipboard failed") }
+        screen = try await t.waitFor("the YAML error", timeout: Self.slow) { $0.contains("Apply from the clipboard failed") && $0.contains("line") }
         #expect(screen.contains("line"))
         try await Self.quitAndCheckRestored(t)
     }
@@ -159,7 +171,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await t.waitFor("the store's first round", timeout: Self.slow) { $0.contains("Workloads[") && $0.contains(" proxies") }
         try await t.keys("C-s")
-        let written = try await t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") }
+        let written = try await t.waitFor("the snapshot written", timeout: Self.slow) { $0.contains("snapshot written: ") && $0.contains("meshscope-meshscope-demo-") }
         #expect(written.contains("meshscope-meshscope-demo-"))
         try await Self.quitAndCheckRestored(t)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json.gz") }
@@ -168,7 +180,11 @@ import Testing
 
         try await t.type("\(try Tmux.binary()) --snapshot \(file); echo \"exit=$?\"")
         try await t.keys("Enter")
-        let screen = try await t.waitFor("the snapshot opened", timeout: Self.slow) { $0.contains("Workloads[\(Self.demo.pods.count)]") && $0.contains("Source:   snapshot ") }
+        // The header's read-only mark and age in the wait too: a capture can catch a frame half drawn.
+        let screen = try await t.waitFor("the snapshot opened", timeout: Self.slow) { s in
+            s.contains("Workloads[\(Self.demo.pods.count)]") && s.contains("Source:   snapshot ")
+                && s.contains("[snapshot: read-only]") && s.contains("(taken ") && s.contains(" · \(file.prefix(16))")
+        }
         #expect(screen.contains("[snapshot: read-only]"))
         // `snapshot TAKEN (taken AGE ago) · FILE`, the name cut to the header's column.
         #expect(screen.contains("(taken ") && screen.contains(" · \(file.prefix(16))"))

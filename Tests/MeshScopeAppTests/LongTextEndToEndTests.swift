@@ -54,7 +54,10 @@ import Testing
         // A 300-character search: the end and the cursor show, the hidden start is marked.
         let typed = String(repeating: "abcdefghij", count: 30) + "END"
         try await t.type("/" + typed)
-        let end = try await t.waitFor("the end of the search on screen") { Self.promptLine($0)?.hasSuffix("hijEND") == true }
+        // The mark and the width in the wait too: a capture can catch the prompt line half drawn.
+        let end = try await t.waitFor("the end of the search on screen") { s in
+            Self.promptLine(s).map { $0.hasSuffix("hijEND") && $0.hasPrefix("/«") && $0.count <= 60 } == true
+        }
         let line = try #require(Self.promptLine(end))
         #expect(line.hasPrefix("/«"))
         #expect(line.count <= 60)

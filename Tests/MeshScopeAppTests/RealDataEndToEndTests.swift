@@ -55,7 +55,8 @@ import Testing
         // The proxy opens on its Listeners tab; all eight tabs are there.
         // Every expected text in one wait: a capture can catch a frame half drawn.
         var screen = try await t.waitFor(" Listeners[3] ", "1 Listeners   2 Clusters   3 Routes   4 Endpoints   5 Secrets   6 Stats   7 Bootstrap   8 Raw config",
-                                   "0.0.0.0      8080  ALL     Route: http.80", "0.0.0.0     15090  ALL     Inline Route: /stats/prometheus*")
+                                   "0.0.0.0      8080  ALL     Route: http.80", "0.0.0.0     15090  ALL     Inline Route: /stats/prometheus*",
+                                   "Source:   file \(Self.dump.prefix(40))")
         #expect(screen.contains("Source:   file \(Self.dump.prefix(40))"))
 
         // Tab: Clusters, the `pc cluster` columns.
@@ -67,7 +68,8 @@ import Testing
         try await t.keys("P")
         screen = try await t.waitFor("PORT↑")
         try await t.keys("P")
-        screen = try await t.waitFor("PORT↓")
+        // The rows in the wait too: a capture can catch the new header over the rows in the old order.
+        screen = try await t.waitFor("PORT↓ with 50051 first") { $0.contains("PORT↓") && Self.rows($0).dropFirst(2).first?.contains("50051") == true }
         let byPortDown = Self.rows(screen).dropFirst(2).first ?? ""
         #expect(byPortDown.contains("50051"), "largest port first, got: \(byPortDown)")
 
@@ -88,7 +90,12 @@ import Testing
         try await t.keys("4")
         screen = try await t.waitFor(" Endpoints[76] ", "STATUS", "OUTLIER CHECK", "HEALTH FLAGS")
         try await t.filter("failed_active_hc")
-        screen = try await t.waitFor(" Endpoints[1/76] ", Self.badHost, "/failed_active_hc │")
+        // The whole row in the wait: a capture can catch it half drawn.
+        screen = try await t.waitFor("the failing host's row") { s in
+            s.contains(" Endpoints[1/76] ") && s.contains("/failed_active_hc │") && Self.rows(s).contains {
+                $0.contains(Self.badHost) && $0.contains("/failed_active_hc") && $0.contains("outbound|9080||reviews.default.svc") && $0.contains("HEALTHY  OK")
+            }
+        }
         let bad = try #require(Self.rows(screen).first { $0.contains(Self.badHost) })
         #expect(bad.contains("/failed_active_hc"))
         #expect(bad.contains("outbound|9080||reviews.default.svc"))   // CLUSTER, cut to fit
@@ -100,14 +107,15 @@ import Testing
         try await t.command("proxies")
         screen = try await t.waitFor(" Proxies[1] ", "NAME    CLUSTER   CDS    ECDS    EDS     LDS     RDS")
         try await t.filter("STALE")
-        screen = try await t.waitFor(" Proxies[1] </STALE> ", "proxy1  cluster1", "NOT SENT  istiod1  1.20")
+        screen = try await t.waitFor(" Proxies[1] </STALE> ", "proxy1  cluster1  STALE  SYNCED  SYNCED  SYNCED  NOT SENT  istiod1  1.20")
         let stale = try #require(Self.rows(screen).first { $0.contains("proxy1") })
         #expect(stale.contains("proxy1  cluster1  STALE  SYNCED  SYNCED  SYNCED  NOT SENT  istiod1  1.20"))
         try await t.keys("Escape", "Escape")
 
         // :layers 8080: the gateway's inbound listener, layer by layer, with its evidence.
         try await t.command("layers 8080")
-        screen = try await t.waitFor(" Layers inbound :8080 ", "LAYER  inbound :8080", "EVIDENCE", "[1] listener: 0.0.0.0_8080")
+        screen = try await t.waitFor(" Layers inbound :8080 ", "LAYER  inbound :8080", "EVIDENCE", "[1] listener: 0.0.0.0_8080",
+                                     "HTTP   terminate [3,4]", "[5] route config: http.80 (RDS)")
         #expect(screen.contains("HTTP   terminate [3,4]"))
         #expect(screen.contains("[5] route config: http.80 (RDS)"))
 
@@ -128,8 +136,13 @@ import Testing
         defer { t.kill() }
         try await Self.launch(t, in: dir, "--file \(Self.ztunnel)")
         // Every expected text in one wait: a capture can catch a frame half drawn.
-        var screen = try await t.waitFor(" Workloads[27] ", "1 Workloads   2 Services   3 Policies   4 Certificates   5 Connections",
-                                   "10.244.2.51", "kube-system", "local-path-storage", "10.244.1.16")
+        var screen = try await t.waitFor("the workloads with details' row whole") { s in
+            [" Workloads[27] ", "1 Workloads   2 Services   3 Policies   4 Certificates   5 Connections",
+             "10.244.2.51", "kube-system", "local-path-storage", "10.244.1.16"].allSatisfy { s.contains($0) }
+                && Self.rows(s).contains { row in
+                    row.contains("10.244.2.51") && ["bookinfo", "details-v1-698d88b", "namespace-istio-waypoint", "HBONE"].allSatisfy { row.contains($0) }
+                }
+        }
         // POD NAME is cut to fit 120 columns; the address identifies the pod.
         let details = try #require(Self.rows(screen).first { $0.contains("10.244.2.51") })
         #expect(details.contains("bookinfo") && details.contains("details-v1-698d88b") && details.contains("namespace-istio-waypoint") && details.contains("HBONE"))
@@ -142,6 +155,7 @@ import Testing
                 && s.contains("10.244.1.39")       // reviews-v3 in bookinfo
                 && !s.contains("10.244.1.40")      // httpbin in default
                 && !s.contains("kube-system")
+                && Self.rows(s).filter { $0.hasPrefix("│ bookinfo ") }.count == 8
         }
         #expect(Self.rows(screen).filter { $0.hasPrefix("│ bookinfo ") }.count == 8)
 
@@ -150,15 +164,24 @@ import Testing
         // BEFORE are announced and scrolled to, and so are the wide-only SUBJECT, SPIFFE SANS and PEM
         // VALID (+5).
         try await t.keys("4")
-        screen = try await t.waitFor(" Certificates[5] ", "CERTIFICATE NAME", "NOT AFTER", "+5 cols →", "Initializing",
-                                     "spiffe://cluster.local/ns/istio-system/sa/another-sa ")
+        // Every row checked below in the wait: a capture can catch the table half drawn.
+        screen = try await t.waitFor("the certificates") { s in
+            [" Certificates[5] ", "CERTIFICATE NAME", "NOT AFTER", "+5 cols →", "Initializing",
+             "spiffe://cluster.local/ns/istio-system/sa/another-sa "].allSatisfy { s.contains($0) }
+                && Self.rows(s).contains { $0.contains("Leaf") && $0.contains("spiffe://cluster.local/ns/istio-system/sa/istiod ") && $0.contains("Available") && $0.contains("true") }
+                && Self.rows(s).filter { $0.contains("Unavailable") }.count == 2
+                && Self.rows(s).contains { $0.contains("Initializing") }
+        }
         let leaf = try #require(Self.rows(screen).first { $0.contains("Leaf") })
         #expect(leaf.contains("spiffe://cluster.local/ns/istio-system/sa/istiod ") && leaf.contains("Available") && leaf.contains("true"))
         #expect(Self.rows(screen).filter { $0.contains("Unavailable") }.count == 2)
         #expect(Self.rows(screen).contains { $0.contains("Initializing") })
         // →: the name stays first, SERIAL NUMBER and NOT BEFORE come into view.
         try await t.keys("Right")
-        screen = try await t.waitFor("← 1 ·", "SERIAL NUMBER", "NOT BEFORE", "e5dfb59150b2ba7f10", "8a516645c40ce76c2c")
+        screen = try await t.waitFor("the serial numbers") { s in
+            ["← 1 ·", "SERIAL NUMBER", "NOT BEFORE", "e5dfb59150b2ba7f10", "8a516645c40ce76c2c"].allSatisfy { s.contains($0) }
+                && Self.rows(s).contains { $0.contains("Available") && $0.contains("true") && $0.contains("e5dfb59150b2ba7f10") }
+        }
         #expect(Self.rows(screen).contains { $0.contains("Available") && $0.contains("true") && $0.contains("e5dfb59150b2ba7f10") })
 
         try await t.keys("C-c")
@@ -183,21 +206,28 @@ import Testing
         // connections (tick 0 → 1), its rate is that delta over the rewrite interval.
         // (REQUESTS/S and ERRORS/S, "-" for TCP metrics, are the columns a 120-column screen drops
         // from the right so the names stay readable.)
-        screen = try await t.waitFor("OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/S")
-        #expect(screen.contains(" Edges[50] "))
-        #expect(!screen.contains(" OPENED ") && !screen.contains(" RECEIVED "))
         // Every edge's connections open and close at the same pace between two ticks, so its
         // OPENED/S and CLOSED/S agree; TCP-only metrics have no request rates.
         // Rate cells are compact (`9`, `8.5`, `1.2k`) and right-aligned under their headers.
-        let table = Self.rows(screen)
-        let header = try #require(table.first), first = try #require(table.dropFirst().first)
-        func cell(under name: String) -> Double? {
-            guard let r = header.range(of: name) else { return nil }
+        func cell(under name: String, in screen: String) -> Double? {
+            let table = Self.rows(screen)
+            guard let header = table.first, let first = table.dropFirst().first, let r = header.range(of: name) else { return nil }
             let end = header.distance(from: header.startIndex, to: r.upperBound)
             let text = Array(first.prefix(end)).split(separator: " ").last.map { String($0) } ?? ""
             return RateText.value(text)
         }
-        let opened = cell(under: "OPENED/S"), closed = cell(under: "CLOSED/S")
+        // The rates in the wait too: a capture can catch the new header over rows not yet redrawn.
+        screen = try await t.waitFor("the rates") { s in
+            let opened = cell(under: "OPENED/S", in: s)
+            return ["OPENED/S", "CLOSED/S", "SENT/S", "RECEIVED/S", " Edges[50] "].allSatisfy { s.contains($0) }
+                && !s.contains(" OPENED ") && !s.contains(" RECEIVED ")
+                && opened.map { $0 > 0 } == true && opened == cell(under: "CLOSED/S", in: s)
+        }
+        #expect(screen.contains(" Edges[50] "))
+        #expect(!screen.contains(" OPENED ") && !screen.contains(" RECEIVED "))
+        let table = Self.rows(screen)
+        let header = try #require(table.first), first = try #require(table.dropFirst().first)
+        let opened = cell(under: "OPENED/S", in: screen), closed = cell(under: "CLOSED/S", in: screen)
         #expect(opened.map { $0 > 0 } == true && opened == closed, "OPENED/S = CLOSED/S > 0 in\n\(header)\n\(first)")
 
         try await t.keys("C-c")

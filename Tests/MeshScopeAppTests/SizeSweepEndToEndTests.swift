@@ -94,7 +94,7 @@ import Testing
             try await t.waitFor("\(at): help", timeout: Self.patience) { $0.contains("Help: ") && Self.frameFits($0, width: width, height: height) }
             try await t.keys("G")
             let end = try await t.waitFor("\(at): the end of help", timeout: Self.patience) { s in
-                Self.frameFits(s, width: width, height: height) && (Self.inside(s).last?.hasPrefix(":") ?? false)
+                Self.frameFits(s, width: width, height: height) && (Self.inside(s).last?.hasPrefix(":") ?? false) && s.contains("Help: ")
             }
             #expect(end.contains("Help: "), "\(at)")
             try await t.keys("Escape")

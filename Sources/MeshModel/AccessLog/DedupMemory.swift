@@ -4,9 +4,11 @@
 /// An open-addressed table (linear probing, deletion by shifting back) indexed by the hash's
 /// first half, which is already a seeded SipHash: a `Set` hashed it again on every insertion
 /// and once more to forget the oldest, and looked in a bitmap and an element array apart,
-/// about a tenth of `top --file`. Here a slot holds that half and where the hash lies in
-/// arrival order, so a probe touches one slot and the second half is compared only when the
-/// first matches.
+/// about a tenth of `top --file`. Here a slot holds that half's low 32 bits and where the
+/// hash lies in arrival order: 8 bytes, so the table of the default 100,000 hashes (2 MB)
+/// stays twice as much in cache as with the whole half. A probe touches one slot; the hash
+/// in ``order`` is compared only when those bits match, and they hold the home slot of any
+/// table up to 2³¹ slots, so shifting back on removal needs nothing else.
 ///
 /// ```swift
 /// var m = DedupMemory(capacity: 2)
@@ -17,7 +19,8 @@
 /// ```
 struct DedupMemory: Sendable {
     struct Slot: Sendable {
-        var a: UInt64
+        /// The low 32 bits of the hash's first half.
+        var low: UInt32
         /// The hash's index in ``order``; -1: an empty slot.
         var position: Int32
     }
@@ -40,9 +43,10 @@ struct DedupMemory: Sendable {
         // Grown as hashes arrive (a `:top` of a few flows builds a small table), at most half full.
         if order.count < capacity, 2 * (order.count + 1) > slots.count { grow() }
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: k.a) & mask
+        let low = UInt32(truncatingIfNeeded: k.a)
+        var i = Int(low) & mask
         while slots[i].position >= 0 {
-            if slots[i].a == k.a, order[Int(slots[i].position)] == k { return false }
+            if slots[i].low == low, order[Int(slots[i].position)] == k { return false }
             i = (i + 1) & mask
         }
         let position: Int
@@ -55,22 +59,23 @@ struct DedupMemory: Sendable {
             Self.remove(order[head], at: position, from: &slots)
             order[head] = k
             head = (head + 1) % capacity
-            i = Int(truncatingIfNeeded: k.a) & mask
+            i = Int(low) & mask
             while slots[i].position >= 0 { i = (i + 1) & mask }
         }
-        slots[i] = Slot(a: k.a, position: Int32(position))
+        slots[i] = Slot(low: low, position: Int32(position))
         return true
     }
 
     /// Doubles the table (or starts it) and puts every remembered hash back: only while the
     /// ring has not wrapped, so a hash's position is its index in ``order``.
     private mutating func grow() {
-        slots = [Slot](repeating: Slot(a: 0, position: -1), count: max(16, slots.count * 2))
+        slots = [Slot](repeating: Slot(low: 0, position: -1), count: max(16, slots.count * 2))
         let mask = slots.count - 1
         for (position, k) in order.enumerated() {
-            var i = Int(truncatingIfNeeded: k.a) & mask
+            let low = UInt32(truncatingIfNeeded: k.a)
+            var i = Int(low) & mask
             while slots[i].position >= 0 { i = (i + 1) & mask }
-            slots[i] = Slot(a: k.a, position: Int32(position))
+            slots[i] = Slot(low: low, position: Int32(position))
         }
     }
 
@@ -78,13 +83,13 @@ struct DedupMemory: Sendable {
     /// it that probed past it, so that every hash stays reachable from its home slot.
     private static func remove(_ k: DedupHash, at position: Int, from s: inout [Slot]) {
         let mask = s.count - 1
-        var i = Int(truncatingIfNeeded: k.a) & mask
+        var i = Int(UInt32(truncatingIfNeeded: k.a)) & mask
         while s[i].position != Int32(position) { i = (i + 1) & mask }
         var j = i
         while true {
             j = (j + 1) & mask
             if s[j].position < 0 { break }
-            let home = Int(truncatingIfNeeded: s[j].a) & mask
+            let home = Int(s[j].low) & mask
             // The slot at `j` may move to the hole at `i` unless its home lies after `i`,
             // cyclically, up to `j`.
             let stays = i <= j ? (home > i && home <= j) : (home > i || home <= j)

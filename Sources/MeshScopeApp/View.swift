@@ -257,7 +257,9 @@ extension App {
             // A mesh too large for the request budget: unfocused proxies' rates are this old at most.
             refresh += " · mesh \(formatInterval(s.source.refreshInterval * Double(every)))"
         }
-        if let m = live?.metrics, m.prometheus != nil { refresh += m.kind == .prometheus ? " · prometheus" : " · scraped (prometheus failing)" }
+        if let m = live?.metrics, m.prometheus != nil {
+            refresh += m.kind == .prometheus ? " · prometheus" + (m.totalsPending ? " · totals pending" : "") : " · scraped (prometheus failing)"
+        }
         if s.source.kind != .snapshot { out.append((0, "Refresh:", refresh, s.paused)) }
         if case .table(let t) = s.focused {
             out.append((1, "Rows:", t.order.count == t.table.rows.count ? "\(t.table.rows.count)" : "\(t.order.count) of \(t.table.rows.count)", false))

@@ -3,7 +3,8 @@ import MeshModel
 
 /// Traffic edges from Prometheus instead of the proxies: ``PromQL``'s three aggregated
 /// queries, joined by ``PrometheusEdges``. The live store asks the two counter queries every
-/// refresh while Prometheus answers (and scrapes the proxies again when it does not), and the
+/// refresh while Prometheus answers (with ``MeshStore/Options/ratesFirst``, the first round
+/// asks the rates alone and the totals after them) (and scrapes the proxies again when it does not), and the
 /// latency query beside them at most once per scrape interval, joining its last answer in.
 ///
 /// ```swift
@@ -36,6 +37,9 @@ public final class PrometheusMetrics: Sendable {
         var counterWarnings: [String]
         /// The latency answer joined in (nil: none yet, or the histogram query failed).
         public var latency: PrometheusAPIResult?
+        /// Read from the rates alone (``PrometheusMetrics/rates(at:latency:)``): the totals are
+        /// still to come (``PrometheusMetrics/joining(_:totals:)``), and the edges say so.
+        public var totalsPending: Bool { counters.totalsPending }
     }
 
     public var name: String { client.target.description }
@@ -69,6 +73,30 @@ public final class PrometheusMetrics: Sendable {
         async let totals = Result(awaiting: { () async throws(PrometheusError) in try await client.query(q.totals, at: at) })
         let r = try await rates.get(), t = try await totals.get()
         return try sample(rates: r, totals: t, latency: latency, at: at, queries: 2)
+    }
+
+    /// The rates alone (one query), the totals pending: the edges with their rates and
+    /// ``TrafficEdge/totalsPending``. Alone, the rates query answers in about half the time
+    /// it takes beside the totals on a loaded Prometheus (2.4 s instead of 4.1–4.5 s at 6,000
+    /// proxies), so a first round asks it first and the totals right after
+    /// (``totals(at:)``, ``joining(_:totals:)``).
+    public func rates(at: Date = Date(), latency: PrometheusAPIResult? = nil) async throws(PrometheusError) -> Sample {
+        let r = try await client.query(queries.rates, at: at)
+        return try sample(counters: PrometheusEdges.reports(rates: r), warnings: r.warnings, latency: latency, at: at, queries: 1)
+    }
+
+    /// The answer to ``PromQL/totals`` at `at` (a rates-first sample's ``Sample/at``).
+    public func totals(at: Date) async throws(PrometheusError) -> PrometheusAPIResult {
+        try await client.query(queries.totals, at: at)
+    }
+
+    /// A rates-first `sample` with the `totals` answer read in: the sample ``counters(at:latency:)``
+    /// would have given at the same instant, with the sample's latency.
+    public func joining(_ sample: Sample, totals t: PrometheusAPIResult) throws(PrometheusError) -> Sample {
+        var s = try self.sample(counters: PrometheusEdges.joining(sample.counters, totals: t), warnings: sample.counterWarnings + t.warnings,
+                                latency: sample.latency, at: sample.at, queries: sample.queries + 1)
+        s.window = sample.window
+        return s
     }
 
     /// The answer to ``PromQL/latency`` (p50 and p99 per edge), bounded by ``latencyTimeout``.

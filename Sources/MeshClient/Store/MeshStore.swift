@@ -24,7 +24,9 @@ import MeshModel
 /// stats still come from the admin ports. When Prometheus fails (down, slow, an error, a
 /// label scheme that is not Istio's), the state says why in one line
 /// (``MeshState/metrics``), scraping resumes at once, and Prometheus is tried again every
-/// ``prometheusRetry`` seconds.
+/// ``prometheusRetry`` seconds. With ``Options/ratesFirst`` the first round after Prometheus
+/// is taken up asks the rates alone and publishes their edges, totals pending, before asking
+/// the totals.
 ///
 /// A fetch the authorizer refused (``LiveDecodeError/refused``: a 403 on `pods/proxy`, or a
 /// refusal the access review planned for) is not polled again: its source stays failing with
@@ -63,9 +65,17 @@ public actor MeshStore {
         /// Seconds a first state waits for the latency after the counters answered
         /// (``MeshStore/latencyGrace`` unless a test needs a grace no loaded machine outlasts).
         public var latencyGrace: Double
+        /// The first round after Prometheus is taken up (at start, and when it answers again
+        /// after failing) asks the rates alone, publishes their edges with the totals pending
+        /// (``MetricsOrigin/totalsPending``), then asks the totals and joins them in. A loaded
+        /// Prometheus answers one query in about half the time it takes for both at once, so a
+        /// reader that redraws (the TUI, `connections --watch`) shows edges sooner; a one-shot
+        /// reader, which prints complete data once, asks both at once. Later rounds ask both.
+        public var ratesFirst: Bool
 
         public init(refresh: Double = 2, maxConcurrent: Int = 16, maxBackoff: Double = 30, unfocusedClustersEvery: Int = 5,
-                    maxRequestsPerSecond: Double? = 200, edgesOnly: Bool = false, latencyGrace: Double = MeshStore.latencyGrace) {
+                    maxRequestsPerSecond: Double? = 200, edgesOnly: Bool = false, latencyGrace: Double = MeshStore.latencyGrace,
+                    ratesFirst: Bool = false) {
             self.refresh = refresh
             self.maxConcurrent = maxConcurrent
             self.maxBackoff = maxBackoff
@@ -73,6 +83,7 @@ public actor MeshStore {
             self.maxRequestsPerSecond = maxRequestsPerSecond
             self.edgesOnly = edgesOnly
             self.latencyGrace = latencyGrace
+            self.ratesFirst = ratesFirst
         }
     }
 
@@ -190,6 +201,8 @@ public actor MeshStore {
         /// the rates up to twice too high.
         case fetched(LiveSource, Result<LiveDecoded, LiveDecodeError>, focused: FocusAnswer?, at: Date = Date())
         case prometheus(Result<PrometheusMetrics.Sample, PrometheusError>)
+        /// The totals query of a rates-first round (``Options/ratesFirst``).
+        case totals(Result<PrometheusAPIResult, PrometheusError>)
         case latency(Result<PrometheusAPIResult, PrometheusError>)
         case history([String: [Double]])
         case discovered(Result<[MeshState.Proxy], any Error>)
@@ -237,8 +250,13 @@ public actor MeshStore {
                         // The counters alone, the last latency answer joined in: the edges never
                         // wait for the slow histogram query, which runs beside (latencyTask).
                         let latency = prometheusLatency
+                        // The first round since Prometheus was taken up: the rates alone first
+                        // (the totals follow their answer, ``totalsTask(_:)``).
+                        let ratesAlone = options.ratesFirst && prometheusSample == nil
                         group.addTask {
-                            do throws(PrometheusError) { return .prometheus(.success(try await prometheus.counters(latency: latency))) } catch { return .prometheus(.failure(error)) }
+                            do throws(PrometheusError) {
+                                return .prometheus(.success(ratesAlone ? try await prometheus.rates(latency: latency) : try await prometheus.counters(latency: latency)))
+                            } catch { return .prometheus(.failure(error)) }
                         }
                     }
                     if let task = latencyTask() { group.addTask(operation: task) }
@@ -297,14 +315,14 @@ public actor MeshStore {
                     handle(result)
                     roundFinished = true
                     changedSincePublish = true
-                    // The first latency query goes after the first counters answer, not beside
-                    // it: both at once, the heavy one slows Prometheus's answer to the other.
-                    if let task = latencyTask() { group.addTask(operation: task) }
-                    if case .success = result, !historyRequested, !options.edgesOnly, let prometheus {
-                        // Once, after Prometheus first answers: the last hour for the sparklines.
-                        historyRequested = true
-                        group.addTask { .history((try? await prometheus.history()) ?? [:]) }
-                    }
+                    // Rates first: the totals right after them, the latency and history after those.
+                    if case .success(let sample) = result, let task = totalsTask(sample) { group.addTask(operation: task) }
+                    countersAnswered(&group)
+                case .totals(let result):
+                    handleTotals(result)
+                    roundFinished = true
+                    changedSincePublish = true
+                    countersAnswered(&group)
                 case .latency(let result):
                     handleLatency(result)
                     roundFinished = true
@@ -381,7 +399,9 @@ public actor MeshStore {
         switch result {
         case .success(let sample):
             prometheusSample = sample
-            if countersAnsweredAt == nil { countersAnsweredAt = now }
+            // Rates first: the round goes on with the totals (``totalsTask(_:)``).
+            if sample.totalsPending { prometheusInFlight = true }
+            if countersAnsweredAt == nil && !sample.totalsPending { countersAnsweredAt = now }
             prometheusMessage = sample.warnings.first.map { "partial answer: " + $0 }
             if !prometheusActive {
                 prometheusActive = true
@@ -402,11 +422,50 @@ public actor MeshStore {
         }
     }
 
+    /// After a counters (or totals) answer: the first latency query goes after the first
+    /// complete counters answer, not beside it (both at once, the heavy one slows Prometheus's
+    /// answer to the other), and so does the history query, once.
+    func countersAnswered(_ group: inout TaskGroup<Outcome>) {
+        if let task = latencyTask() { group.addTask(operation: task) }
+        if prometheusActive, let sample = prometheusSample, !sample.totalsPending, !historyRequested, !options.edgesOnly, let prometheus {
+            // Once, after Prometheus first answers: the last hour for the sparklines.
+            historyRequested = true
+            group.addTask { .history((try? await prometheus.history()) ?? [:]) }
+        }
+    }
+
+    /// The totals query of a rates-first round, at the rates' instant: the round stays in
+    /// flight until it answers.
+    func totalsTask(_ sample: PrometheusMetrics.Sample) -> (@Sendable () async -> Outcome)? {
+        guard let prometheus, sample.totalsPending, prometheusActive else { return nil }
+        prometheusInFlight = true
+        let at = sample.at
+        return {
+            do throws(PrometheusError) { return .totals(.success(try await prometheus.totals(at: at))) } catch { return .totals(.failure(error)) }
+        }
+    }
+
+    /// Joins the totals into the rates-first sample. A failed totals query is a failed
+    /// Prometheus, as a failed counters answer is: the same server could not answer the query
+    /// every later round asks, and edges whose totals would never come are not kept.
+    func handleTotals(_ result: Result<PrometheusAPIResult, PrometheusError>) {
+        guard prometheusActive, let prometheus, let sample = prometheusSample, sample.totalsPending else {
+            prometheusInFlight = false
+            return
+        }
+        switch result {
+        case .success(let totals):
+            do throws(PrometheusError) { handle(.success(try prometheus.joining(sample, totals: totals))) } catch { handle(.failure(error)) }
+        case .failure(let error):
+            handle(.failure(error))
+        }
+    }
+
     /// The latency query, when it is due: Prometheus answers the counters, none is in flight,
     /// and the last was asked at least a scrape interval ago (a quantile over the window
     /// changes only when Prometheus scrapes). Marks it in flight.
     func latencyTask() -> (@Sendable () async -> Outcome)? {
-        guard let prometheus, prometheusActive, prometheusSample != nil, !latencyInFlight,
+        guard let prometheus, prometheusActive, let sample = prometheusSample, !sample.totalsPending, !latencyInFlight,
               now - latencyAskedAt >= max(options.refresh, prometheus.queries.window / 4) else { return nil }
         latencyInFlight = true
         latencyAskedAt = now
@@ -436,7 +495,7 @@ public actor MeshStore {
 
     /// A first state should wait a little for the latency (``Options/latencyGrace``).
     var latencyPending: Bool {
-        guard prometheusActive, prometheusSample != nil, !latencySettled else { return false }
+        guard prometheusActive, let sample = prometheusSample, !sample.totalsPending, !latencySettled else { return false }
         return countersAnsweredAt.map { now - $0 < options.latencyGrace } ?? true
     }
 
@@ -476,6 +535,7 @@ public actor MeshStore {
                 state.metrics = MetricsOrigin(kind: .prometheus, prometheus: prometheus.name, window: sample.window, message: prometheusMessage)
                 state.metrics.queries = sample.queries + (now - latencyAskedAt < options.refresh ? 1 : 0)
                 state.metrics.latencyPending = latencyPending
+                state.metrics.totalsPending = sample.totalsPending
                 state.metrics.latencyMessage = latencyMessage
                     ?? (latencyInFlight && !latencySettled && !latencyPending ? "P50/P99 not answered yet (Prometheus is still computing the latency query)" : nil)
                 state.edgeHistory = edgeHistory

@@ -54,6 +54,12 @@ public struct TrafficEdge: Sendable, Equatable {
     /// The `cluster` label of a Prometheus that spans clusters (Thanos, Mimir): which
     /// cluster reported the edge; nil for a single cluster.
     public var cluster: String?
+    /// The totals (``opened``, ``closed``, ``sent``, ``received``, ``requests``, ``errors``,
+    /// ``flags``) are not known yet: Prometheus's rates answered first and its totals query is
+    /// still running. Until it answers those read 0 (``requests`` is non-nil where the rates
+    /// count requests) and mean nothing: tables show ``TrafficEdges/pending``, JSON leaves
+    /// them out.
+    public var totalsPending = false
 
     /// Connections still open: opened minus closed.
     public var open: Double { opened - closed }

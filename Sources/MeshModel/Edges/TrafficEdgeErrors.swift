@@ -7,7 +7,8 @@ extension TrafficEdge {
 
     /// Errors per request, then each Envoy response flag's share of the requests, over the
     /// last interval (rates) or, before there are two samples, since the counters started:
-    /// `ERR 4.1% (UH 3.9%, URX 0.2%)`. Nil for an edge without requests (TCP, ztunnel).
+    /// `ERR 4.1% (UH 3.9%, URX 0.2%)`. Nil for an edge without requests (TCP, ztunnel);
+    /// ``TrafficEdges/pending`` when it would read totals that are pending.
     ///
     /// The flags are those of every flagged request, not only the errors (a `DC` on a 200
     /// is a client that left), so their shares need not add up to the error rate.
@@ -16,6 +17,8 @@ extension TrafficEdge {
         if let r = rates, let rq = r.requests {
             (total, failed, flagged) = (rq, r.errors ?? 0, r.flags)
         } else if let rq = requests {
+            // Without per-request rates the share is the totals', which are not in yet.
+            if totalsPending { return TrafficEdges.pending }
             (total, failed, flagged) = (rq, errors ?? 0, flags)
         } else {
             return nil

@@ -2,8 +2,9 @@ import Foundation
 
 extension TrafficEdges {
     /// SOURCE, DESTINATION, SERVICE, SECURITY, OPEN, OPENED, CLOSED, SENT, RECEIVED, REQUESTS,
-    /// ERRORS (`-` where the metrics have no HTTP requests), then per-second rates when the
-    /// edges carry them. Wide adds REPORTER, PROTOCOL and both principals.
+    /// ERRORS (`-` where the metrics have no HTTP requests, ``pending`` while Prometheus's
+    /// totals are), then per-second rates when the edges carry them. Wide adds REPORTER,
+    /// PROTOCOL and both principals.
     ///
     /// ```swift
     /// TrafficEdges.table(edges).render()
@@ -36,8 +37,8 @@ extension TrafficEdges {
         table.rows = edges.map { e in
             var row = [
                 e.source, e.destination, e.service, e.security.rawValue,
-                count(e.open), count(e.opened), count(e.closed), count(e.sent), count(e.received),
-                e.requests.map(count) ?? "-", e.errors.map(count) ?? "-",
+            ] + totalCells(e, [e.open, e.opened, e.closed, e.sent, e.received]) + [
+                e.requests.map { totalCell(e, $0) } ?? "-", e.errors.map { totalCell(e, $0) } ?? "-",
             ]
             if withRates {
                 if let r = e.rates {
@@ -53,6 +54,15 @@ extension TrafficEdges {
         }
         return table
     }
+
+    /// What a table shows for a total that is not known yet (``TrafficEdge/totalsPending``):
+    /// never `0`, which would read as a measured zero.
+    public static let pending = "…"
+
+    /// A total of `e` (``count(_:)``), or ``pending``.
+    public static func totalCell(_ e: TrafficEdge, _ v: Double) -> String { e.totalsPending ? pending : count(v) }
+
+    static func totalCells(_ e: TrafficEdge, _ values: [Double]) -> [String] { values.map { totalCell(e, $0) } }
 
     /// Counters are integers; print them without a fraction (Go's `%v` of a whole float).
     static func count(_ v: Double) -> String {
@@ -76,10 +86,17 @@ extension TrafficEdges {
                 ("security", .string(e.security.rawValue)), ("reporter", .string(e.reporter)),
                 ("sourcePrincipal", .string(e.sourcePrincipal)), ("destinationPrincipal", .string(e.destinationPrincipal)),
                 ("protocols", .array(e.protocols.map { .string($0) })),
-                ("open", number(e.open)), ("opened", number(e.opened)), ("closed", number(e.closed)),
-                ("sent", number(e.sent)), ("received", number(e.received)),
-                ("requests", e.requests.map(number)), ("errors", e.errors.map(number)), ("responseFlags", flags(e.flags, number: number)),
             ]
+            if e.totalsPending {
+                // Not answered yet: left out, never written as zeros.
+                pairs.append(("totalsPending", .bool(true)))
+            } else {
+                pairs += [
+                    ("open", number(e.open)), ("opened", number(e.opened)), ("closed", number(e.closed)),
+                    ("sent", number(e.sent)), ("received", number(e.received)),
+                    ("requests", e.requests.map(number)), ("errors", e.errors.map(number)), ("responseFlags", flags(e.flags, number: number)),
+                ]
+            }
             if let r = e.rates {
                 pairs.append(("ratesPerSecond", .compact([
                     ("opened", .double(r.opened)), ("closed", .double(r.closed)), ("sent", .double(r.sent)),

@@ -72,7 +72,7 @@ public enum LiveEdges {
     /// One row from the reports of one edge, one (summed) report per reporter kind.
     static func combine(_ reports: [(String, TrafficEdge)], security: TrafficEdge.Security) -> TrafficEdge {
         let ranked = reports.sorted { TrafficEdges.rank($0.0) != TrafficEdges.rank($1.0) ? TrafficEdges.rank($0.0) < TrafficEdges.rank($1.0) : $0.0 < $1.0 }
-        let tcp = ranked.first { $0.1.opened > 0 || $0.1.sent > 0 || $0.1.received > 0 } ?? ranked[0]
+        let tcp = ranked.first { carriesBytes($0.1) } ?? ranked[0]
         var edge = tcp.1
         edge.security = security
         if let http = ranked.first(where: { $0.1.requests != nil }), http.0 != tcp.0 {
@@ -104,6 +104,13 @@ public enum LiveEdges {
         return edge
     }
 
+    /// A report with connections or bytes: by its totals, or by its rates while the totals
+    /// are pending (``TrafficEdge/totalsPending``: they read 0 until they answer).
+    static func carriesBytes(_ e: TrafficEdge) -> Bool {
+        if e.totalsPending, let r = e.rates { return r.opened > 0 || r.sent > 0 || r.received > 0 }
+        return e.opened > 0 || e.sent > 0 || e.received > 0
+    }
+
     /// Sums two reports of the same edge by the same kind of reporter (two replicas).
     static func add(_ a: inout TrafficEdge, _ b: TrafficEdge) {
         a.opened += b.opened
@@ -113,6 +120,7 @@ public enum LiveEdges {
         a.requests = sum(a.requests, b.requests)
         a.errors = sum(a.errors, b.errors)
         a.flags.merge(b.flags, uniquingKeysWith: +)
+        a.totalsPending = a.totalsPending || b.totalsPending
         if !b.durations.isEmpty {
             // Replicas' quantiles do not add up; their buckets do.
             a.durations.add(b.durations)

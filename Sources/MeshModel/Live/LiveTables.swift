@@ -9,7 +9,8 @@ import Foundation
 public enum LiveTables {
     /// Traffic edges with per-second rates over the refresh interval: SOURCE, DESTINATION,
     /// SERVICE, SECURITY, PROTOCOL, OPEN, CONN/S, RQ/S, ERR%, RX/S, TX/S (bytes from the
-    /// client and back to it). Wide adds the totals, reporter and principals.
+    /// client and back to it). Wide adds the totals, reporter and principals. Totals that are
+    /// pending (``TrafficEdge/totalsPending``) read ``TrafficEdges/pending``, never `0`.
     public static func edges(_ state: MeshState, namespace: String? = nil) -> Table {
         let edges = filterEdges(state.edges, namespace: namespace)
         var table = Table(columns: [
@@ -23,13 +24,13 @@ public enum LiveTables {
             let r = e.rates
             return [
                 e.source, e.destination, e.service, e.security.rawValue, e.protocols.joined(separator: ","),
-                TrafficEdges.count(max(0, e.open)),
+                TrafficEdges.totalCell(e, max(0, e.open)),
                 r.map { RateFormat.rate($0.opened) } ?? "-",
                 r?.requests.map(RateFormat.rate) ?? "-",
                 errorPercent(e),
                 r.map { bytes($0.received) } ?? "-",
                 r.map { bytes($0.sent) } ?? "-",
-                e.requests.map(TrafficEdges.count) ?? "-", e.errors.map(TrafficEdges.count) ?? "-", e.errorSummary ?? "-",
+                e.requests.map { TrafficEdges.totalCell(e, $0) } ?? "-", e.errors.map { TrafficEdges.totalCell(e, $0) } ?? "-", e.errorSummary ?? "-",
                 e.reporter, e.sourcePrincipal, e.destinationPrincipal,
             ]
         }
@@ -59,6 +60,7 @@ public enum LiveTables {
             guard rq > 0 else { return "0" }
             return errorPercentCell(percent(r.errors ?? 0, of: rq))
         }
+        if e.totalsPending, e.requests != nil { return TrafficEdges.pending }
         guard let rq = e.requests, rq > 0 else { return "-" }
         return errorPercentCell(percent(e.errors ?? 0, of: rq))
     }

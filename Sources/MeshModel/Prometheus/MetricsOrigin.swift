@@ -24,6 +24,12 @@ public struct MetricsOrigin: Sendable, Equatable {
     /// a one-shot reader (`connections` without `--watch`) waits for it; the edges are shown
     /// without P50/P99 when it does not come by then.
     public var latencyPending = false
+    /// The rates have answered but the totals query not yet (``TrafficEdge/totalsPending``):
+    /// the first round after Prometheus is taken up asks the rates first, so the edges show
+    /// at once; OPEN, REQUESTS, ERRORS and the other totals follow.
+    public var totalsPending = false
+    /// What ``summary`` says while ``totalsPending``.
+    public static let totalsPendingMessage = "totals pending (Prometheus is still computing the totals query)"
     /// Why the edges have no P50/P99 although Prometheus answers: the latency query failed,
     /// or has not answered yet (at thousands of proxies `histogram_quantile` takes seconds).
     public var latencyMessage: String?
@@ -36,12 +42,14 @@ public struct MetricsOrigin: Sendable, Equatable {
     }
 
     /// One line: `metrics: scraped`, `metrics: prometheus URL (rate 1m)`,
+    /// `metrics: prometheus URL (rate 1m) · totals pending (…)`,
     /// `metrics: scraped (prometheus URL: connection refused)`.
     public var summary: String {
         switch kind {
         case .prometheus:
             let w = window.map { " (rate " + PromQL(window: $0).range + ")" } ?? ""
-            return "metrics: prometheus \(prometheus ?? "")\(w)" + (message.map { " · " + $0 } ?? "") + (latencyMessage.map { " · " + $0 } ?? "")
+            return "metrics: prometheus \(prometheus ?? "")\(w)" + (message.map { " · " + $0 } ?? "")
+                + (totalsPending ? " · " + MetricsOrigin.totalsPendingMessage : "") + (latencyMessage.map { " · " + $0 } ?? "")
         case .scrape:
             guard let message else { return "metrics: scraped" }
             return "metrics: scraped (" + (prometheus.map { "prometheus \($0): " } ?? "") + message + ")"

@@ -68,6 +68,9 @@ public enum PrometheusEdges {
         /// Series read with a family, and those without Istio's labels among them.
         var seen = 0
         var unlabelled = 0
+        /// Read from the rates alone: the totals query has not answered yet
+        /// (``PrometheusEdges/reports(rates:)``), and the edges say so (``TrafficEdge/totalsPending``).
+        public internal(set) var totalsPending = false
 
         /// Reads `result`'s series into the reports, `body` adding each one's value.
         mutating func visit(_ result: PrometheusAPIResult, _ body: (inout Report, String, Double, [String: String]) -> Void) {
@@ -87,6 +90,15 @@ public enum PrometheusEdges {
                 // In place: the key hashed once, the report's set and flags never copied.
                 Reports.update(&byKey[key, default: Report()], family, v, l, body)
             }
+        }
+
+        /// A report read from the rates alone (`r`) joined onto one read from the totals.
+        static func merge(_ into: inout Report, _ r: Report) {
+            if into.sourcePrincipal.isEmpty || into.sourcePrincipal == "unknown" { into.sourcePrincipal = r.sourcePrincipal }
+            if into.destinationPrincipal.isEmpty || into.destinationPrincipal == "unknown" { into.destinationPrincipal = r.destinationPrincipal }
+            into.protocols.formUnion(r.protocols)
+            into.rates = r.rates
+            into.hasRates = r.hasRates
         }
 
         @inline(__always) static func update(_ r: inout Report, _ family: String, _ v: Double, _ l: [String: String],
@@ -118,6 +130,37 @@ public enum PrometheusEdges {
             r.hasRates = true
         }
         return reports
+    }
+
+    /// The rates read alone, the totals pending: edges from them have their rates and say
+    /// their totals are not known yet (``TrafficEdge/totalsPending``). ``joining(_:totals:)``
+    /// adds the totals when they answer.
+    public static func reports(rates: PrometheusAPIResult) -> Reports {
+        var reports = Reports()
+        reports.totalsPending = true
+        reports.visit(rates) { r, family, v, l in
+            r.rates.add(family, v, code: l["response_code"], flag: l["response_flags"])
+            r.hasRates = true
+        }
+        return reports
+    }
+
+    /// `rates` (``reports(rates:)``) with the totals answer read in: the same reports as
+    /// ``reports(rates:totals:)`` of both answers (the rates' series are not read again). That
+    /// reads the totals first, so a principal the totals named stands, and one they did not
+    /// (empty or `unknown`) is the rates' (what reading their series after would leave).
+    public static func joining(_ rates: Reports, totals: PrometheusAPIResult) -> Reports {
+        var all = Reports()
+        all.visit(totals) { r, family, v, l in
+            r.totals.add(family, v, code: l["response_code"], flag: l["response_flags"])
+            r.hasTotals = true
+        }
+        all.seen += rates.seen
+        all.unlabelled += rates.unlabelled
+        for (key, fromRates) in rates.byKey {
+            Reports.merge(&all.byKey[key, default: Report()], fromRates)
+        }
+        return all
     }
 
     /// The edges of `counters` with `latency`'s p50 and p99 joined in (nil: none): the same
@@ -160,6 +203,7 @@ public enum PrometheusEdges {
             }
             if r.p50 != nil || r.p99 != nil { e.latency = TrafficEdge.Latency(p50: r.p50, p99: r.p99) }
             if !key.cluster.isEmpty { e.cluster = key.cluster }
+            e.totalsPending = counters.totalsPending
             byCluster[key.cluster, default: []].append(e)
         }
         var out: [TrafficEdge] = []

@@ -10,7 +10,8 @@ extension LiveDriver {
             startRecorded(conn.source, gen)
             return
         }
-        let store = MeshStore.over(conn.source, options: .init(refresh: refresh, maxRequestsPerSecond: options.maxRequestsPerSecond))
+        // Rates first: the edges are on screen at Prometheus's rates answer, their totals after.
+        let store = MeshStore.over(conn.source, options: .init(refresh: refresh, maxRequestsPerSecond: options.maxRequestsPerSecond, ratesFirst: true))
         let refresh = self.refresh
         let focused = lock.withLock { () -> String? in
             self.store = store

@@ -8,6 +8,7 @@ extension AppState {
     /// (queued behind a newer answer).
     mutating func receive(_ fresh: SourceData, at: Date) {
         if fresh.sequence != 0, fresh.sequence < data.sequence { return }
+        let metricsBefore = data.live?.metrics
         var fresh = fresh
         fresh.origin = source.kind
         fresh.receivedAt = at
@@ -19,6 +20,7 @@ extension AppState {
         loadError = nil
         reloadScreens()
         if flash?.untilData == true, dataOnScreen { flash = nil }
+        if let said = App.metricsFlash(from: metricsBefore, to: fresh.live?.metrics, at: at) { flash = said }
     }
 
     /// `:ctx NAME` took effect: empty data of the new source (its own follows) and the start view.
@@ -80,6 +82,33 @@ extension Screen {
 }
 
 extension App {
+    /// What the bottom line (and `:messages`) says when the edges' source changes: a warning
+    /// with the reason when Prometheus stops answering (or fails for a new reason) and the
+    /// proxies are scraped instead, an info when it answers again. The header only says
+    /// `scraped (prometheus failing)`; the why is here. One line; painters escape it.
+    ///
+    /// ```swift
+    /// App.metricsFlash(from: answering, to: failing, at: now)?.text
+    /// // "prometheus http://prom:9090 failing: no answer to /api/v1/query within 7.5s; scraping proxies instead"
+    /// ```
+    static func metricsFlash(from old: MetricsOrigin?, to new: MetricsOrigin?, at: Date) -> Flash? {
+        guard let new, let name = new.prometheus else { return nil }
+        let wasFailing = old.map { $0.kind == .scrape && $0.prometheus != nil } ?? false
+        switch new.kind {
+        case .scrape:
+            guard !wasFailing || old?.message != new.message || old?.prometheus != name else { return nil }
+            let reason = new.message.map { ": " + firstLine($0) } ?? ""
+            return Flash("prometheus \(firstLine(name)) failing\(reason)", .warn, at: at)
+        case .prometheus:
+            guard wasFailing, old?.prometheus == name else { return nil }
+            return Flash("prometheus \(firstLine(name)) answers again: edges from it, proxies' metrics no longer scraped", .info, at: at)
+        }
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).first ?? "")
+    }
+
     /// A screen's content built again from `data` (nil: nothing to rebuild, or its row is gone).
     static func rebuild(_ source: ScreenSource, _ data: SourceData) -> Content? {
         guard case .drill(let view, let identity) = source else { return nil }

@@ -77,7 +77,10 @@ struct ConnectionsCommand: AsyncParsableCommand {
                     if missing.kind == .unavailable { throw CLIError(controlPlane: missing) }
                 }
             }
-            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency, maxRequestsPerSecond: maxRPS, edgesOnly: edgesOnly))
+            // A redrawn edge table shows Prometheus's rates as soon as they answer, totals
+            // after; one printed once asks both together and prints them complete.
+            let store = MeshStore.over(src, options: .init(refresh: interval, maxConcurrent: concurrency, maxRequestsPerSecond: maxRPS, edgesOnly: edgesOnly,
+                                                          ratesFirst: watch && edgesOnly))
             if let target = hosts {
                 // The one proxy whose upstream hosts are shown: its `/clusters` every refresh
                 // and in the first complete state; the others' only every few refreshes.
@@ -102,6 +105,9 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 // one table is printed once, so it waits for P50/P99 that long (a redrawn
                 // table shows the edges at once and fills them in when they come).
                 if !watch && state.metrics.latencyPending { continue }
+                // Never totals not answered yet (only a rates-first store has them, which a
+                // one-shot does not ask for: this holds it if that changes).
+                if !watch && state.metrics.totalsPending { continue }
                 do {
                     try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal, cache: cache)
                 } catch let e as CLIError {

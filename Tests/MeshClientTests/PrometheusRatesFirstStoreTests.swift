@@ -1,0 +1,115 @@
+import Foundation
+import MeshDemo
+import MeshModel
+import Testing
+@testable import MeshClient
+
+/// Rates first (issue 21): a store for a reader that redraws asks Prometheus's rates alone in
+/// the first round, publishes their edges with the totals pending, then asks the totals and
+/// joins them in; a one-shot store asks both at once and never publishes pending totals.
+@Suite struct PrometheusRatesFirstStoreTests {
+    /// What the fake answers: 2.5 requests a second, 1234 requests in all.
+    static let rate = 2.5, total = 1234.0
+
+    final class Log: @unchecked Sendable {
+        private let lock = NSLock()
+        private var queries: [String] = []
+        func add(_ q: String) { lock.withLock { queries.append(q) } }
+        var all: [String] { lock.withLock { queries } }
+    }
+
+    /// Rates at once; totals after `totalsDelay` seconds, or a 500 when `totalsFail`. Logs
+    /// `rates` and `totals` in the order they were asked.
+    static func prometheus(totalsDelay: Double, totalsFail: Bool = false, log: Log) async throws -> LoopbackHTTPServer {
+        try await LoopbackHTTPServer.start { req in
+            let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
+            if text.contains("histogram_quantile") { return .json(.ok, Array(#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.utf8)) }
+            if text.contains("query_range") || req.path.hasSuffix("query_range") { return .json(.ok, Array(#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#.utf8)) }
+            if text.contains("rate") {
+                log.add("rates")
+                return .json(.ok, EdgesOnlyStoreTests.answer(rate))
+            }
+            log.add("totals")
+            try? await Task.sleep(nanoseconds: UInt64(totalsDelay * 1e9))
+            if totalsFail { return .text(.internalServerError, "query timed out in expression evaluation") }
+            return .json(.ok, EdgesOnlyStoreTests.answer(total))
+        }
+    }
+
+    static func withStore(_ server: LoopbackHTTPServer, ratesFirst: Bool, _ body: (MeshStore) async throws -> Void) async throws {
+        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: 20),
+                                        queries: PromQL(scrapeInterval: 1, refresh: 0.2))
+        let store = MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, edgesOnly: true, ratesFirst: ratesFirst), prometheus: metrics,
+                              listProxies: { EdgesOnlyStoreTests.all }, fetch: { _, _ in throw LiveDecodeError("not served") })
+        let task = Task { await store.run() }
+        func stop() async {
+            task.cancel()
+            await task.value
+            await metrics.client.shutdown()
+            await server.shutdown()
+        }
+        do { try await body(store) } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    @Test func ratesComeFirstWithTotalsPendingAndTheTotalsAreJoinedInWhenTheyAnswer() async throws {
+        let log = Log()
+        try await Self.withStore(try await Self.prometheus(totalsDelay: 3, log: log), ratesFirst: true) { store in
+            let first = try #require(await store.firstState { $0.complete && !$0.edges.isEmpty })
+            #expect(first.metrics.kind == .prometheus)
+            let edge = try #require(first.edges.first)
+            #expect(edge.rates?.requests == Self.rate)
+            #expect(edge.totalsPending)
+            #expect(first.metrics.totalsPending)
+            #expect(first.metrics.summary.contains("totals pending"))
+            #expect(LiveTables.edges(first).render(wide: true).contains("…"))
+            // The rates were asked alone: the totals after their answer.
+            #expect(log.all.first == "rates")
+
+            let joined = try #require(await store.firstState { $0.edges.first.map { !$0.totalsPending } ?? false })
+            #expect(joined.edges.first?.requests == Self.total)
+            #expect(joined.edges.first?.rates?.requests == Self.rate)
+            #expect(!joined.metrics.totalsPending)
+            #expect(!joined.metrics.summary.contains("totals pending"))
+            #expect(Array(log.all.prefix(2)) == ["rates", "totals"])
+            // Later rounds ask both together and never say pending again.
+            let later = try #require(await store.firstState { $0.generation > joined.generation + 3 && $0.metrics.queries >= 2 })
+            #expect(!later.metrics.totalsPending && later.edges.first?.requests == Self.total)
+        }
+    }
+
+    @Test func aFailedTotalsQueryIsAFailedPrometheus() async throws {
+        let log = Log()
+        try await Self.withStore(try await Self.prometheus(totalsDelay: 0, totalsFail: true, log: log), ratesFirst: true) { store in
+            let failed = try #require(await store.firstState { $0.metrics.kind == .scrape })
+            // The rates answered, then the totals failed: that is what dropped Prometheus.
+            #expect(Array(log.all.prefix(2)) == ["rates", "totals"])
+            #expect(failed.metrics.message?.contains("query timed out") == true, "\(failed.metrics.summary)")
+            #expect(failed.metrics.message?.contains("scraping proxies instead") == true, "\(failed.metrics.summary)")
+            #expect(failed.edges.allSatisfy { !$0.totalsPending })
+            #expect(!failed.metrics.totalsPending)
+        }
+    }
+
+    /// What a one-shot `connections --edges` prints from: both asked together, totals in the
+    /// first state, nothing ever pending.
+    @Test func withoutRatesFirstNoStateHasPendingTotals() async throws {
+        let log = Log()
+        try await Self.withStore(try await Self.prometheus(totalsDelay: 1, log: log), ratesFirst: false) { store in
+            // Every state published until the first complete one (polled as the reader does).
+            var states: [MeshState] = []
+            let deadline = Date().addingTimeInterval(40)
+            while Date() < deadline, states.last.map({ !($0.complete && !$0.edges.isEmpty) }) ?? true {
+                if let s = await store.current, s.generation != states.last?.generation { states.append(s) }
+                try await Task.sleep(nanoseconds: 5_000_000)
+            }
+            let first = try #require(states.last)
+            #expect(first.edges.first?.requests == Self.total)
+            #expect(first.edges.first?.rates?.requests == Self.rate)
+            #expect(states.allSatisfy { !$0.metrics.totalsPending && $0.edges.allSatisfy { !$0.totalsPending } })
+        }
+    }
+}

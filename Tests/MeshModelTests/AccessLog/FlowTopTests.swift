@@ -51,6 +51,31 @@ import Testing
         #expect(top.rows(now: 1_100).isEmpty)
     }
 
+    /// Latency counts are added to the histograms in batches: a bucket the window dropped
+    /// gives its histogram to a new one, and the old bucket's counts, not yet added, must not
+    /// land in it; counts still pending are read by `rows`.
+    @Test func reusedHistogramsDoNotInheritPendingCounts() {
+        var top = FlowTop(window: 1)
+        // Second 0: ten 300 ms requests (fewer than a batch: all still pending).
+        for i in 0..<10 { top.add(Self.flow(200, "-", duration: 300, id: "old-\(i)"), at: 0) }
+        // Second 5: the old bucket is dropped and its histogram reused for three 5 ms requests.
+        for i in 0..<3 { top.add(Self.flow(200, "-", duration: 5, id: "new-\(i)"), at: 5) }
+        let r = top.rows(now: 5)
+        #expect(r.map(\.requests) == [3])
+        #expect(r.first?.p50Ms == 5)
+        #expect(r.first?.p99Ms == 5)
+    }
+
+    /// 1000 requests, durations 1…100 ms ten times over: several batches, and a last one pending.
+    @Test func latencyAcrossBatchesMatchesTheSortedDurations() {
+        var top = FlowTop()
+        for i in 0..<1_000 { top.add(Self.flow(200, "-", duration: i % 100 + 1, id: "b-\(i)")) }
+        // Nearest rank over the sorted durations: the 500th is 50 ms, the 990th 99 ms.
+        #expect(top.rows().first?.p50Ms == 50)
+        #expect(top.rows().first?.p99Ms == 99)
+        #expect(top.rows().first?.requests == 1_000)
+    }
+
     @Test func latencyBucketsAboveExactRange() {
         // 1000 ms lands in [960, 1024): within 12.5% below.
         var top = FlowTop()

@@ -39,7 +39,12 @@ import Testing
                           latencyGrace: Double = MeshStore.latencyGrace, _ body: (MeshStore) async throws -> Void) async throws {
         let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: timeout),
                                         queries: PromQL(scrapeInterval: 1, refresh: 0.2))
-        let store = Self.store(metrics, listDelay: listDelay, counts: counts, latencyGrace: latencyGrace)
+        try await running(Self.store(metrics, listDelay: listDelay, counts: counts, latencyGrace: latencyGrace), metrics, server, body)
+    }
+
+    /// Runs `store` for `body`, then stops it, its Prometheus client and `server`.
+    static func running(_ store: MeshStore, _ metrics: PrometheusMetrics, _ server: LoopbackHTTPServer,
+                        _ body: (MeshStore) async throws -> Void) async throws {
         let task = Task { await store.run() }
         func stop() async {
             task.cancel()

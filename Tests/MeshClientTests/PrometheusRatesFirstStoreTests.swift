@@ -41,18 +41,7 @@ import Testing
                                         queries: PromQL(scrapeInterval: 1, refresh: 0.2))
         let store = MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, edgesOnly: true, ratesFirst: ratesFirst), prometheus: metrics,
                               listProxies: { EdgesOnlyStoreTests.all }, fetch: { _, _ in throw LiveDecodeError("not served") })
-        let task = Task { await store.run() }
-        func stop() async {
-            task.cancel()
-            await task.value
-            await metrics.client.shutdown()
-            await server.shutdown()
-        }
-        do { try await body(store) } catch {
-            await stop()
-            throw error
-        }
-        await stop()
+        try await EdgesOnlyStoreTests.running(store, metrics, server, body)
     }
 
     @Test func ratesComeFirstWithTotalsPendingAndTheTotalsAreJoinedInWhenTheyAnswer() async throws {

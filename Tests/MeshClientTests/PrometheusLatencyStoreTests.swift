@@ -56,6 +56,43 @@ import Testing
         #expect(asked.total <= 3, "\(asked.total)")
     }
 
+    /// Counters asked before the latency answered, answering after it: the latency is joined
+    /// into them, not dropped until the next round (a one-shot printed such a state once in CI).
+    @Test func countersAskedBeforeTheLatencyAnsweredKeepIt() async throws {
+        let counters = EndpointCounts()
+        // The first counters at once, every later one 1.5 s late; the latency after 1 s. The
+        // second counters are asked 0.5 s in, before the latency answered, and answer after it.
+        let server = try await LoopbackHTTPServer.start { req in
+            let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
+            if text.contains("histogram_quantile") {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                let body = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"meshscope":"p50",\#(Self.labels)},"value":[1,"12"]},{"metric":{"meshscope":"p99",\#(Self.labels)},"value":[1,"40"]}]}}"#
+                return .json(.ok, Array(body.utf8))
+            }
+            if text.contains("rate") {
+                counters.add(.stats)
+                if counters.total > 1 { try? await Task.sleep(nanoseconds: 1_500_000_000) }
+            }
+            return .json(.ok, EdgesOnlyStoreTests.answer(text.contains("rate") ? 2 : 100))
+        }
+        try await EdgesOnlyStoreTests.withStore(server, listDelay: 0, counts: EndpointCounts(), timeout: 30) { store in
+            _ = try #require(await store.firstState { $0.edges.first?.latency != nil })
+            let joinedAt = counters.total
+            // Every state until two more counters answers have come keeps the latency.
+            var lost: MeshState?
+            let deadline = Date().addingTimeInterval(30)
+            while counters.total < joinedAt + 2, Date() < deadline {
+                if let s = await store.current, s.edges.first?.latency == nil {
+                    lost = s
+                    break
+                }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            #expect(lost == nil, "a state without the latency after it answered: \(lost?.metrics.summary ?? "")")
+            #expect(counters.total >= joinedAt + 2)
+        }
+    }
+
     /// Once the latency has answered nothing is pending and the summary is the plain one.
     @Test func anAnsweredLatencyIsNeitherPendingNorMentioned() async throws {
         try await EdgesOnlyStoreTests.withStore(try await Self.prometheus(latencyDelay: 0, asked: EndpointCounts()), listDelay: 0, counts: EndpointCounts()) { store in

@@ -398,7 +398,13 @@ public actor MeshStore {
         prometheusSettled = true
         switch result {
         case .success(let sample):
-            prometheusSample = sample
+            // Counters asked before the latency answered carry none: that answer is joined in
+            // now, or a one-shot could print this state, not pending and not joined.
+            if sample.latency == nil, let latency = prometheusLatency, let prometheus {
+                prometheusSample = (try? prometheus.joining(sample, latency: latency)) ?? sample
+            } else {
+                prometheusSample = sample
+            }
             // Rates first: the round goes on with the totals (``totalsTask(_:)``).
             if sample.totalsPending { prometheusInFlight = true }
             if countersAnsweredAt == nil && !sample.totalsPending { countersAnsweredAt = now }

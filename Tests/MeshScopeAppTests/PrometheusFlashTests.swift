@@ -42,8 +42,10 @@ import TerminalUI
         refused.message = "connection refused\u{1B}[31m\nsecond line; scraping proxies instead"
         Self.loaded(&h, refused, after: 6)
         #expect(h.d.state.messages.total == before + 2)
-        // One line, and the escape is made inert where it is painted.
-        #expect(h.d.state.flash?.text == "prometheus \(Self.prometheus) failing: connection refused\u{1B}[31m")
+        // Whole in the flash (and `:messages`), its first line on the bottom line, the escape
+        // made inert where it is painted.
+        #expect(h.d.state.flash?.text == "prometheus \(Self.prometheus) failing: connection refused\u{1B}[31m\nsecond line; scraping proxies instead")
+        #expect(h.d.state.flash?.headline.line == "prometheus \(Self.prometheus) failing: connection refused\u{1B}[31m")
         #expect(!h.text.contains("\u{1B}"))
 
         Self.loaded(&h, answering, after: 8)

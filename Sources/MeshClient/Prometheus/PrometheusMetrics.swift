@@ -3,8 +3,8 @@ import MeshModel
 
 /// Traffic edges from Prometheus instead of the proxies: ``PromQL``'s three aggregated
 /// queries, joined by ``PrometheusEdges``. The live store asks the two counter queries every
-/// refresh while Prometheus answers (with ``MeshStore/Options/ratesFirst``, the first round
-/// asks the rates alone and the totals after them) (and scrapes the proxies again when it does not), and the
+/// refresh while Prometheus answers (and scrapes the proxies again when it does not; with
+/// ``MeshStore/Options/ratesFirst`` its first round asks the rates alone, the totals after), and the
 /// latency query beside them at most once per scrape interval, joining its last answer in.
 ///
 /// ```swift

@@ -85,7 +85,8 @@ extension App {
     /// What the bottom line (and `:messages`) says when the edges' source changes: a warning
     /// with the reason when Prometheus stops answering (or fails for a new reason) and the
     /// proxies are scraped instead, an info when it answers again. The header only says
-    /// `scraped (prometheus failing)`; the why is here. One line; painters escape it.
+    /// `scraped (prometheus failing)`; the why is here, whole in `:messages` (the bottom line
+    /// shows its ``Flash/headline``); painters escape it.
     ///
     /// ```swift
     /// App.metricsFlash(from: answering, to: failing, at: now)?.text
@@ -97,16 +98,12 @@ extension App {
         switch new.kind {
         case .scrape:
             guard !wasFailing || old?.message != new.message || old?.prometheus != name else { return nil }
-            let reason = new.message.map { ": " + firstLine($0) } ?? ""
-            return Flash("prometheus \(firstLine(name)) failing\(reason)", .warn, at: at)
+            let reason = new.message.map { ": " + $0 } ?? ""
+            return Flash("prometheus \(name) failing\(reason)", .warn, at: at)
         case .prometheus:
             guard wasFailing, old?.prometheus == name else { return nil }
-            return Flash("prometheus \(firstLine(name)) answers again: edges from it, proxies' metrics no longer scraped", .info, at: at)
+            return Flash("prometheus \(name) answers again: edges from it, proxies' metrics no longer scraped", .info, at: at)
         }
-    }
-
-    static func firstLine(_ text: String) -> String {
-        String(text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).first ?? "")
     }
 
     /// A screen's content built again from `data` (nil: nothing to rebuild, or its row is gone).

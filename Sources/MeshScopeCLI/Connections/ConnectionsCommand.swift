@@ -105,9 +105,6 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 // one table is printed once, so it waits for P50/P99 that long (a redrawn
                 // table shows the edges at once and fills them in when they come).
                 if !watch && state.metrics.latencyPending { continue }
-                // Never totals not answered yet (only a rates-first store has them, which a
-                // one-shot does not ask for: this holds it if that changes).
-                if !watch && state.metrics.totalsPending { continue }
                 do {
                     try render(state, namespace: namespace, defaultNamespace: source.defaultNamespace(src), redraw: watch && Console.current.isTerminal, cache: cache)
                 } catch let e as CLIError {

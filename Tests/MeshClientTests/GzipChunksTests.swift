@@ -49,6 +49,41 @@ import Testing
         }
     }
 
+    /// The CRC-32 and size in a member's trailer are checked (by meshscope, not zlib: see
+    /// ``GzipTrailer``), in every member, with zlib's own error and place.
+    @Test func aWrongCheckValueOrSizeFailsAsZlibsCheckFails() throws {
+        let first = try Self.gzip(Array(Self.text.prefix(5000)))
+        let whole = try Self.gzip(Self.text)
+        for (label, at) in [("CRC-32", 8), ("size", 4)] {
+            for (prefix, member) in [([UInt8](), whole), (first, whole), (whole, first)] {
+                var input = prefix + member
+                input[input.count - at] ^= 0x01
+                var expected = ""
+                do { _ = try Gzip.decompress(input) } catch { expected = error.message }
+                #expect(expected.hasPrefix("corrupt gzip data near compressed byte"), "\(label): \(expected)")
+                guard case .failure(let e) = Self.chunks(input, size: 4096) else {
+                    Issue.record("\(label): no error")
+                    continue
+                }
+                #expect(e.message == expected, "\(label)")
+            }
+        }
+        // Not gzip but zlib's own format: zlib checks it (Adler-32) as before.
+        #expect(try Self.chunks(Self.zlibFormat(Self.text), size: 4096).get() == Self.text)
+    }
+
+    /// `bytes` in zlib's format (RFC 1950): what ``Gzip`` also reads.
+    static func zlibFormat(_ bytes: [UInt8]) throws -> [UInt8] {
+        let gz = try gzip(bytes)
+        // The same deflate data between a zlib header and an Adler-32 trailer.
+        #expect(gz[3] == 0, "a gzip header without optional fields: 10 bytes")
+        let deflate = Array(gz[10..<(gz.count - 8)])
+        var a: UInt32 = 1, b: UInt32 = 0
+        for c in bytes { a = (a + UInt32(c)) % 65521; b = (b + a) % 65521 }
+        let adler = b << 16 | a
+        return [0x78, 0x9C] + deflate + [UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF)]
+    }
+
     @Test func aReaderThatStopsStopsTheInflating() throws {
         let input = try Self.gzip(Self.text)
         var seen = 0

@@ -17,11 +17,18 @@ extension LeastPrivilegeTests {
         return try cluster.kubeconfig(name: "dev-config", userYAML: "    token: \(devToken)")
     }
 
-    /// Runs a store over `source` for `seconds` at a 0.2 s refresh (backoff capped at 0.4 s,
-    /// so a retried source would be asked several times); returns its last state.
-    static func poll(_ source: ClusterMeshSource, seconds: Double) async throws -> MeshState {
+    /// Runs a store over `source` at a 0.2 s refresh (backoff capped at 0.4 s, so a retried
+    /// source would be asked several times) until `settled` holds of its state (at most 30 s,
+    /// so a loaded machine only slows it), then `seconds` more; returns its last state.
+    static func poll(_ source: ClusterMeshSource, seconds: Double,
+                     until settled: @Sendable (MeshState) -> Bool = { _ in true }) async throws -> MeshState {
         let store = MeshStore.over(source, options: .init(refresh: 0.2, maxBackoff: 0.4))
         let task = Task { await store.run() }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let state = await store.current, settled(state) { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
         try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
         let state = await store.current
         task.cancel()
@@ -62,7 +69,12 @@ extension LeastPrivilegeTests {
                 let source = Self.source(client)
                 _ = try await source.cluster()
                 cluster.server.deny(user: Self.dev, verb: "get", resource: "pods/proxy")
-                let state = try await Self.poll(source, seconds: 2.5)
+                // Every source answered (the 403s), then 2 s more: ten refreshes in which a
+                // retry would show.
+                let state = try await Self.poll(source, seconds: 2) { state in
+                    let sources = state.sources.filter { $0.key.proxy == "shop/web-0" }
+                    return !sources.isEmpty && sources.allSatisfy { $0.value.state != .pending }
+                }
                 await source.close()
                 let asked = cluster.server.requests.filter { $0.user == Self.dev && $0.path.contains("/proxy") }.map(\.line)
                 #expect(!asked.isEmpty)

@@ -100,7 +100,19 @@ public enum MeshFactsCollector {
         facts.now = now()
         assemble(&facts, proxies: proxies, reads: first, earlier: earlier, later: later, dumpsRead: readDumps, envoyCount: envoys.count,
                  isSnapshot: snapshot != nil)
+        // The reads and both samples of every proxy are freed off this thread: at 6,000 proxies
+        // that was a tenth of a second here, with one core idle, before any rule could run.
+        let spent = Discard((consume first, consume earlier, consume later))
+        Task.detached(priority: .background) { spent.drop() }
         return facts
+    }
+
+    /// Holds the last reference to a value until ``drop()``, so that whichever thread calls
+    /// it frees the value.
+    final class Discard<T>: @unchecked Sendable {
+        private var value: T?
+        init(_ value: consuming T) { self.value = value }
+        func drop() { value = nil }
     }
 
     /// Joins the reads into facts; pure, so tests can feed it.
@@ -121,20 +133,23 @@ public enum MeshFactsCollector {
             if let p { facts.proxies[p.key] = p }
         }
         facts.istiodVersions = istiodVersions(proxies, kube: facts.kube)
-        // Edges from every proxy's metrics, with rates when there were two samples.
-        var sampled = false
+        // Edges from every proxy's metrics, with rates when there were two samples: each proxy's
+        // built on every core, as applying its earlier sample, then its later one, builds them.
         let byKey = Dictionary(proxies.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        for (key, (t0, text)) in earlier.sorted(by: { $0.key < $1.key }) {
-            guard let p = byKey[key] else { continue }
-            _ = acc.apply(LiveSource(proxy: key, endpoint: p.kind == .ztunnel ? .ztunnelMetrics : .stats), .metrics(text), at: t0)
-            sampled = true
+        let sampled = Set(earlier.keys).union(later.keys).filter { byKey[$0] != nil }.sorted()
+        let edges = sampled.concurrentMap(minimumChunk: 64) { key -> (edges: [TrafficEdge], interval: Double?) in
+            let origin: TrafficEdges.Origin = byKey[key]?.kind == .ztunnel ? .ztunnel : .envoy
+            guard let (t1, current) = later[key] ?? earlier[key] else { return ([], nil) }
+            var previous: PrometheusText?
+            var interval: Double?
+            if later[key] != nil, let (t0, before) = earlier[key], t1.timeIntervalSince(t0) > 0 {
+                previous = before
+                interval = t1.timeIntervalSince(t0)
+            }
+            return (TrafficEdges.build(current: current, previous: previous, interval: interval, origin: origin), interval)
         }
-        for (key, (t1, text)) in later.sorted(by: { $0.key < $1.key }) {
-            guard let p = byKey[key] else { continue }
-            _ = acc.apply(LiveSource(proxy: key, endpoint: p.kind == .ztunnel ? .ztunnelMetrics : .stats), .metrics(text), at: t1)
-            sampled = true
-        }
-        if sampled { facts.edges = acc.snapshot(statuses: [:], complete: true, at: facts.now).edges }
+        for (key, built) in zip(sampled, edges) { acc.setEdges(built.edges, proxy: key, interval: built.interval) }
+        if !sampled.isEmpty { facts.edges = acc.snapshot(statuses: [:], complete: true, at: facts.now).edges }
         else { facts.unavailable[.edges] = facts.unavailable[.edges] ?? failures[.edges] ?? (isSnapshot ? "the snapshot has no metrics (taken with --no-stats)" : "no proxy answered its metrics") }
 
         let istiods = proxies.filter { $0.kind == .istiod }

@@ -55,8 +55,7 @@ public enum SnapshotTextLines {
             var lineEnd = e
             var k = j
             while k < e {
-                guard let hit = memchr(base + k, 0x5C, e - k) else { break }
-                let bs = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                guard let bs = JSONSkimmer.nextByte(0x5C, base, from: k, to: e) else { break }
                 guard bs + 1 < e else { return nil }
                 let x = b[bs + 1]
                 if x == 0x6E {
@@ -89,6 +88,80 @@ public enum SnapshotTextLines {
             i = lineEnd == e ? e : lineEnd + 2
         }
         return out
+    }
+
+    /// ``kept(in:string:escaped:_:)`` (`escaped`) of the JSON string that starts at `start`,
+    /// its end found on the way: what ``SnapshotCompactor`` keeps of a recorded sample. Finding
+    /// the end first stopped at every escaped quote of every label, then `kept` stopped at
+    /// them again. nil where `kept` gives nil, and when the string is cut short by the end of
+    /// `b` (the caller finds out which, the exact way).
+    public static func keptEscaped(in b: UnsafeBufferPointer<UInt8>, stringAt start: Int,
+                                   _ keep: (_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool) -> (lines: [UInt8], end: Int)? {
+        guard start >= 0, start < b.count, b[start] == 0x22, let base = b.baseAddress else { return nil }
+        let n = min(b.count, start &+ 1 &+ (1 << 27))
+        var out: [UInt8] = []
+        var i = start + 1
+        while i < n {
+            if b[i] == 0x22 { return (out, i + 1) }
+            var j = i
+            while j < n {
+                if b[j] == 0x20 { j += 1 } else if b[j] == 0x5C, j + 1 < n, b[j + 1] == 0x74 { j += 2 } else { break }
+            }
+            let nameStart = j
+            while j < n && isNameChar(b[j], first: j == nameStart) { j += 1 }
+            // The line ends at the next `\n` escape or at the closing quote; on the way every
+            // escape must be plain, and no byte a control character or beyond ASCII.
+            var k = j
+            var lineEnd = -1
+            var closing = false
+            while k < n {
+                guard let at = special(base, from: k, to: n) else { return nil }
+                let c = b[at]
+                if c == 0x22 {
+                    lineEnd = at
+                    closing = true
+                    break
+                }
+                guard c == 0x5C, at + 1 < n else { return nil }
+                let x = b[at + 1]
+                if x == 0x6E {
+                    lineEnd = at
+                    break
+                }
+                guard unescaped(x) != nil else { return nil }
+                k = at + 2
+            }
+            guard lineEnd >= 0 else { return nil }
+            if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<lineEnd]))
+                out.append(contentsOf: [0x5C, 0x6E])
+            }
+            if closing { return (out, lineEnd + 1) }
+            i = lineEnd + 2
+        }
+        return nil
+    }
+
+    /// The first byte in `from..<to` that is a quote, a backslash, a control character or
+    /// beyond ASCII, a word at a time.
+    @inline(__always) static func special(_ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+        var i = from
+        #if _endian(little)
+        while i &+ 8 <= end {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // Below 0x20: adding 0x60 to the low seven bits does not reach the high bit.
+            let low = ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x6060_6060_6060_6060) | w) & 0x8080_8080_8080_8080
+            let z = JSONSkimmer.zeroBytes(w ^ 0x2222_2222_2222_2222) | JSONSkimmer.zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C) | low | (w & 0x8080_8080_8080_8080)
+            if z != 0 { return i &+ z.trailingZeroBitCount / 8 }
+            i &+= 8
+        }
+        #endif
+        while i < end {
+            let c = base[i]
+            if c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 { return i }
+            i &+= 1
+        }
+        return nil
     }
 
     /// The byte a plain escape stands for (`n` excepted: it ends a line).

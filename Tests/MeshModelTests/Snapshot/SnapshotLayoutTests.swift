@@ -182,6 +182,29 @@ import Testing
         #expect(synthetic[0].label("l") == "q\"u\\o\nte")
     }
 
+    /// The compactor's one pass (``SnapshotTextLines/keptEscaped(in:stringAt:_:)``) against
+    /// the two it replaces: the string's end found first, then its lines picked. On the captured
+    /// stats with a member after them, every prefix of the synthetic text (cut strings), and
+    /// strings with bytes or escapes only the exact decode takes.
+    @Test func keptEscapedIsTheEndThenTheKeptLines() throws {
+        let keep: (String) -> Bool = { $0.hasPrefix("istio_") || $0.hasPrefix("envoy_cluster_upstream_rq") }
+        var inputs = try Self.admin.map { Self.json(String(decoding: try Fixtures.bytes("envoy-admin/\($0)/stats.txt"), as: UTF8.self)) + Array(#","next":1}"#.utf8) }
+        let synthetic = Self.json("# HELP x\n istio_a{l=\"q\\\"u\\\\o\\nte\"} 1\r\n\tistio_b 2\nenvoy_cluster_upstream_rq_total 3\nistio_c 4")
+        inputs += (0...synthetic.count).map { Array(synthetic.prefix($0)) }
+        inputs += [#""istio_\u0041 1""#, "\"istio_a 1\u{01}\"", "\"istio_a{l=\\\"é\\\"} 1\"", #""istio_a 1\x""#, #""istio_a 1\""#,
+                   #""""#, #""\n""#, #""  \t istio_a 1\n  ""#, #""istio_a 1\\""#, #""istio_a 1\\\"x"}"#].map { Array($0.utf8) }
+        for json in inputs {
+            json.withUnsafeBufferPointer { b in
+                let pick: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool = { name, _ in keep(String(decoding: name, as: UTF8.self)) }
+                let one = SnapshotTextLines.keptEscaped(in: b, stringAt: 0, pick)
+                let end = try? JSONSkimmer.stringEnd(b, 0)
+                let two = end.flatMap { SnapshotTextLines.kept(in: b, string: 0..<$0, escaped: true, pick) }
+                #expect(one?.lines == two, "\(String(decoding: json.prefix(80), as: UTF8.self))")
+                #expect(one.map(\.end) == (two == nil ? nil : end))
+            }
+        }
+    }
+
     @Test func unusualStringsAreLeftToTheWholeDecode() {
         let all: (String) -> Bool = { _ in true }
         #expect(Self.kept(Array(#""istio_\u0041 1""#.utf8), all) == nil)

@@ -44,13 +44,7 @@ public enum SnapshotTextLines {
         var out: [UInt8] = []
         var i = s
         while i < e {
-            // Leading spaces and tabs, then the name.
-            var j = i
-            while j < e {
-                if b[j] == 0x20 { j += 1 } else if b[j] == 0x5C, j + 1 < e, b[j + 1] == 0x74 { j += 2 } else { break }
-            }
-            let nameStart = j
-            while j < e && isNameChar(b[j], first: j == nameStart) { j += 1 }
+            let (nameStart, j) = name(b, from: i, to: e)
             // The line ends at the next `\n` escape; every escape on the way must be a plain one.
             var lineEnd = e
             var k = j
@@ -103,12 +97,7 @@ public enum SnapshotTextLines {
         var i = start + 1
         while i < n {
             if b[i] == 0x22 { return (out, i + 1) }
-            var j = i
-            while j < n {
-                if b[j] == 0x20 { j += 1 } else if b[j] == 0x5C, j + 1 < n, b[j + 1] == 0x74 { j += 2 } else { break }
-            }
-            let nameStart = j
-            while j < n && isNameChar(b[j], first: j == nameStart) { j += 1 }
+            let (nameStart, j) = name(b, from: i, to: n)
             // The line ends at the next `\n` escape or at the closing quote; on the way every
             // escape must be plain, and no byte a control character or beyond ASCII.
             var k = j
@@ -162,6 +151,18 @@ public enum SnapshotTextLines {
             i &+= 1
         }
         return nil
+    }
+
+    /// Where the name of the line that starts at `i` begins and ends: after any spaces and
+    /// `\t` escapes, the run of Prometheus name characters (empty when there is none).
+    @inline(__always) static func name(_ b: UnsafeBufferPointer<UInt8>, from i: Int, to end: Int) -> (start: Int, end: Int) {
+        var j = i
+        while j < end {
+            if b[j] == 0x20 { j += 1 } else if b[j] == 0x5C, j + 1 < end, b[j + 1] == 0x74 { j += 2 } else { break }
+        }
+        let start = j
+        while j < end && isNameChar(b[j], first: j == start) { j += 1 }
+        return (start, j)
     }
 
     /// The byte a plain escape stands for (`n` excepted: it ends a line).

@@ -50,14 +50,12 @@ public enum SnapshotTextLines {
             var k = j
             while k < e {
                 guard let bs = JSONSkimmer.nextByte(0x5C, base, from: k, to: e) else { break }
-                guard bs + 1 < e else { return nil }
-                let x = b[bs + 1]
-                if x == 0x6E {
+                guard let after = escape(b, at: bs, end: e) else { return nil }
+                if after < 0 {
                     lineEnd = bs
                     break
                 }
-                guard unescaped(x) != nil else { return nil }
-                k = bs + 2
+                k = after
             }
             if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
                 if escaped {
@@ -111,14 +109,12 @@ public enum SnapshotTextLines {
                     closing = true
                     break
                 }
-                guard c == 0x5C, at + 1 < n else { return nil }
-                let x = b[at + 1]
-                if x == 0x6E {
+                guard c == 0x5C, let after = escape(b, at: at, end: n) else { return nil }
+                if after < 0 {
                     lineEnd = at
                     break
                 }
-                guard unescaped(x) != nil else { return nil }
-                k = at + 2
+                k = after
             }
             guard lineEnd >= 0 else { return nil }
             if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
@@ -163,6 +159,15 @@ public enum SnapshotTextLines {
         let start = j
         while j < end && isNameChar(b[j], first: j == start) { j += 1 }
         return (start, j)
+    }
+
+    /// The escape whose backslash is at `at`: -1 when it is `\n` (the line ends there), where
+    /// the line goes on after a plain one, nil for any other (or one cut by `end`).
+    @inline(__always) static func escape(_ b: UnsafeBufferPointer<UInt8>, at: Int, end: Int) -> Int? {
+        guard at + 1 < end else { return nil }
+        let x = b[at + 1]
+        if x == 0x6E { return -1 }
+        return unescaped(x) == nil ? nil : at + 2
     }
 
     /// The byte a plain escape stands for (`n` excepted: it ends a line).

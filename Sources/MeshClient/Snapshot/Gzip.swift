@@ -253,6 +253,8 @@ public enum Gzip {
                     defer { sp.deallocate() }
                     guard meshscope_inflate_init_auto(sp) == Z_OK else { failure = "zlib inflateInit2 failed"; return }
                     defer { inflateEnd(sp) }
+                    var trailer = GzipTrailer.starting(UnsafeBufferPointer(rebasing: inBuf[offset...]))
+                    if trailer != nil, meshscope_inflate_unchecked(sp) != Z_OK { failure = "zlib inflateValidate failed"; return }
                     sp.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + offset)
                     sp.pointee.avail_in = UInt32(min(inBuf.count - offset, Int(UInt32.max)))
                     while true {
@@ -280,9 +282,11 @@ public enum Gzip {
                             return
                         }
                         if toDirect {
+                            trailer?.add(UnsafeBufferPointer(start: direct.baseAddress! + directCount, count: produced))
                             directCount += produced
                             if let growing, let base = direct.baseAddress { growing.publish(UnsafePointer(base), count: directCount) }
                         } else {
+                            chunk.withUnsafeBufferPointer { trailer?.add(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
                             spill.append(contentsOf: chunk[0..<produced])
                         }
                         if rc == Z_STREAM_END { break }
@@ -291,7 +295,12 @@ public enum Gzip {
                             return
                         }
                     }
-                    offset += Int(sp.pointee.total_in)
+                    let memberEnd = offset + Int(sp.pointee.total_in)
+                    if let trailer, let at = trailer.mismatch(UnsafeBufferPointer(rebasing: inBuf[..<memberEnd])) {
+                        failure = corrupt(Z_DATA_ERROR, at: at)
+                        return
+                    }
+                    offset = memberEnd
                     // Trailing zero padding after the last member is allowed.
                     while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }
                 }
@@ -303,8 +312,9 @@ public enum Gzip {
     }
 }
 
-/// A gzip member's check values, kept by the inflating caller: zlib's own CRC-32 (a table a
-/// byte at a time, a third of the inflating thread on a 1 GB snapshot) is turned off
+/// A gzip member's check values, kept by both inflating loops (``Gzip/inflateChunks(_:limits:chunkSize:_:)``
+/// and ``Gzip/decompress(_:limits:alongside:)``): zlib's own CRC-32 (a table a byte at a
+/// time, a third of the inflating thread on a 1 GB snapshot) is turned off
 /// (`inflateValidate`) and the output's CRC is folded with carry-less multiplication
 /// (`meshscope_crc32`, zlib's answer on CPUs without it), then both checks zlib would have made
 /// (CRC-32 and ISIZE, the size modulo 4 GiB) are made against the member's trailer.

@@ -166,15 +166,12 @@ enum AccessLogJSON {
         // end, or nil for the generic decoder.
         @inline(__always) func plainString(_ i: Int) -> Int? {
             var j = i + 1
-            // Eight bytes at a time up to the first quote, backslash or control character: a
-            // word test per kind (a byte minus a constant sets the top bit it lacked; borrows
-            // mark only bytes after the first hit), then the bytes from that one, one by one.
+            // Eight bytes at a time up to the first quote, backslash or control character
+            // (``WordBytes``), then the bytes from that one, one by one.
             if let base = b.baseAddress {
-                let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080
                 while j + 8 <= end {
                     let w = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: j, as: UInt64.self))
-                    let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
-                    let hits = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & tops
+                    let hits = WordBytes.equal(w, 0x22) | WordBytes.equal(w, 0x5C) | WordBytes.below(w, 0x20)
                     if hits != 0 {
                         j += hits.trailingZeroBitCount >> 3
                         break

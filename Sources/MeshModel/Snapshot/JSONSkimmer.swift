@@ -97,24 +97,18 @@ public enum JSONSkimmer {
     /// The offset of the first `byte` in `from..<to`, or nil. The first 64 bytes are looked
     /// at a word at a time, the rest with `memchr`: in recorded Prometheus text an escaped
     /// quote comes every dozen bytes, and a `memchr` call per quote was most of the skim.
-    @inline(__always) public static func nextByte(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+    @inline(__always) static func nextByte(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
         var i = from
         #if _endian(little)
         let near = min(end, from &+ 64)
-        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
         while i &+ 8 <= near {
-            let z = zeroBytes(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ pattern)
+            let z = WordBytes.equal(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), byte)
             if z != 0 { return i &+ z.trailingZeroBitCount / 8 }
             i &+= 8
         }
         #endif
         guard i < end, let hit = memchr(base + i, Int32(byte), end - i) else { return nil }
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-    }
-
-    /// The high bit of each byte of `w` that is zero, and no other bit.
-    @inline(__always) static func zeroBytes(_ w: UInt64) -> UInt64 {
-        ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w) & 0x8080_8080_8080_8080
     }
 
     /// The members of the object starting at `start`, keys decoded, values as byte ranges.

@@ -276,14 +276,9 @@ public final class SnapshotCompactor {
                 output.append(0x22)
                 return end
             }
+            // Not a plain text (or cut short, or not text): crossed, and kept whole.
             let end = try JSONSkimmer.valueEnd(b, v, outerDepth: 4)
-            if key == "text", let lines = SnapshotTextLines.kept(in: b, string: v..<end, escaped: true, keep.keepLine) {
-                output.append(0x22)
-                output.append(contentsOf: lines)
-                output.append(0x22)
-            } else {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: b[v..<end]))
-            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: b[v..<end]))
             return end
         }
         output.append(0x7D)

@@ -23,11 +23,10 @@ import Foundation
 /// String(decoding: kept!, as: UTF8.self)    // "istio_x 1\n"
 /// ```
 public enum SnapshotTextLines {
-    /// `string` is the JSON string's bytes, quotes included. `escaped`: the kept lines as
-    /// stored, each ending with the `\n` escape (the inside of a JSON string that decodes to
-    /// what is returned without it), for a reader that writes them back into JSON
-    /// (``SnapshotCompactor``).
-    public static func kept(in b: UnsafeBufferPointer<UInt8>, string: Range<Int>, escaped: Bool = false,
+    /// `string` is the JSON string's bytes, quotes included. A reader that writes the kept
+    /// lines back into JSON (``SnapshotCompactor``) takes them as stored:
+    /// ``keptEscaped(in:stringAt:_:)``.
+    public static func kept(in b: UnsafeBufferPointer<UInt8>, string: Range<Int>,
                             _ keep: (_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool) -> [UInt8]? {
         guard string.lowerBound >= 0, string.upperBound <= b.count, string.count >= 2, let base = b.baseAddress,
               b[string.lowerBound] == 0x22, b[string.upperBound - 1] == 0x22, string.count - 2 < 1 << 27 else { return nil }
@@ -58,12 +57,6 @@ public enum SnapshotTextLines {
                 k = after
             }
             if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
-                if escaped {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<lineEnd]))
-                    out.append(contentsOf: [0x5C, 0x6E])
-                    i = lineEnd == e ? e : lineEnd + 2
-                    continue
-                }
                 var m = i
                 while m < lineEnd {
                     let c = b[m]
@@ -82,11 +75,13 @@ public enum SnapshotTextLines {
         return out
     }
 
-    /// ``kept(in:string:escaped:_:)`` (`escaped`) of the JSON string that starts at `start`,
-    /// its end found on the way: what ``SnapshotCompactor`` keeps of a recorded sample. Finding
-    /// the end first stopped at every escaped quote of every label, then `kept` stopped at
-    /// them again. nil where `kept` gives nil, and when the string is cut short by the end of
-    /// `b` (the caller finds out which, the exact way).
+    /// The lines ``kept(in:string:_:)`` keeps of the JSON string that starts at `start`, as
+    /// stored (each ending with the `\n` escape: the inside of a JSON string that decodes to
+    /// `kept`'s bytes), and one past the string's closing quote, found on the way: what
+    /// ``SnapshotCompactor`` keeps of a recorded sample. Finding the end first stopped at every
+    /// escaped quote of every label, then the lines stopped at them again. nil where `kept`
+    /// gives nil, and when the string is cut short by the end of `b` (the caller finds out
+    /// which, the exact way).
     public static func keptEscaped(in b: UnsafeBufferPointer<UInt8>, stringAt start: Int,
                                    _ keep: (_ name: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) -> Bool) -> (lines: [UInt8], end: Int)? {
         guard start >= 0, start < b.count, b[start] == 0x22, let base = b.baseAddress else { return nil }
@@ -134,9 +129,7 @@ public enum SnapshotTextLines {
         #if _endian(little)
         while i &+ 8 <= end {
             let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            // Below 0x20: adding 0x60 to the low seven bits does not reach the high bit.
-            let low = ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x6060_6060_6060_6060) | w) & 0x8080_8080_8080_8080
-            let z = JSONSkimmer.zeroBytes(w ^ 0x2222_2222_2222_2222) | JSONSkimmer.zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C) | low | (w & 0x8080_8080_8080_8080)
+            let z = WordBytes.equal(w, 0x22) | WordBytes.equal(w, 0x5C) | WordBytes.below(w, 0x20) | WordBytes.nonASCII(w)
             if z != 0 { return i &+ z.trailingZeroBitCount / 8 }
             i &+= 8
         }

@@ -154,7 +154,7 @@ import Testing
         let json = Array(##""# a\/b\n  istio_x{a=\"q\\\"\"} 1\n\tistio_y 2\r\nenvoy_z 3\nistio_last 4""##.utf8)
         let keep: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool = { name, _ in name.starts(with: "istio_".utf8) }
         let (decoded, stored) = json.withUnsafeBufferPointer { b in
-            (SnapshotTextLines.kept(in: b, string: 0..<b.count, keep), SnapshotTextLines.kept(in: b, string: 0..<b.count, escaped: true, keep))
+            (SnapshotTextLines.kept(in: b, string: 0..<b.count, keep), SnapshotTextLines.keptEscaped(in: b, stringAt: 0, keep)?.lines)
         }
         let lines = try #require(decoded)
         #expect(String(decoding: lines, as: UTF8.self) == "  istio_x{a=\"q\\\"\"} 1\n\tistio_y 2\r\nistio_last 4\n")

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import MeshClient
 import MeshModel
@@ -94,5 +95,23 @@ import Testing
             return seen < 3000
         }
         #expect(seen == 3072)
+    }
+}
+
+/// The folded CRC-32 (`meshscope_crc32`) against zlib's `crc32_z` on random lengths (short ones,
+/// which zlib computes alone, and long ones not a multiple of 16), offsets and starting values.
+@Suite struct FoldedCRCTests {
+    @Test func itIsZlibsCRC() {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        bytes.withUnsafeBufferPointer { all in
+            for trial in 0..<2_000 {
+                let count = trial < 200 ? trial : Int.random(in: 0..<60_000, using: &rng)
+                let start = Int.random(in: 0..<(all.count - count), using: &rng)
+                let seed: UInt32 = trial % 3 == 0 ? 0 : UInt32.random(in: 0...UInt32.max, using: &rng)
+                let p = all.baseAddress! + start
+                #expect(meshscope_crc32(seed, p, count) == UInt32(crc32_z(UInt(seed), p, count)), "\(count) bytes at \(start), seed \(seed)")
+            }
+        }
     }
 }

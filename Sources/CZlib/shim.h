@@ -8,6 +8,12 @@ static inline int meshscope_deflate_init_gzip(z_streamp s, int level) {
     return deflateInit2(s, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
 }
 
+// -15: raw deflate, no container: meshscope writes each gzip member's header and trailer
+// itself (GzipMemberWriter), with the member's length in an extra field.
+static inline int meshscope_deflate_init_raw(z_streamp s, int level) {
+    return deflateInit2(s, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+}
+
 // 15 + 32: detect gzip or zlib headers automatically.
 static inline int meshscope_inflate_init_auto(z_streamp s) {
     return inflateInit2(s, 15 + 32);

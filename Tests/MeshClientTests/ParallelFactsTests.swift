@@ -31,7 +31,7 @@ import Testing
 
     static func snapshotBytes(proxies n: Int) throws -> [UInt8] {
         var out: [UInt8] = []
-        var w = SnapshotWriter(flushThreshold: 1 << 16) { out.append(contentsOf: $0) }
+        var w = SnapshotWriter(flushThreshold: 1 << 16) { out.append(contentsOf: $0.bytes) }
         try w.begin(SnapshotMetadata(takenAt: t0, sourceKind: "cluster", sourceName: "c", context: "c", defaultNamespace: "shop", namespaces: nil,
                                      options: .init(proxySelector: nil, stats: true, rateInterval: 2, concurrency: 4)))
         try w.kubernetes(resources: [], objects: [])

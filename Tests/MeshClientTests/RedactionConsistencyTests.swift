@@ -58,7 +58,7 @@ import Testing
 
     @Test func snapshotWriter() throws {
         var out: [UInt8] = []
-        var w = SnapshotWriter(flushThreshold: 64) { out.append(contentsOf: $0) }
+        var w = SnapshotWriter(flushThreshold: 64) { out.append(contentsOf: $0.bytes) }
         try w.begin(SnapshotMetadata(takenAt: Date(timeIntervalSince1970: 0), sourceKind: "cluster", sourceName: "t", context: "t",
                                      defaultNamespace: "shop", namespaces: ["shop"], options: .init()))
         let pods = APIResource(group: "", version: "v1", name: "pods", kind: "Pod", namespaced: true, shortNames: ["po"])

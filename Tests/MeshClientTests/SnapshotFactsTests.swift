@@ -34,7 +34,7 @@ import Testing
     static func source(earlier: String, later: String) throws -> SnapshotMeshSource {
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         var out: [UInt8] = []
-        var w = SnapshotWriter(flushThreshold: 64) { out.append(contentsOf: $0) }
+        var w = SnapshotWriter(flushThreshold: 64) { out.append(contentsOf: $0.bytes) }
         try w.begin(SnapshotMetadata(takenAt: t0, sourceKind: "cluster", sourceName: "c", context: "c", defaultNamespace: "shop", namespaces: nil,
                                      options: .init(proxySelector: nil, stats: true, rateInterval: 1, concurrency: 4)))
         try w.kubernetes(resources: [], objects: [])

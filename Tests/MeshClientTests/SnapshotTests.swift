@@ -369,14 +369,14 @@ import Testing
             await #expect(throws: Full.self) {
                 _ = try await SnapshotCollector.collect(source: source, options: SnapshotOptions(rateInterval: nil)) { chunk in
                     if written.withLock({ $0 }) >= 0 { throw Full() }  // the demo fits in one chunk: the first write fails
-                    written.withLock { $0 += chunk.count }
+                    written.withLock { $0 += chunk.bytes.count }
                 }
             }
             await Self.shutdown(source)
             // And through a file: the error aborts, nothing under the final name.
             let file = d.dir + "/x.json"
             let f = try SnapshotFile.create(path: file, gzip: false)
-            try f.write(Array("{\"meshscopeSnapshot\":".utf8))
+            try f.write(.init(bytes: Array("{\"meshscopeSnapshot\":".utf8)))
             #expect(FileManager.default.fileExists(atPath: f.temporaryPath))
             #expect(!FileManager.default.fileExists(atPath: file))
             f.abort()

@@ -18,19 +18,26 @@ import Testing
 
     @Test func theKeptPartAnswersAsTheWholeFile() async throws {
         let path = NSTemporaryDirectory() + "meshscope-kept-\(UUID().uuidString.prefix(8)).json"
-        let gzip = path + ".gz", cut = path + ".cut.json"
-        defer { for p in [path, gzip, cut] { try? FileManager.default.removeItem(atPath: p) } }
-        let taken = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "snapshot", "-o", path])
+        let gzip = path + ".gz", cut = path + ".cut.json", tagged = path + ".tagged.gz"
+        defer { for p in [path, gzip, cut, tagged] { try? FileManager.default.removeItem(atPath: p) } }
+        // meshscope's own gzip (members, the dumps tagged: stepped over when left out), and
+        // the same document plain and as one gzip member, which every part is read from.
+        let taken = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "snapshot", "-o", tagged])
         try #require(taken.code == 0, "\(taken.stderr)")
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let members = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tagged)))
+        #expect(GzipMembers.header(members, at: 0) != nil)
+        let bytes = try Gzip.decompress(members)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         let gz = try GzipCompressor()
         try Data(try gz.compress(bytes) + gz.finish()).write(to: URL(fileURLWithPath: gzip))
 
         // The findings: byte for byte the whole file's. Plain and gzip go through the same
         // compactor: every `--dumps` on one, the default on the other (`all` keeps what `auto`
         // keeps on a demo of 36 Envoys; `auto(limit: 3)`: more Envoys, so no dump kept is read).
+        // The tagged file's dumps are stepped over unless kept (the first three with `limit: 3`).
         for (file, policies) in [(path, [MeshFactsCollector.Options.Dumps.auto(limit: 200)]),
-                                 (gzip, [.auto(limit: 200), .none, .auto(limit: 3)])] {
+                                 (gzip, [.auto(limit: 200), .none, .auto(limit: 3)]),
+                                 (tagged, [.auto(limit: 200), .none, .auto(limit: 3), .all])] {
             let whole = try await SnapshotMeshSource.open(path: file)
             let at = try #require(whole.info.takenAt)
             for dumps in policies {
@@ -38,7 +45,7 @@ import Testing
                 let part = try await SnapshotMeshSource.open(path: file, keeping: MeshFactsCollector.snapshotKeep(options))
                 let leftOut = try #require(part.leftOut, "\(file) \(dumps): kept in part")
                 #expect(leftOut.isSuperset(of: ["certs", "serverInfo", "statsJSON", "istiodConfigDump"]))
-                #expect(leftOut.contains("configDump") == (dumps != .auto(limit: 200)), "\(dumps)")
+                #expect(leftOut.contains("configDump") == (dumps == .none || dumps == .auto(limit: 3)), "\(dumps)")
                 let expected = await Self.findings(whole, options, at: at)
                 let found = await Self.findings(part, options, at: at)
                 #expect(String(decoding: found, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(file) \(dumps)")
@@ -47,17 +54,19 @@ import Testing
         }
 
         // A read of what was left out (the dump, certificates) or kept in part (the stats
-        // text) gives the file's body.
-        let whole = try await SnapshotMeshSource.open(path: gzip)
-        let part = try await SnapshotMeshSource.open(path: gzip, keeping: MeshFactsCollector.snapshotKeep(.init(dumps: .none)))
-        #expect(part.leftOut?.contains("configDump") == true)
-        let envoy = try #require(whole.index.proxies.first { $0.kind == "sidecar" })
-        for request in [AdminRequest.configDump, .certs, .statsPrometheus, .clusters] {
-            let a = try await whole.admin(pod: envoy.name, namespace: envoy.namespace, request: request)
-            let b = try await part.admin(pod: envoy.name, namespace: envoy.namespace, request: request)
-            #expect(a == b, "\(request)")
+        // text) gives the file's body, a member stepped over too.
+        for file in [gzip, tagged] {
+            let whole = try await SnapshotMeshSource.open(path: file)
+            let part = try await SnapshotMeshSource.open(path: file, keeping: MeshFactsCollector.snapshotKeep(.init(dumps: .none)))
+            #expect(part.leftOut?.contains("configDump") == true)
+            let envoy = try #require(whole.index.proxies.first { $0.kind == "sidecar" })
+            for request in [AdminRequest.configDump, .certs, .statsPrometheus, .clusters] {
+                let a = try await whole.admin(pod: envoy.name, namespace: envoy.namespace, request: request)
+                let b = try await part.admin(pod: envoy.name, namespace: envoy.namespace, request: request)
+                #expect(a == b, "\(file) \(request)")
+            }
+            #expect(try part.meshState().edges == whole.meshState().edges)
         }
-        #expect(try part.meshState().edges == whole.meshState().edges)
 
         // A file it cannot keep in part fails with the whole reader's message.
         try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: cut))

@@ -86,10 +86,13 @@ public enum Gzip {
     /// 724 MB snapshot grown by doubling held its 512 MB and 1 GB buffers at once while
     /// copying (1.1 GB peak); reserved at its size it holds one. A wrong claim costs at most
     /// that reservation, whose untouched pages take no memory, and the limits still apply.
+    /// A file of meshscope's members (``GzipMembers``) says every member's size, so the
+    /// document's whole size is known there too.
     static func sizeHint(_ input: [UInt8]) -> Int {
         let n = input.count
         guard n >= 18 else { return 0 }
-        let size = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        let size = input.withUnsafeBufferPointer(GzipMembers.inflatedSize)
+            ?? Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
         return min(size, min(n, Int.max / 32) * 32)
     }
 
@@ -121,16 +124,23 @@ public enum Gzip {
     /// so a reader that keeps little (``SnapshotCompactor``) holds a few chunks, never the
     /// whole output. `consume` returning false stops inflating. Limits as ``decompress(_:limits:alongside:)``.
     ///
+    /// `skip` is asked of every tagged member (``GzipMembers``) before it is inflated, with
+    /// its tag and how many members with that tag came before it; a member it answers true
+    /// for is stepped over, never inflated. Returns the tags stepped over.
+    ///
     /// ```swift
     /// try Gzip.inflateChunks(file) { chunk in compactor.feed(chunk) }
+    /// try Gzip.inflateChunks(file, skip: { tag, _ in tag == "admin/configDump" }) { compactor.feed($0) }
     /// ```
+    @discardableResult
     public static func inflateChunks(_ input: [UInt8], limits: InputLimits = .current, chunkSize: Int = 4 << 20,
-                               _ consume: (UnsafeBufferPointer<UInt8>) -> Bool) throws(GzipError) {
+                                     skip: (@Sendable (_ tag: String, _ before: Int) -> Bool)? = nil,
+                                     _ consume: (UnsafeBufferPointer<UInt8>) -> Bool) throws(GzipError) -> Set<String> {
         let pipe = InflatePipe(slots: 3, size: max(1, chunkSize))
         let (maxBytes, maxForRatio) = bounds(input.count, limits)
         let joined = DispatchSemaphore(value: 0)
         let thread = Thread {
-            pipe.end(failure: produce(input, into: pipe, limits: limits, maxBytes: maxBytes, maxForRatio: maxForRatio))
+            pipe.end(failure: produce(input, into: pipe, limits: limits, maxBytes: maxBytes, maxForRatio: maxForRatio, skip: skip))
             joined.signal()
         }
         thread.stackSize = 1 << 20
@@ -145,18 +155,31 @@ public enum Gzip {
         }
         joined.wait()
         if let failure = pipe.failure { throw GzipError(message: failure) }
+        return pipe.skipped
     }
 
-    /// The producer of ``inflateChunks(_:limits:chunkSize:_:)``: fills free slots, hands them over
+    /// The producer of ``inflateChunks(_:limits:chunkSize:skip:_:)``: fills free slots, hands them over
     /// full (the last one as far as it got); the failure, if any.
-    private static func produce(_ input: [UInt8], into pipe: InflatePipe, limits: InputLimits, maxBytes: Int, maxForRatio: Int) -> String? {
+    private static func produce(_ input: [UInt8], into pipe: InflatePipe, limits: InputLimits, maxBytes: Int, maxForRatio: Int,
+                                skip: (@Sendable (String, Int) -> Bool)?) -> String? {
         input.withUnsafeBufferPointer { inBuf -> String? in
             var offset = 0
             var total = 0
             var slot: Int?
             var filled = 0
+            var tagged: [String: Int] = [:]
             defer { if let slot { pipe.put(slot, count: filled) } }
             while offset < inBuf.count {
+                if let skip, let tag = GzipMembers.header(inBuf, at: offset).flatMap({ h in h.tag.map { (h.length, $0) } }) {
+                    let before = tagged[tag.1, default: 0]
+                    tagged[tag.1] = before + 1
+                    if skip(tag.1, before) {
+                        pipe.skipped.insert(tag.1)
+                        offset += tag.0
+                        while offset < inBuf.count && inBuf[offset] == 0 { offset += 1 }
+                        continue
+                    }
+                }
                 let sp = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
                 sp.initialize(to: z_stream())
                 defer { sp.deallocate() }
@@ -312,7 +335,7 @@ public enum Gzip {
     }
 }
 
-/// A gzip member's check values, kept by both inflating loops (``Gzip/inflateChunks(_:limits:chunkSize:_:)``
+/// A gzip member's check values, kept by both inflating loops (``Gzip/inflateChunks(_:limits:chunkSize:skip:_:)``
 /// and ``Gzip/decompress(_:limits:alongside:)``): zlib's own CRC-32 (a table a byte at a
 /// time, a third of the inflating thread on a 1 GB snapshot) is turned off
 /// (`inflateValidate`) and the output's CRC is folded with carry-less multiplication
@@ -349,7 +372,7 @@ struct GzipTrailer {
     }
 }
 
-/// The chunks between ``Gzip/inflateChunks(_:limits:chunkSize:_:)``'s two threads: free slots go to
+/// The chunks between ``Gzip/inflateChunks(_:limits:chunkSize:skip:_:)``'s two threads: free slots go to
 /// zlib, filled ones to the reader, in order.
 private final class InflatePipe: @unchecked Sendable {
     let slots: [UnsafeMutableBufferPointer<UInt8>]
@@ -359,6 +382,8 @@ private final class InflatePipe: @unchecked Sendable {
     private var ended = false
     private var stopped = false
     private(set) var failure: String?
+    /// The tags of the members stepped over: written by the producer alone, read once it is joined.
+    var skipped: Set<String> = []
 
     init(slots n: Int, size: Int) {
         slots = (0..<n).map { _ in UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size) }

@@ -19,10 +19,10 @@ public final class SnapshotFile: @unchecked Sendable {
     public let path: String
     public let temporaryPath: String
     private var fd: Int32
-    private let gzip: GzipCompressor?
+    private let gzip: GzipMemberWriter?
     public private(set) var bytesOnDisk = 0
 
-    private init(path: String, temporaryPath: String, fd: Int32, gzip: GzipCompressor?) {
+    private init(path: String, temporaryPath: String, fd: Int32, gzip: GzipMemberWriter?) {
         self.path = path
         self.temporaryPath = temporaryPath
         self.fd = fd
@@ -40,11 +40,13 @@ public final class SnapshotFile: @unchecked Sendable {
         let tmp = dir + "/." + url.lastPathComponent + ".partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(message: "\(path): cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        return SnapshotFile(path: path, temporaryPath: tmp, fd: fd, gzip: gzip ? try GzipCompressor() : nil)
+        return SnapshotFile(path: path, temporaryPath: tmp, fd: fd, gzip: gzip ? try GzipMemberWriter() : nil)
     }
 
-    public func write(_ chunk: [UInt8]) throws {
-        let bytes = try gzip.map { gz throws(GzipError) in try gz.compress(chunk) } ?? chunk
+    /// Writes `chunk`; compressed, each chunk is a gzip member of its own, tagged with the
+    /// response it holds alone (``GzipMembers``), so readers can step over it.
+    public func write(_ chunk: SnapshotWriter.Chunk) throws {
+        let bytes = try gzip.map { gz throws(GzipError) in try gz.member(chunk.bytes, tag: chunk.responses) } ?? chunk.bytes
         try writeRaw(bytes)
     }
 
@@ -64,9 +66,8 @@ public final class SnapshotFile: @unchecked Sendable {
         bytesOnDisk += bytes.count
     }
 
-    /// Finishes compression, syncs, closes and renames onto the final name.
+    /// Syncs, closes and renames onto the final name.
     public func commit() throws {
-        if let gz = gzip { try writeRaw(try gz.finish()) }
         guard fsync(fd) == 0 else { throw FileError(message: "\(path): fsync failed: \(String(cString: strerror(errno)))") }
         close(fd)
         fd = -1
@@ -144,7 +145,7 @@ public final class SnapshotFile: @unchecked Sendable {
 
 extension SnapshotFile {
     /// A snapshot read keeping only what `keep` names (``SnapshotCompactor``): a gzip file is
-    /// inflated a chunk at a time (``Gzip/inflateChunks(_:limits:chunkSize:_:)``) and a plain one read
+    /// inflated a chunk at a time (``Gzip/inflateChunks(_:limits:chunkSize:skip:_:)``) and a plain one read
     /// so, and neither is ever held whole. `bytes` is nil when the compactor gave up on
     /// something it does not expect: the caller then reads the file whole
     /// (``read(path:skimAhead:)``), whose reader says what is wrong and where.
@@ -187,10 +188,16 @@ extension SnapshotFile {
                 file.append(contentsOf: chunk[0..<n])
                 if n < chunk.count { break }
             }
-            do { try Gzip.inflateChunks(file, chunkSize: chunkSize) { compactor.feed($0) } } catch {
+            // Responses stored alone that `keep` leaves out are stepped over, never inflated
+            // (a 6,000-proxy snapshot's config dumps: a third of the document).
+            let skipped: Set<String>
+            do {
+                skipped = try Gzip.inflateChunks(file, chunkSize: chunkSize, skip: { keep.leavesOut(member: $0, before: $1) }) { compactor.feed($0) }
+            } catch {
                 throw FileError(message: "\(path): \(error.message)")
             }
-            return (compactor.finish(), offset, true, compactor.leftOut)
+            let stepped = skipped.flatMap { SnapshotKeep.responses(member: $0)?.keys ?? [] }
+            return (compactor.finish(), offset, true, compactor.leftOut.union(stepped))
         }
         var n = head
         while n > 0 {

@@ -160,51 +160,59 @@ public struct JSONValue: Sendable {
     }
 
     /// Member lookup that treats `snake_case`, `camelCase` and case differences alike.
-    public subscript(key: String) -> JSONValue? { firstMember(key, where: keyMatches) }
+    public subscript(key: String) -> JSONValue? { firstMember(key, loose: true) }
 
     /// Exact-spelling member lookup (for map keys, where `a_b` and `aB` differ).
     ///
     /// Keys are compared as bytes, without making a String of each (an access-log line looks
     /// up 30 keys among 25 members).
-    public func member(exactly key: String) -> JSONValue? { firstMember(key, where: keyEquals) }
+    public func member(exactly key: String) -> JSONValue? { firstMember(key, loose: false) }
 
-    /// The value of the first member whose key (its tape word) `matches` the wanted bytes.
-    private func firstMember(_ key: String, where matches: (UInt64, UnsafeBufferPointer<UInt8>) -> Bool) -> JSONValue? {
+    /// The value of the first member whose key matches the wanted bytes. The tape and the
+    /// bytes are borrowed once for the whole walk: taking them per member (and a cursor per
+    /// value stepped over) was most of a `/clusters` decode, in reference counting.
+    private func firstMember(_ key: String, loose: Bool) -> JSONValue? {
         guard isObject else { return nil }
         var key = key
-        return key.withUTF8 { wanted in
-            var j = index + 1
-            let end = containerEnd
-            let tape = document.tape
-            while j < end {
-                let valueIndex = j + 1
-                if matches(tape[j], wanted) { return JSONValue(document: document, index: valueIndex) }
-                j = JSONValue(document: document, index: valueIndex).nextIndex
+        let start = index + 1, end = containerEnd
+        let found: Int? = key.withUTF8 { wanted in
+            document.tape.withUnsafeBufferPointer { tape in
+                document.bytes.withUnsafeBufferPointer { bytes in
+                    var j = start
+                    while j < end {
+                        let k = tape[j]
+                        if loose ? JSONValue.keyMatches(k, wanted, bytes) : JSONValue.keyEquals(k, wanted, bytes) { return j + 1 }
+                        let v = tape[j + 1]
+                        switch Tape.kind(v) {
+                        case .object, .array: j = Tape.next(v)
+                        default: j += 2
+                        }
+                    }
+                    return nil
+                }
             }
-            return nil
         }
+        return found.map { JSONValue(document: document, index: $0) }
     }
 
-    private func keyEquals(_ k: UInt64, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func keyEquals(_ k: UInt64, _ wanted: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let off = Tape.offset(k)
         let len = Tape.length(k)
         if Tape.hasEscapes(k) {
-            return JSONValue.decodeString(document.bytes, off, len, true).utf8.elementsEqual(wanted)
+            return JSONValue.decodeString(Array(b[off..<(off + len)]), 0, len, true).utf8.elementsEqual(wanted)
         }
         guard len == wanted.count else { return false }
-        return document.bytes.withUnsafeBufferPointer { b in b[off..<(off + len)].elementsEqual(wanted) }
+        return b[off..<(off + len)].elementsEqual(wanted)
     }
 
-    private func keyMatches(_ k: UInt64, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func keyMatches(_ k: UInt64, _ wanted: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let off = Tape.offset(k)
         let len = Tape.length(k)
         if Tape.hasEscapes(k) {
-            let decoded = JSONValue.decodeString(document.bytes, off, len, true)
+            let decoded = JSONValue.decodeString(Array(b[off..<(off + len)]), 0, len, true)
             return JSONValue.looseEqual(Array(decoded.utf8)[...], wanted)
         }
-        return document.bytes.withUnsafeBufferPointer { b in
-            JSONValue.looseEqual(b[off..<(off + len)], wanted)
-        }
+        return JSONValue.looseEqual(b[off..<(off + len)], wanted)
     }
 
     @inline(__always)

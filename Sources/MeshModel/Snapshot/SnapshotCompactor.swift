@@ -25,6 +25,33 @@ public struct SnapshotKeep: Sendable {
         self.filteredText = filteredText
         self.keepLine = keepLine
     }
+
+    /// Whether responses stored alone (a gzip member tagged `section/key[,key…]`, see
+    /// docs/snapshot-format.md) are left out, `before` being how many members with the same
+    /// tag came before: the compactor would drop every one of them. A `firstOnly` key passes
+    /// its first `limit` members of a tag, and the compactor keeps the first `limit` it sees:
+    /// every response among the file's first `limit` is among those, so the two keep the same.
+    ///
+    /// ```swift
+    /// let keep = SnapshotKeep(responses: ["clusters"])
+    /// keep.leavesOut(member: "admin/configDump,istiodConfigDump", before: 0)   // true
+    /// keep.leavesOut(member: "admin/clusters", before: 0)                      // false
+    /// ```
+    public func leavesOut(member tag: String, before: Int) -> Bool {
+        guard let (section, keys) = Self.responses(member: tag), SnapshotLayout.sectionNames.contains(section) else { return false }
+        return keys.allSatisfy { key in
+            guard responses.contains(key) else { return true }
+            return firstOnly[key].map { before >= $0 } ?? false
+        }
+    }
+
+    /// A member tag's section and response keys: `admin/configDump,istiodConfigDump` →
+    /// (`admin`, [`configDump`, `istiodConfigDump`]).
+    public static func responses(member tag: String) -> (section: String, keys: [String])? {
+        guard let slash = tag.firstIndex(of: "/") else { return nil }
+        let keys = tag[tag.index(after: slash)...].split(separator: ",").map(String.init)
+        return keys.isEmpty ? nil : (String(tag[..<slash]), keys)
+    }
 }
 
 /// Shrinks a snapshot as its bytes arrive, keeping what a ``SnapshotKeep`` names: the

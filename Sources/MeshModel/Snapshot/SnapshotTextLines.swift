@@ -57,16 +57,15 @@ public enum SnapshotTextLines {
                 k = after
             }
             if j > nameStart, keep(UnsafeBufferPointer(rebasing: b[nameStart..<j]), UnsafeBufferPointer(rebasing: b[j..<lineEnd])) {
+                // Runs between escapes are copied whole, not a byte at a time (each append checked
+                // the array's uniqueness: 2% of `check` on a 6,000-proxy snapshot).
                 var m = i
                 while m < lineEnd {
-                    let c = b[m]
-                    if c == 0x5C {
-                        out.append(unescaped(b[m + 1]) ?? c)
-                        m += 2
-                    } else {
-                        out.append(c)
-                        m += 1
-                    }
+                    let bs = JSONSkimmer.nextByte(0x5C, base, from: m, to: lineEnd) ?? lineEnd
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[m..<bs]))
+                    guard bs < lineEnd else { break }
+                    out.append(unescaped(b[bs + 1]) ?? 0x5C)
+                    m = bs + 2
                 }
                 out.append(0x0A)
             }

@@ -5,7 +5,7 @@ import Foundation
 /// ``SnapshotRedaction``) and dropped before the next one arrives.
 ///
 /// ```swift
-/// var w = SnapshotWriter { chunk in try file.write(chunk) }
+/// var w = SnapshotWriter { chunk in try file.write(chunk) }   // chunk.bytes, chunk.response
 /// try w.begin(metadata)
 /// try w.kubernetes(resources: catalog, objects: [("pods", podValues)])
 /// try w.proxy(SnapshotWriter.Proxy(name: "web-0", namespace: "shop", kind: "sidecar",
@@ -13,7 +13,30 @@ import Foundation
 /// try w.finish(completedAt: Date(), failures: [], summary: .object([]))
 /// ```
 public struct SnapshotWriter {
-    public typealias Sink = ([UInt8]) throws -> Void
+    public typealias Sink = (Chunk) throws -> Void
+
+    /// Bytes of the document, in order. Large JSON proxy responses (at least ``aloneBytes``
+    /// each, not their section's first) come in a chunk of their own, `,"KEY":VALUE` (one or
+    /// more, side by side), named by `responses`: the document without that chunk is still
+    /// whole, so a gzip file stores it as a tagged member that readers can step over
+    /// (docs/snapshot-format.md).
+    public struct Chunk: Sendable {
+        public var bytes: [UInt8]
+        /// `section/key[,key…]`: the responses this chunk holds alone; nil for any other chunk.
+        public var responses: String?
+
+        public init(bytes: [UInt8], responses: String? = nil) {
+            self.bytes = bytes
+            self.responses = responses
+        }
+    }
+
+    /// JSON responses at least this large travel alone (config dumps, a large `/clusters`):
+    /// smaller ones are not worth a gzip member's header and a fresh compression window.
+    /// Neighbours travel together (a proxy's dump and istiod's view of it compress a third
+    /// better side by side). Text responses (metrics) never do: nearly every reader reads
+    /// them, and alone each would compress worse (a 6,000-proxy snapshot grew by a fifth).
+    public static let aloneBytes = 8 << 10
 
     /// One proxy's entry.
     public struct Proxy: Sendable {
@@ -63,12 +86,14 @@ public struct SnapshotWriter {
         if buffer.count >= flushThreshold { try flush() }
     }
 
-    public mutating func flush() throws {
+    public mutating func flush() throws { try flush(responses: nil) }
+
+    private mutating func flush(responses: String?) throws {
         guard !buffer.isEmpty else { return }
         let chunk = buffer
         buffer.removeAll(keepingCapacity: true)
         bytesWritten += chunk.count
-        try sink(chunk)
+        try sink(Chunk(bytes: chunk, responses: responses))
     }
 
     private mutating func node(_ n: JSONTree) {
@@ -166,14 +191,24 @@ public struct SnapshotWriter {
         var notJSON: [(String, String)] = []
         for (section, responses) in [("admin", p.responses), ("earlier", p.earlier)] where section == "admin" || !responses.isEmpty {
             append(",\n\"\(section)\":{")
+            var alone: [String] = []
             for (n, key) in responses.keys.sorted().enumerated() {
+                let r = responses[key]!
+                let json = SnapshotFormat.responseKinds[key] ?? false
+                let large = json && n > 0 && r.body.count >= Self.aloneBytes
+                if large != !alone.isEmpty {
+                    try flush(responses: alone.isEmpty ? nil : "\(section)/" + alone.joined(separator: ","))
+                    alone = []
+                }
+                if large { alone.append(key) }
                 if n > 0 { append(",\n") }
                 JSONWriter.appendString(key, to: &buffer)
                 append(":")
-                if let e = try response(responses[key]!, json: SnapshotFormat.responseKinds[key] ?? false), section == "admin" {
+                if let e = response(r, json: json), section == "admin" {
                     notJSON.append((key, e))
                 }
             }
+            if !alone.isEmpty { try flush(responses: "\(section)/" + alone.joined(separator: ",")) }
             append("}")
         }
         if let summary = p.summary {
@@ -188,7 +223,7 @@ public struct SnapshotWriter {
     /// `{"fetchedAt": …, "json": VALUE}` (verbatim, or redacted compact), `{"text": …}` or
     /// `{"base64": …}` for bytes that are not UTF-8. Returns the parse error of a body that
     /// should have been JSON.
-    private mutating func response(_ r: SnapshotResponse, json: Bool) throws -> String? {
+    private mutating func response(_ r: SnapshotResponse, json: Bool) -> String? {
         append("{\"fetchedAt\":\"\(SnapshotFormat.time(r.fetchedAt))\",")
         var parseError: String?
         if json {
@@ -213,7 +248,6 @@ public struct SnapshotWriter {
                     }
                 }
                 append("}")
-                try flushIfNeeded()
                 return nil
             }
         }
@@ -229,7 +263,6 @@ public struct SnapshotWriter {
             append("\"text\":\"\(SnapshotRedaction.redactedKey)\"")
         }
         append("}")
-        try flushIfNeeded()
         return parseError
     }
 

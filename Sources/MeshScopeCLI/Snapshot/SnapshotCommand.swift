@@ -103,7 +103,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             let result: SnapshotResult
             do {
                 if path == "-" {
-                    result = try await SnapshotCollector.collect(source: src, options: options, progress: progress) { chunk in console.write(chunk) }
+                    result = try await SnapshotCollector.collect(source: src, options: options, progress: progress) { chunk in console.write(chunk.bytes) }
                 } else {
                     result = try await SnapshotCollector.write(source: src, to: path, options: options, progress: progress)
                 }

@@ -152,7 +152,7 @@ enum Seeds {
     /// A small snapshot (metadata, one sidecar with its responses, a ztunnel), as written.
     static let snapshot: [UInt8] = {
         var out: [UInt8] = []
-        var w = SnapshotWriter(flushThreshold: 1 << 16) { out.append(contentsOf: $0) }
+        var w = SnapshotWriter(flushThreshold: 1 << 16) { out.append(contentsOf: $0.bytes) }
         let at = Date(timeIntervalSince1970: 1_795_000_000)
         let meta = SnapshotMetadata(takenAt: at, sourceKind: "cluster", sourceName: "fuzz", context: "fuzz", defaultNamespace: "bookinfo",
                                     namespaces: nil, options: .init())

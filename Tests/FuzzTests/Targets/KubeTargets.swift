@@ -44,13 +44,30 @@ extension FuzzTargets {
         return body + tail
     }
 
-    /// The snapshot is written as it is, gzipped, or gzipped and then damaged (variant).
+    /// The document cut into up to eight of meshscope's gzip members (``GzipMembers``), each
+    /// tagged or not as the case chooses: tags that may not name what their member holds.
+    static func members(_ bytes: [UInt8], _ c: FuzzCase, tagged: Bool) -> [UInt8] {
+        guard let w = try? GzipMemberWriter() else { return [] }
+        var cuts = Set((0..<c.choose(8, salt: 23)).map { k in bytes.isEmpty ? 0 : c.choose(bytes.count, salt: UInt64(24 + k)) })
+        cuts.insert(bytes.count)
+        var out: [UInt8] = []
+        var start = 0
+        for (k, end) in cuts.sorted().enumerated() where end > start {
+            let tag = tagged && c.choose(2, salt: UInt64(40 + k)) == 0 ? ["admin/configDump", "earlier/statsPrometheus", "admin/clusters,x"][k % 3] : nil
+            out += (try? w.member(Array(bytes[start..<end]), tag: tag)) ?? []
+            start = end
+        }
+        return out
+    }
+
+    /// The snapshot is written as it is, gzipped, or gzipped and then damaged (variant); or as
+    /// meshscope's gzip members, untagged, or tagged at random and damaged.
     static func snapshot() -> FuzzTarget {
         FuzzTarget(name: .snapshot, seeds: [FuzzCase(Seeds.snapshot)], formats: [.json], iterations: 35) { c in
             var bytes = c.parts[0]
-            let form = c.choose(4, salt: 21)
-            if form >= 1 { bytes = gzip(bytes) }
-            if form == 3, !bytes.isEmpty {
+            let form = c.choose(6, salt: 21)
+            if form >= 1 { bytes = form >= 4 ? members(bytes, c, tagged: form == 5) : gzip(bytes) }
+            if form == 3 || form == 5, !bytes.isEmpty {
                 var rng = FuzzRandom(seed: c.variant)
                 bytes = Mutator(.binary, config: FuzzConfig.current).bytes(bytes, other: [], &rng)
             }
@@ -89,8 +106,10 @@ extension FuzzTargets {
                 // `check` opens a snapshot keeping only what it reads, a chunk at a time: at any
                 // chunk size, a kept part it opens holds the same proxies, objects and kept
                 // responses as the whole file.
+                // (Members whose tags may lie are only read, not compared.)
                 let checkKeep = MeshFactsCollector.snapshotKeep(.init(dumps: .none))
-                if let part = try? SnapshotFile.readCompacted(path: path, keep: checkKeep, chunkSize: 1 + c.choose(64, salt: 22)), let bytes = part.bytes {
+                let part = try? SnapshotFile.readCompacted(path: path, keep: checkKeep, chunkSize: 1 + c.choose(64, salt: 22))
+                if form != 5, let part, let bytes = part.bytes {
                     if let kept = try? SnapshotIndex(bytes: bytes, name: path) {
                         if kept.proxies.map(\.key) != index.proxies.map(\.key) || kept.proxies.map(\.kind) != index.proxies.map(\.kind) {
                             o.problem("snapshot: the kept part has other proxies")

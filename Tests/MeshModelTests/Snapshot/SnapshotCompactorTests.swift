@@ -106,6 +106,47 @@ import Testing
         #expect(leftOut.contains("configDump"))
     }
 
+    /// The writer hands large JSON responses over alone, tagged (a gzip file stores each such
+    /// chunk as a member readers step over): the document without the chunks a keep leaves
+    /// out (``SnapshotKeep/leavesOut(member:before:)``) compacts to exactly what the whole does.
+    @Test func responsesStoredAloneAreLeftOutAsTheCompactorLeavesThemOut() throws {
+        let (chunks, _) = try SnapshotFormatTests.written(SnapshotLayoutTests.fixtureProxies())
+        let whole = chunks.flatMap(\.bytes)
+        let tagged = chunks.filter { $0.responses != nil }
+        // The captures' config dumps (each over 8 KB; the first in its section never is).
+        #expect(tagged.count >= 3)
+        for c in tagged {
+            let tag = try #require(c.responses)
+            let keys = try #require(SnapshotKeep.responses(member: tag)).keys
+            #expect(tag.hasPrefix("admin/") && keys.contains("configDump"), "\(tag)")
+            #expect(keys.allSatisfy { SnapshotFormat.responseKinds[$0] == true }, "\(tag)")
+            #expect(c.bytes.starts(with: Array(",\n\"\(keys[0])\":".utf8)))
+        }
+        // (The captures' `/clusters` is text stored under a JSON key, over 8 KB: it travels
+        // with the dump, so a keep holding it steps over nothing.)
+        let statsOnly = SnapshotKeep(responses: ["statsPrometheus"])
+        for keep in [Self.keep, SnapshotKeep(responses: ["configDump"], firstOnly: ["configDump": 2]), statsOnly,
+                     SnapshotKeep(responses: ["configDump", "certs"]), SnapshotKeep(responses: ["certs"], firstOnly: ["configDump": 1])] {
+            var seen: [String: Int] = [:]
+            let stepped = chunks.filter { c in
+                guard let tag = c.responses else { return true }
+                defer { seen[tag, default: 0] += 1 }
+                return !keep.leavesOut(member: tag, before: seen[tag, default: 0])
+            }
+            let expected = try #require(Self.compact(whole, keep: keep).bytes)
+            #expect(Self.compact(stepped.flatMap(\.bytes), keep: keep).bytes == expected)
+            if keep.responses == statsOnly.responses { #expect(stepped.count == chunks.count - tagged.count) }
+        }
+        // The tag's sections and keys; what is not one is never left out.
+        let keep = SnapshotKeep(responses: ["clusters"], firstOnly: ["clusters": 1])
+        #expect(keep.leavesOut(member: "admin/configDump,istiodConfigDump", before: 0))
+        #expect(!keep.leavesOut(member: "earlier/clusters,configDump", before: 0))
+        #expect(keep.leavesOut(member: "earlier/clusters", before: 1))
+        #expect(!keep.leavesOut(member: "kubernetes/configDump", before: 0))
+        #expect(!keep.leavesOut(member: "configDump", before: 0))
+        #expect(!keep.leavesOut(member: "admin/", before: 0))
+    }
+
     @Test func textItCannotFilterPlainlyIsKeptWhole() throws {
         // A `\u` escape and a non-ASCII byte: the line filter declines, the text is kept as stored.
         let text = "istio_requests_total{a=\"\u{e9}\"} 1\nenvoy_server_uptime 3\n"

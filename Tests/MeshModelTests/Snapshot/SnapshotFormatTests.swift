@@ -15,8 +15,14 @@ import Testing
 
     /// Writes a small snapshot and returns its bytes.
     static func write(_ proxies: [SnapshotWriter.Proxy], objects: [(String, [JSONValue])] = [], failures: [SnapshotFailure] = []) throws -> (bytes: [UInt8], writer: SnapshotWriter) {
-        var out: [UInt8] = []
-        var w = SnapshotWriter(flushThreshold: 64) { out.append(contentsOf: $0) }
+        let (chunks, w) = try written(proxies, objects: objects, failures: failures)
+        return (chunks.flatMap(\.bytes), w)
+    }
+
+    /// The chunks the writer hands its sink.
+    static func written(_ proxies: [SnapshotWriter.Proxy], objects: [(String, [JSONValue])] = [], failures: [SnapshotFailure] = []) throws -> (chunks: [SnapshotWriter.Chunk], writer: SnapshotWriter) {
+        var out: [SnapshotWriter.Chunk] = []
+        var w = SnapshotWriter(flushThreshold: 64) { out.append($0) }
         try w.begin(metadata())
         let pods = APIResource(group: "", version: "v1", name: "pods", kind: "Pod", namespaced: true, shortNames: ["po"])
         try w.kubernetes(resources: [pods], objects: objects)

@@ -10,7 +10,9 @@ import Testing
     static let admin = ["pp11", "is160", "egress"]
 
     /// A snapshot of three proxies whose responses are the captured Envoy admin answers.
-    static func fixtureSnapshot() throws -> [UInt8] {
+    static func fixtureSnapshot() throws -> [UInt8] { try SnapshotFormatTests.write(fixtureProxies()).bytes }
+
+    static func fixtureProxies() throws -> [SnapshotWriter.Proxy] {
         let at = SnapshotFormatTests.takenAt
         var proxies: [SnapshotWriter.Proxy] = []
         for (n, dir) in admin.enumerated() {
@@ -23,7 +25,7 @@ import Testing
         }
         proxies.append(SnapshotWriter.Proxy(name: "ztunnel-0", namespace: "istio-system", kind: "ztunnel", node: "n1", ip: "10.0.1.1",
                                             responses: ["ztunnelConfigDump": .init(fetchedAt: at, body: try Fixtures.bytes("ztunnel/config_dump.json"))]))
-        return try SnapshotFormatTests.write(proxies).bytes
+        return proxies
     }
 
     /// What the level-by-level reading finds for one proxy: each section's responses and each response's fields.

@@ -16,25 +16,36 @@ public struct GzipError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-public final class GzipCompressor {
-    /// zlib keeps a pointer back to its stream, so it lives at a fixed address.
-    private let stream: UnsafeMutablePointer<z_stream>
-    private var finished = false
-    private var outBuffer = [UInt8](repeating: 0, count: 256 * 1024)
+/// A zlib deflate stream, ended and freed with its owner. zlib keeps a pointer back to its
+/// stream, so it lives at a fixed address.
+final class DeflateStream {
+    let pointer: UnsafeMutablePointer<z_stream>
 
-    public init(level: Int32 = 6) throws(GzipError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let rc = meshscope_deflate_init_gzip(stream, level)
+    /// `gzip`: zlib writes the gzip header and trailer; otherwise raw deflate.
+    init(level: Int32, gzip: Bool) throws(GzipError) {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: z_stream())
+        let rc = gzip ? meshscope_deflate_init_gzip(pointer, level) : meshscope_deflate_init_raw(pointer, level)
         guard rc == Z_OK else {
-            stream.deallocate()
+            pointer.deallocate()
             throw GzipError(message: "zlib deflateInit2 failed (\(rc))")
         }
     }
 
     deinit {
-        deflateEnd(stream)
-        stream.deallocate()
+        deflateEnd(pointer)
+        pointer.deallocate()
+    }
+}
+
+public final class GzipCompressor {
+    private let owner: DeflateStream
+    private var stream: UnsafeMutablePointer<z_stream> { owner.pointer }
+    private var finished = false
+    private var outBuffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+    public init(level: Int32 = 6) throws(GzipError) {
+        owner = try DeflateStream(level: level, gzip: true)
     }
 
     /// Compresses `chunk`; returns whatever compressed bytes are ready.

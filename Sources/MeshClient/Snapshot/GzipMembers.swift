@@ -98,25 +98,14 @@ public enum GzipMembers {
 /// Writes gzip members that carry their length, and a tag when given (``GzipMembers``): raw
 /// deflate from zlib, the header and trailer written here (the CRC folded, as reading checks it).
 public final class GzipMemberWriter {
-    /// zlib keeps a pointer back to its stream, so it lives at a fixed address.
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let owner: DeflateStream
+    private var stream: UnsafeMutablePointer<z_stream> { owner.pointer }
 
     /// Input past which a member is split: its length must fit the header's 32 bits.
     static let maxInput = 1 << 30
 
     public init(level: Int32 = 6) throws(GzipError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let rc = meshscope_deflate_init_raw(stream, level)
-        guard rc == Z_OK else {
-            stream.deallocate()
-            throw GzipError(message: "zlib deflateInit2 failed (\(rc))")
-        }
-    }
-
-    deinit {
-        deflateEnd(stream)
-        stream.deallocate()
+        owner = try DeflateStream(level: level, gzip: false)
     }
 
     /// `bytes` as one gzip member, tagged `tag` (a response held alone; nil: untagged).

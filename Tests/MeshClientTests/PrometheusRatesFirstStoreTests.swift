@@ -102,3 +102,43 @@ import Testing
         }
     }
 }
+
+/// While Prometheus's first answer is out, the proxies' own admin reads wait, at most
+/// ``MeshStore/prometheusFirstHold`` seconds: the edges come first at start.
+@Suite struct PrometheusFirstHoldTests {
+    @Test(arguments: [(1.0, false), (8.0, true)])
+    func theProxiesReadsWaitForPrometheusFirstAnswer(ratesDelay: Double, timesOut: Bool) async throws {
+        let answered = Locked<Date?>(nil), firstFetch = Locked<Date?>(nil)
+        let server = try await LoopbackHTTPServer.start { req in
+            let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
+            guard text.contains("rate"), !text.contains("histogram_quantile"), !req.path.hasSuffix("query_range") else {
+                return .json(.ok, Array(#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.utf8))
+            }
+            if answered.withLock({ $0 }) == nil { try? await Task.sleep(nanoseconds: UInt64(ratesDelay * 1e9)) }
+            answered.withLock { if $0 == nil { $0 = Date() } }
+            return .json(.ok, EdgesOnlyStoreTests.answer(PrometheusRatesFirstStoreTests.rate))
+        }
+        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: 60),
+                                        queries: PromQL(scrapeInterval: 1, refresh: 0.2))
+        let store = MeshStore(options: .init(refresh: 0.2, maxBackoff: 1, ratesFirst: true), prometheus: metrics,
+                              listProxies: { EdgesOnlyStoreTests.all }, fetch: { _, _ in
+                                  firstFetch.withLock { if $0 == nil { $0 = Date() } }
+                                  throw LiveDecodeError("not served")
+                              })
+        let started = Date()
+        try await EdgesOnlyStoreTests.running(store, metrics, server) { _ in
+            let deadline = Date().addingTimeInterval(20)
+            while firstFetch.withLock({ $0 }) == nil && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        }
+        let fetched = try #require(firstFetch.withLock { $0 }, "no admin read within 20 s")
+        if timesOut {
+            // Prometheus still silent: the reads start once the hold is over, not before.
+            #expect(answered.withLock { $0 }.map { $0 > fetched } ?? true)
+            #expect(fetched.timeIntervalSince(started) >= MeshStore.prometheusFirstHold - 0.05)
+            #expect(fetched.timeIntervalSince(started) < MeshStore.prometheusFirstHold + 5)
+        } else {
+            let answer = try #require(answered.withLock { $0 })
+            #expect(fetched >= answer.addingTimeInterval(-0.05), "an admin read before Prometheus answered")
+        }
+    }
+}

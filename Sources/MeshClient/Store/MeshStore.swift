@@ -94,6 +94,16 @@ public actor MeshStore {
     let prometheus: PrometheusMetrics?
     /// Seconds between tries of a Prometheus that failed.
     public static let prometheusRetry = 30.0
+    /// Seconds at most the proxies' own admin reads wait at start for Prometheus's first
+    /// answer (``holdingForPrometheus``).
+    public static let prometheusFirstHold = 3.0
+
+    /// Whether the proxies' admin reads (not a focused proxy's stats) wait: Prometheus's first
+    /// answer is out, and less than ``prometheusFirstHold`` seconds have passed. The edges are
+    /// what a user waits for first; at thousands of proxies those reads went through the API
+    /// server on the cores Prometheus was answering on, and a first sweep takes half a minute
+    /// anyway.
+    var holdingForPrometheus: Bool { prometheus != nil && !prometheusSettled && now < MeshStore.prometheusFirstHold }
     /// Prometheus answers (edges are its), else scraping.
     var prometheusActive: Bool
     var prometheusSample: PrometheusMetrics.Sample?
@@ -261,7 +271,7 @@ public actor MeshStore {
                     }
                     if let task = latencyTask() { group.addTask(operation: task) }
                 }
-                for source in scheduler.next(now: now) + dueStatsJSON() {
+                for source in (holdingForPrometheus ? [] : scheduler.next(now: now)) + dueStatsJSON() {
                     guard let proxy = proxies[source.proxy] else { continue }
                     let fetch = self.fetch
                     let statsFromPrometheus = source.endpoint == .stats && prometheusStatsOnly.contains(source.proxy)

@@ -359,7 +359,7 @@ import Testing
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
     func discoveredServiceIsReadThroughTheServiceProxy() async throws {
         try await Self.withRig { rig in
-            let direct = try await Self.promEdges(rig)
+            var direct = try await Self.promEdges(rig)
             // Nothing to discover yet: the demo has no Prometheus Service.
             #expect(await PrometheusDiscovery.find(rig.client) == nil)
             try rig.demo.addPrometheusService(url: rig.prometheus.url)
@@ -369,14 +369,28 @@ import Testing
             let prom = try PrometheusClient(found, kube: rig.client, timeout: 5)
             let metrics = PrometheusMetrics(client: prom, queries: rig.metrics.queries)
             rig.demo.api.clearRequestLog()
-            let viaService = try await metrics.edges()
+            var viaService = try await metrics.edges()
             #expect(viaService.queries == 3)
             func key(_ e: TrafficEdge) -> String { "\(e.source) → \(e.destination) via \(e.service) \(e.security.rawValue) \(e.reporter)" }
             #expect(!viaService.edges.isEmpty)
+            // Two reads a moment apart agree when Prometheus scraped every proxy in between: on
+            // a loaded machine a missed scrape drops a reporter's series from one of them (CI
+            // saw `source+destination` read as `destination`), so they are read again then.
+            // The pair compared (and `direct`, which the store is compared with below) is read
+            // right after a window of whole scrapes.
+            for _ in 0..<20 {
+                if await Self.everyScrapeWholeAndQuick(rig) {
+                    direct = try await rig.metrics.edges()
+                    viaService = try await metrics.edges()
+                    if Set(viaService.edges.map(key)) == Set(direct.edges.map(key)) { break }
+                }
+                try await Task.sleep(nanoseconds: 500_000_000)
+            }
             #expect(Set(viaService.edges.map(key)) == Set(direct.edges.map(key)))
             // Every query went through the API server's service proxy, the port by number.
             let proxied = rig.demo.api.requestLog.filter { $0.hasPrefix("GET /api/v1/namespaces/istio-system/services/prometheus:9090/proxy/api/v1/query?") }
-            #expect(proxied.count == 3, "\(rig.demo.api.requestLog)")
+            #expect(proxied.count > 0 && proxied.count % 3 == 0, "\(rig.demo.api.requestLog)")
+            #expect(rig.demo.api.requestLog.allSatisfy { !$0.contains("/api/v1/query") || $0.contains("/services/prometheus:9090/proxy/") })
             // By port name too, as `svc/istio-system/prometheus:http-web` asks.
             let byName = try PrometheusClient(try PrometheusTarget.parse("svc/istio-system/prometheus:http-web"), kube: rig.client, timeout: 5)
             #expect(try await byName.query("count(up == 1)").series.first?.value ?? 0 > 0)
@@ -388,7 +402,9 @@ import Testing
             defer { poller.cancel() }
             let state = try #require(await Self.scraped(store) { $0.metrics.kind == .prometheus && !$0.edges.isEmpty })
             #expect(state.metrics.summary == "metrics: prometheus svc/istio-system/prometheus:9090 (rate 4s)")
-            #expect(Set(state.edges.map(key)) == Set(direct.edges.map(key)))
+            // The store's edges are the same reads: equal once a round falls between whole scrapes.
+            let agreeing = await Self.scraped(store, timeout: 30) { Set($0.edges.map(key)) == Set(direct.edges.map(key)) }
+            #expect(agreeing != nil, "\(Set(state.edges.map(key)).symmetricDifference(Set(direct.edges.map(key))))")
             await source.close()
 
             // `connections` discovers it by itself and says which it found.

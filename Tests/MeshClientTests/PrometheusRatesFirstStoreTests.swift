@@ -104,10 +104,14 @@ import Testing
 }
 
 /// While Prometheus's first answer is out, the proxies' own admin reads wait, at most
-/// ``MeshStore/prometheusFirstHold`` seconds: the edges come first at start.
+/// ``MeshStore/prometheusFirstHold`` seconds, unless a proxy is focused: the edges come first
+/// at start.
 @Suite struct PrometheusFirstHoldTests {
-    @Test(arguments: [(1.0, false), (8.0, true)])
-    func theProxiesReadsWaitForPrometheusFirstAnswer(ratesDelay: Double, timesOut: Bool) async throws {
+    enum Case: Sendable, CaseIterable { case answersFirst, silent, silentWithAFocus }
+
+    @Test(arguments: Case.allCases)
+    func theProxiesReadsWaitForPrometheusFirstAnswer(_ c: Case) async throws {
+        let ratesDelay = c == .answersFirst ? 1.0 : 8.0
         let answered = Locked<Date?>(nil), firstFetch = Locked<Date?>(nil)
         let server = try await LoopbackHTTPServer.start { req in
             let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
@@ -125,18 +129,22 @@ import Testing
                                   firstFetch.withLock { if $0 == nil { $0 = Date() } }
                                   throw LiveDecodeError("not served")
                               })
+        if c == .silentWithAFocus { await store.setFocus([EdgesOnlyStoreTests.sidecar.key]) }
         let started = Date()
         try await EdgesOnlyStoreTests.running(store, metrics, server) { _ in
             let deadline = Date().addingTimeInterval(20)
             while firstFetch.withLock({ $0 }) == nil && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
         }
         let fetched = try #require(firstFetch.withLock { $0 }, "no admin read within 20 s")
-        if timesOut {
+        switch c {
+        case .silentWithAFocus:
+            #expect(fetched.timeIntervalSince(started) < MeshStore.prometheusFirstHold - 1, "a focused proxy's reads waited")
+        case .silent:
             // Prometheus still silent: the reads start once the hold is over, not before.
             #expect(answered.withLock { $0 }.map { $0 > fetched } ?? true)
             #expect(fetched.timeIntervalSince(started) >= MeshStore.prometheusFirstHold - 0.05)
             #expect(fetched.timeIntervalSince(started) < MeshStore.prometheusFirstHold + 5)
-        } else {
+        case .answersFirst:
             let answer = try #require(answered.withLock { $0 })
             #expect(fetched >= answer.addingTimeInterval(-0.05), "an admin read before Prometheus answered")
         }

@@ -98,12 +98,14 @@ public actor MeshStore {
     /// answer (``holdingForPrometheus``).
     public static let prometheusFirstHold = 3.0
 
-    /// Whether the proxies' admin reads (not a focused proxy's stats) wait: Prometheus's first
-    /// answer is out, and less than ``prometheusFirstHold`` seconds have passed. The edges are
-    /// what a user waits for first; at thousands of proxies those reads went through the API
-    /// server on the cores Prometheus was answering on, and a first sweep takes half a minute
-    /// anyway.
-    var holdingForPrometheus: Bool { prometheus != nil && !prometheusSettled && now < MeshStore.prometheusFirstHold }
+    /// Whether the proxies' admin reads wait: Prometheus's first answer is out, less than
+    /// ``prometheusFirstHold`` seconds have passed, and no proxy is focused (someone who opened
+    /// one wants its data). The edges are what a user waits for first; at thousands of proxies
+    /// those reads went through the API server on the cores Prometheus was answering on, and a
+    /// first sweep takes half a minute anyway.
+    var holdingForPrometheus: Bool {
+        prometheus != nil && !prometheusSettled && now < MeshStore.prometheusFirstHold && focusedProxies.isEmpty
+    }
     /// Prometheus answers (edges are its), else scraping.
     var prometheusActive: Bool
     var prometheusSample: PrometheusMetrics.Sample?

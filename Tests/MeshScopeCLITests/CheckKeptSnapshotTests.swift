@@ -25,7 +25,15 @@ import Testing
         let taken = await MeshScopeMain.invoke(["--demo", "--demo-services", "0", "snapshot", "-o", tagged])
         try #require(taken.code == 0, "\(taken.stderr)")
         let members = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tagged)))
-        #expect(GzipMembers.header(members, at: 0) != nil)
+        // Every member says its length; the dumps travel in tagged members of their own.
+        var tags: [String] = []
+        var at = 0
+        while at < members.count, let h = GzipMembers.header(members, at: at) {
+            if let t = h.tag { tags.append(t) }
+            at += h.length
+        }
+        #expect(at == members.count)
+        #expect(tags.filter { SnapshotMemberTag.parse($0)?.keys.contains("configDump") == true }.count >= 10, "\(tags)")
         let bytes = try Gzip.decompress(members)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let gz = try GzipCompressor()

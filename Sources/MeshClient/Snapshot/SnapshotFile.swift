@@ -196,7 +196,7 @@ extension SnapshotFile {
             } catch {
                 throw FileError(message: "\(path): \(error.message)")
             }
-            let stepped = skipped.flatMap { SnapshotKeep.responses(member: $0)?.keys ?? [] }
+            let stepped = skipped.flatMap { SnapshotMemberTag.parse($0)?.keys ?? [] }
             return (compactor.finish(), offset, true, compactor.leftOut.union(stepped))
         }
         var n = head

@@ -38,19 +38,11 @@ public struct SnapshotKeep: Sendable {
     /// keep.leavesOut(member: "admin/clusters", before: 0)                      // false
     /// ```
     public func leavesOut(member tag: String, before: Int) -> Bool {
-        guard let (section, keys) = Self.responses(member: tag), SnapshotLayout.sectionNames.contains(section) else { return false }
+        guard let (section, keys) = SnapshotMemberTag.parse(tag), SnapshotLayout.sectionNames.contains(section) else { return false }
         return keys.allSatisfy { key in
             guard responses.contains(key) else { return true }
             return firstOnly[key].map { before >= $0 } ?? false
         }
-    }
-
-    /// A member tag's section and response keys: `admin/configDump,istiodConfigDump` →
-    /// (`admin`, [`configDump`, `istiodConfigDump`]).
-    public static func responses(member tag: String) -> (section: String, keys: [String])? {
-        guard let slash = tag.firstIndex(of: "/") else { return nil }
-        let keys = tag[tag.index(after: slash)...].split(separator: ",").map(String.init)
-        return keys.isEmpty ? nil : (String(tag[..<slash]), keys)
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// ``SnapshotRedaction``) and dropped before the next one arrives.
 ///
 /// ```swift
-/// var w = SnapshotWriter { chunk in try file.write(chunk) }   // chunk.bytes, chunk.response
+/// var w = SnapshotWriter { chunk in try file.write(chunk) }   // chunk.bytes, chunk.responses
 /// try w.begin(metadata)
 /// try w.kubernetes(resources: catalog, objects: [("pods", podValues)])
 /// try w.proxy(SnapshotWriter.Proxy(name: "web-0", namespace: "shop", kind: "sidecar",
@@ -196,8 +196,10 @@ public struct SnapshotWriter {
                 let r = responses[key]!
                 let json = SnapshotFormat.responseKinds[key] ?? false
                 let large = json && n > 0 && r.body.count >= Self.aloneBytes
-                if large != !alone.isEmpty {
-                    try flush(responses: alone.isEmpty ? nil : "\(section)/" + alone.joined(separator: ","))
+                if large && alone.isEmpty {
+                    try flush()                  // what came before, in a chunk of its own
+                } else if !large && !alone.isEmpty {
+                    try flush(responses: SnapshotMemberTag.make(section: section, keys: alone))
                     alone = []
                 }
                 if large { alone.append(key) }
@@ -208,7 +210,7 @@ public struct SnapshotWriter {
                     notJSON.append((key, e))
                 }
             }
-            if !alone.isEmpty { try flush(responses: "\(section)/" + alone.joined(separator: ",")) }
+            if !alone.isEmpty { try flush(responses: SnapshotMemberTag.make(section: section, keys: alone)) }
             append("}")
         }
         if let summary = p.summary {
@@ -283,5 +285,23 @@ public struct SnapshotWriter {
         append("}\n")
         state = .finished
         try flush()
+    }
+}
+
+/// The name of a chunk of responses stored alone (``SnapshotWriter/Chunk/responses``), the tag
+/// of its gzip member: `SECTION/KEY[,KEY…]` (docs/snapshot-format.md). Written and read here only.
+///
+/// ```swift
+/// SnapshotMemberTag.make(section: "admin", keys: ["configDump", "istiodConfigDump"])  // "admin/configDump,istiodConfigDump"
+/// SnapshotMemberTag.parse("admin/configDump")?.keys                                    // ["configDump"]
+/// ```
+public enum SnapshotMemberTag {
+    public static func make(section: String, keys: [String]) -> String { section + "/" + keys.joined(separator: ",") }
+
+    /// The section and keys; nil for a tag that names no key.
+    public static func parse(_ tag: String) -> (section: String, keys: [String])? {
+        guard let slash = tag.firstIndex(of: "/") else { return nil }
+        let keys = tag[tag.index(after: slash)...].split(separator: ",").map(String.init)
+        return keys.isEmpty ? nil : (String(tag[..<slash]), keys)
     }
 }

@@ -117,7 +117,7 @@ import Testing
         #expect(tagged.count >= 3)
         for c in tagged {
             let tag = try #require(c.responses)
-            let keys = try #require(SnapshotKeep.responses(member: tag)).keys
+            let keys = try #require(SnapshotMemberTag.parse(tag)).keys
             #expect(tag.hasPrefix("admin/") && keys.contains("configDump"), "\(tag)")
             #expect(keys.allSatisfy { SnapshotFormat.responseKinds[$0] == true }, "\(tag)")
             #expect(c.bytes.starts(with: Array(",\n\"\(keys[0])\":".utf8)))

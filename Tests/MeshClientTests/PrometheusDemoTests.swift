@@ -393,7 +393,9 @@ import Testing
             #expect(rig.demo.api.requestLog.allSatisfy { !$0.contains("/api/v1/query") || $0.contains("/services/prometheus:9090/proxy/") })
             // By port name too, as `svc/istio-system/prometheus:http-web` asks.
             let byName = try PrometheusClient(try PrometheusTarget.parse("svc/istio-system/prometheus:http-web"), kube: rig.client, timeout: 5)
-            #expect(try await byName.query("count(up == 1)").series.first?.value ?? 0 > 0)
+            // `up` has a series per target whether its last scrape succeeded or not (CI saw
+            // every scrape of one moment fail under load, and `count(up == 1)` answer nothing).
+            #expect(try await byName.query("count(up)").series.first?.value ?? 0 > 0)
 
             // The live store says which Prometheus it reads (the header, `connections`).
             let source = ClusterMeshSource(client: rig.client, admin: rig.admin, namespace: nil, syncTimeout: 30, prometheus: metrics)

@@ -305,6 +305,11 @@ import Testing
             let withHistory = try #require(await Self.scraped(store) { !$0.edgeHistory.isEmpty })
             let e = try #require(withHistory.edges.first { $0.rates?.requests != nil })
             #expect(withHistory.edgeHistory["\(e.source)|\(e.destination)|\(e.service)|\(e.reporter)"]?.isEmpty == false)
+            // Every edge with traffic has its history, those joined from two reporters
+            // (ambient: bytes from ztunnel, requests from the client's sidecar) included.
+            let moving = withHistory.edges.filter { ($0.rates?.requests ?? 0) > 0 }
+            #expect(moving.contains { $0.reporter.contains("+") })
+            for m in moving { #expect(withHistory.edgeHistory[PrometheusEdges.historyKey(m)]?.isEmpty == false, "\(m.source) → \(m.destination) \(m.reporter)") }
             #expect(viaProm.metrics.summary.hasPrefix("metrics: prometheus \(rig.prometheus.url) (rate 4s)"))
             // Unfocused Envoys' stats and ztunnels' metrics are not polled while Prometheus answers.
             #expect(!viaProm.sources.keys.contains { $0.endpoint == .stats || $0.endpoint == .ztunnelMetrics })

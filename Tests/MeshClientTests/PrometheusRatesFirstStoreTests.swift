@@ -150,3 +150,101 @@ import Testing
         }
     }
 }
+
+/// The sparklines' history (`query_range`) is asked when the first rates answer, beside the
+/// totals (not beside the rates, whose answer it slowed), and drawn as soon as it is in; one
+/// that failed is asked once more after a later counters answer.
+@Suite struct PrometheusHistoryAtStartTests {
+    /// The history of the edge ``EdgesOnlyStoreTests/answer(_:)`` describes: two points.
+    static let range = Array(#"""
+    {"status":"success","data":{"resultType":"matrix","result":[{"metric":{"meshscope":"requests","reporter":"destination","source_workload":"sleep","source_workload_namespace":"shop","destination_workload":"web","destination_workload_namespace":"shop","destination_service":"web.shop.svc.cluster.local"},"values":[[1000,"1.5"],[1225,"2"]]}]}}
+    """#.utf8)
+
+    /// Rates after `ratesDelay` seconds, totals after `totalsDelay`; the history at once, a 500
+    /// for its first `historyFailures` asks.
+    static func prometheus(ratesDelay: Double, totalsDelay: Double = 0, historyFailures: Int,
+                           log: PrometheusRatesFirstStoreTests.Log) async throws -> LoopbackHTTPServer {
+        let asked = Locked(0)
+        return try await LoopbackHTTPServer.start { req in
+            let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
+            if req.path.hasSuffix("query_range") {
+                log.add("history")
+                let n = asked.withLock { $0 += 1; return $0 }
+                return n <= historyFailures ? .text(.internalServerError, "query timed out in expression evaluation") : .json(.ok, range)
+            }
+            if text.contains("histogram_quantile") { return .json(.ok, Array(#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.utf8)) }
+            if text.contains("rate") {
+                log.add("rates")
+                try? await Task.sleep(nanoseconds: UInt64(ratesDelay * 1e9))
+                log.add("rates answered")
+                return .json(.ok, EdgesOnlyStoreTests.answer(PrometheusRatesFirstStoreTests.rate))
+            }
+            log.add("totals")
+            try? await Task.sleep(nanoseconds: UInt64(totalsDelay * 1e9))
+            return .json(.ok, EdgesOnlyStoreTests.answer(PrometheusRatesFirstStoreTests.total))
+        }
+    }
+
+    static func withStore(_ server: LoopbackHTTPServer, refresh: Double = 0.2, _ body: (MeshStore) async throws -> Void) async throws {
+        let metrics = PrometheusMetrics(client: try PrometheusClient(try PrometheusTarget.parse(server.baseURL), timeout: 20),
+                                        queries: PromQL(scrapeInterval: 1, refresh: refresh))
+        let store = MeshStore(options: .init(refresh: refresh, maxBackoff: 1, ratesFirst: true), prometheus: metrics,
+                              listProxies: { EdgesOnlyStoreTests.all }, fetch: { _, _ in throw LiveDecodeError("not served") })
+        try await EdgesOnlyStoreTests.running(store, metrics, server, body)
+    }
+
+    static let key = "sleep.shop|web.shop|web.shop.svc.cluster.local|destination"
+
+    @Test func theHistoryIsAskedWhenTheFirstRatesAnswerAndDrawnWhenItIsIn() async throws {
+        let log = PrometheusRatesFirstStoreTests.Log()
+        try await Self.withStore(try await Self.prometheus(ratesDelay: 0.3, historyFailures: 0, log: log)) { store in
+            let edges = await store.firstState { !$0.edges.isEmpty }
+            let summary = await store.current?.metrics.summary ?? "no state"
+            let first = try #require(edges, "\(log.all) \(summary)")
+            let filled = try #require(await store.firstState { !$0.edgeHistory.isEmpty })
+            // Not while the rates were out: after their answer, beside the totals.
+            let order = log.all
+            let history = try #require(order.firstIndex(of: "history"), "\(order)")
+            #expect(try #require(order.firstIndex(of: "rates answered")) < history, "\(order)")
+            #expect(filled.edgeHistory[Self.key] == [1.5, 2])
+            #expect(first.edges.first.map(PrometheusEdges.historyKey) == Self.key)
+            // Once: it answered.
+            _ = try #require(await store.firstState { $0.generation > filled.generation + 5 })
+            #expect(log.all.filter { $0 == "history" }.count == 1)
+        }
+    }
+
+    /// Published when it answers, not with the next round: here the totals take 6 s and the
+    /// refresh is 30 s, and the sparklines still fill at once.
+    @Test func theHistoryIsPublishedWhenItAnswers() async throws {
+        let log = PrometheusRatesFirstStoreTests.Log()
+        try await Self.withStore(try await Self.prometheus(ratesDelay: 0, totalsDelay: 6, historyFailures: 0, log: log), refresh: 30) { store in
+            let filled = try #require(await store.firstState(timeout: 5) { !$0.edgeHistory.isEmpty })
+            #expect(filled.metrics.totalsPending)
+        }
+    }
+
+    @Test func aFailedHistoryIsAskedOnceMoreAfterTheCountersAnswer() async throws {
+        let log = PrometheusRatesFirstStoreTests.Log()
+        try await Self.withStore(try await Self.prometheus(ratesDelay: 0.5, historyFailures: 1, log: log)) { store in
+            let filled = try #require(await store.firstState { !$0.edgeHistory.isEmpty })
+            #expect(filled.edgeHistory[Self.key] == [1.5, 2])
+            let order = log.all
+            #expect(order.filter { $0 == "history" }.count == 2, "\(order)")
+            // The second ask came after the counters (rates, then totals) answered.
+            let second = try #require(order.lastIndex(of: "history"))
+            #expect((order.firstIndex(of: "totals") ?? order.count) < second, "\(order)")
+        }
+    }
+
+    @Test func aHistoryThatKeepsFailingIsAskedTwiceAtMost() async throws {
+        let log = PrometheusRatesFirstStoreTests.Log()
+        try await Self.withStore(try await Self.prometheus(ratesDelay: 0, historyFailures: 100, log: log)) { store in
+            let first = try #require(await store.firstState { !$0.edges.isEmpty && !$0.metrics.totalsPending })
+            _ = try #require(await store.firstState { $0.generation > first.generation + 10 })
+            #expect(log.all.filter { $0 == "history" }.count == 2, "\(log.all)")
+            // The edges do not depend on it.
+            #expect(await store.current?.metrics.kind == .prometheus)
+        }
+    }
+}

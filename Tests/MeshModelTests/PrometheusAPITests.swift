@@ -148,7 +148,13 @@ import Testing
         let h = PrometheusEdges.history(range)
         #expect(h["sleep.default|httpbin.default|httpbin.default.svc.cluster.local|destination"] == [1, 5])
         #expect(h["a.default|db.default|db.default.svc.cluster.local|source"] == [100])
-        #expect(PromQL(window: 60).history.contains("(rate(istio_tcp_received_bytes_total[1m])), \"meshscope\", \"received\""))
+        // Each point the average over its whole step, summed by the edge key's labels alone.
+        let q = PromQL(window: 60).history(step: 225)
+        #expect(q.contains("sum by (reporter,source_workload,source_workload_namespace,destination_workload,destination_workload_namespace,destination_service) (rate(istio_tcp_received_bytes_total[225s])), \"meshscope\", \"received\""))
+        #expect(!q.contains("connection_security_policy"))
+        // Never shorter than the rates' window: a step under four scrapes would miss some.
+        #expect(PromQL(window: 60).history(step: 15).contains("(rate(istio_requests_total[1m]))"))
+        #expect(PromQL(window: 60).history(step: 3600).contains("[1h]"))
     }
 
     @Test func originSummary() {

@@ -234,13 +234,31 @@ struct LiveDriverHarness {
         #expect(t.table.rows.contains { $0[rate] != "-" && $0[rate] != "" && $0[rate] != "0" })
     }
 
+    /// The TREND sparkline is on screen without wide mode wherever the other columns fit at
+    /// their width beside it, and it is the first to go when they do not: it never cuts a name.
+    @Test func trendIsDrawnWhereTheOtherColumnsFitBesideIt() throws {
+        for (width, drawn) in [(260, true), (230, true), (200, false), (120, false)] {
+            var h = try LiveDemoData.driver(width: width)
+            try h.command("edges")
+            let header = try #require(h.d.body.first)
+            #expect(header.contains("TREND") == drawn, "\(width) columns: \(header)")
+            let row = try #require(h.d.body.dropFirst().first { $0.contains("curl-legacy") })
+            if drawn { #expect(row.contains("█"), "\(row)") }
+            if width >= 200 { #expect(row.contains("curl-legacy.legacy ") && row.contains(" details.bookinfo.svc.cluster.local "), "\(row)") }
+        }
+    }
+
     @Test func connectionsUpdateInPlaceAndSort() throws {
         var h = try LiveDemoData.driver(width: 200)
         try h.command("edges")
         #expect(h.d.frameTitle.contains(" Connections["))
         let t = h.d.table!
         #expect(t.table.columns.map(\.name).prefix(4) == ["SOURCE", "DESTINATION", "SERVICE", "SECURITY"])
-        #expect(t.table.columns.last?.name == "TREND")
+        // The sparkline ends the columns shown without wide mode, before the wide-only ones.
+        let names = t.table.columns.map(\.name)
+        let trend = try #require(names.firstIndex(of: "TREND"))
+        #expect(!t.table.columns[trend].wideOnly)
+        #expect(t.table.columns[..<trend].allSatisfy { !$0.wideOnly } && t.table.columns[(trend + 1)...].allSatisfy(\.wideOnly))
         h.d.press(.char("j"), .char("j"))
         let selected = t.identity(of: h.d.table!.selectedRow!)
         // A new state: same rows, new rates; the selection stays on the same edge.

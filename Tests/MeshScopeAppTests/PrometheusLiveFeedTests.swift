@@ -30,6 +30,27 @@ import Testing
         #expect(feed.edgeHistory[Self.key] == [1, 2, 3, 5, 6, 7])
     }
 
+    /// An edge joined from two reporters (bytes from ztunnel at the destination, requests from
+    /// the client's sidecar) draws its request rate, so its history is the requests reporter's.
+    @Test func historyKeyOfAnEdgeJoinedFromTwoReporters() {
+        var e = TrafficEdge(source: "gw.istio-system", destination: "web.shop", service: "web.shop.svc.cluster.local", security: .mutualTLS,
+                            reporter: "destination+source", sourcePrincipal: "", destinationPrincipal: "", protocols: ["http"])
+        e.rates = TrafficEdge.Rates(opened: 1, closed: 1, sent: 10, received: 10, requests: 3, errors: 0, seconds: 60)
+        #expect(PrometheusEdges.historyKey(e) == "gw.istio-system|web.shop|web.shop.svc.cluster.local|source")
+        e.rates?.requests = nil
+        #expect(PrometheusEdges.historyKey(e) == "gw.istio-system|web.shop|web.shop.svc.cluster.local|destination")
+        e.reporter = "destination"
+        #expect(PrometheusEdges.historyKey(e) == "gw.istio-system|web.shop|web.shop.svc.cluster.local|destination")
+    }
+
+    @Test func anEdgeOfTwoReportersGetsTheHistoryOfTheOneItDraws() {
+        var s = Self.state(requests: 5, history: ["sleep.shop|web.shop|web.shop.svc.cluster.local|source": [1, 2]])
+        s.edges[0].reporter = "destination+source"
+        var feed = LiveFeed(label: "demo")
+        feed.record(s)
+        #expect(feed.edgeHistory[SourceData.edgeKey(s.edges[0])] == [1, 2, 5])
+    }
+
     @Test func historyBeforeTheFirstEdgesIsTheirStart() {
         var feed = LiveFeed(label: "demo")
         feed.record(Self.state(requests: 5, history: [Self.key: [1, 2]]))

@@ -54,10 +54,11 @@ public final class PrometheusClient: Sendable {
         return try await get("/api/v1/query", q, timeout: timeout)
     }
 
-    /// A range query: one sample every `step` seconds from `start` to `end`.
-    public func queryRange(_ promql: String, start: Date, end: Date, step: Double) async throws(PrometheusError) -> PrometheusAPIResult {
+    /// A range query: one sample every `step` seconds from `start` to `end`, bounded by
+    /// `timeout` seconds (default: the client's).
+    public func queryRange(_ promql: String, start: Date, end: Date, step: Double, timeout: Double? = nil) async throws(PrometheusError) -> PrometheusAPIResult {
         try await get("/api/v1/query_range", [("query", promql), ("start", PrometheusClient.seconds(start)), ("end", PrometheusClient.seconds(end)),
-                                              ("step", String(max(1, step.isFinite ? step : 60)))])
+                                              ("step", String(max(1, step.isFinite ? step : 60)))], timeout: timeout)
     }
 
     /// The label sets of the series matching `match` (e.g. `istio_requests_total`) in the last `lookback` seconds.

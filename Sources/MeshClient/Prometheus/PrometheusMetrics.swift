@@ -132,12 +132,21 @@ public final class PrometheusMetrics: Sendable {
 }
 
 extension PrometheusMetrics {
-    /// The last `seconds` of per-edge rates, `points` samples (one `query_range`), for the
-    /// sparklines' history at start.
-    public func history(seconds: Double = 3600, points: Int = 60) async throws(PrometheusError) -> [String: [Double]] {
+    /// The last `seconds` of per-edge rates in `points` steps (one `query_range`), for the
+    /// sparklines' history at start, bounded like the latency query (``latencyTimeout``).
+    ///
+    /// Few points: a range query costs Prometheus about one instant query per step, so an
+    /// hour at one point a minute is sixty rates queries' work before the sparklines fill.
+    /// Sixteen (the TUI's TREND column is sixteen cells wide) draw the hour in 225 s steps,
+    /// each the average over its step.
+    public func history(seconds: Double = 3600, points: Int = 16) async throws(PrometheusError) -> [String: [Double]] {
         let end = Date()
-        let step = max(1, (seconds / Double(max(1, points))).rounded())
-        let r = try await client.queryRange(queries.history, start: end.addingTimeInterval(-seconds), end: end, step: step)
+        let points = min(max(points, 1), 1_000)
+        let seconds = seconds.isFinite && seconds > 0 ? min(seconds, 86_400 * 366) : 3600
+        let step = max(1, (seconds / Double(points)).rounded())
+        // The first point covers the step before it, so the points cover exactly `seconds`.
+        let start = end.addingTimeInterval(-step * Double(points - 1))
+        let r = try await client.queryRange(queries.history(step: step), start: start, end: end, step: step, timeout: latencyTimeout)
         return PrometheusEdges.history(r)
     }
 }

@@ -95,16 +95,18 @@ public actor MeshStore {
     /// Seconds between tries of a Prometheus that failed.
     public static let prometheusRetry = 30.0
     /// Seconds at most the proxies' own admin reads wait at start for Prometheus's first
-    /// answer (``holdingForPrometheus``).
+    /// answers (``holdingForPrometheus``).
     public static let prometheusFirstHold = 3.0
 
-    /// Whether the proxies' admin reads wait: Prometheus's first answer is out, less than
-    /// ``prometheusFirstHold`` seconds have passed, and no proxy is focused (someone who opened
-    /// one wants its data). The edges are what a user waits for first; at thousands of proxies
-    /// those reads went through the API server on the cores Prometheus was answering on, and a
-    /// first sweep takes half a minute anyway.
+    /// Whether the proxies' admin reads wait: Prometheus's first answer is out, or the first
+    /// history query (asked when it answered), less than ``prometheusFirstHold`` seconds have
+    /// passed, and no proxy is focused (someone who opened one wants its data). The edges and
+    /// their sparklines are what a user waits for first; at thousands of proxies those reads
+    /// went through the API server on the cores Prometheus was answering on, and a first sweep
+    /// takes half a minute anyway.
     var holdingForPrometheus: Bool {
-        prometheus != nil && !prometheusSettled && now < MeshStore.prometheusFirstHold && focusedProxies.isEmpty
+        prometheus != nil && (!prometheusSettled || historyInFlight && historyTries == 1) && now < MeshStore.prometheusFirstHold
+            && focusedProxies.isEmpty
     }
     /// Prometheus answers (edges are its), else scraping.
     var prometheusActive: Bool
@@ -133,7 +135,10 @@ public actor MeshStore {
     /// (``MetricsOrigin/latencyPending``): at a small mesh both come together, at 6,000
     /// proxies `histogram_quantile` takes seconds more and the edges do not wait for it.
     public static let latencyGrace = 1.0
-    var historyRequested = false
+    /// History queries sent (``historyTask()``): one after the first rates, one more after a
+    /// later counters answer if that one failed or found nothing.
+    var historyTries = 0
+    var historyInFlight = false
     /// Per-edge rates from before the first refresh (``MeshState/edgeHistory``).
     var edgeHistory: [String: [Double]] = [:]
     let listProxies: ListProxies
@@ -216,7 +221,8 @@ public actor MeshStore {
         /// The totals query of a rates-first round (``Options/ratesFirst``).
         case totals(Result<PrometheusAPIResult, PrometheusError>)
         case latency(Result<PrometheusAPIResult, PrometheusError>)
-        case history([String: [Double]])
+        /// nil: the query failed.
+        case history([String: [Double]]?)
         case discovered(Result<[MeshState.Proxy], any Error>)
         case tick
     }
@@ -314,6 +320,7 @@ public actor MeshStore {
                 guard let outcome = await group.next() else { break }
                 var roundFinished = false
                 var focusAnswered = false
+                var historyAnswered = false
                 switch outcome {
                 case .tick:
                     ticking = false
@@ -340,8 +347,12 @@ public actor MeshStore {
                     roundFinished = true
                     changedSincePublish = true
                 case .history(let history):
-                    edgeHistory = history
+                    historyInFlight = false
+                    if let history { edgeHistory = history }
                     changedSincePublish = true
+                    // Drawn as soon as it is in, not with the next round: it is what the
+                    // sparklines wait for at start.
+                    historyAnswered = history != nil
                 case .discovered(let result):
                     discovering = false
                     discovered(result)
@@ -352,7 +363,7 @@ public actor MeshStore {
                 // refresh interval).
                 // What an opened proxy's tabs wait for is published as it arrives.
                 let roundDone = roundFinished && scheduler.periodicInFlightCount == 0
-                if changedSincePublish && (roundDone || focusAnswered || now - lastPublish >= options.refresh) {
+                if changedSincePublish && (roundDone || focusAnswered || historyAnswered || now - lastPublish >= options.refresh) {
                     publish()
                     lastPublish = now
                     changedSincePublish = false
@@ -442,14 +453,22 @@ public actor MeshStore {
 
     /// After a counters (or totals) answer: the first latency query goes after the first
     /// complete counters answer, not beside it (both at once, the heavy one slows Prometheus's
-    /// answer to the other), and so does the history query, once.
+    /// answer to the other); the history goes after the first rates, beside the totals.
     func countersAnswered(_ group: inout TaskGroup<Outcome>) {
         if let task = latencyTask() { group.addTask(operation: task) }
-        if prometheusActive, let sample = prometheusSample, !sample.totalsPending, !historyRequested, !options.edgesOnly, let prometheus {
-            // Once, after Prometheus first answers: the last hour for the sparklines.
-            historyRequested = true
-            group.addTask { .history((try? await prometheus.history()) ?? [:]) }
-        }
+        if prometheusActive, prometheusSample != nil, let task = historyTask() { group.addTask(operation: task) }
+    }
+
+    /// The history query (the last hour for the sparklines), asked when the first rates
+    /// answer, beside the totals: asked beside the rates, it slowed their answer as much as it
+    /// took itself (on two cores shared with the mesh, the first edges came 1–2 s later). Asked
+    /// once more if it failed or found nothing; never with ``Options/edgesOnly`` (no
+    /// sparklines).
+    func historyTask() -> (@Sendable () async -> Outcome)? {
+        guard let prometheus, !options.edgesOnly, !historyInFlight, edgeHistory.isEmpty, historyTries < 2 else { return nil }
+        historyTries += 1
+        historyInFlight = true
+        return { .history(try? await prometheus.history()) }
     }
 
     /// The totals query of a rates-first round, at the rates' instant: the round stays in

@@ -52,8 +52,11 @@ public struct PromQL: Sendable, Equatable {
     }
 
     /// `[1m]`, `[90s]`: PromQL's duration syntax for the window.
-    public var range: String {
-        let s = Int(window.rounded(.up))
+    public var range: String { PromQL.duration(window) }
+
+    /// `1m`, `90s`, `1h`: PromQL's duration syntax for `seconds` (rounded up).
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(min(max(seconds, 1), 86_400 * 366).rounded(.up))
         if s % 3600 == 0 { return "\(s / 3600)h" }
         if s % 60 == 0 { return "\(s / 60)m" }
         return "\(s)s"
@@ -96,14 +99,31 @@ public struct PromQL: Sendable, Equatable {
         }.joined(separator: " or ")
     }
 
-    /// For `query_range` at start (the TREND sparklines' history): request rates per edge,
-    /// and byte rates (sent, received) for TCP edges.
-    public var history: String {
+    /// The labels the history is summed by: those of the TUI's edge key (source, destination,
+    /// service, reporter), nothing the sparkline does not tell apart.
+    static let historyLabels = ["reporter", "source_workload", "source_workload_namespace", "destination_workload",
+                                "destination_workload_namespace", "destination_service"]
+
+    /// For `query_range` at start (the TREND sparklines' history), at one point every `step`
+    /// seconds: request rates per edge, and byte rates (sent, received) for TCP edges, each the
+    /// average over its whole step (`rate()` over the step, at least ``window``), so the points
+    /// cover the range without gaps and a burst between two points is not skipped.
+    ///
+    /// A range query costs Prometheus about one instant query per step over every raw series it
+    /// reads, so the history asks few steps (``PrometheusMetrics/history(seconds:points:)``) and
+    /// sums by ``historyLabels`` alone.
+    ///
+    /// ```swift
+    /// PromQL(window: 60).history(step: 225)   // label_replace(sum by (reporter,…) (rate(istio_requests_total[225s])), …) or …
+    /// ```
+    public func history(step: Double) -> String {
+        let range = PromQL.duration(max(step.isFinite ? step : window, window))
+        let by = "sum by (" + PromQL.historyLabels.joined(separator: ",") + ")"
         // Sent and received apart: `rate()` over both names at once would leave two series with
         // one label set, which Prometheus refuses; they are added per edge when decoded.
-        [("requests", "istio_requests_total"), ("sent", "istio_tcp_sent_bytes_total"), ("received", "istio_tcp_received_bytes_total")].map { family, metric in
-            PromQL.tagged("\(PromQL.by()) (rate(\(metric)[\(range)]))", family)
-        }.joined(separator: " or ")
+        return [("requests", "istio_requests_total"), ("sent", "istio_tcp_sent_bytes_total"), ("received", "istio_tcp_received_bytes_total")]
+            .map { family, metric in PromQL.tagged("\(by) (rate(\(metric)[\(range)]))", family) }
+            .joined(separator: " or ")
     }
 
     /// The three queries of one refresh, in the order ``PrometheusEdges/build(rates:totals:latency:window:)`` takes them.

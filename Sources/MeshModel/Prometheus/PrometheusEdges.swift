@@ -215,18 +215,18 @@ public enum PrometheusEdges {
         return out
     }
 
-    /// Per edge, keyed `source|destination|service|reporter` (the TUI's edge key), the rates
-    /// of a `query_range` answer to ``PromQL/history``, oldest first: request rates, or byte
-    /// rates for edges without requests. Replicas' series are already summed by the query.
+    /// Per edge, keyed by ``historyKey(_:)``, the rates of a `query_range` answer to
+    /// ``PromQL/history(step:)``, oldest first: request rates, or byte rates for edges without
+    /// requests. Replicas' series are already summed by the query.
     public static func history(_ range: PrometheusAPIResult) -> [String: [Double]] {
         var requests: [String: [(Double, Double)]] = [:]
         var bytes: [String: [(Double, Double)]] = [:]
         for s in range.series {
             let l = s.labels
             guard let family = l[PromQL.familyLabel], let reporter = l["reporter"], !reporter.isEmpty else { continue }
-            let key = [TrafficEdges.name(l["source_workload"] ?? "", l["source_workload_namespace"] ?? ""),
-                       TrafficEdges.name(l["destination_workload"] ?? "", l["destination_workload_namespace"] ?? ""),
-                       (l["destination_service"] ?? "").isEmpty ? "unknown" : l["destination_service"]!, reporter].joined(separator: "|")
+            let key = historyKey(source: TrafficEdges.name(l["source_workload"] ?? "", l["source_workload_namespace"] ?? ""),
+                                 destination: TrafficEdges.name(l["destination_workload"] ?? "", l["destination_workload_namespace"] ?? ""),
+                                 service: (l["destination_service"] ?? "").isEmpty ? "unknown" : l["destination_service"]!, reporter: reporter)
             let points = s.samples.compactMap { $0.value.isFinite && $0.value >= 0 ? ($0.time, $0.value) : nil }
             if family == "requests" { requests[key, default: []] += points } else { bytes[key, default: []] += points }
         }
@@ -234,6 +234,28 @@ public enum PrometheusEdges {
         for (key, points) in bytes where requests[key] == nil { out[key] = sumByTime(points) }
         for (key, points) in requests { out[key] = sumByTime(points) }
         return out
+    }
+
+    /// Where ``history(_:)`` keeps the points of `edge`'s sparkline:
+    /// `source|destination|service|reporter`, the reporter being the one whose rate the
+    /// sparkline draws. An edge joined from two reporters (`destination+source`: bytes from
+    /// ztunnel, requests from the client's sidecar) draws its requests, so its history is the
+    /// second reporter's; it has bytes alone, the first's.
+    ///
+    /// ```swift
+    /// PrometheusEdges.historyKey(edge)   // "sleep.shop|web.shop|web.shop.svc.cluster.local|source" for reporter destination+source with requests
+    /// ```
+    public static func historyKey(_ edge: TrafficEdge) -> String {
+        var reporter = edge.reporter
+        if let plus = reporter.firstIndex(of: "+") {
+            let requests = edge.rates.map { $0.requests != nil } ?? (edge.requests != nil)
+            reporter = String(requests ? reporter[reporter.index(after: plus)...] : reporter[..<plus])
+        }
+        return historyKey(source: edge.source, destination: edge.destination, service: edge.service, reporter: reporter)
+    }
+
+    static func historyKey(source: String, destination: String, service: String, reporter: String) -> String {
+        [source, destination, service, reporter].joined(separator: "|")
     }
 
     /// Series of one edge (two securities, two protocols) added per timestamp, in time order.

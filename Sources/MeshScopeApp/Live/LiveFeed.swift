@@ -20,8 +20,10 @@ public struct LiveFeed: Sendable {
     public private(set) var state: MeshState?
     /// Per edge (``SourceData/edgeKey(_:)``): recent request (or byte) rates, oldest first.
     public private(set) var edgeHistory: [String: [Double]] = [:]
-    /// Prometheus's history (``MeshState/edgeHistory``) is in ``edgeHistory``. It answers after
-    /// the first edges are shown, so it goes before the rates recorded since, once.
+    /// Prometheus's history (``MeshState/edgeHistory``, keyed by
+    /// ``PrometheusEdges/historyKey(_:)``) is in ``edgeHistory``. It is asked beside the first
+    /// rates and may answer after the first edges are shown, so it goes before the rates
+    /// recorded since, once.
     var historyJoined = false
     /// The proxy drilled into.
     public private(set) var focus: MeshState.Proxy?
@@ -59,7 +61,7 @@ public struct LiveFeed: Sendable {
         var next: [String: [Double]] = [:]
         for e in s.edges {
             let key = SourceData.edgeKey(e)
-            let before = s.edgeHistory[key] ?? []
+            let before = s.edgeHistory[PrometheusEdges.historyKey(e)] ?? []
             var h = edgeHistory[key].map { joining ? before + $0 : $0 } ?? before
             if let r = e.rates { h.append(r.requests ?? (r.sent + r.received)) }
             if h.count > LiveFeed.historyLength { h.removeFirst(h.count - LiveFeed.historyLength) }

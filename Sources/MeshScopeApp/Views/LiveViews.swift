@@ -168,10 +168,14 @@ public enum LiveViews {
             guard !state.edges.isEmpty else { throw SourceData.Unavailable(description: EmptyStates.edges(data, state)) }
             var table = LiveTables.edges(state)
             if !data.edgeHistory.isEmpty {
-                // Presentation only: the sparkline is the TUI's picture of the rate columns.
-                table.columns.append(Table.Column("TREND", wideOnly: true))
+                // Presentation only: the sparkline is the TUI's picture of the rate columns. It
+                // is the last of the columns shown without wide mode: drawn whenever they fit at
+                // their width beside it (the TableWidget drops columns from the right first),
+                // and next to the rates in wide mode.
+                let at = table.columns.firstIndex { $0.wideOnly } ?? table.columns.count
+                table.columns.insert(Table.Column("TREND"), at: at)
                 for (i, e) in state.edges.enumerated() {
-                    table.rows[i].append(Sparkline.text(data.edgeHistory[SourceData.edgeKey(e)] ?? [], width: 16))
+                    table.rows[i].insert(Sparkline.text(data.edgeHistory[SourceData.edgeKey(e)] ?? [], width: 16), at: at)
                 }
             }
             return ViewTable(table)

@@ -104,18 +104,25 @@ import Testing
 }
 
 /// While Prometheus's first answer is out, the proxies' own admin reads wait, at most
-/// ``MeshStore/prometheusFirstHold`` seconds, unless a proxy is focused: the edges come first
-/// at start.
+/// ``MeshStore/prometheusFirstHold`` seconds, and then while the first totals or history are
+/// out, at most twice that, unless a proxy is focused: the edges and their sparklines come
+/// first at start.
 @Suite struct PrometheusFirstHoldTests {
-    enum Case: Sendable, CaseIterable { case answersFirst, silent, silentWithAFocus }
+    enum Case: Sendable, CaseIterable { case answersFirst, historyOut, silent, silentWithAFocus }
 
     @Test(arguments: Case.allCases)
     func theProxiesReadsWaitForPrometheusFirstAnswer(_ c: Case) async throws {
-        let ratesDelay = c == .answersFirst ? 1.0 : 8.0
-        let answered = Locked<Date?>(nil), firstFetch = Locked<Date?>(nil)
+        let ratesDelay = c == .answersFirst || c == .historyOut ? 1.0 : 8.0
+        let answered = Locked<Date?>(nil), firstFetch = Locked<Date?>(nil), historyAnswered = Locked<Date?>(nil)
         let server = try await LoopbackHTTPServer.start { req in
             let text = req.rawQuery + String(decoding: req.body, as: UTF8.self)
-            guard text.contains("rate"), !text.contains("histogram_quantile"), !req.path.hasSuffix("query_range") else {
+            if req.path.hasSuffix("query_range") {
+                // The history: 2 s more after the rates, in the case it is out.
+                if c == .historyOut { try? await Task.sleep(nanoseconds: 2_000_000_000) }
+                historyAnswered.withLock { if $0 == nil { $0 = Date() } }
+                return .json(.ok, PrometheusHistoryAtStartTests.range)
+            }
+            guard text.contains("rate"), !text.contains("histogram_quantile") else {
                 return .json(.ok, Array(#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.utf8))
             }
             if answered.withLock({ $0 }) == nil { try? await Task.sleep(nanoseconds: UInt64(ratesDelay * 1e9)) }
@@ -147,6 +154,11 @@ import Testing
         case .answersFirst:
             let answer = try #require(answered.withLock { $0 })
             #expect(fetched >= answer.addingTimeInterval(-0.05), "an admin read before Prometheus answered")
+        case .historyOut:
+            // Answered at 1 s, the history at 3 s: the reads wait for it (at most twice the hold).
+            let history = try #require(historyAnswered.withLock { $0 })
+            #expect(fetched >= history.addingTimeInterval(-0.05), "an admin read while the first history was out")
+            #expect(fetched.timeIntervalSince(started) < 2 * MeshStore.prometheusFirstHold + 5)
         }
     }
 }

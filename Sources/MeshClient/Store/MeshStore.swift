@@ -95,18 +95,21 @@ public actor MeshStore {
     /// Seconds between tries of a Prometheus that failed.
     public static let prometheusRetry = 30.0
     /// Seconds at most the proxies' own admin reads wait at start for Prometheus's first
-    /// answers (``holdingForPrometheus``).
+    /// answer (``holdingForPrometheus``); twice this for the totals and the history it brings.
     public static let prometheusFirstHold = 3.0
 
-    /// Whether the proxies' admin reads wait: Prometheus's first answer is out, or the first
-    /// history query (asked when it answered), less than ``prometheusFirstHold`` seconds have
-    /// passed, and no proxy is focused (someone who opened one wants its data). The edges and
-    /// their sparklines are what a user waits for first; at thousands of proxies those reads
-    /// went through the API server on the cores Prometheus was answering on, and a first sweep
-    /// takes half a minute anyway.
+    /// Whether the proxies' admin reads wait, unless a proxy is focused (someone who opened one
+    /// wants its data): while Prometheus's first answer is out, for at most
+    /// ``prometheusFirstHold`` seconds, and once it answered, while the first totals or history
+    /// are out, for at most twice that. The edges, their totals and their sparklines are what a
+    /// user waits for first; at thousands of proxies those reads went through the API server on
+    /// the cores Prometheus was answering on (the history took 3–6 s among them instead of
+    /// about 1), and a first sweep takes half a minute anyway.
     var holdingForPrometheus: Bool {
-        prometheus != nil && (!prometheusSettled || historyInFlight && historyTries == 1) && now < MeshStore.prometheusFirstHold
-            && focusedProxies.isEmpty
+        guard prometheus != nil, focusedProxies.isEmpty else { return false }
+        if !prometheusSettled { return now < MeshStore.prometheusFirstHold }
+        let following = historyInFlight && historyTries == 1 || prometheusSample?.totalsPending == true
+        return following && now < 2 * MeshStore.prometheusFirstHold
     }
     /// Prometheus answers (edges are its), else scraping.
     var prometheusActive: Bool

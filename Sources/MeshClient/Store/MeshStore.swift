@@ -103,8 +103,8 @@ public actor MeshStore {
     /// ``prometheusFirstHold`` seconds, and once it answered, while the first totals or history
     /// are out, for at most twice that. The edges, their totals and their sparklines are what a
     /// user waits for first; at thousands of proxies those reads went through the API server on
-    /// the cores Prometheus was answering on (the history took 3–6 s among them instead of
-    /// about 1), and a first sweep takes half a minute anyway.
+    /// the cores Prometheus was answering on (the history took 3–6 s among them, 1–1.4 s
+    /// alone), and a first sweep takes half a minute anyway.
     var holdingForPrometheus: Bool {
         guard prometheus != nil, focusedProxies.isEmpty else { return false }
         if !prometheusSettled { return now < MeshStore.prometheusFirstHold }

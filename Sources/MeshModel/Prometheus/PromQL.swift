@@ -109,9 +109,9 @@ public struct PromQL: Sendable, Equatable {
     /// average over its whole step (`rate()` over the step, at least ``window``), so the points
     /// cover the range without gaps and a burst between two points is not skipped.
     ///
-    /// A range query costs Prometheus about one instant query per step over every raw series it
-    /// reads, so the history asks few steps (``PrometheusMetrics/history(seconds:points:)``) and
-    /// sums by ``historyLabels`` alone.
+    /// A range query's cost grows with its steps and with the raw series it reads, so the
+    /// history asks few steps (``PrometheusMetrics/history(seconds:points:)``) and sums by
+    /// ``historyLabels`` alone.
     ///
     /// ```swift
     /// PromQL(window: 60).history(step: 225)   // label_replace(sum by (reporter,…) (rate(istio_requests_total[225s])), …) or …

@@ -21,8 +21,8 @@ public struct LiveFeed: Sendable {
     /// Per edge (``SourceData/edgeKey(_:)``): recent request (or byte) rates, oldest first.
     public private(set) var edgeHistory: [String: [Double]] = [:]
     /// Prometheus's history (``MeshState/edgeHistory``, keyed by
-    /// ``PrometheusEdges/historyKey(_:)``) is in ``edgeHistory``. It is asked beside the first
-    /// rates and may answer after the first edges are shown, so it goes before the rates
+    /// ``PrometheusEdges/historyKey(_:)``) is in ``edgeHistory``. It is asked when the first rates
+    /// answer, so it usually comes after the first edges are shown; it goes before the rates
     /// recorded since, once.
     var historyJoined = false
     /// The proxy drilled into.

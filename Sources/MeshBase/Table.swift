@@ -45,6 +45,19 @@ public struct Table: Sendable {
         self.showHeader = showHeader
     }
 
+    /// Adds `column` after the columns shown without `-o wide`, before the wide-only ones, with
+    /// one cell per row (`cells[i]` for row `i`): a column that qualifies the narrow ones
+    /// stays beside them in wide output.
+    ///
+    /// ```swift
+    /// t.insertBeforeWideOnly(.init("P50 MS", numeric: true), cells: ["12.5"])
+    /// ```
+    public mutating func insertBeforeWideOnly(_ column: Column, cells: [String]) {
+        let at = columns.firstIndex { $0.wideOnly } ?? columns.count
+        columns.insert(column, at: at)
+        for i in rows.indices { rows[i].insert(i < cells.count ? cells[i] : "", at: min(at, rows[i].count)) }
+    }
+
     public func visibleColumnIndices(wide: Bool) -> [Int] {
         columns.indices.filter { wide || !columns[$0].wideOnly }
     }

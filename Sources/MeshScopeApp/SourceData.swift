@@ -112,7 +112,9 @@ public struct SourceData: Sendable {
     public var kinds: [SourceKind] { SourceKind.allCases.filter { k in files.contains { $0.kind == k } } }
 
     /// The identity of an edge across reads (sparklines follow it).
-    public static func edgeKey(_ e: TrafficEdge) -> String { "\(e.source)|\(e.destination)|\(e.service)|\(e.reporter)" }
+    public static func edgeKey(_ e: TrafficEdge) -> String {
+        PrometheusEdges.historyKey(source: e.source, destination: e.destination, service: e.service, reporter: e.reporter)
+    }
 }
 
 /// One file of a `--file` source.

@@ -155,10 +155,15 @@ import Testing
             let answer = try #require(answered.withLock { $0 })
             #expect(fetched >= answer.addingTimeInterval(-0.05), "an admin read before Prometheus answered")
         case .historyOut:
-            // Answered at 1 s, the history at 3 s: the reads wait for it (at most twice the hold).
-            let history = try #require(historyAnswered.withLock { $0 })
-            #expect(fetched >= history.addingTimeInterval(-0.05), "an admin read while the first history was out")
+            // Answered at 1 s, the history 2 s later: the reads wait for it (at most twice the
+            // hold). A machine so loaded that the rates answered after the first hold has no
+            // history hold to show (the reads were let go when that hold ended).
+            let answer = try #require(answered.withLock { $0 })
             #expect(fetched.timeIntervalSince(started) < 2 * MeshStore.prometheusFirstHold + 5)
+            if answer.timeIntervalSince(started) < MeshStore.prometheusFirstHold - 0.5 {
+                let history = try #require(historyAnswered.withLock { $0 }, "an admin read before the history answered")
+                #expect(fetched >= history.addingTimeInterval(-0.05), "an admin read while the first history was out")
+            }
         }
     }
 }

@@ -137,8 +137,8 @@ extension PrometheusMetrics {
     ///
     /// Few points: a range query's cost grows with its steps as well as with the raw series it
     /// reads. Sixteen (the TUI's TREND column is sixteen cells wide) draw the hour in 225 s
-    /// steps, each the average over its step; at 6,040 targets they took a third of the time
-    /// sixty one-minute points did.
+    /// steps, each the average over its step; with an hour of 6,040 targets' data they took
+    /// 2.0–3.9 s, sixty one-minute points 6.3–8.1 s.
     public func history(seconds: Double = 3600, points: Int = 16) async throws(PrometheusError) -> [String: [Double]] {
         let end = Date()
         let points = min(max(points, 1), 1_000)

@@ -37,17 +37,12 @@ public enum LiveTables {
         // Latency and cluster exist only where Prometheus measured them (a scraped mesh keeps
         // its columns). They go beside the rates, before the wide-only columns, so `-o wide`
         // and the TUI's wide mode show them next to what they qualify.
-        var at = table.columns.firstIndex { $0.wideOnly } ?? table.columns.count
         if edges.contains(where: { $0.latency != nil }) {
-            table.columns.insert(contentsOf: [.init("P50 MS", numeric: true), .init("P99 MS", numeric: true)], at: at)
-            for (i, e) in edges.enumerated() {
-                table.rows[i].insert(contentsOf: [e.latency?.p50.map(TrafficEdges.milliseconds) ?? "-", e.latency?.p99.map(TrafficEdges.milliseconds) ?? "-"], at: at)
-            }
-            at += 2
+            table.insertBeforeWideOnly(.init("P50 MS", numeric: true), cells: edges.map { $0.latency?.p50.map(TrafficEdges.milliseconds) ?? "-" })
+            table.insertBeforeWideOnly(.init("P99 MS", numeric: true), cells: edges.map { $0.latency?.p99.map(TrafficEdges.milliseconds) ?? "-" })
         }
         if edges.contains(where: { $0.cluster != nil }) {
-            table.columns.insert(.init("CLUSTER"), at: at)
-            for (i, e) in edges.enumerated() { table.rows[i].insert(e.cluster ?? "-", at: at) }
+            table.insertBeforeWideOnly(.init("CLUSTER"), cells: edges.map { $0.cluster ?? "-" })
         }
         return table
     }

@@ -56,7 +56,7 @@ public struct PromQL: Sendable, Equatable {
 
     /// `1m`, `90s`, `1h`: PromQL's duration syntax for `seconds` (rounded up).
     static func duration(_ seconds: Double) -> String {
-        let s = Int(min(max(seconds, 1), 86_400 * 366).rounded(.up))
+        let s = seconds.isFinite ? Int(min(max(seconds, 1), 86_400 * 366).rounded(.up)) : 60
         if s % 3600 == 0 { return "\(s / 3600)h" }
         if s % 60 == 0 { return "\(s / 60)m" }
         return "\(s)s"

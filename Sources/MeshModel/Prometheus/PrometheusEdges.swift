@@ -254,7 +254,9 @@ public enum PrometheusEdges {
         return historyKey(source: edge.source, destination: edge.destination, service: edge.service, reporter: reporter)
     }
 
-    static func historyKey(source: String, destination: String, service: String, reporter: String) -> String {
+    /// `source|destination|service|reporter`: how an edge is keyed for its sparkline, by the
+    /// TUI's rows (with their own reporter) and by ``history(_:)`` (with the series').
+    public static func historyKey(source: String, destination: String, service: String, reporter: String) -> String {
         [source, destination, service, reporter].joined(separator: "|")
     }
 

@@ -61,8 +61,10 @@ public struct LiveFeed: Sendable {
         var next: [String: [Double]] = [:]
         for e in s.edges {
             let key = SourceData.edgeKey(e)
-            let before = s.edgeHistory[PrometheusEdges.historyKey(e)] ?? []
-            var h = edgeHistory[key].map { joining ? before + $0 : $0 } ?? before
+            let recorded = edgeHistory[key]
+            // Prometheus's hour goes first, once: looked up only when it is joined or the edge is new.
+            let before = !s.edgeHistory.isEmpty && (joining || recorded == nil) ? s.edgeHistory[PrometheusEdges.historyKey(e)] ?? [] : []
+            var h = recorded.map { joining ? before + $0 : $0 } ?? before
             if let r = e.rates { h.append(r.requests ?? (r.sent + r.received)) }
             if h.count > LiveFeed.historyLength { h.removeFirst(h.count - LiveFeed.historyLength) }
             next[key] = h

@@ -172,11 +172,7 @@ public enum LiveViews {
                 // is the last of the columns shown without wide mode: drawn whenever they fit at
                 // their width beside it (the TableWidget drops columns from the right first),
                 // and next to the rates in wide mode.
-                let at = table.columns.firstIndex { $0.wideOnly } ?? table.columns.count
-                table.columns.insert(Table.Column("TREND"), at: at)
-                for (i, e) in state.edges.enumerated() {
-                    table.rows[i].insert(Sparkline.text(data.edgeHistory[SourceData.edgeKey(e)] ?? [], width: 16), at: at)
-                }
+                table.insertBeforeWideOnly(Table.Column("TREND"), cells: state.edges.map { Sparkline.text(data.edgeHistory[SourceData.edgeKey($0)] ?? [], width: 16) })
             }
             return ViewTable(table)
         }).keeping(["SOURCE", "DESTINATION", "SECURITY", "ERR%", "SERVICE"])
